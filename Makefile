@@ -1,0 +1,44 @@
+# coldgrid: `make run` runs the default scenario, `make test` runs ruff and the whole test suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+ARGS ?=
+
+.PHONY: run test test-fast bench lint docs clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# the package and its runtime dependencies
+$(VENV)/.stamp-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+# the package with the dev extras (tests, lint, notebooks, docs)
+$(VENV)/.stamp-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@ $(VENV)/.stamp-run
+
+run: $(VENV)/.stamp-run
+	$(BIN)/coldgrid $(ARGS)
+
+test: $(VENV)/.stamp-dev
+	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/python -m pytest; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
+
+test-fast: $(VENV)/.stamp-dev
+	$(BIN)/python -m pytest -m "not slow" -x -q
+
+lint: $(VENV)/.stamp-dev
+	$(BIN)/ruff check sim tests benchmarks
+
+bench: $(VENV)/.stamp-dev
+	$(BIN)/python benchmarks/headline.py $(ARGS)
+
+docs: $(VENV)/.stamp-dev
+	$(BIN)/mkdocs build --strict
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache site

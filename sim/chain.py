@@ -1,0 +1,276 @@
+"""The chain: config -> city -> weather -> threat -> DES supply -> thermal -> people -> Dataset.
+
+:func:`run_scenario` is the one function the CLI, notebooks, sweeps and tests call. Each stage is a plain
+function returning a typed object; nothing is global. Randomness comes from :mod:`sim.rng` streams keyed
+by the run's ``seed``, the realization and the process, so scenarios share random numbers where they share
+events.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+from omegaconf import DictConfig, OmegaConf
+
+from sim import rng
+from sim.archetypes import ARCHETYPES, group_parameters
+from sim.city import City, build_city
+from sim.config.validate import validate
+from sim.des import simulate_supply
+from sim.des.network import build_network
+from sim.heating import BuildingInputs, heat_inputs_w
+from sim.io import global_attrs
+from sim.people import ExposureAccumulator, exposure_to_dataset
+from sim.thermal import TwoNodeModel
+from sim.threat import make_campaign
+from sim.timegrid import TimeGrid
+from sim.weather import make_forecast
+
+#: Called as ``progress(stage, done, total)``; the CLI passes a progress bar.
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class RunOutput:
+    """Everything one run produces: the Dataset, the DES event log and the wall time per stage [s]."""
+
+    dataset: xr.Dataset
+    events: pd.DataFrame
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+
+@contextmanager
+def _timed(times: dict[str, float], stage: str) -> Iterator[None]:
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        times[stage] = times.get(stage, 0.0) + time.perf_counter() - t0
+
+
+def scenario_name(cfg: DictConfig) -> str:
+    """A short name of the scenario for outputs, e.g. ``pause_week, cold_snap -25 degC, kyiv``."""
+    w = cfg.weather
+    weather = f"cold_snap {w.min_temperature_c:g} degC" if w.kind == "cold_snap" else f"weather file {w.path}"
+    return f"{cfg.attacks.policy}, {weather}, {cfg.city.name}"
+
+
+def run_scenario(cfg: DictConfig, progress: Progress | None = None) -> xr.Dataset:
+    """Run one scenario (all realizations) and return its Dataset (the ``result.nc`` contract).
+
+    Parameters
+    ----------
+    cfg : omegaconf.DictConfig
+        A composed coldgrid config (``hydra.compose`` or the CLI); validated here.
+    progress : callable, optional
+        ``progress(stage, done, total)`` for a progress bar.
+    """
+    return run_scenario_full(cfg, progress).dataset
+
+
+def run_scenario_full(cfg: DictConfig, progress: Progress | None = None) -> RunOutput:
+    """Like :func:`run_scenario`, also returning the event log and the time per stage."""
+    validate(cfg)
+    times: dict[str, float] = {}
+    seed = int(cfg.seed)
+    n_real = int(cfg.realizations)
+    grid = TimeGrid.from_config(str(cfg.start), float(cfg.horizon_days), float(cfg.dt_minutes))
+
+    with _timed(times, "city"):
+        city = build_city(cfg.city)
+        network = build_network(city, cfg.city.grid)
+    with _timed(times, "weather"):
+        forecast = make_forecast(cfg.weather, grid, n_real, seed)
+    with _timed(times, "threat"):
+        campaign = make_campaign(cfg.attacks, network, grid, n_real, seed)
+    with _timed(times, "des"):
+        supply = simulate_supply(
+            city, network, campaign, forecast.outdoor_c, cfg.repair, cfg.buildings, grid, seed
+        )
+    if progress:
+        progress("des", n_real, n_real)
+    with _timed(times, "thermal+people"):
+        indoor, exposure = _thermal_and_people(cfg, city, grid, forecast.outdoor_c, supply, seed, progress)
+    with _timed(times, "dataset"):
+        ds = _assemble(cfg, city, grid, forecast, supply, indoor, exposure)
+    return RunOutput(dataset=ds, events=supply.events, stage_seconds=times)
+
+
+def _district_archetype_weights(city: City, archetypes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Occupant weights (G, D*A) for occupant-weighted means per (district, archetype), and occupants (D, A).
+
+    A (district, archetype) cell without occupants takes the archetype's city-wide mean, so the output stays
+    finite; the ``occupants`` variable (zero there) tells such cells apart.
+    """
+    g = city.groups
+    n_d, n_a = len(city.districts), len(archetypes)
+    a_idx = np.array([archetypes.index(a) for a in g["archetype"]])
+    d_idx = g["district_index"].to_numpy()
+    occ = g["occupants"].to_numpy(dtype=float)
+    weight_floor = np.where(occ > 0, occ, 1e-9)  # empty groups still define a temperature
+    occ_da = np.zeros((n_d, n_a))
+    np.add.at(occ_da, (d_idx, a_idx), occ)
+    w = np.zeros((len(g), n_d * n_a))
+    cell = d_idx * n_a + a_idx
+    w[np.arange(len(g)), cell] = weight_floor
+    totals = w.sum(axis=0)
+    for a in range(n_a):  # empty cells: archetype city mean
+        in_a = a_idx == a
+        for d in range(n_d):
+            c = d * n_a + a
+            if totals[c] == 0:
+                w[in_a, c] = weight_floor[in_a]
+    w /= w.sum(axis=0, keepdims=True)
+    return w, occ_da
+
+
+def _thermal_and_people(cfg, city, grid, outdoor_c, supply, seed, progress):
+    groups = city.groups
+    n_real, n_steps = outdoor_c.shape
+    params = group_parameters(
+        groups["archetype"].to_numpy(),
+        groups["n_buildings"].to_numpy(),
+        cfg.buildings,
+        rng.stream(seed, "buildings"),
+    )
+    inputs = BuildingInputs.from_groups(groups, params)
+    model = TwoNodeModel(params, grid.dt_h * 3600.0, n_real)
+    # start in steady state with heat and power on at the first outdoor temperature
+    all_on = np.ones((n_real, len(groups)), dtype=bool)
+    model.initialize_steady(outdoor_c[:, :1], inputs, cfg.buildings)
+
+    archetypes = [a for a in ARCHETYPES if a in set(groups["archetype"])]
+    weights, _ = _district_archetype_weights(city, archetypes)
+    n_d = len(city.districts)
+    indoor_da = np.empty((n_real, n_steps, n_d, len(archetypes)), dtype=np.float32)
+
+    acc = ExposureAccumulator(
+        groups["occupants"].to_numpy(float),
+        groups["share_65plus"].to_numpy(float),
+        groups["share_under5"].to_numpy(float),
+        groups["upper_floor_occupants"].to_numpy(float),
+        groups["district_index"].to_numpy(),
+        n_d,
+        cfg.people,
+        grid.dt_h,
+        n_real,
+        n_steps,
+    )
+    feeder = supply.group_feeder
+    indoor = model.indoor_c
+    del all_on
+    for t in range(n_steps):
+        t_out = outdoor_c[:, t : t + 1]
+        powered = supply.feeder_power[:, t, feeder]
+        heat_on = supply.group_heat[:, t, :]
+        q_air, q_mass = heat_inputs_w(inputs, t_out, indoor, powered, heat_on, cfg.buildings)
+        indoor = model.step(t_out, q_air, q_mass)
+        acc.update(t, indoor, powered)
+        indoor_da[:, t] = (indoor @ weights).reshape(n_real, n_d, len(archetypes))
+        if progress and (t % 24 == 0 or t == n_steps - 1):
+            progress("thermal", t + 1, n_steps)
+    return (indoor_da, archetypes), acc.finish()
+
+
+def _assemble(cfg, city, grid, forecast, supply, indoor, exposure) -> xr.Dataset:
+    indoor_da, archetypes = indoor
+    groups = city.groups
+    n_real = forecast.outdoor_c.shape[0]
+    districts = city.district_names
+    coords = {
+        "realization": ("realization", np.arange(n_real), {"standard_name": "realization",
+                                                          "long_name": "Monte Carlo realization"}),
+        "time": ("time", grid.times, {"long_name": "time (start of step)"}),
+        "district": ("district", districts, {"long_name": "district (raion)"}),
+        "katotth": ("district", list(city.districts["katotth"]),
+                    {"long_name": "KATOTTH code of the district (empty for synthetic cities)"}),
+        "archetype": ("archetype", archetypes, {"long_name": "building archetype"}),
+    }
+    ds = exposure_to_dataset(
+        exposure, grid.times, districts, list(city.districts["katotth"]), list(cfg.people.thresholds_c)
+    )
+    ds = ds.assign_coords({k: v for k, v in coords.items() if k not in ds.coords or k == "archetype"})
+
+    ds["outdoor_temperature"] = (
+        ("realization", "time"),
+        forecast.outdoor_c.astype(np.float64),
+        {"units": "degC", "long_name": "outdoor air temperature", "standard_name": "air_temperature",
+         "source": forecast.source},
+    )
+    ds["indoor_temperature"] = (
+        ("realization", "time", "district", "archetype"),
+        indoor_da,
+        {"units": "degC", "long_name": "indoor air temperature, occupant-weighted mean over building groups"},
+    )
+    # power: share of households (occupant-weighted) whose feeder is off
+    d_idx = groups["district_index"].to_numpy()
+    occ = groups["occupants"].to_numpy(float)
+    n_d = len(districts)
+    onehot = np.zeros((len(groups), n_d))
+    onehot[np.arange(len(groups)), d_idx] = 1.0
+    occ_d = occ @ onehot
+    powered = supply.feeder_power[:, :, supply.group_feeder]  # (R,T,G)
+    without = ((~powered) * occ) @ onehot / np.where(occ_d > 0, occ_d, 1.0)
+    ds["share_without_power"] = (
+        ("realization", "time", "district"),
+        without,
+        {"units": "1", "long_name": "share of residents whose feeder has no power (rolling, emergency or damage)"},
+    )
+    dh = (groups["heating"] == "district").to_numpy()
+    nb = groups["n_buildings"].to_numpy(float) * dh
+    no_heat = ((~supply.group_heat) * nb) @ onehot
+    ds["buildings_without_heat"] = (
+        ("realization", "time", "district"),
+        no_heat.astype(np.int64),
+        {"units": "1", "long_name": "buildings on district heating without heat (count)"},
+    )
+    drained = ((supply.group_state >= 2) * nb) @ onehot
+    ds["buildings_drained"] = (
+        ("realization", "time", "district"),
+        drained.astype(np.int64),
+        {"units": "1", "long_name": "buildings whose heating system is drained or frozen (count)"},
+    )
+    frozen = ((supply.group_state == 3) * nb) @ onehot
+    ds["buildings_frozen"] = (
+        ("realization", "time", "district"),
+        frozen.astype(np.int64),
+        {"units": "1", "long_name": "buildings whose heating system froze (count; weeks to restore)"},
+    )
+    ds["waves"] = (("realization", "time"), supply.waves.astype(np.int64),
+                   {"units": "1", "long_name": "strike waves on the city starting in the step (count)"})
+    ds["hits"] = (("realization", "time"), supply.hits.astype(np.int64),
+                  {"units": "1", "long_name": "energy-system nodes damaged in the step (count)"})
+    ds["queues_off"] = (("realization", "time"), supply.queues_off.astype(np.float64),
+                        {"units": "1", "long_name": "rolling-blackout outage queues off (of 6)"})
+    ds["population"] = (("district",), city.districts["population"].to_numpy(float),
+                        {"units": "1", "long_name": "people present in the district (count)"})
+    ds["population_resident"] = (("district",), city.districts["population_resident"].to_numpy(float),
+                                 {"units": "1", "long_name": "residents before departures (count)"})
+    ds["apartment_buildings"] = (("district",), (nb @ onehot).astype(np.int64),
+                                 {"units": "1", "long_name": "buildings on district heating (count)"})
+    resolved = OmegaConf.to_yaml(cfg, resolve=True)
+    now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    ds.attrs = global_attrs(
+        title=f"coldgrid scenario: {scenario_name(cfg)}",
+        scenario=scenario_name(cfg),
+        seed=int(cfg.seed),
+        config_yaml=resolved,
+        label=str(cfg.label),
+        history=f"{now} coldgrid run_scenario",
+    )
+    ds.attrs["weather_source"] = forecast.source
+    ds.attrs["start"] = str(cfg.start)
+    ds.attrs["horizon_days"] = float(cfg.horizon_days)
+    ds.attrs["realizations"] = int(n_real)
+    ds.attrs["attacks_policy"] = str(cfg.attacks.policy)
+    ds.attrs["pause_start_day"] = float(cfg.attacks.pause_start_day)
+    ds.attrs["pause_days"] = float(cfg.attacks.pause_days) if "pause" in str(cfg.attacks.policy) else 0.0
+    ds.attrs["city"] = city.name
+    return ds

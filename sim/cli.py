@@ -1,0 +1,167 @@
+"""The ``coldgrid`` command: a thin Hydra app around :func:`sim.chain.run_scenario`.
+
+It composes the config, runs the chain with a progress bar (on a terminal only), writes ``result.nc``,
+``events.csv`` and ``summary.csv`` (and the brief) into the Hydra run folder, and ends with the summary
+table and the paths of the outputs. Every user error ends with one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+from pathlib import Path
+
+import hydra
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig
+from omegaconf.errors import OmegaConfBaseException
+
+from sim import __version__
+from sim.config import register
+from sim.errors import ColdgridError, ConfigError
+
+log = logging.getLogger("coldgrid")
+
+#: Where the Hydra configs live (``configs/`` at the top of the source tree).
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+GROUPS = ("city", "weather", "attacks", "repair", "buildings", "people", "experiment")
+LAUNCHERS = {
+    "basic": "run jobs one after another in this process (default)",
+    "joblib": "run jobs in parallel local processes (hydra-joblib-launcher)",
+    "ray": "run jobs on a Ray cluster (pip install -e '.[ray]'; see docs/user-guide.md)",
+}
+
+
+def _describe(path: Path) -> str:
+    """The ``description:`` of a config file, or its first comment line."""
+    text = path.read_text(encoding="utf-8")
+    m = re.search(r"^description:\s*(.+)$", text, re.MULTILINE)
+    if m:
+        return m.group(1).strip().strip("'\"")
+    for line in text.splitlines():
+        if line.startswith("#") and "@package" not in line:
+            return line.lstrip("# ").strip()
+    return ""
+
+
+def help_text() -> str:
+    """The text of ``coldgrid --help``: usage, config groups with one-line descriptions, top-level keys."""
+    lines = [
+        f"coldgrid {__version__}: energy-outage and cold-risk scenarios (model-based, not a forecast)",
+        "",
+        "Usage:  coldgrid [GROUP=OPTION ...] [KEY=VALUE ...]          one scenario",
+        "        coldgrid -m GROUP=A,B KEY=X,Y [hydra/launcher=joblib]   a sweep",
+        "",
+        "Examples:",
+        "  coldgrid attacks=pause_week seed=7 realizations=200 horizon_days=21",
+        "  coldgrid city=small_town realizations=8 horizon_days=7",
+        "  coldgrid attacks=single_wave attacks.day=1 attacks.drones=339 attacks.missiles=34",
+        "  coldgrid -m experiment=pause_vs_continued",
+        "  coldgrid weather=file weather.path=forecast.csv",
+        "",
+        "Config groups (GROUP=OPTION):",
+    ]
+    for group in GROUPS:
+        folder = CONFIG_DIR / group
+        files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+        if not files:
+            continue
+        lines.append(f"  {group}")
+        for f in files:
+            lines.append(f"    {f.stem:<20} {_describe(f)}")
+    lines.append("  hydra/launcher")
+    for name, text in LAUNCHERS.items():
+        lines.append(f"    {name:<20} {text}")
+    lines += ["", "Top-level keys (KEY=VALUE):"]
+    for line in (CONFIG_DIR / "config.yaml").read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^([a-z_]+):\s*(\S.*?)\s*(?:#\s*(.*))?$", line)
+        if m and m.group(1) not in ("defaults", "hydra"):
+            lines.append(f"  {m.group(1) + '=' + m.group(2):<34} {m.group(3) or ''}")
+    lines += [
+        "",
+        "Every key of a group can be set too, e.g. weather.min_temperature_c=-30 repair.crew_multiplier=2.",
+        "Show the composed config: coldgrid --cfg job [overrides]. Outputs land in outputs/runs/<time>/.",
+        "Hydra's own options: coldgrid --hydra-help.",
+    ]
+    return "\n".join(lines)
+
+
+def one_line(exc: BaseException) -> str:
+    """Turn a Hydra/OmegaConf composition error into one line naming the key or option."""
+    from hydra.errors import MissingConfigException
+
+    if isinstance(exc, MissingConfigException) and exc.options is not None:
+        missing = exc.missing_cfg_file or ""
+        group, _, option = missing.rpartition("/")
+        if group:
+            return f"{group}={option}: unknown option; valid: {', '.join(sorted(exc.options))}"
+    cause = exc.__cause__ or exc.__context__
+    text = str(exc)
+    if isinstance(cause, OmegaConfBaseException):
+        key = getattr(cause, "full_key", None)
+        ctext = str(cause).splitlines()[0]
+        if "not in struct" in str(cause) or ("Key '" in ctext and "not" in ctext):
+            return f"{key}: unknown key (see coldgrid --help or coldgrid --cfg job)"
+        if key:
+            return f"{key}: {ctext}"
+        return ctext
+    m = re.search(r"Could not override '([^']+)'", text)
+    if m:
+        return f"{m.group(1)}: unknown key or bad value ({text.splitlines()[-1].strip()})"
+    m = re.search(r"Could not find '([^']+)'", text)
+    if m:
+        return f"{m.group(1)}: no such config"
+    first = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return first[0] if first else type(exc).__name__
+
+
+def _run(cfg: DictConfig) -> None:
+    from sim.run import run_job
+
+    out_dir = Path(HydraConfig.get().runtime.output_dir)
+    run_job(cfg, out_dir, overrides=list(HydraConfig.get().overrides.task))
+
+
+def _hydra_entry() -> None:
+    register()
+    hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")(_run)()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point of ``coldgrid``."""
+    args = sys.argv[1:] if argv is None else argv
+    if any(a in ("-h", "--help") for a in args):
+        print(help_text())
+        return
+    sys.argv = [sys.argv[0], *args]
+    for a in args:
+        if "_target_" in a:
+            _fail(ConfigError(f"{a.split('=')[0]}: '_target_' is not allowed in coldgrid configs (configs never run code)"))
+    os.environ["HYDRA_FULL_ERROR"] = "1"  # we format errors ourselves, on one line
+    try:
+        _hydra_entry()
+    except ColdgridError as e:
+        _fail(e)
+    except OmegaConfBaseException as e:
+        _fail(ConfigError(one_line(e)))
+    except Exception as e:
+        from hydra.errors import HydraException
+
+        if isinstance(e, HydraException):
+            _fail(ConfigError(one_line(e)))
+        raise
+    except KeyboardInterrupt:
+        print("coldgrid: interrupted; no partial result was written", file=sys.stderr)
+        sys.exit(130)
+
+
+def _fail(err: ColdgridError) -> None:
+    msg = " ".join(str(err).split())
+    print(f"coldgrid: error: {msg}", file=sys.stderr)
+    sys.exit(err.exit_code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

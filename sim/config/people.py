@@ -1,0 +1,77 @@
+"""Schema of the ``people`` config group: cold thresholds, heating points and fuel.
+
+Sources are tagged as in ``reference/calibration.md``: [H] official or consistent, [M] one source or
+derived, [L] assumption (a sweep parameter, not a fact).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from sim.errors import ConfigError
+
+#: Model choices for the share of heating points that run on generators (see :mod:`sim.needs`).
+GENERATOR_RULES = ("share_unpowered", "any_blackout")
+
+
+@dataclass
+class PeopleConfig:
+    """Indoor-cold thresholds, exposure durations and the heating-point response."""
+
+    description: str = ""
+    # Cold bands of reference/report.md (calibration G1, G2): 18 WHO minimum, 16 respiratory risk and
+    # Ukraine's wartime minimum, 12 cardiovascular strain, 9 core temperature falls [H].
+    thresholds_c: list[float] = field(default_factory=lambda: [18.0, 16.0, 12.0, 9.0])
+    long_exposure_c: float = 16.0  # threshold for the "cold for 24 h or more" headline (report.md) [degC]
+    long_exposure_h: float = 24.0  # continuous duration for that headline (report.md) [h]
+    danger_c: float = 9.0  # dangerous band: below this ... (calibration G2) [degC]
+    danger_h: float = 2.0  # ... for at least this long, continuously (calibration G2) [h]
+    # Upper edges are the next lower edge; the last bin runs to the end of the run. [h]
+    duration_bin_edges_h: list[float] = field(
+        default_factory=lambda: [0.0, 6.0, 12.0, 24.0, 36.0, 48.0, 72.0, 96.0, 120.0, 168.0, 240.0, 336.0, 504.0]
+    )
+    vulnerable_seek_below_c: float = 16.0  # 65+ and under-5 seek a heating point below this (report.md band 2) [degC]
+    everyone_seek_below_c: float = 12.0  # everyone seeks a heating point below this (report.md band 3) [degC]
+    uptake_frac: float = 0.3  # share of those eligible who actually come, assumption [L] [1]
+    heating_points: int = 1300  # heating points open in Kyiv, calibration D5 [H] [points]
+    places_per_point: float = 100.0  # places per point; 50-400 elsewhere, rail carriage ~40, calibration D5 [M] [people]
+    generator_rule: str = "share_unpowered"  # which points run generators: share_unpowered | any_blackout [-]
+    generator_kw_per_point: float = 30.0  # generator rating per heating point, assumption [L] [kW]
+    generator_load_frac: float = 0.6  # mean load of a running generator over its rating, assumption [L] [1]
+    diesel_l_per_kwh: float = 0.25  # diesel burned per kWh generated, 0.2-0.3 in calibration G5 [M] [L/kWh]
+
+
+def validate_people_config(cfg: Any) -> None:
+    """Check a people config (dataclass or DictConfig); raise :class:`ConfigError` naming the key.
+
+    Parameters
+    ----------
+    cfg : PeopleConfig or omegaconf.DictConfig
+        The ``people`` group.
+    """
+
+    def fail(key: str, why: str) -> None:
+        raise ConfigError(f"people.{key}: {why} (got {getattr(cfg, key)!r})")
+
+    thresholds = list(cfg.thresholds_c)
+    if not thresholds or not all(math.isfinite(float(x)) for x in thresholds):
+        fail("thresholds_c", "needs at least one finite temperature")
+    if len(set(thresholds)) != len(thresholds):
+        fail("thresholds_c", "temperatures must be distinct")
+    for key in ("long_exposure_h", "danger_h"):
+        if not float(getattr(cfg, key)) > 0:
+            fail(key, "must be > 0")
+    edges = [float(x) for x in cfg.duration_bin_edges_h]
+    if not edges or edges[0] != 0.0 or any(b <= a for a, b in zip(edges, edges[1:], strict=False)):
+        fail("duration_bin_edges_h", "must start at 0 and increase strictly")
+    if not 0.0 <= float(cfg.uptake_frac) <= 1.0:
+        fail("uptake_frac", "must be within [0, 1]")
+    if not 0.0 <= float(cfg.generator_load_frac) <= 1.0:
+        fail("generator_load_frac", "must be within [0, 1]")
+    for key in ("heating_points", "places_per_point", "generator_kw_per_point", "diesel_l_per_kwh"):
+        if not float(getattr(cfg, key)) >= 0:
+            fail(key, "must be >= 0")
+    if cfg.generator_rule not in GENERATOR_RULES:
+        fail("generator_rule", f"must be one of {', '.join(GENERATOR_RULES)}")

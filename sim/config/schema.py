@@ -1,0 +1,79 @@
+"""The top-level config schema and its registration in Hydra's ConfigStore."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hydra.core.config_store import ConfigStore
+
+from sim.config.attacks import AttacksConfig
+from sim.config.buildings import BuildingsConfig
+from sim.config.city import CityConfig, DistrictConfig
+from sim.config.people import PeopleConfig
+from sim.config.repair import RepairConfig
+from sim.config.weather import WeatherConfig
+
+
+@dataclass
+class OutputConfig:
+    """What a run writes besides ``result.nc``."""
+
+    summary_csv: bool = True  # write summary.csv (HXL-tagged) [-]
+    report: bool = True  # render report.html and report.pdf [-]
+    pdf: bool = True  # render the PDF as well as the HTML [-]
+    events_csv: bool = True  # write the DES event log [-]
+    progress: str = "auto"  # progress bar: auto (only on a terminal), always, never [-]
+
+
+@dataclass
+class ColdgridConfig:
+    """Every key of a coldgrid run; groups are filled from ``configs/<group>/<option>.yaml``."""
+
+    seed: int = 20260129
+    realizations: int = 100
+    start: str = "2026-01-29T00:00"
+    horizon_days: float = 21.0
+    dt_minutes: float = 60.0
+    label: str = ""
+    resume: bool = False
+    experiment: str | None = None
+    city: CityConfig = field(default_factory=CityConfig)
+    weather: WeatherConfig = field(default_factory=WeatherConfig)
+    attacks: AttacksConfig = field(default_factory=AttacksConfig)
+    repair: RepairConfig = field(default_factory=RepairConfig)
+    buildings: BuildingsConfig = field(default_factory=BuildingsConfig)
+    people: PeopleConfig = field(default_factory=PeopleConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
+
+
+__all__ = [
+    "AttacksConfig",
+    "BuildingsConfig",
+    "CityConfig",
+    "ColdgridConfig",
+    "DistrictConfig",
+    "OutputConfig",
+    "PeopleConfig",
+    "RepairConfig",
+    "WeatherConfig",
+    "register",
+]
+
+
+def register() -> None:
+    """Register the schemas in Hydra's ConfigStore (idempotent).
+
+    ``base_config`` types the whole tree; the group schemas are stored under ``schema/<group>`` for
+    config files that want to extend them explicitly.
+    """
+    cs = ConfigStore.instance()
+    cs.store(name="base_config", node=ColdgridConfig)
+    for group, node in [
+        ("city", CityConfig),
+        ("weather", WeatherConfig),
+        ("attacks", AttacksConfig),
+        ("repair", RepairConfig),
+        ("buildings", BuildingsConfig),
+        ("people", PeopleConfig),
+    ]:
+        cs.store(group=f"schema/{group}", name="base", node=node)

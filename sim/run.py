@@ -1,0 +1,119 @@
+"""One job of the CLI: run the chain, write the outputs of a run folder, print the summary.
+
+Kept apart from :mod:`sim.cli` so that sweeps (and their launchers) call the same code.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+from omegaconf import DictConfig
+
+from sim.errors import ColdgridError
+
+log = logging.getLogger("coldgrid")
+
+RESULT = "result.nc"
+
+
+class ProgressBar:
+    """A tqdm progress bar on a terminal (stderr), silent in logs and CI; use as ``progress(stage, done, total)``."""
+
+    def __init__(self, mode: str = "auto", total: int = 100) -> None:
+        enabled = mode == "always" or (mode == "auto" and sys.stderr.isatty())
+        self._bar = None
+        if enabled:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, unit="%", file=sys.stderr, leave=False,
+                             bar_format="{desc} {percentage:3.0f}%|{bar}| {elapsed}<{remaining}")
+        self._weights = {"des": (0, 40), "thermal": (40, 100)}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self._bar is None:
+            return
+        lo, hi = self._weights.get(stage, (0, 100))
+        target = lo + (hi - lo) * done / max(total, 1)
+        self._bar.set_description_str(stage)
+        self._bar.update(max(0.0, target - self._bar.n))
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def format_table(table: pd.DataFrame) -> str:
+    """Plain-text summary table: figure, median and p5-p95, unit."""
+    rows = []
+    for _, r in table.iterrows():
+        rows.append((str(r["label"]), _fmt(r["p50"]), f"{_fmt(r['p5'])} - {_fmt(r['p95'])}", str(r["unit"])))
+    w0 = max(len(r[0]) for r in rows) if rows else 10
+    w1 = max([len(r[1]) for r in rows] + [6])
+    w2 = max([len(r[2]) for r in rows] + [9])
+    out = [f"{'figure':<{w0}}  {'median':>{w1}}  {'p5 - p95':>{w2}}  unit"]
+    out += [f"{a:<{w0}}  {b:>{w1}}  {c:>{w2}}  {d}" for a, b, c, d in rows]
+    return "\n".join(out)
+
+
+def _fmt(x: float) -> str:
+    x = float(x)
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    if abs(x) >= 10:
+        return f"{x:.1f}"
+    return f"{x:.2f}"
+
+
+def run_job(
+    cfg: DictConfig,
+    out_dir: Path,
+    overrides: list[str] | None = None,
+    echo: Callable[[str], None] = print,
+) -> Path:
+    """Run one scenario and write ``result.nc``, ``events.csv``, ``summary.csv`` into ``out_dir``.
+
+    Refuses to overwrite an existing ``result.nc`` (an existing output folder is not overwritten silently).
+    Returns the path of ``result.nc``.
+    """
+    from sim.chain import run_scenario_full
+    from sim.io import write_csv, write_netcdf
+    from sim.stats import headline_table
+
+    out_dir = Path(out_dir)
+    result_path = out_dir / RESULT
+    if result_path.exists():
+        raise ColdgridError(
+            f"{result_path} exists; choose another hydra.run.dir or remove it (outputs are never overwritten)"
+        )
+    bar = ProgressBar(str(cfg.output.progress))
+    try:
+        output = run_scenario_full(cfg, progress=bar)
+    finally:
+        bar.close()
+    ds = output.dataset
+    if overrides:
+        ds.attrs["overrides"] = " ".join(overrides)
+    paths = [write_netcdf(ds, result_path)]
+    if cfg.output.events_csv:
+        paths.append(write_csv(output.events, out_dir / "events.csv"))
+    table = headline_table(ds)
+    if cfg.output.summary_csv:
+        paths.append(write_csv(table, out_dir / "summary.csv"))
+    timing = ", ".join(f"{k} {v:.1f}s" for k, v in output.stage_seconds.items())
+    log.info("stage times: %s", timing)
+    echo("")
+    echo(f"coldgrid: {ds.attrs['scenario']} | {int(cfg.realizations)} realizations, "
+         f"{float(cfg.horizon_days):g} days from {cfg.start}")
+    if cfg.label:
+        echo(f"label: {cfg.label}")
+    echo(format_table(table))
+    echo("")
+    echo("Model-based scenario analysis, not a forecast. Ranges are p5-p95 over realizations.")
+    echo(f"Output folder: {out_dir.resolve()}")
+    for p in paths:
+        echo(f"  {p.resolve()}")
+    return result_path

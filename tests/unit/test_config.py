@@ -1,0 +1,45 @@
+import pytest
+from omegaconf import OmegaConf
+
+from sim.config.validate import POLICIES, validate
+from sim.errors import ConfigError
+from tests.conftest import ROOT, compose_config
+
+
+def test_defaults_compose_and_validate():
+    cfg = compose_config()
+    validate(cfg)
+    assert cfg.city.name == "kyiv" and cfg.weather.kind == "cold_snap" and cfg.attacks.policy == "continued"
+    assert cfg.horizon_days == 21 and cfg.weather.min_temperature_c == -25
+
+
+def test_every_attack_option_file_exists():
+    assert {p.stem for p in (ROOT / "configs/attacks").glob("*.yaml")} == set(POLICIES)
+
+
+@pytest.mark.parametrize(
+    ("override", "key"),
+    [
+        ("realizations=0", "realizations"),
+        ("horizon_days=400", "horizon_days"),
+        ("weather.min_temperature_c=-61", "weather.min_temperature_c"),
+        ("weather.min_temperature_c=12", "weather.min_temperature_c"),
+        ("repair.power_crews=-1", "repair.power_crews"),
+        ("people.heating_points=-3", "people.heating_points"),
+        ("attacks.intercept_drone_prob=1.5", "attacks.intercept_drone_prob"),
+        ("dt_minutes=7", "dt_minutes"),
+        ("start=yesterday", "start"),
+    ],
+)
+def test_out_of_range_values_name_the_key(override, key):
+    cfg = compose_config([override])
+    with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
+        validate(cfg)
+
+
+def test_target_anywhere_is_refused():
+    cfg = compose_config()
+    OmegaConf.set_struct(cfg, False)
+    cfg.city.grid = {"x": {"_target_": "os.system"}}
+    with pytest.raises(ConfigError, match="_target_"):
+        validate(cfg)
