@@ -118,10 +118,36 @@ def one_line(exc: BaseException) -> str:
 
 
 def _run(cfg: DictConfig) -> None:
-    from sim.run import run_job
+    """The Hydra task: validate, run one job; in a sweep, a failed job is recorded, not fatal."""
+    from hydra.types import RunMode
 
-    out_dir = Path(HydraConfig.get().runtime.output_dir)
-    run_job(cfg, out_dir, overrides=list(HydraConfig.get().overrides.task))
+    from sim.config.validate import validate
+    from sim.io import atomic_write_text
+
+    hc = HydraConfig.get()
+    out_dir = Path(hc.runtime.output_dir)
+    overrides = list(hc.overrides.task)
+    if hc.mode != RunMode.MULTIRUN:
+        try:
+            validate(cfg)
+            from sim.run import run_job
+
+            run_job(cfg, out_dir, overrides=overrides)
+        except ColdgridError as e:
+            _fail(e)  # exits here, so Hydra adds nothing to the one-line message
+        return
+    try:
+        validate(cfg)
+        from sim.run import run_job
+
+        run_job(cfg, out_dir, overrides=overrides)
+    except Exception as e:  # a sweep goes on; the failure is listed by the collection
+        msg = " ".join(str(e).split()) or type(e).__name__
+        if not isinstance(e, ColdgridError):
+            log.exception("job %s failed", " ".join(overrides))
+            msg = f"{type(e).__name__}: {msg}"
+        atomic_write_text(out_dir / "FAILED", msg + "\n")
+        print(f"coldgrid: job {hc.job.num} ({' '.join(overrides)}) failed: {msg}", file=sys.stderr)
 
 
 def _hydra_entry() -> None:
@@ -133,7 +159,10 @@ def main(argv: list[str] | None = None) -> None:
     """Console entry point of ``coldgrid``."""
     args = sys.argv[1:] if argv is None else argv
     if any(a in ("-h", "--help") for a in args):
-        print(help_text())
+        try:
+            print(help_text())
+        except BrokenPipeError:  # e.g. coldgrid --help | head
+            sys.stderr.close()
         return
     sys.argv = [sys.argv[0], *args]
     for a in args:

@@ -131,7 +131,7 @@ def validate(cfg: DictConfig) -> None:
         np.datetime64(str(cfg.start), "ns")
     except ValueError:
         raise ConfigError(f"start={cfg.start}: not an ISO 8601 date (e.g. 2026-01-29 or 2026-01-29T00:00)") from None
-    if cfg.weather.kind == "file" and OmegaConf.is_missing(cfg.weather, "path"):
+    if cfg.weather.kind == "file" and (OmegaConf.is_missing(cfg.weather, "path") or not cfg.weather.path):
         raise ConfigError("weather.path: weather=file needs weather.path=<CSV or NetCDF file>")
     thresholds = list(cfg.people.thresholds_c)
     if not thresholds or any(not -30.0 <= float(t) <= 30.0 for t in thresholds):
