@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import signal
 import sys
 from pathlib import Path
 
@@ -169,6 +170,7 @@ def main(argv: list[str] | None = None) -> None:
         if "_target_" in a:
             _fail(ConfigError(f"{a.split('=')[0]}: '_target_' is not allowed in coldgrid configs (configs never run code)"))
     os.environ["HYDRA_FULL_ERROR"] = "1"  # we format errors ourselves, on one line
+    signal.signal(signal.SIGTERM, _terminate)  # SIGTERM unwinds like Ctrl-C: temp files are removed
     try:
         _hydra_entry()
     except ColdgridError as e:
@@ -184,6 +186,14 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         print("coldgrid: interrupted; no partial result was written", file=sys.stderr)
         sys.exit(130)
+
+
+class Terminated(KeyboardInterrupt):
+    """Raised in the main thread on SIGTERM so that the run unwinds and cleans up its temporary files."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated()
 
 
 def _fail(err: ColdgridError) -> None:

@@ -6,6 +6,7 @@ derived, [L] assumption (a sweep parameter, not a fact).
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,13 +31,31 @@ class PeopleConfig:
     danger_h: float = 2.0  # ... for at least this long, continuously (calibration G2) [h]
     # Upper edges are the next lower edge; the last bin runs to the end of the run. [h]
     duration_bin_edges_h: list[float] = field(
-        default_factory=lambda: [0.0, 6.0, 12.0, 24.0, 36.0, 48.0, 72.0, 96.0, 120.0, 168.0, 240.0, 336.0, 504.0]
+        default_factory=lambda: [
+            0.0,
+            6.0,
+            12.0,
+            24.0,
+            36.0,
+            48.0,
+            72.0,
+            96.0,
+            120.0,
+            168.0,
+            240.0,
+            336.0,
+            504.0,
+        ]
     )
-    vulnerable_seek_below_c: float = 16.0  # 65+ and under-5 seek a heating point below this (report.md band 2) [degC]
+    vulnerable_seek_below_c: float = (
+        16.0  # 65+ and under-5 seek a heating point below this (report.md band 2) [degC]
+    )
     everyone_seek_below_c: float = 12.0  # everyone seeks a heating point below this (report.md band 3) [degC]
     uptake_frac: float = 0.3  # share of those eligible who actually come, assumption [L] [1]
     heating_points: int = 1300  # heating points open in Kyiv, calibration D5 [H] [points]
-    places_per_point: float = 100.0  # places per point; 50-400 elsewhere, rail carriage ~40, calibration D5 [M] [people]
+    places_per_point: float = (
+        100.0  # places per point; 50-400 elsewhere, rail carriage ~40, calibration D5 [M] [people]
+    )
     generator_rule: str = "share_unpowered"  # which points run generators: share_unpowered | any_blackout [-]
     generator_kw_per_point: float = 30.0  # generator rating per heating point, assumption [L] [kW]
     generator_load_frac: float = 0.6  # mean load of a running generator over its rating, assumption [L] [1]
@@ -64,7 +83,7 @@ def validate_people_config(cfg: Any) -> None:
         if not float(getattr(cfg, key)) > 0:
             fail(key, "must be > 0")
     edges = [float(x) for x in cfg.duration_bin_edges_h]
-    if not edges or edges[0] != 0.0 or any(b <= a for a, b in zip(edges, edges[1:], strict=False)):
+    if not edges or edges[0] != 0.0 or any(b <= a for a, b in itertools.pairwise(edges)):
         fail("duration_bin_edges_h", "must start at 0 and increase strictly")
     if not 0.0 <= float(cfg.uptake_frac) <= 1.0:
         fail("uptake_frac", "must be within [0, 1]")

@@ -1,4 +1,8 @@
-"""Schema of the ``weather`` config group: synthetic cold-snap ensembles or a file."""
+"""Schema of the ``weather`` config group: synthetic cold-snap ensembles or a file.
+
+Figures marked "GHCN" are derived from the GHCN-Daily record of Kyiv, station UPM00033345
+(calibration F5), by ``docs/scripts/derive_weather_figures.py``; see ``docs/weather.md``.
+"""
 
 from __future__ import annotations
 
@@ -11,18 +15,37 @@ class WeatherConfig:
 
     kind: str = "cold_snap"
     description: str = ""
-    # cold_snap
-    min_temperature_c: float = -25.0  # lowest daily minimum of the spell (ensemble median) [degC]
-    baseline_temperature_c: float = -7.6  # daily mean outside the spell [degC]
-    spell_start_day: float = 2.0  # day (since start) at which the spell begins to deepen [d]
-    spell_onset_days: float = 2.0  # days from baseline to the coldest point [d]
-    spell_plateau_days: float = 3.0  # days at the coldest level [d]
-    spell_decay_days: float = 4.0  # days back to baseline [d]
-    diurnal_range_c: float = 6.0  # mean daily maximum minus minimum in a cold spell [degC]
-    day_to_day_sd_c: float = 2.5  # standard deviation of daily-mean anomalies [degC]
-    day_to_day_autocorr: float = 0.7  # lag-1 autocorrelation of daily-mean anomalies [1]
-    spread_initial_c: float = 1.0  # ensemble spread of the daily mean at lead 0 [degC]
-    spread_growth_c_per_day: float = 0.5  # growth of the ensemble spread per day of lead time [degC/d]
-    spread_max_c: float = 6.0  # spread saturates at the climatological day-to-day variability [degC]
-    # file
+    # --- cold_snap (sim.weather.cold_snap) ---
+    # Ensemble-median daily minimum on the coldest days of the spell; calibration F3 (Kyiv nights
+    # -20..-25 degC forecast for 1-3 Feb 2026). [degC]
+    min_temperature_c: float = -25.0
+    # Daily mean outside the spell: January 2026 mean, calibration F2. [degC]
+    baseline_temperature_c: float = -7.6
+    # Day (since the run start) at which the spell begins to deepen; -1 puts the coldest days on
+    # 1-3 Feb for a start on 29 Jan (calibration F3). [d]
+    spell_start_day: float = -1.0
+    # Spell shape: median of raised-cosine trapezoids fitted to the 40 coldest independent DJF spells
+    # 1961-2020 (onset 4.2, plateau 2.4, decay 4.3 d), rounded to 0.5 d; derived from GHCN
+    # UPM00033345, see docs/weather.md. [d]
+    spell_onset_days: float = 4.0
+    spell_plateau_days: float = 2.5
+    spell_decay_days: float = 4.5
+    # Diurnal range TMAX - TMIN on DJF days with daily mean <= -10 degC, 1961-2020: mean 7.1, SD 2.8;
+    # derived from GHCN UPM00033345, see docs/weather.md. [degC]
+    diurnal_range_c: float = 7.1
+    diurnal_range_sd_c: float = 2.8
+    # Local hours of the daily minimum and maximum (typical winter cycle; not in daily data). [h]
+    diurnal_min_hour: float = 6.0
+    diurnal_max_hour: float = 14.5
+    # DJF daily-mean anomalies (from the smoothed 1991-2020 daily climatology, each winter's mean
+    # removed): SD 5.0 degC, lag-1 autocorrelation 0.84; derived from GHCN UPM00033345, see
+    # docs/weather.md. The ensemble spread saturates at day_to_day_sd_c. [degC], [1]
+    day_to_day_sd_c: float = 5.0
+    day_to_day_autocorr: float = 0.84
+    # Ensemble spread of daily means at lead 0 and its initial growth: assumption [L], typical of
+    # medium-range ensemble forecasts of 2 m temperature (about 1 degC at day 0-1, 3 degC at day 5). [degC], [degC/d]
+    spread_initial_c: float = 1.0
+    spread_growth_c_per_day: float = 0.5
+    # --- file (sim.weather.load_file) ---
     path: str | None = None  # CSV or NetCDF file with outdoor temperature (kind=file) [-]
+    max_gap_h: float | None = None  # largest accepted interval between file times; None: the model step [h]

@@ -1,0 +1,412 @@
+"""Cold exposure of people: who is below which indoor temperature, where, and for how long.
+
+The thermal model calls :meth:`ExposureAccumulator.update` once per time step with the indoor air
+temperature and the power state of every building group in every realization; the accumulator keeps only
+running state (current continuous time below a threshold, worst spell, totals), never the full trajectory.
+:meth:`ExposureAccumulator.finish` returns an immutable :class:`Exposure`.
+
+Conventions
+-----------
+* A value at step ``t`` holds for the whole step ``[t dt_h, (t + 1) dt_h)`` (piecewise constant, as in the
+  thermal model). A spell of ``n`` consecutive steps below a threshold lasts ``n dt_h`` hours.
+* "Below" is strict: ``indoor_c < threshold`` (report.md band 0 is ">= 18 degC").
+* Everybody in a building group shares the group's indoor temperature; people are counted with the group's
+  (fractional) occupant numbers, split by age with the group's shares.
+* Age groups: ``all`` (everyone), ``65plus``, ``under5``; 65+ and under-5 are subsets of ``all``.
+* "People below 16 degC for 24 h or more" counts a person once if a *continuous* spell below
+  ``long_exposure_c`` ever reached ``long_exposure_h`` during the run; an interrupted spell restarts at 0.
+  The dangerous band (below ``danger_c`` for ``danger_h`` or more, report.md band 4) works the same way.
+* Durations per affected person: a person is *affected* if they spent any step below ``long_exposure_c``.
+  Two measures are kept: the *total* hours below ``long_exposure_c`` over the run (``cold_hours``) and the
+  *longest continuous spell* (``cold_spell``), each as an occupant-weighted histogram and as exact
+  weighted median and 90th percentile.
+
+References
+----------
+WHO Housing and Health Guidelines (2018); Cold Weather Plan for England (calibration G1, G2).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sim import needs
+from sim.config.people import validate_people_config
+
+__all__ = ["AGE_GROUPS", "Exposure", "ExposureAccumulator", "weighted_quantile_steps"]
+
+#: Age groups along the ``age_group`` axis, in this order.
+AGE_GROUPS: tuple[str, ...] = ("all", "65plus", "under5")
+
+_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """Exposure metrics of one run; axes: R realizations, T steps, K thresholds, D districts, A age groups,
+    B duration bins, N days. Age is always the last axis, in the order of :data:`AGE_GROUPS`.
+
+    Attributes
+    ----------
+    thresholds_c : ndarray (K,)
+        Indoor thresholds. [degC]
+    dt_h : float
+        Time step. [h]
+    long_exposure_c, long_exposure_h, danger_c, danger_h : float
+        Long-exposure and dangerous-band definitions. [degC], [h]
+    duration_bin_edges_h : ndarray (B + 1,)
+        Histogram edges: the configured lower edges plus one upper edge; bin ``b`` holds durations in
+        ``[edges[b], edges[b + 1])``. The last bin is open-ended; its upper edge is ``max(last configured
+        edge, run length)``, which no duration exceeds. [h]
+    occupants : ndarray (D, A)
+        People present per district and age group. [people]
+    people_below : ndarray (R, T, K, A)
+        People below each threshold at each step. [people]
+    person_hours_below_h : ndarray (R, K, D, A)
+        Person-hours below each threshold. [h]
+    people_ever_below : ndarray (R, K, D, A)
+        People below each threshold at any step. [people]
+    people_cold_long : ndarray (R, D, A)
+        People below ``long_exposure_c`` for ``long_exposure_h`` or more, continuously. [people]
+    people_danger : ndarray (R, D, A)
+        People below ``danger_c`` for ``danger_h`` or more, continuously. [people]
+    cold_hours_hist, cold_spell_hist : ndarray (R, B, A)
+        Affected people by total hours below ``long_exposure_c`` / by longest continuous spell. [people]
+    cold_hours_median_h, cold_hours_p90_h, cold_spell_median_h, cold_spell_p90_h : ndarray (R, A)
+        Weighted median and 90th percentile over affected people (lower quantile: the smallest duration
+        that at least 50 % / 90 % of the affected do not exceed); 0 if nobody is affected. [h]
+    people_without_water : ndarray (R, T)
+        Upper-floor occupants whose booster pumps have no power (calibration D6). [people]
+    heating_point_demand : ndarray (R, T)
+        Concurrent demand for heating-point places (rule in :mod:`sim.needs`). [people]
+    heating_point_capacity : float
+        Places in heating points. [people]
+    heating_point_unmet : ndarray (R, T)
+        Demand above capacity. [people]
+    points_unpowered_frac : ndarray (R, T)
+        Share of heating points without grid power, running generators. [1]
+    generator_kw : ndarray (R, T)
+        Rated generator capacity running at heating points. [kW]
+    diesel_l_per_day : ndarray (R, N)
+        Diesel burned by those generators per day of the run. [L/d]
+    """
+
+    thresholds_c: np.ndarray
+    dt_h: float
+    long_exposure_c: float
+    long_exposure_h: float
+    danger_c: float
+    danger_h: float
+    duration_bin_edges_h: np.ndarray
+    occupants: np.ndarray
+    people_below: np.ndarray
+    person_hours_below_h: np.ndarray
+    people_ever_below: np.ndarray
+    people_cold_long: np.ndarray
+    people_danger: np.ndarray
+    cold_hours_hist: np.ndarray
+    cold_spell_hist: np.ndarray
+    cold_hours_median_h: np.ndarray
+    cold_hours_p90_h: np.ndarray
+    cold_spell_median_h: np.ndarray
+    cold_spell_p90_h: np.ndarray
+    people_without_water: np.ndarray
+    heating_point_demand: np.ndarray
+    heating_point_capacity: float
+    heating_point_unmet: np.ndarray
+    points_unpowered_frac: np.ndarray
+    generator_kw: np.ndarray
+    diesel_l_per_day: np.ndarray
+
+
+def weighted_quantile_steps(steps: np.ndarray, weights: np.ndarray, q: float) -> np.ndarray:
+    """Weighted lower quantile of per-group durations over groups with a positive duration.
+
+    Parameters
+    ----------
+    steps : ndarray of int, shape (R, G)
+        Duration per group, in steps; 0 means not affected (left out).
+    weights : ndarray, shape (G,)
+        People per group. [people]
+    q : float
+        Quantile in (0, 1].
+
+    Returns
+    -------
+    ndarray of int, shape (R,)
+        The smallest duration ``s`` such that the affected people with duration ``<= s`` make up at least
+        ``q`` of all affected people; 0 where nobody is affected. [steps]
+
+    Examples
+    --------
+    >>> weighted_quantile_steps(np.array([[0, 1, 3, 5]]), np.array([9.0, 1.0, 1.0, 2.0]), 0.5)
+    array([3])
+    """
+    steps = np.asarray(steps)
+    order = np.argsort(steps, axis=-1, kind="stable")
+    s_sorted = np.take_along_axis(steps, order, axis=-1)
+    w_sorted = np.where(s_sorted > 0, np.asarray(weights, dtype=float)[order], 0.0)
+    cum = np.cumsum(w_sorted, axis=-1)
+    total = cum[..., -1:] if cum.shape[-1] else np.zeros((*steps.shape[:-1], 1))
+    reached = (cum >= q * total * (1.0 - 1e-12)) & (w_sorted > 0)
+    idx = np.argmax(reached, axis=-1)
+    value = np.take_along_axis(s_sorted, idx[..., None], axis=-1)[..., 0] if cum.shape[-1] else idx
+    return np.where(total[..., 0] > 0, value, 0)
+
+
+class ExposureAccumulator:
+    """Accumulates exposure and needs over time steps, vectorized over realizations and building groups.
+
+    Parameters
+    ----------
+    occupants : ndarray (G,)
+        People present in each building group (after departures and people away). [people]
+    share_65plus, share_under5 : ndarray (G,)
+        Shares of the occupants aged 65+ and under 5. [1]
+    upper_floor_occupants : ndarray (G,)
+        Occupants who lose water when the booster pumps have no power (calibration D6). [people]
+    district_index : ndarray of int (G,)
+        District of each group, ``0 .. n_districts - 1``.
+    n_districts : int
+        Number of districts.
+    cfg : PeopleConfig or DictConfig
+        The ``people`` config group (thresholds, durations, heating-point rule).
+    dt_h : float
+        Time step. [h]
+    n_realizations, n_steps : int
+        R and T.
+
+    Notes
+    -----
+    Call :meth:`update` for ``t = 0, 1, ..., n_steps - 1`` in order, then :meth:`finish`. Memory held:
+    O(R G K) for the running state plus O(R T K) for the time series. Heating-point assumptions are listed
+    in :mod:`sim.needs`.
+    """
+
+    def __init__(
+        self,
+        occupants: np.ndarray,
+        share_65plus: np.ndarray,
+        share_under5: np.ndarray,
+        upper_floor_occupants: np.ndarray,
+        district_index: np.ndarray,
+        n_districts: int,
+        cfg: Any,
+        dt_h: float,
+        n_realizations: int,
+        n_steps: int,
+    ) -> None:
+        validate_people_config(cfg)
+        occ = np.asarray(occupants, dtype=float)
+        s65 = np.asarray(share_65plus, dtype=float)
+        s5 = np.asarray(share_under5, dtype=float)
+        upper = np.asarray(upper_floor_occupants, dtype=float)
+        district = np.asarray(district_index)
+        n_groups = occ.shape[0]
+        for name, arr in [
+            ("share_65plus", s65),
+            ("share_under5", s5),
+            ("upper_floor_occupants", upper),
+            ("district_index", district),
+        ]:
+            if arr.shape != (n_groups,):
+                raise ValueError(f"{name} has shape {arr.shape}, expected ({n_groups},)")
+        if not (np.isfinite(occ).all() and (occ >= 0).all()):
+            raise ValueError("occupants must be finite and >= 0")
+        if not ((s65 >= 0) & (s5 >= 0) & (s65 + s5 <= 1 + _EPS)).all():
+            raise ValueError("share_65plus and share_under5 must be >= 0 and sum to at most 1")
+        if not ((upper >= 0) & (upper <= occ * (1 + _EPS) + _EPS)).all():
+            raise ValueError("upper_floor_occupants must be within [0, occupants]")
+        if not np.issubdtype(district.dtype, np.integer) or (
+            n_groups and (district.min() < 0 or district.max() >= n_districts)
+        ):
+            raise ValueError(f"district_index must be integers in [0, {n_districts})")
+        if not dt_h > 0:
+            raise ValueError("dt_h must be > 0")
+
+        self.dt_h = float(dt_h)
+        self.n_realizations = int(n_realizations)
+        self.n_steps = int(n_steps)
+        self.n_districts = int(n_districts)
+        self.thresholds_c = np.asarray([float(x) for x in cfg.thresholds_c])
+        self.long_exposure_c = float(cfg.long_exposure_c)
+        self.long_exposure_h = float(cfg.long_exposure_h)
+        self.danger_c = float(cfg.danger_c)
+        self.danger_h = float(cfg.danger_h)
+        self._need_long = max(1, math.ceil(self.long_exposure_h / self.dt_h - _EPS))
+        self._need_danger = max(1, math.ceil(self.danger_h / self.dt_h - _EPS))
+        self._edges_h = np.asarray([float(x) for x in cfg.duration_bin_edges_h])
+        self._vulnerable_c = float(cfg.vulnerable_seek_below_c)
+        self._everyone_c = float(cfg.everyone_seek_below_c)
+        self._uptake = float(cfg.uptake_frac)
+        self._points = float(cfg.heating_points)
+        self._places = float(cfg.places_per_point)
+        self._rule = str(cfg.generator_rule)
+        self._kw_per_point = float(cfg.generator_kw_per_point)
+        self._load_frac = float(cfg.generator_load_frac)
+        self._l_per_kwh = float(cfg.diesel_l_per_kwh)
+
+        self._occ = occ
+        self._vulnerable = occ * np.clip(s65 + s5, 0.0, 1.0)
+        self._upper = upper
+        self._weights = np.stack([occ, occ * s65, occ * s5], axis=-1)  # (G, A)
+        onehot = (district[:, None] == np.arange(n_districts)[None, :]).astype(float)  # (G, D)
+        self._to_district = (onehot[:, :, None] * self._weights[:, None, :]).reshape(n_groups, -1)  # (G, D*A)
+
+        R, T, K, A, D = (
+            self.n_realizations,
+            self.n_steps,
+            len(self.thresholds_c),
+            len(AGE_GROUPS),
+            n_districts,
+        )
+        self._shape_rg = (R, n_groups)
+        self._people_below = np.zeros((R, T, K, A))
+        self._person_hours = np.zeros((R, K, D, A))
+        self._ever_below = np.zeros((R, n_groups, K), dtype=bool)
+        self._run_long = np.zeros((R, n_groups), dtype=np.int64)
+        self._max_spell = np.zeros((R, n_groups), dtype=np.int64)
+        self._cold_steps = np.zeros((R, n_groups), dtype=np.int64)
+        self._ever_long = np.zeros((R, n_groups), dtype=bool)
+        self._run_danger = np.zeros((R, n_groups), dtype=np.int64)
+        self._ever_danger = np.zeros((R, n_groups), dtype=bool)
+        self._no_water = np.zeros((R, T))
+        self._demand = np.zeros((R, T))
+        self._unpowered = np.zeros((R, T))
+        self._next_t = 0
+
+    def _district_sum(self, per_group: np.ndarray) -> np.ndarray:
+        """(..., G) people flags or shares -> (..., D, A) people."""
+        out = per_group.astype(float) @ self._to_district
+        return out.reshape((*per_group.shape[:-1], self.n_districts, len(AGE_GROUPS)))
+
+    def update(
+        self,
+        t: int,
+        indoor_c: np.ndarray,
+        powered: np.ndarray,
+        points_unpowered_frac: np.ndarray | float | None = None,
+    ) -> None:
+        """Add step ``t``.
+
+        Parameters
+        ----------
+        t : int
+            Step index; must be the previous one plus 1, starting at 0.
+        indoor_c : ndarray (R, G)
+            Indoor air temperature during the step. [degC]
+        powered : ndarray of bool (R, G)
+            Power on at the group's feeder during the step.
+        points_unpowered_frac : ndarray (R,) or float, optional
+            Share of heating points without grid power during the step [1]; by default derived from
+            ``powered`` with the config's ``generator_rule`` (see :mod:`sim.needs`).
+        """
+        if t != self._next_t:
+            raise ValueError(f"update expects step {self._next_t}, got {t}")
+        if t >= self.n_steps:
+            raise ValueError(f"step {t} is beyond n_steps={self.n_steps}")
+        indoor_c = np.asarray(indoor_c, dtype=float)
+        powered = np.asarray(powered, dtype=bool)
+        if indoor_c.shape != self._shape_rg or powered.shape != self._shape_rg:
+            raise ValueError(
+                f"indoor_c {indoor_c.shape} and powered {powered.shape} must be {self._shape_rg}"
+            )
+        if not np.isfinite(indoor_c).all():
+            raise ValueError(f"indoor_c has NaN or inf at step {t}")
+
+        below = indoor_c[:, :, None] < self.thresholds_c  # (R, G, K)
+        by_district = self._district_sum(np.swapaxes(below, 1, 2))  # (R, K, D, A)
+        self._person_hours += by_district * self.dt_h
+        self._people_below[:, t] = by_district.sum(axis=2)
+        self._ever_below |= below
+
+        cold = indoor_c < self.long_exposure_c
+        self._run_long = np.where(cold, self._run_long + 1, 0)
+        np.maximum(self._max_spell, self._run_long, out=self._max_spell)
+        self._cold_steps += cold
+        self._ever_long |= self._run_long >= self._need_long
+        danger = indoor_c < self.danger_c
+        self._run_danger = np.where(danger, self._run_danger + 1, 0)
+        self._ever_danger |= self._run_danger >= self._need_danger
+
+        self._no_water[:, t] = (~powered) @ self._upper
+        eligible = needs.heating_point_eligible(
+            indoor_c, self._occ, self._vulnerable, self._vulnerable_c, self._everyone_c
+        )
+        self._demand[:, t] = self._uptake * eligible
+        if points_unpowered_frac is None:
+            self._unpowered[:, t] = needs.points_unpowered_frac(powered, self._occ, self._rule)
+        else:
+            self._unpowered[:, t] = np.clip(np.asarray(points_unpowered_frac, dtype=float), 0.0, 1.0)
+        self._next_t += 1
+
+    def _histogram(self, steps: np.ndarray, edges_h: np.ndarray) -> np.ndarray:
+        """(R, G) durations in steps -> (R, B, A) affected people per bin."""
+        hours = steps * self.dt_h
+        n_bins = len(edges_h) - 1
+        idx = np.clip(np.searchsorted(edges_h[:-1], hours + _EPS, side="right") - 1, 0, n_bins - 1)
+        onehot = (idx[:, :, None] == np.arange(n_bins)) & (steps > 0)[:, :, None]  # (R, G, B)
+        return np.einsum("rgb,ga->rba", onehot.astype(float), self._weights)
+
+    def _quantiles_h(self, steps: np.ndarray, q: float) -> np.ndarray:
+        """(R, G) durations in steps -> (R, A) weighted quantile over affected people. [h]"""
+        cols = [weighted_quantile_steps(steps, self._weights[:, a], q) for a in range(len(AGE_GROUPS))]
+        return np.stack(cols, axis=-1) * self.dt_h
+
+    def finish(self, points_unpowered_frac: np.ndarray | None = None) -> Exposure:
+        """Close the accumulation and return the metrics.
+
+        Parameters
+        ----------
+        points_unpowered_frac : ndarray (R, T), optional
+            Share of heating points without grid power [1]; overrides what :meth:`update` recorded.
+
+        Returns
+        -------
+        Exposure
+        """
+        if self._next_t != self.n_steps:
+            raise ValueError(f"finish after {self._next_t} of {self.n_steps} steps")
+        unpowered = self._unpowered
+        if points_unpowered_frac is not None:
+            unpowered = np.clip(
+                np.broadcast_to(np.asarray(points_unpowered_frac, dtype=float), unpowered.shape), 0.0, 1.0
+            ).copy()
+        horizon_h = self.n_steps * self.dt_h
+        # One bin per configured lower edge (stable across horizons); the last is open-ended and its upper
+        # edge records the run length (no duration can exceed it).
+        edges = np.append(self._edges_h, max(self._edges_h[-1], horizon_h))
+        capacity = self._points * self._places
+        running_kw = needs.generator_kw(unpowered, self._points, self._kw_per_point)
+        return Exposure(
+            thresholds_c=self.thresholds_c.copy(),
+            dt_h=self.dt_h,
+            long_exposure_c=self.long_exposure_c,
+            long_exposure_h=self.long_exposure_h,
+            danger_c=self.danger_c,
+            danger_h=self.danger_h,
+            duration_bin_edges_h=edges,
+            occupants=self._district_sum(np.ones(self._occ.shape)),
+            people_below=self._people_below,
+            person_hours_below_h=self._person_hours,
+            people_ever_below=self._district_sum(np.swapaxes(self._ever_below, 1, 2)),
+            people_cold_long=self._district_sum(self._ever_long),
+            people_danger=self._district_sum(self._ever_danger),
+            cold_hours_hist=self._histogram(self._cold_steps, edges),
+            cold_spell_hist=self._histogram(self._max_spell, edges),
+            cold_hours_median_h=self._quantiles_h(self._cold_steps, 0.5),
+            cold_hours_p90_h=self._quantiles_h(self._cold_steps, 0.9),
+            cold_spell_median_h=self._quantiles_h(self._max_spell, 0.5),
+            cold_spell_p90_h=self._quantiles_h(self._max_spell, 0.9),
+            people_without_water=self._no_water,
+            heating_point_demand=self._demand,
+            heating_point_capacity=capacity,
+            heating_point_unmet=np.maximum(self._demand - capacity, 0.0),
+            points_unpowered_frac=unpowered,
+            generator_kw=running_kw,
+            diesel_l_per_day=needs.diesel_l_per_day(running_kw, self.dt_h, self._load_frac, self._l_per_kwh),
+        )

@@ -1,0 +1,482 @@
+"""Outdoor temperature forcing: a synthetic cold-snap forecast ensemble or a file.
+
+The weather stage turns the ``weather`` config group into a :class:`Forecast`: outdoor air temperature
+per realization and time step [degC] on the run's :class:`~sim.timegrid.TimeGrid`. Two sources, chosen by
+``weather.kind``:
+
+``cold_snap``
+    A synthetic forecast ensemble (:func:`cold_snap`): a cold spell of a given shape (onset, plateau,
+    decay) from a baseline down to ``min_temperature_c``, a diurnal cycle, and day-to-day anomalies that
+    follow an AR(1) process whose ensemble spread grows with lead time. The figures are derived from the
+    Kyiv GHCN-Daily record (station UPM00033345); see ``docs/weather.md`` and
+    ``docs/scripts/derive_weather_figures.py``.
+``file``
+    A CSV or NetCDF file (:func:`load_file`, implemented in :mod:`sim.weather_file`).
+
+Times are naive local wall-clock times, the same clock as the run's ``start``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from omegaconf.errors import MissingMandatoryValue
+from scipy.optimize import brentq
+from scipy.signal import lfilter
+
+from sim.errors import ConfigError
+from sim.rng import stream
+from sim.timegrid import TimeGrid
+from sim.weather_file import read_temperature_file
+
+__all__ = [
+    "Forecast",
+    "cold_snap",
+    "daily_min_max_c",
+    "diurnal_shape",
+    "ensemble_spread_c",
+    "knot_ar1",
+    "load_file",
+    "make_forecast",
+    "spell_shape",
+]
+
+KINDS = ("cold_snap", "file")
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Outdoor air temperature per realization and time step.
+
+    Attributes
+    ----------
+    times : numpy.ndarray
+        Start of each time step, datetime64[ns], shape (T,), equal to the grid's ``times``.
+    outdoor_c : numpy.ndarray
+        Outdoor air temperature at each step start, float64, shape (R, T). [degC]
+    source : str
+        Short human-readable description for metadata, e.g. ``"cold_snap: spell to -25.0 degC ..."``.
+    """
+
+    times: np.ndarray
+    outdoor_c: np.ndarray
+    source: str
+
+    def __post_init__(self) -> None:
+        if self.outdoor_c.ndim != 2 or self.outdoor_c.shape[1] != self.times.shape[0]:
+            raise ValueError(
+                f"outdoor_c has shape {self.outdoor_c.shape}, expected (R, {self.times.shape[0]})"
+            )
+
+    @property
+    def n_realizations(self) -> int:
+        """Number of realizations R. [-]"""
+        return int(self.outdoor_c.shape[0])
+
+
+def make_forecast(cfg: Any, grid: TimeGrid, n_realizations: int, seed: int) -> Forecast:
+    """Build the forecast named by ``cfg.kind``.
+
+    Parameters
+    ----------
+    cfg : WeatherConfig or omegaconf.DictConfig
+        The ``weather`` config group (:class:`sim.config.WeatherConfig`).
+    grid : TimeGrid
+        The run's time grid.
+    n_realizations : int
+        Number of Monte Carlo realizations R. [-]
+    seed : int
+        The run's seed. [-]
+
+    Returns
+    -------
+    Forecast
+    """
+    kind = str(_get(cfg, "kind", "cold_snap"))
+    if kind == "cold_snap":
+        return cold_snap(cfg, grid, n_realizations, seed)
+    if kind == "file":
+        path = _get(cfg, "path", None)
+        if path is None or str(path) in ("", "???"):
+            raise ConfigError("weather.path: required for weather=file (a CSV or NetCDF file)")
+        return load_file(path, grid, n_realizations, max_gap_h=_get(cfg, "max_gap_h", None))
+    raise ConfigError(f"weather.kind: unknown value {kind!r}, expected one of {', '.join(KINDS)}")
+
+
+def load_file(path: Any, grid: TimeGrid, n_realizations: int, max_gap_h: float | None = None) -> Forecast:
+    """Read outdoor temperature from a CSV or NetCDF file and put it on the grid.
+
+    See :func:`sim.weather_file.read_temperature_file` for the formats, checks and realization rules
+    (a single series serves all realizations; fewer realizations than requested are cycled; more are
+    truncated to the first R).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file; ``.csv`` or ``.nc``/``.nc4``/``.netcdf`` (other names are sniffed).
+    grid : TimeGrid
+        The run's time grid; the file must cover ``[start, start + horizon)``.
+    n_realizations : int
+        Number of realizations R to return. [-]
+    max_gap_h : float, optional
+        Largest accepted interval between consecutive file times within the run; default the model
+        step ``grid.dt_h``. [h]
+
+    Returns
+    -------
+    Forecast
+    """
+    outdoor_c, source = read_temperature_file(path, grid, n_realizations, max_gap_h=max_gap_h)
+    return Forecast(times=grid.times, outdoor_c=outdoor_c, source=source)
+
+
+# --------------------------------------------------------------------------------------------------
+# cold_snap: a synthetic forecast ensemble
+# --------------------------------------------------------------------------------------------------
+
+
+def spell_shape(
+    day: np.ndarray, start_day: float, onset_days: float, plateau_days: float, decay_days: float
+) -> np.ndarray:
+    """Depth of a cold spell as a fraction of its full depth: 0 outside, 1 on the plateau.
+
+    A trapezoid with raised-cosine ramps: 0 before ``start_day``, rising as a half cosine over
+    ``onset_days``, 1 for ``plateau_days``, falling as a half cosine over ``decay_days``, then 0.
+
+    Parameters
+    ----------
+    day : numpy.ndarray
+        Time since the run start. [d]
+    start_day : float
+        Time at which the spell begins to deepen; may be negative (spell under way at the start). [d]
+    onset_days, plateau_days, decay_days : float
+        Durations of the three phases; zero-length ramps give a step. [d]
+
+    Returns
+    -------
+    numpy.ndarray
+        Fraction of full depth, same shape as ``day``, in [0, 1]. [1]
+
+    Examples
+    --------
+    >>> spell_shape(np.array([0.0, 1.0, 2.0, 3.0, 4.5, 6.0]), 0.0, 2.0, 1.0, 2.0).round(2).tolist()
+    [0.0, 0.5, 1.0, 1.0, 0.15, 0.0]
+    """
+    d = np.asarray(day, dtype=float)
+    t1 = start_day + onset_days
+    t2 = t1 + plateau_days
+    t3 = t2 + decay_days
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rise = 0.5 * (1.0 - np.cos(np.pi * (d - start_day) / onset_days)) if onset_days > 0 else 1.0
+        fall = 0.5 * (1.0 + np.cos(np.pi * (d - t2) / decay_days)) if decay_days > 0 else 0.0
+    return np.select([d < start_day, d < t1, d < t2, d < t3], [0.0, rise, 1.0, fall], default=0.0).astype(
+        float
+    )
+
+
+def diurnal_shape(hour_of_day_h: np.ndarray, min_hour_h: float = 6.0, max_hour_h: float = 14.5) -> np.ndarray:
+    """Normalized diurnal cycle: 0 at the daily minimum, 1 at the maximum, daily mean exactly 0.5.
+
+    Two half cosines: rising from ``min_hour_h`` to ``max_hour_h``, falling over the remaining hours
+    (the long winter night).
+
+    Parameters
+    ----------
+    hour_of_day_h : numpy.ndarray
+        Local time of day. [h]
+    min_hour_h, max_hour_h : float
+        Local times of the daily minimum and maximum. [h]
+
+    Returns
+    -------
+    numpy.ndarray
+        Value in [0, 1], same shape as ``hour_of_day_h``. [1]
+
+    Examples
+    --------
+    >>> diurnal_shape(np.array([6.0, 14.5, 0.0])).round(3).tolist()
+    [0.0, 1.0, 0.326]
+    """
+    rise_h = (max_hour_h - min_hour_h) % 24.0
+    u = (np.asarray(hour_of_day_h, dtype=float) - min_hour_h) % 24.0
+    return np.where(
+        u < rise_h,
+        0.5 * (1.0 - np.cos(np.pi * u / rise_h)),
+        0.5 * (1.0 + np.cos(np.pi * (u - rise_h) / (24.0 - rise_h))),
+    )
+
+
+def ensemble_spread_c(
+    lead_days: np.ndarray, initial_c: float, growth_c_per_day: float, max_c: float
+) -> np.ndarray:
+    """Ensemble spread (standard deviation of daily-mean anomalies) at a lead time.
+
+    Grows from ``initial_c`` with initial slope ``growth_c_per_day`` and saturates exponentially at
+    ``max_c`` (the climatological day-to-day variability):
+    ``max_c - (max_c - initial_c) * exp(-growth_c_per_day * lead / (max_c - initial_c))``.
+
+    Parameters
+    ----------
+    lead_days : numpy.ndarray
+        Lead time since the run start (negative values count as 0). [d]
+    initial_c : float
+        Spread at lead 0. [degC]
+    growth_c_per_day : float
+        Growth of the spread per day at short lead. [degC/d]
+    max_c : float
+        Saturation spread. [degC]
+
+    Returns
+    -------
+    numpy.ndarray
+        Spread, same shape as ``lead_days``. [degC]
+
+    Examples
+    --------
+    >>> ensemble_spread_c(np.array([0.0, 100.0]), 1.0, 0.5, 5.0).round(2).tolist()
+    [1.0, 5.0]
+    """
+    lead = np.maximum(np.asarray(lead_days, dtype=float), 0.0)
+    room_c = max_c - initial_c
+    if room_c <= 0.0 or growth_c_per_day <= 0.0:
+        return np.full_like(lead, initial_c if growth_c_per_day <= 0.0 else max_c)
+    return max_c - room_c * np.exp(-growth_c_per_day * lead / room_c)
+
+
+#: Weights of the noon knots of the previous day, the day and the next day in the daily mean of a
+#: series interpolated linearly between noon knots.
+DAILY_MEAN_WEIGHTS = np.array([0.125, 0.75, 0.125])
+
+
+def knot_ar1(daily_autocorr: float) -> tuple[float, float]:
+    """AR(1) parameters at the noon knots that give daily means the wanted lag-1 autocorrelation.
+
+    Interpolating linearly between noon knots makes each daily mean a weighted sum of three knots
+    (:data:`DAILY_MEAN_WEIGHTS`), which smooths the series: it lowers the variance and raises the
+    lag-1 autocorrelation. This returns the knots' lag-1 autocorrelation and the factor on their
+    standard deviation such that the daily means have unit variance and lag-1 ``daily_autocorr``.
+
+    Parameters
+    ----------
+    daily_autocorr : float
+        Wanted lag-1 autocorrelation of daily means, in [0, 1). [1]
+
+    Returns
+    -------
+    knot_autocorr : float
+        Lag-1 autocorrelation of the knot process (negative for weak ``daily_autocorr``). [1]
+    sd_factor : float
+        Standard deviation of the knots per unit standard deviation of the daily means. [1]
+
+    Examples
+    --------
+    >>> rho, k = knot_ar1(0.84)
+    >>> round(rho, 3), round(k, 3)
+    (0.738, 1.062)
+    """
+
+    def cov(rho: float, lag: int) -> float:
+        w = DAILY_MEAN_WEIGHTS
+        return float(sum(w[i] * w[j] * rho ** abs(lag + j - i) for i in range(3) for j in range(3)))
+
+    rho = brentq(lambda r: cov(r, 1) / cov(r, 0) - daily_autocorr, -0.95, 0.9999)
+    return float(rho), float(1.0 / np.sqrt(cov(rho, 0)))
+
+
+def cold_snap(cfg: Any, grid: TimeGrid, n_realizations: int, seed: int) -> Forecast:
+    """Synthetic forecast ensemble of a cold spell.
+
+    For realization r at time t (hours since start, local time of day ``tod``)::
+
+        T[r, t] = mean(t) + a[r, t] + dtr[r, t] * (diurnal_shape(tod) - 0.5)
+        mean(t) = baseline + spell_shape(t) * (coldest_mean - baseline)
+        coldest_mean = min_temperature_c + diurnal_range_c / 2
+
+    ``a`` are daily-mean anomalies: an AR(1) drawn at local noon of each day, scaled by
+    :func:`ensemble_spread_c` at that lead (spread growing from ``spread_initial_c`` to
+    ``day_to_day_sd_c``) and interpolated linearly in time; its parameters (:func:`knot_ar1`) are such
+    that the daily means have standard deviation ``day_to_day_sd_c`` and lag-1 autocorrelation
+    ``day_to_day_autocorr`` once the spread has saturated. ``dtr`` is the
+    day's diurnal range, gamma-distributed with mean ``diurnal_range_c`` and standard deviation
+    ``diurnal_range_sd_c``, also drawn at noon and interpolated. The anomalies have median 0, so the
+    ensemble-median daily minimum on the plateau of the spell is ``min_temperature_c`` (within
+    sampling error, about +-0.5 degC for R = 100). All realizations share the spell; they differ by
+    their anomalies and diurnal ranges. Figures: ``docs/weather.md``.
+
+    Parameters
+    ----------
+    cfg : WeatherConfig or omegaconf.DictConfig
+        The ``weather`` group with the ``cold_snap`` keys (:class:`sim.config.WeatherConfig`).
+    grid : TimeGrid
+        The run's time grid; lead 0 is its start.
+    n_realizations : int
+        Number of realizations R. [-]
+    seed : int
+        The run's seed; realization r draws from ``stream(seed, "weather", r, k)``. [-]
+
+    Returns
+    -------
+    Forecast
+        ``outdoor_c`` of shape (R, T). [degC]
+    """
+    p = _cold_snap_params(cfg)
+    R = int(n_realizations)
+    if R < 1:
+        raise ConfigError(f"realizations: must be >= 1, got {R}")
+    times = grid.times
+    hours = grid.hours
+    start_tod_h = _hour_of_day_h(grid.start)
+    tod_h = (start_tod_h + hours) % 24.0
+
+    # Central forecast: spell and diurnal cycle, shape (T,).
+    day = hours / 24.0
+    coldest_mean_c = p["min_temperature_c"] + 0.5 * p["diurnal_range_c"]
+    mean_c = p["baseline_temperature_c"] + (coldest_mean_c - p["baseline_temperature_c"]) * spell_shape(
+        day, p["spell_start_day"], p["spell_onset_days"], p["spell_plateau_days"], p["spell_decay_days"]
+    )
+    diurnal = diurnal_shape(tod_h, p["diurnal_min_hour"], p["diurnal_max_hour"]) - 0.5
+
+    # Daily knots at local noon, covering the grid with one knot to spare on each side.
+    first_knot_h = (12.0 - start_tod_h) % 24.0 - 24.0
+    n_knots = int(np.ceil((grid.horizon_h - first_knot_h) / 24.0)) + 1
+    knot_h = first_knot_h + 24.0 * np.arange(n_knots)
+    p["knot_autocorr"], p["knot_sd_factor"] = knot_ar1(p["day_to_day_autocorr"])
+    z, dtr_c = _draw_knots(seed, R, n_knots, p)
+
+    spread_c = ensemble_spread_c(
+        knot_h / 24.0, p["spread_initial_c"], p["spread_growth_c_per_day"], p["day_to_day_sd_c"]
+    )
+    anom_knots_c = z * (spread_c * p["knot_sd_factor"])[None, :]
+
+    idx = np.clip(np.searchsorted(knot_h, hours, side="right") - 1, 0, n_knots - 2)
+    w = ((hours - knot_h[idx]) / 24.0)[None, :]
+    anomaly_c = anom_knots_c[:, idx] * (1.0 - w) + anom_knots_c[:, idx + 1] * w
+    range_c = dtr_c[:, idx] * (1.0 - w) + dtr_c[:, idx + 1] * w
+
+    outdoor_c = mean_c[None, :] + anomaly_c + range_c * diurnal[None, :]
+    source = (
+        f"cold_snap: spell to {p['min_temperature_c']:.1f} degC (ensemble-median daily minimum) "
+        f"from a baseline of {p['baseline_temperature_c']:.1f} degC"
+    )
+    return Forecast(times=times, outdoor_c=np.ascontiguousarray(outdoor_c, dtype=np.float64), source=source)
+
+
+def daily_min_max_c(times: np.ndarray, outdoor_c: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Daily minimum and maximum per realization and calendar day (local).
+
+    Parameters
+    ----------
+    times : numpy.ndarray
+        datetime64, shape (T,).
+    outdoor_c : numpy.ndarray
+        Temperature, shape (R, T). [degC]
+
+    Returns
+    -------
+    days : numpy.ndarray
+        Calendar days, datetime64[D], shape (D,); partial days at the ends are included.
+    min_c, max_c : numpy.ndarray
+        Daily minimum and maximum, shape (R, D). [degC]
+    """
+    day_of = np.asarray(times).astype("datetime64[D]")
+    days, starts = np.unique(day_of, return_index=True)
+    x = np.asarray(outdoor_c, dtype=float)
+    return days, np.minimum.reduceat(x, starts, axis=1), np.maximum.reduceat(x, starts, axis=1)
+
+
+# --------------------------------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------------------------------
+
+_COLD_SNAP_KEYS: dict[str, float] = {
+    # key: default used only if the config object lacks the key (the schema gives the real defaults)
+    "min_temperature_c": -25.0,
+    "baseline_temperature_c": -7.6,
+    "spell_start_day": -1.0,
+    "spell_onset_days": 4.0,
+    "spell_plateau_days": 2.5,
+    "spell_decay_days": 4.5,
+    "diurnal_range_c": 7.1,
+    "diurnal_range_sd_c": 2.8,
+    "diurnal_min_hour": 6.0,
+    "diurnal_max_hour": 14.5,
+    "day_to_day_sd_c": 5.0,
+    "day_to_day_autocorr": 0.84,
+    "spread_initial_c": 1.0,
+    "spread_growth_c_per_day": 0.5,
+}
+
+
+def _get(cfg: Any, key: str, default: Any) -> Any:
+    """Attribute of a dataclass or DictConfig; ``default`` if absent (ConfigAttributeError is an AttributeError)."""
+    try:
+        value = getattr(cfg, key)
+    except MissingMandatoryValue:
+        raise ConfigError(f"weather.{key}: required, but no value is set (???)") from None
+    except AttributeError:
+        return default
+    return default if value is None and default is not None else value
+
+
+def _cold_snap_params(cfg: Any) -> dict[str, float]:
+    """Read and check the cold_snap keys; raise :class:`ConfigError` naming the key."""
+    p: dict[str, float] = {}
+    for key, default in _COLD_SNAP_KEYS.items():
+        value = _get(cfg, key, default)
+        try:
+            p[key] = float(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"weather.{key}: expected a number, got {value!r}") from None
+        if not np.isfinite(p[key]):
+            raise ConfigError(f"weather.{key}: must be finite, got {value!r}")
+
+    def need(ok: bool, key: str, rule: str) -> None:
+        if not ok:
+            raise ConfigError(f"weather.{key}: must be {rule}, got {p[key]:g}")
+
+    need(-70.0 <= p["min_temperature_c"] <= 50.0, "min_temperature_c", "in -70..50 degC")
+    need(-70.0 <= p["baseline_temperature_c"] <= 50.0, "baseline_temperature_c", "in -70..50 degC")
+    for key in ("spell_onset_days", "spell_plateau_days", "spell_decay_days", "diurnal_range_sd_c"):
+        need(p[key] >= 0.0, key, ">= 0")
+    need(0.0 <= p["diurnal_range_c"] <= 30.0, "diurnal_range_c", "in 0..30 degC")
+    need(0.0 <= p["diurnal_min_hour"] < 24.0, "diurnal_min_hour", "in [0, 24) h")
+    need(0.0 <= p["diurnal_max_hour"] < 24.0, "diurnal_max_hour", "in [0, 24) h")
+    need(
+        p["diurnal_max_hour"] != p["diurnal_min_hour"], "diurnal_max_hour", "different from diurnal_min_hour"
+    )
+    need(0.0 <= p["day_to_day_sd_c"] <= 20.0, "day_to_day_sd_c", "in 0..20 degC")
+    need(0.0 <= p["day_to_day_autocorr"] < 1.0, "day_to_day_autocorr", "in [0, 1)")
+    need(0.0 <= p["spread_initial_c"] <= 20.0, "spread_initial_c", "in 0..20 degC")
+    need(p["spread_growth_c_per_day"] >= 0.0, "spread_growth_c_per_day", ">= 0")
+    return p
+
+
+def _draw_knots(
+    seed: int, n_realizations: int, n_knots: int, p: dict[str, float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Unit-variance AR(1) anomalies and diurnal ranges at the daily knots, shape (R, K) each.
+
+    Each realization draws from its own streams (key 0: anomalies, key 1: diurnal ranges), so a
+    longer horizon extends, and does not reshuffle, the weather of the first days.
+    """
+    rho = p["knot_autocorr"]
+    eps = np.empty((n_realizations, n_knots))
+    gam = np.empty((n_realizations, n_knots))
+    mean_c, sd_c = p["diurnal_range_c"], p["diurnal_range_sd_c"]
+    for r in range(n_realizations):
+        eps[r] = stream(seed, "weather", r, 0).standard_normal(n_knots)
+        if sd_c > 0.0 and mean_c > 0.0:
+            gam[r] = stream(seed, "weather", r, 1).gamma((mean_c / sd_c) ** 2, sd_c**2 / mean_c, n_knots)
+        else:
+            gam[r] = mean_c
+    eps[:, 1:] *= np.sqrt(1.0 - rho**2)  # stationary AR(1): z0 ~ N(0, 1), z_k = rho z_k-1 + sqrt(1-rho^2) e_k
+    z = lfilter([1.0], [1.0, -rho], eps, axis=1)
+    return z, gam
+
+
+def _hour_of_day_h(t: np.datetime64) -> float:
+    """Local time of day of a datetime64. [h]"""
+    t_ns = np.datetime64(t, "ns")
+    return float((t_ns - t_ns.astype("datetime64[D]")) / np.timedelta64(1, "h"))

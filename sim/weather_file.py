@@ -1,0 +1,331 @@
+"""Outdoor temperature from a CSV or NetCDF file, checked and put on the run's time grid.
+
+Formats
+-------
+CSV
+    Columns ``time`` (ISO 8601, e.g. ``2026-01-29T06:00``) and ``outdoor_temperature_c`` [degC], optional
+    ``realization`` (integer); other columns are ignored. One row per time (and realization).
+NetCDF
+    Variable ``outdoor_temperature`` with dimensions ``(time)`` or ``(time, realization)`` in any order
+    (other dimensions of length 1, e.g. a single ``latitude``/``longitude``, are dropped) and a ``units``
+    attribute: degC (``degC``, ``Celsius``, ``degree_Celsius``, ...) or K (``K``, ``kelvin``); K is
+    converted.
+
+Times are naive local wall-clock times, the clock of the run's ``start``; a UTC offset in a CSV time is
+dropped and the wall-clock time kept. Every row of the file is checked, not only those in the run period.
+The file must cover ``[start, start + horizon)`` (its first time <= the first step, its last time >= the
+last step start), with no interval longer than the model step within the run (``weather.max_gap_h``
+widens this, e.g. to use 3-hourly data with an hourly step). Values are interpolated linearly to the
+grid's step starts.
+
+Realizations: a file with one series gives it to every realization; a file with more realizations than
+requested gives the first R (in order of the ``realization`` values); fewer than requested (but more
+than one) are cycled (realization r gets file realization r mod n) with a :class:`ColdgridWarning`.
+
+Files are read with :func:`pandas.read_csv` and :func:`xarray.open_dataset` only; nothing is unpickled.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.errors import ColdgridWarning, InputError
+from sim.timegrid import TimeGrid
+
+__all__ = ["read_temperature_file"]
+
+VALID_RANGE_C = (-70.0, 50.0)
+CSV_TIME, CSV_VALUE, CSV_REALIZATION = "time", "outdoor_temperature_c", "realization"
+NC_VARIABLE = "outdoor_temperature"
+_CELSIUS = {
+    "degc",
+    "deg_c",
+    "degreec",
+    "degree_c",
+    "degrees_c",
+    "celsius",
+    "degree_celsius",
+    "degrees_celsius",
+    "°c",
+    "c",
+}
+_KELVIN = {"k", "kelvin", "kelvins", "degk", "deg_k"}
+_NETCDF_SUFFIXES = {".nc", ".nc4", ".netcdf", ".cdf", ".h5"}
+
+#: A function giving the location of element i of a series in its file, e.g. "line 7".
+Locator = Callable[[int], str]
+
+
+def read_temperature_file(
+    path: str | os.PathLike[str], grid: TimeGrid, n_realizations: int, max_gap_h: float | None = None
+) -> tuple[np.ndarray, str]:
+    """Read, check and interpolate a temperature file to the grid.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        CSV (``.csv``) or NetCDF file; other suffixes are sniffed from the first bytes.
+    grid : TimeGrid
+        The run's time grid.
+    n_realizations : int
+        Number of realizations R to return. [-]
+    max_gap_h : float, optional
+        Largest accepted interval between consecutive file times within the run; default the model
+        step. [h]
+
+    Returns
+    -------
+    outdoor_c : numpy.ndarray
+        Temperature at the grid's step starts, shape (R, T). [degC]
+    source : str
+        Short description for metadata.
+
+    Raises
+    ------
+    InputError
+        With a one-line message naming the file and the row (CSV line) or the variable.
+    """
+    p = Path(path).expanduser()
+    name = str(path)
+    if not p.is_file():
+        raise InputError(f"weather file {name}: not found")
+    gap_h = float(grid.dt_h if max_gap_h is None else max_gap_h)
+    series = _read_netcdf(p, name) if _is_netcdf(p) else _read_csv(p, name)
+    on_grid = [
+        _check_and_interpolate(name, times, values, where, grid, gap_h) for times, values, where in series
+    ]
+    n_file = len(on_grid)
+    R = int(n_realizations)
+    if 1 < n_file < R:
+        warnings.warn(
+            f"weather file {name}: {n_file} realizations for {R} requested; cycling them",
+            ColdgridWarning,
+            stacklevel=3,
+        )
+    outdoor_c = np.stack([on_grid[r % n_file] for r in range(R)]).astype(np.float64)
+    note = "1 series for all realizations" if n_file == 1 else f"{n_file} realizations"
+    if 1 < n_file < R:
+        note += ", cycled"
+    elif n_file > R:
+        note += f", first {R} used"
+    return outdoor_c, f"file: {name} ({note})"
+
+
+# --------------------------------------------------------------------------------------------------
+# readers: each returns a list of (times datetime64[ns], values [degC], locator) per file realization
+# --------------------------------------------------------------------------------------------------
+
+
+def _is_netcdf(p: Path) -> bool:
+    if p.suffix.lower() in _NETCDF_SUFFIXES:
+        return True
+    if p.suffix.lower() == ".csv":
+        return False
+    with p.open("rb") as f:
+        magic = f.read(4)
+    return magic[:3] == b"CDF" or magic == b"\x89HDF"
+
+
+def _read_csv(p: Path, name: str) -> list[tuple[np.ndarray, np.ndarray, Locator]]:
+    try:
+        df = pd.read_csv(p, dtype=str, keep_default_na=False, skip_blank_lines=False)
+    except pd.errors.EmptyDataError:
+        raise InputError(
+            f"weather file {name}: empty file, expected a header line with columns "
+            f"{CSV_TIME}, {CSV_VALUE}[, {CSV_REALIZATION}]"
+        ) from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as e:
+        raise InputError(f"weather file {name}: not a readable CSV file: {_one_line(e)}") from None
+    df.columns = [str(c).strip() for c in df.columns]
+    missing = [c for c in (CSV_TIME, CSV_VALUE) if c not in df.columns]
+    if missing:
+        found = ", ".join(df.columns) or "(none)"
+        raise InputError(
+            f"weather file {name}: missing column(s) {', '.join(missing)}; found: {found}; "
+            f"expected: {CSV_TIME}, {CSV_VALUE}[, {CSV_REALIZATION}]"
+        )
+    if len(df) == 0:
+        raise InputError(f"weather file {name}: no data rows after the header")
+    lines = np.arange(len(df)) + 2  # the header is line 1
+
+    raw_t = df[CSV_TIME].str.strip()
+    for i in np.flatnonzero(raw_t.to_numpy() == ""):
+        raise InputError(f"weather file {name}: line {lines[i]}: empty {CSV_TIME}")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = pd.to_datetime(raw_t, format="ISO8601", errors="coerce")
+    except (ValueError, TypeError) as e:
+        if "timezone" in str(e).lower() or "offset" in str(e).lower():
+            e = ValueError(
+                "mixed UTC offsets; write local times without offsets, the clock of the run's start"
+            )
+        raise InputError(
+            f"weather file {name}: column {CSV_TIME}: cannot parse times ({_one_line(e)})"
+        ) from None
+    if parsed.dtype == object:
+        raise InputError(
+            f"weather file {name}: column {CSV_TIME}: mixed UTC offsets; write local times "
+            "without offsets, the clock of the run's start"
+        )
+    for i in np.flatnonzero(parsed.isna().to_numpy()):
+        raise InputError(
+            f"weather file {name}: line {lines[i]}: cannot parse {CSV_TIME} "
+            f"{raw_t.iloc[i]!r} as ISO 8601 (e.g. 2026-01-29T06:00)"
+        )
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_localize(None)
+    times = parsed.to_numpy().astype("datetime64[ns]")
+
+    raw_v = df[CSV_VALUE].str.strip()
+    values = pd.to_numeric(raw_v, errors="coerce").to_numpy(dtype=float)
+    for i in np.flatnonzero(np.isnan(values)):
+        what = (
+            "missing value"
+            if raw_v.iloc[i].lower() in ("", "nan", "na", "null")
+            else f"not a number {raw_v.iloc[i]!r}"
+        )
+        raise InputError(f"weather file {name}: line {lines[i]}: {CSV_VALUE}: {what} (NaN)")
+
+    if CSV_REALIZATION not in df.columns:
+        groups = [np.arange(len(df))]
+    else:
+        raw_r = df[CSV_REALIZATION].str.strip()
+        real = pd.to_numeric(raw_r, errors="coerce").to_numpy(dtype=float)
+        for i in np.flatnonzero(~np.isfinite(real) | (real != np.round(real))):
+            raise InputError(
+                f"weather file {name}: line {lines[i]}: {CSV_REALIZATION} {raw_r.iloc[i]!r} is not an integer"
+            )
+        groups = [np.flatnonzero(real == r) for r in np.unique(real)]
+
+    out = []
+    for rows in groups:
+        out.append((times[rows], values[rows], _line_locator(lines[rows])))
+    return out
+
+
+def _line_locator(lines: np.ndarray) -> Locator:
+    return lambda i: f"line {lines[i]}"
+
+
+def _read_netcdf(p: Path, name: str) -> list[tuple[np.ndarray, np.ndarray, Locator]]:
+    import xarray as xr
+
+    try:
+        ds = xr.open_dataset(p)
+    except Exception as e:  # the backends raise many types (OSError, ValueError, KeyError, ...)
+        raise InputError(f"weather file {name}: cannot read as NetCDF: {_one_line(e)}") from None
+    with ds:
+        if NC_VARIABLE not in ds.data_vars:
+            found = ", ".join(map(str, ds.data_vars)) or "(none)"
+            raise InputError(
+                f"weather file {name}: no variable {NC_VARIABLE!r}; found: {found}; "
+                f"expected {NC_VARIABLE} with dims (time[, realization])"
+            )
+        da = ds[NC_VARIABLE]
+        extra = [d for d in da.dims if d not in ("time", "realization")]
+        if "time" not in da.dims or any(da.sizes[d] != 1 for d in extra):
+            raise InputError(
+                f"weather file {name}: variable {NC_VARIABLE!r} has dims {tuple(map(str, da.dims))}, "
+                "expected (time[, realization])"
+            )
+        da = da.squeeze([d for d in extra], drop=True)
+        da = (
+            da.transpose("time", "realization")
+            if "realization" in da.dims
+            else da.expand_dims("realization", 1)
+        )
+
+        units = str(da.attrs.get("units", "")).strip()
+        key = units.lower().replace(" ", "_")
+        if key in _CELSIUS:
+            offset_c = 0.0
+        elif key in _KELVIN:
+            offset_c = -273.15
+        else:
+            raise InputError(
+                f"weather file {name}: variable {NC_VARIABLE!r} has units {units!r}, "
+                "expected degC (Celsius) or K (kelvin)"
+            )
+        if "time" not in da.coords or not np.issubdtype(da["time"].dtype, np.datetime64):
+            raise InputError(
+                f"weather file {name}: variable 'time' is not a decodable time coordinate "
+                "(CF units such as 'hours since 2026-01-29 00:00', standard calendar)"
+            )
+        times = da["time"].to_numpy().astype("datetime64[ns]")
+        values = da.to_numpy().astype(float) + offset_c
+        labels = (
+            da["realization"].to_numpy() if "realization" in da.coords else np.arange(da.sizes["realization"])
+        )
+
+    out = []
+    for j in range(values.shape[1]):
+        suffix = f", realization {labels[j]}" if values.shape[1] > 1 else ""
+        out.append((times, values[:, j], _nc_locator(times, suffix)))
+    return out
+
+
+def _nc_locator(times: np.ndarray, suffix: str) -> Locator:
+    return lambda i: f"variable {NC_VARIABLE!r} at time index {i} ({_fmt(times[i])}{suffix})"
+
+
+# --------------------------------------------------------------------------------------------------
+# checks shared by both formats
+# --------------------------------------------------------------------------------------------------
+
+
+def _check_and_interpolate(
+    name: str, times: np.ndarray, values: np.ndarray, where: Locator, grid: TimeGrid, max_gap_h: float
+) -> np.ndarray:
+    """Check one series (times, values) and interpolate it to the grid, shape (T,). [degC]"""
+    for i in np.flatnonzero(np.isnan(values)):
+        raise InputError(f"weather file {name}: {where(i)}: missing value (NaN)")
+    lo, hi = VALID_RANGE_C
+    for i in np.flatnonzero((values < lo) | (values > hi)):
+        raise InputError(
+            f"weather file {name}: {where(i)}: {values[i]:.2f} degC is outside {lo:g}..{hi:g} degC"
+        )
+    step = np.diff(times)
+    zero = np.timedelta64(0, "ns")
+    for i in np.flatnonzero(step == zero):
+        raise InputError(
+            f"weather file {name}: {where(i + 1)}: duplicated time {_fmt(times[i + 1])} (also at {where(i)})"
+        )
+    for i in np.flatnonzero(step < zero):
+        raise InputError(
+            f"weather file {name}: {where(i + 1)}: time {_fmt(times[i + 1])} is before the "
+            f"previous time {_fmt(times[i])}; times must increase"
+        )
+
+    grid_times = grid.times
+    first, last = grid_times[0], grid_times[-1]
+    if times[0] > first or times[-1] < last:
+        raise InputError(
+            f"weather file {name}: covers {_fmt(times[0])} .. {_fmt(times[-1])}, but the run needs "
+            f"{_fmt(first)} .. {_fmt(last)} (start .. start + horizon - dt)"
+        )
+    gap_h = step / np.timedelta64(1, "h")
+    relevant = (times[1:] > first) & (times[:-1] < last)
+    for i in np.flatnonzero(relevant & (gap_h > max_gap_h + 1e-9)):
+        raise InputError(
+            f"weather file {name}: {where(i + 1)}: gap of {gap_h[i]:g} h after {_fmt(times[i])} "
+            f"exceeds {max_gap_h:g} h (the model step; set weather.max_gap_h to accept coarser data)"
+        )
+    x_h = (times - first) / np.timedelta64(1, "h")
+    return np.interp(grid.hours, x_h, values)
+
+
+def _fmt(t: Any) -> str:
+    return str(np.datetime64(t, "s")).replace("T", " ")
+
+
+def _one_line(e: BaseException) -> str:
+    text = " ".join(str(e).split())
+    return text[:200] or type(e).__name__

@@ -1,0 +1,177 @@
+"""Statistics over realizations: percentiles, paired differences, headline figures (sim.stats)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from sim.config.people import PeopleConfig
+from sim.people import ExposureAccumulator, exposure_to_dataset
+from sim.stats import (
+    HEADLINE_COLUMNS,
+    comparison_table,
+    duration_survival,
+    headline_table,
+    headline_values,
+    paired_difference,
+    prob_reduction_at_least,
+    summarize,
+)
+
+START = np.datetime64("2026-01-29T00:00", "ns")
+
+
+def realizations(values, name="x", units="1"):
+    return xr.DataArray(
+        np.asarray(values, dtype=float),
+        dims="realization",
+        name=name,
+        coords={"realization": np.arange(len(values))},
+        attrs={"units": units, "long_name": "thing"},
+    )
+
+
+class TestSummarize:
+    def test_known_percentiles(self):
+        out = summarize(realizations(np.arange(101)))
+        np.testing.assert_allclose(out.values, [5.0, 50.0, 95.0])
+        assert out.dims == ("percentile",)
+        assert out["percentile"].attrs["units"] == "%"
+        assert out.attrs["units"] == "1"
+
+    def test_linear_interpolation_and_other_dims(self):
+        da = xr.DataArray(
+            [[0.0, 10.0], [1.0, 20.0], [2.0, 30.0], [3.0, 40.0]], dims=("realization", "district")
+        )
+        out = summarize(da, percentiles=(0, 50, 100))
+        np.testing.assert_allclose(out.sel(district=0), [0.0, 1.5, 3.0])
+        np.testing.assert_allclose(out.sel(district=1), [10.0, 25.0, 40.0])
+
+    def test_bad_percentiles(self):
+        with pytest.raises(ValueError, match="percentiles"):
+            summarize(realizations([1.0]), percentiles=(5, 150))
+
+
+class TestPaired:
+    def test_identical_scenarios_give_exact_zero(self):
+        a = realizations(np.random.default_rng(0).uniform(0, 1e6, 50))
+        diff = paired_difference(a, a.copy(), percentiles=None)
+        assert (diff.values == 0.0).all()
+        assert (paired_difference(a, a.copy()).values == 0.0).all()
+
+    def test_realization_wise(self):
+        a, b = realizations([10.0, 20.0, 30.0]), realizations([5.0, 25.0, 0.0])
+        np.testing.assert_array_equal(paired_difference(a, b, percentiles=None).values, [-5.0, 5.0, -30.0])
+        np.testing.assert_allclose(paired_difference(a, b, percentiles=(50,)).values, [-5.0])
+
+    def test_mismatched_realizations_raise(self):
+        with pytest.raises(ValueError):
+            paired_difference(realizations([1.0, 2.0]), realizations([1.0, 2.0, 3.0]))
+
+
+class TestProbReduction:
+    def test_threshold_is_inclusive(self):
+        a = realizations([100.0, 100.0, 100.0, 100.0])
+        b = realizations([75.0, 75.1, 0.0, 120.0])
+        assert float(prob_reduction_at_least(a, b)) == 0.5
+
+    def test_zero_baseline(self):
+        a, b = realizations([0.0, 0.0, 100.0, 100.0]), realizations([0.0, 5.0, 50.0, 90.0])
+        fail = prob_reduction_at_least(a, b)
+        assert float(fail) == 0.25
+        assert fail.attrs["n_baseline_zero"] == 2
+        assert float(prob_reduction_at_least(a, b, zero_baseline="exclude")) == 0.5
+        assert np.isnan(float(prob_reduction_at_least(a[:2], b[:2], zero_baseline="exclude")))
+
+    def test_identical_scenarios(self):
+        a = realizations([3.0, 5.0])
+        assert float(prob_reduction_at_least(a, a)) == 0.0
+        assert float(prob_reduction_at_least(a, a, frac=0.0)) == 1.0
+
+
+def test_duration_survival():
+    hist = xr.DataArray(
+        [[1.0, 2.0, 0.0, 1.0], [0.0, 0.0, 0.0, 0.0]],
+        dims=("realization", "duration_bin"),
+        coords={"duration_bin": [0.0, 6.0, 12.0, 24.0]},
+    )
+    out = duration_survival(hist)
+    np.testing.assert_allclose(out.values, [[1.0, 0.75, 0.25, 0.25], [0.0, 0.0, 0.0, 0.0]])
+
+
+@pytest.fixture
+def run_ds():
+    """Two realizations, two districts, 48 h; realization 1 is 3 degC colder than realization 0."""
+    G, T = 3, 48
+    occ = np.array([100.0, 200.0, 50.0])
+    base = np.stack(
+        [np.full(T, 20.0), np.r_[np.full(30, 14.0), np.full(18, 20.0)], np.full(T, 11.0)], axis=-1
+    )
+    indoor = np.stack([base, base - 3.0])
+    cfg = PeopleConfig(heating_points=10, places_per_point=10.0)
+    acc = ExposureAccumulator(
+        occ, np.full(G, 0.2), np.full(G, 0.05), occ / 2, np.array([0, 1, 1]), 2, cfg, 1.0, 2, T
+    )
+    for t in range(T):
+        acc.update(t, indoor[:, t], np.ones((2, G), bool))
+    times = START + np.arange(T) * np.timedelta64(1, "h")
+    ds = exposure_to_dataset(acc.finish(), times, ["A", "B"], ["UA1", "UA2"], cfg.thresholds_c)
+    bwh = np.zeros((2, T, 2))
+    bwh[:, 5:, 0] = 100.0  # peak 100 at h 5 ...
+    bwh[0, 17:, 0] = 10.0  # ... back to 10 % at h 17 (0.5 days) in realization 0; never in realization 1
+    ds["buildings_without_heat"] = (
+        ("realization", "time", "district"),
+        bwh,
+        {"units": "1", "long_name": "b"},
+    )
+    swp = np.zeros((2, T, 2))
+    swp[:, 3, 1] = 1.0  # district B (250 of 350 people) fully off at h 3
+    ds["share_without_power"] = (("realization", "time", "district"), swp, {"units": "1", "long_name": "s"})
+    return ds
+
+
+class TestHeadline:
+    def test_values(self, run_ds):
+        v = headline_values(run_ds)
+        # realization 0: group 1 (200) 30 h below 16 and group 2 (50) all 48 h -> 250 people; r1 the same
+        np.testing.assert_allclose(v["people_cold_24h"], [250.0, 250.0])
+        np.testing.assert_allclose(v["households_cold_24h"], [250.0 / 2.42] * 2)
+        np.testing.assert_allclose(v["people_cold_24h_65plus"], [50.0, 50.0])
+        # below 12: r0 only group 2 (50 people x 48 h); r1 adds group 1 (200 x 30 h)
+        np.testing.assert_allclose(v["person_days_below_12"], [100.0, 350.0])
+        np.testing.assert_allclose(v["person_days_below_12_under5"], [5.0, 17.5])
+        # dangerous (< 9 for 2 h): r1 group 2 (8 degC)
+        np.testing.assert_allclose(v["people_dangerous_cold"], [0.0, 50.0])
+        np.testing.assert_allclose(v["cold_hours_median"], [30.0, 30.0])
+        np.testing.assert_allclose(v["cold_hours_p90"], [48.0, 48.0])
+        np.testing.assert_allclose(v["days_to_restore_heat"], [0.5, 43 / 24])
+        np.testing.assert_allclose(v["buildings_without_heat_peak"], [100.0, 100.0])
+        np.testing.assert_allclose(v["share_without_power_peak"], [100 * 250 / 350] * 2)
+        np.testing.assert_allclose(v["heating_point_capacity"], [100.0, 100.0])
+        # r0 peak demand: group 1 vulnerable 50 at 14 degC + group 2 all 50 at 11 degC, x 0.3 uptake
+        np.testing.assert_allclose(v["heating_point_demand_peak"][0], 0.3 * 100.0)
+        for da in v.data_vars.values():
+            assert da.dims == ("realization",)
+            assert {"units", "long_name", "definition"} <= set(da.attrs)
+
+    def test_table(self, run_ds):
+        table = headline_table(run_ds)
+        assert list(table.columns) == HEADLINE_COLUMNS
+        row = table.set_index("figure").loc["person_days_below_12"]
+        assert row["unit"] == "person-days"
+        assert row["p5"] <= row["p50"] <= row["p95"]
+        np.testing.assert_allclose(row["p50"], 225.0)
+        assert table["label"].str.len().min() > 0
+
+    def test_optional_variables(self, run_ds):
+        figures = set(
+            headline_table(run_ds.drop_vars(["buildings_without_heat", "share_without_power"])).figure
+        )
+        assert "people_cold_24h" in figures
+        assert not figures & {"days_to_restore_heat", "share_without_power_peak"}
+
+    def test_comparison_identical(self, run_ds):
+        table = comparison_table(run_ds, run_ds.copy(deep=True))
+        assert (table[["diff_p50", "diff_p5", "diff_p95"]].to_numpy() == 0.0).all()
+        assert (table["prob_reduction"] == 0.0).all()
