@@ -1,8 +1,17 @@
-"""Schema of the ``buildings`` config group: archetype variation, heat inputs and gains."""
+"""Schema of the ``buildings`` config group: archetype variation, heat inputs and gains.
+
+Sources are tagged as in ``reference/calibration.md``: [H] official or consistent, [M] one source or
+derived, [L] assumption (a sweep parameter, not a fact). The archetypes themselves (envelopes, U-values,
+capacities) live in :mod:`sim.archetypes` with their sources; ``docs/archetypes.md`` lists them.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import Any
+
+from sim.errors import ConfigError
 
 
 @dataclass
@@ -11,14 +20,58 @@ class BuildingsConfig:
 
     description: str = ""
     ua_multiplier: float = 1.0  # scales every heat-loss coefficient (sensitivity) [1]
-    ua_cv: float = 0.15  # within-archetype variation of heat loss (floor position, renovation) [1]
-    mass_participation_frac: float = 1.0  # share of the archetype's long-term mass that takes part [1]
-    indoor_setpoint_c: float = 21.0  # indoor temperature in normal district-heating operation [degC]
-    heating_limit_c: float = 8.0  # outdoor temperature above which heating is off [degC]
-    heater_share_frac: float = 0.3  # households with an electric heater they use in unheated flats [1]
+    ua_cv: float = (
+        0.15  # variation of heat loss between groups (floor position, renovation), assumption [L] [1]
+    )
+    mass_participation_frac: float = 1.0  # share of the archetypes' long-term mass that takes part [1]
+    # Normal operation (district heat and own boilers). DSTU B A.3.2-12:2009 / DBN: 20-22 degC in living rooms
+    indoor_setpoint_c: float = 21.0  # indoor temperature in normal operation [degC]
+    heating_limit_c: float = (
+        8.0  # district heating off above this outdoor temperature (heating-season rule) [degC]
+    )
+    design_outdoor_c: float = -22.0  # Kyiv design outdoor temperature, DSTU-N B V.1.1-27:2010 [degC]
+    radiator_excess_k: float = 62.5  # mean radiator over room temperature at design, 95/70 degC graph [K]
+    radiator_exponent: float = 1.3  # radiator characteristic exponent, EN 442-2 typical [1]
+    radiant_frac: float = 0.3  # share of radiator heat that goes to the mass node (radiative part) [L] [1]
+    boiler_kw: float = 24.0  # own gas boiler per house (per flat with own boiler), typical size [M] [kW]
+    # Heat in flats without central heat (calibration: not published; sweep parameters)
+    heater_share_frac: float = 0.3  # households with an electric heater they use in unheated flats [L] [1]
     heater_kw: float = 1.5  # electric heater power per household [kW]
-    gas_stove_share_frac: float = 0.25  # households heating with a gas stove when cold [1]
-    gas_stove_kw: float = 1.0  # heat from a gas stove used for heating [kW]
-    person_gain_w: float = 70.0  # sensible heat from a person at home [W]
-    appliance_w_per_m2: float = 2.0  # appliance and lighting gains while powered [W/m2]
+    gas_stove_share_frac: float = 0.25  # households heating with a gas stove when cold [L] [1]
+    gas_stove_kw: float = 1.0  # heat from a gas stove used for heating [L] [kW]
+    # Internal gains
+    person_gain_w: float = 70.0  # sensible heat of a seated person, ASHRAE Fundamentals ch. 18 [M] [W]
+    appliance_w_per_m2: float = 3.0  # appliance and lighting gains while powered [L] [W/m2]
     trajectories: bool = False  # keep full per-group trajectories (large) [-]
+
+
+def validate_buildings_config(cfg: Any) -> None:
+    """Check a buildings config (dataclass or DictConfig); raise :class:`ConfigError` naming the key.
+
+    Parameters
+    ----------
+    cfg : BuildingsConfig or omegaconf.DictConfig
+        The ``buildings`` group.
+    """
+
+    def fail(key: str, why: str) -> None:
+        raise ConfigError(f"buildings.{key}: {why} (got {getattr(cfg, key)!r})")
+
+    for key in (
+        "ua_multiplier", "indoor_setpoint_c", "heating_limit_c", "design_outdoor_c", "radiator_excess_k",
+        "radiator_exponent", "boiler_kw", "heater_kw", "gas_stove_kw", "person_gain_w", "appliance_w_per_m2",
+        "ua_cv", "mass_participation_frac", "radiant_frac", "heater_share_frac", "gas_stove_share_frac",
+    ):  # fmt: skip
+        if not math.isfinite(float(getattr(cfg, key))):
+            fail(key, "must be a finite number")
+    for key in ("ua_multiplier", "radiator_excess_k", "radiator_exponent"):
+        if not float(getattr(cfg, key)) > 0:
+            fail(key, "must be > 0")
+    for key in ("ua_cv", "boiler_kw", "heater_kw", "gas_stove_kw", "person_gain_w", "appliance_w_per_m2"):
+        if not float(getattr(cfg, key)) >= 0:
+            fail(key, "must be >= 0")
+    for key in ("mass_participation_frac", "radiant_frac", "heater_share_frac", "gas_stove_share_frac"):
+        if not 0.0 <= float(getattr(cfg, key)) <= 1.0:
+            fail(key, "must be within [0, 1]")
+    if not float(cfg.design_outdoor_c) < float(cfg.indoor_setpoint_c):
+        fail("design_outdoor_c", "must be below indoor_setpoint_c")

@@ -1,0 +1,306 @@
+"""Heat inputs of building groups: district heat, own boilers, electric heaters, gas stoves and gains.
+
+Pure vectorized functions over (realizations R, groups G); :func:`heat_inputs_w` is the one call the chain
+makes each step, :func:`initial_state_c` gives the steady state of normal operation to start from.
+
+Heat sources, per group [W]:
+
+* **Heating system** (district heat, or an own gas boiler in houses and flats without district heat):
+  the usual outdoor-temperature supply curve, sized so that in normal operation (heat on, power on,
+  nominal gains) the indoor air sits exactly at ``indoor_setpoint_c``:
+  ``q_curve = (H (T_set - T_o) - g_nominal) / (1 - f (1 - kappa))``, with ``H`` the steady-state heat-loss
+  coefficient, ``f = radiant_frac`` the share of radiator heat delivered to the mass node and ``kappa``
+  the share of that reaching the air (:attr:`sim.thermal.RCParams.mass_to_air_frac`). Radiators emit more
+  into a cold room: ``q = q_curve (1 + (T_set - T_a) / dT_rad(T_o))`` (EN 442 characteristic, linearized
+  in the room temperature), with ``dT_rad = radiator_excess_k ((T_set - T_o) / (T_set - T_design))^(1/n)``
+  the radiator excess temperature of the supply curve at that load. District heat flows while the chain
+  says heat is delivered and the outdoor temperature is below ``heating_limit_c`` (the elevator units of
+  Soviet-era substations need no power in the building); own gas boilers need power for their pumps and
+  are capped at ``boiler_kw`` per house (per household in flats with own boilers).
+* **Gas stoves** in groups whose heating system is off: ``gas_stove_share_frac x gas_stove_kw`` per
+  household, usable without power.
+* **Electric heaters** in district-heated groups while heat is off and power on:
+  ``heater_share_frac x heater_kw`` per household.
+* Stoves and heaters are thermostatically capped by the deficit to the setpoint,
+  ``H (T_set - T_o) + H (T_set - T_a) - gains`` (the steady-state need plus a proportional recovery
+  term), so they never heat a flat above ``indoor_setpoint_c``.
+* **Internal gains**: occupants x ``person_gain_w`` always; appliances ``appliance_w_per_m2`` x floor area
+  while powered.
+
+Everything except the radiative share of the heating system goes to the air node.
+
+References
+----------
+.. [1] EN 442-2:2014, Radiators and convectors - Test methods and rating (characteristic exponent n).
+.. [2] DSTU-N B V.1.1-27:2010, Building climatology (Kyiv design temperature -22 degC).
+.. [3] ASHRAE Handbook - Fundamentals, ch. 18, Table 1: sensible heat of people (70 W seated, very light work).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.thermal import RCParams, steady_state
+
+__all__ = ["BuildingInputs", "heat_inputs_w", "initial_state_c", "normal_operation_w"]
+
+_REQUIRED = ("n_buildings", "floor_area_m2", "occupants", "households", "kind", "heating")
+
+
+@dataclass(frozen=True)
+class BuildingInputs:
+    """Static per-group arrays, shape (G,), that the heat inputs need.
+
+    Attributes
+    ----------
+    n_buildings : numpy.ndarray
+        Buildings in the group. [buildings]
+    floor_area_m2 : numpy.ndarray
+        Heated floor area of the group. [m2]
+    occupants : numpy.ndarray
+        People at home in the group. [people]
+    households : numpy.ndarray
+        Households in the group. [households]
+    is_house : numpy.ndarray of bool
+        Private houses (``kind == 'house'``).
+    uses_district_heat : numpy.ndarray of bool
+        Heated by district heat (``heating == 'district'``); otherwise by own gas boilers.
+    h_total_w_per_k : numpy.ndarray
+        Steady-state heat-loss coefficient of the group (sizes the supply curve). [W/K]
+    mass_to_air_frac : numpy.ndarray
+        Share of heat put into the mass that reaches the air in steady state. [1]
+    """
+
+    n_buildings: np.ndarray
+    floor_area_m2: np.ndarray
+    occupants: np.ndarray
+    households: np.ndarray
+    is_house: np.ndarray
+    uses_district_heat: np.ndarray
+    h_total_w_per_k: np.ndarray
+    mass_to_air_frac: np.ndarray
+    _scratch: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        n = None
+        for f in fields(self):
+            if f.name == "_scratch":
+                continue
+            dtype = bool if f.name in ("is_house", "uses_district_heat") else float
+            arr = np.array(getattr(self, f.name), dtype=dtype).reshape(-1)
+            if n is None:
+                n = arr.shape[0]
+            elif arr.shape[0] != n:
+                raise ValueError(f"BuildingInputs.{f.name}: expected {n} groups, got {arr.shape[0]}")
+            arr.flags.writeable = False
+            object.__setattr__(self, f.name, arr)
+
+    @property
+    def boiler_cap_w(self) -> np.ndarray | None:
+        """Own gas boilers per group (one per house, one per flat), times 1000 W/kW; None if none. [W/kW]"""
+        if self.uses_district_heat.all():
+            return None
+        units = np.where(self.is_house, self.n_buildings, self.households)
+        return np.where(self.uses_district_heat, np.inf, units * 1e3)
+
+    def scratch(self, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """Two work arrays of ``shape`` reused across steps (a cache, not state: contents are garbage)."""
+        work = self._scratch.get(shape)
+        if work is None:
+            self._scratch.clear()
+            work = self._scratch[shape] = (np.empty(shape), np.empty(shape))
+        return work
+
+    @property
+    def n_groups(self) -> int:
+        """Number of building groups G."""
+        return int(self.floor_area_m2.shape[0])
+
+    @classmethod
+    def from_groups(cls, groups: pd.DataFrame, params: RCParams) -> BuildingInputs:
+        """Build from the city's building-group table and the groups' RC parameters.
+
+        Parameters
+        ----------
+        groups : pandas.DataFrame
+            One row per group with at least ``n_buildings``, ``floor_area_m2`` (group total),
+            ``occupants``, ``households``, ``kind`` ('apartment' or 'house') and ``heating``
+            ('district' or 'gas_boiler').
+        params : RCParams
+            Per-group parameters from :func:`sim.archetypes.group_parameters`, shape (G,).
+        """
+        missing = [c for c in _REQUIRED if c not in groups.columns]
+        if missing:
+            raise ValueError(f"building groups table lacks columns: {', '.join(missing)}")
+        if params.shape != (len(groups),):
+            raise ValueError(f"params have shape {params.shape}, groups table has {len(groups)} rows")
+        heating = groups["heating"].astype(str).to_numpy()
+        bad = sorted(set(heating) - {"district", "gas_boiler"})
+        if bad:
+            raise ValueError(f"unknown heating {bad}; valid: district, gas_boiler")
+        return cls(
+            n_buildings=groups["n_buildings"].to_numpy(float),
+            floor_area_m2=groups["floor_area_m2"].to_numpy(float),
+            occupants=groups["occupants"].to_numpy(float),
+            households=groups["households"].to_numpy(float),
+            is_house=groups["kind"].astype(str).to_numpy() == "house",
+            uses_district_heat=heating == "district",
+            h_total_w_per_k=params.h_total_w_per_k,
+            mass_to_air_frac=params.mass_to_air_frac,
+        )
+
+
+def _curve_coefficients(
+    bp: BuildingInputs, cfg: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per-group terms of the supply curve: slope [W/K], offset [W], people [W] and appliance [W] gains."""
+    people_w = bp.occupants * float(cfg.person_gain_w)
+    appliance_w = bp.floor_area_m2 * float(cfg.appliance_w_per_m2)
+    f = float(cfg.radiant_frac)
+    share = 1.0 / (1.0 - f * (1.0 - bp.mass_to_air_frac))
+    return bp.h_total_w_per_k * share, (people_w + appliance_w) * share, people_w, appliance_w
+
+
+def normal_operation_w(
+    bp: BuildingInputs, t_out_c: np.ndarray | float, cfg: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """Heat inputs of normal operation: heating system on the supply curve, power on, nominal gains.
+
+    Ignores ``heating_limit_c`` (the system is taken to keep the setpoint whatever the weather), so the
+    steady state of these inputs is the setpoint wherever the curve is positive.
+
+    Parameters
+    ----------
+    bp : BuildingInputs
+        Static group data, G groups.
+    t_out_c : array_like
+        Outdoor temperature, e.g. (R, 1). [degC]
+    cfg : BuildingsConfig or omegaconf.DictConfig
+        The ``buildings`` group.
+
+    Returns
+    -------
+    q_air_w, q_mass_w : numpy.ndarray, shape broadcast of t_out_c and (G,)
+        Heat into the air and the mass node. [W]
+    """
+    slope, offset, people_w, appliance_w = _curve_coefficients(bp, cfg)
+    t_out = np.asarray(t_out_c, dtype=float)
+    q_sys = np.maximum(slope * (float(cfg.indoor_setpoint_c) - t_out) - offset, 0.0)
+    q_mass = float(cfg.radiant_frac) * q_sys
+    return q_sys - q_mass + people_w + appliance_w, q_mass
+
+
+def initial_state_c(
+    bp: BuildingInputs, params: RCParams, t_out_c: np.ndarray | float, cfg: Any
+) -> np.ndarray:
+    """Steady-state node temperatures of normal operation (:func:`normal_operation_w`), shape (..., G, 2). [degC]"""
+    q_air, q_mass = normal_operation_w(bp, t_out_c, cfg)
+    return steady_state(params, t_out_c, q_air, q_mass)
+
+
+def heat_inputs_w(
+    bp: BuildingInputs,
+    t_out_c: np.ndarray,
+    indoor_c: np.ndarray,
+    powered: np.ndarray,
+    district_heat_on: np.ndarray,
+    cfg: Any,
+    out: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Heat into the air and mass nodes of every group for one step (see the module docstring).
+
+    Parameters
+    ----------
+    bp : BuildingInputs
+        Static group data, G groups.
+    t_out_c : numpy.ndarray, shape (R, 1) or (R, G)
+        Outdoor temperature. [degC]
+    indoor_c : numpy.ndarray, shape (R, G)
+        Indoor air temperature at the start of the step. [degC]
+    powered : numpy.ndarray of bool, shape (R, G)
+        Power is on in the group's buildings.
+    district_heat_on : numpy.ndarray of bool, shape (R, G)
+        District heat is delivered to the group (source up, circulation up, system filled); ignored for
+        groups without district heat.
+    cfg : BuildingsConfig or omegaconf.DictConfig
+        The ``buildings`` group.
+    out : tuple of two numpy.ndarray, shape (R, G), optional
+        Arrays to write ``q_air_w`` and ``q_mass_w`` into (saves two allocations per step); by default
+        new arrays are returned. Temporaries come from :meth:`BuildingInputs.scratch`.
+
+    Returns
+    -------
+    q_air_w : numpy.ndarray, shape (R, G)
+        Heat into the air node: convective share of the heating system, stoves, heaters and gains. [W]
+    q_mass_w : numpy.ndarray, shape (R, G)
+        Heat into the mass node: radiative share of the heating system. [W]
+
+    Examples
+    --------
+    >>> from sim.archetypes import archetype_parameters
+    >>> from sim.config.buildings import BuildingsConfig
+    >>> p = archetype_parameters("panel_9").scaled(np.ones(1))
+    >>> bp = BuildingInputs(1, 4600.0, 200, 80, False, True, p.h_total_w_per_k, p.mass_to_air_frac)
+    >>> on, off = np.ones((1, 1), bool), np.zeros((1, 1), bool)
+    >>> q_air, q_mass = heat_inputs_w(bp, np.full((1, 1), -10.0), np.full((1, 1), 21.0), on, on,
+    ...                               BuildingsConfig())
+    >>> x = steady_state(p, -10.0, q_air, q_mass)
+    >>> round(float(x[0, 0, 0]), 9)  # normal operation keeps the setpoint
+    21.0
+    """
+    set_c = float(cfg.indoor_setpoint_c)
+    t_out = np.asarray(t_out_c, dtype=float)
+    indoor = np.asarray(indoor_c, dtype=float)
+    powered = np.asarray(powered, dtype=bool)
+    shape = np.broadcast_shapes(indoor.shape, powered.shape, t_out.shape, (bp.n_groups,))
+    if out is None:
+        q_air, q_mass = np.empty(shape), np.empty(shape)
+    else:
+        q_air, q_mass = out
+    need, tmp = bp.scratch(shape)
+    slope, offset, people_w, appliance_w = _curve_coefficients(bp, cfg)
+    set_minus_out = set_c - t_out  # (R, 1) or (R, G)
+
+    # heating system: district heat while delivered and in season; own boilers while powered
+    system_on = np.asarray(district_heat_on, dtype=bool) & bp.uses_district_heat
+    system_on &= t_out < float(cfg.heating_limit_c)
+    system_on |= powered & ~bp.uses_district_heat
+    load = np.clip(set_minus_out / (set_c - float(cfg.design_outdoor_c)), 1e-3, None)
+    inv_excess = 1.0 / (float(cfg.radiator_excess_k) * load ** (1.0 / float(cfg.radiator_exponent)))
+    np.subtract(set_c, indoor, out=need)  # deficit to the setpoint [K]
+    np.multiply(need, inv_excess, out=q_air)
+    q_air += 1.0  # emitter factor
+    np.multiply(set_minus_out, slope, out=q_mass)
+    q_mass -= offset  # supply curve
+    q_air *= q_mass
+    np.maximum(q_air, 0.0, out=q_air)
+    q_air *= system_on
+    if bp.boiler_cap_w is not None:
+        np.minimum(q_air, bp.boiler_cap_w * float(cfg.boiler_kw), out=q_air)
+    np.multiply(q_air, float(cfg.radiant_frac), out=q_mass)
+    q_air -= q_mass
+
+    # internal gains: people always, appliances while powered
+    np.multiply(powered, appliance_w, out=tmp)
+    tmp += people_w
+    q_air += tmp
+
+    # stoves and heaters where the heating system is off, capped by the deficit to the setpoint
+    need += set_minus_out
+    need *= bp.h_total_w_per_k
+    need -= tmp
+    np.maximum(need, 0.0, out=need)
+    need *= ~system_on
+    stove_w = bp.households * (float(cfg.gas_stove_share_frac) * float(cfg.gas_stove_kw) * 1e3)
+    np.minimum(need, stove_w, out=tmp)
+    q_air += tmp
+    need -= tmp
+    heater_w = bp.households * (float(cfg.heater_share_frac) * float(cfg.heater_kw) * 1e3)
+    np.multiply(powered, heater_w * bp.uses_district_heat, out=tmp)
+    np.minimum(need, tmp, out=need)
+    q_air += need
+    return q_air, q_mass

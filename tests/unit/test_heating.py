@@ -1,0 +1,191 @@
+"""Unit tests of the heat inputs: supply curve, heaters, stoves, boilers and gains."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.archetypes import group_parameters
+from sim.config.buildings import BuildingsConfig, validate_buildings_config
+from sim.errors import ConfigError
+from sim.heating import BuildingInputs, heat_inputs_w, initial_state_c, normal_operation_w
+from sim.thermal import TwoNodeModel, steady_state
+
+# groups: two district-heated apartment groups, one house group with boilers, one apartment group with
+# own gas boilers
+ARCH = np.array(["panel_9", "khrushchyovka_5", "private_old", "modern_monolithic"])
+N = np.array([20.0, 10.0, 300.0, 5.0])
+R = 3
+
+
+@pytest.fixture
+def cfg() -> BuildingsConfig:
+    return BuildingsConfig()
+
+
+@pytest.fixture
+def setup(cfg):
+    params = group_parameters(ARCH, N, cfg, np.random.default_rng(0))
+    groups = pd.DataFrame(
+        {
+            "archetype": ARCH,
+            "n_buildings": N,
+            "floor_area_m2": N * np.array([4600.0, 3200.0, 90.0, 5000.0]),
+            "occupants": N * np.array([200.0, 140.0, 2.5, 220.0]),
+            "households": N * np.array([80.0, 60.0, 1.0, 90.0]),
+            "kind": ["apartment", "apartment", "house", "apartment"],
+            "heating": ["district", "district", "gas_boiler", "gas_boiler"],
+        }
+    )
+    return params, BuildingInputs.from_groups(groups, params), groups
+
+
+def _full(value, dtype=float):
+    return np.full((R, len(ARCH)), value, dtype=dtype)
+
+
+def test_from_groups_checks_the_table(setup):
+    params, bp, groups = setup
+    assert bp.n_groups == 4
+    np.testing.assert_array_equal(bp.is_house, [False, False, True, False])
+    np.testing.assert_array_equal(bp.uses_district_heat, [True, True, False, False])
+    with pytest.raises(ValueError, match="lacks columns: households"):
+        BuildingInputs.from_groups(groups.drop(columns="households"), params)
+    with pytest.raises(ValueError, match="unknown heating"):
+        BuildingInputs.from_groups(groups.assign(heating="coal"), params)
+    with pytest.raises(ValueError, match="rows"):
+        BuildingInputs.from_groups(groups.iloc[:2], params)
+
+
+def test_normal_operation_keeps_the_setpoint_exactly(setup, cfg):
+    params, bp, _ = setup
+    t_out = np.array([[-25.0], [-10.0], [0.0]])
+    on = _full(True, bool)
+    q_air, q_mass = heat_inputs_w(bp, t_out, _full(cfg.indoor_setpoint_c), on, on, cfg)
+    x = steady_state(params, t_out, q_air, q_mass)
+    np.testing.assert_allclose(x[..., 0], cfg.indoor_setpoint_c, rtol=1e-12)
+    np.testing.assert_allclose(initial_state_c(bp, params, t_out, cfg), x, rtol=1e-12)
+    # the radiative share of the heating system goes to the mass node
+    qa, qm = normal_operation_w(bp, t_out, cfg)
+    np.testing.assert_allclose(qm, q_mass, rtol=1e-12)
+    people = bp.occupants * cfg.person_gain_w
+    appliances = bp.floor_area_m2 * cfg.appliance_w_per_m2
+    np.testing.assert_allclose(qm / (qa - people - appliances), cfg.radiant_frac / (1 - cfg.radiant_frac))
+
+
+def test_supply_curve_rises_as_it_gets_colder_and_stops_above_the_heating_limit(setup, cfg):
+    _, bp, _ = setup
+    t_out = np.array([[-20.0], [-5.0], [cfg.heating_limit_c + 0.5]])
+    on = _full(True, bool)
+    _, q_mass = heat_inputs_w(bp, t_out, _full(cfg.indoor_setpoint_c), on, on, cfg)
+    dh = bp.uses_district_heat
+    assert (np.diff(q_mass[:2, dh], axis=0) < 0).all()
+    assert (q_mass[2, dh] == 0).all()  # out of the heating season: no district heat
+    assert (q_mass[2, ~dh] > 0).all()  # own boilers keep running
+
+
+def test_district_heat_only_while_delivered_and_colder_rooms_draw_more(setup, cfg):
+    _, bp, _ = setup
+    t_out = np.full((R, 1), -10.0)
+    on, off = _full(True, bool), _full(False, bool)
+    warm = _full(21.0)
+    _, q_on = heat_inputs_w(bp, t_out, warm, on, on, cfg)
+    _, q_off = heat_inputs_w(bp, t_out, warm, on, off, cfg)
+    assert (q_on[:, :2] > 0).all() and (q_off[:, :2] == 0).all()
+    # district heat needs no power in the building (elevator units), the network's pumps are the chain's
+    _, q_nopower = heat_inputs_w(bp, t_out, warm, off, on, cfg)
+    np.testing.assert_allclose(q_nopower[:, :2], q_on[:, :2])
+    # EN 442: radiators emit more into a colder room
+    _, q_cold = heat_inputs_w(bp, t_out, _full(12.0), on, on, cfg)
+    assert (q_cold[:, :2] > q_on[:, :2]).all()
+
+
+def test_boilers_need_power_and_are_capped(setup, cfg):
+    _, bp, _ = setup
+    t_out = np.full((R, 1), -30.0)
+    on, off = _full(True, bool), _full(False, bool)
+    _, q_mass_on = heat_inputs_w(bp, t_out, _full(0.0), on, off, cfg)
+    _, q_mass_off = heat_inputs_w(bp, t_out, _full(0.0), off, off, cfg)
+    assert (q_mass_on[:, 2:] > 0).all() and (q_mass_off[:, 2:] == 0).all()
+    tiny = dataclasses.replace(cfg, boiler_kw=1.0)
+    _, q_mass_tiny = heat_inputs_w(bp, t_out, _full(0.0), on, off, tiny)
+    cap = np.array([N[2] * 1e3, bp.households[3] * 1e3])  # one boiler per house, one per flat
+    np.testing.assert_allclose(
+        q_mass_tiny[:, 2:], np.broadcast_to(cfg.radiant_frac * cap, (R, 2)), rtol=1e-12
+    )
+
+
+def test_heaters_stoves_and_gains_without_central_heat(setup, cfg):
+    _, bp, _ = setup
+    t_out = np.full((R, 1), -10.0)
+    on, off = _full(True, bool), _full(False, bool)
+    cold = _full(5.0)
+    people = bp.occupants * cfg.person_gain_w
+    appliances = bp.floor_area_m2 * cfg.appliance_w_per_m2
+    stove = bp.households * cfg.gas_stove_share_frac * cfg.gas_stove_kw * 1e3
+    heater = bp.households * cfg.heater_share_frac * cfg.heater_kw * 1e3
+    # power on, district heat off: gains with appliances, stoves and heaters at full power (deep deficit)
+    q_air, q_mass = heat_inputs_w(bp, t_out, cold, on, off, cfg)
+    np.testing.assert_allclose(
+        q_air[:, :2], np.broadcast_to((people + appliances + stove + heater)[:2], (R, 2))
+    )
+    assert (q_mass[:, :2] == 0).all()
+    # power off too: people and stoves only; houses and own-boiler flats lose their boilers, use stoves
+    q_air, q_mass = heat_inputs_w(bp, t_out, cold, off, off, cfg)
+    np.testing.assert_allclose(q_air, np.broadcast_to(people + stove, (R, 4)))
+    assert (q_mass == 0).all()
+
+
+def test_heaters_and_stoves_are_capped_by_the_deficit(setup, cfg):
+    _, bp, _ = setup
+    on, off = _full(True, bool), _full(False, bool)
+    big = dataclasses.replace(cfg, heater_kw=1e3, gas_stove_kw=1e3)
+    # mild outside and a warm room: the deficit is small, heaters fill only that
+    t_out = np.full((R, 1), 5.0)
+    room = _full(20.0)
+    q_air, _ = heat_inputs_w(bp, t_out, room, on, off, big)
+    need = bp.h_total_w_per_k * ((21.0 - 5.0) + (21.0 - 20.0))
+    np.testing.assert_allclose(q_air[:, :2], np.broadcast_to(need[:2], (R, 2)), rtol=1e-12)
+    # at the setpoint with warm weather, gains cover the loss: no heater or stove heat
+    q_air, _ = heat_inputs_w(bp, np.full((R, 1), 20.0), _full(21.0), on, off, big)
+    gains = bp.occupants * cfg.person_gain_w + bp.floor_area_m2 * cfg.appliance_w_per_m2
+    np.testing.assert_allclose(q_air[:, :2], np.broadcast_to(gains[:2], (R, 2)))
+
+
+def test_heaters_never_overheat_a_flat(setup, cfg):
+    # thermostatic cap: however strong the heaters, the flat approaches the setpoint and stays below it
+    params, bp, _ = setup
+    big = dataclasses.replace(cfg, heater_kw=1e3, gas_stove_kw=0.0, person_gain_w=0.0, appliance_w_per_m2=0.0)
+    model = TwoNodeModel(params, 3600.0, R, initial_c=5.0)
+    on, off = _full(True, bool), _full(False, bool)
+    t_out = np.full((R, 1), -15.0)
+    indoor = model.indoor_c
+    for _ in range(24 * 20):
+        q_air, q_mass = heat_inputs_w(bp, t_out, indoor, on, off, big)
+        indoor = model.step(t_out, q_air, q_mass)
+        assert (indoor[:, :2] <= big.indoor_setpoint_c + 1e-9).all()
+    assert (indoor[:, :2] > big.indoor_setpoint_c - 0.5).all()
+
+
+def test_out_buffers_and_shapes(setup, cfg):
+    _, bp, _ = setup
+    on = _full(True, bool)
+    out = (np.empty((R, 4)), np.empty((R, 4)))
+    q_air, q_mass = heat_inputs_w(bp, np.full((R, 1), -5.0), _full(18.0), on, on, cfg, out=out)
+    assert q_air is out[0] and q_mass is out[1]
+    ref = heat_inputs_w(bp, np.full((R, 4), -5.0), _full(18.0), on, on, cfg)
+    np.testing.assert_allclose(q_air, ref[0])
+    np.testing.assert_allclose(q_mass, ref[1])
+
+
+def test_config_validation(cfg):
+    validate_buildings_config(cfg)
+    with pytest.raises(ConfigError, match=r"buildings\.radiant_frac"):
+        validate_buildings_config(dataclasses.replace(cfg, radiant_frac=1.5))
+    with pytest.raises(ConfigError, match=r"buildings\.ua_multiplier"):
+        validate_buildings_config(dataclasses.replace(cfg, ua_multiplier=0.0))
+    with pytest.raises(ConfigError, match=r"buildings\.design_outdoor_c"):
+        validate_buildings_config(dataclasses.replace(cfg, design_outdoor_c=25.0))
