@@ -1,0 +1,379 @@
+"""Figures of the scenario briefs: matplotlib, object-oriented (no pyplot state), PNG and SVG.
+
+Each function takes one or more *scenarios* — ``(name, Dataset)`` pairs of single-run Datasets (the
+``result.nc`` contract; a sweep is split with :func:`sim.report.brief.split_scenarios`) — and returns a
+:class:`matplotlib.figure.Figure`, or ``None`` when the data it needs are absent. :func:`render` turns a
+figure into PNG bytes and SVG text; :func:`save` writes both into a folder.
+
+Statistics come from :mod:`sim.stats` (percentiles over realizations, paired differences, duration
+curves); nothing is re-estimated here. District level only: no coordinates anywhere.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.dates as mdates
+import numpy as np
+import xarray as xr
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from sim.io import atomic_write
+from sim.stats import duration_survival, summarize
+
+__all__ = [
+    "COLORS",
+    "RenderedFigure",
+    "district_chart",
+    "duration_curves",
+    "fan_chart",
+    "heating_point_chart",
+    "paired_histogram",
+    "render",
+    "save",
+]
+
+Scenario = tuple[str, xr.Dataset]
+
+#: Scenario colours (colour-blind safe; the first is the baseline).
+COLORS = ["#1f4e79", "#d9822b", "#2a9d8f", "#8e5ea2", "#c0392b", "#7f8c8d"]
+INK = "#222222"
+MUTED = "#6b7280"
+CAPACITY = "#b91c1c"
+FULL_W, HALF_W = 7.0, 3.45  # [in] A4 text width ~180 mm, one column ~88 mm
+
+_RC = {
+    "font.family": "sans-serif",
+    "font.sans-serif": ["Liberation Sans", "Arial", "Helvetica", "DejaVu Sans"],
+    "font.size": 7.5,
+    "axes.titlesize": 8.5,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.labelsize": 7.5,
+    "axes.edgecolor": "#9ca3af",
+    "axes.labelcolor": INK,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.axisbelow": True,
+    "grid.color": "#e5e7eb",
+    "grid.linewidth": 0.6,
+    "xtick.color": MUTED,
+    "ytick.color": MUTED,
+    "legend.frameon": False,
+    "legend.fontsize": 7,
+    "svg.hashsalt": "coldgrid",  # stable ids: the same data give the same SVG
+    "svg.fonttype": "path",  # text as outlines: the SVG renders the same without the font
+}
+
+
+@dataclass(frozen=True)
+class RenderedFigure:
+    """A figure rendered for the brief. ``png`` bytes (150 dpi) and ``svg`` text; ``alt`` describes it."""
+
+    name: str
+    title: str
+    caption: str
+    alt: str
+    png: bytes
+    svg: str
+
+
+def _safe(text: str) -> str:
+    """User text as plain matplotlib text (no mathtext from ``$``)."""
+    return str(text).replace("$", r"\$")
+
+
+def _compact(x: float, _pos: object = None) -> str:
+    """Axis label: 1,200 -> 1.2k, 3,400,000 -> 3.4M."""
+    a = abs(x)
+    if a >= 1e6:
+        return f"{x / 1e6:.1f}M".replace(".0M", "M")
+    if a >= 1e3:
+        return f"{x / 1e3:.0f}k" if a >= 1e4 else f"{x / 1e3:.1f}k".replace(".0k", "k")
+    return f"{x:.0f}"
+
+
+def _figure(width: float, height: float) -> Figure:
+    with mpl.rc_context(_RC):
+        return Figure(figsize=(width, height), layout="constrained")
+
+
+def _bands(da: xr.DataArray) -> dict[float, np.ndarray]:
+    """Percentiles 5, 25, 50, 75, 95 over realizations, as arrays keyed by percentile."""
+    q = summarize(da, percentiles=(5, 25, 50, 75, 95))
+    return {float(p): q.sel(percentile=p).values for p in q["percentile"].values}
+
+
+def _pause_window(ds: xr.Dataset) -> tuple[np.datetime64, np.datetime64] | None:
+    days = float(ds.attrs.get("pause_days", 0) or 0)
+    if days <= 0:
+        return None
+    t0 = np.datetime64(ds["time"].values[0], "s")
+    start = t0 + np.timedelta64(round(float(ds.attrs.get("pause_start_day", 0) or 0) * 86400), "s")
+    end = min(start + np.timedelta64(round(days * 86400), "s"), np.datetime64(ds["time"].values[-1], "s"))
+    return start, end
+
+
+def _date_axis(ax) -> None:
+    loc = mdates.AutoDateLocator(minticks=3, maxticks=9)
+    ax.xaxis.set_major_locator(loc)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc, show_offset=False))
+
+
+def fan_chart(scenarios: Sequence[Scenario], threshold_c: float = 16.0) -> Figure | None:
+    """People below ``threshold_c`` indoors over time: median, 50 % and 90 % bands per scenario.
+
+    The pause window (``pause_start_day``/``pause_days`` attributes) is shaded, strike waves are ticks at
+    the top (darker where more runs have a wave at that hour), and the outdoor temperature (median and
+    90 % band) is a strip underneath.
+    """
+    if not scenarios or "people_below_threshold" not in scenarios[0][1]:
+        return None
+    with mpl.rc_context(_RC):
+        fig = _figure(FULL_W, 2.75)
+        ax, ax_t = fig.subplots(2, 1, sharex=True, height_ratios=[4, 1.25])
+        for i, (name, ds) in enumerate(scenarios):
+            color = COLORS[i % len(COLORS)]
+            t = ds["time"].values
+            b = _bands(ds["people_below_threshold"].sel(threshold=threshold_c))
+            ax.fill_between(t, b[5], b[95], color=color, alpha=0.15, lw=0, label=None)
+            ax.fill_between(t, b[25], b[75], color=color, alpha=0.32, lw=0)
+            ax.plot(t, b[50], color=color, lw=1.6, label=_safe(name))
+            window = _pause_window(ds)
+            if window is not None:
+                ax.axvspan(*window, color=color, alpha=0.07, lw=0)
+                ax.annotate(
+                    "pause" if len(scenarios) == 1 else f"pause ({_safe(name)})",
+                    xy=(window[0], 1.0),
+                    xycoords=("data", "axes fraction"),
+                    xytext=(3, -10),
+                    textcoords="offset points",
+                    color=color,
+                    fontsize=6.5,
+                    va="top",
+                )
+            if "waves" in ds:
+                share = (ds["waves"] > 0).mean("realization").values
+                hit = np.nonzero(share > 0)[0]
+                tr = ax.get_xaxis_transform()
+                for j in hit:
+                    ax.plot(
+                        [t[j], t[j]],
+                        [0.965 - 0.035 * i, 1.0 - 0.035 * i],
+                        transform=tr,
+                        color=color,
+                        lw=1.1,
+                        alpha=float(0.25 + 0.75 * share[j]),
+                        solid_capstyle="butt",
+                    )
+            if "outdoor_temperature" in ds:
+                o = _bands(ds["outdoor_temperature"])
+                if i == 0:
+                    ax_t.fill_between(t, o[5], o[95], color="#60a5fa", alpha=0.25, lw=0)
+                    ax_t.plot(t, o[50], color="#1d4ed8", lw=1.0)
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_formatter(FuncFormatter(_compact))
+        ax.set_ylabel(f"people below {threshold_c:g} °C")
+        ax.set_title(f"People below {threshold_c:g} °C indoors (median, 50 % and 90 % of runs)")
+        handles, _labels = ax.get_legend_handles_labels()
+        from matplotlib.lines import Line2D
+        from matplotlib.patches import Patch
+
+        extra = [
+            Patch(color=COLORS[0], alpha=0.32, lw=0, label="50 % of runs"),
+            Patch(color=COLORS[0], alpha=0.15, lw=0, label="90 % of runs"),
+            Line2D([], [], color=INK, lw=1.1, label="strike wave (darker: more runs)"),
+        ]
+        fig.legend(handles=handles + extra, loc="outside lower center", ncols=len(handles) + len(extra))
+        ax_t.set_ylabel("outdoor °C")
+        ax_t.yaxis.set_major_locator(MaxNLocator(3))
+        ax_t.axhline(0, color="#9ca3af", lw=0.5)
+        _date_axis(ax_t)
+        return fig
+
+
+def _per_1000(ds: xr.Dataset, threshold_c: float = 12.0) -> xr.DataArray:
+    """Person-days below ``threshold_c`` per 1,000 residents, per realization and district."""
+    pd_ = ds["person_hours_below_threshold"].sel(threshold=threshold_c) / 24.0
+    pop = ds["population"].where(ds["population"] > 0)
+    return (1000.0 * pd_ / pop).fillna(0.0)
+
+
+def district_chart(scenarios: Sequence[Scenario], threshold_c: float = 12.0) -> Figure | None:
+    """Districts ranked by person-days below ``threshold_c`` per 1,000 residents (median, p5-p95 whiskers)."""
+    ds0 = scenarios[0][1] if scenarios else None
+    if ds0 is None or "person_hours_below_threshold" not in ds0 or "population" not in ds0:
+        return None
+    stats = [summarize(_per_1000(ds, threshold_c)) for _, ds in scenarios]
+    order = np.argsort(stats[0].sel(percentile=50).values)  # worst on top
+    names = [str(n) for n in ds0["district"].values[order]]
+    n, k = len(names), len(scenarios)
+    with mpl.rc_context(_RC):
+        fig = _figure(HALF_W, 0.9 + 0.24 * n * max(1, 0.7 * k))
+        ax = fig.subplots()
+        height = 0.8 / k
+        y = np.arange(n)
+        for i, ((name, _), st) in enumerate(zip(scenarios, stats, strict=True)):
+            med = st.sel(percentile=50).values[order]
+            lo = st.sel(percentile=5).values[order]
+            hi = st.sel(percentile=95).values[order]
+            yy = y + (k - 1 - 2 * i) * height / 2
+            ax.barh(yy, med, height=height * 0.9, color=COLORS[i % len(COLORS)], label=_safe(name))
+            ax.errorbar(
+                med, yy, xerr=[med - lo, hi - med], fmt="none", ecolor=INK, elinewidth=0.7, capsize=1.5
+            )
+        ax.set_yticks(y, [_safe(s) for s in names])
+        ax.grid(axis="y", visible=False)
+        ax.set_xlim(left=0)
+        ax.xaxis.set_major_formatter(FuncFormatter(_compact))
+        ax.set_xlabel(f"person-days below {threshold_c:g} °C per 1,000 residents")
+        ax.set_title("Districts ranked by cold exposure")
+        if k > 1:
+            ax.legend(loc="lower right")
+        return fig
+
+
+def duration_curves(scenarios: Sequence[Scenario], histogram: str = "cold_hours_histogram") -> Figure | None:
+    """Share of affected people still cold after t hours (below 16 °C), 65+ and under-5, per scenario.
+
+    Median over realizations of each realization's curve (:func:`sim.stats.duration_survival`).
+    """
+    ds0 = scenarios[0][1] if scenarios else None
+    if ds0 is None or histogram not in ds0 or "age_group" not in ds0[histogram].dims:
+        return None
+    groups = [
+        (g, lab) for g, lab in (("65plus", "aged 65+"), ("under5", "under 5")) if g in ds0["age_group"].values
+    ]
+    if not groups:
+        return None
+    with mpl.rc_context(_RC):
+        fig = _figure(HALF_W, 2.3)
+        axes = fig.subplots(1, len(groups), sharey=True, squeeze=False)[0]
+        for ax, (g, lab) in zip(axes, groups, strict=True):
+            for i, (name, ds) in enumerate(scenarios):
+                surv = duration_survival(ds[histogram].sel(age_group=g))
+                b = _bands(surv)
+                x = surv["duration_bin"].values
+                color = COLORS[i % len(COLORS)]
+                ax.fill_between(x, 100 * b[5], 100 * b[95], color=color, alpha=0.15, lw=0)
+                ax.plot(x, 100 * b[50], color=color, lw=1.4, marker="o", ms=2, label=_safe(name))
+            ax.set_title(f"People {lab}", fontsize=7.5)
+            ax.set_xlabel("hours below 16 °C (total)")
+            ax.set_ylim(0, 102)
+            ax.set_xlim(left=0)
+        axes[0].set_ylabel("% of affected still cold")
+        if len(scenarios) > 1:
+            axes[-1].legend(loc="upper right")
+        fig.suptitle("How long the cold lasts", x=0.02, ha="left", fontsize=8.5, fontweight="bold")
+        return fig
+
+
+def heating_point_chart(scenarios: Sequence[Scenario]) -> Figure | None:
+    """Concurrent heating-point demand (median and 90 % band) against capacity; diesel L/day on a 2nd axis."""
+    ds0 = scenarios[0][1] if scenarios else None
+    if ds0 is None or "heating_point_demand" not in ds0:
+        return None
+    with mpl.rc_context(_RC):
+        fig = _figure(HALF_W, 2.6)
+        ax = fig.subplots()
+        ax2 = ax.twinx() if "diesel_consumption" in ds0 else None
+        for i, (name, ds) in enumerate(scenarios):
+            color = COLORS[i % len(COLORS)]
+            t = ds["time"].values
+            b = _bands(ds["heating_point_demand"])
+            ax.fill_between(t, b[5], b[95], color=color, alpha=0.18, lw=0)
+            ax.plot(
+                t,
+                b[50],
+                color=color,
+                lw=1.4,
+                label=f"demand, {_safe(name)}" if len(scenarios) > 1 else "demand (places)",
+            )
+            if ax2 is not None and "diesel_consumption" in ds:
+                d = summarize(ds["diesel_consumption"]).sel(percentile=50).values
+                days = ds["day"].values.astype("datetime64[s]")
+                edges = np.append(days, days[-1] + np.timedelta64(1, "D"))
+                ax2.stairs(
+                    d,
+                    edges,
+                    color=color if len(scenarios) > 1 else MUTED,
+                    lw=1.0,
+                    ls=(0, (3, 1.5)),
+                    label="diesel L/day" if i == 0 else None,
+                )
+        if "heating_point_capacity" in ds0:
+            cap = float(ds0["heating_point_capacity"].max())
+            ax.axhline(cap, color=CAPACITY, lw=1.1, ls="--", label="capacity (places)")
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_formatter(FuncFormatter(_compact))
+        ax.set_ylabel("heating-point places")
+        ax.set_title("Heating-point demand and diesel")
+        handles, labels = ax.get_legend_handles_labels()
+        if ax2 is not None:
+            ax2.set_ylim(bottom=0)
+            ax2.grid(False)
+            ax2.spines["right"].set_visible(True)
+            ax2.yaxis.set_major_formatter(FuncFormatter(_compact))
+            ax2.set_ylabel("diesel (L/day)", color=MUTED)
+            h2, l2 = ax2.get_legend_handles_labels()
+            handles, labels = handles + h2, labels + l2
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(handles), 3), fontsize=6.5)
+        _date_axis(ax)
+        return fig
+
+
+def paired_histogram(panels: Sequence[tuple[str, np.ndarray, str]], title: str) -> Figure | None:
+    """Histograms of paired differences (alternative minus baseline, realization by realization).
+
+    ``panels``: ``(x label, differences, unit)``; each panel marks the median (solid) and p5/p95 (dashed).
+    """
+    panels = [p for p in panels if np.asarray(p[1]).size]
+    if not panels:
+        return None
+    with mpl.rc_context(_RC):
+        fig = _figure(FULL_W, 2.2)
+        axes = fig.subplots(1, len(panels), squeeze=False)[0]
+        for ax, (label, diff, _unit) in zip(axes, panels, strict=True):
+            diff = np.asarray(diff, dtype=float)
+            bins = min(30, max(5, int(np.sqrt(diff.size)) * 2))
+            ax.hist(diff, bins=bins, color=COLORS[1], alpha=0.85, edgecolor="white", linewidth=0.4)
+            p5, p50, p95 = np.percentile(diff, [5, 50, 95])
+            ax.axvline(p50, color=INK, lw=1.4, label=f"median {_compact(p50)}")
+            ax.axvline(p5, color=INK, lw=0.9, ls="--", label=f"p5 {_compact(p5)}, p95 {_compact(p95)}")
+            ax.axvline(p95, color=INK, lw=0.9, ls="--")
+            ax.axvline(0, color=MUTED, lw=0.6)
+            ax.xaxis.set_major_formatter(FuncFormatter(_compact))
+            ax.set_xlabel(_safe(label))
+            ax.set_ylabel("runs")
+            ax.grid(axis="x", visible=False)
+            ax.legend(loc="best", fontsize=6.5, frameon=True, framealpha=0.9, edgecolor="none")
+        fig.suptitle(_safe(title), x=0.02, ha="left", fontsize=8.5, fontweight="bold")
+        return fig
+
+
+def render(fig: Figure, name: str, title: str, caption: str, alt: str, dpi: int = 150) -> RenderedFigure:
+    """Render ``fig`` to PNG bytes (``dpi``) and SVG text (no date metadata: reproducible)."""
+    png, svg = io.BytesIO(), io.BytesIO()
+    with mpl.rc_context(_RC):
+        fig.savefig(png, format="png", dpi=dpi, facecolor="white", metadata={"Software": None})
+        fig.savefig(svg, format="svg", facecolor="white", metadata={"Date": None})
+    return RenderedFigure(name, title, caption, alt, png.getvalue(), svg.getvalue().decode("utf-8"))
+
+
+def save(figures: Sequence[RenderedFigure], folder: Path) -> list[Path]:
+    """Write every figure as ``<name>.png`` and ``<name>.svg`` into ``folder`` (atomically)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for f in figures:
+        paths.append(atomic_write(folder / f"{f.name}.png", lambda p, f=f: p.write_bytes(f.png)))
+        paths.append(
+            atomic_write(folder / f"{f.name}.svg", lambda p, f=f: p.write_text(f.svg, encoding="utf-8"))
+        )
+    return paths

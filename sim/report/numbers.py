@@ -1,0 +1,108 @@
+"""Plain-language numbers for briefs: rounding, hedging and ranges.
+
+OCHA and REACH products round big numbers and hedge them ("around 190,000 people"); a brief never shows
+more precision than the Monte Carlo spread supports. All functions return plain strings (the templates
+escape them).
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["around", "at_least", "count", "num", "pct", "rng", "sig"]
+
+
+def sig(x: float, digits: int = 2) -> float:
+    """``x`` rounded to ``digits`` significant digits (integers below 100 stay exact when ``digits`` >= 2).
+
+    >>> sig(192525.0), sig(1234.0), sig(87.4), sig(0.0)
+    (190000.0, 1200.0, 87.0, 0.0)
+    """
+    x = float(x)
+    if not math.isfinite(x) or x == 0:
+        return 0.0 if x == 0 else x
+    if abs(x) < 100:
+        return float(round(x)) if abs(x) >= 10 else round(x, 1)
+    mag = math.floor(math.log10(abs(x)))
+    return float(round(x, -(mag - digits + 1)))
+
+
+def num(x: float, digits: int = 2) -> str:
+    """A rounded number for reading: 190,000; 1.2 million; 87; 4.5; 0.
+
+    >>> num(192525), num(1_234_567), num(4.46), num(0.2), num(-3400)
+    ('190,000', '1.2 million', '4.5', '0.2', '-3,400')
+    """
+    x = sig(x, digits)
+    if abs(x) >= 1e6:
+        return f"{x / 1e6:.{max(digits - 1, 0)}f} million".replace(".0 million", " million")
+    if abs(x) >= 10 or x == int(x):
+        return f"{x:,.0f}"
+    return f"{x:.1f}"
+
+
+def count(x: float) -> str:
+    """A count of people, households, buildings or places: whole numbers, then rounded like :func:`num`.
+
+    >>> count(9.8), count(0.4), count(192525)
+    ('10', '0', '190,000')
+    """
+    return num(float(round(float(x))))
+
+
+def around(x: float, unit: str = "") -> str:
+    """Hedged median: "around 190,000 people" (counts are whole); "no people" when it rounds to zero.
+
+    >>> around(192525, "people"), around(9.8, "children"), around(0.2, "people"), around(4.46)
+    ('around 190,000 people', 'around 10 children', 'no people', 'around 4.5')
+    """
+    if unit:
+        x = float(round(float(x)))
+        if x == 0:
+            return f"no {unit}"
+        return f"around {num(x)} {unit}"
+    return f"around {num(x)}"
+
+
+def at_least(x: float, unit: str = "") -> str:
+    """Lower bound (a p5): "at least 120,000 people".
+
+    >>> at_least(128883.6, "people")
+    'at least 120,000 people'
+    """
+    tail = f" {unit}" if unit else ""
+    x = float(x)
+    if x >= 100:  # round down, so that "at least" stays true
+        step = 10.0 ** (math.floor(math.log10(x)) - 1)
+        x = math.floor(x / step) * step
+    elif x >= 0:
+        x = math.floor(x)
+    return f"at least {num(x)}{tail}"
+
+
+def rng(lo: float, hi: float, whole: bool = False) -> str:
+    """A 90 % range "120,000-250,000" (en dash); one value when both round alike; ``whole``: counts.
+
+    >>> rng(121883.6, 251965.8), rng(5, 5), rng(0.1, 20.4, whole=True)
+    ('120,000–250,000', '5', '0–20')
+    """
+    a, b = (count(lo), count(hi)) if whole else (num(lo), num(hi))
+    return a if a == b else f"{a}–{b}"
+
+
+def pct(x: float) -> str:
+    """A probability or share in [0, 1] as a rounded percentage; 0 % and 100 % only when exact.
+
+    >>> pct(0.834), pct(1.0), pct(0.999), pct(0.0), pct(0.004)
+    ('83 %', '100 %', '>99 %', '0 %', '<1 %')
+    """
+    x = float(x)
+    if x <= 0:
+        return "0 %"
+    if x >= 1:
+        return "100 %"
+    if x < 0.01:
+        return "<1 %"
+    if x > 0.99:
+        return ">99 %"
+    return f"{round(100 * x):d} %"

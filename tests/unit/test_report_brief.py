@@ -1,0 +1,164 @@
+"""The brief's HTML: self-contained, escaped, with the content reference/report.md asks for; the CLI."""
+
+from __future__ import annotations
+
+import doctest
+import re
+
+import pytest
+
+import sim.report.numbers
+from sim.report import render_comparison, render_run
+from sim.report.brief import build_html
+from sim.report.cli import main
+from sim.report.content import pairs_for, split_scenarios
+from tests.unit.report_fixtures import make_run, make_sweep
+
+EVIL = "<script>alert(1)</script> & <b>bold</b>"
+
+
+def test_numbers_doctests():
+    result = doctest.testmod(sim.report.numbers)
+    assert result.failed == 0 and result.attempted > 5
+
+
+@pytest.fixture(scope="module")
+def run_html():
+    ds = make_run(n_districts=4, label=EVIL)
+    ds = ds.assign_coords(
+        district=["Holosiivskyi", "<img src=x onerror=alert(2)>", "Desnianskyi", "Dniprovskyi"]
+    )
+    html, figs = build_html(ds)
+    return html, figs, ds
+
+
+def _self_contained(html: str) -> None:
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html, re.I)
+    assert "url(http" not in html and "@import" not in html and "<link" not in html.lower()
+    assert "<script" not in html.lower()
+    for m in re.finditer(r"""<img[^>]*src="([^"]+)\"""", html):
+        assert m.group(1).startswith("data:image/")
+
+
+def test_run_html_self_contained_and_escaped(run_html):
+    html, figs, _ = run_html
+    _self_contained(html)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
+    assert "<b>bold</b>" not in html
+    assert "&lt;img src=x onerror=alert(2)&gt;" in html and "<img src=x" not in html
+    assert {f.name for f in figs} == {"fan_chart", "districts", "duration", "heating_points"}
+    assert html.count("<img ") == 4
+
+
+def test_run_html_content(run_html):
+    html, _, _ = run_html
+    text = re.sub(r"<[^>]+>", " ", html)
+    for phrase in [
+        "model-based scenario analysis, not a forecast",
+        "Highlights",
+        "Key figures",
+        "90 % range",
+        "Response needs",
+        "Districts",
+        "Methods",
+        "Disclaimer",
+        "does not attribute blame",
+        "UA80000000000126643",
+        "Indoor cold bands",
+        "10 Monte Carlo runs",
+        "coldgrid 0.1.0",
+        "households",
+        "Read this first",
+    ]:
+        assert phrase in text, phrase
+    highlights = re.search(r'<section class="highlights.*?<ul>(.*?)</ul>', html, re.S).group(1)
+    n = highlights.count("<li>")
+    assert 4 <= n <= 5
+    assert "around" in highlights
+    assert not re.findall(r"\b(lat|lon|latitude|longitude|coordinates?)\b", text.lower())
+
+
+def test_run_without_optional_variables():
+    ds = make_run(n_districts=2).drop_vars(
+        [
+            "cold_hours_histogram",
+            "diesel_consumption",
+            "generator_kw",
+            "people_cold_24h_by_age",
+            "heating_point_capacity",
+        ]
+    )
+    html, figs = build_html(ds)
+    assert "duration" not in {f.name for f in figs}
+    assert "Key figures" in html
+
+
+def test_comparison_html(tmp_path):
+    ds = make_sweep(n_districts=3, label=EVIL)
+    paths = render_comparison(tmp_path, ds, pdf=False)
+    names = {p.name for p in paths}
+    assert {"comparison.html", "summary.csv", "paired_differences.png", "paired_differences.svg"} <= names
+    html = (tmp_path / "comparison.html").read_text(encoding="utf-8")
+    _self_contained(html)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert "chance of a cut of at least 25 %" in text
+    assert "Paired differences" in text and "attacks=pause_week" in text
+    assert "fewer people" in text
+
+
+def test_pairs_and_split():
+    scen = split_scenarios(make_sweep(n_districts=2))
+    assert [s for s, _ in scen] == ["attacks=continued", "attacks=pause_week"]
+    assert scen[1][1].attrs["pause_days"] == 1.0 and scen[0][1].attrs["pause_days"] == 0.0
+    p = pairs_for(scen)
+    assert (p[0].base, p[0].alt) == ("attacks=continued", "attacks=pause_week")
+    p = pairs_for(scen, baseline="attacks=pause_week")
+    assert p[0].alt == "attacks=continued"
+    with pytest.raises(ValueError, match="baseline"):
+        pairs_for(scen, baseline="nothing")
+
+
+def test_render_run_files(tmp_path):
+    paths = render_run(tmp_path, make_run(n_districts=2), pdf=False)
+    names = sorted(p.name for p in paths)
+    assert "report.html" in names and "summary.csv" in names and "summary_readme.txt" in names
+    assert {"fan_chart.png", "fan_chart.svg", "districts.png", "heating_points.svg"} <= set(names)
+    assert all(p.exists() for p in paths)
+    assert not (tmp_path / "report.pdf").exists()
+
+
+# ------------------------------------------------------------------------------------------------ CLI
+def _fail(capsys, argv):
+    with pytest.raises(SystemExit) as e:
+        main(argv)
+    err = capsys.readouterr().err.strip()
+    assert e.value.code == 2
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    return err
+
+
+def test_cli_errors(tmp_path, capsys):
+    assert "no such folder" in _fail(capsys, [str(tmp_path / "missing")])
+    assert "neither a run folder" in _fail(capsys, [str(tmp_path)])
+    (tmp_path / "file.txt").write_text("x")
+    assert "not a folder" in _fail(capsys, [str(tmp_path / "file.txt")])
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "result.nc").write_bytes(b"not netcdf")
+    assert "not a readable NetCDF" in _fail(capsys, [str(bad)])
+
+
+def test_cli_run_and_sweep(tmp_path, capsys):
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    make_run(n_districts=2).to_netcdf(run_dir / "result.nc")
+    main([str(run_dir), "--no-pdf"])
+    out = capsys.readouterr().out
+    assert "report.html" in out and (run_dir / "report.html").exists()
+    sweep_dir = tmp_path / "sweep"
+    sweep_dir.mkdir()
+    make_sweep(n_districts=2).to_netcdf(sweep_dir / "sweep.nc")
+    main([str(sweep_dir), "--no-pdf"])
+    assert (sweep_dir / "comparison.html").exists()
+    assert "baseline" in _fail(capsys, [str(sweep_dir), "--no-pdf", "--baseline", "x=y"])
