@@ -44,6 +44,7 @@ class RunOutput:
     dataset: xr.Dataset
     events: pd.DataFrame
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    stats: dict[str, float] = field(default_factory=dict)  # DES statistics (n_events, des_seconds)
 
 
 @contextmanager
@@ -100,7 +101,7 @@ def run_scenario_full(cfg: DictConfig, progress: Progress | None = None) -> RunO
         indoor, exposure = _thermal_and_people(cfg, city, grid, forecast.outdoor_c, supply, seed, progress)
     with _timed(times, "dataset"):
         ds = _assemble(cfg, city, grid, forecast, supply, indoor, exposure)
-    return RunOutput(dataset=ds, events=supply.events, stage_seconds=times)
+    return RunOutput(dataset=ds, events=supply.events, stage_seconds=times, stats=dict(supply.stats))
 
 
 def _district_archetype_weights(city: City, archetypes: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -141,10 +142,10 @@ def _thermal_and_people(cfg, city, grid, outdoor_c, supply, seed, progress):
         rng.stream(seed, "buildings"),
     )
     inputs = BuildingInputs.from_groups(groups, params)
+    bcfg = OmegaConf.to_object(cfg.buildings)  # a plain dataclass: no config lookups in the step loop
     model = TwoNodeModel(params, grid.dt_h * 3600.0, n_real)
     # start in steady state with heat and power on at the first outdoor temperature
-    all_on = np.ones((n_real, len(groups)), dtype=bool)
-    model.initialize_steady(outdoor_c[:, :1], inputs, cfg.buildings)
+    model.initialize_steady(outdoor_c[:, :1], inputs, bcfg)
 
     archetypes = [a for a in ARCHETYPES if a in set(groups["archetype"])]
     weights, _ = _district_archetype_weights(city, archetypes)
@@ -158,19 +159,19 @@ def _thermal_and_people(cfg, city, grid, outdoor_c, supply, seed, progress):
         groups["upper_floor_occupants"].to_numpy(float),
         groups["district_index"].to_numpy(),
         n_d,
-        cfg.people,
+        OmegaConf.to_object(cfg.people),
         grid.dt_h,
         n_real,
         n_steps,
     )
     feeder = supply.group_feeder
     indoor = model.indoor_c
-    del all_on
+    q_buffers = (np.empty((n_real, len(groups))), np.empty((n_real, len(groups))))
     for t in range(n_steps):
         t_out = outdoor_c[:, t : t + 1]
         powered = supply.feeder_power[:, t, feeder]
         heat_on = supply.group_heat[:, t, :]
-        q_air, q_mass = heat_inputs_w(inputs, t_out, indoor, powered, heat_on, cfg.buildings)
+        q_air, q_mass = heat_inputs_w(inputs, t_out, indoor, powered, heat_on, bcfg, out=q_buffers)
         indoor = model.step(t_out, q_air, q_mass)
         acc.update(t, indoor, powered)
         indoor_da[:, t] = (indoor @ weights).reshape(n_real, n_d, len(archetypes))
@@ -194,7 +195,12 @@ def _assemble(cfg, city, grid, forecast, supply, indoor, exposure) -> xr.Dataset
         "archetype": ("archetype", archetypes, {"long_name": "building archetype"}),
     }
     ds = exposure_to_dataset(
-        exposure, grid.times, districts, list(city.districts["katotth"]), list(cfg.people.thresholds_c)
+        exposure,
+        grid.times,
+        districts,
+        list(city.districts["katotth"]),
+        list(cfg.people.thresholds_c),
+        household_size=float(cfg.city.household_size),
     )
     ds = ds.assign_coords({k: v for k, v in coords.items() if k not in ds.coords or k == "archetype"})
 

@@ -171,6 +171,7 @@ def main(argv: list[str] | None = None) -> None:
             _fail(ConfigError(f"{a.split('=')[0]}: '_target_' is not allowed in coldgrid configs (configs never run code)"))
     os.environ["HYDRA_FULL_ERROR"] = "1"  # we format errors ourselves, on one line
     signal.signal(signal.SIGTERM, _terminate)  # SIGTERM unwinds like Ctrl-C: temp files are removed
+    signal.signal(signal.SIGINT, _terminate)
     try:
         _hydra_entry()
     except ColdgridError as e:
@@ -183,9 +184,9 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(e, HydraException):
             _fail(ConfigError(one_line(e)))
         raise
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:
         print("coldgrid: interrupted; no partial result was written", file=sys.stderr)
-        sys.exit(130)
+        sys.exit(143 if isinstance(e, Terminated) and e.args == (signal.SIGTERM,) else 130)
 
 
 class Terminated(KeyboardInterrupt):
@@ -193,7 +194,10 @@ class Terminated(KeyboardInterrupt):
 
 
 def _terminate(signum: int, frame: object) -> None:
-    raise Terminated()
+    # Generators (SimPy processes) closed while unwinding would report the interrupt again as
+    # "Exception ignored"; the run is ending, so those reports are noise.
+    sys.unraisablehook = lambda _unraisable: None
+    raise Terminated(signum)
 
 
 def _fail(err: ColdgridError) -> None:

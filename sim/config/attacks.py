@@ -1,8 +1,32 @@
-"""Schema of the ``attacks`` config group: the strike campaign and its policy."""
+"""Schema of the ``attacks`` config group: the strike campaign and its policy.
+
+Defaults are the January-February 2026 campaign on Kyiv (``reference/calibration.md``, lines cited as
+``A3`` etc.); see ``docs/grid_model.md`` for the model and :mod:`sim.threat` for how they are used.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+
+def _target_weights() -> dict[str, float]:
+    # relative weight of ONE node of each kind; CHPs were hit in most large waves (A3, B1, B4) [L]
+    return {"chp": 6.0, "transmission": 2.5, "substation": 1.0, "boiler": 0.5, "feeder": 0.05}
+
+
+def _damage_probs() -> dict[str, float]:
+    return {"light": 0.45, "moderate": 0.4, "severe": 0.15}  # [L], A6: not published
+
+
+def _repair_median_h() -> dict[str, dict[str, float]]:
+    # work hours of one team by node kind and damage level; light/moderate fitted to B3 (docs/grid_model.md)
+    return {
+        "chp": {"light": 24.0, "moderate": 48.0, "severe": 1440.0},  # B1: restart 1 day (CHP-5), 2 days (CHP-6); B4: months
+        "transmission": {"light": 6.0, "moderate": 48.0, "severe": 312.0},  # B5: 13 days (severe)
+        "substation": {"light": 3.0, "moderate": 8.0, "severe": 120.0},  # switching / repair / transformer [L]
+        "boiler": {"light": 4.0, "moderate": 12.0, "severe": 120.0},  # [L]
+        "feeder": {"light": 3.0, "moderate": 8.0, "severe": 24.0},  # [L]
+    }
 
 
 @dataclass
@@ -16,30 +40,36 @@ class AttacksConfig:
     policy: str = "continued"
     description: str = ""
     # timing: gamma-distributed intervals between waves that reach the city
-    mean_interval_days: float = 4.5  # mean days between waves on the city [d]
+    mean_interval_days: float = 4.5  # mean days between waves on the city (A3: 20, 24 Jan, 3, 7 Feb) [d]
     interval_shape: float = 2.0  # gamma shape of the interval (1 = Poisson) [-]
     first_wave_day: float | None = None  # fixed day of the first wave (None: drawn) [d]
     # size of a wave (launched nationally)
-    drones_mean: float = 390.0  # drones per wave [drones]
-    drones_cv: float = 0.25  # coefficient of variation of drones per wave [1]
-    missiles_mean: float = 40.0  # missiles per wave [missiles]
+    drones_mean: float = 390.0  # drones per wave (A3: 339, 375, 450, >400) [drones]
+    drones_cv: float = 0.25  # coefficient of variation of drones per wave (A3, A5: up to 800) [1]
+    missiles_mean: float = 40.0  # missiles per wave (A3: 34, 21, 71, ~40) [missiles]
     missiles_cv: float = 0.5  # coefficient of variation of missiles per wave [1]
-    ballistic_frac: float = 0.35  # share of missiles that are ballistic [1]
+    ballistic_frac: float = 0.35  # share of missiles that are ballistic (A3: 32 of 71 on 3 Feb) [1]
     # interception probabilities by type
-    intercept_drone_prob: float = 0.92
-    intercept_cruise_prob: float = 0.78
-    intercept_ballistic_prob: float = 0.6
+    intercept_drone_prob: float = 0.92  # A3: 93 %, 92 %; A4: 90-93 % [1]
+    intercept_cruise_prob: float = 0.78  # A3: 79 %, 75 % [1]
+    intercept_ballistic_prob: float = 0.6  # A4: 54-67 % [1]
     # share of the leakers that hit the city's energy system, and what they aim at
-    city_energy_frac: float = 0.5  # share of unintercepted weapons aimed at the city's energy [1]
-    weapons_per_hit: float = 1.5  # unintercepted weapons needed per damaged node [weapons]
-    target_weights: dict[str, float] = field(default_factory=dict)  # node kind -> relative weight
-    damage_probs: dict[str, float] = field(default_factory=dict)  # damage level -> probability
-    alert_hours: float = 4.0  # air-raid alert around a wave; repairs stop [h]
+    city_energy_frac: float = 0.4  # share of leakers aimed at the city's energy (A6: scenario; fit to A3 20 Jan) [1]
+    weapons_per_hit: float = 1.6  # unintercepted weapons aimed per damaged node (A6: scenario) [weapons]
+    target_weights: dict[str, float] = field(default_factory=_target_weights)  # node kind -> weight per node
+    damage_probs: dict[str, float] = field(default_factory=_damage_probs)  # damage level -> probability
+    repair_median_h: dict[str, dict[str, float]] = field(default_factory=_repair_median_h)  # kind -> level -> [h]
+    repair_sigma: float = 0.5  # lognormal sigma of repair times [-]
+    # air-raid alerts: repairs stop
+    alert_hours: float = 4.0  # air-raid alert around a wave on the city [h]
+    alert_lead_h: float = 2.5  # part of the alert before the wave arrives [h]
+    alerts_per_day: float = 0.5  # other alerts (waves elsewhere, reconnaissance drones) [1/d]
+    other_alert_hours: float = 2.0  # mean length of the other alerts [h]
     # policy parameters
     pause_start_day: float = 0.0  # day the pause begins [d]
     pause_days: float = 7.0  # length of the pause [d]
     surge_stockpile_frac: float = 1.0  # share of the weapons withheld in the pause added to the next wave [1]
     # single_wave
-    day: float = 1.0  # day of the single wave [d]
-    drones: float = 339.0  # drones in the single wave [drones]
-    missiles: float = 34.0  # missiles in the single wave [missiles]
+    day: float = 1.25  # day of the single wave (1.25: day 1, 06:00; the 20 Jan wave struck at dawn) [d]
+    drones: float = 339.0  # drones in the single wave (A3, 20 Jan) [drones]
+    missiles: float = 34.0  # missiles in the single wave (A3, 20 Jan) [missiles]

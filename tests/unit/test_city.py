@@ -39,7 +39,7 @@ def test_kyiv_matches_calibration():
     assert set(g.archetype) == set(ARCHETYPES)
     assert (g.loc[g.kind == "apartment", "heating"] == "district").all()
     assert (g.loc[g.kind == "house", "heating"] == "gas_boiler").all()
-    assert list(city.districts.katotth)[0] == "UA80000000000126643"
+    assert city.districts.katotth.iloc[0] == "UA80000000000126643"
 
 
 def test_people_per_district_add_up():

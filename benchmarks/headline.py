@@ -1,0 +1,187 @@
+"""The headline benchmark: `make bench`.
+
+Runs the headline workload (city=kyiv, 21 days, experiment=pause_vs_continued with 200 realizations per
+scenario) and, in the same process, the baselines the model is measured against:
+
+* the DES event rate against a bare SimPy event loop (timeouts only);
+* the thermal throughput (building-group steps per second of heat inputs + RC step) against a bare numpy
+  two-state update of the same shape;
+* a scaling table for 50, 100, 200 and 400 realizations (cost must grow linearly: exponent 0.9-1.1).
+
+Prints a table and, as its last line, one JSON object with the figures. Timings are ratios against
+baselines run in the same process; nothing here is asserted (the test suite only smoke-tests this code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import simpy
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def compose(overrides: list[str]):
+    from hydra import compose as hcompose
+    from hydra import initialize_config_dir
+
+    from sim.config import register
+
+    register()
+    with initialize_config_dir(config_dir=str(ROOT / "configs"), version_base="1.3"):
+        return hcompose("config", overrides=overrides)
+
+
+def bare_simpy_events_per_s(n_events: int = 300_000, n_procs: int = 100) -> float:
+    """Events per second of a bare SimPy loop: ``n_procs`` processes yielding timeouts. [1/s]"""
+    env = simpy.Environment()
+    per = n_events // n_procs
+
+    def ticker(env: simpy.Environment, n: int, dt: float):
+        for _ in range(n):
+            yield env.timeout(dt)
+
+    for i in range(n_procs):
+        env.process(ticker(env, per, 1.0 + i * 1e-3))
+    t0 = time.perf_counter()
+    env.run()
+    dt = time.perf_counter() - t0
+    return per * n_procs / dt
+
+
+def bare_numpy_steps_per_s(n_real: int, n_groups: int, n_steps: int, seed: int = 0) -> float:
+    """Building-group steps per second of a bare numpy two-state exact update x' = phi x + gamma u. [1/s]"""
+    rng = np.random.default_rng(seed)
+    p00, p01, p10, p11 = (rng.uniform(0.1, 0.9, n_groups) for _ in range(4))
+    g0, g1 = rng.uniform(0, 1e-3, n_groups), rng.uniform(0, 1e-3, n_groups)
+    ta = np.full((n_real, n_groups), 20.0)
+    tm = np.full((n_real, n_groups), 19.0)
+    t_out = rng.normal(-15, 3, (n_real, 1))
+    q = rng.uniform(0, 1e4, (n_real, n_groups))
+    t0 = time.perf_counter()
+    for _ in range(n_steps):
+        ta, tm = p00 * ta + p01 * tm + g0 * q + 0.1 * t_out, p10 * ta + p11 * tm + g1 * q + 0.05 * t_out
+    dt = time.perf_counter() - t0
+    return n_real * n_groups * n_steps / dt
+
+
+def thermal_steps_per_s(cfg, n_real: int, n_steps: int, seed: int = 0) -> tuple[float, int]:
+    """Building-group steps per second of coldgrid's thermal stage (heat inputs + exact RC step). [1/s]"""
+    from omegaconf import OmegaConf
+
+    from sim import rng as srng
+    from sim.archetypes import group_parameters
+    from sim.city import build_city
+    from sim.heating import BuildingInputs, heat_inputs_w
+    from sim.thermal import TwoNodeModel
+
+    city = build_city(cfg.city)
+    g = city.groups
+    params = group_parameters(g["archetype"].to_numpy(), g["n_buildings"].to_numpy(), cfg.buildings,
+                              srng.stream(seed, "buildings"))
+    inputs = BuildingInputs.from_groups(g, params)
+    bcfg = OmegaConf.to_object(cfg.buildings)
+    model = TwoNodeModel(params, 3600.0, n_real)
+    gen = np.random.default_rng(seed)
+    t_out = gen.normal(-15, 3, (n_real, 1))
+    model.initialize_steady(t_out, inputs, bcfg)
+    powered = gen.random((n_real, len(g))) < 0.6
+    heat_on = gen.random((n_real, len(g))) < 0.5
+    bufs = (np.empty((n_real, len(g))), np.empty((n_real, len(g))))
+    indoor = model.indoor_c
+    t0 = time.perf_counter()
+    for _ in range(n_steps):
+        q_air, q_mass = heat_inputs_w(inputs, t_out, indoor, powered, heat_on, bcfg, out=bufs)
+        indoor = model.step(t_out, q_air, q_mass)
+    dt = time.perf_counter() - t0
+    return n_real * len(g) * n_steps / dt, len(g)
+
+
+def run_once(overrides: list[str]):
+    from sim.chain import run_scenario_full
+
+    t0 = time.perf_counter()
+    out = run_scenario_full(compose(overrides))
+    return time.perf_counter() - t0, out
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--city", default="kyiv")
+    ap.add_argument("--realizations", type=int, default=200)
+    ap.add_argument("--horizon-days", type=float, default=21)
+    ap.add_argument("--scaling", default="50,100,200,400", help="realizations for the scaling table")
+    ap.add_argument("--thermal-steps", type=int, default=100)
+    args = ap.parse_args(argv)
+    base = [f"city={args.city}", f"horizon_days={args.horizon_days:g}", "output.progress=never"]
+
+    # headline: the pause_vs_continued pair with the same seeds
+    stage_totals: dict[str, float] = {}
+    headline_s = 0.0
+    n_events = 0
+    des_s = 0.0
+    for policy in ("continued", "pause_week"):
+        dt, out = run_once([*base, "experiment=pause_vs_continued", f"attacks={policy}",
+                            f"realizations={args.realizations}"])
+        headline_s += dt
+        for k, v in out.stage_seconds.items():
+            stage_totals[k] = stage_totals.get(k, 0.0) + v
+        n_events += int(out.stats.get("n_events", 0))
+        des_s += float(out.stats.get("des_seconds", out.stage_seconds.get("des", 0.0)))
+        print(f"  {policy:<12} {dt:7.2f} s  " + ", ".join(f"{k} {v:.2f}s" for k, v in out.stage_seconds.items()))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+    simpy_rate = bare_simpy_events_per_s()
+    des_rate = n_events / des_s if des_s > 0 else float("nan")
+
+    cfg = compose(base)
+    n_real_t = min(args.realizations, 200)
+    ours, n_groups = thermal_steps_per_s(cfg, n_real_t, args.thermal_steps)
+    bare = bare_numpy_steps_per_s(n_real_t, n_groups, args.thermal_steps)
+
+    sizes = [int(x) for x in args.scaling.split(",") if x]
+    rows = []
+    for n in sizes:
+        dt, _ = run_once([*base, f"realizations={n}"])
+        rows.append((n, dt))
+        print(f"  scaling: {n:4d} realizations {dt:7.2f} s  ({dt / n * 1000:.1f} ms per realization)")
+    if len(rows) >= 2:
+        x = np.log([r[0] for r in rows])
+        y = np.log([r[1] for r in rows])
+        exponent = float(np.polyfit(x, y, 1)[0])
+    else:
+        exponent = float("nan")
+
+    print()
+    print(f"headline ({args.city}, {args.horizon_days:g} d, 2 x {args.realizations} realizations): {headline_s:.1f} s")
+    print("time per stage: " + ", ".join(f"{k} {v:.1f}s" for k, v in stage_totals.items()))
+    print(f"peak memory: {peak_mb:.0f} MB")
+    print(f"DES: {des_rate:,.0f} events/s; bare SimPy {simpy_rate:,.0f} events/s; ratio {des_rate / simpy_rate:.2f}")
+    print(f"thermal: {ours:,.0f} group-steps/s; bare numpy {bare:,.0f}; ratio {ours / bare:.2f}")
+    print(f"scaling exponent (time ~ realizations^k): {exponent:.3f}")
+    figures = {
+        "headline_s": round(headline_s, 2),
+        "peak_memory_mb": round(peak_mb, 1),
+        "des_events_per_s": round(des_rate, 1),
+        "bare_simpy_events_per_s": round(simpy_rate, 1),
+        "des_ratio_vs_bare_simpy": round(des_rate / simpy_rate, 4),
+        "thermal_steps_per_s": round(ours, 1),
+        "bare_numpy_steps_per_s": round(bare, 1),
+        "thermal_ratio_vs_bare_numpy": round(ours / bare, 4),
+        "scaling_exponent": round(exponent, 4),
+        "scaling": {str(n): round(t, 3) for n, t in rows},
+        "stage_seconds": {k: round(v, 3) for k, v in stage_totals.items()},
+    }
+    print(json.dumps(figures))
+    sys.stdout.flush()
+    return figures
+
+
+if __name__ == "__main__":
+    main()

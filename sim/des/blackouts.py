@@ -1,0 +1,87 @@
+"""Rolling blackouts: the dispatcher turns the supply deficit into outage queues off, by schedule.
+
+The deficit is demand (temperature dependent, plus electric heaters in flats without heat) minus supply
+(the national allotment through the transmission substations that are up, plus the CHPs that run;
+calibration C4). With ``Q`` queues (C1: six), ``k = ceil(Q x deficit / demand)`` queues are off, so the
+share of consumers off is about k/Q and each queue is off about ``k x block`` hours a day (C1: 1 queue
+~ 4 h/day with 4-hour blocks). Queues rotate by block: in block ``b`` queues ``(b k + j) mod Q`` for
+``j < k`` are off. After a major strike, emergency outages replace the schedule for
+``emergency_outage_h`` (C3): ``k + emergency_extra_queues`` queues off, a random set each block. The
+dispatcher acts at block boundaries, at the end of emergencies and whenever the grid changes (waves,
+repairs): never per time step, and per queue, not per feeder.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator
+
+import numpy as np
+import simpy
+
+from sim.des.processes import GridState
+
+
+def queues_off(deficit_mw: float, demand_mw: float, n_queues: int) -> int:
+    """Outage queues to switch off for a deficit (calibration C1: share off ~ k / n_queues).
+
+    Examples
+    --------
+    >>> queues_off(0.0, 1500.0, 6), queues_off(1.0, 1500.0, 6), queues_off(750.0, 1500.0, 6)
+    (0, 1, 3)
+    """
+    if deficit_mw <= 0 or demand_mw <= 0:
+        return 0
+    return min(n_queues, math.ceil(n_queues * deficit_mw / demand_mw - 1e-9))
+
+
+def rotation(block: int, k: int, n_queues: int) -> set[int]:
+    """Queues off in rotation block ``block`` with ``k`` queues off: each queue k blocks out of n_queues.
+
+    Examples
+    --------
+    >>> [sorted(rotation(b, 2, 6)) for b in range(3)]
+    [[0, 1], [2, 3], [4, 5]]
+    """
+    return {(block * k + j) % n_queues for j in range(k)}
+
+
+def dispatch(st: GridState) -> None:
+    """Set the queues for now: deficit -> k queues, rotated by block or drawn in an emergency."""
+    env = st.env
+    now = env.now
+    n_q = len(st.queue_on)
+    block_h = st.p["queue_block_h"]
+    demand = st.demand_mw(st.outdoor_at(now))
+    k = queues_off(demand - st.supply_mw(), demand, n_q)
+    block = math.floor(now / block_h + 1e-9)
+    emergency = now < st.emergency_until - 1e-9
+    if emergency:
+        k = min(n_q, k + round(st.rp["emergency_extra_queues"]))
+        keys = st.draws["emergency_keys"]
+        off = set(np.argsort(keys[block % len(keys)])[:k].tolist())
+    else:
+        off = rotation(block, k, n_q)
+    for q in range(n_q):
+        on = q not in off
+        if on != st.queue_on[q]:
+            st.queue_on[q] = on
+            st.queue_changes.append((now, q, int(on)))
+    if k != st.k_off:
+        st.k_off = k
+        st.k_changes.append((now, float(k)))
+        st.log(now, "stage", -1, -1, f"{k} queues off" + (" (emergency outages)" if emergency else ""))
+
+
+def dispatcher(env: simpy.Environment, st: GridState) -> Generator:
+    """The grid dispatcher: re-sets the outage queues at each block boundary and whenever the grid changes."""
+    block_h = st.p["queue_block_h"]
+    while True:
+        if st.changed.triggered:
+            st.changed = env.event()
+        dispatch(st)
+        now = env.now
+        nxt = (math.floor(now / block_h + 1e-9) + 1) * block_h
+        if st.emergency_until > now + 1e-9:
+            nxt = min(nxt, st.emergency_until)
+        yield env.timeout(nxt - now) | st.changed
