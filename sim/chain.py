@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import xarray as xr
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict
 
-from sim import rng
+from sim import memory, rng
 from sim.archetypes import ARCHETYPES, group_parameters
 from sim.city import City, build_city
 from sim.config.validate import validate
@@ -47,6 +47,16 @@ class RunOutput:
     stats: dict[str, float] = field(default_factory=dict)  # DES statistics (n_events, des_seconds)
 
 
+@dataclass
+class ThermalOutput:
+    """Indoor temperatures kept from the thermal stage. [degC]"""
+
+    by_district_archetype: np.ndarray  # (R, T, D, A) occupant-weighted means, float32
+    archetypes: list[str]  # the archetype coordinate (those present in the city)
+    occupants: np.ndarray  # (D, A) people present per district and archetype [people]
+    per_group: np.ndarray | None  # (R, T, G) float32, only with buildings.trajectories=true
+
+
 @contextmanager
 def _timed(times: dict[str, float], stage: str) -> Iterator[None]:
     t0 = time.perf_counter()
@@ -61,6 +71,18 @@ def scenario_name(cfg: DictConfig) -> str:
     w = cfg.weather
     weather = f"cold_snap {w.min_temperature_c:g} degC" if w.kind == "cold_snap" else f"weather file {w.path}"
     return f"{cfg.attacks.policy}, {weather}, {cfg.city.name}"
+
+
+def resolve_defaults(cfg: DictConfig) -> DictConfig:
+    """Fill keys whose default depends on other keys (a copy; the stored config shows the values used).
+
+    ``people.heating_points: null`` takes the city's figure ``city.heating_points``.
+    """
+    cfg = cfg.copy()
+    if cfg.people.heating_points is None:
+        with open_dict(cfg):
+            cfg.people.heating_points = int(cfg.city.heating_points)
+    return cfg
 
 
 def run_scenario(cfg: DictConfig, progress: Progress | None = None) -> xr.Dataset:
@@ -79,6 +101,7 @@ def run_scenario(cfg: DictConfig, progress: Progress | None = None) -> xr.Datase
 def run_scenario_full(cfg: DictConfig, progress: Progress | None = None) -> RunOutput:
     """Like :func:`run_scenario`, also returning the event log and the time per stage."""
     validate(cfg)
+    cfg = resolve_defaults(cfg)
     times: dict[str, float] = {}
     seed = int(cfg.seed)
     n_real = int(cfg.realizations)
@@ -87,6 +110,11 @@ def run_scenario_full(cfg: DictConfig, progress: Progress | None = None) -> RunO
     with _timed(times, "city"):
         city = build_city(cfg.city)
         network = build_network(city, cfg.city.grid)
+    n_archetypes = city.groups["archetype"].nunique()
+    est = memory.estimate(n_real, grid.n_steps, len(city.groups), len(network.feeders), len(city.districts),
+                          n_archetypes, len(cfg.people.thresholds_c))
+    trajectories_b = n_real * grid.n_steps * len(city.groups) * 4 if cfg.buildings.trajectories else 0
+    memory.check_fits(memory.MemoryEstimate(est.supply_b, est.thermal_b, est.outputs_b + trajectories_b), n_real)
     with _timed(times, "weather"):
         forecast = make_forecast(cfg.weather, grid, n_real, seed)
     with _timed(times, "threat"):
@@ -108,7 +136,7 @@ def _district_archetype_weights(city: City, archetypes: list[str]) -> tuple[np.n
     """Occupant weights (G, D*A) for occupant-weighted means per (district, archetype), and occupants (D, A).
 
     A (district, archetype) cell without occupants takes the archetype's city-wide mean, so the output stays
-    finite; the ``occupants`` variable (zero there) tells such cells apart.
+    finite; the ``occupants_by_archetype`` variable (zero there) tells such cells apart.
     """
     g = city.groups
     n_d, n_a = len(city.districts), len(archetypes)
@@ -148,7 +176,7 @@ def _thermal_and_people(cfg, city, grid, outdoor_c, supply, seed, progress):
     model.initialize_steady(outdoor_c[:, :1], inputs, bcfg)
 
     archetypes = [a for a in ARCHETYPES if a in set(groups["archetype"])]
-    weights, _ = _district_archetype_weights(city, archetypes)
+    weights, occupants_da = _district_archetype_weights(city, archetypes)
     n_d = len(city.districts)
     indoor_da = np.empty((n_real, n_steps, n_d, len(archetypes)), dtype=np.float32)
 
@@ -167,21 +195,25 @@ def _thermal_and_people(cfg, city, grid, outdoor_c, supply, seed, progress):
     feeder = supply.group_feeder
     indoor = model.indoor_c
     q_buffers = (np.empty((n_real, len(groups))), np.empty((n_real, len(groups))))
+    trajectories = np.empty((n_real, n_steps, len(groups)), np.float32) if cfg.buildings.trajectories else None
     for t in range(n_steps):
+        # every output at time[t] describes the start of step t, as do the supply states
         t_out = outdoor_c[:, t : t + 1]
         powered = supply.feeder_power[:, t, feeder]
         heat_on = supply.group_heat[:, t, :]
-        q_air, q_mass = heat_inputs_w(inputs, t_out, indoor, powered, heat_on, bcfg, out=q_buffers)
-        indoor = model.step(t_out, q_air, q_mass)
         acc.update(t, indoor, powered)
         indoor_da[:, t] = (indoor @ weights).reshape(n_real, n_d, len(archetypes))
+        if trajectories is not None:
+            trajectories[:, t] = indoor
+        q_air, q_mass = heat_inputs_w(inputs, t_out, indoor, powered, heat_on, bcfg, out=q_buffers)
+        indoor = model.step(t_out, q_air, q_mass)
         if progress and (t % 24 == 0 or t == n_steps - 1):
             progress("thermal", t + 1, n_steps)
-    return (indoor_da, archetypes), acc.finish()
+    return ThermalOutput(indoor_da, archetypes, occupants_da, trajectories), acc.finish()
 
 
 def _assemble(cfg, city, grid, forecast, supply, indoor, exposure) -> xr.Dataset:
-    indoor_da, archetypes = indoor
+    indoor_da, archetypes = indoor.by_district_archetype, indoor.archetypes
     groups = city.groups
     n_real = forecast.outdoor_c.shape[0]
     districts = city.district_names
@@ -261,9 +293,28 @@ def _assemble(cfg, city, grid, forecast, supply, indoor, exposure) -> xr.Dataset
                                  {"units": "1", "long_name": "residents before departures (count)"})
     ds["apartment_buildings"] = (("district",), (nb @ onehot).astype(np.int64),
                                  {"units": "1", "long_name": "buildings on district heating (count)"})
+    ds["occupants_by_archetype"] = (
+        ("district", "archetype"),
+        indoor.occupants,
+        {"units": "1", "long_name": "people present by district and archetype (count); zero: no such buildings"},
+    )
+    if indoor.per_group is not None:
+        ds["indoor_temperature_group"] = (
+            ("realization", "time", "group"),
+            indoor.per_group,
+            {"units": "degC", "long_name": "indoor air temperature per building group (buildings.trajectories)"},
+        )
+        ds = ds.assign_coords(
+            group_district=("group", groups["district"].to_numpy(str), {"long_name": "district of the group"}),
+            group_archetype=("group", groups["archetype"].to_numpy(str), {"long_name": "archetype of the group"}),
+            group_buildings=("group", groups["n_buildings"].to_numpy(np.int64),
+                             {"units": "1", "long_name": "buildings in the group (count)"}),
+            group_occupants=("group", groups["occupants"].to_numpy(float),
+                             {"units": "1", "long_name": "people present in the group (count)"}),
+        )
     resolved = OmegaConf.to_yaml(cfg, resolve=True)
     now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    ds.attrs = global_attrs(
+    ds.attrs = dict(ds.attrs) | global_attrs(
         title=f"coldgrid scenario: {scenario_name(cfg)}",
         scenario=scenario_name(cfg),
         seed=int(cfg.seed),

@@ -243,6 +243,11 @@ class ExposureAccumulator:
         self._vulnerable_c = float(cfg.vulnerable_seek_below_c)
         self._everyone_c = float(cfg.everyone_seek_below_c)
         self._uptake = float(cfg.uptake_frac)
+        if cfg.heating_points is None:
+            raise ValueError(
+                "people.heating_points is None (the city's figure): fill it first, e.g. with "
+                "sim.chain.resolve_defaults(cfg), or give a number"
+            )
         self._points = float(cfg.heating_points)
         self._places = float(cfg.places_per_point)
         self._rule = str(cfg.generator_rule)

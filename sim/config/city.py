@@ -36,5 +36,5 @@ class CityConfig:
     share_under5_frac: float = 0.0  # residents under 5 [1]
     household_size: float = 2.42  # people per household where no household data [people]
     upper_floor_from_storey: int = 6  # storeys at and above this need booster pumps for water [-]
-    district_heating_frac: float = 1.0  # share of apartment blocks on district heating [1]
+    heating_points: int = 0  # heating points open in the city (people.heating_points=null uses this) [points]
     grid: dict[str, Any] = field(default_factory=dict)  # grid and heat-network topology, see sim.des.network

@@ -52,7 +52,7 @@ class PeopleConfig:
     )
     everyone_seek_below_c: float = 12.0  # everyone seeks a heating point below this (report.md band 3) [degC]
     uptake_frac: float = 0.3  # share of those eligible who actually come, assumption [L] [1]
-    heating_points: int = 1300  # heating points open in Kyiv, calibration D5 [H] [points]
+    heating_points: int | None = None  # heating points open; None: the city's figure (city.heating_points) [points]
     places_per_point: float = (
         100.0  # places per point; 50-400 elsewhere, rail carriage ~40, calibration D5 [M] [people]
     )
@@ -90,7 +90,7 @@ def validate_people_config(cfg: Any) -> None:
     if not 0.0 <= float(cfg.generator_load_frac) <= 1.0:
         fail("generator_load_frac", "must be within [0, 1]")
     for key in ("heating_points", "places_per_point", "generator_kw_per_point", "diesel_l_per_kwh"):
-        if not float(getattr(cfg, key)) >= 0:
+        if getattr(cfg, key) is not None and not float(getattr(cfg, key)) >= 0:
             fail(key, "must be >= 0")
     if cfg.generator_rule not in GENERATOR_RULES:
         fail("generator_rule", f"must be one of {', '.join(GENERATOR_RULES)}")

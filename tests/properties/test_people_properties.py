@@ -15,7 +15,7 @@ from sim.stats import paired_difference, prob_reduction_at_least
 
 R, T, G, D = 2, 30, 4, 2
 DISTRICT = np.array([0, 1, 1, 0])
-CFG = PeopleConfig(danger_h=2.0, long_exposure_h=6.0)  # shorter spell so that short runs exercise it
+CFG = PeopleConfig(heating_points=1300, danger_h=2.0, long_exposure_h=6.0)  # shorter spell so that short runs exercise it
 
 temps = hnp.arrays(np.float64, (R, T, G), elements=st.floats(0.0, 25.0, allow_nan=False))
 people = hnp.arrays(np.float64, (G,), elements=st.floats(0.0, 1e4, allow_nan=False))

@@ -45,7 +45,7 @@ def run(
         np.zeros(G) if upper is None else np.asarray(upper, dtype=float),
         district,
         int(district.max()) + 1 if n_districts is None else n_districts,
-        cfg or PeopleConfig(),
+        cfg or PeopleConfig(heating_points=1300),
         dt_h,
         R,
         T,
@@ -140,7 +140,7 @@ class TestLongExposure:
 
 class TestDurations:
     def test_histogram_and_quantiles(self):
-        cfg = PeopleConfig(duration_bin_edges_h=[0.0, 6.0, 12.0, 24.0])
+        cfg = PeopleConfig(heating_points=1300, duration_bin_edges_h=[0.0, 6.0, 12.0, 24.0])
         # total hours below 16: 0, 3, 8, 30 for groups of 5, 1, 2, 1 people (run of 40 h)
         cols = [spell([0, 40]), spell([3, 37]), spell([4, 1, 4, 31]), spell([30, 10])]
         e = run(np.stack(cols, axis=-1)[None], occupants=[5.0, 1.0, 2.0, 1.0], cfg=cfg)
@@ -190,7 +190,7 @@ class TestNeeds:
         np.testing.assert_allclose(e.diesel_l_per_day[0], [600.0, 450.0])
 
     def test_any_blackout_rule_and_override(self):
-        cfg = PeopleConfig(generator_rule="any_blackout")
+        cfg = PeopleConfig(heating_points=1300, generator_rule="any_blackout")
         powered = np.array([[[True, False], [True, True]]])
         e = run(np.full((1, 2, 2), 20.0), powered=powered, occupants=[1.0, 3.0], cfg=cfg)
         np.testing.assert_allclose(e.points_unpowered_frac[0], [1.0, 0.0])
@@ -211,7 +211,7 @@ class TestNeeds:
 class TestErrors:
     def test_out_of_order_and_early_finish(self):
         acc = ExposureAccumulator(
-            np.ones(2), np.zeros(2), np.zeros(2), np.zeros(2), np.zeros(2, int), 1, PeopleConfig(), 1.0, 1, 3
+            np.ones(2), np.zeros(2), np.zeros(2), np.zeros(2), np.zeros(2, int), 1, PeopleConfig(heating_points=1300), 1.0, 1, 3
         )
         with pytest.raises(ValueError, match="expects step 0"):
             acc.update(1, np.zeros((1, 2)), np.ones((1, 2), bool))
@@ -232,7 +232,7 @@ class TestErrors:
                 np.zeros(2),
                 np.array([0, 3]),
                 2,
-                PeopleConfig(),
+                PeopleConfig(heating_points=1300),
                 1.0,
                 1,
                 3,
@@ -245,7 +245,7 @@ class TestErrors:
                 np.zeros(2),
                 np.zeros(2, int),
                 1,
-                PeopleConfig(),
+                PeopleConfig(heating_points=1300),
                 1.0,
                 1,
                 3,

@@ -1,0 +1,141 @@
+"""The documentation site builds with --strict, and the generated pages are true to the code."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, compose_config
+
+DOCS = ROOT / "docs"
+SCRIPT = DOCS / "scripts" / "make_parameter_table.py"
+
+#: Dimension abbreviations of the variable tables in docs/outputs.md.
+DIM_ABBREV = {
+    "R": "realization", "T": "time", "group": "group", "K": "threshold", "D": "district", "A": "archetype",
+    "G": "age_group", "B": "duration_bin", "N": "day",
+}
+
+
+def test_mkdocs_build_strict(tmp_path):
+    """No broken links or anchors, every page in nav, no warnings (mkdocs.yml sets strict validation)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    r = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
+        cwd=ROOT, capture_output=True, text=True, env=env, timeout=300,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    for page in ("index", "user-guide", "outputs", "model", "model-card", "parameters", "decisions"):
+        assert (tmp_path / "site" / f"{page}.html").exists(), page
+    assert not (tmp_path / "site" / "scripts").exists(), "docs/scripts/ must not be published"
+
+
+def test_parameter_table_is_up_to_date(tmp_path):
+    """docs/parameters.md is what docs/scripts/make_parameter_table.py generates from configs/ and sim/config/."""
+    out = tmp_path / "parameters.md"
+    r = subprocess.run([sys.executable, str(SCRIPT), "-o", str(out)], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    committed = (DOCS / "parameters.md").read_text(encoding="utf-8")
+    assert out.read_text(encoding="utf-8") == committed, (
+        "docs/parameters.md is out of date; regenerate it with "
+        "`.venv/bin/python docs/scripts/make_parameter_table.py`"
+    )
+
+
+def test_parameter_table_covers_every_schema_key():
+    """Every scalar key of every group schema appears in docs/parameters.md."""
+    import dataclasses
+
+    from sim.config import schema
+
+    text = (DOCS / "parameters.md").read_text(encoding="utf-8")
+    top = schema.ColdgridConfig()
+    for f in dataclasses.fields(top):
+        value = getattr(top, f.name)
+        if not dataclasses.is_dataclass(value):
+            assert f"| `{f.name}` |" in text, f.name
+            continue
+        for g in dataclasses.fields(value):
+            if g.name in ("description", "districts", "grid"):
+                continue
+            assert f"`{f.name}.{g.name}" in text, f"{f.name}.{g.name}"
+
+
+def _documented_variables() -> dict[str, tuple[set[str], str]]:
+    """name -> (dims, units) from the coordinate and variable tables of docs/outputs.md."""
+    text = (DOCS / "outputs.md").read_text(encoding="utf-8")
+    section = text.split("## `result.nc`", 1)[1].split("### Global attributes", 1)[0]
+    out: dict[str, tuple[set[str], str]] = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 4 or not cells[0].startswith("`"):
+            continue
+        names = re.findall(r"`([a-z0-9_]+)`", cells[0])
+        if "," in cells[1] or cells[1] in DIM_ABBREV or cells[1] == "(scalar)":  # variable table
+            dims = set() if cells[1] == "(scalar)" else {DIM_ABBREV[d.strip()] for d in cells[1].split(",")}
+        else:  # coordinate table: the dim column holds the dimension's name
+            dims = {cells[1]}
+        for name in names:
+            out[name] = (dims, cells[2])
+    return out
+
+
+def _documented_attributes() -> tuple[set[str], set[str]]:
+    """Global attributes in docs/outputs.md: (all, those written by the CLI rather than the chain)."""
+    text = (DOCS / "outputs.md").read_text(encoding="utf-8")
+    section = text.split("### Global attributes", 1)[1].split("\n## ", 1)[0]
+    names: set[str] = set()
+    cli_only: set[str] = set()
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 2 or not cells[0].startswith("`"):
+            continue
+        found = set(re.findall(r"`([A-Za-z_]+)`", cells[0]))
+        names |= found
+        if "written by the CLI" in cells[1]:
+            cli_only |= found
+    return names, cli_only
+
+
+@pytest.fixture(scope="module")
+def small_result():
+    from sim.chain import run_scenario
+
+    # with trajectories, so that the optional per-group variable is checked too
+    return run_scenario(
+        compose_config(["city=small_town", "realizations=2", "horizon_days=2", "buildings.trajectories=true"])
+    )
+
+
+def test_outputs_page_lists_every_global_attribute(small_result):
+    names, cli_only = _documented_attributes()
+    attrs = set(small_result.attrs)
+    assert not attrs - names, f"global attributes not documented in docs/outputs.md: {sorted(attrs - names)}"
+    assert not names - cli_only - attrs, f"documented but not in result.nc: {sorted(names - cli_only - attrs)}"
+
+
+def test_outputs_page_lists_every_variable_of_result_nc(small_result):
+    """docs/outputs.md documents every variable and coordinate of a real run, with its dims and units."""
+    ds = small_result
+    documented = _documented_variables()
+    missing = sorted(set(ds.variables) - set(documented))
+    assert not missing, f"variables of result.nc not documented in docs/outputs.md: {missing}"
+    stale = sorted(set(documented) - set(ds.variables))
+    assert not stale, f"docs/outputs.md documents variables that result.nc does not have: {stale}"
+    for name, (dims, units) in documented.items():
+        var = ds[name]
+        assert set(var.dims) == dims, f"{name}: dims {var.dims} in result.nc, {sorted(dims)} in docs"
+        assert str(var.attrs.get("units", "")) == units, (
+            f"{name}: units {var.attrs.get('units')!r} in result.nc, {units!r} in docs"
+        )
+
+
+@pytest.mark.parametrize("page", ["user-guide.md", "outputs.md", "model.md", "model-card.md", "decisions.md"])
+def test_pages_name_no_coordinates(page):
+    """Data responsibility: the hand-written pages carry no latitude/longitude pairs."""
+    text = (DOCS / page).read_text(encoding="utf-8")
+    assert not re.search(r"\b\d{1,2}\.\d{3,}\s*°?\s*[NS]?,\s*\d{1,3}\.\d{3,}", text)
