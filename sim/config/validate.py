@@ -127,6 +127,10 @@ def validate(cfg: DictConfig) -> None:
             good = False
         if not good:
             raise ConfigError(f"{key}={value}: {message}")
+    if float(cfg.horizon_days) * 1440.0 / float(cfg.dt_minutes) < 1.0:
+        raise ConfigError(
+            f"horizon_days={cfg.horizon_days}: shorter than one time step (dt_minutes={cfg.dt_minutes})"
+        )
     try:
         np.datetime64(str(cfg.start), "ns")
     except ValueError:

@@ -28,6 +28,7 @@ def test_every_attack_option_file_exists():
         ("people.heating_points=-3", "people.heating_points"),
         ("attacks.intercept_drone_prob=1.5", "attacks.intercept_drone_prob"),
         ("dt_minutes=7", "dt_minutes"),
+        ("horizon_days=0.01", "horizon_days"),
         ("start=yesterday", "start"),
     ],
 )
