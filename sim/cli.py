@@ -31,7 +31,8 @@ GROUPS = ("city", "weather", "attacks", "repair", "buildings", "people", "experi
 LAUNCHERS = {
     "basic": "run jobs one after another in this process (default)",
     "joblib": "run jobs in parallel local processes (hydra-joblib-launcher)",
-    "ray": "run jobs on a Ray cluster (pip install -e '.[ray]'; see docs/user-guide.md)",
+    "ray": "run jobs on a local Ray cluster it starts (pip install -e '.[ray]'; see docs/sweeps.md)",
+    "ray_cluster": "run jobs on a running Ray cluster at $RAY_ADDRESS (see docs/sweeps.md)",
 }
 
 

@@ -6,6 +6,7 @@ Kept apart from :mod:`sim.cli` so that sweeps (and their launchers) call the sam
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -76,19 +77,41 @@ def run_job(
 ) -> Path:
     """Run one scenario and write ``result.nc``, ``events.csv``, ``summary.csv`` into ``out_dir``.
 
-    Refuses to overwrite an existing ``result.nc`` (an existing output folder is not overwritten silently).
-    Returns the path of ``result.nc``.
+    Refuses to overwrite an existing ``result.nc`` (an existing output folder is not overwritten silently),
+    except with ``resume=true``: a complete result made from the same config (same
+    :func:`sim.sweep.config_hash`) is kept and the job is skipped; a damaged or incomplete one is moved
+    aside to ``result.nc.incomplete`` and the job runs again; one made from another config stops the job.
+    ``result.nc`` is written last and carries the config hash (global attribute ``config_hash``): its
+    presence under its final name marks the job complete. Returns the path of ``result.nc``.
     """
     from sim.chain import run_scenario_full
     from sim.io import write_csv, write_netcdf
     from sim.stats import headline_table
+    from sim.sweep import clear_failure, config_hash, result_state
 
     out_dir = Path(out_dir)
     result_path = out_dir / RESULT
+    chash = config_hash(cfg)
     if result_path.exists():
-        raise ColdgridError(
-            f"{result_path} exists; choose another hydra.run.dir or remove it (outputs are never overwritten)"
-        )
+        if not cfg.get("resume", False):
+            raise ColdgridError(
+                f"{result_path} exists; choose another hydra.run.dir or remove it (outputs are never overwritten)"
+                "; resume=true skips jobs whose complete result exists"
+            )
+        state = result_state(result_path, chash)
+        if state == "complete":
+            clear_failure(out_dir)
+            log.info("resume: %s is complete (config hash %s); job skipped", result_path, chash[:12])
+            echo(f"coldgrid: resume: complete result exists, job skipped: {result_path.resolve()}")
+            return result_path
+        if state == "mismatch":
+            raise ColdgridError(
+                f"resume: {result_path} was made from another config (config_hash differs); "
+                "use a new hydra.sweep.dir or the same overrides as the first run"
+            )
+        aside = result_path.with_name(RESULT + ".incomplete")
+        os.replace(result_path, aside)
+        log.warning("resume: %s was incomplete; moved to %s, running the job again", result_path, aside)
     bar = ProgressBar(str(cfg.output.progress))
     try:
         output = run_scenario_full(cfg, progress=bar)
@@ -97,12 +120,16 @@ def run_job(
     ds = output.dataset
     if overrides:
         ds.attrs["overrides"] = " ".join(overrides)
-    paths = [write_netcdf(ds, result_path)]
+    ds.attrs["config_hash"] = chash
+    paths = []
     if cfg.output.events_csv:
         paths.append(write_csv(output.events, out_dir / "events.csv"))
     table = headline_table(ds)
     if cfg.output.summary_csv:
         paths.append(write_csv(table, out_dir / "summary.csv"))
+    # result.nc last: under its final name (atomic rename) it marks the job complete for resume=true
+    paths.insert(0, write_netcdf(ds, result_path))
+    clear_failure(out_dir)
     timing = ", ".join(f"{k} {v:.1f}s" for k, v in output.stage_seconds.items())
     log.info("stage times: %s", timing)
     echo("")

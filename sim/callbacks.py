@@ -1,0 +1,59 @@
+"""Hydra callbacks of coldgrid: collect a sweep's results at its end.
+
+Registered in ``configs/config.yaml`` under ``hydra.callbacks.collect``; experiment presets set its
+``baseline``. A failed job does not stop a sweep: the task function (:mod:`sim.cli`) catches its error in
+multirun mode and writes ``<job dir>/FAILED`` (one line), and the collection lists it.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig
+
+log = logging.getLogger("coldgrid")
+
+
+class CollectSweep(Callback):
+    """At the end of a multirun, gather the jobs' results into ``sweep.nc`` and ``comparison.csv``.
+
+    Parameters
+    ----------
+    baseline : str or None
+        ``key=value`` override defining each scenario's baseline for paired differences (default
+        ``attacks=continued``; None: the first job), see :func:`sim.sweep.comparison_table`.
+    reduction_frac : float
+        Relative reduction for the probability column of ``comparison.csv``. [1]
+    enabled : bool
+        Set ``hydra.callbacks.collect.enabled=false`` to skip collection (run ``coldgrid-report`` later).
+    """
+
+    def __init__(self, baseline: str | None = "attacks=continued", reduction_frac: float = 0.25,
+                 enabled: bool = True) -> None:
+        self.baseline = baseline
+        self.reduction_frac = float(reduction_frac)
+        self.enabled = bool(enabled)
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """Write ``sweep.nc``, ``comparison.csv`` (and ``failed.txt``) into ``hydra.sweep.dir``."""
+        if not self.enabled:
+            return
+        from sim.errors import ColdgridError
+        from sim.sweep import collect
+
+        sweep_dir = Path(str(config.hydra.sweep.dir))
+        try:
+            path = collect(sweep_dir, baseline=self.baseline, reduction_frac=self.reduction_frac)
+        except ColdgridError as e:
+            log.error("sweep not collected: %s", " ".join(str(e).split()))
+            print(f"coldgrid: sweep not collected: {' '.join(str(e).split())}")
+            return
+        print(f"coldgrid: sweep collected: {path.resolve()}")
+        print(f"  {(path.parent / 'comparison.csv').resolve()}")
+        failed = path.parent / "failed.txt"
+        if failed.exists():
+            n = len(failed.read_text(encoding="utf-8").splitlines())
+            print(f"  {n} job(s) failed: {failed.resolve()}")

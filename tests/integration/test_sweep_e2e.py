@@ -1,0 +1,102 @@
+"""End-to-end sweeps through the ``coldgrid`` command: collection, resume, failed jobs, joblib launcher."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import xarray as xr
+
+pytestmark = pytest.mark.slow
+
+COLDGRID = str(Path(sys.executable).with_name("coldgrid"))
+SMALL = ["city=small_town", "realizations=4", "horizon_days=3", "output.report=false", "output.progress=never"]
+
+
+def coldgrid(*args: str, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess:
+    env = dict(os.environ, MPLBACKEND="Agg")
+    proc = subprocess.run([COLDGRID, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
+    assert proc.returncode == 0, f"exit {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+    return proc
+
+
+def load(path: Path) -> xr.Dataset:
+    with xr.open_dataset(path) as ds:
+        ds = ds.load()
+    ds.attrs.pop("history", None)
+    return ds
+
+
+@pytest.fixture(scope="module")
+def pause_sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``coldgrid -m experiment=pause_vs_continued`` on the small town, basic launcher."""
+    out = tmp_path_factory.mktemp("pause_sweep")
+    coldgrid("-m", "experiment=pause_vs_continued", *SMALL, f"hydra.sweep.dir={out}", cwd=out)
+    return out
+
+
+def test_pause_vs_continued_writes_sweep_and_comparison(pause_sweep: Path):
+    with xr.open_dataset(pause_sweep / "sweep.nc") as ds:
+        assert list(ds["scenario"].values) == ["attacks=continued", "attacks=pause_week"]
+        assert ds.sizes["realization"] == 4
+        assert "people_below_threshold" in ds
+        assert ds["people_below_threshold"].dims[0] == "scenario"
+        assert ds.attrs["failed_jobs"] == ""
+        assert len(set(ds["seed"].values)) == 1
+        assert len(set(ds["config_hash"].values)) == 2
+    table = pd.read_csv(pause_sweep / "comparison.csv")
+    assert set(table["scenario"]) == {"attacks=pause_week"}
+    assert set(table["baseline"]) == {"attacks=continued"}
+    assert table["paired"].all()
+    assert {"diff_p50", "diff_p5", "diff_p95", "prob_reduction_25"} <= set(table.columns)
+    assert table["prob_reduction_25"].between(0, 1).all()
+    assert not (pause_sweep / "failed.txt").exists()
+
+
+def test_resume_skips_complete_jobs(pause_sweep: Path):
+    results = sorted(pause_sweep.glob("*/result.nc"))
+    assert len(results) == 2
+    mtimes = [r.stat().st_mtime_ns for r in results]
+    proc = coldgrid("-m", "experiment=pause_vs_continued", *SMALL, f"hydra.sweep.dir={pause_sweep}",
+                    "resume=true", cwd=pause_sweep)
+    assert proc.stdout.count("job skipped") == 2
+    assert [r.stat().st_mtime_ns for r in results] == mtimes
+    assert (pause_sweep / "sweep.nc").exists()
+
+
+def test_failed_job_is_listed_not_fatal(tmp_path: Path):
+    proc = coldgrid("-m", "weather=cold_snap,file", f"weather.path={tmp_path / 'missing.csv'}", *SMALL,
+                    f"hydra.sweep.dir={tmp_path}", cwd=tmp_path)
+    assert (tmp_path / "1" / "FAILED").exists()
+    assert "failed" in proc.stdout
+    with xr.open_dataset(tmp_path / "sweep.nc") as ds:
+        assert list(ds["scenario"].values) == ["weather=cold_snap"]
+        assert ds.attrs["failed_jobs"].startswith("1 (weather=file): ")
+    lines = (tmp_path / "failed.txt").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 and lines[0].startswith("1\tweather=file")
+
+
+def test_joblib_gives_identical_numbers(pause_sweep: Path, tmp_path: Path):
+    coldgrid("-m", "experiment=pause_vs_continued", *SMALL, "hydra/launcher=joblib", "hydra.launcher.n_jobs=2",
+             f"hydra.sweep.dir={tmp_path}", cwd=tmp_path)
+    for job in ("0", "1"):
+        xr.testing.assert_identical(load(pause_sweep / job / "result.nc"), load(tmp_path / job / "result.nc"))
+    # the basic sweep was resumed (resume=true in its overrides) by an earlier test
+    a, b = (load(p / "sweep.nc").drop_vars("overrides") for p in (pause_sweep, tmp_path))
+    for ds in (a, b):
+        ds.attrs.pop("sweep_dir")
+    xr.testing.assert_identical(a, b)
+
+
+def test_collect_afterwards_equals_callback(pause_sweep: Path, tmp_path: Path):
+    from sim.sweep import collect
+
+    before = load(pause_sweep / "sweep.nc")
+    table = pd.read_csv(pause_sweep / "comparison.csv")
+    assert collect(pause_sweep) == pause_sweep / "sweep.nc"
+    xr.testing.assert_identical(before, load(pause_sweep / "sweep.nc"))
+    pd.testing.assert_frame_equal(table, pd.read_csv(pause_sweep / "comparison.csv"))
