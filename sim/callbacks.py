@@ -57,3 +57,14 @@ class CollectSweep(Callback):
         if failed.exists():
             n = len(failed.read_text(encoding="utf-8").splitlines())
             print(f"  {n} job(s) failed: {failed.resolve()}")
+        if bool(config.output.report):
+            from sim.report import render_comparison
+
+            try:
+                for p in render_comparison(sweep_dir, baseline=self.baseline, pdf=bool(config.output.pdf)):
+                    if p.name.startswith("comparison."):
+                        print(f"Comparison brief: {p.resolve()}")
+            except Exception as e:  # the collected numbers stand; the brief can be re-rendered
+                log.exception("comparison brief not rendered")
+                print(f"coldgrid: warning: comparison brief not rendered ({type(e).__name__}: {e}); "
+                      f"try coldgrid-report {sweep_dir}")

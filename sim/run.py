@@ -125,8 +125,16 @@ def run_job(
     if cfg.output.events_csv:
         paths.append(write_csv(output.events, out_dir / "events.csv"))
     table = headline_table(ds)
-    if cfg.output.summary_csv:
-        paths.append(write_csv(table, out_dir / "summary.csv"))
+    paths.append(write_csv(table, out_dir / "headline.csv"))
+    brief: list[Path] = []
+    if cfg.output.report:
+        brief = _render_brief(out_dir, ds, bool(cfg.output.pdf), echo)
+        paths += [p for p in brief if p.name != "report.html" and p.name != "report.pdf"
+                  and p.parent == out_dir]
+    if cfg.output.summary_csv and not (out_dir / "summary.csv").exists():
+        from sim.report import write_summary_csv
+
+        paths += write_summary_csv(ds, out_dir / "summary.csv")
     # result.nc last: under its final name (atomic rename) it marks the job complete for resume=true
     paths.insert(0, write_netcdf(ds, result_path))
     clear_failure(out_dir)
@@ -143,4 +151,20 @@ def run_job(
     echo(f"Output folder: {out_dir.resolve()}")
     for p in paths:
         echo(f"  {p.resolve()}")
+    for p in brief:
+        if p.name in ("report.html", "report.pdf"):
+            echo(f"Brief: {p.resolve()}")
     return result_path
+
+
+def _render_brief(out_dir: Path, ds, pdf: bool, echo: Callable[[str], None]) -> list[Path]:
+    """Render the scenario brief; a failure is reported and does not cost the run its results."""
+    from sim.report import render_run
+
+    try:
+        return [Path(p) for p in render_run(out_dir, ds=ds, pdf=pdf)]
+    except Exception as e:  # the numbers matter more than their rendering
+        log.exception("the brief could not be rendered")
+        echo(f"coldgrid: warning: the brief could not be rendered ({type(e).__name__}: {e}); "
+             f"results are complete; try coldgrid-report {out_dir}")
+        return []
