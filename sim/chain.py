@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 from omegaconf import DictConfig, OmegaConf, open_dict
+from threadpoolctl import threadpool_limits
 
 from sim import memory, rng
 from sim.archetypes import ARCHETYPES, group_parameters
@@ -55,6 +56,7 @@ class ThermalOutput:
     archetypes: list[str]  # the archetype coordinate (those present in the city)
     occupants: np.ndarray  # (D, A) people present per district and archetype [people]
     per_group: np.ndarray | None  # (R, T, G) float32, only with buildings.trajectories=true
+    by_district: dict[str, np.ndarray]  # (R, T, D) sums: no_power [people], no_heat, drained, frozen [buildings]
 
 
 @contextmanager
@@ -125,7 +127,8 @@ def run_scenario_full(cfg: DictConfig, progress: Progress | None = None) -> RunO
         )
     if progress:
         progress("des", n_real, n_real)
-    with _timed(times, "thermal+people"):
+    # one BLAS thread: the step's matrix products are small, and parallel sweeps run one job per core
+    with _timed(times, "thermal+people"), threadpool_limits(1):
         indoor, exposure = _thermal_and_people(cfg, city, grid, forecast.outdoor_c, supply, seed, progress)
     with _timed(times, "dataset"):
         ds = _assemble(cfg, city, grid, forecast, supply, indoor, exposure)
@@ -196,20 +199,32 @@ def _thermal_and_people(cfg, city, grid, outdoor_c, supply, seed, progress):
     indoor = model.indoor_c
     q_buffers = (np.empty((n_real, len(groups))), np.empty((n_real, len(groups))))
     trajectories = np.empty((n_real, n_steps, len(groups)), np.float32) if cfg.buildings.trajectories else None
+    # district sums per step, as matrix products with one-hot weights (G, D): people without power,
+    # buildings on district heating without heat, drained (or frozen), frozen
+    onehot = np.zeros((len(groups), n_d))
+    onehot[np.arange(len(groups)), groups["district_index"].to_numpy()] = 1.0
+    occ_w = onehot * groups["occupants"].to_numpy(float)[:, None]
+    bld_w = onehot * (groups["n_buildings"].to_numpy(float) * (groups["heating"] == "district").to_numpy())[:, None]
+    by_district = {k: np.empty((n_real, n_steps, n_d)) for k in ("no_power", "no_heat", "drained", "frozen")}
     for t in range(n_steps):
         # every output at time[t] describes the start of step t, as do the supply states
         t_out = outdoor_c[:, t : t + 1]
         powered = supply.feeder_power[:, t, feeder]
         heat_on = supply.group_heat[:, t, :]
+        state = supply.group_state[:, t, :]
         acc.update(t, indoor, powered)
         indoor_da[:, t] = (indoor @ weights).reshape(n_real, n_d, len(archetypes))
+        by_district["no_power"][:, t] = (~powered) @ occ_w
+        by_district["no_heat"][:, t] = (~heat_on) @ bld_w
+        by_district["drained"][:, t] = (state >= 2) @ bld_w
+        by_district["frozen"][:, t] = (state == 3) @ bld_w
         if trajectories is not None:
             trajectories[:, t] = indoor
         q_air, q_mass = heat_inputs_w(inputs, t_out, indoor, powered, heat_on, bcfg, out=q_buffers)
         indoor = model.step(t_out, q_air, q_mass)
         if progress and (t % 24 == 0 or t == n_steps - 1):
             progress("thermal", t + 1, n_steps)
-    return ThermalOutput(indoor_da, archetypes, occupants_da, trajectories), acc.finish()
+    return ThermalOutput(indoor_da, archetypes, occupants_da, trajectories, by_district), acc.finish()
 
 
 def _assemble(cfg, city, grid, forecast, supply, indoor, exposure) -> xr.Dataset:
@@ -247,38 +262,27 @@ def _assemble(cfg, city, grid, forecast, supply, indoor, exposure) -> xr.Dataset
         indoor_da,
         {"units": "degC", "long_name": "indoor air temperature, occupant-weighted mean over building groups"},
     )
-    # power: share of households (occupant-weighted) whose feeder is off
-    d_idx = groups["district_index"].to_numpy()
-    occ = groups["occupants"].to_numpy(float)
-    n_d = len(districts)
-    onehot = np.zeros((len(groups), n_d))
-    onehot[np.arange(len(groups)), d_idx] = 1.0
-    occ_d = occ @ onehot
-    powered = supply.feeder_power[:, :, supply.group_feeder]  # (R,T,G)
-    without = ((~powered) * occ) @ onehot / np.where(occ_d > 0, occ_d, 1.0)
+    # power: share of residents (occupant-weighted) whose feeder is off
+    occ_d = city.districts["population"].to_numpy(float)
+    agg = indoor.by_district
     ds["share_without_power"] = (
         ("realization", "time", "district"),
-        without,
+        np.clip(agg["no_power"] / np.where(occ_d > 0, occ_d, 1.0), 0.0, 1.0),
         {"units": "1", "long_name": "share of residents whose feeder has no power (rolling, emergency or damage)"},
     )
-    dh = (groups["heating"] == "district").to_numpy()
-    nb = groups["n_buildings"].to_numpy(float) * dh
-    no_heat = ((~supply.group_heat) * nb) @ onehot
     ds["buildings_without_heat"] = (
         ("realization", "time", "district"),
-        no_heat.astype(np.int64),
+        np.rint(agg["no_heat"]).astype(np.int64),
         {"units": "1", "long_name": "buildings on district heating without heat (count)"},
     )
-    drained = ((supply.group_state >= 2) * nb) @ onehot
     ds["buildings_drained"] = (
         ("realization", "time", "district"),
-        drained.astype(np.int64),
+        np.rint(agg["drained"]).astype(np.int64),
         {"units": "1", "long_name": "buildings whose heating system is drained or frozen (count)"},
     )
-    frozen = ((supply.group_state == 3) * nb) @ onehot
     ds["buildings_frozen"] = (
         ("realization", "time", "district"),
-        frozen.astype(np.int64),
+        np.rint(agg["frozen"]).astype(np.int64),
         {"units": "1", "long_name": "buildings whose heating system froze (count; weeks to restore)"},
     )
     ds["waves"] = (("realization", "time"), supply.waves.astype(np.int64),
@@ -291,7 +295,8 @@ def _assemble(cfg, city, grid, forecast, supply, indoor, exposure) -> xr.Dataset
                         {"units": "1", "long_name": "people present in the district (count)"})
     ds["population_resident"] = (("district",), city.districts["population_resident"].to_numpy(float),
                                  {"units": "1", "long_name": "residents before departures (count)"})
-    ds["apartment_buildings"] = (("district",), (nb @ onehot).astype(np.int64),
+    on_dh = groups[groups["heating"] == "district"].groupby("district_index")["n_buildings"].sum()
+    ds["apartment_buildings"] = (("district",), on_dh.reindex(range(len(districts)), fill_value=0).to_numpy(np.int64),
                                  {"units": "1", "long_name": "buildings on district heating (count)"})
     ds["occupants_by_archetype"] = (
         ("district", "archetype"),
