@@ -170,6 +170,12 @@ def main(argv: list[str] | None = None) -> None:
     for a in args:
         if "_target_" in a:
             _fail(ConfigError(f"{a.split('=')[0]}: '_target_' is not allowed in coldgrid configs (configs never run code)"))
+    from sim.config.trust import check_dirs, config_dirs_from_args
+
+    try:
+        check_dirs([CONFIG_DIR, *config_dirs_from_args(args)])
+    except ColdgridError as e:
+        _fail(e)
     os.environ["HYDRA_FULL_ERROR"] = "1"  # we format errors ourselves, on one line
     signal.signal(signal.SIGTERM, _terminate)  # SIGTERM unwinds like Ctrl-C: temp files are removed
     signal.signal(signal.SIGINT, _terminate)
