@@ -15,7 +15,8 @@ import pandas as pd
 from omegaconf import OmegaConf
 
 from sim.city import City, build_city
-from sim.config import AttacksConfig, BuildingsConfig, CityConfig, RepairConfig
+from sim.config import BuildingsConfig, CityConfig, RepairConfig
+from sim.config.load import load_option
 from sim.des import simulate_supply
 from sim.des.network import Network, build_network
 from sim.des.timeline import SupplyTimeline
@@ -66,8 +67,7 @@ def run_city(city_name: str = "small_town", policy: str = "continued", n_realiza
     """Run the DES for a config city and policy; returns ``(city, network, campaign, timeline)``."""
     city, net = load_city(city_name)
     grid = TimeGrid.from_config(start, days, 60)
-    att = OmegaConf.merge(OmegaConf.structured(AttacksConfig),
-                          OmegaConf.load(CONFIGS / "attacks" / f"{policy}.yaml"), attacks or {})
+    att = OmegaConf.merge(load_option("attacks", policy, CONFIGS), attacks or {})
     rep = OmegaConf.merge(OmegaConf.structured(RepairConfig), OmegaConf.load(CONFIGS / "repair" / "default.yaml"),
                           repair or {})
     camp = campaign if campaign is not None else make_campaign(att, net, grid, n_realizations, seed)

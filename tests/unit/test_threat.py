@@ -11,6 +11,7 @@ from omegaconf import OmegaConf
 
 from sim.city import build_city
 from sim.config import AttacksConfig, CityConfig
+from sim.config.load import load_option
 from sim.des.network import build_network
 from sim.errors import ConfigError
 from sim.threat import POLICIES, make_campaign
@@ -26,7 +27,7 @@ def _net():
 
 
 def _attacks(policy: str, **over):
-    cfg = OmegaConf.merge(OmegaConf.structured(AttacksConfig), OmegaConf.load(f"configs/attacks/{policy}.yaml"))
+    cfg = load_option("attacks", policy)
     return OmegaConf.merge(cfg, over)
 
 
