@@ -39,7 +39,8 @@ class ProgressBar:
             return
         lo, hi = self._weights.get(stage, (0, 100))
         target = lo + (hi - lo) * done / max(total, 1)
-        self._bar.set_description_str(stage)
+        what = "realizations" if stage == "des" else "steps"
+        self._bar.set_description_str(f"{stage} {done}/{total} {what}")
         self._bar.update(max(0.0, target - self._bar.n))
 
     def close(self) -> None:
