@@ -5,49 +5,40 @@ W_q = C(c, a) / (c mu - lambda), a = lambda / mu, e.g. Kleinrock, Queueing Syste
 Gross, Shortle, Thompson & Harris, Fundamentals of Queueing Theory, 4th ed. (2008), sec. 2.3.
 Damage arrives as a Poisson process, repair work is exponential, and the crews are the model's own
 :class:`~sim.des.repair.RepairShop` and :func:`~sim.des.repair.repair_crew` (one trade, equal priority).
+The computation is :func:`sim.validation.erlang_c_check`, which the validation report plots.
 """
 
 from __future__ import annotations
 
 import math
 
-import numpy as np
-import simpy
+import pytest
 
-from sim.des.repair import RepairShop, repair_crew
-
-
-def erlang_c_wait(lam: float, mu: float, c: int) -> float:
-    """Mean waiting time in queue of M/M/c. [h]"""
-    a = lam / mu
-    rho = a / c
-    tail = a**c / math.factorial(c) / (1 - rho)
-    p_wait = tail / (sum(a**k / math.factorial(k) for k in range(c)) + tail)
-    return p_wait / (c * mu - lam)
+from sim.validation import TOLERANCES, erlang_c_check, erlang_c_prob_wait, erlang_c_wait
 
 
-def _replication(seed: int, lam: float, mu: float, c: int, n_jobs: int, warmup: int) -> float:
-    rng = np.random.default_rng(seed)
-    env = simpy.Environment()
-    shop = RepairShop(env, {"power": c}, 0, 0.0)
-
-    def damage(env):
-        for node in range(n_jobs):
-            yield env.timeout(rng.exponential(1.0 / lam))
-            shop.add_work(node, rng.exponential(1.0 / mu))
-            env.process(repair_crew(env, shop, node, "substation"))
-
-    env.process(damage(env))
-    env.run()
-    # waits are appended in order of crew assignment; drop the warm-up (jobs that started first)
-    return float(np.mean(shop.waits_h[warmup:]))
+@pytest.fixture(scope="module")
+def check():
+    return erlang_c_check(lam=2.4, mu=1.0, c=3, n_jobs=4000, warmup=200, replications=12)  # rho = 0.8
 
 
-def test_mm_c_mean_wait_matches_erlang_c():
-    lam, mu, c = 2.4, 1.0, 3  # rho = 0.8 [1/h, 1/h, crews]
-    theory = erlang_c_wait(lam, mu, c)  # 1.079 h
-    means = np.array([_replication(seed, lam, mu, c, 4000, 200) for seed in range(12)])
-    se = means.std(ddof=1) / math.sqrt(len(means))
+def test_erlang_c_formula():
+    assert erlang_c_wait(2.4, 1.0, 3) == pytest.approx(1.0787, abs=1e-4)  # 1.079 h
+    # c = 1 reduces to M/M/1: W_q = rho / (mu - lambda)
+    assert erlang_c_wait(0.5, 1.0, 1) == pytest.approx(0.5 / 0.5)
+    assert erlang_c_prob_wait(0.5, 1.0, 1) == pytest.approx(0.5)
+
+
+def test_mm_c_mean_wait_matches_erlang_c(check):
+    assert TOLERANCES["erlang_c_se"] == 3.0 and TOLERANCES["erlang_c_rel"] == 0.1
+    assert len(check["replication_means_h"]) == 12
+    se = check["replication_means_h"].std(ddof=1) / math.sqrt(12)
+    assert check["se_h"] == pytest.approx(se)
     # within the Monte Carlo 99.7 % confidence interval of the mean of replications
-    assert abs(means.mean() - theory) < 3 * se, (means.mean(), theory, se)
-    assert abs(means.mean() / theory - 1) < 0.1
+    assert abs(check["mean_wait_h"] - check["theory_wait_h"]) < 3 * se, check
+    assert abs(check["mean_wait_h"] / check["theory_wait_h"] - 1) < 0.1
+
+
+def test_mm_c_probability_of_waiting_matches_erlang_c(check):
+    # C(3, 2.4) = 0.647; 45,600 pooled jobs (correlated within a replication): a 0.03 band is loose
+    assert abs(check["prob_wait"] - check["theory_prob_wait"]) < 0.03

@@ -8,7 +8,9 @@ The figures below were derived from GHCN-Daily station UPM00033345 (Kyiv, calibr
   removed): SD 5.01 degC, lag-1 autocorrelation 0.839, SD of the day-to-day change 2.84 degC.
 
 They are hard-coded so that the main assertions need no data file; the last test recomputes them when the
-data file is present and is skipped otherwise.
+data file is present and is skipped otherwise. The generator's statistics come from
+:func:`sim.validation.weather_climatology` and :func:`sim.validation.cold_snap_extremes`, which the
+validation report plots.
 """
 
 from __future__ import annotations
@@ -20,8 +22,7 @@ import numpy as np
 import pytest
 
 from sim.config import WeatherConfig
-from sim.timegrid import TimeGrid
-from sim.weather import cold_snap, daily_min_max_c
+from sim.validation import GHCN_FIGURES, cold_snap_extremes, weather_climatology
 
 GHCN_DTR_COLD_MEAN_C = 7.12
 GHCN_DTR_COLD_SD_C = 2.76
@@ -38,14 +39,16 @@ SATURATED_FROM_DAY = 45  # spread within 1 % of day_to_day_sd_c from here on (de
 
 
 @pytest.fixture(scope="module")
-def long_run() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def long_run() -> dict:
     """A 120-day, 60-member ensemble with the spell far beyond the horizon: pure climatological noise."""
-    cfg = WeatherConfig(spell_start_day=1000.0)
-    grid = TimeGrid.from_config("2026-01-01T00:00", N_DAYS, 60)
-    f = cold_snap(cfg, grid, 60, seed=11)
-    daily_mean_c = f.outdoor_c.reshape(60, N_DAYS, 24).mean(axis=2)
-    _, day_min_c, day_max_c = daily_min_max_c(f.times, f.outdoor_c)
-    return daily_mean_c - cfg.baseline_temperature_c, day_min_c, day_max_c
+    return weather_climatology(n_days=N_DAYS, n_members=60, seed=11, saturated_from_day=SATURATED_FROM_DAY)
+
+
+def test_report_uses_the_same_ghcn_figures() -> None:
+    assert GHCN_FIGURES == {
+        "dtr_cold_mean_c": GHCN_DTR_COLD_MEAN_C, "dtr_cold_sd_c": GHCN_DTR_COLD_SD_C,
+        "anomaly_sd_c": GHCN_ANOMALY_SD_C, "anomaly_lag1": GHCN_ANOMALY_LAG1, "change_sd_c": GHCN_CHANGE_SD_C,
+    }  # fmt: skip
 
 
 def test_defaults_are_the_ghcn_figures() -> None:
@@ -57,28 +60,34 @@ def test_defaults_are_the_ghcn_figures() -> None:
 
 
 def test_day_to_day_variability_matches_ghcn(long_run) -> None:
-    anomaly_c = long_run[0][:, SATURATED_FROM_DAY:]
+    anomaly_c = long_run["anomaly_c"]
+    assert anomaly_c.shape == (60, N_DAYS - SATURATED_FROM_DAY)
+    assert long_run["anomaly_sd_c"] == anomaly_c.std()
     assert anomaly_c.std() == pytest.approx(GHCN_ANOMALY_SD_C, rel=0.08)
     a, b = anomaly_c[:, :-1].ravel(), anomaly_c[:, 1:].ravel()
+    assert long_run["anomaly_lag1"] == pytest.approx(np.corrcoef(a, b)[0, 1])
     assert np.corrcoef(a, b)[0, 1] == pytest.approx(GHCN_ANOMALY_LAG1, abs=0.04)
+    assert long_run["change_sd_c"] == np.diff(anomaly_c, axis=1).std()
     assert np.diff(anomaly_c, axis=1).std() == pytest.approx(GHCN_CHANGE_SD_C, rel=0.12)
 
 
 def test_diurnal_range_matches_ghcn(long_run) -> None:
-    _, day_min_c, day_max_c = long_run
-    dtr_c = day_max_c - day_min_c
+    dtr_c = long_run["dtr_c"]
+    assert dtr_c.shape == (60, N_DAYS)
     # the generated daily range also holds the day's synoptic change, as TMAX - TMIN does
     assert dtr_c.mean() == pytest.approx(GHCN_DTR_COLD_MEAN_C, abs=0.6)
     assert dtr_c.std() == pytest.approx(GHCN_DTR_COLD_SD_C, abs=0.8)
     assert dtr_c.min() > 0.0
+    assert (long_run["dtr_mean_c"], long_run["dtr_sd_c"]) == (dtr_c.mean(), dtr_c.std())
 
 
 def test_coldest_point_plausible_against_record() -> None:
     """The default spell: coldest daily means near the coldest week of 1991-2020 (-20.3 degC, F4)."""
-    f = cold_snap(WeatherConfig(), TimeGrid.from_config("2026-01-29T00:00", 14, 60), 100, seed=3)
-    daily_mean_c = np.median(f.outdoor_c.reshape(100, 14, 24).mean(axis=2), axis=0)
+    snap = cold_snap_extremes(n_members=100, days=14, seed=3, start="2026-01-29T00:00")
+    daily_mean_c = snap["daily_mean_median_c"]
+    assert snap["outdoor_c"].shape == (100, 14 * 24)
     assert -23.0 < daily_mean_c.min() < -19.0
-    assert np.median(f.outdoor_c.min(axis=1)) > -32.2 - 3.0  # record low -32.2 degC (F4), with ensemble tails
+    assert snap["median_member_min_c"] > -32.2 - 3.0  # record low -32.2 degC (F4), with ensemble tails
 
 
 @pytest.mark.skipif(not GHCN_FILE.is_file(), reason="GHCN data file not available")

@@ -1,0 +1,725 @@
+"""Generate the validation report ``docs/validation.md`` and its figures from the validation computations.
+
+Usage::
+
+    .venv/bin/python docs/scripts/make_validation_report.py            # full settings (the committed page)
+    .venv/bin/python docs/scripts/make_validation_report.py --quick    # fewer realizations (tests)
+    .venv/bin/python docs/scripts/make_validation_report.py --out-dir /tmp/report
+
+Writes ``<out-dir>/validation.md`` (default ``docs/``), its figures into ``<out-dir>/img/validation/`` and the
+cooling curves under total heat loss into ``<out-dir>/img/cooling_curves_total_heat_loss.png`` (via
+``docs/scripts/cooling_curves_from_run.py``). Every number and figure comes from :mod:`sim.validation`, the
+module the tests in ``tests/validation/`` assert on, with the tests' settings and tolerances
+(:data:`sim.validation.TOLERANCES`); ``--quick`` keeps the tests' settings for every tested check and only
+shrinks the untested extras (the restoration's other seeds, the cooling run), and says so on the page. The GHCN-Daily figures are recomputed from ``../shared/data/kyiv_ghcn_daily.dly``
+when it exists (``--ghcn``), otherwise the hard-coded figures of the tests are used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+import time
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+import sim
+from sim import validation as v
+
+SCRIPTS = Path(__file__).resolve().parent
+DOCS = SCRIPTS.parent
+ROOT = DOCS.parent
+GHCN_FILE = ROOT.parent / "shared" / "data" / "kyiv_ghcn_daily.dly"
+IMG = "img/validation"
+
+FULL = {"restoration_realizations": 100, "restoration_seeds": (1, 2, 3, 4), "cooling_realizations": 20,
+        "cooling_days": 7.0}  # fmt: skip
+#: --quick: the tested checks keep the tests' settings; only the extra seeds and the cooling run shrink.
+QUICK = {"restoration_realizations": 100, "restoration_seeds": (), "cooling_realizations": 3, "cooling_days": 3.0}
+
+
+def _load_script(name: str):
+    """Import a sibling script of docs/scripts/ as a module."""
+    spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _save(fig, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def _ok(flag: bool) -> str:
+    return "pass" if flag else "**FAIL**"
+
+
+def _fmt(x: float, digits: int = 1) -> str:
+    return f"{x:,.{digits}f}" if np.isfinite(x) else "never"
+
+
+# -------------------------------------------------------------------------------------------------------
+# sections: each computes, plots and returns (markdown, summary rows)
+# -------------------------------------------------------------------------------------------------------
+
+
+def section_erlang(img: Path) -> tuple[str, list[dict]]:
+    e = v.erlang_c_check()
+    tol_se, tol_rel = v.TOLERANCES["erlang_c_se"], v.TOLERANCES["erlang_c_rel"]
+    ok = abs(e["mean_wait_h"] - e["theory_wait_h"]) < tol_se * e["se_h"] and abs(e["rel_error"]) < tol_rel
+    ok_p = abs(e["prob_wait"] - e["theory_prob_wait"]) < 0.03
+
+    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.8))
+    k = np.arange(1, e["replications"] + 1)
+    a.plot(k, e["replication_means_h"], "o", color="C0", label="mean wait, one replication")
+    a.axhline(e["theory_wait_h"], color="k", lw=1.5, label=f"Erlang C: {e['theory_wait_h']:.3f} h")
+    a.axhspan(e["mean_wait_h"] - tol_se * e["se_h"], e["mean_wait_h"] + tol_se * e["se_h"], color="C0", alpha=0.15,
+              label=f"mean of replications ± {tol_se:g} SE")  # fmt: skip
+    a.axhline(e["mean_wait_h"], color="C0", lw=1)
+    a.set_xlabel("replication (seed)")
+    a.set_ylabel("mean wait in queue [h]")
+    a.set_title(f"M/M/{e['crews']}, rho = {e['rho']:.1f}: mean wait", fontsize=10)
+    a.legend(fontsize=8)
+    t = np.linspace(0, 8, 200)
+    waits = np.sort(e["waits_h"])
+    surv = 1.0 - np.searchsorted(waits, t, side="right") / len(waits)
+    b.semilogy(t, surv, color="C0", lw=2, label="model (all replications)")
+    b.semilogy(t, e["theory_prob_wait"] * np.exp(-(e["crews"] * e["mu_per_h"] - e["lam_per_h"]) * t), "k--",
+               label="Erlang C: C(c,a) exp(-(c mu - lambda) t)")  # fmt: skip
+    b.set_xlabel("t [h]")
+    b.set_ylabel("P(wait > t)")
+    b.set_title("distribution of waits", fontsize=10)
+    b.legend(fontsize=8)
+    b.grid(alpha=0.3)
+    _save(fig, img / "erlang_c.png")
+
+    md = f"""## Repair crews: M/M/c against Erlang C
+
+Test: `tests/validation/test_erlang_c.py`; computation: `sim.validation.erlang_c_check`. Damage arrives as
+a Poisson process (lambda = {e['lam_per_h']:g} jobs/h), repair work is exponential (mu = {e['mu_per_h']:g}/h),
+and {e['crews']} crews of the model's own `RepairShop` and `repair_crew` (one trade, equal priority, no
+alerts, no spare transformers) serve the jobs: an M/M/{e['crews']} queue at load rho = {e['rho']:.1f}.
+{e['replications']} replications of {e['n_jobs']:,} jobs (the first {e['warmup']} dropped as warm-up).
+
+![Erlang C check]({IMG}/erlang_c.png)
+
+| quantity | Erlang C | model | error | tolerance (test) |
+|---|---|---|---|---|
+| mean wait in queue | {e['theory_wait_h']:.4f} h | {e['mean_wait_h']:.4f} h (SE {e['se_h']:.4f}) | {100 * e['rel_error']:+.1f} % = {e['z']:+.2f} SE | < {tol_se:g} SE and < {100 * tol_rel:g} % |
+| probability of waiting | {e['theory_prob_wait']:.4f} | {e['prob_wait']:.4f} | {e['prob_wait'] - e['theory_prob_wait']:+.4f} | < 0.03 |
+
+**What does not fit / is not covered.** The queue mechanics agree with the closed form; the spread between
+replications is large (single replications range {e['replication_means_h'].min():.2f}-{e['replication_means_h'].max():.2f} h
+at rho = 0.8), which is why the test compares the mean of {e['replications']} replications. No closed form
+covers what the model adds to M/M/c in a run: priorities by node kind, teams of several crews per job,
+interruptions by air-raid alerts, spare transformers and non-exponential (lognormal) repair times. Those
+are checked by unit tests of their behaviour and, in aggregate, by the restoration curve below.
+"""
+    rows = [{"check": "repair queue: mean wait vs Erlang C", "measured": f"{100 * e['rel_error']:+.1f} % ({e['z']:+.2f} SE)",
+             "tolerance": f"< {tol_se:g} SE and < {100 * tol_rel:g} %", "result": _ok(ok)},
+            {"check": "repair queue: P(wait) vs Erlang C", "measured": f"{e['prob_wait'] - e['theory_prob_wait']:+.4f}",
+             "tolerance": "< 0.03", "result": _ok(ok_p)}]  # fmt: skip
+    return md, rows
+
+
+def section_thermal(img: Path) -> tuple[str, list[dict]]:
+    th = v.thermal_closed_form_errors()
+    rtol = v.TOLERANCES["thermal_rtol"]
+    cases = [("one_node_constant", "one node (x2), constant T_o and heat"),
+             ("one_node_ramp", "one node (x2), T_o ramp 0 -> -20 °C over 5 days"),
+             ("two_node_constant", "two nodes, 7 archetypes, constant T_o = -8 °C"),
+             ("two_node_ramp", "two nodes, 7 archetypes, T_o ramp -4 K/day")]  # fmt: skip
+
+    fig, axes = plt.subplots(2, 2, figsize=(10, 6.5), sharex=True)
+    for ax, (key, title) in zip(axes.ravel(), cases, strict=True):
+        c = th[key]
+        model, exact = c["model"], c["exact"]
+        if key == "one_node_constant":
+            series = [(f"group {g}, {node}", model[:, g, n], exact[:, g, n]) for g in range(2)
+                      for n, node in enumerate(("air", "mass"))]  # fmt: skip
+        elif key == "one_node_ramp":
+            series = [(f"group {g}, air", model[:, g], exact[:, g]) for g in range(2)]
+        else:
+            series = [(f"{c['groups'][g]}, air", model[:, g, 0], exact[:, g, 0]) for g in (0, 3, 6)]
+        for i, (label, m, x) in enumerate(series):
+            ax.plot(c["t_h"], x, color=f"C{i}", lw=1.2, label=label)
+            step = max(1, len(c["t_h"]) // 20)
+            ax.plot(c["t_h"][::step], m[::step], "o", color=f"C{i}", ms=3.5, mfc="none")
+        ax.set_title(title, fontsize=9)
+        ax.legend(fontsize=7)
+        ax.grid(alpha=0.3)
+    for ax in axes[1]:
+        ax.set_xlabel("time [h]  (lines: closed form; circles: model)")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("temperature [°C]")
+    _save(fig, img / "thermal_closed_form.png")
+
+    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.6))
+    for i, (key, _title) in enumerate(cases):
+        c = th[key]
+        err = np.abs(c["model"] - c["exact"]).reshape(len(c["t_h"]), -1).max(axis=1)
+        a.semilogy(c["t_h"], np.maximum(err, 1e-17), color=f"C{i}", lw=1.2, marker="." if len(c["t_h"]) < 50 else None,
+                   label=key)  # fmt: skip
+    a.axhline(rtol, color="k", ls="--", lw=1, label=f"atol of the test ({rtol:g} K)")
+    a.set_xlabel("time [h]")
+    a.set_ylabel("max |model - closed form| [K]")
+    a.set_title("error against the closed form (0 plotted at 1e-17)", fontsize=9)
+    a.legend(fontsize=7)
+    a.grid(alpha=0.3)
+    eb = th["energy_balance"]["rel_residual"]
+    b.semilogy(np.arange(1, len(eb) + 1), np.maximum(eb.max(axis=1), 1e-18), ".", color="C3")
+    b.axhline(v.TOLERANCES["energy_balance_rel"], color="k", ls="--", lw=1, label="tolerance of the test")
+    b.set_xlabel("step (random inputs)")
+    b.set_ylabel("|residual| / (|stored| + |supplied| + |lost|)")
+    b.set_title("energy balance of every step (panel_16, 3 groups)", fontsize=9)
+    b.legend(fontsize=7)
+    b.grid(alpha=0.3)
+    _save(fig, img / "thermal_errors.png")
+
+    rows_md = "\n".join(
+        f"| {title} | {len(th[key]['t_h'])} | {th[key]['max_abs_error_k']:.1e} K | {th[key]['max_allclose_ratio']:.1e} |"
+        for key, title in cases
+    )
+    ok = all(th[key]["max_allclose_ratio"] <= 1.0 for key, _ in cases)
+    eb_max, cd = th["energy_balance"]["max_rel_residual"], th["cool_down"]
+    ok_eb = eb_max <= v.TOLERANCES["energy_balance_rel"] and cd["rel_diff"] <= 1e-9
+    md = f"""## Thermal model: exact discretization against closed-form solutions
+
+Test: `tests/validation/test_thermal_closed_form.py`; computation: `sim.validation.thermal_closed_form_errors`.
+The model's matrix-exponential steps (hourly, ten days) against the textbook solutions: one node,
+`T(t) = T_inf + (T(0) - T_inf) exp(-t/tau)` and its ramp form (Incropera et al., 5.3); two nodes, the
+eigen-decomposition of `x' = A x + B u` computed with `numpy.linalg.eig`, independently of the model's
+`expm` (Boyce & DiPrima, ch. 7). The two-node cases use all seven archetypes (three buildings each, with
+heat-loss variation), compared every 12 h; their heat inputs (0-50 kW to the air, 20-0 kW to the mass) are
+arbitrary test inputs, which is why the small insulated house heats up to ~70 °C. Tolerance of the test: `assert_allclose(rtol = atol = {rtol:g})`,
+i.e. round-off; the last column is the largest `|error| / (atol + rtol |exact|)`, which must be <= 1.
+
+![Closed-form trajectories]({IMG}/thermal_closed_form.png)
+
+![Errors]({IMG}/thermal_errors.png)
+
+| case | compared points | max abs error | max error / tolerance |
+|---|---|---|---|
+{rows_md}
+
+Energy balance: over 100 steps with random outdoor temperatures and heat inputs, heat supplied minus heat
+lost equals the change of stored heat to a relative residual of at most {eb_max:.1e} (tolerance
+{v.TOLERANCES['energy_balance_rel']:g}); the helper's step equals the model's step to {th['energy_balance']['max_step_rel_diff']:.1e}
+(tolerance 1e-12). In a ten-day cool-down of a `brick_stalinka` block at -20 °C the heat lost,
+{cd['lost_j'] / 1e9:.1f} GJ, equals the heat the building stored to {cd['rel_diff']:.1e}.
+
+**What does not fit / is not covered.** Nothing at round-off. These checks prove the integration, not the
+physics: they say nothing about whether the parameters (U-values, capacities, air change) are right; the
+small-house experiments and the expert ordering (calibration E4, `tests/unit/test_archetypes.py`) do that.
+The step is exact for inputs that are constant (or, with `first_order_hold`, linear) over a step; the
+chain holds the outdoor temperature at its step-start value for an hour, which is an approximation of the
+forcing, not of the model.
+"""
+    rows = [{"check": "thermal: model vs closed form (4 cases)", "measured": f"max {max(th[k]['max_abs_error_k'] for k, _ in cases):.1e} K",
+             "tolerance": f"rtol = atol = {rtol:g}", "result": _ok(ok)},
+            {"check": "thermal: energy balance per step", "measured": f"max {eb_max:.1e} (relative)",
+             "tolerance": f"{v.TOLERANCES['energy_balance_rel']:g}", "result": _ok(ok_eb)}]  # fmt: skip
+    return md, rows
+
+
+def section_small_houses(img: Path) -> tuple[str, list[dict]]:
+    s = v.small_house_cooling()
+    tol = v.TOLERANCES
+    old_ref, old_tol = tol["e5_old_house_c"], tol["e5_old_house_abs_k"]
+    ok_old = abs(s["private_old_end_c"] - old_ref) <= old_tol
+    ok_ins = tol["e5_insulated_min_c"] <= s["private_insulated_end_c"] <= tol["e5_insulated_max_c"]
+    ok_60 = s["private_insulated_60h_minus5_end_c"] > tol["energies_60h_min_c"]
+
+    fig, ax = plt.subplots(figsize=(9, 4.8))
+    ax.plot(s["t_h"], s["private_old"], color="C3", lw=2, label="private_old (non-insulated), -12 °C")
+    ax.plot(s["t_h"], s["private_insulated"], color="C0", lw=2, label="private_insulated (massive), -12 °C")
+    t60 = np.arange(len(s["private_insulated_60h_minus5"]))
+    ax.plot(t60, s["private_insulated_60h_minus5"], color="C0", lw=1.3, ls="--", label="private_insulated, -5 °C")
+    ax.errorbar([48], [old_ref], yerr=[[old_tol], [old_tol]], fmt="s", color="C3", mfc="w", capsize=5,
+                label=f"E5 field test: {old_ref:g} °C after 48 h (test: ± {old_tol:g} K)")  # fmt: skip
+    ax.fill_between([46.5, 49.5], 15, 17, color="C0", alpha=0.35, label="E5 field test: 15-17 °C")
+    ax.fill_between([46.5, 49.5], tol["e5_insulated_min_c"], tol["e5_insulated_max_c"], color="C0", alpha=0.12,
+                    label="accepted by the test: 14-18 °C")  # fmt: skip
+    ax.hlines(tol["energies_60h_min_c"], 0, 60, color="0.4", ls=":", label="Energies 18(15):4022: > 15 °C for 60 h")
+    ax.set_xlabel("hours after the heating stops")
+    ax.set_ylabel("indoor air temperature [°C]")
+    ax.set_xticks(np.arange(0, 61, 12))
+    ax.set_xlim(0, 61)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower left")
+    ax.set_title("Small houses cooling without any heat input, from 21 °C (calibration E5)", fontsize=10)
+    _save(fig, img / "small_houses.png")
+
+    md = f"""## Small houses (calibration E5)
+
+Test: `tests/validation/test_small_houses.py`; computation: `sim.validation.small_house_cooling`. One house
+of each private archetype in the steady state of normal operation (21 °C air), then no heat input at all
+(the field test reports neither occupancy nor gains) at a constant outdoor temperature.
+
+![Small houses]({IMG}/small_houses.png)
+
+| experiment | reference | model | error | tolerance (test) |
+|---|---|---|---|---|
+| non-insulated house, 48 h at -12 °C | 4 °C (E5 field test, 21 -> 4 °C) | {s['private_old_end_c']:.1f} °C | {s['private_old_end_c'] - old_ref:+.1f} K | ± {old_tol:g} K |
+| insulated massive house, 48 h at -12 °C | 15-17 °C (E5, 10 houses) | {s['private_insulated_end_c']:.1f} °C | {'within the band' if 15 <= s['private_insulated_end_c'] <= 17 else f"{min(abs(s['private_insulated_end_c'] - 15), abs(s['private_insulated_end_c'] - 17)):.1f} K outside the band"} | {tol['e5_insulated_min_c']:g}-{tol['e5_insulated_max_c']:g} °C |
+| insulated masonry house, 60 h at -5 °C (assumed) | > 15 °C (Energies 18(15):4022) | {s['private_insulated_60h_minus5_end_c']:.1f} °C | {s['private_insulated_60h_minus5_end_c'] - 15:+.1f} K above | > {tol['energies_60h_min_c']:g} °C |
+
+Both cool-downs are monotone and the insulated house is warmer than the old one at every hour (also tested).
+
+**What does not fit.** The non-insulated house ends {abs(s['private_old_end_c'] - old_ref):.1f} K colder than the
+field test ({s['private_old_end_c']:.1f} against 4 °C): the model has no gains at all, while a lived-in
+house has some; the test accepts ± {old_tol:g} K because the reference is one field test of an unknown house.
+The insulated house ends at {s['private_insulated_end_c']:.1f} °C, at the lower edge of the reported 15-17 °C.
+The Polish masonry house's outdoor temperature is not reported: the check at -5 °C is an assumption, so it
+is a loose check. In the first hour the air drops by {s['private_old'][0] - s['private_old'][1]:.1f} K (old house) and
+{s['private_insulated'][0] - s['private_insulated'][1]:.1f} K (insulated house) before the slow decay: the two-node model
+lumps the cold outer walls with the warm interior mass (see [Buildings and heat](archetypes.md#limitations));
+the field test does not report that hour, and a real house probably cools more smoothly at first.
+"""
+    rows = [{"check": "E5 non-insulated house after 48 h at -12 °C", "measured": f"{s['private_old_end_c']:.1f} °C (ref. 4)",
+             "tolerance": f"4 ± {old_tol:g} °C", "result": _ok(ok_old)},
+            {"check": "E5 insulated massive house after 48 h", "measured": f"{s['private_insulated_end_c']:.1f} °C (ref. 15-17)",
+             "tolerance": "14-18 °C", "result": _ok(ok_ins)},
+            {"check": "Energies: masonry house 60 h at -5 °C", "measured": f"{s['private_insulated_60h_minus5_end_c']:.1f} °C",
+             "tolerance": "> 15 °C", "result": _ok(ok_60)}]  # fmt: skip
+    return md, rows
+
+
+def section_restoration(img: Path, settings: dict) -> tuple[str, list[dict]]:
+    n = settings["restoration_realizations"]
+    curve = v.restoration_20jan(n_realizations=n, seed=20260120)
+    pts = v.restoration_points(curve)
+    other = {}
+    for seed in settings["restoration_seeds"]:
+        other[seed] = v.restoration_points(v.restoration_20jan(n_realizations=n, seed=seed))["deviation"]
+    other_df = pd.DataFrame(other, index=pts.index)
+
+    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4.2), gridspec_kw={"width_ratios": [3, 2]})
+    c = curve.loc[-6:]
+    a.fill_between(c.index, c["p10"], c["p90"], color="C0", alpha=0.15, step="post", label="model p10-p90")
+    a.step(c.index, c["median"], where="post", color="C0", lw=2, label=f"model median ({n} realizations)")
+    a.errorbar(pts["hours_after_wave"].iloc[1:], pts["reported"].iloc[1:],
+               yerr=pts["reported"].iloc[1:] * pts["tolerance"].iloc[1:], fmt="o", color="k", capsize=4,
+               label="reported (B3), bars: tolerance of the test")  # fmt: skip
+    a.errorbar([3.5], [v.B3_PEAK], xerr=[[2.5], [2.5]], yerr=[[v.B3_PEAK * pts["tolerance"].iloc[0]]] * 2, fmt="D",
+               color="k", mfc="w", capsize=4, label="reported peak (A3) vs model peak in the first 6 h")  # fmt: skip
+    a.plot([3.5], [pts["model_median"].iloc[0]], "D", color="C0")
+    a.set_xlabel("hours after the wave (20 Jan 2026, 06:00)")
+    a.set_ylabel("apartment blocks without heat")
+    a.set_xticks(np.arange(0, c.index.max() + 1, 12))
+    a.grid(alpha=0.3)
+    a.legend(fontsize=7.5)
+    a.set_title("Kyiv, attacks=single_wave (339 drones, 34 missiles), -12 °C", fontsize=10)
+    x = np.arange(len(pts))
+    b.bar(x, 100 * pts["deviation"], color=["C2" if w else "C3" for w in pts["within"]], width=0.6,
+          label="seed 20260120 (tested)")  # fmt: skip
+    for seed in other_df.columns:
+        b.plot(x, 100 * other_df[seed].to_numpy(), "_", color="0.3", ms=14, mew=1.5)
+    if len(other_df.columns):
+        b.plot([], [], "_", color="0.3", ms=14, mew=1.5, label=f"other seeds {', '.join(map(str, other_df.columns))}")
+    b.step(np.r_[-0.5, x + 0.5], 100 * np.r_[pts["tolerance"].iloc[0], pts["tolerance"]], where="pre", color="k",
+           ls="--", lw=1, label="tolerance")  # fmt: skip
+    b.step(np.r_[-0.5, x + 0.5], -100 * np.r_[pts["tolerance"].iloc[0], pts["tolerance"]], where="pre", color="k",
+           ls="--", lw=1)  # fmt: skip
+    b.axhline(0, color="k", lw=0.6)
+    b.set_xticks(x, ["peak"] + [f"+{h}" for h in pts["hours_after_wave"].iloc[1:]], fontsize=8)
+    b.set_ylabel("model median / reported - 1 [%]")
+    b.set_xlabel("point (hours after the wave)")
+    b.legend(fontsize=7)
+    b.grid(alpha=0.3, axis="y")
+    _save(fig, img / "restoration_20jan.png")
+
+    table = "\n".join(
+        f"| {p} | {r.reported:,} | {r.model_median:,.0f} | {r.model_p10:,.0f}-{r.model_p90:,.0f} | "
+        f"{100 * r.deviation:+.0f} % | ± {100 * r.tolerance:.0f} % | {_ok(bool(r.within))} |"
+        for p, r in pts.iterrows()
+    )
+    rms = float(np.sqrt(np.mean(pts["deviation"] ** 2)))
+    if len(other_df.columns):
+        all_dev = pd.concat([pts["deviation"], other_df.stack()], ignore_index=True)
+        worst_other = other_df.abs().max(axis=1)
+        within_other = bool((other_df.abs().lt(pts["tolerance"], axis=0)).all().all())
+        seeds_note = (f"Other seeds ({', '.join(map(str, other_df.columns))}; same settings; not tested, shown for "
+                      f"robustness): largest error {100 * worst_other.max():.0f} % (at {worst_other.idxmax()}), all "
+                      f"within the tolerances: {'yes' if within_other else '**no**'}; over all {len(all_dev)} "
+                      f"point-seed pairs the RMS error is {100 * float(np.sqrt(np.mean(all_dev**2))):.0f} %.")  # fmt: skip
+    else:
+        seeds_note = "Other seeds: not run with `--quick`."
+    ok_mono = all(a_ >= b_ for a_, b_ in zip(pts["model_median"].iloc[:-1], pts["model_median"].iloc[1:], strict=True))
+    md = f"""## Restoration after the 20 January 2026 wave (calibration B3)
+
+Test: `tests/validation/test_restoration_20jan.py`; computation: `sim.validation.restoration_20jan`. Kyiv,
+`attacks=single_wave` (the 20 Jan wave: 339 drones, 34 missiles at 06:00 of day 1), outdoor temperature
+held at -12 °C (the -10..-15 °C of those days), {n} realizations, seed 20260120, DES only (configs composed
+as the CLI composes them). Counted: district-heated apartment blocks ({curve.attrs['total_blocks']:,}, D2)
+whose group has no heat. Reading of the reported times (hours after the wave): end of day 0 = +18 h, day 1
+= +30 h (noon), mornings 08:00, evenings 20:00. The reported peak is compared with the median over
+realizations of each realization's largest count in the first 6 h.
+
+![20 January restoration]({IMG}/restoration_20jan.png)
+
+| point | reported (A3, B3) | model median | model p10-p90 | error | tolerance (test) | |
+|---|---|---|---|---|---|---|
+{table}
+
+No block is without heat before the wave ({'true' if curve.attrs['no_heat_before_wave'] else '**false**'}), and the
+model median falls from point to point as reported ({'true' if ok_mono else '**false**'}). RMS error over the
+seven points {100 * rms:.0f} %. {seeds_note}
+
+**What does not fit.** The shape: the model restores too slowly on day 0-1 (+{100 * pts.loc['+30 h', 'deviation']:.0f} %
+at +30 h) and then too fast on day 3 ({100 * pts.loc['+74 h', 'deviation']:+.0f} % at +74 h). The first day is
+limited by the repair of the heat sources (lognormal repair times of CHPs and boiler houses), the later days
+by the refill-and-restart crews, which work at a constant pace (no slowdown in frost, no night shift
+difference, calibration B6). The spread between realizations is very wide (peak p10-p90
+{curve.attrs['peak_p10']:,.0f}-{curve.attrs['peak_p90']:,.0f} blocks): which CHP one wave hits is a lottery, so the
+single reported curve is one draw that the median need not follow; the fitted parameters
+(`city_energy_frac`, the light/moderate repair medians, `restart_h_per_building`) were tuned to this one
+event ([Grid and heat network](grid_model.md#fit-to-the-20-january-restoration-curve-b3)), so this is a
+calibration check, not an independent validation. The ±35 % tolerance reflects rounded city statements.
+"""
+    rows = [{"check": "20 Jan: peak blocks without heat (A3)", "measured": f"{pts['model_median'].iloc[0]:,.0f} ({100 * pts['deviation'].iloc[0]:+.0f} %)",
+             "tolerance": f"± {100 * v.TOLERANCES['restoration_peak_rel']:.0f} %", "result": _ok(bool(pts['within'].iloc[0]))},
+            {"check": "20 Jan: restoration curve, 6 points (B3)",
+             "measured": f"errors {100 * pts['deviation'].iloc[1:].min():+.0f} to {100 * pts['deviation'].iloc[1:].max():+.0f} %",
+             "tolerance": f"± {100 * v.TOLERANCES['restoration_point_rel']:.0f} % each", "result": _ok(bool(pts['within'].iloc[1:].all()))}]  # fmt: skip
+    return md, rows
+
+
+def section_freezing(img: Path) -> tuple[str, list[dict]]:
+    f = v.freezing_check()
+    und, dra = f["undrained"], f["drained"]
+    s = und["state"]
+    ok_freeze = bool((s[3:8] == 1).all() and (s[8:30] == 3).all() and "freeze" in und["events"])
+    ok_und = np.isfinite(und["restored_h"]) and und["restored_h"] > v.TOLERANCES["freeze_restore_min_h"]
+    ok_dra = bool((dra["state"] != 3).all()) and dra["restored_h"] < v.TOLERANCES["drained_restore_max_h"]
+    freeze_h = int(np.flatnonzero((s == 3).all(axis=1))[0])
+    t0, t1 = f["outage_start_h"], f["outage_start_h"] + f["outage_h"]
+
+    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 3.8))
+    h = np.arange(73)
+    labels = {1: "no circulation", 2: "drained", 3: "frozen"}
+    for case, ls, name in ((und, "-", "undrained"), (dra, "--", "drained")):
+        for state, col in ((1, "C1"), (2, "C0"), (3, "C3")):
+            share = (case["state"][:73] == state).mean(axis=1)
+            if share.any():
+                a.step(h, share, where="post", color=col, ls=ls, lw=1.8, label=f"{name}: {labels[state]}")
+    a.axvspan(t0, t1, color="0.85", zorder=0, label="boiler house down")
+    a.set_xlabel("hour")
+    a.set_ylabel("share of the zone's building groups")
+    a.set_title(f"first three days at {f['outdoor_c']:g} °C", fontsize=10)
+    a.set_xticks(np.arange(0, 73, 12))
+    a.legend(fontsize=7)
+    a.grid(alpha=0.3)
+    d = np.arange(len(und["share_with_heat"])) / 24
+    b.step(d, und["share_with_heat"], where="post", color="C3", lw=1.8, label="undrained (freezes)")
+    b.step(d, dra["share_with_heat"], where="post", color="C0", lw=1.8, ls="--", label="drained")
+    b.axvline(v.TOLERANCES["freeze_restore_min_h"] / 24, color="C3", ls=":", lw=1, label="test: frozen > 14 days")
+    b.axvline(v.TOLERANCES["drained_restore_max_h"] / 24, color="C0", ls=":", lw=1, label="test: drained < 3 days")
+    b.set_xlabel("day")
+    b.set_ylabel("share of the zone with heat")
+    b.set_title("until heat is back", fontsize=10)
+    b.legend(fontsize=7)
+    b.grid(alpha=0.3)
+    _save(fig, img / "freezing.png")
+
+    md = f"""## Freezing of undrained systems (calibration E7, B2)
+
+Test: `tests/validation/test_freezing.py`; computation: `sim.validation.freezing_check`. The small town's
+boiler house is down for {f['outage_h']:g} h from hour {t0:g} at {f['outdoor_c']:g} °C. Its zone
+({s.shape[1]} building groups) is either never drained (`undrained_prob = 1`) or always drained
+(`undrained_prob = 0`).
+
+![Freezing]({IMG}/freezing.png)
+
+| case | reference | model | tolerance (test) |
+|---|---|---|---|
+| undrained: frozen after | 6 h below -15 °C after circulation stops (`freeze_after_h`) | frozen from hour {freeze_h} (circulation stopped at hour {t0:g}) | no circulation in hours 3-7, frozen in hours 8-29 |
+| undrained: heat back after | weeks (E7) | {und['restored_h']:.0f} h = {und['restored_h'] / 24:.1f} days | > 14 days |
+| drained: heat back after | ~2 days after the source returns (B2) | {dra['restored_h']:.0f} h ({dra['restored_h'] - t1:.0f} h after the source returned at hour {t1:g}) | < 3 days, never frozen |
+
+**What does not fit.** The drained zone is back one hour after its source returns, not in ~2 days: the
+small town's zone has {s.shape[1]} building groups and the heat-network crews restart them at once. B2's two days
+are a Kyiv figure (thousands of drained blocks for 60 crews); the pace of refilling is fitted on Kyiv by
+the 20 January curve above, so this test checks only the order of events and the order of magnitude
+(days against weeks). Freezing is a rule (a fixed time below a fixed temperature after circulation stops),
+not a physical model of the pipes, and its weeks of repair (`frozen_repair_days` 21, lognormal) are a
+[M]-grade figure; refilling is not slower in deeper frost although E7 says it is.
+"""
+    rows = [{"check": "undrained system freezes in hours (E7)", "measured": f"frozen from hour {freeze_h}",
+             "tolerance": "hours 8-29 frozen", "result": _ok(ok_freeze)},
+            {"check": "frozen system restored after weeks (E7)", "measured": f"{und['restored_h'] / 24:.1f} days",
+             "tolerance": "> 14 days", "result": _ok(ok_und)},
+            {"check": "drained system restored in days (B2)", "measured": f"{dra['restored_h']:.0f} h",
+             "tolerance": "< 72 h, never frozen", "result": _ok(ok_dra)}]  # fmt: skip
+    return md, rows
+
+
+def _ghcn(path: Path) -> dict | None:
+    """GHCN-Daily figures for the plots: DTR on cold DJF days 1961-2020, anomaly autocorrelation lags 0-5."""
+    if not path.is_file():
+        return None
+    w = _load_script("derive_weather_figures")
+    daily = w.read_ghcn_daily(path)
+    d = daily["1961":"2020"]
+    d = d[d.index.month.isin(w.DJF) & (d["TAVG"] <= -10.0)].dropna()
+    anomaly = w.daily_anomalies_c(daily, "1991", "2020")
+    winter = np.where(anomaly.index.month == 12, anomaly.index.year + 1, anomaly.index.year)
+    in_djf = anomaly.index.month.isin(w.DJF)
+    means = anomaly[in_djf].groupby(winter[in_djf]).mean()
+    a = anomaly - pd.Series(winter, index=anomaly.index).map(means)
+    acf = [1.0]
+    for k in range(1, 6):
+        later = a.shift(-k)
+        ok = (in_djf & (a.index + pd.Timedelta(days=k)).month.isin(w.DJF) & a.notna().to_numpy()
+              & later.notna().to_numpy())  # fmt: skip
+        acf.append(float(np.corrcoef(a[ok], later[ok])[0, 1]))
+    return {"dtr_c": (d["TMAX"] - d["TMIN"]).to_numpy(), "acf": np.array(acf), "stats": w.day_to_day(anomaly),
+            "dtr": w.diurnal_range_c(daily, "1961", "2020")}  # fmt: skip
+
+
+def section_weather(img: Path, ghcn_path: Path) -> tuple[str, list[dict]]:
+    wc = v.weather_climatology()
+    cs = v.cold_snap_extremes()
+    g = v.GHCN_FIGURES
+    data = _ghcn(ghcn_path)
+    checks = [
+        ("SD of daily-mean anomalies", g["anomaly_sd_c"], wc["anomaly_sd_c"], "± 8 %", abs(wc["anomaly_sd_c"] / g["anomaly_sd_c"] - 1) <= 0.08, "°C"),
+        ("lag-1 autocorrelation", g["anomaly_lag1"], wc["anomaly_lag1"], "± 0.04", abs(wc["anomaly_lag1"] - g["anomaly_lag1"]) <= 0.04, ""),
+        ("SD of the day-to-day change", g["change_sd_c"], wc["change_sd_c"], "± 12 %", abs(wc["change_sd_c"] / g["change_sd_c"] - 1) <= 0.12, "°C"),
+        ("diurnal range, mean", g["dtr_cold_mean_c"], wc["dtr_mean_c"], "± 0.6 °C", abs(wc["dtr_mean_c"] - g["dtr_cold_mean_c"]) <= 0.6, "°C"),
+        ("diurnal range, SD", g["dtr_cold_sd_c"], wc["dtr_sd_c"], "± 0.8 °C", abs(wc["dtr_sd_c"] - g["dtr_cold_sd_c"]) <= 0.8, "°C"),
+    ]  # fmt: skip
+    ok_cold = -23.0 < cs["coldest_median_daily_mean_c"] < -19.0
+    ok_rec = cs["median_member_min_c"] > v.RECORD_LOW_C - 3.0
+
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.9))
+    a, b, c = axes
+    lags = np.arange(6)
+    a.plot(lags, wc["anomaly_acf"], "o-", color="C0", label="generator (60 members, days 45-120)")
+    a.plot(lags, g["anomaly_lag1"] ** lags, "k--", lw=1, label=f"AR(1), lag-1 = {g['anomaly_lag1']:.3f}")
+    if data is not None:
+        a.plot(lags, data["acf"], "s-", color="C3", mfc="w", label="GHCN Kyiv, DJF 1991-2020")
+    a.set_xlabel("lag [days]")
+    a.set_ylabel("autocorrelation of daily-mean anomalies")
+    a.legend(fontsize=7)
+    a.grid(alpha=0.3)
+    a.set_title("day-to-day persistence", fontsize=10)
+    bins = np.arange(0, 20.5, 1.0)
+    b.hist(wc["dtr_c"].ravel(), bins=bins, density=True, color="C0", alpha=0.5, label="generator, all days")
+    if data is not None:
+        b.hist(data["dtr_c"], bins=bins, density=True, histtype="step", color="C3", lw=2,
+               label=f"GHCN, DJF days TAVG <= -10 °C (n = {len(data['dtr_c'])})")  # fmt: skip
+    b.axvline(g["dtr_cold_mean_c"], color="C3", ls=":", lw=1)
+    b.axvline(wc["dtr_mean_c"], color="C0", ls=":", lw=1)
+    b.set_xlabel("diurnal range, daily max - min [°C]")
+    b.set_ylabel("density")
+    b.legend(fontsize=7)
+    b.set_title("diurnal range", fontsize=10)
+    days = np.arange(cs["days"])
+    c.fill_between(days + 0.5, cs["daily_mean_p5_c"], cs["daily_mean_p95_c"], color="C0", alpha=0.2,
+                   label="daily mean, p5-p95")  # fmt: skip
+    c.plot(days + 0.5, cs["daily_mean_median_c"], "o-", color="C0", ms=3, label="daily mean, median")
+    c.plot(days + 0.5, cs["daily_min_median_c"], "v-", color="C4", ms=3, lw=1, label="daily minimum, median")
+    c.axhline(v.COLDEST_WEEK_C, color="k", ls="--", lw=1, label="coldest week 1991-2020 (F4)")
+    c.axhline(v.RECORD_LOW_C, color="C3", ls=":", lw=1.2, label="record low (F4)")
+    c.axhspan(-25, -20, color="C4", alpha=0.08, label="F3: forecast nights, 1-3 Feb")
+    c.set_xticks(days[::2] + 0.5, [d.strftime("%d %b") for d in cs["day"][::2]], fontsize=7)
+    c.set_ylabel("outdoor temperature [°C]")
+    c.set_ylim(-34.5, max(-2.0, float(np.max(cs["daily_mean_p95_c"])) + 1.0))
+    c.legend(fontsize=6.5, loc="lower right")
+    c.grid(alpha=0.3)
+    c.set_title(f"default cold snap ({cs['n_members']} members)", fontsize=10)
+    _save(fig, img / "weather.png")
+
+    rows_md = "\n".join(f"| {name} | {ref:.3g} {u} | {gen:.3g} {u} | {gen - ref:+.2f} {u} | {t} | {_ok(ok)} |"
+                        for name, ref, gen, t, ok, u in checks)  # fmt: skip
+    if data is not None:
+        src = (f"recomputed from `{ghcn_path.name}` for this report: anomaly SD {data['stats']['sd_c']:.2f} °C, "
+               f"lag-1 {data['stats']['lag1_autocorr']:.3f}, DTR mean {data['dtr']['mean_c']:.2f} °C (the "
+               "test checks that these reproduce the hard-coded figures)")  # fmt: skip
+        gap = wc["anomaly_acf"][2:] - data["acf"][2:]
+        acf_note = (f"Beyond lag 1 the generator's autocorrelation lies slightly below the record's (lags 2-5: "
+                    f"{', '.join(f'{x:.2f}' for x in wc['anomaly_acf'][2:])} against "
+                    f"{', '.join(f'{x:.2f}' for x in data['acf'][2:])}; largest gap {gap[np.argmax(np.abs(gap))]:+.2f}), "
+                    "and both lie below an AR(1) with the same lag-1 value "
+                    f"(lag 3: {g['anomaly_lag1'] ** 3:.2f}): multi-day anomalies within an ensemble are a little "
+                    "too short-lived. No test checks lags beyond 1. (The GHCN values are those of the variant the "
+                    "defaults use, each winter's mean removed; without that removal the record's lag 3 is 0.56, "
+                    "the figure quoted in [Weather](weather.md))")  # fmt: skip
+    else:
+        src = "the GHCN data file was not found, so only the hard-coded figures of the test are shown"
+        acf_note = (f"Beyond lag 1 the generator's autocorrelation (lag 3: {wc['anomaly_acf'][3]:.2f}) lies below "
+                    f"an AR(1) ({g['anomaly_lag1'] ** 3:.2f})")  # fmt: skip
+    md = f"""## Weather: the cold-snap generator against the Kyiv climatology
+
+Test: `tests/validation/test_weather_climatology.py`; computations: `sim.validation.weather_climatology`
+(a 120-day, 60-member ensemble with the spell moved beyond the horizon, seed 11: pure climatological noise,
+statistics from day 45 when the spread has saturated) and `sim.validation.cold_snap_extremes` (the default
+cold snap from 29 Jan, 100 members, seed 3). Reference: GHCN-Daily station UPM00033345, Kyiv (calibration
+F5), figures derived by `docs/scripts/derive_weather_figures.py` ([Weather](weather.md)); {src}.
+
+![Weather]({IMG}/weather.png)
+
+| statistic | GHCN (Kyiv) | generator | error | tolerance (test) | |
+|---|---|---|---|---|---|
+{rows_md}
+| coldest median daily mean of the default spell | -20.3 °C (coldest week 1991-2020, F4) | {cs['coldest_median_daily_mean_c']:.1f} °C | {cs['coldest_median_daily_mean_c'] - v.COLDEST_WEEK_C:+.1f} °C | between -23 and -19 °C | {_ok(ok_cold)} |
+| median over members of the lowest hourly value | record low -32.2 °C (F4) | {cs['median_member_min_c']:.1f} °C | {cs['median_member_min_c'] - v.RECORD_LOW_C:+.1f} °C | above -35.2 °C | {_ok(ok_rec)} |
+
+**What does not fit.** (1) {acf_note}. (2) The generated diurnal range is less variable than the record's
+(SD {wc['dtr_sd_c']:.2f} against {g['dtr_cold_sd_c']:.2f} °C): the gamma draw and the daily interpolation narrow it,
+and the record has more calm, clear nights with very large ranges (the right tail of the histogram). (3) The
+generator's ranges are taken over all days of a -7.6 °C climate while the reference is cold days only
+(TAVG <= -10 °C; all DJF days have a mean range of 5.2 °C): the defaults are set for cold spells, the
+weather that matters here. (4) The spell's shape is the same in all members; its depth and timing do not
+vary between realizations (see [Weather](weather.md#limitations)).
+"""
+    rows = [{"check": f"weather: {name}", "measured": f"{gen:.3g} (GHCN {ref:.3g})", "tolerance": t, "result": _ok(ok)}
+            for name, ref, gen, t, ok, _ in checks]  # fmt: skip
+    rows += [{"check": "weather: coldest median daily mean of the spell (F4)", "measured": f"{cs['coldest_median_daily_mean_c']:.1f} °C",
+              "tolerance": "-23 to -19 °C", "result": _ok(ok_cold)},
+             {"check": "weather: median member minimum vs record (F4)", "measured": f"{cs['median_member_min_c']:.1f} °C",
+              "tolerance": "> -35.2 °C", "result": _ok(ok_rec)}]  # fmt: skip
+    return md, rows
+
+
+def section_cooling_run(out_dir: Path, settings: dict) -> str:
+    ccr = _load_script("cooling_curves_from_run")
+    png = out_dir / "img" / "cooling_curves_total_heat_loss.png"
+    t = ccr.make(png, realizations=settings["cooling_realizations"], days=settings["cooling_days"], outdoor_c=-20.0)
+    hcols = [h for h in (24, 48, 72) if f"run_{h}h_c" in t.columns]
+    head = " | ".join(f"after {h} h: run / no input" for h in hcols)
+    lines = []
+    for name, r in t.iterrows():
+        temps = " | ".join(f"{r[f'run_{h}h_c']:.1f} / {r[f'free_{h}h_c']:.1f} °C" for h in hcols)
+        lines.append(f"| `{name}` | {r.tau_h:.0f} | {temps} | {_fmt(r.run_to_16c_h, 0)} / {_fmt(r.free_to_16c_h, 0)} | "
+                     f"{_fmt(r.run_to_12c_h, 0)} / {_fmt(r.free_to_12c_h, 0)} |")  # fmt: skip
+    table = "\n".join(lines)
+    e4 = ["panel_16", "panel_9", "khrushchyovka_5", "brick_stalinka"]  # calibration E4, fastest first
+    if set(e4) <= set(t.index) and 48 in hcols:
+        at48 = t.loc[e4, "run_48h_c"].to_numpy()
+        ok = bool(np.all(np.diff(at48) > 0))
+        order_note = (f"After 48 h the Soviet-era apartment archetypes {'are' if ok else 'are **not**'} in the expert "
+                      f"order of calibration E4 (16-storey panel coldest, then 9-storey panel, khrushchyovka, "
+                      f"brick/stalinka warmest: {', '.join(f'{x:.1f}' for x in at48)} °C), the order of their time "
+                      "constants. The gap between the run and the no-input curves is the heat that stoves, heaters "
+                      "and people still bring; it widens with time, because without any input a flat tends to the "
+                      "outdoor temperature and with them to a warmer equilibrium.")  # fmt: skip
+    else:
+        order_note = ""
+    return f"""## Cooling under total heat loss
+
+Not a test against data, but the buildings' behaviour inside a full run: `coldgrid city=kyiv
+attacks=total_heat_loss weather=file weather.path=<constant -20 °C> realizations={t.attrs['realizations']}
+horizon_days={t.attrs['days']:g}`, run through `sim.chain.run_scenario` by `docs/scripts/cooling_curves_from_run.py`
+(which this report calls). Every district-heat source fails at t = 0 and stays down. Solid lines: the
+result's `indoor_temperature` per archetype, occupant-weighted over districts, median over realizations
+(band p10-p90); dotted: one building of the same archetype with no heat input at all (the curves of
+[Buildings and heat](archetypes.md#cooling-curves)); dots: each archetype's time constant `tau = C / H` from
+`sim.archetypes.archetype_table()`.
+
+![Cooling under total heat loss](img/cooling_curves_total_heat_loss.png)
+
+In the run the flats cool more slowly than without any input, because the chain keeps the heat that still
+reaches them: electric heaters while the flat has power (30 % of households, 1.5 kW), gas stoves (25 %,
+1 kW, usable without power), people and appliances. With every CHP down the power deficit switches off
+most outage queues: on average {100 * t.attrs['share_without_power']:.0f} % of people were without power (lower panel),
+so heaters help little. Private houses keep their own gas boilers, whose pumps need power: they are heated
+in the hours their queue is on, hence their steps.
+
+| archetype | tau h | {head} | hours to 16 °C: run / no input | hours to 12 °C: run / no input |
+|---|---|{'---|' * len(hcols)}---|---|
+{table}
+
+{order_note}
+"""
+
+
+# -------------------------------------------------------------------------------------------------------
+
+
+def build(out_dir: Path, quick: bool = False, ghcn: Path = GHCN_FILE) -> Path:
+    """Compute every check, write the figures and ``out_dir/validation.md``; return the page's path."""
+    settings = QUICK if quick else FULL
+    img = out_dir / IMG
+    img.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    sections, summary = [], []
+    for fn in (section_erlang, section_thermal, section_small_houses):
+        md, rows = fn(img)
+        sections.append(md)
+        summary += rows
+    md, rows = section_restoration(img, settings)
+    sections.append(md)
+    summary += rows
+    md, rows = section_freezing(img)
+    sections.append(md)
+    summary += rows
+    md, rows = section_weather(img, ghcn)
+    sections.append(md)
+    summary += rows
+    sections.append(section_cooling_run(out_dir, settings))
+
+    n_fail = sum(r["result"] != "pass" for r in summary)
+    table = "\n".join(f"| {r['check']} | {r['measured']} | {r['tolerance']} | {r['result']} |" for r in summary)
+    quick_note = ("\n!!! warning \"Quick settings\"\n    Generated with `--quick`: the restoration's other seeds "
+                  "are not run and the cooling run is shorter, with fewer realizations; not the published page.\n"
+                  ) if quick else ""  # fmt: skip
+    page = f"""<!-- Generated by docs/scripts/make_validation_report.py from sim/validation.py; do not edit by hand. -->
+# Validation report
+
+What the model reproduces, how well, and what does not fit. Every number and figure on this page is
+computed by `sim/validation.py`, the same functions the tests in `tests/validation/` assert on, with the
+tests' settings and tolerances. Regenerate with
+
+```
+.venv/bin/python docs/scripts/make_validation_report.py      # or: make validation-report
+```
+
+coldgrid {sim.__version__}; restoration with {settings['restoration_realizations']} realizations; cooling run with
+{settings['cooling_realizations']} realizations over {settings['cooling_days']:g} days.
+{quick_note}
+Calibration lines (A3, B3, E5, ...) refer to `reference/calibration.md`. A check that passes here is a
+check that a test enforces; "What does not fit" in each section says where the model and the reference
+part, and why.
+
+## Summary
+
+| check | measured | tolerance (test) | result |
+|---|---|---|---|
+{table}
+
+{len(summary) - n_fail} of {len(summary)} checks pass.
+
+{chr(10).join(sections)}"""
+    out = out_dir / "validation.md"
+    out.write_text(page, encoding="utf-8")
+    print(f"wrote {out} and {len(list(img.glob('*.png')))} figures in {img} ({time.perf_counter() - t0:.0f} s); "
+          f"{len(summary) - n_fail}/{len(summary)} checks pass")  # fmt: skip
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out-dir", type=Path, default=DOCS, help="where validation.md and img/ go (default docs/)")
+    parser.add_argument("--quick", action="store_true",
+                        help="skip the restoration's other seeds, shorter cooling run (for tests); says so on the page")
+    parser.add_argument("--ghcn", type=Path, default=GHCN_FILE, help="GHCN-Daily file of Kyiv (optional)")
+    args = parser.parse_args(argv)
+    build(args.out_dir, quick=args.quick, ghcn=args.ghcn)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""The validation report regenerates from sim/validation.py with one command, with every section and its numbers.
+
+Runs ``docs/scripts/make_validation_report.py --quick --out-dir TMP`` (fewer realizations of the two chain
+runs) and checks the page: each section is there with its figure (written, non-empty) and with measured
+numbers, every check of the summary passes, and the committed docs/validation.md has the same sections and
+was generated with the full settings.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+SCRIPT = ROOT / "docs" / "scripts" / "make_validation_report.py"
+#: section heading -> (figures it shows, a number pattern that must appear in the section)
+SECTIONS = {
+    "## Repair crews: M/M/c against Erlang C": (["erlang_c.png"], r"\| mean wait in queue \| 1\.0787 h \| \d\.\d{4} h"),
+    "## Thermal model: exact discretization against closed-form solutions": (
+        ["thermal_closed_form.png", "thermal_errors.png"], r"\| \d+ \| \d\.\de-\d+ K \| \d\.\de-\d+ \|"),
+    "## Small houses (calibration E5)": (["small_houses.png"], r"48 h at -12 °C \| 4 °C .*?\| -?\d+\.\d °C \| [+-]\d+\.\d K"),
+    "## Restoration after the 20 January 2026 wave (calibration B3)": (
+        ["restoration_20jan.png"], r"\| \+30 h \| 3,260 \| [\d,]+ \| [\d,]+-[\d,]+ \| [+-]\d+ % \| ± 35 %"),
+    "## Freezing of undrained systems (calibration E7, B2)": (["freezing.png"], r"\d+ h = \d+\.\d days"),
+    "## Weather: the cold-snap generator against the Kyiv climatology": (
+        ["weather.png"], r"\| SD of daily-mean anomalies \| 5\.01 °C \| \d\.\d+ °C"),
+    "## Cooling under total heat loss": (
+        ["../cooling_curves_total_heat_loss.png"], r"\| `panel_16` \| 94 \| -?\d+\.\d / -?\d+\.\d °C"),
+}  # fmt: skip
+
+
+def _sections(text: str) -> dict[str, str]:
+    parts = re.split(r"(?m)^(## .*)$", text)
+    return {parts[i].strip(): parts[i + 1] for i in range(1, len(parts) - 1, 2)}
+
+
+@pytest.fixture(scope="module")
+def quick_report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    r = subprocess.run([sys.executable, str(SCRIPT), "--quick", "--out-dir", str(out)], cwd=ROOT,
+                       capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert r.returncode == 0, r.stdout + r.stderr
+    return out
+
+
+def test_report_has_every_section_with_figures_and_numbers(quick_report):
+    text = (quick_report / "validation.md").read_text(encoding="utf-8")
+    assert "Quick settings" in text
+    sections = _sections(text)
+    for heading, (figures, pattern) in SECTIONS.items():
+        assert heading in sections, heading
+        body = sections[heading]
+        assert "What does not fit" in body or heading == "## Cooling under total heat loss", heading
+        for fig in figures:
+            assert f"img/validation/{fig}".replace("validation/../", "") in body, (heading, fig)
+            path = (quick_report / "img" / "validation" / fig).resolve()
+            assert path.is_file() and path.stat().st_size > 10_000, path
+        assert re.search(pattern, body), (heading, pattern)
+
+
+def test_every_check_of_the_summary_passes(quick_report):
+    summary = _sections((quick_report / "validation.md").read_text(encoding="utf-8"))["## Summary"]
+    rows = [line for line in summary.splitlines() if line.startswith("| ") and not line.startswith("| check")]
+    assert len(rows) >= 19
+    assert all(line.rstrip().endswith("| pass |") for line in rows), [r for r in rows if "pass |" not in r]
+    n = len(rows)
+    assert f"{n} of {n} checks pass." in summary
+
+
+def test_committed_report_is_complete_and_full(quick_report):
+    committed = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
+    assert "Quick settings" not in committed
+    assert "restoration with 100 realizations" in committed
+    assert list(_sections(committed)) == list(_sections((quick_report / "validation.md").read_text(encoding="utf-8")))
+    for fig in re.findall(r"\]\((img/[^)]+\.png)\)", committed):
+        assert (ROOT / "docs" / fig).is_file(), fig
