@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: run test test-fast bench lint docs clean
+.PHONY: run test test-fast bench lint docs validation-report clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ run: $(VENV)/.stamp-run
 	$(BIN)/coldgrid $(ARGS)
 
 test: $(VENV)/.stamp-dev
-	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/ruff check sim tests benchmarks docs/scripts
 	$(BIN)/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
 
@@ -32,13 +32,17 @@ test-fast: $(VENV)/.stamp-dev
 	$(BIN)/python -m pytest -m "not slow" -x -q
 
 lint: $(VENV)/.stamp-dev
-	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/ruff check sim tests benchmarks docs/scripts
 
 bench: $(VENV)/.stamp-dev
 	$(BIN)/python benchmarks/headline.py $(ARGS)
 
 docs: $(VENV)/.stamp-dev
 	$(BIN)/mkdocs build --strict
+
+# regenerates docs/validation.md and its figures from sim.validation (the computations the tests check)
+validation-report: $(VENV)/.stamp-dev
+	$(BIN)/python docs/scripts/make_validation_report.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache site
