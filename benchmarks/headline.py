@@ -71,8 +71,9 @@ def bare_numpy_steps_per_s(n_real: int, n_groups: int, n_steps: int, seed: int =
     return n_real * n_groups * n_steps / dt
 
 
-def thermal_steps_per_s(cfg, n_real: int, n_steps: int, seed: int = 0) -> tuple[float, int]:
-    """Building-group steps per second of coldgrid's thermal stage (heat inputs + exact RC step). [1/s]"""
+def thermal_steps_per_s(cfg, n_real: int, n_steps: int, seed: int = 0) -> tuple[float, float, int]:
+    """Building-group steps per second of coldgrid's thermal stage (heat inputs + exact RC step), and of
+    the RC step alone. [1/s]"""
     from omegaconf import OmegaConf
 
     from sim import rng as srng
@@ -100,7 +101,30 @@ def thermal_steps_per_s(cfg, n_real: int, n_steps: int, seed: int = 0) -> tuple[
         q_air, q_mass = heat_inputs_w(inputs, t_out, indoor, powered, heat_on, bcfg, out=bufs)
         indoor = model.step(t_out, q_air, q_mass)
     dt = time.perf_counter() - t0
-    return n_real * len(g) * n_steps / dt, len(g)
+    t0 = time.perf_counter()
+    for _ in range(n_steps):
+        indoor = model.step(t_out, q_air, q_mass)
+    dt_step = time.perf_counter() - t0
+    n = n_real * len(g) * n_steps
+    return n / dt, n / dt_step, len(g)
+
+
+def sweep_speedup(n_jobs: int, overrides: list[str]) -> tuple[float, float]:
+    """Wall time of an ``n_jobs`` sweep (seeds 1..n) with the basic and the joblib launcher. [s]"""
+    import subprocess
+    import tempfile
+
+    exe = str(Path(sys.executable).with_name("coldgrid"))
+    seeds = ",".join(str(i) for i in range(1, n_jobs + 1))
+    times = []
+    for launcher in ("basic", "joblib"):
+        with tempfile.TemporaryDirectory() as tmp:
+            t0 = time.perf_counter()
+            subprocess.run([exe, "-m", f"seed={seeds}", f"hydra/launcher={launcher}", *overrides,
+                            "output.report=false", "output.progress=never", f"hydra.sweep.dir={tmp}"],
+                           check=True, capture_output=True, cwd=ROOT)
+            times.append(time.perf_counter() - t0)
+    return times[0], times[1]
 
 
 def run_once(overrides: list[str]):
@@ -118,6 +142,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--horizon-days", type=float, default=21)
     ap.add_argument("--scaling", default="50,100,200,400", help="realizations for the scaling table")
     ap.add_argument("--thermal-steps", type=int, default=100)
+    ap.add_argument("--sweep-jobs", type=int, default=8, help="jobs of the launcher comparison (0: skip)")
     args = ap.parse_args(argv)
     base = [f"city={args.city}", f"horizon_days={args.horizon_days:g}", "output.progress=never"]
 
@@ -142,7 +167,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     cfg = compose(base)
     n_real_t = min(args.realizations, 200)
-    ours, n_groups = thermal_steps_per_s(cfg, n_real_t, args.thermal_steps)
+    ours, rc_only, n_groups = thermal_steps_per_s(cfg, n_real_t, args.thermal_steps)
     bare = bare_numpy_steps_per_s(n_real_t, n_groups, args.thermal_steps)
 
     sizes = [int(x) for x in args.scaling.split(",") if x]
@@ -158,12 +183,21 @@ def main(argv: list[str] | None = None) -> dict:
     else:
         exponent = float("nan")
 
+    sweep = None
+    if args.sweep_jobs > 0:
+        sweep_over = [f"city={args.city}", "realizations=20", "horizon_days=7"]
+        basic_s, joblib_s = sweep_speedup(args.sweep_jobs, sweep_over)
+        sweep = (basic_s, joblib_s)
+        print(f"  sweep of {args.sweep_jobs} jobs ({' '.join(sweep_over)}): basic {basic_s:.1f} s, "
+              f"joblib {joblib_s:.1f} s, speed-up {basic_s / joblib_s:.2f}")
+
     print()
     print(f"headline ({args.city}, {args.horizon_days:g} d, 2 x {args.realizations} realizations): {headline_s:.1f} s")
     print("time per stage: " + ", ".join(f"{k} {v:.1f}s" for k, v in stage_totals.items()))
     print(f"peak memory: {peak_mb:.0f} MB")
     print(f"DES: {des_rate:,.0f} events/s; bare SimPy {simpy_rate:,.0f} events/s; ratio {des_rate / simpy_rate:.2f}")
-    print(f"thermal: {ours:,.0f} group-steps/s; bare numpy {bare:,.0f}; ratio {ours / bare:.2f}")
+    print(f"thermal: {ours:,.0f} group-steps/s; bare numpy {bare:,.0f}; ratio {ours / bare:.2f} "
+          f"(RC step alone {rc_only:,.0f}; ratio {rc_only / bare:.2f})")
     print(f"scaling exponent (time ~ realizations^k): {exponent:.3f}")
     figures = {
         "headline_s": round(headline_s, 2),
@@ -174,6 +208,10 @@ def main(argv: list[str] | None = None) -> dict:
         "thermal_steps_per_s": round(ours, 1),
         "bare_numpy_steps_per_s": round(bare, 1),
         "thermal_ratio_vs_bare_numpy": round(ours / bare, 4),
+        "rc_step_ratio_vs_bare_numpy": round(rc_only / bare, 4),
+        "sweep_basic_s": round(sweep[0], 2) if sweep else None,
+        "sweep_joblib_s": round(sweep[1], 2) if sweep else None,
+        "joblib_speedup": round(sweep[0] / sweep[1], 3) if sweep else None,
         "scaling_exponent": round(exponent, 4),
         "scaling": {str(n): round(t, 3) for n, t in rows},
         "stage_seconds": {k: round(v, 3) for k, v in stage_totals.items()},
