@@ -16,8 +16,10 @@ at the end (:mod:`sim.des.timeline`).
 
 from __future__ import annotations
 
+import gc
 import math
 import time
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -27,7 +29,7 @@ from sim.city import City
 from sim.des.blackouts import dispatcher
 from sim.des.heatnet import network_operator
 from sim.des.network import Network, build_network
-from sim.des.processes import K_DRAWS, GridState, wave
+from sim.des.processes import K_DRAWS, GridState, GridTables, wave
 from sim.des.repair import air_raid_siren
 from sim.des.timeline import EVENT_COLUMNS, SupplyTimeline, rasterize
 from sim.errors import ConfigError
@@ -99,6 +101,7 @@ def simulate_supply(
     buildings_cfg,
     grid: TimeGrid,
     seed: int,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> SupplyTimeline:
     """Run the grid and heat-network DES for every realization.
 
@@ -118,11 +121,16 @@ def simulate_supply(
     grid : TimeGrid
     seed : int
         The run's seed (streams ``drain``, ``restart``, ``blackout``).
+    progress : callable, optional
+        Called as ``progress("des", r + 1, n_realizations)`` after each realization.
 
     Returns
     -------
     SupplyTimeline
+        ``stats``: ``n_events`` (SimPy events, all realizations) and ``des_seconds`` (wall time of this
+        whole call: setup, the SimPy runs, rasterization and the event log).
     """
+    t0 = time.perf_counter()
     rp = repair_params(repair_cfg)
     outdoor_c = np.asarray(outdoor_c, dtype=float)
     if outdoor_c.ndim != 2 or outdoor_c.shape[1] != grid.n_steps:
@@ -141,76 +149,86 @@ def simulate_supply(
     n_s = len(network.substations)
     horizon_h = grid.horizon_h
     n_blocks = int(horizon_h / network.params["queue_block_h"]) + 1
+    tables = GridTables(network, grid, rp, households, n_buildings, heater_kw)
 
-    feeder_power = np.empty((n_r, n_t, n_f), dtype=bool)
-    group_heat = np.empty((n_r, n_t, n_g), dtype=bool)
-    group_state = np.empty((n_r, n_t, n_g), dtype=np.int8)
+    # the outputs, written in full once here: first-touch page faults in one pass, not per realization
+    feeder_power = np.zeros((n_r, n_t, n_f), dtype=bool)
+    group_heat = np.zeros((n_r, n_t, n_g), dtype=bool)
+    group_state = np.zeros((n_r, n_t, n_g), dtype=np.int8)
+    for a in (feeder_power, group_heat, group_state):
+        a.fill(0)
     queues_off = np.empty((n_r, n_t), dtype=float)
     waves_rt = np.zeros((n_r, n_t), dtype=np.int64)
     hits_rt = np.zeros((n_r, n_t), dtype=np.int64)
 
-    hits_by_r = {r: df for r, df in campaign.hits.groupby("realization")} if len(campaign.hits) else {}
-    waves_by_r = {r: df for r, df in campaign.waves.groupby("realization")} if len(campaign.waves) else {}
-    alerts_by_r = {r: df for r, df in campaign.alerts.groupby("realization")} if len(campaign.alerts) else {}
+    waves_of, alerts_of = _campaign_by_realization(campaign, grid, n_r, waves_rt, hits_rt)
     fq = np.where(network.feeder_queue >= 0, network.feeder_queue, n_q)  # critical feeders: an always-on column
     sub_idx = {int(s): i for i, s in enumerate(network.substations)}
     fsub = np.array([sub_idx[int(s)] for s in network.feeder_substation])
-    records: list[pd.DataFrame] = []
+    group_feeder = network.group_feeder
+    own_cols = np.flatnonzero(~is_dh)
+    own_feeder = group_feeder[own_cols]
+    zeros_g = np.zeros(n_g, dtype=np.int8)
+    records: list[tuple[list, ...]] = []  # event-log columns of each realization
     n_events = 0
-    t0 = time.perf_counter()
-    for r in range(n_r):
-        env = simpy.Environment()
-        st = GridState(env, network, grid, outdoor_c[r], rp, households, n_buildings, heater_kw,
-                       _draws(seed, r, n_g, n_blocks, n_q, rp["restart_cv"]))
-        h_r = hits_by_r.get(r)
-        by_wave: dict[int, list[tuple]] = {}
-        wave_time: dict[int, float] = {}
-        if h_r is not None:
-            for w, t, node, kind, dmg, rep, tr in zip(
-                h_r["wave"], h_r["time_h"], h_r["node"], h_r["node_kind"], h_r["damage"], h_r["repair_h"],
-                h_r["needs_transformer"], strict=True,
-            ):
-                by_wave.setdefault(int(w), []).append((int(node), kind, dmg, float(rep), bool(tr)))
-                wave_time[int(w)] = float(t)
-            np.add.at(hits_rt[r], grid.index_of(h_r["time_h"].to_numpy(float)), 1)
-        w_r = waves_by_r.get(r)
-        if w_r is not None:
-            for w, t in zip(w_r["wave"], w_r["time_h"], strict=True):
-                wave_time[int(w)] = float(t)
-                by_wave.setdefault(int(w), [])
-            np.add.at(waves_rt[r], grid.index_of(w_r["time_h"].to_numpy(float)), 1)
-        for w in sorted(by_wave, key=lambda w: (wave_time[w], w)):
-            env.process(wave(env, st, wave_time[w], w, by_wave[w]))
-        a_r = alerts_by_r.get(r)
-        if a_r is not None:
-            env.process(air_raid_siren(env, st.shop, list(zip(a_r["start_h"], a_r["end_h"], strict=True))))
-        for h in range(len(st.source_nodes)):
-            env.process(network_operator(env, st, h))
-        env.process(dispatcher(env, st))
-        env.run(until=horizon_h)
-        n_events += next(env._eid)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # no automatic collections in the loop: see the gc.collect below
+    try:
+        for r in range(n_r):
+            env = simpy.Environment()
+            st = GridState(env, tables, outdoor_c[r], _draws(seed, r, n_g, n_blocks, n_q, rp["restart_cv"]))
+            for w, t_w, hits in waves_of[r]:
+                env.process(wave(env, st, t_w, w, hits))
+            if alerts_of[r]:
+                env.process(air_raid_siren(env, st.shop, alerts_of[r]))
+            for h in range(len(st.source_nodes)):
+                env.process(network_operator(env, st, h))
+            env.process(dispatcher(env, st))
+            env.run(until=horizon_h)
+            n_events += next(env._eid)
 
-        # rasterize change points (numpy, no stepping)
-        queue_on = np.ones((n_t, n_q + 1), dtype=bool)
-        queue_on[:, :n_q] = _raster(grid, st.queue_changes, n_q, 1).astype(bool)
-        sub_on = _raster(grid, st.sub_changes, n_s, 1).astype(bool)
-        feeder_ok = _raster(grid, st.feeder_changes, n_f, 1).astype(bool)
-        fp = queue_on[:, fq] & sub_on[:, fsub] & feeder_ok
-        feeder_power[r] = fp
-        gs = rasterize(grid, np.asarray(st.g_t), np.asarray(st.g_col, dtype=np.int64),
-                       np.asarray(st.g_val, dtype=np.int64), np.zeros(n_g), dtype=np.int8)
-        group_state[r] = gs
-        group_heat[r] = np.where(is_dh, gs == 0, fp[:, network.group_feeder])
-        if st.k_changes:
-            kt, kv = zip(*st.k_changes, strict=True)
-            queues_off[r] = rasterize(grid, np.asarray(kt), np.zeros(len(kt), dtype=np.int64),
-                                      np.asarray(kv, dtype=np.int64), np.zeros(1))[:, 0]
-        else:
-            queues_off[r] = 0.0
-        records.append(_events_frame(r, st.events))
+            # rasterize change points (numpy, no stepping)
+            queue_on = np.ones((n_t, n_q + 1), dtype=bool)
+            queue_on[:, :n_q] = _raster(grid, st.queue_changes, n_q)
+            fp = feeder_power[r]
+            np.take(queue_on, fq, axis=1, out=fp)
+            if st.sub_changes:
+                fp &= np.take(_raster(grid, st.sub_changes, n_s), fsub, axis=1)
+            if st.feeder_changes:
+                fp &= _raster(grid, st.feeder_changes, n_f)
+            gs = group_state[r]
+            if st.g_t:
+                rasterize(grid, np.asarray(st.g_t, dtype=float), np.asarray(st.g_col, dtype=np.int64),
+                          np.asarray(st.g_val, dtype=np.int64), zeros_g, dtype=np.int8, out=gs)
+            else:
+                gs[...] = 0
+            gh = group_heat[r]
+            np.equal(gs, 0, out=gh)  # district heat: normal operation (own heating: state always 0)
+            if len(own_cols):
+                gh[:, own_cols] = fp[:, own_feeder]  # own boilers: their feeder has power
+            if st.k_changes:
+                kt, kv = zip(*st.k_changes, strict=True)
+                queues_off[r] = rasterize(grid, np.asarray(kt), np.zeros(len(kt), dtype=np.int64),
+                                          np.asarray(kv, dtype=np.int64), np.zeros(1))[:, 0]
+            else:
+                queues_off[r] = 0.0
+            records.append((st.ev_t, st.ev_kind, st.ev_node, st.ev_group, st.ev_detail))
+            # A finished environment is cyclic garbage (waiting processes, their events, the state). Collect
+            # it here, young generations only: the automatic collector would also scan the whole heap of
+            # the process again and again (a third of the DES time), for no garbage of ours.
+            st.__dict__.clear()  # drop the state (most of the cyclic garbage) by reference counting
+            env._queue.clear()
+            del env, st
+            gc.collect(1)
+            if progress is not None:
+                progress("des", r + 1, n_r)
+        events = _label_events(records, network, city)
+        del records
+        gc.collect(1)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     des_seconds = time.perf_counter() - t0
-
-    events = _label_events(pd.concat(records, ignore_index=True) if records else None, network, city)
     return SupplyTimeline(
         feeder_power=feeder_power,
         group_heat=group_heat,
@@ -225,41 +243,106 @@ def simulate_supply(
     )
 
 
-def _raster(grid: TimeGrid, changes: list[tuple], n: int, initial: int) -> np.ndarray:
-    init = np.full(n, initial)
+def _campaign_by_realization(campaign: Campaign, grid: TimeGrid, n_r: int, waves_rt: np.ndarray,
+                             hits_rt: np.ndarray) -> tuple[list[list[tuple]], list[list[tuple]]]:
+    """Split the campaign tables by realization (one pass, no pandas in the realization loop).
+
+    Returns, per realization, its waves ``(wave, time_h, hits)`` in time order (``hits`` as taken by
+    :func:`~sim.des.processes.wave`) and its alerts ``(start_h, end_h)``; counts waves and hits per step
+    into ``waves_rt`` and ``hits_rt``.
+    """
+    by_wave: list[dict[int, list[tuple]]] = [{} for _ in range(n_r)]
+    wave_time: list[dict[int, float]] = [{} for _ in range(n_r)]
+    hits = campaign.hits
+    if len(hits):
+        rr = hits["realization"].to_numpy(np.int64)
+        t = hits["time_h"].to_numpy(float)
+        keep = rr < n_r
+        np.add.at(hits_rt, (rr[keep], grid.index_of(t[keep])), 1)
+        for r, w, t_h, node, kind, dmg, rep, tr in zip(
+            rr.tolist(), hits["wave"].tolist(), hits["time_h"].tolist(), hits["node"].tolist(),
+            hits["node_kind"].tolist(), hits["damage"].tolist(), hits["repair_h"].tolist(),
+            hits["needs_transformer"].tolist(), strict=True,
+        ):
+            if r < n_r:
+                w = int(w)
+                by_wave[r].setdefault(w, []).append((int(node), kind, dmg, float(rep), bool(tr)))
+                wave_time[r][w] = float(t_h)
+    waves = campaign.waves
+    if len(waves):
+        rr = waves["realization"].to_numpy(np.int64)
+        t = waves["time_h"].to_numpy(float)
+        keep = rr < n_r
+        np.add.at(waves_rt, (rr[keep], grid.index_of(t[keep])), 1)
+        for r, w, t_h in zip(rr.tolist(), waves["wave"].tolist(), waves["time_h"].tolist(), strict=True):
+            if r < n_r:
+                w = int(w)
+                wave_time[r][w] = float(t_h)
+                by_wave[r].setdefault(w, [])
+    waves_of = []
+    for r in range(n_r):
+        wt, bw = wave_time[r], by_wave[r]
+        waves_of.append([(w, wt[w], bw[w]) for w in sorted(bw, key=lambda w, wt=wt: (wt[w], w))])
+    alerts_of: list[list[tuple]] = [[] for _ in range(n_r)]
+    alerts = campaign.alerts
+    if len(alerts):
+        for r, s, e in zip(alerts["realization"].tolist(), alerts["start_h"].tolist(), alerts["end_h"].tolist(),
+                           strict=True):
+            if r < n_r:
+                alerts_of[r].append((s, e))
+    return waves_of, alerts_of
+
+
+def _raster(grid: TimeGrid, changes: list[tuple], n: int) -> np.ndarray:
+    """On/off columns (T, n) from change points ``(time_h, column, 0/1)``, all on before their first."""
     if not changes:
-        return np.broadcast_to(init.astype(np.int16), (grid.n_steps, n))
+        return np.ones((grid.n_steps, n), dtype=bool)
     t, c, v = zip(*changes, strict=True)
-    return rasterize(grid, np.asarray(t), np.asarray(c, dtype=np.int64), np.asarray(v, dtype=np.int64), init)
+    on = rasterize(grid, np.asarray(t, dtype=float), np.asarray(c, dtype=np.int64), np.asarray(v, dtype=np.int64),
+                   np.ones(n, dtype=np.int8), dtype=np.int8)
+    return on.view(bool)  # the values are 0 and 1
 
 
-def _events_frame(r: int, events: list[tuple]) -> pd.DataFrame:
-    df = pd.DataFrame(events, columns=["time_h", "kind", "node_id", "group", "detail"])
-    df.insert(0, "realization", r)
-    return df
-
-
-def _label_events(df: pd.DataFrame | None, net: Network, city: City) -> pd.DataFrame:
-    """Node ids and group indices -> names, kinds and districts; sorted by realization and time."""
-    if df is None or df.empty:
+def _label_events(records: list[tuple[list, ...]], net: Network, city: City) -> pd.DataFrame:
+    """Event-log columns of each realization -> the event log: node ids and group indices -> names, kinds
+    and districts; sorted by realization and time (stable: records at equal times keep their order)."""
+    sizes = [len(rec[0]) for rec in records]
+    n = sum(sizes)
+    if n == 0:
         return pd.DataFrame({c: pd.Series(dtype=float if c == "time_h" else object) for c in EVENT_COLUMNS})
-    node_id = df["node_id"].to_numpy().astype(np.int64)
-    group = df["group"].to_numpy().astype(np.int64)
+
+    def column(i: int, dtype) -> np.ndarray:
+        if dtype is object:
+            out = np.empty(n, dtype=object)
+            k = 0
+            for rec, m in zip(records, sizes, strict=True):
+                out[k:k + m] = rec[i]
+                k += m
+            return out
+        return np.concatenate([np.asarray(rec[i], dtype=dtype) for rec in records])
+
+    realization = np.repeat(np.arange(len(records), dtype=np.int64), sizes)
+    t = column(0, float)
+    order = np.lexsort((t, realization))
+    realization, t = realization[order], t[order]
+    kind_ev = column(1, object)[order]
+    node_id = column(2, np.int64)[order]
+    group = column(3, np.int64)[order]
+    detail = column(4, object)[order]
     has_node = node_id >= 0
     has_group = group >= 0
     names = net.nodes["name"].to_numpy(object)
     kinds = net.nodes["kind"].to_numpy(object)
     dists = net.nodes["district"].to_numpy(object)
     g_dist = city.groups["district"].to_numpy(object)
-    node = np.full(len(df), "", dtype=object)
-    kind = np.full(len(df), "", dtype=object)
-    district = np.full(len(df), "", dtype=object)
+    g_name = np.array([f"G{g}" for g in range(len(g_dist))], dtype=object)
+    node = np.full(n, "", dtype=object)
+    kind = np.full(n, "", dtype=object)
+    district = np.full(n, "", dtype=object)
     node[has_node], kind[has_node], district[has_node] = (
         names[node_id[has_node]], kinds[node_id[has_node]], dists[node_id[has_node]])
-    node[has_group] = np.char.add("G", group[has_group].astype(str)).astype(object)
+    node[has_group] = g_name[group[has_group]]
     kind[has_group] = "building_group"
     district[has_group] = g_dist[group[has_group]]
-    out = pd.DataFrame({"realization": df["realization"].to_numpy(np.int64), "time_h": df["time_h"].to_numpy(float),
-                        "kind": df["kind"].to_numpy(object), "node": node, "node_kind": kind,
-                        "district": district, "detail": df["detail"].to_numpy(object)})
-    return out.sort_values(["realization", "time_h"], kind="stable", ignore_index=True)
+    return pd.DataFrame({"realization": realization, "time_h": t, "kind": kind_ev, "node": node,
+                         "node_kind": kind, "district": district, "detail": detail})

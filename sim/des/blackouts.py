@@ -19,7 +19,7 @@ from collections.abc import Generator
 import numpy as np
 import simpy
 
-from sim.des.processes import GridState
+from sim.des.processes import FirstOf, GridState
 
 
 def queues_off(deficit_mw: float, demand_mw: float, n_queues: int) -> int:
@@ -48,24 +48,28 @@ def rotation(block: int, k: int, n_queues: int) -> set[int]:
 
 def dispatch(st: GridState) -> None:
     """Set the queues for now: deficit -> k queues, rotated by block or drawn in an emergency."""
-    env = st.env
-    now = env.now
-    n_q = len(st.queue_on)
-    block_h = st.p["queue_block_h"]
-    demand = st.demand_mw(st.outdoor_at(now))
+    now = st.env.now
+    tb = st.tables
+    n_q = tb.n_queues
+    demand = st.demand_now_mw(now)
     k = queues_off(demand - st.supply_mw(), demand, n_q)
-    block = math.floor(now / block_h + 1e-9)
+    block = math.floor(now / tb.block_h + 1e-9)
     emergency = now < st.emergency_until - 1e-9
+    key = (k, block, emergency)
+    if key == st.dispatch_key:
+        return  # the same queues as at the last dispatch: nothing changes
+    st.dispatch_key = key
     if emergency:
         k = min(n_q, k + round(st.rp["emergency_extra_queues"]))
         keys = st.draws["emergency_keys"]
         off = set(np.argsort(keys[block % len(keys)])[:k].tolist())
     else:
-        off = rotation(block, k, n_q)
+        off = {(block * k + j) % n_q for j in range(k)} if k else ()  # rotation(block, k, n_q)
+    queue_on = st.queue_on
     for q in range(n_q):
         on = q not in off
-        if on != st.queue_on[q]:
-            st.queue_on[q] = on
+        if on != queue_on[q]:
+            queue_on[q] = on
             st.queue_changes.append((now, q, int(on)))
     if k != st.k_off:
         st.k_off = k
@@ -75,13 +79,14 @@ def dispatch(st: GridState) -> None:
 
 def dispatcher(env: simpy.Environment, st: GridState) -> Generator:
     """The grid dispatcher: re-sets the outage queues at each block boundary and whenever the grid changes."""
-    block_h = st.p["queue_block_h"]
+    block_h = st.tables.block_h
+    floor = math.floor
     while True:
         if st.changed.triggered:
             st.changed = env.event()
         dispatch(st)
         now = env.now
-        nxt = (math.floor(now / block_h + 1e-9) + 1) * block_h
+        nxt = (floor(now / block_h + 1e-9) + 1) * block_h
         if st.emergency_until > now + 1e-9:
             nxt = min(nxt, st.emergency_until)
-        yield env.timeout(nxt - now) | st.changed
+        yield FirstOf(env, env.timeout(nxt - now), st.changed)  # env.timeout(...) | st.changed

@@ -15,13 +15,14 @@ heat-network crews, one group per crew at a time, ``restart_h_per_building`` cre
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Generator
 
 import numpy as np
 import simpy
 
-from sim.des.processes import K_DRAWS, GridState
-from sim.des.repair import RESTART_PRIORITY
+from sim.des.processes import K_DRAWS, FirstOf, GridState
+from sim.des.repair import RESTART_PRIORITY, CrewRequest
 from sim.des.timeline import DRAINED, FROZEN, NORMAL, STOPPED
 
 
@@ -58,85 +59,114 @@ def network_operator(env: simpy.Environment, st: GridState, h: int) -> Generator
     hands drained groups to the heat-network crews when the source returns.
 
     Drains are recorded at their own times but handled in one wake-up (at the last drain due, or when the
-    source returns first): the operator need not wake per building group.
+    source returns first): the operator need not wake per building group. Zones are small (a few to a
+    few hundred groups): plain lists, no numpy calls per wake-up.
     """
-    zone = st.zones[h]
+    zone = st.tables.zone_lists[h]
     rp = st.rp
-    dt_h = st.grid.dt_h
-    n_t = len(st.outdoor_c)
+    dt_h = st.tables.dt_h
+    outdoor_c = st.outdoor_c
+    outdoor = st.outdoor
+    last_step = len(outdoor) - 1
+    drain_thr = rp["drain_threshold_c"]
+    undrained_prob = rp["undrained_prob"]
+    drain_delay_h = rp["drain_delay_h"]
+    recheck_h = rp["drain_recheck_h"]
+    running = st.source_running
+    source_event = st.source_event
+    gstate = st.gstate_b
+    pending = st.restart_pending_b
+    drain_u, undrained_u = st.drain_u, st.undrained_u
+    inf = math.inf
     while True:
-        if st.source_running[h]:
-            yield st.source_event[h]
+        if running[h]:
+            yield source_event[h]
             continue
         # the source has stopped
         t_stop = env.now
         col = st.stop_count[h] % K_DRAWS
         st.stop_count[h] += 1
-        stopped = zone[st.gstate[zone] == NORMAL]
-        st.set_groups(t_stop, stopped, STOPPED)
-        undrained = st.draws["undrained_u"][stopped, col] < rp["undrained_prob"]
-        to_drain = stopped[~undrained]
-        drain_at = t_stop + rp["drain_delay_h"] * (0.5 + st.draws["drain_u"][to_drain, col])
-        order = np.argsort(drain_at, kind="stable")
-        to_drain, drain_at = to_drain[order], drain_at[order]
-        at_risk = stopped[undrained]
-        t_freeze = (freeze_time_h(st.outdoor_c, dt_h, t_stop, rp["freeze_threshold_c"],
-                                  rp["freeze_after_h"]) if len(at_risk) else math.inf)
-        deferred = np.zeros(0, dtype=np.int64)  # due for draining but not in frost: re-checked later
+        stopped = [g for g in zone if gstate[g] == NORMAL]
+        st.set_groups_list(t_stop, stopped, STOPPED)
+        to_drain: list[int] = []
+        drain_at: list[float] = []
+        at_risk: list[int] = []  # not drained (in time): may freeze
+        for g in stopped:
+            if undrained_u[g * K_DRAWS + col] < undrained_prob:
+                at_risk.append(g)
+            else:
+                to_drain.append(g)
+                drain_at.append(t_stop + drain_delay_h * (0.5 + drain_u[g * K_DRAWS + col]))
+        order = sorted(range(len(drain_at)), key=drain_at.__getitem__)  # stable
+        drain_groups = [to_drain[k] for k in order]  # in the order of their drain times
+        drain_times = [drain_at[k] for k in order]
+        n_drain = len(drain_times)
+        last_drain = drain_times[-1] if n_drain else inf
+        t_freeze = (freeze_time_h(outdoor_c, dt_h, t_stop, rp["freeze_threshold_c"],
+                                  rp["freeze_after_h"]) if at_risk else inf)
+        deferred: list[int] = []  # due for draining but not in frost: re-checked later
         i = 0
         while True:
             now = env.now
-            j = int(np.searchsorted(drain_at, now + 1e-9, side="right"))
-            if j > i:
-                due, t_due = to_drain[i:j], drain_at[i:j]
-                idx = np.minimum((t_due / dt_h + 1e-9).astype(np.int64), n_t - 1)
-                cold = st.outdoor_c[idx] < rp["drain_threshold_c"]
-                _drain(st, t_due[cold], due[cold])
-                deferred = np.concatenate([deferred, due[~cold]])
+            if i < n_drain and drain_times[i] <= now + 1e-9:
+                j = bisect_right(drain_times, now + 1e-9, i)
+                cold_t: list[float] = []
+                cold_g: list[int] = []
+                for t, g in zip(drain_times[i:j], drain_groups[i:j], strict=True):
+                    k = int(t / dt_h + 1e-9)
+                    if outdoor[k if k < last_step else last_step] < drain_thr:
+                        cold_t.append(t)
+                        cold_g.append(g)
+                    else:
+                        deferred.append(g)
+                _drain(st, cold_t, cold_g)
                 i = j
-            if len(deferred) and st.outdoor_at(now) < rp["drain_threshold_c"]:
-                _drain(st, np.full(len(deferred), now), deferred)
-                deferred = deferred[:0]
+            if deferred and st.outdoor_at(now) < drain_thr:
+                _drain(st, [now] * len(deferred), deferred)
+                deferred = []
             if now >= t_freeze - 1e-9:
-                risk = at_risk[st.gstate[at_risk] == STOPPED]
-                st.set_groups(now, risk, FROZEN)
-                for g in risk.tolist():
-                    st.log(now, "freeze", -1, g, f"{st.buildings[g]:.0f} buildings")
+                risk = [g for g in at_risk if gstate[g] == STOPPED]
+                st.set_groups_list(now, risk, FROZEN)
+                for g in risk:
+                    st.log(now, "freeze", -1, g, st.tables.group_note[g])
                     env.process(riser_replacement(env, st, g))
-                t_freeze = math.inf
-            if st.source_running[h]:
+                t_freeze = inf
+            if running[h]:
                 break
-            nxt = min(drain_at[-1] if i < len(drain_at) else math.inf, t_freeze,
-                      now + rp["drain_recheck_h"] if len(deferred) else math.inf)
-            if math.isinf(nxt):
-                yield st.source_event[h]
+            nxt = min(last_drain if i < n_drain else inf, t_freeze, now + recheck_h if deferred else inf)
+            if nxt == inf:
+                yield source_event[h]
             else:
-                yield env.timeout(max(nxt - now, 0.0)) | st.source_event[h]
+                yield FirstOf(env, env.timeout(max(nxt - now, 0.0)), source_event[h])
         # the source runs again: filled systems resume, drained ones wait for a crew
         now = env.now
-        st.set_groups(now, zone[st.gstate[zone] == STOPPED], NORMAL)
-        drained = zone[(st.gstate[zone] == DRAINED) & ~st.restart_pending[zone]]
-        if len(drained):
-            # refill in the order they were drained (to_drain is sorted by drain time)
-            first = np.isin(to_drain, drained)
-            rest = drained[~np.isin(drained, to_drain)]
-            request_restart(env, st, h, np.concatenate([to_drain[first], rest]))
-        else:
-            request_restart(env, st, h, drained)
+        st.set_groups_list(now, [g for g in zone if gstate[g] == STOPPED], NORMAL)
+        drained = [g for g in zone if gstate[g] == DRAINED and not pending[g]]
+        if drained:
+            # refill in the order they were drained, then any others (e.g. back from a riser replacement)
+            is_drained = set(drained)
+            queue = [g for g in drain_groups if g in is_drained]
+            if len(queue) < len(drained):
+                was_drained = set(drain_groups)
+                queue += [g for g in drained if g not in was_drained]
+            drained = queue
+        request_restart(env, st, h, drained)
 
 
-def _drain(st: GridState, times: np.ndarray, groups: np.ndarray) -> None:
-    st.set_groups(times, groups, DRAINED)
-    for t, g in zip(times.tolist(), groups.tolist(), strict=True):
-        st.log(t, "drain", -1, g, f"{st.buildings[g]:.0f} buildings")
+def _drain(st: GridState, times: list[float], groups: list[int]) -> None:
+    """Stopped groups are drained at ``times``."""
+    if groups:
+        st.set_groups_list(times, groups, DRAINED)
+        st.log_groups(times, "drain", groups)
 
 
 def request_restart(env: simpy.Environment, st: GridState, h: int, groups) -> None:
     """Queue drained groups of zone ``h`` for refill and restart; call crews while the source runs."""
     q = st.restart_queue[h]
-    for g in np.asarray(groups, dtype=np.int64).tolist():
-        if not st.restart_pending[g]:
-            st.restart_pending[g] = True
+    pending = st.restart_pending_b
+    for g in (groups.tolist() if isinstance(groups, np.ndarray) else groups):
+        if not pending[g]:
+            pending[g] = 1
             q.append(g)
     if not st.source_running[h]:
         return
@@ -148,25 +178,61 @@ def request_restart(env: simpy.Environment, st: GridState, h: int, groups) -> No
 def heat_network_crew(env: simpy.Environment, st: GridState, h: int) -> Generator:
     """A heat-network crew (team of ``heat_crews_per_job``) refills and restarts the drained building
     groups of zone ``h``, one group at a time, while the source runs (calibration B2, B3):
-    ``restart_h_per_building`` x buildings / team crew-hours each, stopping during alerts."""
+    ``restart_h_per_building`` x buildings / team crew-hours each, stopping during alerts (the loop of
+    :meth:`~sim.des.repair.RepairShop.work`, inlined: this is the DES's most frequent job)."""
     st.zone_crews[h] += 1
     q = st.restart_queue[h]
-    heat = st.shop.crews["heat"]
-    rp = st.rp
-    while q and st.source_running[h]:
-        with heat.request(priority=RESTART_PRIORITY) as req:
+    shop = st.shop
+    heat = shop.crews["heat"]
+    working = shop.working
+    proc = env._active_proc
+    running = st.source_running
+    restart_count = st.restart_count
+    restart_f = st.restart_f
+    restart_h = st.tables.restart_h
+    per_job = st.rp["heat_crews_per_job"]
+    note = st.tables.group_note
+    ev_t, ev_kind, ev_node, ev_group, ev_detail = st.ev_t, st.ev_kind, st.ev_node, st.ev_group, st.ev_detail
+    pending = st.restart_pending_b
+    gstate = st.gstate_b
+    households = st.tables.households_list
+    g_t, g_col, g_val = st.g_t, st.g_col, st.g_val
+    while q and running[h]:
+        with CrewRequest(heat, RESTART_PRIORITY) as req:  # heat.request(priority=RESTART_PRIORITY)
             yield req
-            if not (q and st.source_running[h]):
+            if not (q and running[h]):
                 continue
             g = q.popleft()
-            k = int(st.restart_count[g]) % K_DRAWS
-            st.restart_count[g] += 1
-            yield from st.shop.work(rp["restart_h_per_building"] * st.buildings[g] * st.draws["restart_f"][g, k]
-                                    / rp["heat_crews_per_job"])
-        if st.source_running[h]:
-            st.restart_pending[g] = False
-            st.set_group(env.now, g, NORMAL)
-            st.log(env.now, "restart", -1, g, f"{st.buildings[g]:.0f} buildings")
+            k = restart_count[g] % K_DRAWS
+            restart_count[g] += 1
+            remaining = restart_h[g] * restart_f[g * K_DRAWS + k] / per_job
+            while remaining > 1e-9:  # RepairShop.work
+                if shop.alert_on:
+                    yield shop.all_clear
+                    continue
+                start = env._now
+                working[proc] = None
+                try:
+                    yield env.timeout(remaining)
+                    remaining = 0.0
+                except simpy.Interrupt:
+                    remaining -= env._now - start
+                finally:
+                    del working[proc]
+        if running[h]:
+            now = env._now
+            pending[g] = 0
+            if gstate[g] != NORMAL:  # st.set_group(now, g, NORMAL), inlined
+                st.unheated_households -= households[g]
+            gstate[g] = NORMAL
+            g_t.append(now)
+            g_col.append(g)
+            g_val.append(NORMAL)
+            ev_t.append(now)  # st.log(now, "restart", -1, g, note[g])
+            ev_kind.append("restart")
+            ev_node.append(-1)
+            ev_group.append(g)
+            ev_detail.append(note[g])
         else:
             q.appendleft(g)  # the source stopped meanwhile: the group waits for the next return
     st.zone_crews[h] -= 1
@@ -174,7 +240,7 @@ def heat_network_crew(env: simpy.Environment, st: GridState, h: int) -> Generato
 
 def riser_replacement(env: simpy.Environment, st: GridState, g: int) -> Generator:
     """Contractors repair the frozen system of group ``g`` (weeks, E7); then it waits for a restart."""
-    k = int(st.restart_count[g]) % K_DRAWS
-    yield env.timeout(st.rp["frozen_repair_days"] * 24.0 * st.draws["frozen_f"][g, k])
+    k = st.restart_count[g] % K_DRAWS
+    yield env.timeout(st.rp["frozen_repair_days"] * 24.0 * float(st.draws["frozen_f"][g, k]))
     st.set_group(env.now, g, DRAINED)
-    request_restart(env, st, int(st.group_source[g]), [g])
+    request_restart(env, st, st.tables.group_source_list[g], [g])

@@ -13,8 +13,12 @@ the new work added to its job.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterable
+from heapq import heappop, heappush
+from itertools import count
 
 import simpy
+from simpy.events import NORMAL, PENDING
+from simpy.resources.resource import PriorityRequest, Release
 
 #: Trade and priority (lower first) of a repair job by node kind: heat sources and transmission first.
 PRIORITY: dict[str, tuple[str, int]] = {
@@ -29,6 +33,131 @@ RESTART_PRIORITY = 1
 
 #: A log entry: ``(time_h, kind, node, group, detail)`` (node or group -1 when not applicable).
 LogFn = Callable[[float, str, int, int, str], None]
+
+
+class CrewRequest(PriorityRequest):
+    """A request for one crew of a :class:`CrewPool` (a :class:`simpy.PriorityRequest` built without the
+    generic resource machinery). Use it like SimPy's: ``with pool.request(priority=p) as req: yield req``."""
+
+    def __init__(self, resource: CrewPool, priority: int = 0, preempt: bool = True) -> None:
+        env = resource._env
+        self.env = env
+        self.callbacks = []
+        self.resource = resource
+        self.proc = env._active_proc
+        self.priority = priority
+        self.preempt = preempt
+        self.time = now = env._now
+        self.key = key = (priority, now, not preempt)
+        self.usage_since = None
+        # CrewPool._put, inlined
+        users = resource.users
+        if len(users) < resource._capacity and not resource._heap:
+            users.append(self)  # CrewPool._grant
+            self.usage_since = now
+            self._ok = True
+            self._value = None
+            env.schedule(self, NORMAL)
+        elif len(users) < resource._capacity:
+            resource._put(self)
+        else:
+            heappush(resource._heap, (key, next(resource._seq), self))
+
+    def cancel(self) -> None:
+        if self._value is PENDING:
+            self.resource._cancel(self)
+
+    def __exit__(self, exc_type, exc_value, traceback) -> None:
+        if self._value is PENDING:
+            self.resource._cancel(self)
+        if exc_type is not GeneratorExit:
+            self.resource.release(self)
+        return None
+
+
+class CrewPool(simpy.PriorityResource):
+    """Crews of one trade: a :class:`simpy.PriorityResource` with a heap for its queue.
+
+    Same semantics and the same event schedule as SimPy's ``PriorityResource`` (requests served by
+    ``(priority, request time)``, first come first served among equals; a crew freed by a release goes
+    to the next request when the ``Release`` event is processed), without its per-request sorting and
+    generic put/get loops: the DES makes about two crew events per restarted building group.
+    """
+
+    def __init__(self, env: simpy.Environment, capacity: int = 1) -> None:
+        if capacity <= 0:
+            raise ValueError('"capacity" must be > 0.')
+        self._env = env
+        self._capacity = capacity
+        self.users: list[CrewRequest] = []
+        self.get_queue: list = []
+        self._heap: list[tuple] = []
+        self._seq = count()
+        self._cancelled: set[int] = set()
+
+    @property
+    def queue(self) -> list[CrewRequest]:  # type: ignore[override]
+        """Waiting requests, in the order they will be served."""
+        return [e[2] for e in sorted(self._heap) if id(e[2]) not in self._cancelled]
+
+    @property
+    def put_queue(self) -> list[CrewRequest]:  # type: ignore[override]
+        return self.queue
+
+    def request(self, priority: int = 0, preempt: bool = True) -> CrewRequest:  # type: ignore[override]
+        return CrewRequest(self, priority, preempt)
+
+    def _grant(self, req: CrewRequest) -> None:
+        env = self._env
+        self.users.append(req)
+        req.usage_since = env._now
+        req._ok = True
+        req._value = None
+        env.schedule(req, NORMAL)
+
+    def _put(self, req: CrewRequest) -> None:
+        if len(self.users) < self._capacity:
+            heap = self._heap
+            if heap:  # a crew was freed and its Release is not processed yet: the head of the queue goes first
+                heappush(heap, (req.key, next(self._seq), req))
+                req = self._pop()
+            self._grant(req)
+        else:
+            heappush(self._heap, (req.key, next(self._seq), req))
+
+    def _pop(self) -> CrewRequest:
+        heap, cancelled = self._heap, self._cancelled
+        req = heappop(heap)[2]
+        while cancelled and id(req) in cancelled:
+            cancelled.discard(id(req))
+            req = heappop(heap)[2]
+        return req
+
+    def _cancel(self, req: CrewRequest) -> None:
+        self._cancelled.add(id(req))
+
+    def _trigger_put(self, get_event) -> None:
+        heap = self._heap
+        if self._cancelled:
+            while heap and id(heap[0][2]) in self._cancelled:
+                self._cancelled.discard(id(heappop(heap)[2]))
+        if heap and len(self.users) < self._capacity:
+            self._grant(heappop(heap)[2])
+
+    def release(self, request: CrewRequest) -> Release:  # type: ignore[override]
+        env = self._env
+        rel = Release.__new__(Release)
+        rel.env = env
+        rel.callbacks = [self._trigger_put]
+        rel.resource = self
+        rel.proc = env._active_proc
+        rel.request = request
+        if request in self.users:
+            self.users.remove(request)
+        rel._ok = True
+        rel._value = None
+        env.schedule(rel, NORMAL)
+        return rel
 
 
 class RepairShop:
@@ -50,12 +179,12 @@ class RepairShop:
     def __init__(self, env: simpy.Environment, crews: dict[str, int], transformer_spares: int = 0,
                  transformer_lead_h: float = 4320.0, log: LogFn | None = None) -> None:
         self.env = env
-        self.crews = {trade: simpy.PriorityResource(env, capacity=max(1, int(n))) for trade, n in crews.items()}
+        self.crews = {trade: CrewPool(env, capacity=max(1, int(n))) for trade, n in crews.items()}
         self.transformers = simpy.Container(env, init=int(transformer_spares), capacity=1e9)
         self.transformer_lead_h = float(transformer_lead_h)
         self.alert_on = False
         self.all_clear = env.event()
-        self.working: set[simpy.Process] = set()
+        self.working: dict[simpy.Process, None] = {}  # crews at work, in the order they started
         self.pending_work: dict[int, float] = {}
         self.needs_transformer: dict[int, bool] = {}
         self.waits_h: list[float] = []
@@ -72,21 +201,22 @@ class RepairShop:
     def work(self, hours: float) -> Generator:
         """Work ``hours`` [h], stopping during air-raid alerts (call with ``yield from``)."""
         env = self.env
-        proc = env.active_process
+        proc = env._active_proc
+        working = self.working
         remaining = hours
         while remaining > 1e-9:
             if self.alert_on:
                 yield self.all_clear
                 continue
-            start = env.now
-            self.working.add(proc)
+            start = env._now
+            working[proc] = None
             try:
                 yield env.timeout(remaining)
                 remaining = 0.0
             except simpy.Interrupt:
-                remaining -= env.now - start
+                remaining -= env._now - start
             finally:
-                self.working.discard(proc)
+                del working[proc]
 
 
 def repair_crew(env: simpy.Environment, shop: RepairShop, node: int, kind: str,

@@ -80,6 +80,7 @@ def rasterize(
     value: np.ndarray,
     initial: np.ndarray,
     dtype=np.int16,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """Value at each step start from change points, shape (T, n).
 
@@ -94,6 +95,11 @@ def rasterize(
         New value from ``time_h`` on.
     initial : array (n,)
         Value before the first change of each column.
+    dtype : numpy dtype
+        Integer type of the result; the values must fit in it. The difference array and its cumulative
+        sum are computed in this type (exact: wrapped intermediate sums come back to the true value).
+    out : numpy.ndarray, optional
+        (T, n) array of ``dtype`` to write the result into.
 
     Examples
     --------
@@ -101,9 +107,10 @@ def rasterize(
     >>> rasterize(g, np.array([1.0, 2.5, 4.0]), np.array([0, 0, 0]), np.array([2, 1, 0]), np.array([0]))[:, 0]
     array([0, 2, 2, 1, 0], dtype=int16)
     """
-    initial = np.asarray(initial, dtype=dtype)
+    initial = np.asarray(initial).astype(dtype)
     n_t, n = grid.n_steps, len(initial)
-    out = np.zeros((n_t + 1, n), dtype=np.int64)
+    diff = np.zeros((n_t + 1, n), dtype=dtype)
+    diff[0] = initial
     if len(time_h):
         t = np.asarray(time_h, dtype=float)
         c = np.asarray(column, dtype=np.int64)
@@ -116,6 +123,6 @@ def rasterize(
         first[1:] = c[1:] != c[:-1]
         prev[first] = initial[c[first]]
         step = np.minimum(step_of(grid, t), n_t)
-        np.add.at(out, (step, c), v - prev)
-    out = np.cumsum(out[:n_t], axis=0) + initial.astype(np.int64)
-    return out.astype(dtype)
+        with np.errstate(over="ignore"):
+            np.add.at(diff, (step, c), (v - prev).astype(dtype))
+    return np.cumsum(diff[:n_t], axis=0, dtype=dtype, out=out)

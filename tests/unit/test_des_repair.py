@@ -75,3 +75,73 @@ def test_more_crews_restore_heat_sooner():
         res[mult] = ((~tl.group_heat[0]) * nb * (net.group_heat_source >= 0)).sum(-1)
     assert res[0.5][40] > res[1.0][40] > res[2.0][40]
     assert res[2.0][-1] == 0
+
+
+def _crew_trace(pool_cls, seed: int):
+    """Jobs with random arrivals (many at equal times), priorities and durations on a pool of 3 crews,
+    with cancelled requests and alerts: the order and times of grants and releases, and the event count."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    env = simpy.Environment()
+    pool = pool_cls(env, capacity=3)
+    trace: list[tuple] = []
+
+    def job(env, i, t0, prio, hours, give_up):
+        yield env.timeout(t0)
+        with pool.request(priority=prio) as req:
+            got = yield req | env.timeout(give_up)
+            if req not in got:
+                trace.append(("gave_up", i, env.now))
+                return
+            trace.append(("start", i, env.now, len(pool.users)))
+            yield env.timeout(hours)
+        trace.append(("done", i, env.now))
+
+    def other(env):  # a process acting at the same instants (events interleave with the pool's)
+        for _ in range(40):
+            yield env.timeout(0.5)
+            trace.append(("tick", env.now, len(pool.users), len(pool.queue)))
+
+    for i in range(60):
+        env.process(job(env, i, float(rng.integers(0, 8)) / 2, int(rng.integers(0, 3)),
+                        float(rng.integers(1, 6)) / 2, float(rng.integers(1, 12))))
+    env.process(other(env))
+    env.run()
+    return trace, next(env._eid)
+
+
+def test_crew_pool_reproduces_simpy_priority_resource_event_for_event():
+    from sim.des.repair import CrewPool
+
+    for seed in range(5):
+        assert _crew_trace(CrewPool, seed) == _crew_trace(simpy.PriorityResource, seed)
+
+
+def test_first_of_wakes_like_any_of():
+    from sim.des.processes import FirstOf
+
+    def trace(use_first_of: bool):
+        env = simpy.Environment()
+        log: list[tuple] = []
+        box = {"ev": env.event()}
+
+        def waiter(env):
+            for k in range(30):
+                t = env.timeout(1.0 + (k % 3))
+                yield FirstOf(env, t, box["ev"]) if use_first_of else (t | box["ev"])
+                log.append(("wake", env.now, t.processed))
+
+        def poker(env):
+            for k in range(12):
+                yield env.timeout(1.5 if k % 2 else 2.0)
+                ev, box["ev"] = box["ev"], env.event()
+                ev.succeed()
+                log.append(("poke", env.now))
+
+        env.process(waiter(env))
+        env.process(poker(env))
+        env.run()
+        return log, next(env._eid)
+
+    assert trace(True) == trace(False)

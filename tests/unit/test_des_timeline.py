@@ -61,3 +61,33 @@ def test_critical_feeders_are_exempt_from_queues():
     assert tl.queues_off.max() >= 1
     assert tl.feeder_power[:, :, crit].all()
     assert not tl.feeder_power[:, :, ~crit].all()
+
+
+def test_rasterize_in_a_small_dtype_is_exact_and_writes_out():
+    g = TimeGrid(np.datetime64("2026-01-01"), 1.0, 8)
+    t = np.array([0.5, 1.5, 2.5, 3.5, 2.5])
+    c = np.array([0, 0, 0, 0, 1])
+    v = np.array([120, -120, 127, -128, 3])
+    out = np.empty((8, 2), dtype=np.int8)
+    res = rasterize(g, t, c, v, np.array([-100, 0]), dtype=np.int8, out=out)
+    assert res is out
+    assert out[:, 0].tolist() == [-100, 120, -120, 127, -128, -128, -128, -128]  # differences wrap, values exact
+    assert out[:, 1].tolist() == [0, 0, 0, 3, 3, 3, 3, 3]
+
+
+def test_progress_is_called_after_each_realization_and_stats_are_reported():
+    from omegaconf import OmegaConf
+
+    from sim.config import BuildingsConfig, RepairConfig
+    from sim.des import simulate_supply
+    from sim.des.testing import CONFIGS
+
+    city, net, camp, tl = _run(n=3, days=2)
+    grid = TimeGrid.from_config("2026-01-29T00:00", 2, 60)
+    rep = OmegaConf.merge(OmegaConf.structured(RepairConfig), OmegaConf.load(CONFIGS / "repair" / "default.yaml"))
+    calls = []
+    out = simulate_supply(city, net, camp, np.full((3, grid.n_steps), -12.0), rep,
+                          OmegaConf.structured(BuildingsConfig), grid, 3, progress=lambda *a: calls.append(a))
+    assert calls == [("des", 1, 3), ("des", 2, 3), ("des", 3, 3)]
+    assert out.stats["n_events"] == tl.stats["n_events"] > 0 and out.stats["des_seconds"] > 0
+    assert (out.group_state == tl.group_state).all() and out.events.equals(tl.events)
