@@ -123,10 +123,9 @@ def run_scenario_full(cfg: DictConfig, progress: Progress | None = None) -> RunO
         campaign = make_campaign(cfg.attacks, network, grid, n_real, seed)
     with _timed(times, "des"):
         supply = simulate_supply(
-            city, network, campaign, forecast.outdoor_c, cfg.repair, cfg.buildings, grid, seed
+            city, network, campaign, forecast.outdoor_c, cfg.repair, cfg.buildings, grid, seed,
+            progress=progress,
         )
-    if progress:
-        progress("des", n_real, n_real)
     # one BLAS thread: the step's matrix products are small, and parallel sweeps run one job per core
     with _timed(times, "thermal+people"), threadpool_limits(1):
         indoor, exposure = _thermal_and_people(cfg, city, grid, forecast.outdoor_c, supply, seed, progress)

@@ -33,3 +33,4 @@ class RepairConfig:
     emergency_outage_h: float = 12.0  # emergency outages replace schedules after a major strike (C3) [h]
     emergency_min_hits: int = 3  # node hits in a wave that make it a major strike (C3) [-]
     emergency_extra_queues: float = 2.0  # queues off beyond the deficit during emergency outages (C3) [-]
+    emergency_max_queues: int = 4  # emergency outages switch off at most this many queues (A3) [-]

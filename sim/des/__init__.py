@@ -54,9 +54,9 @@ def repair_params(cfg) -> dict:
             "transformer_spares", "transformer_lead_days", "drain_delay_h", "drain_threshold_c",
             "undrained_prob", "freeze_after_h", "freeze_threshold_c", "frozen_repair_days",
             "restart_h_per_building", "restart_cv", "emergency_outage_h", "emergency_min_hits",
-            "emergency_extra_queues")
+            "emergency_extra_queues", "emergency_max_queues")
     p = {k: float(_get(cfg, k)) for k in keys}
-    for k in ("power_crews", "heat_crews", "transformer_spares", "emergency_min_hits"):
+    for k in ("power_crews", "heat_crews", "transformer_spares", "emergency_min_hits", "emergency_max_queues"):
         if p[k] < 0 or p[k] != int(p[k]):
             raise ConfigError(f"repair.{k} must be an integer >= 0, got {p[k]:g}")
     for k in ("power_crews_per_job", "heat_crews_per_job"):
@@ -71,7 +71,7 @@ def repair_params(cfg) -> dict:
         raise ConfigError(f"repair.crew_multiplier must be > 0, got {p['crew_multiplier']:g}")
     if not 0.0 <= p["undrained_prob"] <= 1.0:
         raise ConfigError(f"repair.undrained_prob must be in [0, 1], got {p['undrained_prob']:g}")
-    for k in ("power_crews", "heat_crews", "transformer_spares", "emergency_min_hits"):
+    for k in ("power_crews", "heat_crews", "transformer_spares", "emergency_min_hits", "emergency_max_queues"):
         p[k] = int(p[k])
     p["drain_recheck_h"] = DRAIN_RECHECK_H
     return p

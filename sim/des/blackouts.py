@@ -6,7 +6,8 @@ calibration C4). With ``Q`` queues (C1: six), ``k = ceil(Q x deficit / demand)``
 share of consumers off is about k/Q and each queue is off about ``k x block`` hours a day (C1: 1 queue
 ~ 4 h/day with 4-hour blocks). Queues rotate by block: in block ``b`` queues ``(b k + j) mod Q`` for
 ``j < k`` are off. After a major strike, emergency outages replace the schedule for
-``emergency_outage_h`` (C3): ``k + emergency_extra_queues`` queues off, a random set each block. The
+``emergency_outage_h`` (C3): ``k + emergency_extra_queues`` queues off, at most ``emergency_max_queues``
+unless the deficit alone needs more, a random set each block. The
 dispatcher acts at block boundaries, at the end of emergencies and whenever the grid changes (waves,
 repairs): never per time step, and per queue, not per feeder.
 """
@@ -60,7 +61,8 @@ def dispatch(st: GridState) -> None:
         return  # the same queues as at the last dispatch: nothing changes
     st.dispatch_key = key
     if emergency:
-        k = min(n_q, k + round(st.rp["emergency_extra_queues"]))
+        # emergency outages add queues, up to a cap; a deficit larger than the cap still counts in full
+        k = max(k, min(n_q, k + round(st.rp["emergency_extra_queues"]), round(st.rp["emergency_max_queues"])))
         keys = st.draws["emergency_keys"]
         off = set(np.argsort(keys[block % len(keys)])[:k].tolist())
     else:
