@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     sweep = None
     if args.sweep_jobs > 0:
-        sweep_over = [f"city={args.city}", "realizations=20", "horizon_days=7"]
+        sweep_over = [f"city={args.city}", "realizations=50", "horizon_days=21"]
         basic_s, joblib_s = sweep_speedup(args.sweep_jobs, sweep_over)
         sweep = (basic_s, joblib_s)
         print(f"  sweep of {args.sweep_jobs} jobs ({' '.join(sweep_over)}): basic {basic_s:.1f} s, "
