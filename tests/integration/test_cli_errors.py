@@ -53,3 +53,11 @@ def test_bad_input_is_one_line_exit_2(tmp_path, args, expected):
     assert expected in lines[0]
     assert "Traceback" not in r.stderr
     assert not (tmp_path / "run" / "result.nc").exists()
+
+
+def test_run_that_cannot_fit_in_memory_is_refused_before_it_starts(tmp_path):
+    r = run("realizations=100000", f"hydra.run.dir={tmp_path / 'run'}")
+    assert r.returncode == 2
+    assert "GiB but only" in r.stderr and "realizations=" in r.stderr and "or fewer" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "run" / "result.nc").exists()
