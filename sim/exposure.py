@@ -146,16 +146,28 @@ def weighted_quantile_steps(steps: np.ndarray, weights: np.ndarray, q: float) ->
     >>> weighted_quantile_steps(np.array([[0, 1, 3, 5]]), np.array([9.0, 1.0, 1.0, 2.0]), 0.5)
     array([3])
     """
+    return _weighted_quantiles_steps(steps, np.asarray(weights, dtype=float)[:, None], [q])[0][..., 0]
+
+
+def _weighted_quantiles_steps(steps: np.ndarray, weights: np.ndarray, qs: list[float]) -> list[np.ndarray]:
+    """:func:`weighted_quantile_steps` for several weight columns (G, A) and quantiles, sorting once.
+
+    Returns one (R, A) array per quantile in ``qs``.
+    """
     steps = np.asarray(steps)
     order = np.argsort(steps, axis=-1, kind="stable")
     s_sorted = np.take_along_axis(steps, order, axis=-1)
-    w_sorted = np.where(s_sorted > 0, np.asarray(weights, dtype=float)[order], 0.0)
-    cum = np.cumsum(w_sorted, axis=-1)
-    total = cum[..., -1:] if cum.shape[-1] else np.zeros((*steps.shape[:-1], 1))
-    reached = (cum >= q * total * (1.0 - 1e-12)) & (w_sorted > 0)
-    idx = np.argmax(reached, axis=-1)
-    value = np.take_along_axis(s_sorted, idx[..., None], axis=-1)[..., 0] if cum.shape[-1] else idx
-    return np.where(total[..., 0] > 0, value, 0)
+    out = [np.empty((*steps.shape[:-1], weights.shape[-1]), dtype=steps.dtype) for _ in qs]
+    for a in range(weights.shape[-1]):
+        w_sorted = np.where(s_sorted > 0, weights[:, a][order], 0.0)
+        cum = np.cumsum(w_sorted, axis=-1)
+        total = cum[..., -1:] if cum.shape[-1] else np.zeros((*steps.shape[:-1], 1))
+        for q, res in zip(qs, out, strict=True):
+            reached = (cum >= q * total * (1.0 - 1e-12)) & (w_sorted > 0)
+            idx = np.argmax(reached, axis=-1)
+            value = np.take_along_axis(s_sorted, idx[..., None], axis=-1)[..., 0] if cum.shape[-1] else idx
+            res[..., a] = np.where(total[..., 0] > 0, value, 0)
+    return out
 
 
 class ExposureAccumulator:
@@ -256,29 +268,50 @@ class ExposureAccumulator:
         self._l_per_kwh = float(cfg.diesel_l_per_kwh)
 
         self._occ = occ
+        self._occ_total = occ.sum()  # as in needs.points_unpowered_frac
         self._vulnerable = occ * np.clip(s65 + s5, 0.0, 1.0)
+        self._others = occ - self._vulnerable  # as in needs.heating_point_eligible
         self._upper = upper
         self._weights = np.stack([occ, occ * s65, occ * s5], axis=-1)  # (G, A)
+        self._weight_cols = [np.ascontiguousarray(self._weights[:, a]) for a in range(len(AGE_GROUPS))]
         onehot = (district[:, None] == np.arange(n_districts)[None, :]).astype(float)  # (G, D)
         self._to_district = (onehot[:, :, None] * self._weights[:, None, :]).reshape(n_groups, -1)  # (G, D*A)
 
-        R, T, K, A, D = (
-            self.n_realizations,
-            self.n_steps,
-            len(self.thresholds_c),
-            len(AGE_GROUPS),
-            n_districts,
-        )
+        R, T, K, A = self.n_realizations, self.n_steps, len(self.thresholds_c), len(AGE_GROUPS)
         self._shape_rg = (R, n_groups)
-        self._people_below = np.zeros((R, T, K, A))
-        self._person_hours = np.zeros((R, K, D, A))
-        self._ever_below = np.zeros((R, n_groups, K), dtype=bool)
-        self._run_long = np.zeros((R, n_groups), dtype=np.int64)
-        self._max_spell = np.zeros((R, n_groups), dtype=np.int64)
-        self._cold_steps = np.zeros((R, n_groups), dtype=np.int64)
-        self._ever_long = np.zeros((R, n_groups), dtype=bool)
-        self._run_danger = np.zeros((R, n_groups), dtype=np.int64)
-        self._ever_danger = np.zeros((R, n_groups), dtype=bool)
+        # Every temperature the step compares against, each once: the K thresholds first, then the
+        # heating-point cuts (needed as 0/1 floats for matrix products), then the spell cuts (bool only).
+        vulnerable_below_c, everyone_below_c = needs.eligibility_cuts(self._vulnerable_c, self._everyone_c)
+        cuts = list(self.thresholds_c)
+        for c in (vulnerable_below_c, everyone_below_c):
+            if c not in cuts:
+                cuts.append(c)
+        n_float = len(cuts)
+        for c in (self.long_exposure_c, self.danger_c):
+            if c not in cuts:
+                cuts.append(c)
+        self._cuts = np.asarray(cuts)[:, None, None]  # (U, 1, 1)
+        self._i_vulnerable, self._i_everyone = cuts.index(vulnerable_below_c), cuts.index(everyone_below_c)
+        self._i_long, self._i_danger = cuts.index(self.long_exposure_c), cuts.index(self.danger_c)
+        # Step buffers: below each cut, as bool (U, R, G) and as 0/1 floats for the first n_float cuts.
+        self._below = np.zeros((len(cuts), R, n_groups), dtype=bool)
+        self._below_f = np.zeros((n_float, R, n_groups))
+        self._off_f = np.zeros((R, n_groups))
+        # Durations in steps never exceed T: the smallest unsigned integer type that holds T.
+        steps_t = np.min_scalar_type(max(T, 1))
+        # Running state. Everything per district is derived in finish(): person-hours from the steps below
+        # each threshold, "ever below" from the lowest temperature, the long and dangerous spells from the
+        # longest spell below each cut.
+        self._steps_below = np.zeros((K, R, n_groups), dtype=steps_t)
+        self._cold_steps = (
+            self._steps_below[self._i_long] if self._i_long < K else np.zeros((R, n_groups), dtype=steps_t)
+        )
+        self._min_c = np.full((R, n_groups), np.inf)
+        self._run_long = np.zeros((R, n_groups), dtype=steps_t)
+        self._max_spell = np.zeros((R, n_groups), dtype=steps_t)
+        self._run_danger = np.zeros((R, n_groups), dtype=steps_t)
+        self._max_danger = np.zeros((R, n_groups), dtype=steps_t)
+        self._people_below = np.zeros((T, A, K * R))  # (R, T, K, A) in finish()
         self._no_water = np.zeros((R, T))
         self._demand = np.zeros((R, T))
         self._unpowered = np.zeros((R, T))
@@ -309,6 +342,12 @@ class ExposureAccumulator:
         points_unpowered_frac : ndarray (R,) or float, optional
             Share of heating points without grid power during the step [1]; by default derived from
             ``powered`` with the config's ``generator_rule`` (see :mod:`sim.needs`).
+
+        Notes
+        -----
+        The step is a fixed number of whole-array operations into preallocated buffers: one comparison
+        against every cut, matrix-vector products for the sums over groups, in-place updates of the
+        per-group counters. District breakdowns wait for :meth:`finish`.
         """
         if t != self._next_t:
             raise ValueError(f"update expects step {self._next_t}, got {t}")
@@ -320,33 +359,40 @@ class ExposureAccumulator:
             raise ValueError(
                 f"indoor_c {indoor_c.shape} and powered {powered.shape} must be {self._shape_rg}"
             )
-        if not np.isfinite(indoor_c).all():
+        if not np.isfinite(indoor_c.sum()) and not np.isfinite(indoor_c).all():  # a finite sum is the fast path
             raise ValueError(f"indoor_c has NaN or inf at step {t}")
 
-        below = indoor_c[:, :, None] < self.thresholds_c  # (R, G, K)
-        by_district = self._district_sum(np.swapaxes(below, 1, 2))  # (R, K, D, A)
-        self._person_hours += by_district * self.dt_h
-        self._people_below[:, t] = by_district.sum(axis=2)
-        self._ever_below |= below
+        below, below_f = self._below, self._below_f
+        np.less(indoor_c[None], self._cuts, out=below)  # (U, R, G)
+        np.copyto(below_f, below[: len(below_f)].view(np.uint8))
+        K = len(self.thresholds_c)
+        flat = below_f[:K].reshape(-1, below_f.shape[-1])  # (K R, G), a view
+        for a, w in enumerate(self._weight_cols):
+            np.matmul(flat, w, out=self._people_below[t, a])
+        np.add(self._steps_below, below[:K], out=self._steps_below)
+        np.minimum(self._min_c, indoor_c, out=self._min_c)
 
-        cold = indoor_c < self.long_exposure_c
-        self._run_long = np.where(cold, self._run_long + 1, 0)
-        np.maximum(self._max_spell, self._run_long, out=self._max_spell)
-        self._cold_steps += cold
-        self._ever_long |= self._run_long >= self._need_long
-        danger = indoor_c < self.danger_c
-        self._run_danger = np.where(danger, self._run_danger + 1, 0)
-        self._ever_danger |= self._run_danger >= self._need_danger
+        cold = below[self._i_long]
+        if self._i_long >= K:
+            np.add(self._cold_steps, cold, out=self._cold_steps)
+        for run, longest, mask in (
+            (self._run_long, self._max_spell, cold),
+            (self._run_danger, self._max_danger, below[self._i_danger]),
+        ):
+            np.add(run, 1, out=run)  # a spell goes on below the cut and restarts at 0 above it
+            np.multiply(run, mask, out=run)
+            np.maximum(longest, run, out=longest)
 
-        self._no_water[:, t] = (~powered) @ self._upper
-        eligible = needs.heating_point_eligible(
-            indoor_c, self._occ, self._vulnerable, self._vulnerable_c, self._everyone_c
-        )
+        off = np.logical_not(powered, out=self._off_f)
+        self._no_water[:, t] = off @ self._upper
+        eligible = below_f[self._i_vulnerable] @ self._vulnerable + below_f[self._i_everyone] @ self._others
         self._demand[:, t] = self._uptake * eligible
-        if points_unpowered_frac is None:
-            self._unpowered[:, t] = needs.points_unpowered_frac(powered, self._occ, self._rule)
-        else:
+        if points_unpowered_frac is not None:
             self._unpowered[:, t] = np.clip(np.asarray(points_unpowered_frac, dtype=float), 0.0, 1.0)
+        elif self._rule == "share_unpowered" and self._occ_total > 0:  # needs.points_unpowered_frac
+            self._unpowered[:, t] = np.clip((off @ self._occ) / self._occ_total, 0.0, 1.0)
+        else:
+            self._unpowered[:, t] = needs.points_unpowered_frac(powered, self._occ, self._rule)
         self._next_t += 1
 
     def _histogram(self, steps: np.ndarray, edges_h: np.ndarray) -> np.ndarray:
@@ -354,13 +400,13 @@ class ExposureAccumulator:
         hours = steps * self.dt_h
         n_bins = len(edges_h) - 1
         idx = np.clip(np.searchsorted(edges_h[:-1], hours + _EPS, side="right") - 1, 0, n_bins - 1)
-        onehot = (idx[:, :, None] == np.arange(n_bins)) & (steps > 0)[:, :, None]  # (R, G, B)
-        return np.einsum("rgb,ga->rba", onehot.astype(float), self._weights)
+        onehot = (idx[:, None, :] == np.arange(n_bins)[:, None]) & (steps > 0)[:, None, :]  # (R, B, G)
+        return onehot.astype(float) @ self._weights
 
-    def _quantiles_h(self, steps: np.ndarray, q: float) -> np.ndarray:
-        """(R, G) durations in steps -> (R, A) weighted quantile over affected people. [h]"""
-        cols = [weighted_quantile_steps(steps, self._weights[:, a], q) for a in range(len(AGE_GROUPS))]
-        return np.stack(cols, axis=-1) * self.dt_h
+    def _quantiles_h(self, steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(R, G) durations in steps -> (R, A) weighted median and 90th percentile over affected people. [h]"""
+        median, p90 = _weighted_quantiles_steps(steps, self._weights, [0.5, 0.9])
+        return median * self.dt_h, p90 * self.dt_h
 
     def finish(self, points_unpowered_frac: np.ndarray | None = None) -> Exposure:
         """Close the accumulation and return the metrics.
@@ -387,6 +433,13 @@ class ExposureAccumulator:
         edges = np.append(self._edges_h, max(self._edges_h[-1], horizon_h))
         capacity = self._points * self._places
         running_kw = needs.generator_kw(unpowered, self._points, self._kw_per_point)
+        K, R = len(self.thresholds_c), self.n_realizations
+        people_below = np.ascontiguousarray(
+            self._people_below.reshape(self.n_steps, len(AGE_GROUPS), K, R).transpose(3, 0, 2, 1)
+        )  # (R, T, K, A)
+        cold_steps = self._cold_steps.astype(np.int64)
+        max_spell = self._max_spell.astype(np.int64)
+        hours_q, spell_q = self._quantiles_h(cold_steps), self._quantiles_h(max_spell)
         return Exposure(
             thresholds_c=self.thresholds_c.copy(),
             dt_h=self.dt_h,
@@ -396,17 +449,17 @@ class ExposureAccumulator:
             danger_h=self.danger_h,
             duration_bin_edges_h=edges,
             occupants=self._district_sum(np.ones(self._occ.shape)),
-            people_below=self._people_below,
-            person_hours_below_h=self._person_hours,
-            people_ever_below=self._district_sum(np.swapaxes(self._ever_below, 1, 2)),
-            people_cold_long=self._district_sum(self._ever_long),
-            people_danger=self._district_sum(self._ever_danger),
-            cold_hours_hist=self._histogram(self._cold_steps, edges),
-            cold_spell_hist=self._histogram(self._max_spell, edges),
-            cold_hours_median_h=self._quantiles_h(self._cold_steps, 0.5),
-            cold_hours_p90_h=self._quantiles_h(self._cold_steps, 0.9),
-            cold_spell_median_h=self._quantiles_h(self._max_spell, 0.5),
-            cold_spell_p90_h=self._quantiles_h(self._max_spell, 0.9),
+            people_below=people_below,
+            person_hours_below_h=self._district_sum(np.swapaxes(self._steps_below, 0, 1)) * self.dt_h,
+            people_ever_below=self._district_sum(self._min_c[:, None, :] < self.thresholds_c[:, None]),
+            people_cold_long=self._district_sum(self._max_spell >= self._need_long),
+            people_danger=self._district_sum(self._max_danger >= self._need_danger),
+            cold_hours_hist=self._histogram(cold_steps, edges),
+            cold_spell_hist=self._histogram(max_spell, edges),
+            cold_hours_median_h=hours_q[0],
+            cold_hours_p90_h=hours_q[1],
+            cold_spell_median_h=spell_q[0],
+            cold_spell_p90_h=spell_q[1],
             people_without_water=self._no_water,
             heating_point_demand=self._demand,
             heating_point_capacity=capacity,

@@ -23,6 +23,7 @@ import numpy as np
 
 __all__ = [
     "diesel_l_per_day",
+    "eligibility_cuts",
     "generator_kw",
     "heating_point_eligible",
     "points_unpowered_frac",
@@ -58,11 +59,25 @@ def heating_point_eligible(
         Eligible people. [people]
     """
     indoor_c = np.asarray(indoor_c, dtype=float)
-    vulnerable_below_c = max(vulnerable_seek_below_c, everyone_seek_below_c)
+    vulnerable_below_c, everyone_below_c = eligibility_cuts(vulnerable_seek_below_c, everyone_seek_below_c)
     others = np.asarray(occupants, dtype=float) - np.asarray(vulnerable_occupants, dtype=float)
     return (indoor_c < vulnerable_below_c) @ np.asarray(vulnerable_occupants, dtype=float) + (
-        indoor_c < everyone_seek_below_c
+        indoor_c < everyone_below_c
     ) @ others
+
+
+def eligibility_cuts(vulnerable_seek_below_c: float, everyone_seek_below_c: float) -> tuple[float, float]:
+    """Indoor temperatures below which vulnerable people and everybody else are eligible.
+
+    The rule of :func:`heating_point_eligible`: vulnerable people come below the higher of the two
+    thresholds (they also come when everyone does), everyone else below ``everyone_seek_below_c``.
+
+    Returns
+    -------
+    tuple of float
+        ``(vulnerable_below_c, everyone_below_c)``. [degC]
+    """
+    return max(vulnerable_seek_below_c, everyone_seek_below_c), everyone_seek_below_c
 
 
 def points_unpowered_frac(

@@ -208,6 +208,117 @@ class TestNeeds:
         np.testing.assert_allclose(eligible, [14.0])
 
 
+def reference_exposure(indoor_c, powered, occ, s65, s5, upper, district, n_districts, cfg, dt_h):
+    """The metrics straight from the definitions, one step and one threshold at a time (slow, plain)."""
+    R, T, G = indoor_c.shape
+    thr = [float(x) for x in cfg.thresholds_c]
+    K, D = len(thr), n_districts
+    w = np.stack([occ, occ * s65, occ * s5], axis=-1)  # (G, A)
+    vulnerable = occ * np.clip(s65 + s5, 0.0, 1.0)
+    need_long = max(1, int(np.ceil(cfg.long_exposure_h / dt_h - 1e-9)))
+    need_danger = max(1, int(np.ceil(cfg.danger_h / dt_h - 1e-9)))
+    out = {
+        "people_below": np.zeros((R, T, K, 3)),
+        "person_hours_below_h": np.zeros((R, K, D, 3)),
+        "people_ever_below": np.zeros((R, K, D, 3)),
+        "people_cold_long": np.zeros((R, D, 3)),
+        "people_danger": np.zeros((R, D, 3)),
+        "people_without_water": np.zeros((R, T)),
+        "heating_point_demand": np.zeros((R, T)),
+        "points_unpowered_frac": np.zeros((R, T)),
+    }
+    cold_steps, max_spell = np.zeros((R, G), int), np.zeros((R, G), int)
+    for r in range(R):
+        for g in range(G):
+            d = district[g]
+            run_long = run_danger = 0
+            ever_long = ever_danger = False
+            for t in range(T):
+                x = indoor_c[r, t, g]
+                for k, c in enumerate(thr):
+                    if x < c:
+                        out["people_below"][r, t, k] += w[g]
+                        out["person_hours_below_h"][r, k, d] += w[g] * dt_h
+                run_long = run_long + 1 if x < cfg.long_exposure_c else 0
+                run_danger = run_danger + 1 if x < cfg.danger_c else 0
+                cold_steps[r, g] += x < cfg.long_exposure_c
+                max_spell[r, g] = max(max_spell[r, g], run_long)
+                ever_long |= run_long >= need_long
+                ever_danger |= run_danger >= need_danger
+                if not powered[r, t, g]:
+                    out["people_without_water"][r, t] += upper[g]
+                vulnerable_below = max(cfg.vulnerable_seek_below_c, cfg.everyone_seek_below_c)
+                eligible = vulnerable[g] * (x < vulnerable_below) + (occ[g] - vulnerable[g]) * (
+                    x < cfg.everyone_seek_below_c
+                )
+                out["heating_point_demand"][r, t] += cfg.uptake_frac * eligible
+            for k, c in enumerate(thr):
+                out["people_ever_below"][r, k, d] += w[g] * (indoor_c[r, :, g].min() < c)
+            out["people_cold_long"][r, d] += w[g] * ever_long
+            out["people_danger"][r, d] += w[g] * ever_danger
+    for r in range(R):
+        for t in range(T):
+            out["points_unpowered_frac"][r, t] = needs.points_unpowered_frac(
+                powered[r, t][None], occ, cfg.generator_rule
+            )[0]
+    return out, cold_steps, max_spell
+
+
+class TestAgainstReference:
+    """The vectorized accumulator against :func:`reference_exposure`, over configs that exercise every
+    path: cuts outside the thresholds, the any_blackout rule, nobody present, runs longer than 255 steps."""
+
+    @pytest.mark.parametrize(
+        ("cfg", "n_steps", "dt_h", "empty"),
+        [
+            (PeopleConfig(heating_points=1300, long_exposure_h=6.0), 40, 1.0, False),
+            (
+                PeopleConfig(
+                    heating_points=10,
+                    thresholds_c=[14.0, 20.0],
+                    long_exposure_c=17.0,
+                    long_exposure_h=3.0,
+                    danger_c=8.0,
+                    danger_h=1.0,
+                    vulnerable_seek_below_c=15.0,
+                    everyone_seek_below_c=11.0,
+                    generator_rule="any_blackout",
+                ),
+                30,
+                0.5,
+                False,
+            ),
+            (PeopleConfig(heating_points=1300, long_exposure_h=2.0), 300, 0.25, False),
+            (PeopleConfig(heating_points=1300), 12, 1.0, True),
+        ],
+    )
+    def test_matches_reference(self, cfg, n_steps, dt_h, empty):
+        rng = np.random.default_rng(n_steps)
+        R, G, D = 3, 5, 2
+        indoor = 14.0 + np.cumsum(rng.normal(0.0, 1.5, (R, n_steps, G)), axis=1)
+        powered = rng.random((R, n_steps, G)) < 0.6
+        occ = np.zeros(G) if empty else rng.uniform(0.0, 50.0, G)
+        s65, s5 = rng.uniform(0.0, 0.4, G), rng.uniform(0.0, 0.4, G)
+        upper = occ * rng.uniform(0.0, 1.0, G)
+        district = np.array([0, 1, 1, 0, 1])
+        e = run(indoor, powered, occ, dt_h, cfg, s65, s5, upper, district, D)
+        ref, cold_steps, max_spell = reference_exposure(
+            indoor, powered, occ, s65, s5, upper, district, D, cfg, dt_h
+        )
+        for name, expected in ref.items():
+            np.testing.assert_allclose(getattr(e, name), expected, rtol=1e-12, atol=1e-9, err_msg=name)
+        affected = (cold_steps > 0)[:, :, None] * np.stack([occ, occ * s65, occ * s5], axis=-1)
+        np.testing.assert_allclose(e.cold_hours_hist.sum(axis=1), affected.sum(axis=1), rtol=1e-12, atol=1e-9)
+        for a, weights in enumerate([occ, occ * s65, occ * s5]):
+            for got, steps, q in [
+                (e.cold_hours_median_h, cold_steps, 0.5),
+                (e.cold_hours_p90_h, cold_steps, 0.9),
+                (e.cold_spell_median_h, max_spell, 0.5),
+                (e.cold_spell_p90_h, max_spell, 0.9),
+            ]:
+                np.testing.assert_array_equal(got[:, a], weighted_quantile_steps(steps, weights, q) * dt_h)
+
+
 class TestErrors:
     def test_out_of_order_and_early_finish(self):
         acc = ExposureAccumulator(
