@@ -184,8 +184,6 @@ def heat_network_crew(env: simpy.Environment, st: GridState, h: int) -> Generato
     q = st.restart_queue[h]
     shop = st.shop
     heat = shop.crews["heat"]
-    working = shop.working
-    proc = env._active_proc
     running = st.source_running
     restart_count = st.restart_count
     restart_f = st.restart_f
@@ -205,20 +203,7 @@ def heat_network_crew(env: simpy.Environment, st: GridState, h: int) -> Generato
             g = q.popleft()
             k = restart_count[g] % K_DRAWS
             restart_count[g] += 1
-            remaining = restart_h[g] * restart_f[g * K_DRAWS + k] / per_job
-            while remaining > 1e-9:  # RepairShop.work
-                if shop.alert_on:
-                    yield shop.all_clear
-                    continue
-                start = env._now
-                working[proc] = None
-                try:
-                    yield env.timeout(remaining)
-                    remaining = 0.0
-                except simpy.Interrupt:
-                    remaining -= env._now - start
-                finally:
-                    del working[proc]
+            yield from shop.work(restart_h[g] * restart_f[g * K_DRAWS + k] / per_job)
         if running[h]:
             now = env._now
             pending[g] = 0
