@@ -1,7 +1,8 @@
 """Heat inputs of building groups: district heat, own boilers, electric heaters, gas stoves and gains.
 
-Pure vectorized functions over (realizations R, groups G); :func:`heat_inputs_w` is the one call the chain
-makes each step, :func:`initial_state_c` gives the steady state of normal operation to start from.
+Pure functions over (realizations R, groups G); :func:`heat_inputs_w` is the one call the chain makes each
+step (a single compiled pass over the (R, G) arrays), :func:`initial_state_c` gives the steady state of
+normal operation to start from.
 
 Heat sources, per group [W]:
 
@@ -38,9 +39,10 @@ References
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
+import numba
 import numpy as np
 import pandas as pd
 
@@ -83,13 +85,10 @@ class BuildingInputs:
     uses_district_heat: np.ndarray
     h_total_w_per_k: np.ndarray
     mass_to_air_frac: np.ndarray
-    _scratch: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         n = None
         for f in fields(self):
-            if f.name == "_scratch":
-                continue
             dtype = bool if f.name in ("is_house", "uses_district_heat") else float
             arr = np.array(getattr(self, f.name), dtype=dtype).reshape(-1)
             if n is None:
@@ -106,14 +105,6 @@ class BuildingInputs:
             return None
         units = np.where(self.is_house, self.n_buildings, self.households)
         return np.where(self.uses_district_heat, np.inf, units * 1e3)
-
-    def scratch(self, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-        """Two work arrays of ``shape`` reused across steps (a cache, not state: contents are garbage)."""
-        work = self._scratch.get(shape)
-        if work is None:
-            self._scratch.clear()
-            work = self._scratch[shape] = (np.empty(shape), np.empty(shape))
-        return work
 
     @property
     def n_groups(self) -> int:
@@ -230,7 +221,7 @@ def heat_inputs_w(
         The ``buildings`` group.
     out : tuple of two numpy.ndarray, shape (R, G), optional
         Arrays to write ``q_air_w`` and ``q_mass_w`` into (saves two allocations per step); by default
-        new arrays are returned. Temporaries come from :meth:`BuildingInputs.scratch`.
+        new arrays are returned.
 
     Returns
     -------
@@ -256,51 +247,133 @@ def heat_inputs_w(
     t_out = np.asarray(t_out_c, dtype=float)
     indoor = np.asarray(indoor_c, dtype=float)
     powered = np.asarray(powered, dtype=bool)
-    shape = np.broadcast_shapes(indoor.shape, powered.shape, t_out.shape, (bp.n_groups,))
-    if out is None:
-        q_air, q_mass = np.empty(shape), np.empty(shape)
-    else:
-        q_air, q_mass = out
-    need, tmp = bp.scratch(shape)
+    heat_on = np.asarray(district_heat_on, dtype=bool)
+    shape = np.broadcast_shapes(indoor.shape, powered.shape, heat_on.shape, t_out.shape, (bp.n_groups,))
+    rows = (int(np.prod(shape[:-1], dtype=np.int64)), bp.n_groups)  # the kernel works on (R, G)
+
+    def as_rows(a: np.ndarray, dtype: type, width: int = bp.n_groups) -> np.ndarray:
+        # C-contiguous and writeable, so the kernel always sees the same array types (read-only views
+        # would compile a second version); copies only broadcast, read-only or non-contiguous inputs
+        if a.shape != (rows[0], width):
+            a = np.broadcast_to(a, (*shape[:-1], width)).reshape(rows[0], width)
+        return np.require(a, dtype, "CW")
+
+    # one outdoor temperature per realization, e.g. (R, 1), or one per group
+    t_rows = as_rows(t_out, float, 1 if t_out.ndim == 0 or t_out.shape[-1] == 1 else bp.n_groups)
+    q_air, q_mass = (np.empty(shape), np.empty(shape)) if out is None else out
+    direct = all(a.shape == shape and a.dtype == np.float64 and a.flags.c_contiguous for a in (q_air, q_mass))
+    q_rows = (q_air.reshape(rows), q_mass.reshape(rows)) if direct else (np.empty(rows), np.empty(rows))
     slope, offset, people_w, appliance_w = _curve_coefficients(bp, cfg)
-    set_minus_out = set_c - t_out  # (R, 1) or (R, G)
-
-    # heating system: district heat while delivered and in season; own boilers while powered
-    system_on = np.asarray(district_heat_on, dtype=bool) & bp.uses_district_heat
-    system_on &= t_out < float(cfg.heating_limit_c)
-    system_on |= powered & ~bp.uses_district_heat
-    load = np.clip(set_minus_out / (set_c - float(cfg.design_outdoor_c)), 1e-3, None)
-    inv_excess = 1.0 / (float(cfg.radiator_excess_k) * load ** (1.0 / float(cfg.radiator_exponent)))
-    np.subtract(set_c, indoor, out=need)  # deficit to the setpoint [K]
-    np.multiply(need, inv_excess, out=q_air)
-    q_air += 1.0  # emitter factor
-    np.multiply(set_minus_out, slope, out=q_mass)
-    q_mass -= offset  # supply curve
-    q_air *= q_mass
-    np.maximum(q_air, 0.0, out=q_air)
-    q_air *= system_on
-    if bp.boiler_cap_w is not None:
-        np.minimum(q_air, bp.boiler_cap_w * float(cfg.boiler_kw), out=q_air)
-    np.multiply(q_air, float(cfg.radiant_frac), out=q_mass)
-    q_air -= q_mass
-
-    # internal gains: people always, appliances while powered
-    np.multiply(powered, appliance_w, out=tmp)
-    tmp += people_w
-    q_air += tmp
-
-    # stoves and heaters where the heating system is off, capped by the deficit to the setpoint
-    need += set_minus_out
-    need *= bp.h_total_w_per_k
-    need -= tmp
-    np.maximum(need, 0.0, out=need)
-    need *= ~system_on
-    stove_w = bp.households * (float(cfg.gas_stove_share_frac) * float(cfg.gas_stove_kw) * 1e3)
-    np.minimum(need, stove_w, out=tmp)
-    q_air += tmp
-    need -= tmp
-    heater_w = bp.households * (float(cfg.heater_share_frac) * float(cfg.heater_kw) * 1e3)
-    np.multiply(powered, heater_w * bp.uses_district_heat, out=tmp)
-    np.minimum(need, tmp, out=need)
-    q_air += need
+    cap = bp.boiler_cap_w
+    _heat_inputs_kernel(
+        t_rows,
+        as_rows(indoor, float),
+        as_rows(powered, bool),
+        as_rows(heat_on, bool),
+        bp.uses_district_heat,
+        slope,
+        offset,
+        people_w,
+        appliance_w,
+        bp.h_total_w_per_k,
+        np.full(bp.n_groups, np.inf) if cap is None else cap * float(cfg.boiler_kw),
+        bp.households * (float(cfg.gas_stove_share_frac) * float(cfg.gas_stove_kw) * 1e3),
+        bp.households * (float(cfg.heater_share_frac) * float(cfg.heater_kw) * 1e3),
+        set_c,
+        float(cfg.heating_limit_c),
+        set_c - float(cfg.design_outdoor_c),
+        float(cfg.radiator_excess_k),
+        1.0 / float(cfg.radiator_exponent),
+        float(cfg.radiant_frac),
+        q_rows[0],
+        q_rows[1],
+    )
+    if not direct:  # out= buffers the kernel cannot write into
+        q_air[...] = q_rows[0].reshape(shape)
+        q_mass[...] = q_rows[1].reshape(shape)
     return q_air, q_mass
+
+
+@numba.njit(cache=True, fastmath=False)
+def _inv_radiator_excess(set_minus_out, design_span_k, radiator_excess_k, inv_exponent):  # pragma: no cover
+    """1 / dT_rad(T_o): inverse radiator excess temperature of the supply curve at the load. [1/K]"""
+    load = set_minus_out / design_span_k
+    if load < 1e-3:
+        load = 1e-3
+    return 1.0 / (radiator_excess_k * load**inv_exponent)
+
+
+@numba.njit(cache=True, fastmath=False)
+def _heat_inputs_kernel(
+    t_out,
+    indoor,
+    powered,
+    heat_on,
+    uses_dh,
+    slope,
+    offset,
+    people_w,
+    appliance_w,
+    h_total,
+    boiler_cap_w,
+    stove_w,
+    heater_w,
+    set_c,
+    heating_limit_c,
+    design_span_k,
+    radiator_excess_k,
+    inv_exponent,
+    radiant_frac,
+    q_air,
+    q_mass,
+):  # pragma: no cover - compiled; exercised through heat_inputs_w
+    """One pass over (R, G) of the formulas in the module docstring; writes ``q_air`` and ``q_mass``.
+
+    ``t_out`` is (R, 1) or (R, G); ``boiler_cap_w`` is inf where there is no cap. NaN
+    propagates as in numpy (``max``/``min`` written as comparisons that keep a NaN left operand).
+    """
+    n_real, n_groups = indoor.shape
+    per_group_t = t_out.shape[1] > 1
+    t_row, inv_row = np.empty(n_groups), np.empty(n_groups)  # outdoor temperature and 1 / dT_rad of a row
+    for r in range(n_real):
+        if per_group_t:
+            for g in range(n_groups):
+                t_row[g] = t_out[r, g]
+                inv_row[g] = _inv_radiator_excess(
+                    set_c - t_row[g], design_span_k, radiator_excess_k, inv_exponent
+                )
+        else:  # one pow per realization; a branch-free inner loop below vectorizes
+            t_row[:] = t_out[r, 0]
+            inv_row[:] = _inv_radiator_excess(
+                set_c - t_out[r, 0], design_span_k, radiator_excess_k, inv_exponent
+            )
+        for g in range(n_groups):
+            t_o, inv_excess = t_row[g], inv_row[g]
+            set_minus_out = set_c - t_o
+            # heating system: district heat while delivered and in season; own boilers while powered
+            district, heat, power = uses_dh[g], heat_on[r, g], powered[r, g]  # load first: no branches
+            on = (heat and t_o < heating_limit_c) if district else power
+            system_on = 1.0 if on else 0.0
+            need = set_c - indoor[r, g]  # deficit to the setpoint [K]
+            q = need * inv_excess + 1.0  # emitter factor
+            q *= set_minus_out * slope[g] - offset[g]  # supply curve
+            q = 0.0 if q < 0.0 else q
+            q *= system_on
+            cap = boiler_cap_w[g]
+            q = cap if cap < q else q
+            qm = q * radiant_frac
+            q -= qm
+            # internal gains: people always, appliances while powered
+            pw = 1.0 if power else 0.0
+            gains = pw * appliance_w[g] + people_w[g]
+            q += gains
+            # stoves and heaters where the heating system is off, capped by the deficit to the setpoint
+            need = (need + set_minus_out) * h_total[g] - gains
+            need = 0.0 if need < 0.0 else need
+            need *= 1.0 - system_on
+            stove = stove_w[g] if stove_w[g] < need else need
+            q += stove
+            need -= stove
+            heater = pw * (heater_w[g] * (1.0 if district else 0.0))
+            q_air[r, g] = q + (heater if heater < need else need)
+            q_mass[r, g] = qm

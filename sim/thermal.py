@@ -13,7 +13,7 @@ each other and to the outdoors by conductances::
 solution is ``x(t + dt) = Phi x(t) + Gamma u`` with ``Phi = exp(A dt)`` and
 ``Gamma = int_0^dt exp(A s) ds B``, both read off one matrix exponential of the augmented matrix
 ``[[A, B], [0, 0]] dt`` (Van Loan 1978); they are computed once per group and step size, so a time step is
-a few fused array operations over (realizations, groups).
+one compiled pass of multiply-adds over (realizations, groups).
 
 References
 ----------
@@ -30,6 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
+import numba
 import numpy as np
 from scipy.linalg import expm
 
@@ -380,8 +381,8 @@ class TwoNodeModel:
     """Indoor air and mass temperatures of G building groups in R realizations, stepped exactly.
 
     The state lives in two preallocated buffers of shape (2, R, G) that alternate between steps; a step is
-    a few multiply-adds over (R, G) arrays with per-group coefficients precomputed by :func:`discretize`
-    (no Python loop over groups or realizations, no allocation, no trajectory kept).
+    one compiled pass of multiply-adds over (R, G) with per-group coefficients precomputed by
+    :func:`discretize` (no allocation for (R, 1) or (R, G) float inputs, no trajectory kept).
 
     Parameters
     ----------
@@ -441,7 +442,8 @@ class TwoNodeModel:
         shape = (self.n_realizations, self.n_groups)
         self._x = np.empty((2, 2, *shape))
         self._k = 0
-        self._tmp = np.empty(shape)
+        self._no_input = np.zeros((self.n_realizations, 1))  # stands in for an absent input
+        self._no_coef = np.zeros(self.n_groups)
         self.set_state(initial_c)
 
     # --- state ------------------------------------------------------------------------------------------
@@ -526,27 +528,108 @@ class TwoNodeModel:
             Indoor air temperature at the end of the step: a view into the model's state, valid until
             the next-but-one step; copy it to keep it. [degC]
         """
-        x, y = self._x[self._k], self._x[1 - self._k]
-        a, m, ya, ym, tmp = x[0], x[1], y[0], y[1], self._tmp
-        mul = np.multiply
-        # air node
-        mul(a, self._p_aa, out=ya)
-        ya += mul(m, self._p_am, out=tmp)
-        ya += mul(t_out_c, self._g_at, out=tmp)
-        ya += mul(q_air_w, self._g_aa, out=tmp)
-        # mass node
-        mul(a, self._p_ma, out=ym)
-        ym += mul(m, self._p_mm, out=tmp)
-        ym += mul(t_out_c, self._g_mt, out=tmp)
-        ym += mul(q_air_w, self._g_ma, out=tmp)
-        if q_mass_w is not None:
-            ya += mul(q_mass_w, self._g_am, out=tmp)
-            ym += mul(q_mass_w, self._g_mm, out=tmp)
-        if self.first_order_hold:
-            t_end = t_out_c if t_out_end_c is None else t_out_end_c
-            ya += mul(t_end, self._g_a_t_end, out=tmp)
-            ym += mul(t_end, self._g_m_t_end, out=tmp)
-        elif t_out_end_c is not None:
+        if t_out_end_c is not None and not self.first_order_hold:
             raise ValueError("t_out_end_c needs a model built with first_order_hold=True")
+        x, y = self._x[self._k], self._x[1 - self._k]
+        rows = self._input_rows
+        no_input = self._no_input
+        if self.first_order_hold:
+            t_end = rows(t_out_c if t_out_end_c is None else t_out_end_c)
+            g_a_t_end, g_m_t_end = self._g_a_t_end, self._g_m_t_end
+        else:
+            t_end, g_a_t_end, g_m_t_end = no_input, self._no_coef, self._no_coef
+        _step_kernel(
+            x[0],
+            x[1],
+            rows(t_out_c),
+            rows(q_air_w),
+            no_input if q_mass_w is None else rows(q_mass_w),
+            t_end,
+            self._p_aa,
+            self._p_am,
+            self._p_ma,
+            self._p_mm,
+            self._g_at,
+            self._g_aa,
+            self._g_am,
+            self._g_mt,
+            self._g_ma,
+            self._g_mm,
+            g_a_t_end,
+            g_m_t_end,
+            q_mass_w is not None,
+            self.first_order_hold,
+            y[0],
+            y[1],
+        )
         self._k = 1 - self._k
-        return ya
+        return y[0]
+
+    def _input_rows(self, value: np.ndarray | float) -> np.ndarray:
+        """An input as a C-contiguous, writeable float array (R, 1) (one value per realization) or (R, G).
+
+        Writeable so that the kernel always sees the same array types (read-only views would compile a
+        second version); copies only broadcast, read-only or non-contiguous inputs.
+        """
+        v = np.asarray(value, dtype=float)
+        shape = (self.n_realizations, 1 if v.ndim == 0 or v.shape[-1] == 1 else self.n_groups)
+        return np.require(v if v.shape == shape else np.broadcast_to(v, shape), float, "CW")
+
+
+@numba.njit(cache=True, fastmath=False)
+def _step_kernel(
+    a,
+    m,
+    t_out,
+    q_air,
+    q_mass,
+    t_end,
+    p_aa,
+    p_am,
+    p_ma,
+    p_mm,
+    g_at,
+    g_aa,
+    g_am,
+    g_mt,
+    g_ma,
+    g_mm,
+    g_a_t_end,
+    g_m_t_end,
+    has_q_mass,
+    first_order_hold,
+    ya,
+    ym,
+):  # pragma: no cover - compiled; exercised through TwoNodeModel.step
+    """One exact step in one pass over (R, G): ``(ya, ym) = phi (a, m) + gamma u`` (+ the ramp term).
+
+    Inputs are (R, 1) or (R, G) arrays; ``q_mass`` and ``t_end`` are ignored unless flagged. Terms are
+    added in a fixed order: state, outdoor temperature, heat into air, heat into mass, end temperature.
+    """
+    n_real, n_groups = ya.shape
+    wide_t, wide_qa = t_out.shape[1] > 1, q_air.shape[1] > 1
+    wide_qm, wide_te = q_mass.shape[1] > 1, t_end.shape[1] > 1
+    for r in range(n_real):
+        for g in range(n_groups):
+            t_o = t_out[r, g] if wide_t else t_out[r, 0]
+            qa = q_air[r, g] if wide_qa else q_air[r, 0]
+            # air node
+            y_a = a[r, g] * p_aa[g]
+            y_a += m[r, g] * p_am[g]
+            y_a += t_o * g_at[g]
+            y_a += qa * g_aa[g]
+            # mass node
+            y_m = a[r, g] * p_ma[g]
+            y_m += m[r, g] * p_mm[g]
+            y_m += t_o * g_mt[g]
+            y_m += qa * g_ma[g]
+            if has_q_mass:
+                qm = q_mass[r, g] if wide_qm else q_mass[r, 0]
+                y_a += qm * g_am[g]
+                y_m += qm * g_mm[g]
+            if first_order_hold:
+                te = t_end[r, g] if wide_te else t_end[r, 0]
+                y_a += te * g_a_t_end[g]
+                y_m += te * g_m_t_end[g]
+            ya[r, g] = y_a
+            ym[r, g] = y_m

@@ -189,3 +189,31 @@ def test_config_validation(cfg):
         validate_buildings_config(dataclasses.replace(cfg, ua_multiplier=0.0))
     with pytest.raises(ConfigError, match=r"buildings\.design_outdoor_c"):
         validate_buildings_config(dataclasses.replace(cfg, design_outdoor_c=25.0))
+
+
+def test_input_layouts_and_broadcasting_agree(setup, cfg):
+    # the compiled kernel sees (R, 1) or (R, G) C-contiguous arrays; every other layout is normalized
+    _, bp, _ = setup
+    rng = np.random.default_rng(3)
+    weather = rng.normal(-8.0, 6.0, (R, 10))
+    t_col = weather[:, 2:3]  # a non-contiguous column view, as the chain passes it
+    indoor = rng.normal(16.0, 4.0, (R, 4))
+    powered, heat_on = rng.random((R, 4)) < 0.5, rng.random((R, 4)) < 0.5
+    ref = heat_inputs_w(bp, np.ascontiguousarray(t_col), indoor, powered, heat_on, cfg)
+    wide = heat_inputs_w(bp, np.repeat(t_col, 4, axis=1), indoor, powered, heat_on, cfg)
+    view = heat_inputs_w(bp, t_col, np.asfortranarray(indoor), powered.astype(int), heat_on, cfg)
+    out = (np.empty((4, R)).T, np.empty((4, R)).T)  # non-contiguous buffers are filled too
+    q_air, q_mass = heat_inputs_w(bp, t_col, indoor, powered, heat_on, cfg, out=out)
+    assert q_air is out[0] and q_mass is out[1]
+    for got in (wide, view, (q_air, q_mass)):
+        np.testing.assert_allclose(got[0], ref[0], rtol=1e-12)
+        np.testing.assert_allclose(got[1], ref[1], rtol=1e-12)
+    # one realization as 1-D arrays and scalars
+    row = heat_inputs_w(bp, float(t_col[1, 0]), indoor[1], powered[1], heat_on[1], cfg)
+    assert row[0].shape == (4,)
+    np.testing.assert_allclose(row[0], ref[0][1], rtol=1e-12)
+    np.testing.assert_allclose(row[1], ref[1][1], rtol=1e-12)
+    scalar_indoor = heat_inputs_w(bp, t_col, 18.0, powered, heat_on, cfg)
+    np.testing.assert_allclose(
+        scalar_indoor[0], heat_inputs_w(bp, t_col, _full(18.0), powered, heat_on, cfg)[0], rtol=1e-12
+    )

@@ -186,3 +186,42 @@ def test_step_does_not_allocate_per_call_arrays(params):
     model.step(-5.0, 0.0)
     c = model.step(-5.0, 0.0)
     assert np.shares_memory(a, c)
+
+
+@pytest.mark.parametrize("first_order_hold", [False, True])
+def test_step_is_phi_x_plus_gamma_u_for_every_input_layout(params, first_order_hold):
+    # the compiled step against the matrices it is built from, for (R, 1), (R, G), (G,), scalar and
+    # non-contiguous inputs, with and without q_mass and the end temperature
+    rng = np.random.default_rng(5)
+    model = TwoNodeModel(params, 3600.0, R, first_order_hold=first_order_hold)
+    if first_order_hold:
+        phi, gamma0, ramp = discretize_first_order_hold(params, 3600.0)
+    else:
+        (phi, gamma0), ramp = discretize(params, 3600.0), None
+    weather = rng.normal(-10.0, 5.0, (R, 6))
+    cases = [
+        (weather[:, 1:2], rng.uniform(0, 1e5, (R, G)), rng.uniform(0, 5e4, (R, G)), None),
+        (rng.normal(-10.0, 5.0, (R, G)), rng.uniform(0, 1e5, G), None, None),
+        (-4.0, 0.0, 2e4, None),
+        (weather[:, 2:3], np.asfortranarray(rng.uniform(0, 1e5, (R, G))), None, weather[:, 3:4]),
+        (
+            weather[:, 3:4],
+            rng.uniform(0, 1e5, (R, G)),
+            rng.uniform(0, 5e4, (R, 1)),
+            rng.normal(-9, 5, (R, G)),
+        ),
+    ]
+    model.set_state(rng.normal(18.0, 2.0, (R, G)), rng.normal(17.0, 2.0, (R, G)))
+    for t_out, q_air, q_mass, t_end in cases:
+        if t_end is not None and not first_order_hold:
+            t_end = None
+        x0 = model.state.copy()
+        inputs = (t_out, q_air, 0.0 if q_mass is None else q_mass)
+        u = np.stack([np.broadcast_to(np.asarray(v, dtype=float), (R, G)) for v in inputs], axis=-1)
+        expected = np.einsum("gij,rgj->rgi", phi, x0) + np.einsum("gij,rgj->rgi", gamma0, u)
+        if first_order_hold:
+            end = np.broadcast_to(np.asarray(t_out if t_end is None else t_end, dtype=float), (R, G))
+            expected += ramp[None, :, :, 0] * (end - u[..., 0])[..., None]
+        air = model.step(t_out, q_air, q_mass, t_out_end_c=t_end)
+        np.testing.assert_allclose(air, expected[..., 0], rtol=1e-12, atol=1e-9)
+        np.testing.assert_allclose(model.state, expected, rtol=1e-12, atol=1e-9)
