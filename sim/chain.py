@@ -114,9 +114,8 @@ def run_scenario_full(cfg: DictConfig, progress: Progress | None = None) -> RunO
         network = build_network(city, cfg.city.grid)
     n_archetypes = city.groups["archetype"].nunique()
     est = memory.estimate(n_real, grid.n_steps, len(city.groups), len(network.feeders), len(city.districts),
-                          n_archetypes, len(cfg.people.thresholds_c))
-    trajectories_b = n_real * grid.n_steps * len(city.groups) * 4 if cfg.buildings.trajectories else 0
-    memory.check_fits(memory.MemoryEstimate(est.supply_b, est.thermal_b, est.outputs_b + trajectories_b), n_real)
+                          n_archetypes, len(cfg.people.thresholds_c), bool(cfg.buildings.trajectories))
+    memory.check_fits(est, n_real)
     with _timed(times, "weather"):
         forecast = make_forecast(cfg.weather, grid, n_real, seed)
     with _timed(times, "threat"):

@@ -42,14 +42,20 @@ def estimate(
     n_districts: int,
     n_archetypes: int,
     n_thresholds: int,
+    trajectories: bool = False,
 ) -> MemoryEstimate:
-    """Estimate the memory of a run from its dimensions (see module docstring). [B]"""
+    """Estimate the memory of a run from its dimensions (see module docstring). [B]
+
+    ``trajectories``: the run keeps per-group indoor temperatures (``buildings.trajectories``).
+    """
     r, t = int(realizations), int(n_steps)
     supply = r * t * (n_feeders + 2 * n_groups)  # bool + bool + int8 per step
     supply += r * t * 8 * 3  # waves, hits, queues
     thermal = r * n_groups * 8 * 12  # states, inputs and running exposure per group
     outputs = r * t * n_districts * n_archetypes * 4  # indoor temperature (float32)
     outputs += r * t * 8 * (n_thresholds * 3 + 8 + 4 * n_districts)  # exposure series, power/heat by district
+    if trajectories:
+        outputs += r * t * n_groups * 4  # indoor temperature per group (float32)
     return MemoryEstimate(supply, thermal, outputs)
 
 

@@ -15,3 +15,9 @@ def test_refuses_with_a_suggestion():
     with pytest.raises(ColdgridError, match=r"realizations=\d+ or fewer"):
         check_fits(est, 1000, available_b=est.total_b // 4)
     check_fits(est, 1000, available_b=est.total_b * 2)  # fits: no error
+
+
+def test_trajectories_add_one_float32_per_group_and_step():
+    base = estimate(10, 100, 50, 20, 2, 3, 4)
+    full = estimate(10, 100, 50, 20, 2, 3, 4, trajectories=True)
+    assert full.outputs_b - base.outputs_b == 10 * 100 * 50 * 4
