@@ -66,6 +66,8 @@ class Exposure:
         People present per district and age group. [people]
     people_below : ndarray (R, T, K, A)
         People below each threshold at each step. [people]
+    people_below_by_district : ndarray (R, T, K, D)
+        People (all ages) below each threshold at each step, by district. [people]
     person_hours_below_h : ndarray (R, K, D, A)
         Person-hours below each threshold. [h]
     people_ever_below : ndarray (R, K, D, A)
@@ -104,6 +106,7 @@ class Exposure:
     duration_bin_edges_h: np.ndarray
     occupants: np.ndarray
     people_below: np.ndarray
+    people_below_by_district: np.ndarray
     person_hours_below_h: np.ndarray
     people_ever_below: np.ndarray
     people_cold_long: np.ndarray
@@ -276,6 +279,7 @@ class ExposureAccumulator:
         self._weight_cols = [np.ascontiguousarray(self._weights[:, a]) for a in range(len(AGE_GROUPS))]
         onehot = (district[:, None] == np.arange(n_districts)[None, :]).astype(float)  # (G, D)
         self._to_district = (onehot[:, :, None] * self._weights[:, None, :]).reshape(n_groups, -1)  # (G, D*A)
+        self._to_district_all = np.ascontiguousarray(onehot * self._weights[:, :1])  # (G, D), all ages
 
         R, T, K, A = self.n_realizations, self.n_steps, len(self.thresholds_c), len(AGE_GROUPS)
         self._shape_rg = (R, n_groups)
@@ -312,6 +316,7 @@ class ExposureAccumulator:
         self._run_danger = np.zeros((R, n_groups), dtype=steps_t)
         self._max_danger = np.zeros((R, n_groups), dtype=steps_t)
         self._people_below = np.zeros((T, A, K * R))  # (R, T, K, A) in finish()
+        self._people_below_d = np.zeros((T, K * R, n_districts))  # (R, T, K, D) in finish()
         self._no_water = np.zeros((R, T))
         self._demand = np.zeros((R, T))
         self._unpowered = np.zeros((R, T))
@@ -369,6 +374,7 @@ class ExposureAccumulator:
         flat = below_f[:K].reshape(-1, below_f.shape[-1])  # (K R, G), a view
         for a, w in enumerate(self._weight_cols):
             np.matmul(flat, w, out=self._people_below[t, a])
+        np.matmul(flat, self._to_district_all, out=self._people_below_d[t])
         np.add(self._steps_below, below[:K], out=self._steps_below)
         np.minimum(self._min_c, indoor_c, out=self._min_c)
 
@@ -437,6 +443,9 @@ class ExposureAccumulator:
         people_below = np.ascontiguousarray(
             self._people_below.reshape(self.n_steps, len(AGE_GROUPS), K, R).transpose(3, 0, 2, 1)
         )  # (R, T, K, A)
+        people_below_d = np.ascontiguousarray(
+            self._people_below_d.reshape(self.n_steps, K, R, self.n_districts).transpose(2, 0, 1, 3)
+        )  # (R, T, K, D)
         cold_steps = self._cold_steps.astype(np.int64)
         max_spell = self._max_spell.astype(np.int64)
         hours_q, spell_q = self._quantiles_h(cold_steps), self._quantiles_h(max_spell)
@@ -450,6 +459,7 @@ class ExposureAccumulator:
             duration_bin_edges_h=edges,
             occupants=self._district_sum(np.ones(self._occ.shape)),
             people_below=people_below,
+            people_below_by_district=people_below_d,
             person_hours_below_h=self._district_sum(np.swapaxes(self._steps_below, 0, 1)) * self.dt_h,
             people_ever_below=self._district_sum(self._min_c[:, None, :] < self.thresholds_c[:, None]),
             people_cold_long=self._district_sum(self._max_spell >= self._need_long),

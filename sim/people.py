@@ -13,6 +13,7 @@ variable                               dims                units    meaning
 =====================================  ==================  =======  ==========================================
 people_below_threshold *               R, T, K             1        people strictly below the threshold
 people_below_threshold_by_age          R, T, K, A          1        the same by age group
+people_below_threshold_by_district     R, T, K, D          1        the same by district (all ages)
 person_hours_below_threshold *         R, K, D             h        person-hours below the threshold
 person_hours_below_threshold_by_age    R, K, D, A          h        the same by age group
 people_ever_below_threshold            R, K, D, A          1        below the threshold at any step
@@ -150,6 +151,12 @@ def exposure_to_dataset(
     variables = {
         "people_below_threshold": _var(
             e.people_below[..., 0], rtk, "1", "people with indoor temperature below threshold"
+        ),
+        "people_below_threshold_by_district": _var(
+            e.people_below_by_district,
+            (*rtk, "district"),
+            "1",
+            "people with indoor temperature below threshold, by district",
         ),
         "people_below_threshold_by_age": _var(
             e.people_below,

@@ -451,3 +451,16 @@ class TestDataset:
         e = run(np.full((1, 2, 1), 20.0))
         with pytest.raises(ValueError, match="differ"):
             exposure_to_dataset(e, START + np.arange(2) * np.timedelta64(1, "h"), ["a"], ["b"], [18.0, 16.0])
+
+
+def test_people_below_by_district_sums_to_the_city_total():
+    """The district breakdown over time adds up to the city-wide count at every step and threshold."""
+    rng = np.random.default_rng(3)
+    occ = rng.uniform(10, 100, 6)
+    acc = ExposureAccumulator(occ, np.full(6, 0.2), np.full(6, 0.05), np.zeros(6), np.array([0, 0, 1, 1, 2, 2]),
+                              3, PeopleConfig(heating_points=10), 1.0, 2, 5)
+    for t in range(5):
+        acc.update(t, rng.uniform(5, 22, (2, 6)), np.ones((2, 6), bool))
+    e = acc.finish()
+    assert e.people_below_by_district.shape == (2, 5, 4, 3)
+    np.testing.assert_allclose(e.people_below_by_district.sum(axis=-1), e.people_below[..., 0], rtol=1e-12)
