@@ -1,4 +1,4 @@
-"""The validation report regenerates from sim/validation.py with one command, with every section and its numbers.
+"""The validation report regenerates from sim/validation/ with one command, with every section and its numbers.
 
 Runs ``docs/scripts/make_validation_report.py --quick --out-dir TMP`` (fewer realizations of the two chain
 runs) and checks the page: each section is there with its figure (written, non-empty) and with measured

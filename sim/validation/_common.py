@@ -1,0 +1,38 @@
+"""Tolerances of the validation tests and the config composition they share."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+#: Tolerances of the validation tests (each test asserts that the value it uses is the one here).
+TOLERANCES: dict[str, float] = {
+    "erlang_c_se": 3.0,  # |mean of replications - Erlang C| < 3 standard errors
+    "erlang_c_rel": 0.10,  # ... and within 10 %
+    "thermal_rtol": 1e-9,  # model vs closed form: |model - exact| <= rtol + rtol |exact| (round-off)
+    "energy_balance_rel": 1e-9,  # residual / (|stored| + |supplied| + |lost|) per step
+    "e5_old_house_c": 4.0,  # E5: 21 -> 4 degC in 48 h at -12 degC ...
+    "e5_old_house_abs_k": 3.0,  # ... accepted within +- 3 K
+    "e5_insulated_min_c": 14.0,  # E5: 15-17 degC, accepted 14-18 degC
+    "e5_insulated_max_c": 18.0,
+    "energies_60h_min_c": 15.0,  # Energies 18(15):4022: above 15 degC for 60 h (checked at -5 degC)
+    "restoration_peak_rel": 0.20,  # B3 peak within +-20 %
+    "restoration_point_rel": 0.35,  # B3 later points within +-35 %
+    "freeze_restore_min_h": 14 * 24,  # a frozen system takes weeks
+    "drained_restore_max_h": 3 * 24,  # B2: a drained one ~2 days after the source returns
+}
+
+CONFIGS = Path(__file__).resolve().parents[2] / "configs"
+
+
+def compose_config(overrides: list[str]) -> Any:
+    """The project's config (``configs/``) composed with ``overrides`` as the CLI would (Hydra compose)."""
+    from hydra import compose, initialize_config_dir
+
+    from sim.config import register
+
+    register()
+    with initialize_config_dir(config_dir=str(CONFIGS), version_base="1.3"):
+        return compose("config", overrides=list(overrides))
+
+
