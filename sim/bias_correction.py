@@ -128,7 +128,7 @@ def fit_quantile_map(
     quantiles: dict[str, np.ndarray] = {}
     counts: dict[str, np.ndarray] = {}
     for label, series in sides.items():
-        s_doy = pd.DatetimeIndex(series.index).dayofyear.to_numpy()
+        s_doy = pd.DatetimeIndex(series.index).day_of_year.to_numpy()
         values = series.to_numpy(dtype=float)
         q = np.empty((len(doys), len(probabilities)))
         n = np.empty(len(doys), dtype=np.int64)
@@ -164,15 +164,15 @@ def station_daily_means(path: str | os.PathLike[str], first_year: int, last_year
 def daily_means(series: Sequence[tuple[np.ndarray, np.ndarray, Any]]) -> pd.Series:
     """Calendar-day means of each (times, values [degC]) series, pooled; incomplete days are dropped.
 
-    A day is complete when it holds as many values as the series' most common count per day (24 for
-    hourly data, 4 for 6-hourly, 1 for daily values). [degC]
+    A day is complete when it holds as many values as the series' fullest day (24 for hourly data, 4 for
+    6-hourly, 1 for daily values). [degC]
     """
     parts = []
     for times, values, *_ in series:
         frame = pd.DataFrame({"value": values}, index=pd.DatetimeIndex(times).normalize())
         grouped = frame.groupby(level=0)["value"]
         count, mean = grouped.count(), grouped.mean()
-        parts.append(mean[count == count.mode().max()])
+        parts.append(mean[count == count.max()])
     return pd.concat(parts)
 
 
@@ -207,7 +207,7 @@ def correct_forecast(outdoor_c: np.ndarray, grid: TimeGrid, qmap: QuantileMap) -
         Corrected forecast, shape (R, T). [degC]
     """
     m = running_daily_mean(outdoor_c, grid.dt_h)
-    doy = pd.DatetimeIndex(grid.times).dayofyear.to_numpy()[None, :]
+    doy = pd.DatetimeIndex(grid.times).day_of_year.to_numpy()[None, :]
     return np.asarray(outdoor_c, dtype=float) + (qmap(m, doy) - m)
 
 
@@ -233,7 +233,7 @@ def apply_bias_correction(cfg: Any, outdoor_c: np.ndarray, grid: TimeGrid) -> tu
     first, last = (int(y) for y in cfg.bias_reference_years)
     station = station_daily_means(station_file, first, last)
     model = daily_means(read_series(str(cfg.bias_model_climatology), float(cfg.utc_offset_h)))
-    doy = pd.DatetimeIndex(grid.times).dayofyear.to_numpy()
+    doy = pd.DatetimeIndex(grid.times).day_of_year.to_numpy()
     qmap = fit_quantile_map(station, model, doy, float(cfg.bias_window_days))
     note = (f"quantile mapping of daily means: {Path(str(cfg.bias_model_climatology)).name} onto "
             f"{station_file.name} TAVG {first}-{last}, window +-{float(cfg.bias_window_days):g} d")
