@@ -20,6 +20,7 @@ import logging
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 from scipy.special import logsumexp
 
@@ -28,7 +29,8 @@ from sim.observations import CITY, Observations, read_observations
 from sim.timegrid import TimeGrid
 from sim.weighted_stats import weighted_quantile
 
-__all__ = ["condition", "load_reports", "log_likelihood", "predict_reports", "uniform_weights", "weight_variables"]
+__all__ = ["condition", "load_reports", "log_likelihood", "predict_reports", "twin_reports", "uniform_weights",
+           "weight_variables"]
 
 log = logging.getLogger("coldgrid")
 
@@ -177,6 +179,53 @@ def condition(ds: xr.Dataset, reports: Observations | None, cfg: Any, n_queues: 
                   f"{R} realizations")
     out.attrs["nowcast_status"] = status
     return out
+
+
+def twin_reports(ds: xr.Dataset, realization: int, times: np.ndarray, cfg: Any, n_queues: int,
+                 rng: np.random.Generator | None = None) -> pd.DataFrame:
+    """Synthetic reports of one realization ("the truth" of an identical-twin experiment), as a reports table.
+
+    At each time: ``buildings_without_heat`` and ``share_without_power`` per district, ``queues_off`` for
+    the city, drawn from the error model of ``cfg`` (:mod:`sim.smc` samplers) with ``rng``, or exact
+    (buildings rounded) without ``rng``. Write it with ``DataFrame.to_csv(path, index=False)`` and pass
+    the file as ``nowcast.observations``.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A run (the truth is its realization ``realization``).
+    realization : int
+        Index along ``realization``.
+    times : numpy.ndarray
+        Report times (datetime64), each within the run.
+    cfg : NowcastConfig or omegaconf.DictConfig
+        The error model.
+    n_queues : int
+        The city's outage queues. [queues]
+    rng : numpy.random.Generator, optional
+        Seeded generator (``sim.rng.stream``); None gives error-free reports.
+    """
+    truth = ds.isel(realization=realization)
+    when = np.asarray(times, dtype="datetime64[ns]")
+    step = np.searchsorted(ds["time"].values, when, side="right") - 1
+    heat = truth["buildings_without_heat"].transpose("time", "district").values[step]  # (n, D)
+    power = truth["share_without_power"].transpose("time", "district").values[step]
+    queues = truth["queues_off"].values[step]
+    if rng is not None:
+        heat = smc.sample_buildings(heat, float(cfg.heat_dispersion), float(cfg.heat_offset_buildings), rng)
+        power = smc.sample_share(power, float(cfg.power_precision), rng)
+        queues = smc.sample_queues(queues, float(cfg.queue_sd), n_queues, rng)
+    districts = [str(d) for d in ds["district"].values]
+    stamp = pd.DatetimeIndex(when).strftime("%Y-%m-%dT%H:%M")
+    rows = []
+    for i, t in enumerate(stamp):
+        rows += [{"time": t, "district": d, "buildings_without_heat": round(float(heat[i, j])),
+                  "share_without_power": round(float(power[i, j]), 4), "queues_off": None}
+                 for j, d in enumerate(districts)]
+        rows.append({"time": t, "district": "city", "buildings_without_heat": None, "share_without_power": None,
+                     "queues_off": float(queues[i])})
+    return pd.DataFrame(rows, columns=["time", "district", "buildings_without_heat", "share_without_power",
+                                       "queues_off"]).astype({"buildings_without_heat": "Int64"})
 
 
 def _least_expected(reports: Observations, predicted: np.ndarray, loglik: np.ndarray, prior: np.ndarray,

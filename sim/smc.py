@@ -53,6 +53,9 @@ __all__ = [
     "normalize_log_weights",
     "offspring_counts",
     "residual_resample",
+    "sample_buildings",
+    "sample_queues",
+    "sample_share",
     "sequential_weights",
     "systematic_resample",
 ]
@@ -150,6 +153,26 @@ def _log_normal_interval(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     log_b, log_a = log_ndtr(b), log_ndtr(a)
     with np.errstate(divide="ignore"):
         return log_b + np.log1p(-np.exp(log_a - log_b))
+
+
+def sample_buildings(x: np.ndarray, dispersion: float, offset: float, rng: np.random.Generator) -> np.ndarray:
+    """Draw reports of buildings without heat from the error model of :func:`log_lik_buildings`. [buildings]"""
+    m = np.maximum(np.asarray(x, dtype=float), 0.0) + float(offset)
+    k = float(dispersion)
+    return rng.negative_binomial(k, k / (k + m)).astype(float)
+
+
+def sample_share(x: np.ndarray, precision: float, rng: np.random.Generator) -> np.ndarray:
+    """Draw reported shares without power from the error model of :func:`log_lik_share`. [1]"""
+    x = np.clip(np.asarray(x, dtype=float), SHARE_EPS, 1.0 - SHARE_EPS)
+    return rng.beta(x * precision, (1.0 - x) * precision)
+
+
+def sample_queues(x: np.ndarray, sd: float, n_queues: int, rng: np.random.Generator) -> np.ndarray:
+    """Draw announced queues off from the error model of :func:`log_lik_queues`: half queues in [0, n]. [queues]"""
+    x = np.asarray(x, dtype=float)
+    noisy = x + sd * rng.standard_normal(x.shape)
+    return np.clip(np.round(noisy * 2.0) / 2.0, 0.0, float(n_queues))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import xarray as xr
 from sim import smc
 from sim.chain import run_scenario
 from sim.config.nowcast import NowcastConfig
-from sim.nowcast import condition, predict_reports
+from sim.nowcast import condition, predict_reports, twin_reports
 from sim.observations import read_observations
 from tests.conftest import compose_config
 
@@ -97,6 +97,23 @@ def test_no_reports_leave_the_dataset_alone(tmp_path):
     obs = reports(tmp_path, "2026-01-29T12:00,A,40,,\n", as_of="2026-01-29T06:00")
     out = condition(ds, obs, NowcastConfig(), 6)
     assert "unconditioned" in out.attrs["nowcast_status"] and out.sizes["report"] == 0
+
+
+def test_twin_reports_round_trip_through_the_reader(tmp_path):
+    """Error-free synthetic reports of realization 1 read back as its values, and condition on them puts the
+    largest weight on realization 1; noisy ones come from the error model's samplers (seeded)."""
+    ds = toy_dataset()
+    times = TIMES[[1, 3]]
+    exact = twin_reports(ds, 1, times, NowcastConfig(), 6)
+    path = tmp_path / "twin.csv"
+    exact.to_csv(path, index=False)
+    obs = read_observations(path, ["A", "B"], start=TIMES[0])
+    np.testing.assert_allclose(predict_reports(ds, obs)[1], obs.table["value"].to_numpy())
+    assert np.argmax(condition(ds, obs, NowcastConfig(), 6)["realization_weight"].values) == 1
+    noisy_a = twin_reports(ds, 1, times, NowcastConfig(), 6, np.random.default_rng(3))
+    noisy_b = twin_reports(ds, 1, times, NowcastConfig(), 6, np.random.default_rng(3))
+    pd.testing.assert_frame_equal(noisy_a, noisy_b)
+    assert not noisy_a.equals(exact)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -68,6 +68,26 @@ def test_queue_likelihood_is_an_interval_censored_normal_summing_to_one():
     assert smc.log_lik_queues(6.0, 6.0 - 12.0, 0.5, 6) > -np.inf
 
 
+def test_report_samplers_draw_from_the_likelihoods():
+    """The samplers used to make synthetic reports (twin experiments) follow the same error model: the
+    frequencies of 200,000 draws match exp(log-likelihood) within 5 binomial standard errors."""
+    rng = np.random.default_rng(8)
+    n = 200_000
+    y = smc.sample_buildings(np.full(n, 300.0), 25.0, 5.0, rng)
+    values, counts = np.unique(y, return_counts=True)
+    p = np.exp(smc.log_lik_buildings(values, 300.0, 25.0, 5.0))
+    common = counts > 500
+    np.testing.assert_allclose(counts[common] / n, p[common], atol=float(5 * np.sqrt(p.max() / n)))
+    q = smc.sample_queues(np.full(n, 3.2), 0.5, 6, rng)
+    grid = np.arange(0, 6.5, 0.5)
+    freq = np.array([(q == g).mean() for g in grid])
+    prob = np.exp(smc.log_lik_queues(grid, 3.2, 0.5, 6))
+    np.testing.assert_allclose(freq, prob, atol=float(5 * np.sqrt(0.25 / n)))
+    s = smc.sample_share(np.full(n, 0.35), 30.0, rng)
+    assert s.mean() == pytest.approx(0.35, abs=5 * np.sqrt(0.35 * 0.65 / 31 / n))
+    assert s.var() == pytest.approx(0.35 * 0.65 / 31, rel=0.02)
+
+
 # --------------------------------------------------------------------------------------------------
 # sequential weights and ESS
 # --------------------------------------------------------------------------------------------------

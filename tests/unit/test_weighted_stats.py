@@ -17,7 +17,7 @@ from hypothesis.extra.numpy import arrays
 from scipy import stats
 
 from sim.stats import summarize
-from sim.weighted_stats import weighted_mean, weighted_quantile, weighted_summarize
+from sim.weighted_stats import crps, weighted_mean, weighted_quantile, weighted_summarize
 
 
 @settings(max_examples=100, deadline=None)
@@ -80,3 +80,24 @@ def test_bad_weights_are_refused():
         weighted_quantile(np.arange(3.0), np.zeros(3), 0.5)
     with pytest.raises(ValueError):
         weighted_quantile(np.arange(3.0), np.ones(2), 0.5)
+
+
+def test_crps_against_its_definition_and_the_normal_closed_form():
+    """Brute-force double sum; a one-member ensemble scores |x - y|; a large N(0, 1) sample scores the
+    closed form of the normal, z (2 Phi(z) - 1) + 2 phi(z) - 1/sqrt(pi) (Gneiting & Raftery 2007), within
+    1 %: the sampling error of the mean of |x - y| over 200,000 draws is below 0.3 %."""
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=(40, 3))
+    w = rng.random(40)
+    y = np.array([0.3, -2.0, 5.0])
+    wn = w / w.sum()
+    brute = (np.einsum("i,ij->j", wn, np.abs(x - y))
+             - 0.5 * np.einsum("i,k,ikj->j", wn, wn, np.abs(x[:, None, :] - x[None, :, :])))
+    np.testing.assert_allclose(crps(x, w, y), brute, rtol=1e-12)
+    assert crps(np.array([2.0]), np.array([1.0]), 5.5) == pytest.approx(3.5)
+    big = rng.normal(size=200_000)
+    for z in (0.0, 1.5):
+        closed = z * (2 * stats.norm.cdf(z) - 1) + 2 * stats.norm.pdf(z) - 1 / np.sqrt(np.pi)
+        assert crps(big, np.ones_like(big), z) == pytest.approx(closed, rel=0.01)
+    # weights matter: all weight on the member at the truth scores 0
+    assert crps(np.array([1.0, 4.0]), np.array([0.0, 1.0]), 4.0) == pytest.approx(0.0)
