@@ -230,6 +230,9 @@ def apply_bias_correction(cfg: Any, outdoor_c: np.ndarray, grid: TimeGrid) -> tu
     from sim.weather_file import read_series
 
     station_file = Path(str(cfg.bias_station_file)) if cfg.bias_station_file else DEFAULT_STATION_FILE
+    if not station_file.is_file():
+        raise InputError(f"weather.bias_station_file: station record {station_file} not found "
+                         "(a GHCN-Daily .dly file; the default is the Kyiv record in ../shared/data)")
     first, last = (int(y) for y in cfg.bias_reference_years)
     station = station_daily_means(station_file, first, last)
     model = daily_means(read_series(str(cfg.bias_model_climatology), float(cfg.utc_offset_h)))

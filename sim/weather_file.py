@@ -9,7 +9,10 @@ NetCDF
     Variable ``outdoor_temperature`` with dimensions ``(time)`` or ``(time, realization)`` in any order
     (other dimensions of length 1, e.g. a single ``latitude``/``longitude``, are dropped) and a ``units``
     attribute: degC (``degC``, ``Celsius``, ``degree_Celsius``, ...) or K (``K``, ``kelvin``); K is
-    converted.
+    converted. The member dimension may also be named ``member``, ``number``, ``ensemble``, ...
+GRIB
+    The 2 m temperature of one ensemble forecast at one grid point, through cfgrib; times are UTC and
+    moved by ``utc_offset_h``. Both: :mod:`sim.weather_ensemble`.
 
 Times are naive local wall-clock times, the clock of the run's ``start``; a UTC offset in a CSV time is
 dropped and the wall-clock time kept. Every row of the file is checked, not only those in the run period.

@@ -153,6 +153,13 @@ def test_small_windows_are_refused(synthetic):
         fit_quantile_map(s["2019":"2020"], s, [29], 15.0)
 
 
+def test_missing_station_record_names_the_key(tmp_path, synthetic):
+    cfg = WeatherConfig(kind="file", bias_correction="quantile_mapping",
+                        bias_model_climatology=str(synthetic["model_file"]), bias_station_file=str(tmp_path / "x.dly"))
+    with pytest.raises(InputError, match=r"weather\.bias_station_file: station record .*x\.dly not found"):
+        apply_bias_correction(cfg, np.zeros((1, 24)), TimeGrid.from_config("2026-01-29", 1, 60))
+
+
 def test_kyiv_record_gives_the_published_january_normal():
     """Validation of the reader on the real record: TAVG January 1991-2020 vs calibration F1 (-3.2 degC,
     the official normal [H]); the station's own mean is -3.35 degC. Tolerance 0.5 degC: the normal is a
