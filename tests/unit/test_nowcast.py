@@ -160,3 +160,24 @@ def test_reports_reweight_the_run(plain, tmp_path):
     for name in plain.data_vars:
         if name not in ("realization_weight", "effective_sample_size"):
             xr.testing.assert_identical(ds[name], plain[name])
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        (["nowcast.heat_dispersion=0"], "nowcast.heat_dispersion=0.0: must be > 0"),
+        (["nowcast.heat_offset_buildings=0"], "nowcast.heat_offset_buildings=0.0: must be > 0"),
+        (["nowcast.queue_sd=-1"], "nowcast.queue_sd=-1.0: must be > 0"),
+        (["nowcast.as_of=2026-01-30"], "nowcast.as_of=2026-01-30: needs nowcast.observations"),
+        (["nowcast.observations=r.csv", "nowcast.as_of=tomorrow"], "nowcast.as_of=tomorrow: not an ISO 8601 time"),
+        (["nowcast.resample_ess_frac=0"], "nowcast.resample_ess_frac=0.0: must be a share in (0, 1]"),
+        (["nowcast.collapse_ess_frac=0.8"], "nowcast.collapse_ess_frac=0.8: must not exceed nowcast.resample_ess_frac"),
+    ],
+)
+def test_bad_nowcast_keys_name_the_key(overrides, expected):
+    from sim.config.validate import validate
+    from sim.errors import ConfigError
+
+    with pytest.raises(ConfigError) as e:
+        validate(compose_config(["city=small_town", *overrides]))
+    assert expected in str(e.value)
