@@ -28,6 +28,7 @@ from sim.des import simulate_supply
 from sim.des.network import build_network
 from sim.heating import BuildingInputs, heat_inputs_w
 from sim.io import global_attrs
+from sim.nowcast import condition, load_reports, uniform_weights
 from sim.people import ExposureAccumulator, exposure_to_dataset
 from sim.thermal import TwoNodeModel
 from sim.threat import make_campaign
@@ -112,6 +113,9 @@ def run_scenario_full(cfg: DictConfig, progress: Progress | None = None) -> RunO
     with _timed(times, "city"):
         city = build_city(cfg.city)
         network = build_network(city, cfg.city.grid)
+        # a nowcast's reports are read and checked before anything is simulated
+        reports = load_reports(cfg.get("nowcast"), city.district_names, list(city.districts["katotth"]), grid,
+                               network.n_queues)
     n_archetypes = city.groups["archetype"].nunique()
     est = memory.estimate(n_real, grid.n_steps, len(city.groups), len(network.feeders), len(city.districts),
                           n_archetypes, len(cfg.people.thresholds_c), bool(cfg.buildings.trajectories))
@@ -130,6 +134,9 @@ def run_scenario_full(cfg: DictConfig, progress: Progress | None = None) -> RunO
         indoor, exposure = _thermal_and_people(cfg, city, grid, forecast.outdoor_c, supply, seed, progress)
     with _timed(times, "dataset"):
         ds = _assemble(cfg, city, grid, forecast, supply, indoor, exposure)
+    if reports is not None:
+        with _timed(times, "nowcast"):
+            ds = condition(ds, reports, cfg.nowcast, network.n_queues)
     return RunOutput(dataset=ds, events=supply.events, stage_seconds=times, stats=dict(supply.stats))
 
 
@@ -289,6 +296,7 @@ def _assemble(cfg, city, grid, forecast, supply, indoor, exposure) -> xr.Dataset
                   {"units": "1", "long_name": "energy-system nodes damaged in the step (count)"})
     ds["queues_off"] = (("realization", "time"), supply.queues_off.astype(np.float64),
                         {"units": "1", "long_name": "rolling-blackout outage queues off (of 6)"})
+    ds = ds.assign(uniform_weights(grid.times, n_real))  # a nowcast replaces them (sim.nowcast.condition)
     ds["population"] = (("district",), city.districts["population"].to_numpy(float),
                         {"units": "1", "long_name": "people present in the district (count)"})
     ds["population_resident"] = (("district",), city.districts["population_resident"].to_numpy(float),

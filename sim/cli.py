@@ -27,7 +27,7 @@ log = logging.getLogger("coldgrid")
 
 #: Where the Hydra configs live (``configs/`` at the top of the source tree).
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
-GROUPS = ("city", "weather", "attacks", "repair", "buildings", "people", "experiment")
+GROUPS = ("city", "weather", "attacks", "repair", "buildings", "people", "nowcast", "experiment")
 LAUNCHERS = {
     "basic": "run jobs one after another in this process (default)",
     "joblib": "run jobs in parallel local processes (hydra-joblib-launcher)",

@@ -101,11 +101,15 @@ def make_forecast(cfg: Any, grid: TimeGrid, n_realizations: int, seed: int) -> F
         path = _get(cfg, "path", None)
         if path is None or str(path) in ("", "???"):
             raise ConfigError("weather.path: required for weather=file (a CSV or NetCDF file)")
-        return load_file(path, grid, n_realizations, max_gap_h=_get(cfg, "max_gap_h", None))
+        forecast = load_file(path, grid, n_realizations, max_gap_h=_get(cfg, "max_gap_h", None),
+                             utc_offset_h=float(_get(cfg, "utc_offset_h", 0.0)))
+        return _bias_corrected(cfg, forecast, grid)
     raise ConfigError(f"weather.kind: unknown value {kind!r}, expected one of {', '.join(KINDS)}")
 
 
-def load_file(path: Any, grid: TimeGrid, n_realizations: int, max_gap_h: float | None = None) -> Forecast:
+def load_file(
+    path: Any, grid: TimeGrid, n_realizations: int, max_gap_h: float | None = None, utc_offset_h: float = 0.0
+) -> Forecast:
     """Read outdoor temperature from a CSV or NetCDF file and put it on the grid.
 
     See :func:`sim.weather_file.read_temperature_file` for the formats, checks and realization rules
@@ -123,13 +127,26 @@ def load_file(path: Any, grid: TimeGrid, n_realizations: int, max_gap_h: float |
     max_gap_h : float, optional
         Largest accepted interval between consecutive file times within the run; default the model
         step ``grid.dt_h``. [h]
+    utc_offset_h : float
+        Local time minus UTC for GRIB files, whose times are UTC (:mod:`sim.weather_ensemble`). [h]
 
     Returns
     -------
     Forecast
     """
-    outdoor_c, source = read_temperature_file(path, grid, n_realizations, max_gap_h=max_gap_h)
+    outdoor_c, source = read_temperature_file(path, grid, n_realizations, max_gap_h=max_gap_h,
+                                              utc_offset_h=utc_offset_h)
     return Forecast(times=grid.times, outdoor_c=outdoor_c, source=source)
+
+
+def _bias_corrected(cfg: Any, forecast: Forecast, grid: TimeGrid) -> Forecast:
+    """``weather.bias_correction`` (:mod:`sim.bias_correction`); the forecast itself when it is ``none``."""
+    if str(_get(cfg, "bias_correction", "none")) == "none":
+        return forecast
+    from sim.bias_correction import apply_bias_correction
+
+    corrected, note = apply_bias_correction(cfg, forecast.outdoor_c, grid)
+    return Forecast(times=forecast.times, outdoor_c=corrected, source=f"{forecast.source}; {note}")
 
 
 # --------------------------------------------------------------------------------------------------

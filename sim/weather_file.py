@@ -9,7 +9,10 @@ NetCDF
     Variable ``outdoor_temperature`` with dimensions ``(time)`` or ``(time, realization)`` in any order
     (other dimensions of length 1, e.g. a single ``latitude``/``longitude``, are dropped) and a ``units``
     attribute: degC (``degC``, ``Celsius``, ``degree_Celsius``, ...) or K (``K``, ``kelvin``); K is
-    converted.
+    converted. The member dimension may also be named ``member``, ``number``, ``ensemble``, ...
+GRIB
+    The 2 m temperature of one ensemble forecast at one grid point, through cfgrib; times are UTC and
+    moved by ``utc_offset_h``. Both: :mod:`sim.weather_ensemble`.
 
 Times are naive local wall-clock times, the clock of the run's ``start``; a UTC offset in a CSV time is
 dropped and the wall-clock time kept. Every row of the file is checked, not only those in the run period.
@@ -39,7 +42,7 @@ import pandas as pd
 from sim.errors import ColdgridWarning, InputError
 from sim.timegrid import TimeGrid
 
-__all__ = ["read_temperature_file"]
+__all__ = ["read_series", "read_temperature_file"]
 
 VALID_RANGE_C = (-70.0, 50.0)
 CSV_TIME, CSV_VALUE, CSV_REALIZATION = "time", "outdoor_temperature_c", "realization"
@@ -64,7 +67,8 @@ Locator = Callable[[int], str]
 
 
 def read_temperature_file(
-    path: str | os.PathLike[str], grid: TimeGrid, n_realizations: int, max_gap_h: float | None = None
+    path: str | os.PathLike[str], grid: TimeGrid, n_realizations: int, max_gap_h: float | None = None,
+    utc_offset_h: float = 0.0,
 ) -> tuple[np.ndarray, str]:
     """Read, check and interpolate a temperature file to the grid.
 
@@ -79,6 +83,8 @@ def read_temperature_file(
     max_gap_h : float, optional
         Largest accepted interval between consecutive file times within the run; default the model
         step. [h]
+    utc_offset_h : float
+        Local time minus UTC, applied to GRIB files (whose times are UTC; :mod:`sim.weather_ensemble`). [h]
 
     Returns
     -------
@@ -92,12 +98,9 @@ def read_temperature_file(
     InputError
         With a one-line message naming the file and the row (CSV line) or the variable.
     """
-    p = Path(path).expanduser()
     name = str(path)
-    if not p.is_file():
-        raise InputError(f"weather file {name}: not found")
     gap_h = float(grid.dt_h if max_gap_h is None else max_gap_h)
-    series = _read_netcdf(p, name) if _is_netcdf(p) else _read_csv(p, name)
+    series = read_series(path, utc_offset_h)
     on_grid = [
         _check_and_interpolate(name, times, values, where, grid, gap_h) for times, values, where in series
     ]
@@ -116,6 +119,24 @@ def read_temperature_file(
     elif n_file > R:
         note += f", first {R} used"
     return outdoor_c, f"file: {name} ({note})"
+
+
+def read_series(path: str | os.PathLike[str], utc_offset_h: float = 0.0) -> list[tuple[np.ndarray, np.ndarray, Locator]]:
+    """Every series of a weather file (one per realization or member), checked but not put on a grid.
+
+    Returns a list of ``(times datetime64[ns], values [degC], locator)``; values are finite and in range,
+    times strictly increase. Raises :class:`InputError` as :func:`read_temperature_file`.
+    """
+    p = Path(path).expanduser()
+    name = str(path)
+    if not p.is_file():
+        raise InputError(f"weather file {name}: not found")
+    from sim.weather_ensemble import is_grib
+
+    series = _read_netcdf(p, name, utc_offset_h) if _is_netcdf(p) or is_grib(p) else _read_csv(p, name)
+    for times, values, where in series:
+        _check_series(name, times, values, where)
+    return series
 
 
 # --------------------------------------------------------------------------------------------------
@@ -215,13 +236,10 @@ def _line_locator(lines: np.ndarray) -> Locator:
     return lambda i: f"line {lines[i]}"
 
 
-def _read_netcdf(p: Path, name: str) -> list[tuple[np.ndarray, np.ndarray, Locator]]:
-    import xarray as xr
+def _read_netcdf(p: Path, name: str, utc_offset_h: float = 0.0) -> list[tuple[np.ndarray, np.ndarray, Locator]]:
+    from sim.weather_ensemble import open_weather_dataset  # member dims (member, number, ...) and GRIB
 
-    try:
-        ds = xr.open_dataset(p)
-    except Exception as e:  # the backends raise many types (OSError, ValueError, KeyError, ...)
-        raise InputError(f"weather file {name}: cannot read as NetCDF: {_one_line(e)}") from None
+    ds = open_weather_dataset(p, name, utc_offset_h)
     with ds:
         if NC_VARIABLE not in ds.data_vars:
             found = ", ".join(map(str, ds.data_vars)) or "(none)"
@@ -281,10 +299,8 @@ def _nc_locator(times: np.ndarray, suffix: str) -> Locator:
 # --------------------------------------------------------------------------------------------------
 
 
-def _check_and_interpolate(
-    name: str, times: np.ndarray, values: np.ndarray, where: Locator, grid: TimeGrid, max_gap_h: float
-) -> np.ndarray:
-    """Check one series (times, values) and interpolate it to the grid, shape (T,). [degC]"""
+def _check_series(name: str, times: np.ndarray, values: np.ndarray, where: Locator) -> None:
+    """Check one series: no NaN, values in range, times strictly increasing."""
     for i in np.flatnonzero(np.isnan(values)):
         raise InputError(f"weather file {name}: {where(i)}: missing value (NaN)")
     lo, hi = VALID_RANGE_C
@@ -304,6 +320,12 @@ def _check_and_interpolate(
             f"previous time {_fmt(times[i])}; times must increase"
         )
 
+
+def _check_and_interpolate(
+    name: str, times: np.ndarray, values: np.ndarray, where: Locator, grid: TimeGrid, max_gap_h: float
+) -> np.ndarray:
+    """Interpolate one checked series (times, values) to the grid, shape (T,). [degC]"""
+    step = np.diff(times)
     grid_times = grid.times
     first, last = grid_times[0], grid_times[-1]
     if times[0] > first or times[-1] < last:

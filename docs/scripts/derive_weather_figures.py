@@ -18,34 +18,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import least_squares
 
-ELEMENTS = ("TAVG", "TMAX", "TMIN")
+from sim.ghcn import read_ghcn_daily  # the reader lives in the package (also used by bias correction)
+
 DJF = (12, 1, 2)
-
-
-def read_ghcn_daily(path: str | Path) -> pd.DataFrame:
-    """Daily TAVG, TMAX, TMIN [degC] on a complete daily index (missing days are NaN)."""
-    records = []
-    with open(path, encoding="ascii") as f:
-        for line in f:
-            element = line[17:21]
-            if element not in ELEMENTS:
-                continue
-            year, month = int(line[11:15]), int(line[15:17])
-            for day in range(31):
-                col = 21 + 8 * day
-                value, qflag = int(line[col : col + 5]), line[col + 6]
-                if value != -9999 and qflag == " ":
-                    records.append((year, month, day + 1, element, value / 10.0))
-    raw = pd.DataFrame(records, columns=["year", "month", "day", "element", "value_c"])
-    raw["date"] = pd.to_datetime(raw[["year", "month", "day"]])
-    daily = raw.pivot_table(index="date", columns="element", values="value_c")
-    return daily.reindex(pd.date_range(daily.index[0], daily.index[-1], freq="D"))
 
 
 def monthly_normals_c(daily: pd.DataFrame, first: str = "1991", last: str = "2020") -> pd.Series:

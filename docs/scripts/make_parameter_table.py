@@ -49,6 +49,7 @@ GROUPS: list[tuple[str, str, str]] = [
     ("repair", "sim/config/repair.py", "RepairConfig"),
     ("buildings", "sim/config/buildings.py", "BuildingsConfig"),
     ("people", "sim/config/people.py", "PeopleConfig"),
+    ("nowcast", "sim/config/nowcast.py", "NowcastConfig"),
 ]
 TOP_SCHEMA = ("sim/config/schema.py", "ColdgridConfig")
 OUTPUT_SCHEMA = ("sim/config/schema.py", "OutputConfig")
@@ -531,6 +532,7 @@ GROUP_TITLES = {
     "repair": "Repair and heat-network restart (`repair`)",
     "buildings": "Buildings and heat inputs (`buildings`)",
     "people": "People, heating points and fuel (`people`)",
+    "nowcast": "Nowcasting: reports and their error model (`nowcast`)",
 }
 
 

@@ -14,6 +14,7 @@ from sim.config.schema import (
     AttacksConfig,
     BuildingsConfig,
     CityConfig,
+    NowcastConfig,
     PeopleConfig,
     RepairConfig,
     WeatherConfig,
@@ -27,6 +28,7 @@ SCHEMAS = {
     "repair": RepairConfig,
     "buildings": BuildingsConfig,
     "people": PeopleConfig,
+    "nowcast": NowcastConfig,
 }
 
 

@@ -9,6 +9,7 @@ from hydra.core.config_store import ConfigStore
 from sim.config.attacks import AttacksConfig
 from sim.config.buildings import BuildingsConfig
 from sim.config.city import CityConfig, DistrictConfig
+from sim.config.nowcast import NowcastConfig
 from sim.config.people import PeopleConfig
 from sim.config.repair import RepairConfig
 from sim.config.weather import WeatherConfig
@@ -44,6 +45,7 @@ class ColdgridConfig:
     buildings: BuildingsConfig = field(default_factory=BuildingsConfig)
     people: PeopleConfig = field(default_factory=PeopleConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    nowcast: NowcastConfig = field(default_factory=NowcastConfig)
 
 
 __all__ = [
@@ -52,6 +54,7 @@ __all__ = [
     "CityConfig",
     "ColdgridConfig",
     "DistrictConfig",
+    "NowcastConfig",
     "OutputConfig",
     "PeopleConfig",
     "RepairConfig",
@@ -75,5 +78,6 @@ def register() -> None:
         ("repair", RepairConfig),
         ("buildings", BuildingsConfig),
         ("people", PeopleConfig),
+        ("nowcast", NowcastConfig),
     ]:
         cs.store(group=f"schema/{group}", name="base", node=node)

@@ -138,10 +138,16 @@ def validate(cfg: DictConfig) -> None:
     if cfg.weather.kind == "file" and (OmegaConf.is_missing(cfg.weather, "path") or not cfg.weather.path):
         raise ConfigError("weather.path: weather=file needs weather.path=<CSV or NetCDF file>")
     from sim.config.buildings import validate_buildings_config
+    from sim.config.nowcast import validate_nowcast_config
     from sim.config.people import validate_people_config
 
     validate_buildings_config(cfg.buildings)
     validate_people_config(cfg.people)
+    if "nowcast" in cfg:
+        validate_nowcast_config(cfg.nowcast)
+    from sim.bias_correction import validate_forecast_file_config
+
+    validate_forecast_file_config(cfg.weather)
     thresholds = list(cfg.people.thresholds_c)
     if not thresholds or any(not -30.0 <= float(t) <= 30.0 for t in thresholds):
         raise ConfigError(f"people.thresholds_c={thresholds}: need 1+ thresholds between -30 and 30 degC")

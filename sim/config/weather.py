@@ -6,7 +6,7 @@ Figures marked "GHCN" are derived from the GHCN-Daily record of Kyiv, station UP
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -49,3 +49,10 @@ class WeatherConfig:
     # --- file (sim.weather.load_file) ---
     path: str | None = None  # CSV or NetCDF file with outdoor temperature (kind=file) [-]
     max_gap_h: float | None = None  # largest accepted interval between file times; None: the model step [h]
+    utc_offset_h: float = 2.0  # local time minus UTC for GRIB files (UTC times); Kyiv winter EET [h]
+    # --- bias correction of a file forecast (sim.bias_correction, docs/weather.md) ---
+    bias_correction: str = "none"  # none | quantile_mapping [-]
+    bias_model_climatology: str | None = None  # the forecast system's hindcasts/reforecasts (like path) [-]
+    bias_station_file: str | None = None  # a GHCN-Daily file; unset, the Kyiv record beside the repository (F5) [-]
+    bias_reference_years: list[int] = field(default_factory=lambda: [1991, 2020])  # station years, the WMO normal period as in calibration F1 [-]
+    bias_window_days: float = 15.0  # half-width of the calendar window of the quantiles [d]

@@ -1,0 +1,162 @@
+"""Statistics over weighted realizations: quantiles (median, p5, p95) and means of a nowcast.
+
+A nowcast weights its realizations (``realization_weight`` in ``result.nc``); its statistics must use
+the weights, and with equal weights must equal the unweighted statistics of :mod:`sim.stats`
+(``xarray.DataArray.quantile``, linear interpolation between order statistics, Hyndman & Fan 1996
+type 7), so that a nowcast without reports gives exactly the plain run's numbers.
+
+The weighted quantile is Akinshin's weighted type-7 estimator ("Weighted quantile estimators",
+arXiv:2304.07265, 2023): the type-7 estimate is a weighted sum of the order statistics,
+``Q(p) = sum_i W_i x_(i)`` with ``W_i = F(S_i) - F(S_{i-1})``, where ``S_i`` is the cumulative
+normalized weight of the i-th smallest value and ``F`` the CDF of the uniform distribution on
+``[(h - 1)/n*, h/n*]``, ``h = (n* - 1) p + 1``, with Kish's effective sample size
+``n* = (sum w)^2 / sum w^2``. Equal weights give ``n* = R``, ``S_i = i/R``: exactly type 7. A zero
+weight removes a realization.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import xarray as xr
+
+from sim.stats import summarize
+
+__all__ = ["crps", "weighted_mean", "weighted_quantile", "weighted_summarize"]
+
+
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float | Sequence[float], axis: int = 0) -> np.ndarray:
+    """Weighted type-7 quantiles of ``values`` along ``axis``.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Data; ``axis`` runs over realizations (length R); NaN is not allowed.
+    weights : numpy.ndarray
+        Weights >= 0 of the realizations, shape (R,), not all zero (need not be normalized).
+    q : float or sequence of float
+        Probabilities in [0, 1].
+    axis : int
+        The realization axis of ``values``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``q.shape + values.shape without axis`` (as :func:`numpy.quantile`).
+    """
+    x = np.moveaxis(np.asarray(values, dtype=float), axis, 0)
+    w = np.asarray(weights, dtype=float)
+    if w.ndim != 1 or len(w) != x.shape[0]:
+        raise ValueError(f"weights have shape {w.shape}, expected ({x.shape[0]},)")
+    if np.any(w < 0) or not np.isfinite(w).all() or not w.sum() > 0:
+        raise ValueError("weights must be finite, >= 0 and not all zero")
+    if np.isnan(x).any():
+        raise ValueError("values contain NaN")
+    qs = np.asarray(q, dtype=float)
+    if np.any((qs < 0) | (qs > 1)):
+        raise ValueError("probabilities must lie in [0, 1]")
+    if np.all(w == w[0]):  # equal weights: type 7 itself, bit for bit
+        return np.quantile(x, qs, axis=0)
+    keep = w > 0  # a zero weight removes the realization (and its zero-width interval)
+    x, w = x[keep], w[keep] / w[keep].sum()
+    n_eff = 1.0 / np.sum(w * w)
+    order = np.argsort(x, axis=0, kind="stable")
+    xs = np.take_along_axis(x, order, axis=0)
+    cum = np.cumsum(w[order], axis=0)  # S_i per element, shape like xs
+    cum[-1] = 1.0
+    lower = np.concatenate([np.zeros((1, *cum.shape[1:])), cum[:-1]], axis=0)
+    out = np.empty(qs.shape + xs.shape[1:])
+    for idx, p in np.ndenumerate(qs):
+        h = (n_eff - 1.0) * p + 1.0
+        a, b = (h - 1.0) / n_eff, h / n_eff
+
+        def cdf(t: np.ndarray, a: float = a, b: float = b) -> np.ndarray:
+            return np.clip((t - a) / (b - a), 0.0, 1.0)
+
+        weights_i = cdf(cum) - cdf(lower)
+        out[idx] = np.sum(weights_i * xs, axis=0)
+    return out
+
+
+def weighted_mean(values: np.ndarray, weights: np.ndarray, axis: int = 0) -> np.ndarray:
+    """Weighted mean along the realization axis (weights need not be normalized)."""
+    w = np.asarray(weights, dtype=float)
+    x = np.moveaxis(np.asarray(values, dtype=float), axis, 0)
+    return np.tensordot(w / w.sum(), x, axes=(0, 0))
+
+
+def weighted_summarize(
+    da: xr.DataArray, weights: xr.DataArray | np.ndarray, dim: str = "realization",
+    percentiles: Sequence[float] = (5, 50, 95),
+) -> xr.DataArray:
+    """Weighted percentiles over ``dim``, laid out like :func:`sim.stats.summarize`.
+
+    Parameters
+    ----------
+    da : xarray.DataArray
+        Values with dimension ``dim``.
+    weights : xarray.DataArray or numpy.ndarray
+        ``realization_weight`` of the run, along ``dim``.
+    dim : str
+        The realization dimension.
+    percentiles : sequence of float
+        Percentiles in [0, 100].
+
+    Returns
+    -------
+    xarray.DataArray
+        ``da`` without ``dim``, with a leading ``percentile`` coordinate (``units="%"``); equal weights
+        give the numbers of :func:`sim.stats.summarize`.
+    """
+    pct = np.asarray(percentiles, dtype=float)
+    w = weights.transpose(dim).values if isinstance(weights, xr.DataArray) else np.asarray(weights)
+    if w.size and np.all(w == w.flat[0]) and w.flat[0] > 0:  # equal weights: sim.stats.summarize exactly
+        return summarize(da, dim=dim, percentiles=percentiles)
+    axis = da.get_axis_num(dim)
+    values = weighted_quantile(da.values, w, pct / 100.0, axis=axis)
+    dims = ["percentile", *[d for d in da.dims if d != dim]]
+    coords = {k: v for k, v in da.coords.items() if dim not in v.dims}
+    out = xr.DataArray(values, dims=dims, coords=coords, attrs=dict(da.attrs), name=da.name)
+    out = out.assign_coords(percentile=pct)
+    out["percentile"].attrs.update(units="%", long_name=f"weighted percentile over {dim}s")
+    return out
+
+
+def crps(values: np.ndarray, weights: np.ndarray, observed: np.ndarray, axis: int = 0) -> np.ndarray:
+    """Continuous ranked probability score of a weighted ensemble against what happened.
+
+    ``CRPS = sum_i w_i |x_i - y| - 1/2 sum_ij w_i w_j |x_i - x_j|`` (the energy form, Gneiting & Raftery
+    2007, J. Am. Stat. Assoc. 102(477) 359-378, eq. 20, for the weighted empirical distribution); lower
+    is better, in the units of the values; a one-member ensemble scores ``|x - y|``.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Ensemble; ``axis`` runs over realizations (length R).
+    weights : numpy.ndarray
+        Weights >= 0, shape (R,), not all zero.
+    observed : numpy.ndarray
+        What happened, broadcastable to ``values`` without ``axis``.
+    axis : int
+        The realization axis.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape of ``values`` without ``axis``.
+    """
+    x = np.moveaxis(np.asarray(values, dtype=float), axis, 0)
+    w = np.asarray(weights, dtype=float)
+    w = w / w.sum()
+    y = np.asarray(observed, dtype=float)
+    spread_to_obs = np.tensordot(w, np.abs(x - y), axes=(0, 0))
+    # 1/2 sum_ij w_i w_j |x_i - x_j| = sum_{i<j} w_i w_j (x_(j) - x_(i)) over the sorted values
+    # = sum_j w_j x_(j) S_{j-1} - sum_i w_i x_(i) (1 - S_i), S the cumulative weight: O(R log R), not O(R^2)
+    order = np.argsort(x, axis=0, kind="stable")
+    xs = np.take_along_axis(x, order, axis=0)
+    ws = w[order]
+    cum = np.cumsum(ws, axis=0)
+    below = cum - ws
+    half_pairs = np.sum(ws * xs * below, axis=0) - np.sum(ws * xs * (1.0 - cum), axis=0)
+    return spread_to_obs - half_pairs

@@ -1,0 +1,80 @@
+"""Nowcast keys through the real CLI: one-line errors for bad report files and keys, and a conditioned run.
+
+A few cases only (each CLI call costs seconds); every error of the reader and of the keys is covered by
+tests/unit/test_observations.py, test_bias_correction.py and the config validation."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from tests.conftest import ROOT
+from tests.integration.test_cli_errors import run
+
+CHECK = ROOT.parent / "shared" / "tools" / "check_result.py"
+SMALL = ["city=small_town", "realizations=4", "horizon_days=2", "output.report=false", "output.events_csv=false"]
+HEADER = "time,district,buildings_without_heat,share_without_power,queues_off\n"
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ("2026-01-29T18:00,Atlantis,3,,\n", "line 2: column district: unknown district 'Atlantis'"),
+        ("2026-01-29T18:00,North,2,,\n29/01/2026 20:00,city,,,3\n",
+         "line 3: column time: cannot parse '29/01/2026 20:00' as ISO 8601"),
+    ],
+)
+def test_bad_report_files_are_one_line_exit_2(tmp_path, rows, expected):
+    reports = tmp_path / "reports.csv"
+    reports.write_text(HEADER + rows)
+    r = run(*SMALL, f"nowcast.observations={reports}", f"hydra.run.dir={tmp_path / 'run'}")
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert r.returncode == 2, r.stderr
+    assert len(lines) == 1 and lines[0].startswith(f"coldgrid: error: observations file {reports}: "), r.stderr
+    assert expected in lines[0]
+    assert not (tmp_path / "run" / "result.nc").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["nowcast.observations=/nonexistent/reports.csv"], "observations file /nonexistent/reports.csv: not found"),
+        (["nowcast.observations=r.csv", "nowcast.as_of=soon"], "nowcast.as_of=soon: not an ISO 8601 time"),
+        (["weather.bias_correction=delta"], "weather.bias_correction=delta: must be one of: none, quantile_mapping"),
+    ],
+)
+def test_bad_nowcast_and_bias_keys_are_one_line_exit_2(tmp_path, args, expected):
+    r = run(*SMALL, *args, f"hydra.run.dir={tmp_path / 'run'}")
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert r.returncode == 2, r.stderr
+    assert len(lines) == 1 and lines[0].startswith("coldgrid: error: "), r.stderr
+    assert expected in lines[0]
+
+
+def test_a_nowcast_run_writes_weights_and_ess(tmp_path):
+    reports = tmp_path / "reports.csv"
+    reports.write_text(HEADER + "#date,#adm5+name,#indicator+buildings+noheat,#indicator+share+nopower,"
+                                "#indicator+queues+off\n2026-01-29T18:00,city,2,0.3,2\n")
+    out = tmp_path / "run"
+    r = run(*SMALL, f"nowcast.observations={reports}", f"hydra.run.dir={out}")
+    assert r.returncode == 0, r.stderr
+    with xr.open_dataset(out / "result.nc") as ds:
+        w = ds["realization_weight"].values
+        ess = ds["effective_sample_size"]
+        assert w.sum() == pytest.approx(1.0)
+        assert float(ess.sel(time="2026-01-29T17:00")) == 4.0
+        assert float(ess.isel(time=-1)) == pytest.approx(1.0 / np.sum(w**2))
+        assert ds.attrs["nowcast_as_of"] == "2026-01-29T18:00"
+        assert ds.sizes["report"] == 3
+    if CHECK.exists():
+        c = subprocess.run([sys.executable, str(CHECK), str(out / "result.nc")], capture_output=True, text=True)
+        assert c.returncode == 0, c.stdout + c.stderr
+
+
+def test_help_lists_the_nowcast_group():
+    r = run("--help")
+    assert "\n  nowcast\n    default" in r.stdout
