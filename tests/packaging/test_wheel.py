@@ -83,9 +83,8 @@ def test_wheel_metadata_license_and_dependencies(build: tuple[Path, str]):
 
 
 @pytest.mark.requires("shared")
+@pytest.mark.skipif(not CHECKER.is_file(), reason="../shared/tools/check_result.py not present")
 def test_installed_wheel_runs_small_scenario_from_another_folder(build: tuple[Path, str], tmp_path: Path):
-    if not CHECKER.is_file():
-        pytest.skip("../shared/tools/check_result.py not present")
     wheel, _ = build
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], cwd=tmp_path)
