@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: run test test-fast bench lint docs validation-report clean
+.PHONY: run test test-fast bench lint docs validation-report wheel clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,5 +44,9 @@ docs: $(VENV)/.stamp-dev
 validation-report: $(VENV)/.stamp-dev
 	$(BIN)/python docs/scripts/make_validation_report.py $(ARGS)
 
+# the wheel (configs and py.typed inside) in dist/
+wheel: | $(BIN)/python
+	$(BIN)/python -m pip wheel -q --no-deps -w dist .
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache site
+	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache site build dist *.egg-info

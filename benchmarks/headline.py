@@ -32,9 +32,10 @@ def compose(overrides: list[str]):
     from hydra import initialize_config_dir
 
     from sim.config import register
+    from sim.resources import config_dir
 
     register()
-    with initialize_config_dir(config_dir=str(ROOT / "configs"), version_base="1.3"):
+    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
         return hcompose("config", overrides=overrides)
 
 
@@ -110,7 +111,11 @@ def thermal_steps_per_s(cfg, n_real: int, n_steps: int, seed: int = 0) -> tuple[
 
 
 def sweep_speedup(n_jobs: int, overrides: list[str]) -> tuple[float, float]:
-    """Wall time of an ``n_jobs`` sweep (seeds 1..n) with the basic and the joblib launcher. [s]"""
+    """Wall time of an ``n_jobs`` sweep (seeds 1..n) with the basic and the joblib launcher. [s]
+
+    Raises RuntimeError unless every job of both sweeps wrote its result: a sweep goes on past a failed
+    job, and a sweep of failed jobs would time nothing.
+    """
     import subprocess
     import tempfile
 
@@ -122,8 +127,12 @@ def sweep_speedup(n_jobs: int, overrides: list[str]) -> tuple[float, float]:
             t0 = time.perf_counter()
             subprocess.run([exe, "-m", f"seed={seeds}", f"hydra/launcher={launcher}", *overrides,
                             "output.report=false", "output.progress=never", f"hydra.sweep.dir={tmp}"],
-                           check=True, capture_output=True, cwd=ROOT)
+                           check=True, capture_output=True, cwd=tmp)
             times.append(time.perf_counter() - t0)
+            done = len(list(Path(tmp).glob("*/result.nc")))
+            failed = sorted(p.parent.name for p in Path(tmp).glob("*/FAILED"))
+            if done != n_jobs or failed:
+                raise RuntimeError(f"{launcher} sweep: {done} of {n_jobs} jobs wrote a result; failed jobs: {failed}")
     return times[0], times[1]
 
 

@@ -22,11 +22,12 @@ from omegaconf.errors import OmegaConfBaseException
 from sim import __version__
 from sim.config import register
 from sim.errors import ColdgridError, ConfigError
+from sim.resources import config_dir
 
 log = logging.getLogger("coldgrid")
 
-#: Where the Hydra configs live (``configs/`` at the top of the source tree).
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+#: Where the Hydra configs live (``configs/`` in the source tree, ``sim/configs/`` in a wheel).
+CONFIG_DIR = config_dir()
 GROUPS = ("city", "weather", "attacks", "repair", "buildings", "people", "nowcast", "experiment")
 LAUNCHERS = {
     "basic": "run jobs one after another in this process (default)",

@@ -19,8 +19,9 @@ from sim.config.schema import (
     RepairConfig,
     WeatherConfig,
 )
+from sim.resources import config_dir
 
-CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
+CONFIG_DIR = config_dir()
 SCHEMAS = {
     "city": CityConfig,
     "weather": WeatherConfig,

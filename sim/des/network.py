@@ -234,10 +234,9 @@ def build_network(city: City, grid_cfg: Mapping | None) -> Network:
 
     Examples
     --------
-    >>> from omegaconf import OmegaConf
-    >>> from sim.config import CityConfig
     >>> from sim.city import build_city
-    >>> cfg = OmegaConf.merge(OmegaConf.structured(CityConfig), OmegaConf.load("configs/city/small_town.yaml"))
+    >>> from sim.config.load import load_option
+    >>> cfg = load_option("city", "small_town")
     >>> net = build_network(build_city(cfg), cfg.grid)
     >>> sorted(set(net.nodes["kind"]))
     ['boiler', 'feeder', 'substation', 'transmission']

@@ -8,7 +8,6 @@ temperature.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -20,10 +19,11 @@ from sim.config.load import load_option
 from sim.des import simulate_supply
 from sim.des.network import Network, build_network
 from sim.des.timeline import SupplyTimeline
+from sim.resources import config_dir
 from sim.threat import ALERT_COLUMNS, HIT_COLUMNS, WAVE_COLUMNS, Campaign, make_campaign
 from sim.timegrid import TimeGrid
 
-CONFIGS = Path(__file__).resolve().parents[2] / "configs"
+CONFIGS = config_dir()
 
 
 def hit_campaign(net: Network, hits: Sequence[tuple], n_realizations: int = 1,

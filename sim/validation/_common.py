@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-#: Tolerances of the validation tests (each test asserts that the value it uses is the one here).
+from sim.resources import config_dir
+
+#: Tolerances of the validation tests (the tests and the validation report read them from here).
 TOLERANCES: dict[str, float] = {
     "erlang_c_se": 3.0,  # |mean of replications - Erlang C| < 3 standard errors
     "erlang_c_rel": 0.10,  # ... and within 10 %
@@ -22,7 +23,7 @@ TOLERANCES: dict[str, float] = {
     "drained_restore_max_h": 3 * 24,  # B2: a drained one ~2 days after the source returns
 }
 
-CONFIGS = Path(__file__).resolve().parents[2] / "configs"
+CONFIGS = config_dir()
 
 
 def compose_config(overrides: list[str]) -> Any:

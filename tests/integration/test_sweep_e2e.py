@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -33,10 +34,19 @@ def load(path: Path) -> xr.Dataset:
 
 @pytest.fixture(scope="module")
 def pause_sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``coldgrid -m experiment=pause_vs_continued`` on the small town, basic launcher."""
+    """``coldgrid -m experiment=pause_vs_continued`` on the small town, basic launcher.
+
+    Shared by the tests of this module and never written to: a test that changes a sweep folder works on
+    its own copy (:func:`copy_of`), so each test holds whatever the order in which the tests run.
+    """
     out = tmp_path_factory.mktemp("pause_sweep")
     coldgrid("-m", "experiment=pause_vs_continued", *SMALL, f"hydra.sweep.dir={out}", cwd=out)
     return out
+
+
+def copy_of(sweep: Path, tmp_path: Path) -> Path:
+    """A private copy of a sweep folder (file times kept)."""
+    return Path(shutil.copytree(sweep, tmp_path / sweep.name))
 
 
 def test_pause_vs_continued_writes_sweep_and_comparison(pause_sweep: Path):
@@ -57,15 +67,16 @@ def test_pause_vs_continued_writes_sweep_and_comparison(pause_sweep: Path):
     assert not (pause_sweep / "failed.txt").exists()
 
 
-def test_resume_skips_complete_jobs(pause_sweep: Path):
-    results = sorted(pause_sweep.glob("*/result.nc"))
+def test_resume_skips_complete_jobs(pause_sweep: Path, tmp_path: Path):
+    sweep = copy_of(pause_sweep, tmp_path)
+    results = sorted(sweep.glob("*/result.nc"))
     assert len(results) == 2
     mtimes = [r.stat().st_mtime_ns for r in results]
-    proc = coldgrid("-m", "experiment=pause_vs_continued", *SMALL, f"hydra.sweep.dir={pause_sweep}",
-                    "resume=true", cwd=pause_sweep)
+    proc = coldgrid("-m", "experiment=pause_vs_continued", *SMALL, f"hydra.sweep.dir={sweep}",
+                    "resume=true", cwd=sweep)
     assert proc.stdout.count("job skipped") == 2
     assert [r.stat().st_mtime_ns for r in results] == mtimes
-    assert (pause_sweep / "sweep.nc").exists()
+    assert (sweep / "sweep.nc").exists()
 
 
 def test_failed_job_is_listed_not_fatal(tmp_path: Path):
@@ -85,8 +96,7 @@ def test_joblib_gives_identical_numbers(pause_sweep: Path, tmp_path: Path):
              f"hydra.sweep.dir={tmp_path}", cwd=tmp_path)
     for job in ("0", "1"):
         xr.testing.assert_identical(load(pause_sweep / job / "result.nc"), load(tmp_path / job / "result.nc"))
-    # the basic sweep was resumed (resume=true in its overrides) by an earlier test
-    a, b = (load(p / "sweep.nc").drop_vars("overrides") for p in (pause_sweep, tmp_path))
+    a, b = (load(p / "sweep.nc") for p in (pause_sweep, tmp_path))
     for ds in (a, b):
         ds.attrs.pop("sweep_dir")
     xr.testing.assert_identical(a, b)
@@ -95,8 +105,11 @@ def test_joblib_gives_identical_numbers(pause_sweep: Path, tmp_path: Path):
 def test_collect_afterwards_equals_callback(pause_sweep: Path, tmp_path: Path):
     from sim.sweep import collect
 
-    before = load(pause_sweep / "sweep.nc")
-    table = pd.read_csv(pause_sweep / "comparison.csv")
-    assert collect(pause_sweep) == pause_sweep / "sweep.nc"
-    xr.testing.assert_identical(before, load(pause_sweep / "sweep.nc"))
-    pd.testing.assert_frame_equal(table, pd.read_csv(pause_sweep / "comparison.csv"))
+    sweep = copy_of(pause_sweep, tmp_path)
+    (sweep / "sweep.nc").unlink()
+    (sweep / "comparison.csv").unlink()
+    assert collect(sweep) == sweep / "sweep.nc"
+    before, after = load(pause_sweep / "sweep.nc"), load(sweep / "sweep.nc")
+    assert after.attrs.pop("sweep_dir") == str(sweep) and before.attrs.pop("sweep_dir") == str(pause_sweep)
+    xr.testing.assert_identical(before, after)
+    pd.testing.assert_frame_equal(pd.read_csv(pause_sweep / "comparison.csv"), pd.read_csv(sweep / "comparison.csv"))

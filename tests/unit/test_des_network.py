@@ -12,11 +12,12 @@ from sim.city import build_city
 from sim.config import CityConfig
 from sim.des.network import build_network
 from sim.errors import ConfigError
+from tests.conftest import ROOT
 
 
 @lru_cache
 def _city(name: str):
-    cfg = OmegaConf.merge(OmegaConf.structured(CityConfig), OmegaConf.load(f"configs/city/{name}.yaml"))
+    cfg = OmegaConf.merge(OmegaConf.structured(CityConfig), OmegaConf.load(ROOT / f"configs/city/{name}.yaml"))
     return build_city(cfg), cfg
 
 

@@ -16,13 +16,14 @@ from sim.des.network import build_network
 from sim.errors import ConfigError
 from sim.threat import POLICIES, make_campaign
 from sim.timegrid import TimeGrid
+from tests.conftest import ROOT
 
 GRID = TimeGrid.from_config("2026-01-29T00:00", 21, 60)
 
 
 @lru_cache
 def _net():
-    cfg = OmegaConf.merge(OmegaConf.structured(CityConfig), OmegaConf.load("configs/city/kyiv.yaml"))
+    cfg = OmegaConf.merge(OmegaConf.structured(CityConfig), OmegaConf.load(ROOT / "configs/city/kyiv.yaml"))
     return build_network(build_city(cfg), cfg.grid)
 
 

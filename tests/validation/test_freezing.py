@@ -26,13 +26,11 @@ def test_undrained_system_freezes_within_hours_below_minus_20(check):
     # freeze_after_h = 6 h below -15 degC after circulation stopped at 2 h
     assert (s[3:8] == 1).all() and (s[8:30] == 3).all()
     assert "freeze" in case["events"]
-    assert TOLERANCES["freeze_restore_min_h"] == 14 * 24
     assert math.isfinite(case["restored_h"])  # restored within the 40 days
-    assert case["restored_h"] > 14 * 24  # weeks (frozen_repair_days = 21, lognormal)
+    assert case["restored_h"] > TOLERANCES["freeze_restore_min_h"]  # weeks (14 d; frozen_repair_days = 21)
 
 
 def test_drained_system_comes_back_in_days(check):
     case = check["drained"]
     assert (case["state"] != 3).all()
-    assert TOLERANCES["drained_restore_max_h"] == 3 * 24
-    assert case["restored_h"] < 3 * 24  # B2: ~2 days after the source returns
+    assert case["restored_h"] < TOLERANCES["drained_restore_max_h"]  # B2: ~2 days after the source returns (3 d)

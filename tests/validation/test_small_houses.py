@@ -32,17 +32,15 @@ def test_cool_downs_start_at_21c_in_normal_operation(houses):
 
 def test_non_insulated_house_cools_to_about_4c_in_48h(houses):
     # E5: 21 -> 4 degC in 48 h at -12 degC. Tolerance +/- 3 K: one field test, unknown house and gains.
-    assert TOLERANCES["e5_old_house_c"] == 4.0 and TOLERANCES["e5_old_house_abs_k"] == 3.0
     air = houses["private_old"]
-    assert air[-1] == pytest.approx(4.0, abs=3.0)
+    assert air[-1] == pytest.approx(TOLERANCES["e5_old_house_c"], abs=TOLERANCES["e5_old_house_abs_k"])
     assert np.all(np.diff(air) < 0)  # a monotone cool-down, no rebound
 
 
 def test_insulated_massive_house_holds_15_to_17c_after_48h(houses):
     # E5: insulated massive houses held 15-17 degC; tolerance 1 K on either side of that band.
-    assert (TOLERANCES["e5_insulated_min_c"], TOLERANCES["e5_insulated_max_c"]) == (14.0, 18.0)
     air = houses["private_insulated"]
-    assert 14.0 <= air[-1] <= 18.0
+    assert TOLERANCES["e5_insulated_min_c"] <= air[-1] <= TOLERANCES["e5_insulated_max_c"]  # 14-18 degC
     assert np.all(np.diff(air) < 0)
 
 
@@ -55,8 +53,7 @@ def test_masonry_house_stays_above_15c_for_60h_in_a_mild_frost(houses):
     # Energies 18(15):4022: a masonry ground-coupled house stayed above 15 degC for more than 60 h without
     # heating. The outdoor temperature of that test is not in calibration.md: checked here at -5 degC,
     # a typical Polish winter day (an assumption, so a loose check).
-    assert TOLERANCES["energies_60h_min_c"] == 15.0
     air = houses["private_insulated_60h_minus5"]
     assert len(air) == 61
-    assert air[-1] > 15.0
+    assert air[-1] > TOLERANCES["energies_60h_min_c"]  # 15 degC
     assert houses["private_insulated_60h_minus5_end_c"] == air[-1]

