@@ -21,7 +21,10 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim import __version__
 from sim.config import register
-from sim.errors import ColdgridError, ConfigError
+from sim.errors import ColdgridError, ConfigError, RefusedError
+from sim.stdout import echo
+from sim.stdout import flush as _flush_stdout
+from sim.stdout import tolerant_streams as _tolerant_streams
 
 log = logging.getLogger("coldgrid")
 
@@ -123,33 +126,61 @@ def _run(cfg: DictConfig) -> None:
     """The Hydra task: validate, run one job; in a sweep, a failed job is recorded, not fatal."""
     from hydra.types import RunMode
 
-    from sim.config.validate import validate
-    from sim.io import atomic_write_text
-
     hc = HydraConfig.get()
     out_dir = Path(hc.runtime.output_dir)
     overrides = list(hc.overrides.task)
-    if hc.mode != RunMode.MULTIRUN:
+    if hc.mode != RunMode.MULTIRUN:  # main() has claimed the folder and checked the config
         try:
-            validate(cfg)
-            from sim.run import run_job
-
-            run_job(cfg, out_dir, overrides=overrides)
+            _validate_and_run(cfg, out_dir, overrides)
         except ColdgridError as e:
             _fail(e)  # exits here, so Hydra adds nothing to the one-line message
-        return
-    try:
-        validate(cfg)
-        from sim.run import run_job
+        except OmegaConfBaseException as e:
+            _fail(ConfigError(one_line(e)))
+        except OSError as e:
+            from sim.folders import output_error
 
-        run_job(cfg, out_dir, overrides=overrides)
-    except Exception as e:  # a sweep goes on; the failure is listed by the collection
-        msg = " ".join(str(e).split()) or type(e).__name__
-        if not isinstance(e, ColdgridError):
+            _fail(output_error(e, str(out_dir)))
+        return
+    from sim.sweep import record_job
+
+    sweep_dir = Path(hc.sweep.dir)
+    status, msg = "ok", ""
+    claim = None
+    try:
+        from sim.folders import claim as claim_folder
+
+        claim = claim_folder(out_dir, key="hydra.sweep.dir job folder")
+        status = _validate_and_run(cfg, out_dir, overrides)
+    except Exception as e:  # a sweep goes on; the failure is listed at its end
+        from sim.provenance import one_line_message
+
+        msg = one_line_message(ConfigError(one_line(e)) if isinstance(e, OmegaConfBaseException) else e)
+        status = _failure_status(e)
+        if status == "error":
             log.exception("job %s failed", " ".join(overrides))
-            msg = f"{type(e).__name__}: {msg}"
-        atomic_write_text(out_dir / "FAILED", msg + "\n")
         print(f"coldgrid: job {hc.job.num} ({' '.join(overrides)}) failed: {msg}", file=sys.stderr)
+    finally:
+        if claim is not None:
+            claim.release()
+    record_job(sweep_dir, int(hc.job.num), out_dir, overrides, status, msg)
+
+
+def _failure_status(e: BaseException) -> str:
+    """``refused`` (the folder holds another result), ``failed`` (a user error) or ``error`` (a fault)."""
+    if isinstance(e, RefusedError):
+        return "refused"
+    if isinstance(e, ColdgridError | OmegaConfBaseException):
+        return "failed"
+    return "error"
+
+
+def _validate_and_run(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> str:
+    from sim.config.validate import validate
+    from sim.run import run_job
+
+    validate(cfg)
+    run_job(cfg, out_dir, overrides=overrides, echo=echo, hydra_cfg=HydraConfig.get())
+    return "ok"
 
 
 def _hydra_entry() -> None:
@@ -160,27 +191,14 @@ def _hydra_entry() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Console entry point of ``coldgrid``."""
     args = sys.argv[1:] if argv is None else argv
+    _tolerant_streams()
     if any(a in ("-h", "--help") for a in args):
-        try:
-            print(help_text())
-        except BrokenPipeError:  # e.g. coldgrid --help | head
-            sys.stderr.close()
+        echo(help_text())
         return
-    sys.argv = [sys.argv[0], *args]
-    for a in args:
-        if "_target_" in a:
-            _fail(ConfigError(f"{a.split('=')[0]}: '_target_' is not allowed in coldgrid configs (configs never run code)"))
-    from sim.config.trust import check_dirs, config_dirs_from_args
+    from sim.preflight import prepare
 
     try:
-        check_dirs([CONFIG_DIR, *config_dirs_from_args(args)])
-    except ColdgridError as e:
-        _fail(e)
-    os.environ["HYDRA_FULL_ERROR"] = "1"  # we format errors ourselves, on one line
-    signal.signal(signal.SIGTERM, _terminate)  # SIGTERM unwinds like Ctrl-C: temp files are removed
-    signal.signal(signal.SIGINT, _terminate)
-    try:
-        _hydra_entry()
+        plan = prepare(args, CONFIG_DIR)
     except ColdgridError as e:
         _fail(e)
     except OmegaConfBaseException as e:
@@ -191,9 +209,47 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(e, HydraException):
             _fail(ConfigError(one_line(e)))
         raise
+    sys.argv = [sys.argv[0], *plan.argv]
+    os.environ["HYDRA_FULL_ERROR"] = "1"  # we format errors ourselves, on one line
+    signal.signal(signal.SIGTERM, _terminate)  # SIGTERM unwinds like Ctrl-C: temp files are removed
+    signal.signal(signal.SIGINT, _terminate)
+    try:
+        _hydra_entry()
+    except ColdgridError as e:
+        _fail(e)
+    except OmegaConfBaseException as e:
+        _fail(ConfigError(one_line(e)))
+    except OSError as e:
+        from sim.folders import output_error
+
+        _fail(output_error(e, str(plan.folder or "the output folder")))
+    except Exception as e:
+        from hydra.errors import HydraException
+
+        if isinstance(e, HydraException):
+            _fail(ConfigError(one_line(e)))
+        raise
     except KeyboardInterrupt as e:
         print("coldgrid: interrupted; no partial result was written", file=sys.stderr)
         sys.exit(143 if isinstance(e, Terminated) and e.args == (signal.SIGTERM,) else 130)
+    if plan.sweep_id is not None and plan.folder is not None:
+        _sweep_exit(plan.folder, plan.sweep_id)
+    _flush_stdout()
+
+
+def _sweep_exit(sweep_dir: Path, sweep_id: str) -> None:
+    """Exit 2 (user errors) or 1 (a fault) when jobs of this sweep failed; ``failed.txt`` lists them."""
+    from sim.sweep import FAILED_LIST, sweep_jobs
+
+    jobs = sweep_jobs(sweep_dir, sweep_id)
+    bad = [j for j in jobs if j.status != "ok"]
+    if not bad:
+        return
+    _flush_stdout()
+    code = 1 if any(j.status == "error" for j in bad) else 2
+    print(f"coldgrid: error: {len(bad)} of {len(jobs)} sweep jobs failed; see {sweep_dir / FAILED_LIST}",
+          file=sys.stderr)
+    sys.exit(code)
 
 
 class Terminated(KeyboardInterrupt):
@@ -209,6 +265,7 @@ def _terminate(signum: int, frame: object) -> None:
 
 def _fail(err: ColdgridError) -> None:
     msg = " ".join(str(err).split())
+    _flush_stdout()
     print(f"coldgrid: error: {msg}", file=sys.stderr)
     sys.exit(err.exit_code)
 
