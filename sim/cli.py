@@ -103,6 +103,8 @@ def one_line(exc: BaseException) -> str:
         if group:
             return f"{group}={option}: unknown option; valid: {', '.join(sorted(exc.options))}"
     cause = exc.__cause__ or exc.__context__
+    if isinstance(exc, OmegaConfBaseException) and getattr(exc, "full_key", None):
+        cause = exc  # an error of OmegaConf itself (e.g. while resolving) names its key
     text = str(exc)
     if isinstance(cause, OmegaConfBaseException):
         key = getattr(cause, "full_key", None)

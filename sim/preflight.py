@@ -57,7 +57,8 @@ def _job_config(cfg: DictConfig) -> DictConfig:
     job = copy.deepcopy(cfg)
     with read_write(job), open_dict(job):
         del job["hydra"]
-    OmegaConf.resolve(job)  # interpolation errors now, as one line
+    OmegaConf.to_container(job, resolve=True)  # interpolation errors now, naming the key
+    OmegaConf.resolve(job)
     return job
 
 

@@ -481,5 +481,5 @@ def _check_logging(path: str, key: str, value: str) -> None:
         raise ConfigError(f"{path}={value} is not allowed (logging configs may use standard streams only)")
     if key == "filename" and not value.startswith(("${hydra.runtime.output_dir}", "${hydra:runtime.output_dir}")):
         raise ConfigError(f"{path}={value}: log files must be inside the run folder "
-                          "(${{hydra.runtime.output_dir}}/...)")
+                          "(${hydra.runtime.output_dir}/...)")
 
