@@ -396,6 +396,9 @@ def compose(cl: CommandLine, config_dir: Path, config_name: str = "config") -> A
     from hydra.core.global_hydra import GlobalHydra
     from hydra.types import RunMode
 
+    from sim.config.schema import register
+
+    register()
     search_path = create_config_search_path(str(config_dir))
     if cl.config_dir is not None:  # as hydra.main does for --config-dir
         search_path.prepend(provider="command-line", path=f"file://{cl.config_dir}",
