@@ -408,9 +408,11 @@ def compose(cl: CommandLine, config_dir: Path, config_name: str = "config") -> A
     try:
         mode = RunMode.MULTIRUN if cl.multirun else RunMode.RUN
         cfg = hydra.compose_config(config_name, list(cl.overrides), run_mode=mode, with_log_configuration=False)
+        repository = hydra.config_loader.repository  # type: ignore[attr-defined]
         options = {}
-        for group in cfg.hydra.runtime.choices:
-            options[str(group)] = set(hydra.config_loader.get_group_options(str(group)))
+        for group, choice in cfg.hydra.runtime.choices.items():
+            if choice is not None and not str(group).startswith("hydra/"):
+                options[str(group)] = set(repository.get_group_options(str(group)))
         return cfg, options
     finally:
         GlobalHydra.instance().clear()
