@@ -532,7 +532,7 @@ def collect(
     pathlib.Path
         The path of ``sweep.nc``.
     """
-    from sim.io import atomic_write, write_csv
+    from sim.io import write_csv, write_netcdf
 
     sweep_dir = Path(sweep_dir)
     settings = _sweep_settings(sweep_dir)
@@ -586,12 +586,7 @@ def collect(
         "n_jobs": len(jobs),
         "failed_jobs": "; ".join(f"{j.num} ({lab}): {j.message}" for j, lab in failed),
     }
-    encoding = {
-        name: {"zlib": True, "complevel": 4}
-        for name, v in sweep.data_vars.items()
-        if np.issubdtype(v.dtype, np.number) and v.size > 1000
-    }
     out = sweep_dir / SWEEP
-    atomic_write(out, lambda p: sweep.to_netcdf(p, engine="netcdf4", encoding=encoding))
+    write_netcdf(sweep, out, check=False)  # CF encoding of sim.io; NaN marks jobs aligned by the outer join
     return out
 

@@ -11,6 +11,7 @@ import os
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
@@ -44,6 +45,9 @@ def test_labels_come_from_the_results(first_sweep):
     with xr.open_dataset(first_sweep / "sweep.nc") as ds:
         assert list(ds["scenario"].values) == ["attacks=continued", "attacks=pause_week"]
         assert [str(n).split(",")[0] for n in ds["scenario_name"].values] == ["continued", "pause_week"]
+    from sim.io import open_result
+
+    assert open_result(first_sweep / "sweep.nc")["time"].values[0] == np.datetime64("2026-01-29T00:00")
 
 
 def test_second_sweep_into_a_used_folder_is_refused_and_changes_nothing(first_sweep):

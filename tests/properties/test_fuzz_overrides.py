@@ -150,7 +150,6 @@ def test_bad_value_for_any_numeric_key_is_refused_in_one_line(key, bad, city):
     from omegaconf import OmegaConf
 
     from sim.config.validate import validate
-    from sim.errors import ConfigError
 
     if key.startswith("city.grid.") and bad in ("abc", "'[1, 2]'"):
         return  # an untyped mapping: its types are checked where the network is built (sim.des.network)
