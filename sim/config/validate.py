@@ -136,7 +136,8 @@ def validate(cfg: DictConfig) -> None:
     refuse_huge_numbers(cfg)
     if float(cfg.horizon_days) * 1440.0 / float(cfg.dt_minutes) < 1.0:
         raise ConfigError(
-            f"horizon_days={cfg.horizon_days}: shorter than one time step (dt_minutes={cfg.dt_minutes})"
+            f"horizon_days={float(cfg.horizon_days):g}: shorter than one time step "
+            f"(dt_minutes={float(cfg.dt_minutes):g})"
         )
     from sim.timegrid import parse_start
 
