@@ -157,6 +157,9 @@ def parse_command_line(args: list[str]) -> CommandLine:
     for attr, (flag, why) in REFUSED_FLAGS.items():
         if getattr(ns, attr, None) is not None:
             raise ConfigError(f"{flag} is not accepted by coldgrid: {why}")
+    commands = [bool(ns.run), bool(ns.multirun), ns.cfg is not None, ns.info is not None, bool(ns.shell_completion)]
+    if sum(commands) > 1:
+        raise ConfigError("command line: give only one of --run, -m/--multirun, --cfg, --info, --shell-completion")
     flags = []
     if ns.multirun:
         flags.append("-m")
