@@ -13,18 +13,19 @@ import re
 import signal
 import sys
 from pathlib import Path
-
-import hydra
-from hydra.core.hydra_config import HydraConfig
-from omegaconf import DictConfig
-from omegaconf.errors import OmegaConfBaseException
+from typing import TYPE_CHECKING
 
 from sim import __version__
-from sim.config import register
 from sim.errors import ColdgridError, ConfigError, RefusedError
 from sim.stdout import echo
 from sim.stdout import flush as _flush_stdout
 from sim.stdout import tolerant_streams as _tolerant_streams
+
+if TYPE_CHECKING:
+    from omegaconf import DictConfig
+
+# Hydra and OmegaConf are imported where they are used, so that this module loads fast and main() installs
+# its signal handlers before the heavy imports (an early Ctrl-C then ends in one line, not a traceback).
 
 log = logging.getLogger("coldgrid")
 
@@ -96,6 +97,7 @@ def help_text() -> str:
 def one_line(exc: BaseException) -> str:
     """Turn a Hydra/OmegaConf composition error into one line naming the key or option."""
     from hydra.errors import MissingConfigException
+    from omegaconf.errors import OmegaConfBaseException
 
     if isinstance(exc, MissingConfigException) and exc.options is not None:
         missing = exc.missing_cfg_file or ""
@@ -126,7 +128,9 @@ def one_line(exc: BaseException) -> str:
 
 def _run(cfg: DictConfig) -> None:
     """The Hydra task: validate, run one job; in a sweep, a failed job is recorded, not fatal."""
+    from hydra.core.hydra_config import HydraConfig
     from hydra.types import RunMode
+    from omegaconf.errors import OmegaConfBaseException
 
     hc = HydraConfig.get()
     out_dir = Path(hc.runtime.output_dir)
@@ -169,6 +173,7 @@ def _run(cfg: DictConfig) -> None:
 
 def _failure_status(e: BaseException) -> str:
     """``refused`` (the folder holds another result), ``failed`` (a user error) or ``error`` (a fault)."""
+    from omegaconf.errors import OmegaConfBaseException
     if isinstance(e, RefusedError):
         return "refused"
     if isinstance(e, ColdgridError | OmegaConfBaseException):
@@ -177,6 +182,8 @@ def _failure_status(e: BaseException) -> str:
 
 
 def _validate_and_run(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> str:
+    from hydra.core.hydra_config import HydraConfig
+
     from sim.config.validate import validate
     from sim.run import run_job
 
@@ -186,6 +193,10 @@ def _validate_and_run(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> s
 
 
 def _hydra_entry() -> None:
+    import hydra
+
+    from sim.config import register
+
     register()
     hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")(_run)()
 
@@ -197,10 +208,18 @@ def main(argv: list[str] | None = None) -> None:
     if any(a in ("-h", "--help") for a in args):
         echo(help_text())
         return
-    from sim.preflight import prepare
+    signal.signal(signal.SIGTERM, _terminate)  # SIGTERM unwinds like Ctrl-C: temp files are removed
+    signal.signal(signal.SIGINT, _terminate)
+    try:
+        from omegaconf.errors import OmegaConfBaseException
 
+        from sim.preflight import prepare
+    except KeyboardInterrupt as e:
+        _interrupted(e)
     try:
         plan = prepare(args, CONFIG_DIR)
+    except KeyboardInterrupt as e:
+        _interrupted(e)
     except ColdgridError as e:
         _fail(e)
     except OmegaConfBaseException as e:
@@ -213,8 +232,6 @@ def main(argv: list[str] | None = None) -> None:
         raise
     sys.argv = [sys.argv[0], *plan.argv]
     os.environ["HYDRA_FULL_ERROR"] = "1"  # we format errors ourselves, on one line
-    signal.signal(signal.SIGTERM, _terminate)  # SIGTERM unwinds like Ctrl-C: temp files are removed
-    signal.signal(signal.SIGINT, _terminate)
     try:
         _hydra_entry()
     except ColdgridError as e:
@@ -232,8 +249,7 @@ def main(argv: list[str] | None = None) -> None:
             _fail(ConfigError(one_line(e)))
         raise
     except KeyboardInterrupt as e:
-        print("coldgrid: interrupted; no partial result was written", file=sys.stderr)
-        sys.exit(143 if isinstance(e, Terminated) and e.args == (signal.SIGTERM,) else 130)
+        _interrupted(e)
     if plan.sweep_id is not None and plan.folder is not None:
         _sweep_exit(plan.folder, plan.sweep_id)
     _flush_stdout()
@@ -252,6 +268,11 @@ def _sweep_exit(sweep_dir: Path, sweep_id: str) -> None:
     print(f"coldgrid: error: {len(bad)} of {len(jobs)} sweep jobs failed; see {sweep_dir / FAILED_LIST}",
           file=sys.stderr)
     sys.exit(code)
+
+
+def _interrupted(e: KeyboardInterrupt) -> None:
+    print("coldgrid: interrupted; no partial result was written", file=sys.stderr)
+    sys.exit(143 if isinstance(e, Terminated) and e.args == (signal.SIGTERM,) else 130)
 
 
 class Terminated(KeyboardInterrupt):

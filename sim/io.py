@@ -145,12 +145,13 @@ def write_netcdf(ds: xr.Dataset, path: str | os.PathLike, *, check: bool = True)
     return atomic_write(path, lambda p: stored.to_netcdf(p, engine="netcdf4", encoding=encoding))
 
 
-def open_result(path: str | os.PathLike) -> xr.Dataset:
+def open_result(path: str | os.PathLike, require_coldgrid: bool = True) -> xr.Dataset:
     """Load a coldgrid ``result.nc`` or ``sweep.nc`` into memory, with ``time`` on the model clock.
 
     CF readers (``xarray.open_dataset``, netCDF4, cftime) decode ``time`` as UTC instants; this adds the
     UTC offset stated in the file back, so that the dataset equals the one the run returned. Raises
-    InputError, on one line, for a file that is not readable NetCDF or not a coldgrid result.
+    InputError, on one line, for a file that is not readable NetCDF or (``require_coldgrid``) not a
+    coldgrid result.
     """
     from sim.errors import InputError
 
@@ -163,10 +164,10 @@ def open_result(path: str | os.PathLike) -> xr.Dataset:
     except Exception as e:  # the backends raise many types (OSError, ValueError, KeyError, ...)
         raise InputError(f"{path}: not a readable NetCDF file ({' '.join(str(e).split())[:160]})") from None
     ours = str(ds.attrs.get("source", "")).startswith("coldgrid") or "config_hash" in ds.attrs
-    if not ours or "time" not in ds.coords or not ds.data_vars:
+    if require_coldgrid and (not ours or "time" not in ds.coords or not ds.data_vars):
         raise InputError(f"{path}: not a coldgrid result (no 'source: coldgrid ...' attribute, time axis "
                          "and data); give a result.nc or sweep.nc written by coldgrid")
-    if np.issubdtype(ds["time"].dtype, np.datetime64):
+    if "time" in ds.coords and np.issubdtype(ds["time"].dtype, np.datetime64):
         attrs = dict(ds["time"].attrs)
         ds = ds.assign_coords(time=ds["time"] + _offset(ds))
         ds["time"].attrs = attrs
