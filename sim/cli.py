@@ -224,6 +224,10 @@ def main(argv: list[str] | None = None) -> None:
         _fail(e)
     except OmegaConfBaseException as e:
         _fail(ConfigError(one_line(e)))
+    except OSError as e:
+        from sim.folders import output_error
+
+        _fail(output_error(e, "the output folder"))
     except Exception as e:
         from hydra.errors import HydraException
 
