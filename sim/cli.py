@@ -225,9 +225,7 @@ def main(argv: list[str] | None = None) -> None:
     except OmegaConfBaseException as e:
         _fail(ConfigError(one_line(e)))
     except OSError as e:
-        from sim.folders import output_error
-
-        _fail(output_error(e, "the output folder"))
+        _fail(_os_error(e, "the output folder"))
     except Exception as e:
         from hydra.errors import HydraException
 
@@ -243,9 +241,7 @@ def main(argv: list[str] | None = None) -> None:
     except OmegaConfBaseException as e:
         _fail(ConfigError(one_line(e)))
     except OSError as e:
-        from sim.folders import output_error
-
-        _fail(output_error(e, str(plan.folder or "the output folder")))
+        _fail(_os_error(e, str(plan.folder or "the output folder")))
     except Exception as e:
         from hydra.errors import HydraException
 
@@ -272,6 +268,15 @@ def _sweep_exit(sweep_dir: Path, sweep_id: str) -> None:
     print(f"coldgrid: error: {len(bad)} of {len(jobs)} sweep jobs failed; see {sweep_dir / FAILED_LIST}",
           file=sys.stderr)
     sys.exit(code)
+
+
+def _os_error(e: OSError, where: str) -> ColdgridError:
+    """An OSError as a one-line error: Hydra's missing-config errors are OSErrors too."""
+    from hydra.errors import HydraException
+
+    from sim.folders import output_error
+
+    return ConfigError(one_line(e)) if isinstance(e, HydraException) else output_error(e, where)
 
 
 def _interrupted(e: KeyboardInterrupt) -> None:

@@ -42,6 +42,13 @@ def test_help_lists_groups_options_and_descriptions():
         (["weather.min_temperature_c=-80"], "weather.min_temperature_c=-80"),
         (["+city.grid.x._target_=os.system"], "'_target_' is not allowed"),
         (["weather=file"], "weather.path"),
+        # issue 17: these ran silently, printed two lines, or were refused for a harmless value
+        (["experiment=nope"], "experiment=nope: unknown option; valid: "),
+        (["+foo=1"], "foo: unknown key"),
+        (["~seed"], "~seed: keys cannot be removed"),
+        (["label=${nope}"], "label: Interpolation key 'nope' not found"),
+        (["realizations=${nope}"], "realizations: Interpolation key 'nope' not found"),
+        (["-m", "--cfg", "job"], "give only one of"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(tmp_path, args, expected):

@@ -384,3 +384,15 @@ def test_collection_takes_the_jobs_of_the_last_sweep_and_refuses_after_a_refusal
     assert (tmp_path / "sweep.nc").read_bytes() == before
     assert not (tmp_path / "0" / "FAILED").exists()  # a refused job writes nothing into the folder it refused
     assert (tmp_path / "failed.txt").read_text(encoding="utf-8").startswith("0\tattacks=pause_week\t")
+
+
+def test_run_does_not_import_sweep():
+    """Issue 20: no import against the flow (run -> sweep); run uses sim.provenance."""
+    import ast
+
+    from tests.conftest import ROOT
+
+    tree = ast.parse((ROOT / "sim" / "run.py").read_text(encoding="utf-8"))
+    names = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    names |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not any(str(m).startswith("sim.sweep") for m in names), names
