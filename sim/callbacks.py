@@ -2,7 +2,9 @@
 
 Registered in ``configs/config.yaml`` under ``hydra.callbacks.collect``; experiment presets set its
 ``baseline``. A failed job does not stop a sweep: the task function (:mod:`sim.cli`) catches its error in
-multirun mode and writes ``<job dir>/FAILED`` (one line), and the collection lists it.
+multirun mode, records the job's outcome (:func:`sim.sweep.record_job`) and writes ``<job dir>/FAILED``
+(one line); at the end ``failed.txt`` lists the failed jobs, and ``coldgrid`` exits with a non-zero status.
+A sweep in which a job refused to overwrite a result already in its folder is not collected.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from typing import Any
 
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
+
+from sim.stdout import echo
 
 log = logging.getLogger("coldgrid")
 
@@ -39,32 +43,33 @@ class CollectSweep(Callback):
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         """Write ``sweep.nc``, ``comparison.csv`` (and ``failed.txt``) into ``hydra.sweep.dir``."""
-        if not self.enabled:
-            return
         from sim.errors import ColdgridError
-        from sim.sweep import collect
+        from sim.sweep import collect, find_jobs, write_failed_list
 
         sweep_dir = Path(str(config.hydra.sweep.dir))
+        if not self.enabled:  # no collection; failed jobs are still listed
+            write_failed_list(sweep_dir, find_jobs(sweep_dir))
+            return
         try:
             path = collect(sweep_dir, baseline=self.baseline, reduction_frac=self.reduction_frac)
         except ColdgridError as e:
             log.error("sweep not collected: %s", " ".join(str(e).split()))
-            print(f"coldgrid: sweep not collected: {' '.join(str(e).split())}")
+            echo(f"coldgrid: sweep not collected: {' '.join(str(e).split())}")
             return
-        print(f"coldgrid: sweep collected: {path.resolve()}")
-        print(f"  {(path.parent / 'comparison.csv').resolve()}")
+        echo(f"coldgrid: sweep collected: {path.resolve()}")
+        echo(f"  {(path.parent / 'comparison.csv').resolve()}")
         failed = path.parent / "failed.txt"
         if failed.exists():
             n = len(failed.read_text(encoding="utf-8").splitlines())
-            print(f"  {n} job(s) failed: {failed.resolve()}")
+            echo(f"  {n} job(s) failed: {failed.resolve()}")
         if bool(config.output.report):
             from sim.report import render_comparison
 
             try:
                 for p in render_comparison(sweep_dir, baseline=self.baseline, pdf=bool(config.output.pdf)):
                     if p.name.startswith("comparison."):
-                        print(f"Comparison brief: {p.resolve()}")
+                        echo(f"Comparison brief: {p.resolve()}")
             except Exception as e:  # the collected numbers stand; the brief can be re-rendered
                 log.exception("comparison brief not rendered")
-                print(f"coldgrid: warning: comparison brief not rendered ({type(e).__name__}: {e}); "
+                echo(f"coldgrid: warning: comparison brief not rendered ({type(e).__name__}: {e}); "
                       f"try coldgrid-report {sweep_dir}")

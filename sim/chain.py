@@ -108,7 +108,8 @@ def run_scenario_full(cfg: DictConfig, progress: Progress | None = None) -> RunO
     times: dict[str, float] = {}
     seed = int(cfg.seed)
     n_real = int(cfg.realizations)
-    grid = TimeGrid.from_config(str(cfg.start), float(cfg.horizon_days), float(cfg.dt_minutes))
+    grid = TimeGrid.from_config(str(cfg.start), float(cfg.horizon_days), float(cfg.dt_minutes),
+                                float(cfg.city.utc_offset_h))
 
     with _timed(times, "city"):
         city = build_city(cfg.city)
@@ -255,6 +256,7 @@ def _assemble(cfg, city, grid, forecast, supply, indoor, exposure) -> xr.Dataset
         household_size=float(cfg.city.household_size),
     )
     ds = ds.assign_coords({k: v for k, v in coords.items() if k not in ds.coords or k == "archetype"})
+    ds["time"].attrs = grid.time_attrs()  # CF time on the model clock (sim.timegrid, sim.io)
 
     ds["outdoor_temperature"] = (
         ("realization", "time"),

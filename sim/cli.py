@@ -13,16 +13,20 @@ import re
 import signal
 import sys
 from pathlib import Path
-
-import hydra
-from hydra.core.hydra_config import HydraConfig
-from omegaconf import DictConfig
-from omegaconf.errors import OmegaConfBaseException
+from typing import TYPE_CHECKING
 
 from sim import __version__
-from sim.config import register
-from sim.errors import ColdgridError, ConfigError
+from sim.errors import ColdgridError, ConfigError, RefusedError
 from sim.resources import config_dir
+from sim.stdout import echo
+from sim.stdout import flush as _flush_stdout
+from sim.stdout import tolerant_streams as _tolerant_streams
+
+if TYPE_CHECKING:
+    from omegaconf import DictConfig
+
+# Hydra and OmegaConf are imported where they are used, so that this module loads fast and main() installs
+# its signal handlers before the heavy imports (an early Ctrl-C then ends in one line, not a traceback).
 
 log = logging.getLogger("coldgrid")
 
@@ -94,6 +98,7 @@ def help_text() -> str:
 def one_line(exc: BaseException) -> str:
     """Turn a Hydra/OmegaConf composition error into one line naming the key or option."""
     from hydra.errors import MissingConfigException
+    from omegaconf.errors import OmegaConfBaseException
 
     if isinstance(exc, MissingConfigException) and exc.options is not None:
         missing = exc.missing_cfg_file or ""
@@ -101,6 +106,8 @@ def one_line(exc: BaseException) -> str:
         if group:
             return f"{group}={option}: unknown option; valid: {', '.join(sorted(exc.options))}"
     cause = exc.__cause__ or exc.__context__
+    if isinstance(exc, OmegaConfBaseException) and getattr(exc, "full_key", None):
+        cause = exc  # an error of OmegaConf itself (e.g. while resolving) names its key
     text = str(exc)
     if isinstance(cause, OmegaConfBaseException):
         key = getattr(cause, "full_key", None)
@@ -122,38 +129,75 @@ def one_line(exc: BaseException) -> str:
 
 def _run(cfg: DictConfig) -> None:
     """The Hydra task: validate, run one job; in a sweep, a failed job is recorded, not fatal."""
+    from hydra.core.hydra_config import HydraConfig
     from hydra.types import RunMode
-
-    from sim.config.validate import validate
-    from sim.io import atomic_write_text
+    from omegaconf.errors import OmegaConfBaseException
 
     hc = HydraConfig.get()
     out_dir = Path(hc.runtime.output_dir)
     overrides = list(hc.overrides.task)
-    if hc.mode != RunMode.MULTIRUN:
+    if hc.mode != RunMode.MULTIRUN:  # main() has claimed the folder and checked the config
         try:
-            validate(cfg)
-            from sim.run import run_job
-
-            run_job(cfg, out_dir, overrides=overrides)
+            _validate_and_run(cfg, out_dir, overrides)
         except ColdgridError as e:
             _fail(e)  # exits here, so Hydra adds nothing to the one-line message
-        return
-    try:
-        validate(cfg)
-        from sim.run import run_job
+        except OmegaConfBaseException as e:
+            _fail(ConfigError(one_line(e)))
+        except OSError as e:
+            from sim.folders import output_error
 
-        run_job(cfg, out_dir, overrides=overrides)
-    except Exception as e:  # a sweep goes on; the failure is listed by the collection
-        msg = " ".join(str(e).split()) or type(e).__name__
-        if not isinstance(e, ColdgridError):
+            _fail(output_error(e, str(out_dir)))
+        return
+    from sim.sweep import record_job
+
+    sweep_dir = Path(hc.sweep.dir)
+    status, msg = "ok", ""
+    claim = None
+    try:
+        from sim.folders import claim as claim_folder
+
+        claim = claim_folder(out_dir, key="hydra.sweep.dir job folder")
+        status = _validate_and_run(cfg, out_dir, overrides)
+    except Exception as e:  # a sweep goes on; the failure is listed at its end
+        from sim.provenance import one_line_message
+
+        msg = one_line_message(ConfigError(one_line(e)) if isinstance(e, OmegaConfBaseException) else e)
+        status = _failure_status(e)
+        if status == "error":
             log.exception("job %s failed", " ".join(overrides))
-            msg = f"{type(e).__name__}: {msg}"
-        atomic_write_text(out_dir / "FAILED", msg + "\n")
         print(f"coldgrid: job {hc.job.num} ({' '.join(overrides)}) failed: {msg}", file=sys.stderr)
+    finally:
+        if claim is not None:
+            claim.release()
+    record_job(sweep_dir, int(hc.job.num), out_dir, overrides, status, msg)
+
+
+def _failure_status(e: BaseException) -> str:
+    """``refused`` (the folder holds another result), ``failed`` (a user error) or ``error`` (a fault)."""
+    from omegaconf.errors import OmegaConfBaseException
+    if isinstance(e, RefusedError):
+        return "refused"
+    if isinstance(e, ColdgridError | OmegaConfBaseException):
+        return "failed"
+    return "error"
+
+
+def _validate_and_run(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> str:
+    from hydra.core.hydra_config import HydraConfig
+
+    from sim.config.validate import validate
+    from sim.run import run_job
+
+    validate(cfg)
+    run_job(cfg, out_dir, overrides=overrides, echo=echo, hydra_cfg=HydraConfig.get())
+    return "ok"
 
 
 def _hydra_entry() -> None:
+    import hydra
+
+    from sim.config import register
+
     register()
     hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")(_run)()
 
@@ -161,31 +205,44 @@ def _hydra_entry() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Console entry point of ``coldgrid``."""
     args = sys.argv[1:] if argv is None else argv
+    _tolerant_streams()
     if any(a in ("-h", "--help") for a in args):
-        try:
-            print(help_text())
-        except BrokenPipeError:  # e.g. coldgrid --help | head
-            sys.stderr.close()
+        echo(help_text())
         return
-    sys.argv = [sys.argv[0], *args]
-    for a in args:
-        if "_target_" in a:
-            _fail(ConfigError(f"{a.split('=')[0]}: '_target_' is not allowed in coldgrid configs (configs never run code)"))
-    from sim.config.trust import check_dirs, config_dirs_from_args
-
-    try:
-        check_dirs([CONFIG_DIR, *config_dirs_from_args(args)])
-    except ColdgridError as e:
-        _fail(e)
-    os.environ["HYDRA_FULL_ERROR"] = "1"  # we format errors ourselves, on one line
     signal.signal(signal.SIGTERM, _terminate)  # SIGTERM unwinds like Ctrl-C: temp files are removed
     signal.signal(signal.SIGINT, _terminate)
+    try:
+        from omegaconf.errors import OmegaConfBaseException
+
+        from sim.preflight import prepare
+    except KeyboardInterrupt as e:
+        _interrupted(e)
+    try:
+        plan = prepare(args, CONFIG_DIR)
+    except KeyboardInterrupt as e:
+        _interrupted(e)
+    except ColdgridError as e:
+        _fail(e)
+    except OmegaConfBaseException as e:
+        _fail(ConfigError(one_line(e)))
+    except OSError as e:
+        _fail(_os_error(e, "the output folder"))
+    except Exception as e:
+        from hydra.errors import HydraException
+
+        if isinstance(e, HydraException):
+            _fail(ConfigError(one_line(e)))
+        raise
+    sys.argv = [sys.argv[0], *plan.argv]
+    os.environ["HYDRA_FULL_ERROR"] = "1"  # we format errors ourselves, on one line
     try:
         _hydra_entry()
     except ColdgridError as e:
         _fail(e)
     except OmegaConfBaseException as e:
         _fail(ConfigError(one_line(e)))
+    except OSError as e:
+        _fail(_os_error(e, str(plan.folder or "the output folder")))
     except Exception as e:
         from hydra.errors import HydraException
 
@@ -193,8 +250,39 @@ def main(argv: list[str] | None = None) -> None:
             _fail(ConfigError(one_line(e)))
         raise
     except KeyboardInterrupt as e:
-        print("coldgrid: interrupted; no partial result was written", file=sys.stderr)
-        sys.exit(143 if isinstance(e, Terminated) and e.args == (signal.SIGTERM,) else 130)
+        _interrupted(e)
+    if plan.sweep_id is not None and plan.folder is not None:
+        _sweep_exit(plan.folder, plan.sweep_id)
+    _flush_stdout()
+
+
+def _sweep_exit(sweep_dir: Path, sweep_id: str) -> None:
+    """Exit 2 (user errors) or 1 (a fault) when jobs of this sweep failed; ``failed.txt`` lists them."""
+    from sim.sweep import FAILED_LIST, sweep_jobs
+
+    jobs = sweep_jobs(sweep_dir, sweep_id)
+    bad = [j for j in jobs if j.status != "ok"]
+    if not bad:
+        return
+    _flush_stdout()
+    code = 1 if any(j.status == "error" for j in bad) else 2
+    print(f"coldgrid: error: {len(bad)} of {len(jobs)} sweep jobs failed; see {sweep_dir / FAILED_LIST}",
+          file=sys.stderr)
+    sys.exit(code)
+
+
+def _os_error(e: OSError, where: str) -> ColdgridError:
+    """An OSError as a one-line error: Hydra's missing-config errors are OSErrors too."""
+    from hydra.errors import HydraException
+
+    from sim.folders import output_error
+
+    return ConfigError(one_line(e)) if isinstance(e, HydraException) else output_error(e, where)
+
+
+def _interrupted(e: KeyboardInterrupt) -> None:
+    print("coldgrid: interrupted; no partial result was written", file=sys.stderr)
+    sys.exit(143 if isinstance(e, Terminated) and e.args == (signal.SIGTERM,) else 130)
 
 
 class Terminated(KeyboardInterrupt):
@@ -210,6 +298,7 @@ def _terminate(signum: int, frame: object) -> None:
 
 def _fail(err: ColdgridError) -> None:
     msg = " ".join(str(err).split())
+    _flush_stdout()
     print(f"coldgrid: error: {msg}", file=sys.stderr)
     sys.exit(err.exit_code)
 

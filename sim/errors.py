@@ -23,5 +23,13 @@ class ResultError(ColdgridError):
     """A result would contain NaN or inf, or a saved result is incomplete."""
 
 
+class OutputError(ColdgridError):
+    """An output folder or file cannot be created or written (location, permissions, full disk)."""
+
+
+class RefusedError(OutputError):
+    """The output folder holds a finished result (or sweep) that the run would overwrite."""
+
+
 class ColdgridWarning(UserWarning):
     """A warning of coldgrid's own; the test suite turns these into errors."""

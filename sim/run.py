@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 from omegaconf import DictConfig
 
-from sim.errors import ColdgridError
+from sim.errors import RefusedError
 
 log = logging.getLogger("coldgrid")
 
@@ -75,27 +75,30 @@ def run_job(
     out_dir: Path,
     overrides: list[str] | None = None,
     echo: Callable[[str], None] = print,
+    hydra_cfg: DictConfig | None = None,
 ) -> Path:
     """Run one scenario and write ``result.nc``, ``events.csv``, ``summary.csv`` into ``out_dir``.
 
-    Refuses to overwrite an existing ``result.nc`` (an existing output folder is not overwritten silently),
-    except with ``resume=true``: a complete result made from the same config (same
-    :func:`sim.sweep.config_hash`) is kept and the job is skipped; a damaged or incomplete one is moved
+    Refuses to write into a folder whose ``result.nc`` exists (:class:`~sim.errors.RefusedError`; none of
+    its files is touched), except with ``resume=true``: a complete result made from the same config (same
+    :func:`sim.provenance.config_hash`) is kept and the job is skipped; a damaged or incomplete one is moved
     aside to ``result.nc.incomplete`` and the job runs again; one made from another config stops the job.
-    ``result.nc`` is written last and carries the config hash (global attribute ``config_hash``): its
-    presence under its final name marks the job complete. Returns the path of ``result.nc``.
+    Before running it checks the free disk space against the estimate of :mod:`sim.folders`, removes
+    temporary files an interrupted attempt left, and writes ``.hydra/`` (``config.yaml``: the resolved
+    config, ``hydra.yaml``, ``overrides.yaml``) when ``hydra_cfg`` is given. ``result.nc`` is written
+    last and carries the config hash and the overrides (global attributes ``config_hash``, ``overrides``):
+    its presence under its final name marks the job complete. Returns the path of ``result.nc``.
     """
-    from sim.chain import run_scenario_full
-    from sim.io import write_csv, write_netcdf
-    from sim.stats import headline_table
-    from sim.sweep import clear_failure, config_hash, result_state
+    from sim.folders import check_free_space, estimate_result_bytes, output_error
+    from sim.provenance import clear_failure, config_hash, encode_overrides, result_state
+    from sim.timegrid import TimeGrid
 
     out_dir = Path(out_dir)
     result_path = out_dir / RESULT
     chash = config_hash(cfg)
     if result_path.exists():
         if not cfg.get("resume", False):
-            raise ColdgridError(
+            raise RefusedError(
                 f"{result_path} exists; choose another hydra.run.dir or remove it (outputs are never overwritten)"
                 "; resume=true skips jobs whose complete result exists"
             )
@@ -106,38 +109,35 @@ def run_job(
             echo(f"coldgrid: resume: complete result exists, job skipped: {result_path.resolve()}")
             return result_path
         if state == "mismatch":
-            raise ColdgridError(
+            raise RefusedError(
                 f"resume: {result_path} was made from another config (config_hash differs); "
                 "use a new hydra.sweep.dir or the same overrides as the first run"
             )
         aside = result_path.with_name(RESULT + ".incomplete")
         os.replace(result_path, aside)
         log.warning("resume: %s was incomplete; moved to %s, running the job again", result_path, aside)
+    grid = TimeGrid.from_config(str(cfg.start), float(cfg.horizon_days), float(cfg.dt_minutes))
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        check_free_space(out_dir, estimate_result_bytes(int(cfg.realizations), grid.n_steps,
+                                                        len(cfg.city.districts)), int(cfg.realizations))
+        _remove_stale_temporaries(out_dir)
+        if hydra_cfg is not None:
+            _write_hydra_record(out_dir, cfg, hydra_cfg, overrides or [])
+    except OSError as e:
+        raise output_error(e, str(out_dir)) from None
     bar = ProgressBar(str(cfg.output.progress))
     try:
         output = run_scenario_full(cfg, progress=bar)
     finally:
         bar.close()
     ds = output.dataset
-    if overrides:
-        ds.attrs["overrides"] = " ".join(overrides)
+    ds.attrs["overrides"] = encode_overrides(list(overrides or []))
     ds.attrs["config_hash"] = chash
-    paths = []
-    if cfg.output.events_csv:
-        paths.append(write_csv(output.events, out_dir / "events.csv"))
-    table = headline_table(ds)
-    paths.append(write_csv(table, out_dir / "headline.csv"))
-    brief: list[Path] = []
-    if cfg.output.report:
-        brief = _render_brief(out_dir, ds, bool(cfg.output.pdf), echo)
-        paths += [p for p in brief if p.name != "report.html" and p.name != "report.pdf"
-                  and p.parent == out_dir]
-    if cfg.output.summary_csv and not (out_dir / "summary.csv").exists():
-        from sim.report import write_summary_csv
-
-        paths += write_summary_csv(ds, out_dir / "summary.csv")
-    # result.nc last: under its final name (atomic rename) it marks the job complete for resume=true
-    paths.insert(0, write_netcdf(ds, result_path))
+    try:
+        paths, brief, table = _write_outputs(cfg, out_dir, ds, output.events, echo)
+    except OSError as e:
+        raise output_error(e, str(out_dir)) from None
     clear_failure(out_dir)
     timing = ", ".join(f"{k} {v:.1f}s" for k, v in output.stage_seconds.items())
     log.info("stage times: %s", timing)
@@ -156,6 +156,59 @@ def run_job(
         if p.name in ("report.html", "report.pdf"):
             echo(f"Brief: {p.resolve()}")
     return result_path
+
+
+def run_scenario_full(cfg: DictConfig, progress: Callable[[str, int, int], None] | None = None):
+    """:func:`sim.chain.run_scenario_full`, imported when a job runs (the chain is heavy to import)."""
+    from sim.chain import run_scenario_full as full
+
+    return full(cfg, progress=progress)
+
+
+def _write_outputs(cfg: DictConfig, out_dir: Path, ds, events: pd.DataFrame,
+                   echo: Callable[[str], None]) -> tuple[list[Path], list[Path], pd.DataFrame]:
+    """Write the CSVs, the brief and, last, ``result.nc``; return (paths, brief paths, headline table)."""
+    from sim.io import write_csv, write_netcdf
+    from sim.stats import headline_table
+
+    paths = []
+    if cfg.output.events_csv:
+        paths.append(write_csv(events, out_dir / "events.csv"))
+    table = headline_table(ds)
+    paths.append(write_csv(table, out_dir / "headline.csv"))
+    brief: list[Path] = []
+    if cfg.output.report:
+        brief = _render_brief(out_dir, ds, bool(cfg.output.pdf), echo)
+        paths += [p for p in brief if p.name != "report.html" and p.name != "report.pdf"
+                  and p.parent == out_dir]
+    if cfg.output.summary_csv and not (out_dir / "summary.csv").exists():
+        from sim.report import write_summary_csv
+
+        paths += write_summary_csv(ds, out_dir / "summary.csv")
+    # result.nc last: under its final name (atomic rename) it marks the job complete for resume=true
+    paths.insert(0, write_netcdf(ds, out_dir / RESULT))
+    return paths, brief, table
+
+
+def _remove_stale_temporaries(out_dir: Path) -> None:
+    """Remove ``.<name>.tmp-<pid>`` files an interrupted attempt left (the folder is ours: it is claimed)."""
+    for tmp in out_dir.glob(".*.tmp-*"):
+        if tmp.is_file():
+            log.info("removing %s, left by an interrupted run", tmp)
+            tmp.unlink(missing_ok=True)
+
+
+def _write_hydra_record(out_dir: Path, cfg: DictConfig, hydra_cfg: DictConfig, overrides: list[str]) -> None:
+    """``.hydra/``: the resolved job config, Hydra's config and the overrides, as Hydra would write them."""
+    from omegaconf import OmegaConf
+
+    from sim.io import atomic_write_text
+
+    folder = out_dir / ".hydra"
+    atomic_write_text(folder / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
+    hydra_part = OmegaConf.create({"hydra": OmegaConf.to_container(hydra_cfg, resolve=False)})
+    atomic_write_text(folder / "hydra.yaml", OmegaConf.to_yaml(hydra_part))
+    atomic_write_text(folder / "overrides.yaml", OmegaConf.to_yaml(OmegaConf.create(list(overrides))))
 
 
 def _render_brief(out_dir: Path, ds, pdf: bool, echo: Callable[[str], None]) -> list[Path]:

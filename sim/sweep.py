@@ -26,11 +26,11 @@ a damaged or truncated file fails to open or lacks the hash and is never taken f
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import math
 import os
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,10 +40,21 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 import yaml
-from omegaconf import DictConfig, ListConfig, OmegaConf
+from omegaconf import OmegaConf
 
 from sim import __version__
-from sim.errors import ColdgridError, InputError, ResultError
+from sim.errors import InputError, ResultError
+from sim.provenance import (
+    FAILED,
+    HASH_EXCLUDED_KEYS,
+    RESULT,
+    clear_failure,
+    config_hash,
+    one_line_message,
+    record_failure,
+    result_provenance,
+    result_state,
+)
 
 log = logging.getLogger("coldgrid")
 
@@ -55,122 +66,44 @@ __all__ = [
     "SWEEP",
     "TORNADO",
     "Job",
+    "clear_failure",
     "collect",
     "comparison_table",
     "config_hash",
     "find_jobs",
     "one_line_message",
     "record_failure",
+    "record_job",
     "result_state",
     "scenario_labels",
+    "start_sweep",
+    "sweep_jobs",
     "tornado_table",
 ]
 
-RESULT = "result.nc"
 SWEEP = "sweep.nc"
 COMPARISON = "comparison.csv"
 TORNADO = "tornado.csv"
-FAILED = "FAILED"  # marker file in a job folder: the job's one-line error message
+RECORDS = ".coldgrid"  # in the sweep folder: sweep_id and jobs/<num>.json, one record per job of the sweep
 FAILED_LIST = "failed.txt"  # list of failed jobs in the sweep folder
 DEFAULT_BASELINE = "attacks=continued"
 SENSITIVITY_KEY = "experiment/sensitivity"
 SENSITIVITY_BASE_CASE = "baseline"
 
-#: Top-level keys left out of :func:`config_hash`: they do not change the numbers of ``result.nc``.
-#: ``hydra`` (Hydra's own settings, present only with ``return_hydra_config``), ``resume`` (the switch
-#: itself), ``label`` (free text shown in outputs; a resumed job keeps the label it was run with),
-#: ``experiment`` (the preset's name; its values are hashed) and ``output`` (which files and progress bars
-#: a run writes, not what is in them).
-HASH_EXCLUDED_KEYS = ("hydra", "resume", "label", "experiment", "output")
-
-
-# --------------------------------------------------------------------------------------------- config hash
-def config_hash(cfg: DictConfig | dict) -> str:
-    """SHA-256 of the resolved config, without :data:`HASH_EXCLUDED_KEYS`.
-
-    The config is resolved (interpolations replaced), keys are sorted and serialised as JSON, so the hash
-    is the same whatever the order of overrides or the launcher. Values typed by the schemas are already
-    normalised (``-25`` and ``-25.0`` give the same float).
-
-    Parameters
-    ----------
-    cfg : omegaconf.DictConfig or dict
-        A composed coldgrid config.
-
-    Returns
-    -------
-    str
-        64 hexadecimal digits.
-    """
-    data: dict[str, Any] = {}
-    for key in cfg:
-        if key in HASH_EXCLUDED_KEYS:
-            continue
-        value = cfg[key]  # resolved against the whole config; excluded keys are never resolved
-        if isinstance(value, DictConfig | ListConfig):
-            value = OmegaConf.to_container(value, resolve=True, throw_on_missing=False)
-        data[str(key)] = value
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str, allow_nan=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def result_state(path: str | os.PathLike, expected_hash: str | None = None) -> str:
-    """State of a saved result: ``"missing"``, ``"incomplete"``, ``"mismatch"`` or ``"complete"``.
-
-    ``incomplete``: the file does not open as NetCDF, has no data variables or no ``config_hash``
-    attribute (a truncated copy, or a file written by something else). ``mismatch``: complete, but made
-    from another config than ``expected_hash``. ``complete``: opens, has data and the expected hash (any
-    hash if ``expected_hash`` is None).
-    """
-    path = Path(path)
-    if not path.is_file():
-        return "missing"
-    try:
-        with xr.open_dataset(path, engine="netcdf4", decode_times=False) as ds:
-            found = ds.attrs.get("config_hash")
-            has_data = len(ds.data_vars) > 0
-    except Exception:  # a truncated or foreign file: never complete
-        return "incomplete"
-    if not found or not has_data:
-        return "incomplete"
-    if expected_hash is not None and str(found) != expected_hash:
-        return "mismatch"
-    return "complete"
-
-
-# ------------------------------------------------------------------------------------------------ failures
-def one_line_message(exc: BaseException | str) -> str:
-    """A job's error on one line: a :class:`ColdgridError`'s message, else ``Type: message``."""
-    if isinstance(exc, str):
-        text = exc
-    elif isinstance(exc, ColdgridError):
-        text = str(exc)
-    else:
-        text = f"{type(exc).__name__}: {exc}"
-    return " ".join(text.split()) or "unknown error"
-
-
-def record_failure(job_dir: str | os.PathLike, exc: BaseException | str) -> Path:
-    """Write ``<job_dir>/FAILED`` with the one-line message of ``exc``; a sweep then goes on."""
-    from sim.io import atomic_write_text
-
-    return atomic_write_text(Path(job_dir) / FAILED, one_line_message(exc) + "\n")
-
-
-def clear_failure(job_dir: str | os.PathLike) -> None:
-    """Remove a stale ``FAILED`` marker (a resumed job that now succeeds)."""
-    (Path(job_dir) / FAILED).unlink(missing_ok=True)
-
-
 # ---------------------------------------------------------------------------------------------------- jobs
 @dataclass
 class Job:
-    """One job folder of a sweep."""
+    """One job folder of a sweep.
+
+    ``status``: ``ok`` (a complete result of this job's config), ``refused`` (the folder holds another
+    result, which is kept), ``failed`` (a user error, e.g. a bad value) or ``error`` (a fault).
+    ``overrides`` are those stored in the result (``ok``) or those the job was run with.
+    """
 
     num: int
     path: Path
     overrides: list[str] = field(default_factory=list)
-    status: str = "ok"  # ok | failed
+    status: str = "ok"
     message: str = ""
 
     @property
@@ -178,46 +111,123 @@ class Job:
         return self.path / RESULT
 
 
-def _read_overrides(job_dir: Path) -> list[str] | None:
+def start_sweep(sweep_dir: str | os.PathLike) -> str:
+    """Start a sweep in ``sweep_dir``: a new sweep id; the records of earlier attempts are removed."""
+    from sim.io import atomic_write_text
+
+    records = Path(sweep_dir) / RECORDS
+    sweep_id = uuid.uuid4().hex
+    for old in (records / "jobs").glob("*.json"):
+        old.unlink(missing_ok=True)
+    atomic_write_text(records / "sweep_id", sweep_id + "\n")
+    return sweep_id
+
+
+def _current_sweep_id(sweep_dir: Path) -> str | None:
+    f = sweep_dir / RECORDS / "sweep_id"
+    return f.read_text(encoding="utf-8").strip() if f.is_file() else None
+
+
+def record_job(sweep_dir: str | os.PathLike, num: int, job_dir: str | os.PathLike, overrides: Sequence[str],
+               status: str, message: str = "") -> None:
+    """Record a job's outcome for its sweep (``<sweep>/.coldgrid/jobs/<num>.json``); FAILED if it failed.
+
+    The ``FAILED`` marker goes only into a folder the job owned: a refused job never writes into the
+    finished folder it refused.
+    """
+    from sim.io import atomic_write_text
+
+    sweep_dir, job_dir = Path(sweep_dir), Path(job_dir)
+    if status in ("failed", "error"):
+        record_failure(job_dir, message)
+    record = {"sweep_id": _current_sweep_id(sweep_dir), "num": int(num), "folder": job_dir.name,
+              "overrides": [str(o) for o in overrides], "status": status,
+              "message": one_line_message(message) if message else ""}
+    atomic_write_text(sweep_dir / RECORDS / "jobs" / f"{int(num)}.json", json.dumps(record) + "\n")
+
+
+def _job_from_folder(sub: Path, num: int, recorded: dict[str, Any] | None) -> Job:
+    job = Job(num=num, path=sub)
+    if recorded is not None and recorded.get("status") != "ok":
+        job.status = str(recorded.get("status") or "failed")
+        job.message = str(recorded.get("message") or "")
+        job.overrides = [str(o) for o in recorded.get("overrides", [])]
+        return job
+    state = result_state(sub / RESULT)
+    if state == "complete":
+        job.overrides, _ = result_provenance(sub / RESULT)  # labels come from the result itself
+        return job
+    job.status = "failed"
+    if recorded is not None:
+        job.overrides = [str(o) for o in recorded.get("overrides", [])]
+    else:  # no data to mislabel: the attempt's overrides, as Hydra saved them, name the failed job
+        job.overrides = _hydra_overrides(sub)
+    if (sub / FAILED).is_file():
+        job.message = one_line_message((sub / FAILED).read_text(encoding="utf-8"))
+    elif state == "incomplete":
+        job.message = f"{RESULT} is incomplete or unreadable"
+    else:
+        job.message = f"no {RESULT} (job did not finish)"
+    return job
+
+
+def _hydra_overrides(job_dir: Path) -> list[str]:
     f = job_dir / ".hydra" / "overrides.yaml"
-    if not f.is_file():
-        return None
-    data = yaml.safe_load(f.read_text(encoding="utf-8")) or []
-    return [str(x) for x in data]
+    try:
+        data = yaml.safe_load(f.read_text(encoding="utf-8")) if f.is_file() else []
+    except (OSError, yaml.YAMLError):
+        return []
+    return [str(x) for x in data] if isinstance(data, list) else []
+
+
+def sweep_jobs(sweep_dir: str | os.PathLike, sweep_id: str | None = None) -> list[Job]:
+    """The jobs of the last sweep run into ``sweep_dir`` (or of ``sweep_id``), from its job records."""
+    sweep_dir = Path(sweep_dir)
+    sweep_id = sweep_id or _current_sweep_id(sweep_dir)
+    jobs = []
+    for f in sorted((sweep_dir / RECORDS / "jobs").glob("*.json"), key=lambda p: int(p.stem)):
+        rec = json.loads(f.read_text(encoding="utf-8"))
+        if rec.get("sweep_id") != sweep_id:
+            continue
+        jobs.append(_job_from_folder(sweep_dir / str(rec.get("folder", f.stem)), int(rec["num"]), rec))
+    return jobs
 
 
 def find_jobs(sweep_dir: str | os.PathLike) -> list[Job]:
-    """The job folders of a sweep (numbered sub-folders with a result, a FAILED marker or a ``.hydra``).
+    """The jobs of a sweep folder.
 
-    A job without a complete result is ``failed``: its message comes from ``FAILED`` or says what is
-    missing. Overrides come from ``.hydra/overrides.yaml`` or, failing that, the result's ``overrides``
-    attribute.
+    With the job records a coldgrid sweep writes (``.coldgrid/``), the jobs of the last sweep run into
+    the folder; otherwise every numbered sub-folder with a result, a ``FAILED`` marker or a ``.hydra``.
+    A job is ``ok`` only with a complete result; its overrides (hence its label) are read from the
+    result's ``overrides`` attribute, never from ``.hydra/overrides.yaml``, which Hydra rewrites
+    whenever a job is started in the folder (a failed job without a record, which has no data to
+    mislabel, is named by it).
     """
     sweep_dir = Path(sweep_dir)
     if not sweep_dir.is_dir():
         raise InputError(f"{sweep_dir}: no such sweep folder")
+    if _current_sweep_id(sweep_dir) is not None:
+        return sweep_jobs(sweep_dir)
     jobs = []
     for sub in sorted((p for p in sweep_dir.iterdir() if p.is_dir() and p.name.isdigit()), key=lambda p: int(p.name)):
         if not ((sub / RESULT).exists() or (sub / FAILED).exists() or (sub / ".hydra").is_dir()):
             continue
-        job = Job(num=int(sub.name), path=sub)
-        overrides = _read_overrides(sub)
-        state = result_state(sub / RESULT)
-        if state == "complete":
-            if overrides is None:
-                with xr.open_dataset(sub / RESULT, engine="netcdf4", decode_times=False) as ds:
-                    overrides = str(ds.attrs.get("overrides", "")).split()
-        else:
-            job.status = "failed"
-            if (sub / FAILED).is_file():
-                job.message = one_line_message((sub / FAILED).read_text(encoding="utf-8"))
-            elif state == "incomplete":
-                job.message = f"{RESULT} is incomplete or unreadable"
-            else:
-                job.message = f"no {RESULT} (job did not finish)"
-        job.overrides = overrides or []
-        jobs.append(job)
+        jobs.append(_job_from_folder(sub, int(sub.name), None))
     return jobs
+
+
+def write_failed_list(sweep_dir: str | os.PathLike, jobs: Sequence[Job]) -> Path | None:
+    """Write ``failed.txt`` (job number, overrides, message; tab-separated) or remove a stale one."""
+    from sim.io import atomic_write_text
+
+    failed_path = Path(sweep_dir) / FAILED_LIST
+    failed = [j for j in jobs if j.status != "ok"]
+    if not failed:
+        failed_path.unlink(missing_ok=True)
+        return None
+    lines = [f"{j.num}\t{' '.join(j.overrides)}\t{j.message}" for j in failed]
+    log.warning("%d of %d jobs failed; see %s", len(failed), len(jobs), failed_path)
+    return atomic_write_text(failed_path, "\n".join(lines) + "\n")
 
 
 # -------------------------------------------------------------------------------------------------- labels
@@ -522,7 +532,7 @@ def collect(
     pathlib.Path
         The path of ``sweep.nc``.
     """
-    from sim.io import atomic_write, write_csv
+    from sim.io import write_csv, write_netcdf
 
     sweep_dir = Path(sweep_dir)
     settings = _sweep_settings(sweep_dir)
@@ -532,25 +542,23 @@ def collect(
     jobs = find_jobs(sweep_dir)
     if not jobs:
         raise InputError(f"{sweep_dir}: no job folders (<num>/result.nc) in this sweep folder")
+    write_failed_list(sweep_dir, jobs)
+    refused = [j for j in jobs if j.status == "refused"]
+    if refused:
+        raise ResultError(f"{sweep_dir}: not collected: {len(refused)} job(s) refused to overwrite results "
+                          f"already in their folders (first: job {refused[0].num}: {refused[0].message}); "
+                          f"see {FAILED_LIST}")
     labels_all = scenario_labels([j.overrides for j in jobs])
     ok = [(j, lab) for j, lab in zip(jobs, labels_all, strict=True) if j.status == "ok"]
     failed = [(j, lab) for j, lab in zip(jobs, labels_all, strict=True) if j.status != "ok"]
     if not ok:
-        raise ResultError(f"{sweep_dir}: every job failed; first: job {jobs[0].num}: {jobs[0].message}")
-    results = []
-    for j, _ in ok:
-        with xr.open_dataset(j.result, engine="netcdf4") as ds:
-            results.append(ds.load())
+        raise ResultError(f"{sweep_dir}: every job failed; first: job {jobs[0].num}: {jobs[0].message}; "
+                          f"see {FAILED_LIST}")
+    from sim.io import open_result
+
+    results = [open_result(j.result) for j, _ in ok]
     labels = [lab for _, lab in ok]
     ok_jobs = [j for j, _ in ok]
-
-    failed_lines = [f"{j.num}\t{' '.join(j.overrides)}\t{j.message}" for j, _ in failed]
-    failed_path = sweep_dir / FAILED_LIST
-    if failed:
-        atomic_write(failed_path, lambda p: p.write_text("\n".join(failed_lines) + "\n", encoding="utf-8"))
-        log.warning("%d of %d jobs failed; see %s", len(failed), len(jobs), failed_path)
-    else:
-        failed_path.unlink(missing_ok=True)
 
     table = comparison_table(results, labels, [j.overrides for j in ok_jobs], baseline=baseline, frac=frac)
     if failed:
@@ -578,12 +586,7 @@ def collect(
         "n_jobs": len(jobs),
         "failed_jobs": "; ".join(f"{j.num} ({lab}): {j.message}" for j, lab in failed),
     }
-    encoding = {
-        name: {"zlib": True, "complevel": 4}
-        for name, v in sweep.data_vars.items()
-        if np.issubdtype(v.dtype, np.number) and v.size > 1000
-    }
     out = sweep_dir / SWEEP
-    atomic_write(out, lambda p: sweep.to_netcdf(p, engine="netcdf4", encoding=encoding))
+    write_netcdf(sweep, out, check=False)  # CF encoding of sim.io; NaN marks jobs aligned by the outer join
     return out
 

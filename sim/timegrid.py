@@ -1,7 +1,14 @@
-"""The simulation clock: start, step and horizon shared by every stage."""
+"""The simulation clock: start, step and horizon shared by every stage.
+
+Times are naive datetimes on the city's *model clock*: local standard time at a fixed UTC offset
+(``city.utc_offset_h``; Kyiv: EET, UTC+02:00; daylight saving time is not applied, a run is a uniform
+sequence of steps). The offset travels with the ``time`` coordinate (attribute ``utc_offset``) and is
+stated in the units of the stored time axis (:mod:`sim.io`), so CF readers decode true instants.
+"""
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,12 +25,23 @@ class TimeGrid:
     start: np.datetime64
     dt_h: float
     n_steps: int
+    utc_offset_h: float = 2.0
 
     @classmethod
-    def from_config(cls, start: str, horizon_days: float, dt_minutes: float) -> TimeGrid:
+    def from_config(cls, start: str, horizon_days: float, dt_minutes: float,
+                    utc_offset_h: float = 2.0) -> TimeGrid:
+        """The grid of a config; ``start`` is checked by :func:`parse_start`."""
         dt_h = dt_minutes / 60.0
         n_steps = round(horizon_days * 24.0 / dt_h)
-        return cls(np.datetime64(start, "ns"), dt_h, n_steps)
+        return cls(parse_start(start, horizon_days), dt_h, n_steps, float(utc_offset_h))
+
+    def time_attrs(self) -> dict[str, str]:
+        """CF attributes of the ``time`` coordinate on this clock."""
+        from sim.io import format_utc_offset
+
+        offset = format_utc_offset(self.utc_offset_h)
+        return {"standard_name": "time", "axis": "T", "utc_offset": offset,
+                "long_name": f"time (start of step), local standard time UTC{offset}"}
 
     @property
     def horizon_h(self) -> float:
@@ -45,3 +63,41 @@ class TimeGrid:
         """Index of the step holding each time in hours (clipped to the grid)."""
         idx = np.floor(np.asarray(hours, dtype=float) / self.dt_h + 1e-9).astype(np.int64)
         return np.clip(idx, 0, self.n_steps - 1)
+
+
+#: The dates a run can cover: the range of datetime64[ns] (pandas.Timestamp.min .. max), whole days.
+FIRST_DATE = _dt.datetime(1677, 9, 22)
+LAST_DATE = _dt.datetime(2262, 4, 11)
+
+
+def parse_start(start: str, horizon_days: float = 0.0) -> np.datetime64:
+    """``start`` as datetime64[ns]; raise ConfigError for an unparsable date, a UTC offset, or a run
+    outside datetime64[ns] (which numpy would wrap around silently: 1600 would become 2184).
+
+    Examples
+    --------
+    >>> parse_start("2026-01-29")
+    numpy.datetime64('2026-01-29T00:00:00.000000000')
+    >>> parse_start("1600-01-01")
+    Traceback (most recent call last):
+    ...
+    sim.errors.ConfigError: start=1600-01-01: outside the dates a run can cover (1677-09-22 .. 2262-04-11)
+    """
+    from sim.errors import ConfigError
+
+    text = str(start).strip()
+    try:
+        when = _dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"start={text}: not an ISO 8601 date (e.g. 2026-01-29 or 2026-01-29T00:00)") from None
+    if when.tzinfo is not None:
+        raise ConfigError(f"start={text}: give the local time of the city without a UTC offset "
+                          "(the model clock is the city's standard time, city.utc_offset_h)")
+    try:
+        end = when + _dt.timedelta(days=float(horizon_days))
+    except OverflowError:
+        end = _dt.datetime.max
+    if not (when >= FIRST_DATE and end <= LAST_DATE):
+        raise ConfigError(f"start={text}: outside the dates a run can cover "
+                          f"({FIRST_DATE:%Y-%m-%d} .. {LAST_DATE:%Y-%m-%d})")
+    return np.datetime64(when, "ns")

@@ -100,6 +100,8 @@ def read_temperature_file(
     """
     name = str(path)
     gap_h = float(grid.dt_h if max_gap_h is None else max_gap_h)
+    if not np.isfinite(gap_h) or gap_h <= 0.0:  # NaN would disable the gap check silently
+        raise InputError(f"weather.max_gap_h={max_gap_h}: must be a number of hours > 0")
     series = read_series(path, utc_offset_h)
     on_grid = [
         _check_and_interpolate(name, times, values, where, grid, gap_h) for times, values, where in series
@@ -277,8 +279,15 @@ def _read_netcdf(p: Path, name: str, utc_offset_h: float = 0.0) -> list[tuple[np
                 f"weather file {name}: variable 'time' is not a decodable time coordinate "
                 "(CF units such as 'hours since 2026-01-29 00:00', standard calendar)"
             )
+        if da.sizes["time"] == 0:
+            raise InputError(f"weather file {name}: variable {NC_VARIABLE!r} has an empty time axis (no data)")
         times = da["time"].to_numpy().astype("datetime64[ns]")
-        values = da.to_numpy().astype(float) + offset_c
+        try:
+            values = da.to_numpy().astype(float) + offset_c
+        except (TypeError, ValueError):
+            raise InputError(
+                f"weather file {name}: variable {NC_VARIABLE!r} holds {da.dtype} values, not numbers"
+            ) from None
         labels = (
             da["realization"].to_numpy() if "realization" in da.coords else np.arange(da.sizes["realization"])
         )

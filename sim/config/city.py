@@ -38,3 +38,6 @@ class CityConfig:
     upper_floor_from_storey: int = 6  # storeys at and above this need booster pumps for water [-]
     heating_points: int = 0  # heating points open in the city (people.heating_points=null uses this) [points]
     grid: dict[str, Any] = field(default_factory=dict)  # grid and heat-network topology, see sim.des.network
+    # UTC offset of the model clock: local standard time, no daylight saving (Kyiv: EET, UTC+2,
+    # Ukrainian law on time calculation; the model's winter runs never cross a DST change) [h]
+    utc_offset_h: float = 2.0

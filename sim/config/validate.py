@@ -12,7 +12,6 @@ import math
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import numpy as np
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
 from sim.errors import ConfigError
@@ -28,6 +27,9 @@ POLICIES = (
     "none",
 )
 MAX_HORIZON_DAYS = 366.0
+#: No number in a coldgrid config is larger than this in its unit (people, crews, hours, kW ...); a larger
+#: one is a typo, and 1e308 would overflow the model's integer conversions. [L] plausibility bound
+MAX_MAGNITUDE = 1e9
 
 
 def _walk(node: Any, path: str = "") -> Iterator[tuple[str, Any]]:
@@ -65,6 +67,9 @@ def _rules() -> list[Rule]:
     def nonneg(x: Any) -> bool:
         return float(x) >= 0.0
 
+    def upto(hi: float) -> Callable[[Any], bool]:
+        return lambda x: 0.0 <= float(x) <= hi
+
     return [
         ("seed", lambda x: 0 <= int(x) < 2**63, "must be an integer in [0, 2^63)"),
         ("realizations", lambda x: 1 <= int(x) <= 100_000, "must be an integer in [1, 100000]"),
@@ -77,10 +82,10 @@ def _rules() -> list[Rule]:
         ("attacks.policy", lambda x: x in POLICIES, f"must be one of: {', '.join(POLICIES)}"),
         ("attacks.mean_interval_days", pos, "must be > 0"),
         ("attacks.interval_shape", pos, "must be > 0"),
-        ("attacks.drones_mean", nonneg, "must be >= 0"),
-        ("attacks.missiles_mean", nonneg, "must be >= 0"),
-        ("attacks.drones", nonneg, "must be >= 0"),
-        ("attacks.missiles", nonneg, "must be >= 0"),
+        ("attacks.drones_mean", upto(10_000), "must be between 0 and 10000 per wave"),
+        ("attacks.missiles_mean", upto(10_000), "must be between 0 and 10000 per wave"),
+        ("attacks.drones", upto(10_000), "must be between 0 and 10000 per wave"),
+        ("attacks.missiles", upto(10_000), "must be between 0 and 10000 per wave"),
         ("attacks.day", nonneg, "must be >= 0"),
         ("attacks.pause_days", nonneg, "must be >= 0"),
         ("attacks.pause_start_day", nonneg, "must be >= 0"),
@@ -90,10 +95,10 @@ def _rules() -> list[Rule]:
         ("attacks.city_energy_frac", prob, "must be a probability in [0, 1]"),
         ("attacks.ballistic_frac", prob, "must be a share in [0, 1]"),
         ("attacks.surge_stockpile_frac", nonneg, "must be >= 0"),
-        ("repair.power_crews", nonneg, "must be >= 0 (a negative capacity makes no sense)"),
-        ("repair.heat_crews", nonneg, "must be >= 0 (a negative capacity makes no sense)"),
-        ("repair.crew_multiplier", nonneg, "must be >= 0"),
-        ("repair.transformer_spares", nonneg, "must be >= 0"),
+        ("repair.power_crews", upto(100_000), "must be between 0 and 100000 (a negative capacity makes no sense)"),
+        ("repair.heat_crews", upto(100_000), "must be between 0 and 100000 (a negative capacity makes no sense)"),
+        ("repair.crew_multiplier", upto(100), "must be between 0 and 100"),
+        ("repair.transformer_spares", upto(10_000), "must be between 0 and 10000"),
         ("repair.undrained_prob", prob, "must be a probability in [0, 1]"),
         ("buildings.ua_multiplier", pos, "must be > 0"),
         ("buildings.ua_cv", nonneg, "must be >= 0"),
@@ -105,36 +110,38 @@ def _rules() -> list[Rule]:
         ("people.places_per_point", nonneg, "must be >= 0 (a negative capacity makes no sense)"),
         ("people.generator_kw_per_point", nonneg, "must be >= 0"),
         ("people.diesel_l_per_kwh", nonneg, "must be >= 0"),
-        ("city.population_total", pos, "must be > 0"),
+        ("city.population_total", lambda x: 0.0 < float(x) <= 50e6, "must be > 0 and at most 50 million people"),
         ("city.share_left_frac", lambda x: 0.0 <= float(x) < 1.0, "must be a share in [0, 1)"),
-        ("city.apartment_blocks", nonneg, "must be >= 0"),
-        ("city.private_houses", nonneg, "must be >= 0"),
+        ("city.apartment_blocks", upto(1_000_000), "must be between 0 and 1000000"),
+        ("city.private_houses", upto(10_000_000), "must be between 0 and 10000000"),
     ]
 
 
 def validate(cfg: DictConfig) -> None:
     """Check a composed coldgrid config; raise ConfigError naming the first bad key."""
     refuse_targets(cfg)
+    refuse_unknown_keys(cfg)
     for key, ok, message in _rules():
         value = OmegaConf.select(cfg, key, default=None, throw_on_missing=False)
         if value is None:
             continue
         try:
             good = ok(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             good = False
         if isinstance(value, float) and not math.isfinite(value):
             good = False
         if not good:
             raise ConfigError(f"{key}={value}: {message}")
+    refuse_huge_numbers(cfg)
     if float(cfg.horizon_days) * 1440.0 / float(cfg.dt_minutes) < 1.0:
         raise ConfigError(
-            f"horizon_days={cfg.horizon_days}: shorter than one time step (dt_minutes={cfg.dt_minutes})"
+            f"horizon_days={float(cfg.horizon_days):g}: shorter than one time step "
+            f"(dt_minutes={float(cfg.dt_minutes):g})"
         )
-    try:
-        np.datetime64(str(cfg.start), "ns")
-    except ValueError:
-        raise ConfigError(f"start={cfg.start}: not an ISO 8601 date (e.g. 2026-01-29 or 2026-01-29T00:00)") from None
+    from sim.timegrid import parse_start
+
+    parse_start(str(cfg.start), float(cfg.horizon_days))
     if cfg.weather.kind == "file" and (OmegaConf.is_missing(cfg.weather, "path") or not cfg.weather.path):
         raise ConfigError("weather.path: weather=file needs weather.path=<CSV or NetCDF file>")
     from sim.config.buildings import validate_buildings_config
@@ -151,3 +158,55 @@ def validate(cfg: DictConfig) -> None:
     thresholds = list(cfg.people.thresholds_c)
     if not thresholds or any(not -30.0 <= float(t) <= 30.0 for t in thresholds):
         raise ConfigError(f"people.thresholds_c={thresholds}: need 1+ thresholds between -30 and 30 degC")
+
+
+def numeric_leaves(cfg: DictConfig) -> Iterator[tuple[str, float | int]]:
+    """Every int or float value of a config with its dotted key (booleans excluded)."""
+
+    def walk(node: Any, path: str) -> Iterator[tuple[str, float | int]]:
+        if isinstance(node, DictConfig):
+            for key in node:
+                yield from walk(node._get_node(key), f"{path}.{key}" if path else str(key))
+        elif isinstance(node, ListConfig):
+            for i in range(len(node)):
+                yield from walk(node._get_node(i), f"{path}[{i}]")
+        else:
+            value = node._value() if hasattr(node, "_value") else node
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                yield path, value
+
+    yield from walk(cfg, "")
+
+
+def refuse_huge_numbers(cfg: DictConfig) -> None:
+    """Raise ConfigError for a NaN, an infinity or a number beyond :data:`MAX_MAGNITUDE` anywhere."""
+    for key, value in numeric_leaves(cfg):
+        if key == "seed":
+            continue
+        if not math.isfinite(float(value)) or abs(float(value)) > MAX_MAGNITUDE:
+            raise ConfigError(f"{key}={value}: must be a finite number of magnitude at most {MAX_MAGNITUDE:g}")
+
+
+def refuse_unknown_keys(cfg: DictConfig) -> None:
+    """Raise ConfigError for a key that no schema declares (e.g. added with ``+foo=1``).
+
+    Struct mode stops ``foo=1``, but Hydra's ``+`` adds keys to any node; every node typed by a dataclass
+    schema must hold only the schema's fields. Free mappings (``city.grid``, stock shares) are not typed
+    by a dataclass and keep their own checks.
+    """
+    import dataclasses
+
+    def check(node: Any, path: str) -> None:
+        if isinstance(node, DictConfig):
+            typ = OmegaConf.get_type(node)
+            fields = {f.name for f in dataclasses.fields(typ)} if dataclasses.is_dataclass(typ) else None
+            for key in node:
+                sub = f"{path}.{key}" if path else str(key)
+                if fields is not None and str(key) not in fields:
+                    raise ConfigError(f"{sub}: unknown key (see coldgrid --help or coldgrid --cfg job)")
+                check(node._get_node(key), sub)
+        elif isinstance(node, ListConfig):
+            for i in range(len(node)):
+                check(node._get_node(i), f"{path}[{i}]")
+
+    check(cfg, "")

@@ -57,14 +57,9 @@ def _css() -> Markup:
 
 def load_result(path: Path) -> xr.Dataset:
     """Open a saved ``result.nc`` / ``sweep.nc`` fully into memory (the file is closed afterwards)."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    try:
-        with xr.open_dataset(path) as ds:
-            return ds.load()
-    except (OSError, ValueError) as e:
-        raise InputError(f"{path}: not a readable NetCDF result ({' '.join(str(e).split())[:120]})") from None
+    from sim.io import open_result
+
+    return open_result(path)  # times back on the model clock; one-line InputError for foreign files
 
 
 def _data_uri(fig: figures.RenderedFigure) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -18,9 +19,25 @@ from sim.errors import ColdgridError, InputError
 RESULT, SWEEP = "result.nc", "sweep.nc"
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse without abbreviations whose errors are one line (``coldgrid-report: error: ...``)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise InputError(f"{message} (see coldgrid-report --help)")
+
+
+class Terminated(KeyboardInterrupt):
+    """Raised on SIGTERM so that rendering unwinds and removes its temporary files."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated(signum)
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="coldgrid-report",
+        allow_abbrev=False,
         description="Re-render the scenario brief (HTML, PDF, figures, HXL summary.csv) of a saved coldgrid run "
         "or sweep folder, without simulating. Model-based scenario analysis, not a forecast.",
     )
@@ -69,19 +86,24 @@ def render_path(path: Path, pdf: bool = True, baseline: str | None = None) -> li
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point of ``coldgrid-report``."""
-    args = _parser().parse_args(argv)
+    from sim.stdout import echo, flush, tolerant_streams
+
+    tolerant_streams()
     os.environ.setdefault("MPLBACKEND", "Agg")
+    signal.signal(signal.SIGTERM, _terminate)  # like Ctrl-C: temporary files are removed on the way out
     try:
+        args = _parser().parse_args(argv)
         paths = render_path(args.path, pdf=not args.no_pdf, baseline=args.baseline)
     except ColdgridError as e:
         print(f"coldgrid-report: error: {' '.join(str(e).split())}", file=sys.stderr)
         sys.exit(e.exit_code)
-    except KeyboardInterrupt:
-        print("coldgrid-report: interrupted", file=sys.stderr)
-        sys.exit(130)
+    except KeyboardInterrupt as e:
+        print("coldgrid-report: interrupted; no partial file was written", file=sys.stderr)
+        sys.exit(143 if isinstance(e, Terminated) else 130)
     for p in paths:
         if p.suffix in (".html", ".pdf", ".csv"):
-            print(p.resolve())
+            echo(str(p.resolve()))
+    flush()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -42,6 +42,13 @@ def test_help_lists_groups_options_and_descriptions():
         (["weather.min_temperature_c=-80"], "weather.min_temperature_c=-80"),
         (["+city.grid.x._target_=os.system"], "'_target_' is not allowed"),
         (["weather=file"], "weather.path"),
+        # issue 17: these ran silently, printed two lines, or were refused for a harmless value
+        (["experiment=nope"], "experiment=nope: unknown option; valid: "),
+        (["+foo=1"], "foo: unknown key"),
+        (["~seed"], "~seed: keys cannot be removed"),
+        (["label=${nope}"], "label: Interpolation key 'nope' not found"),
+        (["realizations=${nope}"], "realizations: Interpolation key 'nope' not found"),
+        (["-m", "--cfg", "job"], "give only one of"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(tmp_path, args, expected):
@@ -61,3 +68,37 @@ def test_run_that_cannot_fit_in_memory_is_refused_before_it_starts(tmp_path):
     assert "GiB but only" in r.stderr and "realizations=" in r.stderr and "or fewer" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "run" / "result.nc").exists()
+
+
+README_ROWS = {
+    # README "When something goes wrong": the example message of a row -> overrides that produce it
+    "city=paris: unknown option; valid: kyiv, small_town": ["city=paris"],
+    "foo: unknown key (see coldgrid --help or coldgrid --cfg job)": ["+foo=1"],
+    "realizations=0: must be an integer in [1, 100000]": ["realizations=0"],
+    "attacks.intercept_drone_prob=1.5: must be a probability in [0, 1]": ["attacks.intercept_drone_prob=1.5"],
+    "attacks.drones=1e+308: must be between 0 and 10000 per wave": ["attacks.drones=1e308"],
+    "horizon_days=0.01: shorter than one time step (dt_minutes=60)": ["horizon_days=0.01"],
+    "start=1600-01-01: outside the dates a run can cover (1677-09-22 .. 2262-04-11)": ["start=1600-01-01"],
+    "start=2026-01-29T00:00+02:00: give the local time of the city without a UTC offset":
+        ["start=2026-01-29T00:00+02:00"],
+    "label: Interpolation key 'nope' not found": ["label=${nope}"],
+    "~seed: keys cannot be removed": ["~seed"],
+    "seed: resolver 'now' is not allowed in the job's config: give the value itself,": ["seed=${now:%s}"],
+    "command line: unknown option --config-d (abbreviations are not accepted;": ["--config-d", "x"],
+    "--experimental-rerun is not accepted by coldgrid: it unpickles a file,": ["--experimental-rerun", "x"],
+    "hydra.run.dir='': an empty folder name would write into the current folder; give a folder":
+        ["hydra.run.dir="],
+}
+
+
+def test_readme_table_of_messages_is_true(tmp_path):
+    """Each example message of the README's table is what coldgrid prints for the matching input."""
+    from tests.properties.test_fuzz_overrides import _cli_in_process
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for message, args in README_ROWS.items():
+        assert f"`{message}" in readme, message
+        extra = [] if any(a.startswith("hydra.run.dir") for a in args) else [f"hydra.run.dir={tmp_path / 'run'}"]
+        code, err = _cli_in_process(["city=small_town", *args, *extra])
+        assert code == 2, (args, err)
+        assert err.startswith(f"coldgrid: error: {message}"), (args, err)

@@ -18,10 +18,10 @@ COLDGRID = str(Path(sys.executable).with_name("coldgrid"))
 SMALL = ["city=small_town", "realizations=4", "horizon_days=3", "output.report=false", "output.progress=never"]
 
 
-def coldgrid(*args: str, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess:
+def coldgrid(*args: str, cwd: Path, timeout: float = 600, status: int = 0) -> subprocess.CompletedProcess:
     env = dict(os.environ, MPLBACKEND="Agg")
     proc = subprocess.run([COLDGRID, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
-    assert proc.returncode == 0, f"exit {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+    assert proc.returncode == status, f"exit {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
     return proc
 
 
@@ -81,7 +81,7 @@ def test_resume_skips_complete_jobs(pause_sweep: Path, tmp_path: Path):
 
 def test_failed_job_is_listed_not_fatal(tmp_path: Path):
     proc = coldgrid("-m", "weather=cold_snap,file", f"weather.path={tmp_path / 'missing.csv'}", *SMALL,
-                    f"hydra.sweep.dir={tmp_path}", cwd=tmp_path)
+                    f"hydra.sweep.dir={tmp_path}", cwd=tmp_path, status=2)  # the sweep says a job failed
     assert (tmp_path / "1" / "FAILED").exists()
     assert "failed" in proc.stdout
     with xr.open_dataset(tmp_path / "sweep.nc") as ds:

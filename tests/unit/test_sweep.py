@@ -349,3 +349,50 @@ def test_record_failure_one_line(tmp_path: Path):
     assert (tmp_path / "FAILED").read_text(encoding="utf-8") == "seed=-1: must be an integer\n"
     sweep.clear_failure(tmp_path)
     assert not (tmp_path / "FAILED").exists()
+
+
+# ------------------------------------------------------------------------------------- labels and records
+def test_labels_come_from_the_result_not_from_hydra_overrides(tmp_path: Path):
+    """Issue 17: Hydra rewrote .hydra/overrides.yaml of a job that then refused; the old result took the
+    new label. The label is read from the result's own ``overrides`` attribute."""
+    write_job(tmp_path, 0, ["attacks=continued"], synthetic_result(1.0))
+    write_job(tmp_path, 1, ["attacks=pause_week"], synthetic_result(0.7))
+    for num, lie in ((0, "weather.min_temperature_c=-10"), (1, "weather.min_temperature_c=-30")):
+        (tmp_path / str(num) / ".hydra" / "overrides.yaml").write_text(yaml.safe_dump([lie]), encoding="utf-8")
+    sweep.collect(tmp_path)
+    with xr.open_dataset(tmp_path / "sweep.nc") as ds:
+        assert list(ds["scenario"].values) == ["attacks=continued", "attacks=pause_week"]
+
+
+def test_collection_takes_the_jobs_of_the_last_sweep_and_refuses_after_a_refusal(tmp_path: Path):
+    write_job(tmp_path, 0, ["attacks=continued"], synthetic_result(1.0))
+    write_job(tmp_path, 1, ["attacks=pause_week"], synthetic_result(0.7))
+    write_job(tmp_path, 2, ["attacks=none"], synthetic_result(0.1))  # left by an earlier, larger sweep
+    sweep.start_sweep(tmp_path)
+    sweep.record_job(tmp_path, 0, tmp_path / "0", ["attacks=continued"], "ok")
+    sweep.record_job(tmp_path, 1, tmp_path / "1", ["attacks=pause_week"], "ok")
+    assert [j.num for j in sweep.find_jobs(tmp_path)] == [0, 1]
+    sweep.collect(tmp_path)
+    with xr.open_dataset(tmp_path / "sweep.nc") as ds:
+        assert ds.sizes["scenario"] == 2
+    before = (tmp_path / "sweep.nc").read_bytes()
+    sweep.start_sweep(tmp_path)
+    sweep.record_job(tmp_path, 0, tmp_path / "0", ["attacks=pause_week"], "refused", "made from another config")
+    sweep.record_job(tmp_path, 1, tmp_path / "1", ["attacks=continued"], "ok")
+    with pytest.raises(ColdgridError, match="refused to overwrite"):
+        sweep.collect(tmp_path)
+    assert (tmp_path / "sweep.nc").read_bytes() == before
+    assert not (tmp_path / "0" / "FAILED").exists()  # a refused job writes nothing into the folder it refused
+    assert (tmp_path / "failed.txt").read_text(encoding="utf-8").startswith("0\tattacks=pause_week\t")
+
+
+def test_run_does_not_import_sweep():
+    """Issue 20: no import against the flow (run -> sweep); run uses sim.provenance."""
+    import ast
+
+    from tests.conftest import ROOT
+
+    tree = ast.parse((ROOT / "sim" / "run.py").read_text(encoding="utf-8"))
+    names = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    names |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not any(str(m).startswith("sim.sweep") for m in names), names
