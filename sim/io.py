@@ -18,6 +18,7 @@ import xarray as xr
 
 from sim import __version__
 from sim.errors import ResultError
+from sim.timegrid import format_utc_offset
 
 CONVENTIONS = "CF-1.10"
 INSTITUTION = "coldgrid developers (model-based scenario analysis, not a forecast)"
@@ -85,13 +86,6 @@ def utc_offset_h(ds: xr.Dataset) -> float:
     sign = -1.0 if text.startswith("-") else 1.0
     hours, _, minutes = text.lstrip("+-").partition(":")
     return sign * (float(hours or 0) + float(minutes or 0) / 60.0)
-
-
-def format_utc_offset(offset_h: float) -> str:
-    """``+02:00`` for 2.0 h, ``-03:30`` for -3.5 h (ISO 8601)."""
-    sign = "-" if offset_h < 0 else "+"
-    minutes = round(abs(offset_h) * 60)
-    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def _offset(ds: xr.Dataset) -> np.timedelta64:

@@ -37,8 +37,6 @@ class TimeGrid:
 
     def time_attrs(self) -> dict[str, str]:
         """CF attributes of the ``time`` coordinate on this clock."""
-        from sim.io import format_utc_offset
-
         offset = format_utc_offset(self.utc_offset_h)
         return {"standard_name": "time", "axis": "T", "utc_offset": offset,
                 "long_name": f"time (start of step), local standard time UTC{offset}"}
@@ -101,3 +99,10 @@ def parse_start(start: str, horizon_days: float = 0.0) -> np.datetime64:
         raise ConfigError(f"start={text}: outside the dates a run can cover "
                           f"({FIRST_DATE:%Y-%m-%d} .. {LAST_DATE:%Y-%m-%d})")
     return np.datetime64(when, "ns")
+
+
+def format_utc_offset(offset_h: float) -> str:
+    """``+02:00`` for 2.0 h, ``-03:30`` for -3.5 h (ISO 8601)."""
+    sign = "-" if offset_h < 0 else "+"
+    minutes = round(abs(offset_h) * 60)
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"

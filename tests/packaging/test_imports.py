@@ -26,7 +26,8 @@ import pytest
 
 #: Layers in the order of the flow; a module belongs to the layer of its longest matching prefix.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("base", ("sim", "sim.errors", "sim.rng", "sim.timegrid", "sim.memory", "sim.resources", "sim.smc")),
+    ("base", ("sim", "sim.errors", "sim.rng", "sim.timegrid", "sim.memory", "sim.resources", "sim.smc",
+              "sim.stdout", "sim.folders")),
     ("config", ("sim.config",)),
     ("inputs", ("sim.city", "sim.archetypes", "sim.weather", "sim.weather_file", "sim.threat", "sim.ghcn",
                 "sim.weather_ensemble", "sim.bias_correction", "sim.observations")),
@@ -34,13 +35,13 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("thermal", ("sim.thermal",)),  # the RC model of a building group
     ("heating", ("sim.heating",)),  # the heat inputs of that model (uses its steady state)
     ("people", ("sim.exposure", "sim.needs", "sim.people")),
-    ("io", ("sim.io",)),
+    ("io", ("sim.io", "sim.provenance")),  # result files and their provenance (config hash, state)
     ("outputs", ("sim.stats", "sim.weighted_stats", "sim.report")),  # numbers users read, briefs, HXL
     ("nowcast", ("sim.nowcast",)),  # conditions a scenario's Dataset on reports (weighted statistics)
     ("chain", ("sim.chain",)),  # one scenario: the stages in order
     ("run", ("sim.run",)),  # one job: the chain and its output files
     ("sweep", ("sim.sweep",)),  # many jobs, collected
-    ("drivers", ("sim.callbacks", "sim.cli", "sim.report.cli", "sim.des.testing", "sim.validation")),
+    ("drivers", ("sim.callbacks", "sim.cli", "sim.preflight", "sim.report.cli", "sim.des.testing", "sim.validation")),
 ]
 #: The model stages: they take config values and import no ``sim.config`` module.
 STAGES = ("inputs", "des", "thermal", "heating", "people")
@@ -52,8 +53,6 @@ ALLOWED_BACK_EDGES: dict[tuple[str, str], str] = {
     ("sim.threat", "sim.des.network"): "threat -> des",
     # heating <-> thermal (issue #20 part "heating <-> thermal"): thermal annotates with BuildingInputs.
     ("sim.thermal", "sim.heating"): "thermal -> heating",
-    # run -> sweep (issue #20 part "run -> sweep"): a job writes its config hash and resume state.
-    ("sim.run", "sim.sweep"): "run -> sweep",
     # exposure -> config validation (issue #20 part "exposure -> config"): the stage re-checks its config.
     ("sim.exposure", "sim.config.people"): "stage imports config",
     # found by this test, not yet assigned: archetypes builds sim.thermal.RCParams (a parameter table
