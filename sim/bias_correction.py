@@ -235,7 +235,7 @@ def apply_bias_correction(cfg: Any, outdoor_c: np.ndarray, grid: TimeGrid) -> tu
                          "(a GHCN-Daily .dly file; the default is the Kyiv record in ../shared/data)")
     first, last = (int(y) for y in cfg.bias_reference_years)
     station = station_daily_means(station_file, first, last)
-    model = daily_means(read_series(str(cfg.bias_model_climatology), float(cfg.utc_offset_h)))
+    model = daily_means(read_series(str(cfg.bias_model_climatology), float(grid.utc_offset_h)))
     doy = pd.DatetimeIndex(grid.times).day_of_year.to_numpy()
     qmap = fit_quantile_map(station, model, doy, float(cfg.bias_window_days))
     note = (f"quantile mapping of daily means: {Path(str(cfg.bias_model_climatology)).name} onto "
@@ -245,9 +245,6 @@ def apply_bias_correction(cfg: Any, outdoor_c: np.ndarray, grid: TimeGrid) -> tu
 
 def validate_forecast_file_config(cfg: Any) -> None:
     """Check the GRIB and bias-correction keys of the ``weather`` group; raise :class:`ConfigError` naming the key."""
-    offset = float(getattr(cfg, "utc_offset_h", 0.0))
-    if not -14.0 <= offset <= 14.0:
-        raise ConfigError(f"weather.utc_offset_h={offset:g}: must be between -14 and 14 hours")
     method = getattr(cfg, "bias_correction", "none")
     if method not in METHODS:
         raise ConfigError(f"weather.bias_correction={method}: must be one of: {', '.join(METHODS)}")

@@ -102,7 +102,7 @@ def make_forecast(cfg: Any, grid: TimeGrid, n_realizations: int, seed: int) -> F
         if path is None or str(path) in ("", "???"):
             raise ConfigError("weather.path: required for weather=file (a CSV or NetCDF file)")
         forecast = load_file(path, grid, n_realizations, max_gap_h=_get(cfg, "max_gap_h", None),
-                             utc_offset_h=float(_get(cfg, "utc_offset_h", 0.0)))
+                             utc_offset_h=float(grid.utc_offset_h))
         return _bias_corrected(cfg, forecast, grid)
     raise ConfigError(f"weather.kind: unknown value {kind!r}, expected one of {', '.join(KINDS)}")
 

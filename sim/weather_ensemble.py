@@ -21,6 +21,7 @@ Every problem raises :class:`sim.errors.InputError` with one line naming the fil
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,8 @@ def open_weather_dataset(p: Path, name: str, utc_offset_h: float = 0.0) -> xr.Da
     name : str
         The file as the user named it, for messages.
     utc_offset_h : float
-        Local time minus UTC, applied to GRIB times (which are UTC). [h]
+        Local time minus UTC (``city.utc_offset_h``), applied to GRIB times (which are UTC) and to NetCDF
+        times whose units state a time zone. [h]
 
     Returns
     -------
@@ -70,9 +72,45 @@ def open_weather_dataset(p: Path, name: str, utc_offset_h: float = 0.0) -> xr.Da
         ds = xr.open_dataset(p)
     except Exception as e:  # the backends raise many types (OSError, ValueError, KeyError, ...)
         raise InputError(f"weather file {name}: cannot read as NetCDF: {_one_line(e)}") from None
+    if "time" in ds.coords and np.issubdtype(ds["time"].dtype, np.datetime64) and _states_utc(ds["time"]):
+        # CF readers decode times whose units state an offset (``hours since ... +02:00``, coldgrid's own
+        # result.nc) or UTC to the UTC instant: back to the run's local clock
+        ds = ds.assign_coords(time=ds["time"].values + np.timedelta64(round(float(utc_offset_h) * 3600), "s"))
     if VARIABLE in ds.data_vars:
         ds[VARIABLE] = to_realization_dim(ds[VARIABLE], name)
     return ds
+
+
+#: The reference of CF time units: a date, an optional time of day and an optional zone (``+02:00``,
+#: ``-0330``, ``+2``, ``UTC``, ``Z``); a zone means the times decode to UTC.
+_REFERENCE = re.compile(
+    r"^\d{1,4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d*)?)?)?"
+    r"\s*(?P<zone>[+-]\d{1,2}(?::?\d{2})?|utc|z|gmt)?$",
+    re.IGNORECASE,
+)
+
+
+def _states_utc(time: xr.DataArray) -> bool:
+    """True when the (decoded) time coordinate's CF units name a time zone, i.e. decode to UTC.
+
+    Examples
+    --------
+    >>> t = xr.DataArray(np.array(["2026-01-29"], "datetime64[ns]"), dims="time")
+    >>> t.encoding["units"] = "hours since 1970-01-01 00:00:00+02:00"
+    >>> _states_utc(t)
+    True
+    >>> t.encoding["units"] = "hours since 2026-01-29 00:00"
+    >>> _states_utc(t)
+    False
+    >>> t.encoding["units"] = "hours since 1970-01-01"  # xarray's own spelling: a date ends in "-01"
+    >>> _states_utc(t)
+    False
+    """
+    units = str(time.encoding.get("units", "")).strip()
+    if " since " not in units:
+        return False
+    m = _REFERENCE.match(units.split(" since ", 1)[1].strip())
+    return bool(m and m.group("zone"))
 
 
 def to_realization_dim(da: xr.DataArray, name: str) -> xr.DataArray:

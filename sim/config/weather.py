@@ -49,7 +49,6 @@ class WeatherConfig:
     # --- file (sim.weather.load_file) ---
     path: str | None = None  # CSV or NetCDF file with outdoor temperature (kind=file) [-]
     max_gap_h: float | None = None  # largest accepted interval between file times; None: the model step [h]
-    utc_offset_h: float = 2.0  # local time minus UTC for GRIB files (UTC times); Kyiv winter EET [h]
     # --- bias correction of a file forecast (sim.bias_correction, docs/weather.md) ---
     bias_correction: str = "none"  # none | quantile_mapping [-]
     bias_model_climatology: str | None = None  # the forecast system's hindcasts/reforecasts (like path) [-]

@@ -199,7 +199,6 @@ def test_real_record_through_make_forecast(tmp_path):
         (["weather=file", "weather.path=x.csv", "weather.bias_correction=quantile_mapping",
           "weather.bias_model_climatology=m.nc", "weather.bias_reference_years=[2020,1991]"],
          "weather.bias_reference_years=[2020, 1991]"),
-        (["weather.utc_offset_h=20"], "weather.utc_offset_h=20"),
     ],
 )
 def test_bad_bias_keys_name_the_key(overrides, expected):

@@ -121,3 +121,24 @@ def test_a_broken_grib_file_is_one_line(tmp_path):
     with pytest.raises(InputError) as e:
         load_file(tmp_path / "bad.grb", GRID, 1)
     assert str(e.value).startswith(f"weather file {tmp_path / 'bad.grb'}: ") and "\n" not in str(e.value)
+
+
+@pytest.mark.parametrize(("units", "shift_h"), [
+    ("hours since 1970-01-01 00:00:00+02:00", 0),  # coldgrid's own result.nc: local clock stated as UTC+2
+    ("hours since 1970-01-01 00:00:00 UTC", 2),  # UTC times: 00 UTC is 02:00 in Kyiv
+    ("hours since 1970-01-01 00:00:00", 0),  # no zone: taken as local wall-clock time
+])
+def test_netcdf_times_with_a_stated_zone_move_to_the_city_clock(tmp_path, units, shift_h):
+    """A time axis whose CF units name a zone decodes to UTC in xarray; the reader moves it to the run's
+    clock (``city.utc_offset_h``, here +2 h). Expected values: the written series, shifted by hand."""
+    values = np.arange(len(TIMES), dtype=float) - 20.0  # one degree per hour: a shift shows as an offset
+    local = TIMES.to_numpy()
+    # with an offset in the units, the values to write are the UTC instants that CF readers decode
+    stored = local - np.timedelta64(2, "h") if units.endswith("+02:00") else local
+    ds = xr.Dataset({"outdoor_temperature": ("time", values, {"units": "degC"})}, coords={"time": stored})
+    ds["time"].encoding.update(units=units, dtype="float64")
+    ds.to_netcdf(tmp_path / "w.nc")
+    grid = TimeGrid.from_config("2026-01-29T03:00", 0.5, 60, utc_offset_h=2.0)
+    f = load_file(tmp_path / "w.nc", grid, 1, utc_offset_h=2.0)
+    # at local 03:00 the file's value is that of its row 3 (local clock) or row 1 (UTC rows, 01 UTC = 03 local)
+    np.testing.assert_allclose(f.outdoor_c[0], values[3 - shift_h : 3 - shift_h + grid.n_steps])
