@@ -11,6 +11,8 @@ import pandas as pd
 import pytest
 import xarray as xr
 
+from sim.report.hxl import read_hxl_csv
+
 pytestmark = pytest.mark.slow
 
 COLDGRID = str(Path(sys.executable).with_name("coldgrid"))
@@ -48,7 +50,7 @@ def test_pause_vs_continued_writes_sweep_and_comparison(pause_sweep: Path):
         assert ds.attrs["failed_jobs"] == ""
         assert len(set(ds["seed"].values)) == 1
         assert len(set(ds["config_hash"].values)) == 2
-    table = pd.read_csv(pause_sweep / "comparison.csv")
+    table = read_hxl_csv(pause_sweep / "comparison.csv")
     assert set(table["scenario"]) == {"attacks=pause_week"}
     assert set(table["baseline"]) == {"attacks=continued"}
     assert table["paired"].all()
@@ -96,7 +98,7 @@ def test_collect_afterwards_equals_callback(pause_sweep: Path, tmp_path: Path):
     from sim.sweep import collect
 
     before = load(pause_sweep / "sweep.nc")
-    table = pd.read_csv(pause_sweep / "comparison.csv")
+    table = read_hxl_csv(pause_sweep / "comparison.csv")
     assert collect(pause_sweep) == pause_sweep / "sweep.nc"
     xr.testing.assert_identical(before, load(pause_sweep / "sweep.nc"))
-    pd.testing.assert_frame_equal(table, pd.read_csv(pause_sweep / "comparison.csv"))
+    pd.testing.assert_frame_equal(table, read_hxl_csv(pause_sweep / "comparison.csv"))
