@@ -33,6 +33,8 @@ import yaml
 
 __all__ = [
     "FIGURES",
+    "N_",
+    "PEAK_NOTE",
     "FigureDef",
     "Settings",
     "daily_mean_worst",
@@ -42,6 +44,15 @@ __all__ = [
     "restore_days",
     "values",
 ]
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+    """Mark a message id for extraction (``pybabel extract``); translated where it is shown."""
+    return message
+
+
+#: The definition of "peak", appended to the footnote of every peak figure.
+PEAK_NOTE = N_("peak: the highest value at any hour of the run, in each run (the median is over runs of these peaks)")
 
 
 # ------------------------------------------------------------------------------------------------ settings
@@ -192,6 +203,10 @@ class FigureDef:
         Whether a reduction is an improvement (probability of a cut is shown), else only the difference.
     threshold : str, optional
         ``long`` or ``severe``: the figure needs that temperature among the result's thresholds.
+    extra : dict
+        More placeholder values for the label and definition.
+    peak : bool
+        A peak figure: its definition ends with :data:`PEAK_NOTE`.
     """
 
     key: str
@@ -207,6 +222,7 @@ class FigureDef:
     cut_is_good: bool = True
     threshold: str | None = None
     extra: dict = field(default_factory=dict)
+    peak: bool = False
 
     def available(self, ds: xr.Dataset, s: Settings) -> bool:
         """Whether ``ds`` has what this figure needs."""
@@ -340,8 +356,6 @@ def _by_class_d(share_index: int) -> Compute:
     return f
 
 
-_PEAK = "the highest value at any hour of the run, in each run (the median is over runs of these peaks)"
-
 #: The figures, in the order the brief and the CSVs list them.
 FIGURES: list[FigureDef] = [
     # ---- exposure: lead figures that do not saturate
@@ -464,9 +478,10 @@ FIGURES: list[FigureDef] = [
     # ---- supply
     FigureDef(
         "buildings_without_heat_peak", "Apartment buildings without heat at the peak", "buildings",
-        "buildings on district heating without heat at the same time; peak: " + _PEAK,
+        "buildings on district heating without heat at the same time",
         lambda ds, s: _peak(ds["buildings_without_heat"].sum("district")), ("buildings_without_heat",), "supply",
         district=lambda ds, s: _peak(ds["buildings_without_heat"]), ceiling=_buildings,
+        peak=True,
     ),
     FigureDef(
         "days_to_restore_heat", "Days from the peak until heat is back in {restored_pct} % of those buildings",
@@ -477,9 +492,10 @@ FIGURES: list[FigureDef] = [
     ),
     FigureDef(
         "buildings_drained_peak", "Buildings with drained heating systems at the peak", "buildings",
-        "buildings whose heating system was drained (or froze) at the same time; peak: " + _PEAK,
+        "buildings whose heating system was drained (or froze) at the same time",
         lambda ds, s: _peak(ds["buildings_drained"].sum("district")), ("buildings_drained",), "supply",
         district=lambda ds, s: _peak(ds["buildings_drained"]), ceiling=_buildings,
+        peak=True,
     ),
     FigureDef(
         "buildings_frozen_peak", "Buildings whose heating systems froze (weeks to restore)", "buildings",
@@ -489,19 +505,21 @@ FIGURES: list[FigureDef] = [
     ),
     FigureDef(
         "share_without_power_peak", "Residents without power at the peak", "%",
-        "share of residents on feeders without power at the same time (weighted by people present); peak: " + _PEAK,
+        "share of residents on feeders without power at the same time (weighted by people present)",
         lambda ds, s: 100.0 * _peak(_share_without_power_city(ds)), ("share_without_power",), "supply",
         district=lambda ds, s: 100.0 * _peak(ds["share_without_power"]), ceiling=lambda ds, s: 100.0,
+        peak=True,
     ),
     # ---- needs
     FigureDef(
         "heating_point_demand_peak", "Heating-point places needed at the peak", "places",
         "people who would sit in a heating point at the same time (65+ and under-5 below {long_c} °C, everyone "
-        "below {severe_c} °C, times uptake); peak: " + _PEAK,
+        "below {severe_c} °C, times uptake)",
         lambda ds, s: _peak(ds["heating_point_demand"]), ("heating_point_demand",), "needs",
         district=lambda ds, s: _peak(ds["heating_point_demand_by_district"])
         if "heating_point_demand_by_district" in ds else None,
         ceiling=_pop,
+        peak=True,
     ),
     FigureDef(
         "heating_point_capacity", "Heating-point places available", "places",
@@ -515,35 +533,40 @@ FIGURES: list[FigureDef] = [
     ),
     FigureDef(
         "heating_point_unmet_peak", "Heating-point places short at the peak", "places",
-        "demand above the places of each district's points, summed over districts; peak: " + _PEAK,
+        "demand above the places of each district's points, summed over districts",
         lambda ds, s: _peak(ds["heating_point_unmet_demand"]), ("heating_point_unmet_demand",), "needs",
         district=lambda ds, s: _peak(_unmet_d(ds)) if "heating_point_demand_by_district" in ds else None,
+        peak=True,
     ),
     FigureDef(
         "heating_points_needed_peak", "Heating points needed at the peak (open and additional)", "points",
-        "the open points, plus as many more of the same size as demand above their places fills; peak: " + _PEAK,
+        "the open points, plus as many more of the same size as demand above their places fills",
         lambda ds, s: _peak(_points_needed_d(ds).sum("district")),
         ("heating_point_demand_by_district", "heating_point_capacity_by_district"), "needs",
         district=lambda ds, s: _peak(_points_needed_d(ds)),
+        peak=True,
     ),
     FigureDef(
         "generators_peak", "Generators running at heating points at the peak", "generators",
         "heating points needed (open and additional) without grid power at the same time, each running one "
-        "generator; peak: " + _PEAK,
+        "generator",
         lambda ds, s: _peak(ds["generators_running"]), ("generators_running",), "needs",
         district=lambda ds, s: _peak(ds["generators_running_by_district"])
         if "generators_running_by_district" in ds else None,
+        peak=True,
     ),
     FigureDef(
         "generator_kw_peak", "Rated capacity of those generators at the peak", "kW",
         "sum of the ratings of the generators running (size classes of people.generator_class_kw); the "
-        "rating, not the load; peak: " + _PEAK,
+        "rating, not the load",
         lambda ds, s: _peak(ds["generator_kw"]), ("generator_kw",), "needs",
+        peak=True,
     ),
     FigureDef(
         "generator_load_kw_peak", "Load of those generators at the peak", "kW",
-        "rating x mean load share of a running generator (people.generator_load_frac); peak: " + _PEAK,
+        "rating x mean load share of a running generator (people.generator_load_frac)",
         lambda ds, s: _peak(ds["generator_load_kw"]), ("generator_load_kw",), "needs",
+        peak=True,
     ),
     FigureDef(
         "diesel_l_per_day_mean", "Diesel for heating-point generators, average day", "L/day",
@@ -566,8 +589,9 @@ FIGURES: list[FigureDef] = [
     ),
     FigureDef(
         "people_without_water_peak", "People without water at the peak (upper floors)", "people",
-        "upper-floor residents whose booster pumps have no power (calibration D6); peak: " + _PEAK,
+        "upper-floor residents whose booster pumps have no power (calibration D6)",
         lambda ds, s: _peak(ds["people_without_water"]), ("people_without_water",), "needs", ceiling=_pop,
+        peak=True,
     ),
 ]
 
@@ -577,15 +601,51 @@ def _diesel_total(ds: xr.Dataset) -> xr.DataArray:
     return (ds["diesel_consumption"] * xr.DataArray(hours / 24.0, dims="day")).sum("day")
 
 
+#: Durations of the "vulnerable people by duration" figures (those that are duration-bin edges). [h]
+SPELL_HOURS = (24.0, 48.0, 72.0, 168.0)
+_AGE_WORDS = {"65plus": "Aged 65+", "under5": "Under 5"}
+
+
+def _spell(var: str, age: str, hours: float) -> Compute:
+    def f(ds: xr.Dataset, s: Settings) -> xr.DataArray:
+        h = ds[var].sel(age_group=age)
+        return h.where(h["duration_bin"] >= hours - 1e-9, 0.0).sum("duration_bin")
+
+    return f
+
+
+def _spell_figures(ds: xr.Dataset, s: Settings) -> list[FigureDef]:
+    """People aged 65+ and under 5 by their longest spell below the severe and the long threshold."""
+    out = []
+    for var, c, skip in (("severe_spell_histogram", s.severe_c, s.severe_h), ("cold_spell_histogram", s.long_c, s.long_h)):
+        if var not in ds or "age_group" not in ds[var].dims:
+            continue
+        edges = ds["duration_bin"].values.astype(float)
+        for age in ("65plus", "under5"):
+            for h in SPELL_HOURS:
+                if not np.isclose(edges, h).any() or np.isclose(h, skip):
+                    continue
+                out.append(FigureDef(
+                    f"spell_{c:g}c_{age}_{h:g}h", _AGE_WORDS[age] + " below {c} °C for {h} h or more", "people",
+                    "people of this age whose longest spell below {c} °C in a row lasted at least {h} h",
+                    _spell(var, age, h), (var,), "vulnerable", ceiling=_age_total(age),
+                    extra={"c": f"{c:g}", "h": f"{h:g}"},
+                ))
+    return out
+
+
 def definitions(ds: xr.Dataset | None = None, settings: Settings | None = None) -> list[FigureDef]:
     """The figures a Dataset supports, in order; generator counts by size class are added after
-    ``generators_peak`` for every class of the result (``generator_class``)."""
+    ``generators_peak`` for every class of the result (``generator_class``), and people aged 65+ and
+    under 5 by duration (:data:`SPELL_HOURS`) after the lead vulnerable figures."""
     out: list[FigureDef] = []
     s = settings or (Settings.from_dataset(ds) if ds is not None else Settings())
     for f in FIGURES:
         if ds is not None and not f.available(ds, s):
             continue
         out.append(f)
+        if f.key == "people_cold_72h_under5" and ds is not None:
+            out.extend(_spell_figures(ds, s))
         if f.key == "generators_peak" and ds is not None and "generator_class_share" in ds:
             for i, cls in enumerate(ds["generator_class"].values):
                 kw = float(ds["generator_class_kw"][i])
@@ -610,8 +670,20 @@ def label_of(f: FigureDef, s: Settings, translate: Callable[[str], str] = lambda
 
 
 def definition_of(f: FigureDef, s: Settings, translate: Callable[[str], str] = lambda x: x) -> str:
-    """The figure's definition (footnote) in words."""
-    return translate(f.definition).format(**s.placeholders(), **f.extra)
+    """The figure's definition (footnote) in words; peak figures end with :data:`PEAK_NOTE`."""
+    text = translate(f.definition).format(**s.placeholders(), **f.extra)
+    return f"{text}; {translate(PEAK_NOTE)}" if f.peak else text
+
+
+def message_ids() -> list[str]:
+    """Every label and definition message id of the table (for the translation catalogs)."""
+    out = [PEAK_NOTE, "... of which {kw} kW class",
+           "generators running at the peak x the share of points needing this size class",
+           "people of this age whose longest spell below {c} °C in a row lasted at least {h} h"]
+    out += [w + " below {c} °C for {h} h or more" for w in _AGE_WORDS.values()]
+    for f in FIGURES:
+        out += [f.label, f.definition]
+    return list(dict.fromkeys(out))
 
 
 def values(ds: xr.Dataset, settings: Settings | None = None, keys: list[str] | None = None) -> xr.Dataset:

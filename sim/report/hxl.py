@@ -460,6 +460,21 @@ _TAGS = {
     "diff_ci_high": "#indicator+value+diff+p50+ci_high",
     "paired": "#meta+paired",
     "note": "#meta+note",
+    "trigger": "#meta+trigger+id",
+    "chosen": "#meta+trigger+chosen",
+    "forecast_min_below_c": "#indicator+temp+forecast_min+threshold",
+    "blocks_without_heat_over": "#indicator+buildings+noheat+threshold",
+    "blocks_frac": "#indicator+buildings+noheat+threshold+share",
+    "sustained_h": "#indicator+hours+sustained",
+    "forecast_days": "#indicator+days+forecast",
+    "runs_triggered": "#indicator+probability+trigger",
+    "probability": "#indicator+probability+need",
+    "hit_rate": "#indicator+probability+hit",
+    "trigger_day_p50": "#indicator+day+trigger+p50",
+    "trigger_date_p50": "#date+trigger+p50",
+    "lead_time_days_p50": "#indicator+days+lead_time+p50",
+    "places_to_open_p50": "#inneed+heating_point+places+p50",
+    "places_to_open_p95": "#inneed+heating_point+places+p95",
 }
 
 
