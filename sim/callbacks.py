@@ -51,6 +51,10 @@ class CollectSweep(Callback):
             log.error("sweep not collected: %s", " ".join(str(e).split()))
             print(f"coldgrid: sweep not collected: {' '.join(str(e).split())}")
             return
+        from sim.report.console import comparison_summary
+        from sim.report.hxl import read_hxl_csv
+
+        print(comparison_summary(read_hxl_csv(path.parent / "comparison.csv")))
         print(f"coldgrid: sweep collected: {path.resolve()}")
         print(f"  {(path.parent / 'comparison.csv').resolve()}")
         failed = path.parent / "failed.txt"
@@ -61,8 +65,9 @@ class CollectSweep(Callback):
             from sim.report import render_comparison
 
             try:
-                for p in render_comparison(sweep_dir, baseline=self.baseline, pdf=bool(config.output.pdf)):
-                    if p.name.startswith("comparison."):
+                for p in render_comparison(sweep_dir, baseline=self.baseline, pdf=bool(config.output.pdf),
+                                           languages=list(config.output.languages)):
+                    if p.name.startswith("comparison.") and p.suffix in (".html", ".pdf"):
                         print(f"Comparison brief: {p.resolve()}")
             except Exception as e:  # the collected numbers stand; the brief can be re-rendered
                 log.exception("comparison brief not rendered")

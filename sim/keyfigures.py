@@ -51,6 +51,15 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention
     return message
 
 
+#: Labels of the two figures that exist only by district (:func:`sim.report.exports.headline_frame`).
+EXTRA_LABELS = {
+    "hardest_hit_share": N_("Share of runs in which the district is among the {k} hardest hit"),
+    "person_days_below_12_per_1000": N_("Person-days below {severe_c} °C per 1,000 people present"),
+}
+#: Units of the figures (message ids).
+UNITS = [N_(u) for u in ("people", "households", "person-days", "h", "places", "points", "generators", "kW",
+                         "L/day", "L", "buildings", "days", "%", "per 1,000")]
+
 #: The definition of "peak", appended to the footnote of every peak figure.
 PEAK_NOTE = N_("peak: the highest value at any hour of the run, in each run (the median is over runs of these peaks)")
 
@@ -677,7 +686,7 @@ def definition_of(f: FigureDef, s: Settings, translate: Callable[[str], str] = l
 
 def message_ids() -> list[str]:
     """Every label and definition message id of the table (for the translation catalogs)."""
-    out = [PEAK_NOTE, "... of which {kw} kW class",
+    out = [PEAK_NOTE, *EXTRA_LABELS.values(), *UNITS, "... of which {kw} kW class",
            "generators running at the peak x the share of points needing this size class",
            "people of this age whose longest spell below {c} °C in a row lasted at least {h} h"]
     out += [w + " below {c} °C for {h} h or more" for w in _AGE_WORDS.values()]

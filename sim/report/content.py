@@ -249,9 +249,17 @@ def pause_window(ds: xr.Dataset) -> tuple[pd.Timestamp, pd.Timestamp, float, flo
     return start, start + pd.Timedelta(days=days), start_day, days
 
 
+def _policy(ds: xr.Dataset) -> str:
+    """The policy, with a pause of 0 days read as the continued campaign (the same random numbers)."""
+    policy = policy_of(ds)
+    if policy.startswith("pause") and "pause_days" in ds.attrs and not float(ds.attrs["pause_days"] or 0):
+        return "continued"
+    return policy
+
+
 def describe_scenario(ds: xr.Dataset, lang: Lang = EN) -> str:
     """One sentence on the strike policy of a scenario, with the pause window in dates."""
-    policy = policy_of(ds)
+    policy = _policy(ds)
     w = pause_window(ds)
     if w is not None:
         start, end, start_day, days = w
@@ -277,7 +285,7 @@ def describe_scenario(ds: xr.Dataset, lang: Lang = EN) -> str:
 
 def short_name(ds: xr.Dataset, lang: Lang = EN) -> str:
     """A few words for a scenario: "strikes continue", "strikes pause for 7 days from 29 Jan"."""
-    policy = policy_of(ds)
+    policy = _policy(ds)
     w = pause_window(ds)
     if w is not None:
         start, _end, _day, days = w
@@ -385,12 +393,15 @@ class Figures:
 
     def label(self, key: str) -> str:
         f = self.defs.get(key)
-        return keyfigures.label_of(f, self.s, self.lang._) if f else self.lang._(str(self.city.loc[key, "label"]))
+        if f is not None:
+            return keyfigures.label_of(f, self.s, self.lang._)
+        if key in keyfigures.EXTRA_LABELS:
+            return self.lang._(keyfigures.EXTRA_LABELS[key], k=self.s.top_districts, **self.s.placeholders())
+        return str(self.city.loc[key, "label"])
 
     def definition(self, key: str) -> str:
         f = self.defs.get(key)
-        return keyfigures.definition_of(f, self.s, self.lang._) if f else self.lang._(
-            str(self.city.loc[key, "definition"]))
+        return keyfigures.definition_of(f, self.s, self.lang._) if f else str(self.city.loc[key, "definition"])
 
     def unit(self, key: str) -> str:
         return self.lang._(str(self.city.loc[key, "unit"]))
@@ -542,7 +553,7 @@ def run_highlights(ds: xr.Dataset, f: Figures, districts: dict, triggers: dict) 
         if "diesel_l_per_day_mean" in f:
             text += _(" and burn around {d} litres of diesel a day", d=f.value("diesel_l_per_day_mean"))
         out.append(text + ".")
-    if triggers.get("sentence"):
+    if triggers.get("sentence") and triggers.get("usable"):
         out.append(_("When: ") + triggers["sentence"])
     elif "days_to_restore_heat" in f:
         out.append(_("Heat would be back in {p} of the buildings that lost it about {d} days after the peak.",
@@ -702,6 +713,7 @@ def trigger_content(ds: xr.Dataset, f: Figures) -> dict:
                         "(probability {p}).", **kw)
     out["skill"] = _("The trigger is met in {fires} of runs; it catches {hit} of the runs with a shortfall.", **kw)
     usable = float(c["probability"]) >= f.s.trigger_min_probability
+    out["usable"] = usable
     if not usable:
         out["protocol"] += " " + _("No candidate reaches the probability asked for ({p}); this one comes closest.",
                                    p=f.lang.pct(f.s.trigger_min_probability))
@@ -743,9 +755,9 @@ class PairFigures:
         r = self.city.loc[key] if row is None else row
         ceiling = float(self.base.city.loc[key, "ceiling"]) if key in self.base.city.index else float("nan")
         mark = ""
-        if np.isfinite(ceiling) and ceiling > 0 and row is None:
-            if max(float(r["a_p50"]), float(r["b_p50"])) >= ceiling * (1 - 1e-9):
-                mark = self.lang._(" (at the ceiling)")
+        at_ceiling = max(float(r["a_p50"]), float(r["b_p50"])) >= ceiling * (1 - 1e-9)
+        if np.isfinite(ceiling) and ceiling > 0 and row is None and at_ceiling:
+            mark = self.lang._(" (at the ceiling)")
         prob = float(r["prob_reduction"])
         return {
             "label": self.base.label(key) if key in self.base.defs else str(r["label"]),
@@ -807,7 +819,7 @@ def comparison_content(scenarios: Sequence[Scenario], pairs: Sequence[Pair], lan
     highlights = list(main["highlights"]) if main else []
     summary = pairs_summary(blocks, lang)
     if len(blocks) > 1 and summary["rows"]:
-        highlights = highlights[:4] + [summary["sentence"]]
+        highlights = [*highlights[:4], summary["sentence"]]
     return {"blocks": blocks, "highlights": highlights[:5], "definitions": notes, "prob_note": prob_note,
             "paired_note": paired_note, "summary": summary,
             "cut_text": _("chance of a cut of at least {p}", p=lang.pct(s0.reduction_frac))}

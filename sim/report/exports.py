@@ -82,7 +82,7 @@ def headline_frame(ds: xr.Dataset, settings: Settings | None = None) -> pd.DataF
                             m["section"], bool(m["lead"])))
     if "person_hours_below_threshold" in ds and "population" in ds and names and np.isclose(
             ds["threshold"].values.astype(float), s.severe_c).any():
-        label = f"Person-days below {s.severe_c:g} °C per 1,000 people present"
+        label = keyfigures.EXTRA_LABELS["person_days_below_12_per_1000"].format(**s.placeholders())
         definition = "person-days below the threshold in the district over its people present, x 1,000"
         rate = keyfigures.district_rate(ds, s).transpose("realization", "district")
         pd12 = keyfigures.values(ds, s, keys=["person_days_below_12"])["person_days_below_12"].values
@@ -103,7 +103,7 @@ def headline_frame(ds: xr.Dataset, settings: Settings | None = None) -> pd.DataF
         for i, name in enumerate(names):
             rows.append({
                 "figure": "hardest_hit_share", "adm5_code": codes[i] if codes else "", "adm5_name": name,
-                "label": f"Share of runs in which the district is among the {s.top_districts} hardest hit",
+                "label": keyfigures.EXTRA_LABELS["hardest_hit_share"].format(k=s.top_districts),
                 "p50": 100.0 * float(share[name]), lo_name: float("nan"), hi_name: float("nan"), "unit": "%",
                 "definition": f"districts ranked in each run by person-days below {s.severe_c:g} °C per 1,000 "
                               "people present", "section": "where", "lead": False, "ceiling": 100.0,

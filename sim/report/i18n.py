@@ -64,7 +64,7 @@ class Lang:
 
     def n_(self, singular: str, plural: str, n: float, **kw: object) -> str:
         """Translate with a plural form chosen by ``n``."""
-        text = self.translations.ngettext(singular, plural, int(round(float(n))))
+        text = self.translations.ngettext(singular, plural, round(float(n)))
         return text.format(**kw) if kw else text
 
     # numbers, dates
@@ -90,6 +90,27 @@ class Lang:
         elif hasattr(t, "to_pydatetime"):
             t = t.to_pydatetime()
         return format_date(t, fmt, locale=self.code)
+
+
+def message_ids() -> list[str]:
+    """Every message id of the brief: extracted with Babel from the report's code and templates, plus the
+    figure labels, definitions and units of :mod:`sim.keyfigures` (marked with ``N_``)."""
+    from pathlib import Path
+
+    from babel.messages.extract import extract_from_dir
+
+    from sim import keyfigures
+
+    root = Path(__file__).resolve().parent
+    method_map = [("**.py", "python"), ("templates/**.j2", "jinja2")]
+    options = {"templates/**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "false"}}
+    out: list[str] = []
+    for _file, _line, message, _comments, _ctx in extract_from_dir(
+        str(root), method_map, options_map=options, keywords={"_": None, "n_": (1, 2)}
+    ):
+        out += list(message) if isinstance(message, tuple) else [message]
+    out += keyfigures.message_ids()
+    return [m for m in dict.fromkeys(out) if m]
 
 
 def get_lang(code: str = "en") -> Lang:

@@ -15,8 +15,8 @@ import yaml
 from omegaconf import OmegaConf
 
 from sim import sweep
-from sim.report.hxl import read_hxl_csv
 from sim.errors import ColdgridError
+from sim.report.hxl import read_hxl_csv
 from tests.conftest import compose_config
 
 DISTRICTS = ["North", "South"]
