@@ -266,12 +266,16 @@ def describe_scenario(ds: xr.Dataset, lang: Lang = EN) -> str:
         kw = {"days": f"{days:g}", "start": lang.date(start, "d MMM"), "end": lang.date(end, "d MMM"),
               "day": f"{start_day:g}"}
         if policy == "pause_then_surge":
-            return lang._("no strike waves on the city for {days} days from {start} (day {day}) to {end}, then a "
-                          "larger wave (withheld weapons added)", **kw)
+            return lang.n_("no strike waves on the city for {days} day from {start} (day {day}) to {end}, then a "
+                           "larger wave (withheld weapons added)",
+                           "no strike waves on the city for {days} days from {start} (day {day}) to {end}, then a "
+                           "larger wave (withheld weapons added)", days, **kw)
         if policy == "pause_broken":
             return lang._("a pause announced from {start} (day {day}) ends early, then waves resume", **kw)
-        return lang._("no strike waves on the city for {days} days from {start} (day {day}) to {end}, then waves "
-                      "resume", **kw)
+        return lang.n_("no strike waves on the city for {days} day from {start} (day {day}) to {end}, then waves "
+                       "resume",
+                       "no strike waves on the city for {days} days from {start} (day {day}) to {end}, then waves "
+                       "resume", days, **kw)
     texts = {
         "continued": lang._("strike waves on the city's energy continue at the January–February 2026 rate"),
         "single_wave": lang._("one strike wave on the city, then none"),
@@ -291,10 +295,12 @@ def short_name(ds: xr.Dataset, lang: Lang = EN) -> str:
         start, _end, _day, days = w
         kw = {"days": f"{days:g}", "start": lang.date(start, "d MMM")}
         if policy == "pause_then_surge":
-            return lang._("strikes pause for {days} days from {start}, then a larger wave", **kw)
+            return lang.n_("strikes pause for {days} day from {start}, then a larger wave",
+                           "strikes pause for {days} days from {start}, then a larger wave", days, **kw)
         if policy == "pause_broken":
             return lang._("the pause from {start} breaks early", **kw)
-        return lang._("strikes pause for {days} days from {start}", **kw)
+        return lang.n_("strikes pause for {days} day from {start}", "strikes pause for {days} days from {start}",
+                       days, **kw)
     return {
         "continued": lang._("strikes continue"),
         "single_wave": lang._("a single strike wave"),
@@ -582,7 +588,7 @@ def district_needs(f: Figures) -> dict:
     classes = [k for k in f.city.index if k.startswith("generators_peak_")]
     rows = []
     for i, name in enumerate(str(d) for d in ds["district"].values):
-        r = {"name": name, "code": codes[i], "cells": [],
+        r = {"name": f.lang.place(name), "code": codes[i], "cells": [],
              "population": f.lang.count(float(ds["population"][i])) if "population" in ds else ""}
         p_top = float(share.loc[name, "p50"]) / 100.0 if name in share.index else float("nan")
         r["p_top"], r["p_top_value"] = f.lang.pct(p_top), p_top if np.isfinite(p_top) else 0.0
@@ -693,7 +699,8 @@ def trigger_content(ds: xr.Dataset, f: Figures) -> dict:
     c = chosen.iloc[0]
     dist = table[(table["trigger"] == c["trigger"]) & (table["adm5_name"] != "")]
     dist = dist[dist["places_to_open_p50"] > 0].sort_values("places_to_open_p50", ascending=False)
-    where = ", ".join(f"{r['adm5_name']} ({f.lang.count(r['places_to_open_p50'])})" for _i, r in dist.head(5).iterrows())
+    where = ", ".join(f"{f.lang.place(r['adm5_name'])} ({f.lang.count(r['places_to_open_p50'])})"
+                      for _i, r in dist.head(5).iterrows())
     kw = {
         "x": f"{c['forecast_min_below_c']:g}", "y": f.lang.count(c["blocks_without_heat_over"]),
         "h": f"{c['sustained_h']:g}", "z": f.lang.count(c["places_to_open_p50"]),
@@ -904,7 +911,7 @@ def district_pair_rows(pf: PairFigures) -> dict:
     for name, grp in t.groupby("adm5_name", sort=False):
         grp = grp.set_index("figure")
         cells = [pf.stats(k, grp.loc[k]) for k in keys]
-        rows.append({"name": str(name), "code": str(grp["adm5_code"].iloc[0]), "cells": cells,
+        rows.append({"name": pf.lang.place(str(name)), "code": str(grp["adm5_code"].iloc[0]), "cells": cells,
                      "sort": cells[0]["diff_value"]})
     rows.sort(key=lambda r: r["sort"])
     return {"rows": rows, "columns": [pf.base.label(k) for k in keys]}

@@ -247,7 +247,7 @@ def district_chart(scenarios: Sequence[Scenario], threshold_c: float | None = No
                 for yv, (m, h, dname) in enumerate(zip(med, hi, names, strict=True)):
                     ax.annotate(lang.pct(p_top[dname]), xy=(max(m, h), yy[yv]), xytext=(3, 0),
                                 textcoords="offset points", va="center", fontsize=6, color=MUTED)
-        ax.set_yticks(y, [_safe(x) for x in names])
+        ax.set_yticks(y, [_safe(lang.place(x)) for x in names])
         ax.grid(axis="y", visible=False)
         ax.set_xlim(left=0)
         ax.margins(x=0.12)

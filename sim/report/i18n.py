@@ -9,6 +9,7 @@ explicitly to everything that writes text (nothing global).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import functools
 import gettext
@@ -28,6 +29,10 @@ from sim.report import numbers
 __all__ = ["LANGUAGES", "Lang", "catalog_path", "get_lang"]
 
 DOMAIN = "coldgrid"
+
+#: District names with catalog entries (the 10 raions of Kyiv, as spelled in configs/city/kyiv.yaml).
+PLACE_NAMES = ("Holosiivskyi", "Darnytskyi", "Desnianskyi", "Dniprovskyi", "Obolonskyi", "Pecherskyi",
+               "Podilskyi", "Sviatoshynskyi", "Solomianskyi", "Shevchenkivskyi")
 
 
 def catalog_path(lang: str):
@@ -67,6 +72,10 @@ class Lang:
         text = self.translations.ngettext(singular, plural, round(float(n)))
         return text.format(**kw) if kw else text
 
+    def place(self, name: str) -> str:
+        """A district name in this language (Kyiv's raions have catalog entries; others stay as given)."""
+        return self.translations.gettext(str(name)) if str(name) in PLACE_NAMES else str(name)
+
     # numbers, dates
     def num(self, x: float, digits: int = 2) -> str:
         return numbers.num(x, digits, locale=self.code)
@@ -92,9 +101,10 @@ class Lang:
         return format_date(t, fmt, locale=self.code)
 
 
-def message_ids() -> list[str]:
+def message_ids() -> list[str | tuple[str, str]]:
     """Every message id of the brief: extracted with Babel from the report's code and templates, plus the
-    figure labels, definitions and units of :mod:`sim.keyfigures` (marked with ``N_``)."""
+    figure labels, definitions and units of :mod:`sim.keyfigures` (marked with ``N_``); plural messages
+    as ``(singular, plural)``."""
     from pathlib import Path
 
     from babel.messages.extract import extract_from_dir
@@ -104,12 +114,15 @@ def message_ids() -> list[str]:
     root = Path(__file__).resolve().parent
     method_map = [("**.py", "python"), ("templates/**.j2", "jinja2")]
     options = {"templates/**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "false"}}
-    out: list[str] = []
-    for _file, _line, message, _comments, _ctx in extract_from_dir(
-        str(root), method_map, options_map=options, keywords={"_": None, "n_": (1, 2)}
-    ):
-        out += list(message) if isinstance(message, tuple) else [message]
-    out += keyfigures.message_ids()
+    out: list[str | tuple[str, str]] = []
+    # Babel warns on stderr about f-strings among the *keyword* arguments (the values filled in); the
+    # message ids themselves are plain literals
+    with contextlib.redirect_stderr(io.StringIO()):
+        for _file, _line, message, _comments, _ctx in extract_from_dir(
+            str(root), method_map, options_map=options, keywords={"_": None, "n_": (1, 2)}
+        ):
+            out.append(tuple(message) if isinstance(message, tuple | list) else message)
+    out += keyfigures.message_ids() + list(PLACE_NAMES)
     return [m for m in dict.fromkeys(out) if m]
 
 
