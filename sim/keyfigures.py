@@ -87,7 +87,7 @@ class Settings:
     restored_frac: float = 0.1  # [1]
     top_districts: int = 3
     mc_confidence: float = 0.95  # [1]
-    mc_rel_tolerance: float = 0.05  # [1]
+    mc_rel_tolerance: float = 0.1  # [1]
     trigger_forecast_min_c: tuple[float, ...] = (-10.0, -15.0, -20.0)  # [degC]
     trigger_blocks_frac: tuple[float, ...] = (0.02, 0.05, 0.1)  # [1]
     trigger_sustained_h: float = 48.0  # [h]

@@ -33,7 +33,7 @@ class OutputConfig:
     restored_frac: float = 0.1  # heat counts as restored when buildings without heat fall to this share of the peak [1]
     top_districts: int = 3  # district ranking: probability of being among this many hardest hit [-]
     mc_confidence: float = 0.95  # confidence of the order-statistic interval of each median [1]
-    mc_rel_tolerance: float = 0.05  # realizations are enough when that interval's half-width is within this share [1]
+    mc_rel_tolerance: float = 0.1  # enough realizations: that interval within this share of the median (the brief rounds to 2 significant digits) [1]
     trigger_forecast_min_c: list[float] = field(default_factory=lambda: [-10.0, -15.0, -20.0])  # candidate X [degC]
     trigger_blocks_frac: list[float] = field(default_factory=lambda: [0.02, 0.05, 0.1])  # candidate Y / blocks [1]
     trigger_sustained_h: float = 48.0  # blocks without heat for this long (IFRC EAP style trigger) [h]
