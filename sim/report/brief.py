@@ -164,6 +164,8 @@ def build_html(
         figs = _figures(scenarios, lang)
         body = content.run_content(scenarios[0][1], lang)
         ctx = _common(ds, scenarios, kind, lang, body["triggers"].get("contract", "")) | body
+        if body["triggers"].get("lead"):
+            ctx["contract"]["lead"] = body["triggers"]["lead"]
         ctx["scenario_text"] = content.describe_scenario(scenarios[0][1], lang)
         ctx["pause_text"] = content.pause_statement(scenarios[0][1], lang)
         ctx["scenario_name"] = scenarios[0][0]

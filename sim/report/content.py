@@ -588,7 +588,7 @@ def district_needs(f: Figures) -> dict:
     classes = [k for k in f.city.index if k.startswith("generators_peak_")]
     rows = []
     for i, name in enumerate(str(d) for d in ds["district"].values):
-        r = {"name": f.lang.place(name), "code": codes[i], "cells": [],
+        r = {"name": f.lang.place(name), "key": name, "code": codes[i], "cells": [],
              "population": f.lang.count(float(ds["population"][i])) if "population" in ds else ""}
         p_top = float(share.loc[name, "p50"]) / 100.0 if name in share.index else float("nan")
         r["p_top"], r["p_top_value"] = f.lang.pct(p_top), p_top if np.isfinite(p_top) else 0.0
@@ -601,9 +601,9 @@ def district_needs(f: Figures) -> dict:
                 for c in classes:
                     dc = f.district_rows(c)
                     if name in dc.index:
-                        parts.append(f"{f.value(c, 'p50', dc.loc[name])}×{f.defs[c].extra['kw']} kW"
-                                     if c in f.defs else "")
-                cell["range"] = " + ".join(p for p in parts if p)
+                        parts.append(f.value(c, "p50", dc.loc[name]))
+                kws = "/".join(f.defs[c].extra["kw"] for c in classes if c in f.defs)
+                cell["range"] = f"{'/'.join(parts)} ({kws} kW)" if parts else ""
             r["cells"].append(cell)
         rate = f.district_rows("person_days_below_12_per_1000")
         r["sort"] = (r["p_top_value"], float(rate.loc[name, "p50"]) if name in rate.index else 0.0)
@@ -725,13 +725,15 @@ def trigger_content(ds: xr.Dataset, f: Figures) -> dict:
         out["protocol"] += " " + _("No candidate reaches the probability asked for ({p}); this one comes closest.",
                                    p=f.lang.pct(f.s.trigger_min_probability))
     out["contract"] = _("forecast minimum below {x} °C and more than {y} blocks without heat for {h} h", **kw)
+    out["lead"] = _("about {lead} days from the trigger to the peak of demand", **kw)
     return out
 
 
 # --------------------------------------------------------------------------- comparisons
 #: Figures shown as key figures of a comparison (those present), the robust measure first.
-PAIR_FIGURES = ["person_days_below_12", "people_below_12_worst_day", "people_cold_72h", "people_below_16_mean",
-                "heating_point_demand_peak", "buildings_frozen_peak"]
+PAIR_FIGURES = ["person_days_below_12", "people_below_12_worst_day", "people_cold_72h", "buildings_frozen_peak",
+                "people_below_16_mean", "heating_point_demand_peak"]
+PAIR_BOXES = 4  # key-figure boxes of a comparison (the first of PAIR_FIGURES); the rest are in its tables
 
 
 class PairFigures:
@@ -802,7 +804,7 @@ def comparison_content(scenarios: Sequence[Scenario], pairs: Sequence[Pair], lan
     for pair in pairs:
         pf = PairFigures(pair, lang)
         kfs = []
-        for key in [k for k in PAIR_FIGURES if k in pf]:
+        for key in [k for k in PAIR_FIGURES if k in pf][:PAIR_BOXES]:
             st = pf.stats(key)
             kfs.append(KeyFigure(
                 value=st["diff"], label=_("{label}: change", label=st["label"]), range=st["range"],

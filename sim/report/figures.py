@@ -253,7 +253,7 @@ def district_chart(scenarios: Sequence[Scenario], threshold_c: float | None = No
         ax.margins(x=0.12)
         ax.xaxis.set_major_formatter(FuncFormatter(_compact))
         ax.set_xlabel(lang._("person-days below {c} °C per 1,000 people present", c=f"{s.severe_c:g}"))
-        ax.set_title(lang._("Districts ranked; % = share of runs among the {k} hardest hit", k=s.top_districts))
+        ax.set_title(lang._("Districts ranked"))
         if k > 1:
             ax.legend(loc="lower right")
         return fig
@@ -294,10 +294,10 @@ def duration_curves(scenarios: Sequence[Scenario], histogram: str | None = None,
                 ax.fill_between(x, 100 * b[5], 100 * b[95], color=color, alpha=0.15, lw=0)
                 ax.plot(x, 100 * b[50], color=color, lw=1.4, marker="o", ms=2, label=_safe(name), gid=f"median:{g}:{i}")
             ax.set_title(lang._("People {who}", who=lab), fontsize=7.5)
-            ax.set_xlabel(xlabel)
             ax.set_ylim(0, 102)
             ax.set_xlim(left=0)
         axes[0].set_ylabel(lang._("% still cold after t hours"))
+        fig.supxlabel(xlabel, fontsize=7.5)
         if len(scenarios) > 1:
             axes[-1].legend(loc="upper right")
         fig.suptitle(lang._("How long the cold lasts"), x=0.02, ha="left", fontsize=8.5, fontweight="bold")

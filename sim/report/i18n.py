@@ -131,3 +131,29 @@ def get_lang(code: str = "en") -> Lang:
     if code not in LANGUAGES:
         raise ValueError(f"language {code!r} not available; choose among {', '.join(LANGUAGES)}")
     return Lang(code)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m sim.report.i18n``: list message ids missing from (or obsolete in) each catalog."""
+    import sys
+
+    ids = message_ids()
+    wanted = {m if isinstance(m, str) else m[0] for m in ids}
+    status = 0
+    for lang in LANGUAGES:
+        if lang == "en":
+            continue
+        with catalog_path(lang).open("rb") as fh:
+            catalog = read_po(fh, locale=lang, domain=DOMAIN)
+        have = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id and m.string}
+        for m in sorted(wanted - have):
+            print(f"{lang}: missing: {m!r}")
+            status = 1
+        for m in sorted(have - wanted):
+            print(f"{lang}: obsolete: {m!r}")
+    print(f"{len(wanted)} message ids; catalogs: {', '.join(x for x in LANGUAGES if x != 'en')}", file=sys.stderr)
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

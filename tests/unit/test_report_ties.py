@@ -204,9 +204,9 @@ def test_fan_chart_plots_people_below_16_and_12_medians_and_bands():
         axes = [ax for ax in fig.axes if ax.get_ylabel() == f"people below {c:g} °C"]
         assert len(axes) == 1, f"no panel for {c:g} °C"
         ax = axes[0]
-        median = [ln for ln in ax.get_lines() if (ln.get_gid() or "").startswith("median:")][0]
+        median = next(ln for ln in ax.get_lines() if (ln.get_gid() or "").startswith("median:"))
         np.testing.assert_allclose(median.get_ydata(), np.median(below[:, :, K[c]], axis=0), rtol=1e-9)
-        band = [col for col in ax.collections if (col.get_gid() or "").startswith("band5-95:")][0]
+        band = next(col for col in ax.collections if (col.get_gid() or "").startswith("band5-95:"))
         ys = band.get_paths()[0].vertices[:, 1]
         lo, hi = np.percentile(below[:, :, K[c]], [5, 95], axis=0)
         assert np.isclose(ys.min(), lo.min()) and np.isclose(ys.max(), hi.max())
@@ -261,7 +261,7 @@ def test_console_summary_shows_the_csv_medians(run_folder):
     _, ds = run_folder
     text = run_summary(headline_frame(ds))
     values = recompute(ds)
-    line = [ln for ln in text.splitlines() if "average over the period" in ln and "12 °C" in ln][0]
+    line = next(ln for ln in text.splitlines() if "average over the period" in ln and "12 °C" in ln)
     assert count(np.median(values["people_below_12_mean"])) in line
     assert num(np.median(values["people_below_12_mean"])) in line
 
