@@ -51,7 +51,7 @@ GROUPS: list[tuple[str, str, str]] = [
     ("people", "sim/config/people.py", "PeopleConfig"),
 ]
 TOP_SCHEMA = ("sim/config/schema.py", "ColdgridConfig")
-OUTPUT_SCHEMA = ("sim/config/schema.py", "OutputConfig")
+OUTPUT_SCHEMA = ("sim/config/output.py", "OutputConfig")
 GRID_SOURCE = "sim/des/network.py"
 
 #: Key suffix -> unit, longest suffix first (the project's naming habit, reference/style.md).

@@ -55,7 +55,7 @@ def test_pause_vs_continued_writes_sweep_and_comparison(pause_sweep: Path):
     assert set(table["baseline"]) == {"attacks=continued"}
     assert table["paired"].all()
     assert {"diff_p50", "diff_p5", "diff_p95", "prob_reduction_25"} <= set(table.columns)
-    assert table["prob_reduction_25"].between(0, 1).all()
+    assert table["prob_reduction_25"].dropna().between(0, 1).all()  # NaN: a figure whose cut is no gain
     assert not (pause_sweep / "failed.txt").exists()
 
 
