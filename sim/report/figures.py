@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import matplotlib as mpl
@@ -77,16 +77,28 @@ _RC = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass
 class RenderedFigure:
-    """A figure rendered for the brief. ``png`` bytes (150 dpi) and ``svg`` text; ``alt`` describes it."""
+    """A figure rendered for the brief: ``svg`` text, and ``png`` bytes (rendered when first asked for, at
+    ``dpi``: the HTML needs only the SVG); ``alt`` describes it."""
 
     name: str
     title: str
     caption: str
     alt: str
-    png: bytes
     svg: str
+    figure: Figure | None = field(default=None, repr=False, compare=False)
+    dpi: int = 150
+    _png: bytes | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def png(self) -> bytes:
+        if self._png is None:
+            buf = io.BytesIO()
+            with mpl.rc_context(_RC):
+                self.figure.savefig(buf, format="png", dpi=self.dpi, facecolor="white", metadata={"Software": None})
+            self._png = buf.getvalue()
+        return self._png
 
 
 def _safe(text: str) -> str:
@@ -381,12 +393,11 @@ def paired_histogram(panels: Sequence[tuple[str, np.ndarray, str]], title: str, 
 
 
 def render(fig: Figure, name: str, title: str, caption: str, alt: str, dpi: int = 150) -> RenderedFigure:
-    """Render ``fig`` to PNG bytes (``dpi``) and SVG text (no date metadata: reproducible)."""
-    png, svg = io.BytesIO(), io.BytesIO()
+    """Render ``fig`` to SVG text (no date metadata: reproducible); its PNG (``dpi``) follows on demand."""
+    svg = io.BytesIO()
     with mpl.rc_context(_RC):
-        fig.savefig(png, format="png", dpi=dpi, facecolor="white", metadata={"Software": None})
         fig.savefig(svg, format="svg", facecolor="white", metadata={"Date": None})
-    return RenderedFigure(name, title, caption, alt, png.getvalue(), svg.getvalue().decode("utf-8"))
+    return RenderedFigure(name, title, caption, alt, svg.getvalue().decode("utf-8"), fig, dpi)
 
 
 def save(figures: Sequence[RenderedFigure], folder: Path) -> list[Path]:
