@@ -347,6 +347,14 @@ def scenario_title(label: str, ds: xr.Dataset, lang: Lang = EN) -> str:
     return text[:1].upper() + text[1:]
 
 
+def weather_text(ds: xr.Dataset, lang: Lang = EN) -> str:
+    """The weather source in words (a cold-snap ensemble in the brief's language, else as recorded)."""
+    w = _config(ds).get("weather", {})
+    if isinstance(w, dict) and w.get("kind") == "cold_snap" and "min_temperature_c" in w:
+        return lang._("synthetic cold snap ensemble, minimum {t} °C", t=f"{float(w['min_temperature_c']):g}")
+    return pretty(str(ds.attrs.get("weather_source") or lang._("forecast ensemble")))
+
+
 def _period(ds: xr.Dataset, lang: Lang) -> tuple[str, str, float]:
     days = _horizon_days(ds)
     start = _start(ds)
@@ -359,7 +367,7 @@ def contract(scenarios: Sequence[Scenario], lang: Lang = EN, trigger: str = "") 
     ds = scenarios[0][1]
     start, end, days = _period(ds, lang)
     pop = float(ds["population"].sum()) if "population" in ds else float("nan")
-    weather = pretty(str(ds.attrs.get("weather_source") or lang._("forecast ensemble")))
+    weather = weather_text(ds, lang)
     scen = ("; ".join(short_name(d, lang) for _, d in scenarios) if len(scenarios) > 1
             else describe_scenario(ds, lang))
     return {
@@ -1012,7 +1020,8 @@ def methods(ds: xr.Dataset, scenarios: Sequence[Scenario], lang: Lang = EN) -> d
         "model": model_version(ds),
         "scenarios": [(scenario_title(n, d, lang) if "=" in n else short_name(d, lang), describe_scenario(d, lang))
                       for n, d in scenarios],
-        "weather": pretty(str(ds.attrs.get("weather_source") or _("not recorded"))),
+        "weather": weather_text(ds, lang) if (_config(ds).get("weather") or ds.attrs.get("weather_source"))
+        else _("not recorded"),
         "period": _("{start} – {end} ({days} days, hourly steps)", start=start, end=end, days=f"{days:g}"),
         "repair": repair,
         "denominator": denom,
