@@ -56,6 +56,10 @@ class CollectSweep(Callback):
             log.error("sweep not collected: %s", " ".join(str(e).split()))
             echo(f"coldgrid: sweep not collected: {' '.join(str(e).split())}")
             return
+        from sim.report.console import comparison_summary
+        from sim.report.hxl import read_hxl_csv
+
+        echo(comparison_summary(read_hxl_csv(path.parent / "comparison.csv")))
         echo(f"coldgrid: sweep collected: {path.resolve()}")
         echo(f"  {(path.parent / 'comparison.csv').resolve()}")
         failed = path.parent / "failed.txt"
@@ -66,8 +70,9 @@ class CollectSweep(Callback):
             from sim.report import render_comparison
 
             try:
-                for p in render_comparison(sweep_dir, baseline=self.baseline, pdf=bool(config.output.pdf)):
-                    if p.name.startswith("comparison."):
+                for p in render_comparison(sweep_dir, baseline=self.baseline, pdf=bool(config.output.pdf),
+                                           languages=list(config.output.languages)):
+                    if p.name.startswith("comparison.") and p.suffix in (".html", ".pdf"):
                         echo(f"Comparison brief: {p.resolve()}")
             except Exception as e:  # the collected numbers stand; the brief can be re-rendered
                 log.exception("comparison brief not rendered")

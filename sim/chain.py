@@ -200,6 +200,7 @@ def _thermal_and_people(cfg, city, grid, outdoor_c, supply, seed, progress):
         grid.dt_h,
         n_real,
         n_steps,
+        district_names=city.district_names,
     )
     feeder = supply.group_feeder
     indoor = model.indoor_c

@@ -15,15 +15,23 @@ Conventions
 * Age groups: ``all`` (everyone), ``65plus``, ``under5``; 65+ and under-5 are subsets of ``all``.
 * "People below 16 degC for 24 h or more" counts a person once if a *continuous* spell below
   ``long_exposure_c`` ever reached ``long_exposure_h`` during the run; an interrupted spell restarts at 0.
-  The dangerous band (below ``danger_c`` for ``danger_h`` or more, report.md band 4) works the same way.
+  "People below 12 degC for 72 h or more" (``severe_exposure_c``, ``severe_exposure_h``) and the dangerous
+  band (below ``danger_c`` for ``danger_h`` or more, high hypothermia risk) work the same way.
 * Durations per affected person: a person is *affected* if they spent any step below ``long_exposure_c``.
   Two measures are kept: the *total* hours below ``long_exposure_c`` over the run (``cold_hours``) and the
   *longest continuous spell* (``cold_spell``), each as an occupant-weighted histogram and as exact
   weighted median and 90th percentile.
 
+Needs by district: heating-point demand, the points needed (at least the open points, more where demand
+exceeds their places), the generators those points run while their district has no grid power, their
+rated capacity and load, and the diesel they burn (rules in :mod:`sim.needs`).
+
 References
 ----------
-WHO Housing and Health Guidelines (2018); Cold Weather Plan for England (calibration G1, G2).
+WHO Housing and Health Guidelines (2018), 18 degC minimum; Department of Health, Cold Weather Plan for
+England (2011), the indoor temperature ladder 18/16/12/9 degC and "below 9 degC for more than 2 hours core
+body temperature falls"; Collins (1986), Age and Ageing 15(4):212-220, high hypothermia risk near 5-6 degC
+(calibration G1, G2).
 """
 
 from __future__ import annotations
@@ -35,7 +43,6 @@ from typing import Any
 import numpy as np
 
 from sim import needs
-from sim.config.people import validate_people_config
 
 __all__ = ["AGE_GROUPS", "Exposure", "ExposureAccumulator", "weighted_quantile_steps"]
 
@@ -56,8 +63,8 @@ class Exposure:
         Indoor thresholds. [degC]
     dt_h : float
         Time step. [h]
-    long_exposure_c, long_exposure_h, danger_c, danger_h : float
-        Long-exposure and dangerous-band definitions. [degC], [h]
+    long_exposure_c, long_exposure_h, severe_exposure_c, severe_exposure_h, danger_c, danger_h : float
+        Long-exposure, severe-exposure and dangerous-band definitions. [degC], [h]
     duration_bin_edges_h : ndarray (B + 1,)
         Histogram edges: the configured lower edges plus one upper edge; bin ``b`` holds durations in
         ``[edges[b], edges[b + 1])``. The last bin is open-ended; its upper edge is ``max(last configured
@@ -74,8 +81,12 @@ class Exposure:
         People below each threshold at any step. [people]
     people_cold_long : ndarray (R, D, A)
         People below ``long_exposure_c`` for ``long_exposure_h`` or more, continuously. [people]
+    people_severe : ndarray (R, D, A)
+        People below ``severe_exposure_c`` for ``severe_exposure_h`` or more, continuously. [people]
     people_danger : ndarray (R, D, A)
         People below ``danger_c`` for ``danger_h`` or more, continuously. [people]
+    severe_spell_hist : ndarray (R, B, A)
+        People by their longest continuous spell below ``severe_exposure_c`` (ever below it). [people]
     cold_hours_hist, cold_spell_hist : ndarray (R, B, A)
         Affected people by total hours below ``long_exposure_c`` / by longest continuous spell. [people]
     cold_hours_median_h, cold_hours_p90_h, cold_spell_median_h, cold_spell_p90_h : ndarray (R, A)
@@ -88,13 +99,32 @@ class Exposure:
     heating_point_capacity : float
         Places in heating points. [people]
     heating_point_unmet : ndarray (R, T)
-        Demand above capacity. [people]
+        Demand above capacity, summed over districts (each district's points serve its residents). [people]
     points_unpowered_frac : ndarray (R, T)
         Share of heating points without grid power, running generators. [1]
     generator_kw : ndarray (R, T)
-        Rated generator capacity running at heating points. [kW]
+        Rated capacity of the generators running at the heating points needed. [kW]
     diesel_l_per_day : ndarray (R, N)
         Diesel burned by those generators per day of the run. [L/d]
+    heating_point_demand_by_district : ndarray (R, T, D)
+        Demand by district. [people]
+    heating_point_capacity_by_district : ndarray (D,)
+        Places in each district's heating points. [people]
+    points_unpowered_by_district : ndarray (R, T, D)
+        Share of each district's points without grid power. [1]
+    generators_by_district : ndarray (R, T, D)
+        Generators running: points needed (open points, more where demand exceeds their places) without
+        grid power. [generators]
+    generator_kw_by_district : ndarray (R, T, D)
+        Their rated capacity. [kW]
+    generator_load_kw : ndarray (R, T)
+        Their load (rating x ``generator_load_frac``), city total. [kW]
+    diesel_l_per_day_by_district : ndarray (R, N, D)
+        Diesel per day by district. [L/d]
+    generator_class_kw, generator_class_share : ndarray (C,)
+        Generator size classes: rating [kW] and share of points needing each class [1].
+    places_per_point : float
+        Places per heating point. [people]
     """
 
     thresholds_c: np.ndarray
@@ -103,6 +133,8 @@ class Exposure:
     long_exposure_h: float
     danger_c: float
     danger_h: float
+    severe_exposure_c: float
+    severe_exposure_h: float
     duration_bin_edges_h: np.ndarray
     occupants: np.ndarray
     people_below: np.ndarray
@@ -111,6 +143,8 @@ class Exposure:
     people_ever_below: np.ndarray
     people_cold_long: np.ndarray
     people_danger: np.ndarray
+    people_severe: np.ndarray
+    severe_spell_hist: np.ndarray
     cold_hours_hist: np.ndarray
     cold_spell_hist: np.ndarray
     cold_hours_median_h: np.ndarray
@@ -124,6 +158,16 @@ class Exposure:
     points_unpowered_frac: np.ndarray
     generator_kw: np.ndarray
     diesel_l_per_day: np.ndarray
+    heating_point_demand_by_district: np.ndarray
+    heating_point_capacity_by_district: np.ndarray
+    points_unpowered_by_district: np.ndarray
+    generators_by_district: np.ndarray
+    generator_kw_by_district: np.ndarray
+    generator_load_kw: np.ndarray
+    diesel_l_per_day_by_district: np.ndarray
+    generator_class_kw: np.ndarray
+    generator_class_share: np.ndarray
+    places_per_point: float
 
 
 def weighted_quantile_steps(steps: np.ndarray, weights: np.ndarray, q: float) -> np.ndarray:
@@ -194,6 +238,9 @@ class ExposureAccumulator:
         Time step. [h]
     n_realizations, n_steps : int
         R and T.
+    district_names : sequence of str, optional
+        District names, to read ``cfg.heating_points_by_district``; without them (or without that key) the
+        city's points are spread over districts like the people present [L].
 
     Notes
     -----
@@ -214,8 +261,9 @@ class ExposureAccumulator:
         dt_h: float,
         n_realizations: int,
         n_steps: int,
+        district_names: Any = None,
     ) -> None:
-        validate_people_config(cfg)
+        # ranges of cfg are checked by the config stage (sim.config.people.validate_people_config)
         occ = np.asarray(occupants, dtype=float)
         s65 = np.asarray(share_65plus, dtype=float)
         s5 = np.asarray(share_under5, dtype=float)
@@ -252,8 +300,11 @@ class ExposureAccumulator:
         self.long_exposure_h = float(cfg.long_exposure_h)
         self.danger_c = float(cfg.danger_c)
         self.danger_h = float(cfg.danger_h)
+        self.severe_exposure_c = float(getattr(cfg, "severe_exposure_c", 12.0))
+        self.severe_exposure_h = float(getattr(cfg, "severe_exposure_h", 72.0))
         self._need_long = max(1, math.ceil(self.long_exposure_h / self.dt_h - _EPS))
         self._need_danger = max(1, math.ceil(self.danger_h / self.dt_h - _EPS))
+        self._need_severe = max(1, math.ceil(self.severe_exposure_h / self.dt_h - _EPS))
         self._edges_h = np.asarray([float(x) for x in cfg.duration_bin_edges_h])
         self._vulnerable_c = float(cfg.vulnerable_seek_below_c)
         self._everyone_c = float(cfg.everyone_seek_below_c)
@@ -266,7 +317,11 @@ class ExposureAccumulator:
         self._points = float(cfg.heating_points)
         self._places = float(cfg.places_per_point)
         self._rule = str(cfg.generator_rule)
-        self._kw_per_point = float(cfg.generator_kw_per_point)
+        self._class_kw = np.asarray([float(x) for x in cfg.generator_class_kw])
+        self._class_share = np.asarray([float(x) for x in cfg.generator_class_share])
+        if self._class_kw.shape != self._class_share.shape or not np.isclose(self._class_share.sum(), 1.0):
+            raise ValueError("generator_class_kw and generator_class_share need one share per class, summing to 1")
+        self._kw_per_point = float(self._class_kw @ self._class_share)  # mean rating of a point's generator
         self._load_frac = float(cfg.generator_load_frac)
         self._l_per_kwh = float(cfg.diesel_l_per_kwh)
 
@@ -280,6 +335,12 @@ class ExposureAccumulator:
         onehot = (district[:, None] == np.arange(n_districts)[None, :]).astype(float)  # (G, D)
         self._to_district = (onehot[:, :, None] * self._weights[:, None, :]).reshape(n_groups, -1)  # (G, D*A)
         self._to_district_all = np.ascontiguousarray(onehot * self._weights[:, :1])  # (G, D), all ages
+        self._vulnerable_d = np.ascontiguousarray(onehot * self._vulnerable[:, None])  # (G, D)
+        self._others_d = np.ascontiguousarray(onehot * self._others[:, None])  # (G, D)
+        self._occ_d = self._to_district_all.sum(axis=0)  # (D,) people present per district
+        self._points_d = needs.points_by_district(
+            self._points, self._occ_d, getattr(cfg, "heating_points_by_district", None), district_names
+        )
 
         R, T, K, A = self.n_realizations, self.n_steps, len(self.thresholds_c), len(AGE_GROUPS)
         self._shape_rg = (R, n_groups)
@@ -291,12 +352,13 @@ class ExposureAccumulator:
             if c not in cuts:
                 cuts.append(c)
         n_float = len(cuts)
-        for c in (self.long_exposure_c, self.danger_c):
+        for c in (self.long_exposure_c, self.danger_c, self.severe_exposure_c):
             if c not in cuts:
                 cuts.append(c)
         self._cuts = np.asarray(cuts)[:, None, None]  # (U, 1, 1)
         self._i_vulnerable, self._i_everyone = cuts.index(vulnerable_below_c), cuts.index(everyone_below_c)
         self._i_long, self._i_danger = cuts.index(self.long_exposure_c), cuts.index(self.danger_c)
+        self._i_severe = cuts.index(self.severe_exposure_c)
         # Step buffers: below each cut, as bool (U, R, G) and as 0/1 floats for the first n_float cuts.
         self._below = np.zeros((len(cuts), R, n_groups), dtype=bool)
         self._below_f = np.zeros((n_float, R, n_groups))
@@ -315,11 +377,15 @@ class ExposureAccumulator:
         self._max_spell = np.zeros((R, n_groups), dtype=steps_t)
         self._run_danger = np.zeros((R, n_groups), dtype=steps_t)
         self._max_danger = np.zeros((R, n_groups), dtype=steps_t)
+        self._run_severe = np.zeros((R, n_groups), dtype=steps_t)
+        self._max_severe = np.zeros((R, n_groups), dtype=steps_t)
         self._people_below = np.zeros((T, A, K * R))  # (R, T, K, A) in finish()
         self._people_below_d = np.zeros((T, K * R, n_districts))  # (R, T, K, D) in finish()
         self._no_water = np.zeros((R, T))
         self._demand = np.zeros((R, T))
         self._unpowered = np.zeros((R, T))
+        self._demand_d = np.zeros((R, T, n_districts))
+        self._unpowered_d = np.zeros((R, T, n_districts))
         self._next_t = 0
 
     def _district_sum(self, per_group: np.ndarray) -> np.ndarray:
@@ -384,6 +450,7 @@ class ExposureAccumulator:
         for run, longest, mask in (
             (self._run_long, self._max_spell, cold),
             (self._run_danger, self._max_danger, below[self._i_danger]),
+            (self._run_severe, self._max_severe, below[self._i_severe]),
         ):
             np.add(run, 1, out=run)  # a spell goes on below the cut and restarts at 0 above it
             np.multiply(run, mask, out=run)
@@ -393,12 +460,19 @@ class ExposureAccumulator:
         self._no_water[:, t] = off @ self._upper
         eligible = below_f[self._i_vulnerable] @ self._vulnerable + below_f[self._i_everyone] @ self._others
         self._demand[:, t] = self._uptake * eligible
+        eligible_d = below_f[self._i_vulnerable] @ self._vulnerable_d + below_f[self._i_everyone] @ self._others_d
+        np.multiply(eligible_d, self._uptake, out=self._demand_d[:, t])
         if points_unpowered_frac is not None:
-            self._unpowered[:, t] = np.clip(np.asarray(points_unpowered_frac, dtype=float), 0.0, 1.0)
+            share = np.clip(np.asarray(points_unpowered_frac, dtype=float), 0.0, 1.0)
+            self._unpowered[:, t] = share
+            self._unpowered_d[:, t] = np.broadcast_to(np.reshape(share, (-1, 1)), self._unpowered_d[:, t].shape)
         elif self._rule == "share_unpowered" and self._occ_total > 0:  # needs.points_unpowered_frac
             self._unpowered[:, t] = np.clip((off @ self._occ) / self._occ_total, 0.0, 1.0)
+            off_d = off @ self._to_district_all  # (R, D) people without power
+            self._unpowered_d[:, t] = np.clip(off_d / np.where(self._occ_d > 0, self._occ_d, 1.0), 0.0, 1.0)
         else:
             self._unpowered[:, t] = needs.points_unpowered_frac(powered, self._occ, self._rule)
+            self._unpowered_d[:, t] = self._unpowered[:, t : t + 1]
         self._next_t += 1
 
     def _histogram(self, steps: np.ndarray, edges_h: np.ndarray) -> np.ndarray:
@@ -428,17 +502,25 @@ class ExposureAccumulator:
         """
         if self._next_t != self.n_steps:
             raise ValueError(f"finish after {self._next_t} of {self.n_steps} steps")
-        unpowered = self._unpowered
+        unpowered, unpowered_d = self._unpowered, self._unpowered_d
         if points_unpowered_frac is not None:
             unpowered = np.clip(
                 np.broadcast_to(np.asarray(points_unpowered_frac, dtype=float), unpowered.shape), 0.0, 1.0
             ).copy()
+            unpowered_d = np.repeat(unpowered[:, :, None], self.n_districts, axis=2)
         horizon_h = self.n_steps * self.dt_h
         # One bin per configured lower edge (stable across horizons); the last is open-ended and its upper
         # edge records the run length (no duration can exceed it).
         edges = np.append(self._edges_h, max(self._edges_h[-1], horizon_h))
         capacity = self._points * self._places
-        running_kw = needs.generator_kw(unpowered, self._points, self._kw_per_point)
+        capacity_d = self._points_d * self._places
+        points_needed_d = needs.points_needed(self._demand_d, self._points_d, self._places)
+        generators_d = unpowered_d * points_needed_d  # (R, T, D)
+        kw_d = needs.generator_kw(unpowered_d, points_needed_d, self._kw_per_point)
+        running_kw = kw_d.sum(axis=-1)
+        diesel_d = needs.diesel_l_per_day(
+            np.moveaxis(kw_d, -1, 0), self.dt_h, self._load_frac, self._l_per_kwh
+        )  # (D, R, N)
         K, R = len(self.thresholds_c), self.n_realizations
         people_below = np.ascontiguousarray(
             self._people_below.reshape(self.n_steps, len(AGE_GROUPS), K, R).transpose(3, 0, 2, 1)
@@ -456,6 +538,8 @@ class ExposureAccumulator:
             long_exposure_h=self.long_exposure_h,
             danger_c=self.danger_c,
             danger_h=self.danger_h,
+            severe_exposure_c=self.severe_exposure_c,
+            severe_exposure_h=self.severe_exposure_h,
             duration_bin_edges_h=edges,
             occupants=self._district_sum(np.ones(self._occ.shape)),
             people_below=people_below,
@@ -464,6 +548,8 @@ class ExposureAccumulator:
             people_ever_below=self._district_sum(self._min_c[:, None, :] < self.thresholds_c[:, None]),
             people_cold_long=self._district_sum(self._max_spell >= self._need_long),
             people_danger=self._district_sum(self._max_danger >= self._need_danger),
+            people_severe=self._district_sum(self._max_severe >= self._need_severe),
+            severe_spell_hist=self._histogram(self._max_severe.astype(np.int64), edges),
             cold_hours_hist=self._histogram(cold_steps, edges),
             cold_spell_hist=self._histogram(max_spell, edges),
             cold_hours_median_h=hours_q[0],
@@ -473,8 +559,18 @@ class ExposureAccumulator:
             people_without_water=self._no_water,
             heating_point_demand=self._demand,
             heating_point_capacity=capacity,
-            heating_point_unmet=np.maximum(self._demand - capacity, 0.0),
+            heating_point_unmet=np.maximum(self._demand_d - capacity_d, 0.0).sum(axis=-1),
             points_unpowered_frac=unpowered,
             generator_kw=running_kw,
-            diesel_l_per_day=needs.diesel_l_per_day(running_kw, self.dt_h, self._load_frac, self._l_per_kwh),
+            diesel_l_per_day=diesel_d.sum(axis=0),
+            heating_point_demand_by_district=self._demand_d,
+            heating_point_capacity_by_district=capacity_d,
+            points_unpowered_by_district=unpowered_d,
+            generators_by_district=generators_d,
+            generator_kw_by_district=kw_d,
+            generator_load_kw=running_kw * self._load_frac,
+            diesel_l_per_day_by_district=np.moveaxis(diesel_d, 0, -1),
+            generator_class_kw=self._class_kw.copy(),
+            generator_class_share=self._class_share.copy(),
+            places_per_point=self._places,
         )

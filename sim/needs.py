@@ -8,16 +8,24 @@ Assumptions (stated here once, cited in docstrings below):
   step. 65+ and under-5 come when their home is below ``vulnerable_seek_below_c`` (report.md band 2:
   "vulnerable people to a warm room or heating point"); everyone comes below ``everyone_seek_below_c``
   (band 3); only ``uptake_frac`` of the eligible actually come. Carers of small children are not added.
-* Capacity is ``heating_points x places_per_point`` (calibration D5), open for the whole run.
+* Capacity is ``heating_points x places_per_point`` (calibration D5), open for the whole run. Points are
+  spread over districts like the people present unless ``heating_points_by_district`` gives them; each
+  district's residents use their district's points. Where demand exceeds a district's places, more points
+  of the same size are needed (``points_needed``); they too need generators while their district has no
+  grid power, and burn diesel.
 * A heating point runs its generator while it has no grid power. Rule ``share_unpowered`` (default):
   points are spread over feeders and outage queues like residents, so the share of points without grid
   power equals the occupant-weighted share of building groups without power. Rule ``any_blackout``: every
   point runs its generator whenever any building group in the city is without power (an upper bound).
-* A running generator delivers ``generator_load_frac`` of its rating on average; diesel burned is
-  ``diesel_l_per_kwh`` per kWh (calibration G5).
+* Generators come in size classes (``generator_class_kw``, the share of points needing each in
+  ``generator_class_share``); counts by class are the share times the count of generators running.
+  A running generator delivers ``generator_load_frac`` of its rating on average (the load, kept apart from
+  the rating); diesel burned is ``diesel_l_per_kwh`` per kWh of load (calibration G5).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -26,6 +34,8 @@ __all__ = [
     "eligibility_cuts",
     "generator_kw",
     "heating_point_eligible",
+    "points_by_district",
+    "points_needed",
     "points_unpowered_frac",
 ]
 
@@ -113,8 +123,79 @@ def points_unpowered_frac(
     raise ValueError(f"unknown generator rule {rule!r}")
 
 
+def points_by_district(
+    heating_points: float,
+    people_by_district: np.ndarray,
+    by_district: dict | None = None,
+    district_names: Sequence[str] | None = None,
+) -> np.ndarray:
+    """Heating points per district: given by name, else spread like the people present [L].
+
+    Parameters
+    ----------
+    heating_points : float
+        Points open in the city. [points]
+    people_by_district : ndarray, shape (D,)
+        People present per district, the weights of the spread. [people]
+    by_district : mapping of str to float, optional
+        Points per district name (``people.heating_points_by_district``); districts not named get 0.
+    district_names : sequence of str, optional
+        The district names, in the order of ``people_by_district`` (needed with ``by_district``).
+
+    Returns
+    -------
+    ndarray, shape (D,)
+        Points per district (fractional when spread). [points]
+
+    Examples
+    --------
+    >>> points_by_district(10, np.array([300.0, 100.0]))
+    array([7.5, 2.5])
+    >>> points_by_district(10, np.array([300.0, 100.0]), {"B": 4}, ["A", "B"])
+    array([0., 4.])
+    """
+    people = np.asarray(people_by_district, dtype=float)
+    if by_district:
+        if district_names is None:
+            raise ValueError("heating_points_by_district needs the district names")
+        unknown = sorted(set(map(str, by_district)) - set(map(str, district_names)))
+        if unknown:
+            raise ValueError(f"heating_points_by_district names unknown districts: {', '.join(unknown)}")
+        return np.asarray([float(by_district.get(str(n), 0.0)) for n in district_names])
+    total = people.sum()
+    if total <= 0:
+        return np.full(people.shape, float(heating_points) / max(len(people), 1))
+    return float(heating_points) * people / total
+
+
+def points_needed(demand: np.ndarray, points: np.ndarray, places_per_point: float) -> np.ndarray:
+    """Heating points needed: the open points, plus as many more as demand above their places fills.
+
+    Parameters
+    ----------
+    demand : ndarray, shape (..., D)
+        Concurrent demand per district. [people]
+    points : ndarray, shape (D,)
+        Points open per district. [points]
+    places_per_point : float
+        Places per point. [people]
+
+    Returns
+    -------
+    ndarray, shape (..., D)
+        ``max(points, demand / places_per_point)`` (fractional: an expected count). [points]
+
+    Examples
+    --------
+    >>> points_needed(np.array([[50.0, 900.0]]), np.array([2.0, 3.0]), 100.0)
+    array([[2., 9.]])
+    """
+    per_point = max(float(places_per_point), 1e-12)
+    return np.maximum(np.asarray(points, dtype=float), np.asarray(demand, dtype=float) / per_point)
+
+
 def generator_kw(
-    unpowered_frac: np.ndarray, heating_points: float, generator_kw_per_point: float
+    unpowered_frac: np.ndarray, heating_points: float | np.ndarray, generator_kw_per_point: float
 ) -> np.ndarray:
     """Rated generator capacity running at heating points.
 
@@ -122,17 +203,17 @@ def generator_kw(
     ----------
     unpowered_frac : ndarray
         Share of points without grid power. [1]
-    heating_points : float
-        Heating points open. [points]
+    heating_points : float or ndarray
+        Heating points (open or needed), broadcast against ``unpowered_frac``. [points]
     generator_kw_per_point : float
-        Generator rating per point. [kW]
+        Mean generator rating per point (over the size classes). [kW]
 
     Returns
     -------
     ndarray
         Rated capacity of the generators running, same shape as ``unpowered_frac``. [kW]
     """
-    return np.asarray(unpowered_frac, dtype=float) * heating_points * generator_kw_per_point
+    return np.asarray(unpowered_frac, dtype=float) * np.asarray(heating_points, dtype=float) * generator_kw_per_point
 
 
 def diesel_l_per_day(
@@ -147,7 +228,7 @@ def diesel_l_per_day(
 
     Parameters
     ----------
-    running_kw : ndarray, shape (R, T)
+    running_kw : ndarray, shape (..., T)
         Rated capacity of the generators running at each step. [kW]
     dt_h : float
         Time step. [h]
@@ -158,7 +239,7 @@ def diesel_l_per_day(
 
     Returns
     -------
-    ndarray, shape (R, ceil(T dt_h / 24))
+    ndarray, shape (..., ceil(T dt_h / 24))
         Diesel per day. [L/d]
 
     Examples

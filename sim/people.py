@@ -19,26 +19,37 @@ person_hours_below_threshold_by_age    R, K, D, A          h        the same by 
 people_ever_below_threshold            R, K, D, A          1        below the threshold at any step
 people_cold_24h *                      R, D                1        below 16 degC for >= 24 h, continuously
 people_cold_24h_by_age                 R, D, A             1        the same by age group
-people_dangerous_cold                  R, D, A             1        below 9 degC for >= 2 h, continuously
+people_severe_cold                     R, D, A             1        below 12 degC for >= 72 h, continuously
+people_dangerous_cold                  R, D, A             1        below 6 degC for >= 2 h, continuously
 cold_hours_histogram                   R, B, A             1        affected people by total hours < 16 degC
 cold_spell_histogram                   R, B, A             1        affected people by longest spell < 16 degC
+severe_spell_histogram                 R, B, A             1        people by longest spell < 12 degC
 cold_hours_median, cold_hours_p90      R, A                h        per affected person (0 if nobody)
 cold_spell_median, cold_spell_p90      R, A                h        per affected person (0 if nobody)
 occupants                              D, A                1        people present (denominators)
 people_without_water                   R, T                1        upper floors, booster pumps unpowered
 heating_point_demand *                 R, T                1        concurrent demand for places
-heating_point_unmet_demand             R, T                1        demand above capacity
+heating_point_demand_by_district       R, T, D             1        the same by district
+heating_point_unmet_demand             R, T                1        demand above capacity (district by district)
 heating_point_capacity                 (scalar)            1        places
+heating_point_capacity_by_district     D                   1        places per district
 heating_points_on_generator            R, T                1        share of points without grid power
-generator_kw                           R, T                kW       rated generator capacity running
+generators_running                     R, T                1        generators running at the points needed
+generators_running_by_district         R, T, D             1        the same by district
+generator_kw                           R, T                kW       their rated capacity
+generator_load_kw                      R, T                kW       their load (rating x load share)
 diesel_consumption                     R, N                L d-1    diesel per day of the run
+diesel_consumption_by_district         R, N, D             L d-1    the same by district
+generator_class_kw                     C                   kW       rating of each generator size class
+generator_class_share                  C                   1        share of points needing each class
 =====================================  ==================  =======  ==========================================
 
 Coordinates: ``realization`` (int), ``time`` (datetime64), ``threshold`` (degC), ``district`` (names) with
 ``katotth`` on the district dimension, ``age_group`` (all, 65plus, under5), ``duration_bin`` (lower edge, h)
-with ``duration_bin_upper``, ``day`` (datetime64, start of each day of the run). Thresholds and durations
-of the long-exposure and dangerous-band definitions are attributes ``threshold_c`` and ``duration_h`` of
-``people_cold_24h*`` and ``people_dangerous_cold`` (the names keep "24h" whatever the config says).
+with ``duration_bin_upper``, ``day`` (datetime64, start of each day of the run), ``generator_class`` (C:
+names such as ``10kW``). Thresholds and durations of the long-exposure, severe-exposure and dangerous-band
+definitions are attributes ``threshold_c`` and ``duration_h`` of ``people_cold_24h*``,
+``people_severe_cold`` and ``people_dangerous_cold`` (the names keep "24h" whatever the config says).
 """
 
 from __future__ import annotations
@@ -105,6 +116,7 @@ def exposure_to_dataset(
     edges = e.duration_bin_edges_h
     lc, lh = f"{e.long_exposure_c:g} degC", f"{e.long_exposure_h:g} h"
     dc, dh = f"{e.danger_c:g} degC", f"{e.danger_h:g} h"
+    sc, sh = f"{e.severe_exposure_c:g} degC", f"{e.severe_exposure_h:g} h"
 
     coords = {
         "realization": (
@@ -140,6 +152,11 @@ def exposure_to_dataset(
             {"units": "h", "long_name": "upper edge of duration bin (last: run length)"},
         ),
         "day": ("day", days, {"long_name": "start of day of the run"}),
+        "generator_class": (
+            "generator_class",
+            np.asarray([f"{kw:g}kW" for kw in e.generator_class_kw]),
+            {"long_name": "generator size class (rating)"},
+        ),
     }
     rt, rtk, rkd = (
         ("realization", "time"),
@@ -200,6 +217,21 @@ def exposure_to_dataset(
             threshold_c=e.danger_c,
             duration_h=e.danger_h,
         ),
+        "people_severe_cold": _var(
+            e.people_severe,
+            ("realization", "district", "age_group"),
+            "1",
+            f"people below {sc} indoors for {sh} or more (continuous), by age group",
+            threshold_c=e.severe_exposure_c,
+            duration_h=e.severe_exposure_h,
+        ),
+        "severe_spell_histogram": _var(
+            e.severe_spell_hist,
+            rba,
+            "1",
+            f"people ever below {sc} by their longest continuous spell below {sc}",
+            threshold_c=e.severe_exposure_c,
+        ),
         "cold_hours_histogram": _var(
             e.cold_hours_hist, rba, "1", f"affected people by total hours below {lc} over the run"
         ),
@@ -238,11 +270,54 @@ def exposure_to_dataset(
             e.heating_point_unmet, rt, "1", "demand for heating-point places above capacity"
         ),
         "heating_point_capacity": _var(e.heating_point_capacity, (), "1", "places in heating points"),
+        "heating_point_demand_by_district": _var(
+            e.heating_point_demand_by_district,
+            (*rt, "district"),
+            "1",
+            "concurrent demand for heating-point places, by district",
+        ),
+        "heating_point_capacity_by_district": _var(
+            e.heating_point_capacity_by_district,
+            ("district",),
+            "1",
+            "places in heating points, by district",
+            places_per_point=e.places_per_point,
+        ),
+        "generators_running": _var(
+            e.generators_by_district.sum(axis=-1),
+            rt,
+            "1",
+            "generators running at the heating points needed (open and additional points without grid power)",
+        ),
+        "generators_running_by_district": _var(
+            e.generators_by_district,
+            (*rt, "district"),
+            "1",
+            "generators running at the heating points needed, by district",
+        ),
+        "generator_load_kw": _var(
+            e.generator_load_kw, rt, "kW", "load of the generators running at heating points"
+        ),
+        "diesel_consumption_by_district": _var(
+            e.diesel_l_per_day_by_district,
+            ("realization", "day", "district"),
+            "L d-1",
+            "diesel burned by heating-point generators per day, by district",
+        ),
+        "generator_class_kw": _var(
+            e.generator_class_kw, ("generator_class",), "kW", "rating of each generator size class"
+        ),
+        "generator_class_share": _var(
+            e.generator_class_share,
+            ("generator_class",),
+            "1",
+            "share of heating points needing a generator of each size class",
+        ),
         "heating_points_on_generator": _var(
             e.points_unpowered_frac, rt, "1", "share of heating points without grid power, on generators"
         ),
         "generator_kw": _var(
-            e.generator_kw, rt, "kW", "rated capacity of generators running at heating points"
+            e.generator_kw, rt, "kW", "rated capacity of the generators running at the heating points needed"
         ),
         "diesel_consumption": _var(
             e.diesel_l_per_day,
@@ -254,7 +329,7 @@ def exposure_to_dataset(
     ds = xr.Dataset(variables, coords=coords)
     ds.attrs["household_size"] = float(household_size)
     ds.attrs["exposure_definitions"] = (
-        f"strictly below threshold; long exposure: below {lc} for {lh} continuously; dangerous: below {dc} "
-        f"for {dh} continuously; durations per affected person (ever below {lc}); step {e.dt_h:g} h"
+        f"strictly below threshold; long exposure: below {lc} for {lh} continuously; severe: below {sc} "
+        f"for {sh} continuously; dangerous: below {dc} for {dh} continuously; durations per affected person (ever below {lc}); step {e.dt_h:g} h"
     )
     return ds

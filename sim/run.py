@@ -10,11 +10,14 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from omegaconf import DictConfig
 
 from sim.errors import RefusedError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger("coldgrid")
 
@@ -48,28 +51,6 @@ class ProgressBar:
             self._bar.close()
 
 
-def format_table(table: pd.DataFrame) -> str:
-    """Plain-text summary table: figure, median and p5-p95, unit."""
-    rows = []
-    for _, r in table.iterrows():
-        rows.append((str(r["label"]), _fmt(r["p50"]), f"{_fmt(r['p5'])} - {_fmt(r['p95'])}", str(r["unit"])))
-    w0 = max(len(r[0]) for r in rows) if rows else 10
-    w1 = max([len(r[1]) for r in rows] + [6])
-    w2 = max([len(r[2]) for r in rows] + [9])
-    out = [f"{'figure':<{w0}}  {'median':>{w1}}  {'p5 - p95':>{w2}}  unit"]
-    out += [f"{a:<{w0}}  {b:>{w1}}  {c:>{w2}}  {d}" for a, b, c, d in rows]
-    return "\n".join(out)
-
-
-def _fmt(x: float) -> str:
-    x = float(x)
-    if abs(x) >= 100:
-        return f"{x:,.0f}"
-    if abs(x) >= 10:
-        return f"{x:.1f}"
-    return f"{x:.2f}"
-
-
 def run_job(
     cfg: DictConfig,
     out_dir: Path,
@@ -91,6 +72,7 @@ def run_job(
     """
     from sim.folders import check_free_space, estimate_result_bytes, output_error
     from sim.provenance import clear_failure, config_hash, encode_overrides, result_state
+    from sim.report.console import run_summary
     from sim.timegrid import TimeGrid
 
     out_dir = Path(out_dir)
@@ -135,7 +117,7 @@ def run_job(
     ds.attrs["overrides"] = encode_overrides(list(overrides or []))
     ds.attrs["config_hash"] = chash
     try:
-        paths, brief, table = _write_outputs(cfg, out_dir, ds, output.events, echo)
+        paths, brief, frame = _write_outputs(cfg, out_dir, ds, output.events, echo)
     except OSError as e:
         raise output_error(e, str(out_dir)) from None
     clear_failure(out_dir)
@@ -146,14 +128,14 @@ def run_job(
          f"{float(cfg.horizon_days):g} days from {cfg.start}")
     if cfg.label:
         echo(f"label: {cfg.label}")
-    echo(format_table(table))
+    echo(run_summary(frame))
     echo("")
     echo("Model-based scenario analysis, not a forecast. Ranges are p5-p95 over realizations.")
     echo(f"Output folder: {out_dir.resolve()}")
     for p in paths:
         echo(f"  {p.resolve()}")
     for p in brief:
-        if p.name in ("report.html", "report.pdf"):
+        if p.name.startswith("report.") and p.suffix in (".html", ".pdf"):
             echo(f"Brief: {p.resolve()}")
     return result_path
 
@@ -167,27 +149,27 @@ def run_scenario_full(cfg: DictConfig, progress: Callable[[str, int, int], None]
 
 def _write_outputs(cfg: DictConfig, out_dir: Path, ds, events: pd.DataFrame,
                    echo: Callable[[str], None]) -> tuple[list[Path], list[Path], pd.DataFrame]:
-    """Write the CSVs, the brief and, last, ``result.nc``; return (paths, brief paths, headline table)."""
+    """Write the CSVs, the brief and, last, ``result.nc``; return (paths, brief paths, headline frame)."""
     from sim.io import write_csv, write_netcdf
-    from sim.stats import headline_table
+    from sim.report.exports import events_in_calendar_time, headline_frame, write_run_tables
 
     paths = []
     if cfg.output.events_csv:
-        paths.append(write_csv(events, out_dir / "events.csv"))
-    table = headline_table(ds)
-    paths.append(write_csv(table, out_dir / "headline.csv"))
+        paths.append(write_csv(events_in_calendar_time(events, str(cfg.start)), out_dir / "events.csv"))
+    frame = headline_frame(ds)  # every figure of the brief: headline.csv and the summary printed after the run
     brief: list[Path] = []
     if cfg.output.report:
         brief = _render_brief(out_dir, ds, bool(cfg.output.pdf), echo)
-        paths += [p for p in brief if p.name != "report.html" and p.name != "report.pdf"
-                  and p.parent == out_dir]
+        paths += [p for p in brief if not p.name.startswith("report.") and p.parent == out_dir]
+    if not (out_dir / "headline.csv").exists():
+        paths += write_run_tables(ds, out_dir)
     if cfg.output.summary_csv and not (out_dir / "summary.csv").exists():
         from sim.report import write_summary_csv
 
         paths += write_summary_csv(ds, out_dir / "summary.csv")
     # result.nc last: under its final name (atomic rename) it marks the job complete for resume=true
     paths.insert(0, write_netcdf(ds, out_dir / RESULT))
-    return paths, brief, table
+    return paths, brief, frame
 
 
 def _remove_stale_temporaries(out_dir: Path) -> None:

@@ -1,17 +1,26 @@
 """Statistics over Monte Carlo realizations: percentiles, paired differences, headline figures.
 
-Every figure in a brief is a median with a 90 % interval (p5-p95) over realizations; two scenarios run with
-the same seed share their random numbers (common random numbers), so they are compared realization by
-realization (paired differences), not by their separate intervals (reference/report.md).
+Every figure in a brief is a median with a central interval (90 %: p5-p95) over realizations; two scenarios
+run with the same seed share their random numbers (common random numbers), so they are compared realization
+by realization (paired differences), not by their separate intervals (reference/report.md). The median of
+paired differences is not the difference of the two medians. Each median carries its Monte Carlo error: a
+distribution-free confidence interval from order statistics (:func:`median_ci`).
+
+The figures themselves are defined once, in :mod:`sim.keyfigures`; this module summarizes them.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 import xarray as xr
+from scipy import stats as _sp
+
+from sim import keyfigures
+from sim.keyfigures import Settings
 
 __all__ = [
     "HEADLINE_COLUMNS",
@@ -19,13 +28,17 @@ __all__ = [
     "duration_survival",
     "headline_table",
     "headline_values",
+    "median_ci",
     "paired_difference",
     "prob_reduction_at_least",
     "summarize",
 ]
 
-#: Columns of :func:`headline_table`.
-HEADLINE_COLUMNS = ["figure", "label", "p50", "p5", "p95", "unit", "definition"]
+#: Columns of :func:`headline_table` with the default 90 % interval (``p5``/``p95`` follow the interval).
+HEADLINE_COLUMNS = [
+    "figure", "label", "p50", "p5", "p95", "unit", "definition", "section", "lead", "ceiling", "at_ceiling",
+    "p50_ci_low", "p50_ci_high", "mc_rel_error", "mc_enough",
+]
 
 
 def summarize(
@@ -188,295 +201,214 @@ def duration_survival(histogram: xr.DataArray, bin_dim: str = "duration_bin") ->
     return share
 
 
-def _restore_days(series: np.ndarray, hours: np.ndarray, dt_h: float, restored_frac: float) -> np.ndarray:
-    """(R, T) count -> (R,) days from the peak until the count is at or below ``restored_frac`` x peak.
+def median_ci(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
+    """Distribution-free confidence interval of a median from order statistics.
 
-    Censored at the end of the run when that never happens; 0 when the peak is 0.
+    With ``n`` sorted values ``x_(1) <= ... <= x_(n)``, ``[x_(k), x_(n-k+1)]`` covers the true median with
+    probability ``1 - 2 P(B <= k - 1)``, ``B ~ Binomial(n, 1/2)``; ``k`` is the largest index for which that
+    is at least ``confidence`` (Conover, Practical Nonparametric Statistics, 3rd ed. 1999, section 3.2;
+    Hollander, Wolfe & Chicken 2014, section 3.6).
+
+    Parameters
+    ----------
+    values : array_like, shape (n,)
+        Values over realizations.
+    confidence : float
+        Coverage wanted, e.g. 0.95. [1]
+
+    Returns
+    -------
+    (float, float, float)
+        Lower and upper end of the interval and its actual coverage [1]; ``(min, max, coverage)`` when
+        ``n`` is too small for the coverage wanted (then the coverage is below ``confidence``).
+
+    Examples
+    --------
+    With 10 runs the 95 % interval is ``[x_(2), x_(9)]`` (coverage 97.9 %):
+
+    >>> lo, hi, cov = median_ci(np.arange(1.0, 11.0))
+    >>> lo, hi, round(cov, 3)
+    (2.0, 9.0, 0.979)
     """
-    n_steps = series.shape[-1]
-    peak_idx = np.argmax(series, axis=-1)
-    peak = np.take_along_axis(series, peak_idx[:, None], axis=-1)
-    steps = np.arange(n_steps)[None, :]
-    back = (steps > peak_idx[:, None]) & (series <= restored_frac * peak)
-    first = np.argmax(back, axis=-1)
-    end_h = np.where(back.any(axis=-1), hours[first], hours[-1] + dt_h)
-    days = (end_h - hours[peak_idx]) / 24.0
-    return np.where(peak[:, 0] > 0, days, 0.0)
+    x = np.sort(np.asarray(values, dtype=float).ravel())
+    n = x.size
+    if n == 0:
+        return float("nan"), float("nan"), 0.0
+    k, coverage = _ci_index(n, float(confidence))
+    if k < 1:
+        return float(x[0]), float(x[-1]), coverage
+    return float(x[k - 1]), float(x[n - k]), coverage
+
+
+@functools.lru_cache(maxsize=256)
+def _ci_index(n: int, confidence: float) -> tuple[int, float]:
+    """(k, coverage) of :func:`median_ci`: the largest k with 2 P(B <= k - 1) <= 1 - confidence."""
+    alpha = 1.0 - confidence
+    k = int(_sp.binom.ppf(alpha / 2.0, n, 0.5))  # the smallest k with P(B <= k) >= alpha / 2
+    while k >= 1 and 2 * _sp.binom.cdf(k - 1, n, 0.5) > alpha:  # pragma: no cover - guard against round-off
+        k -= 1
+    if k < 1:
+        return 0, float(1.0 - 2 * 0.5**n)
+    return k, 1.0 - 2.0 * float(_sp.binom.cdf(k - 1, n, 0.5))
+
+
+def mc_error(values: np.ndarray, s: Settings) -> dict[str, float | bool]:
+    """Monte Carlo error of a median and the rule that says whether the realizations were enough.
+
+    Enough: the half-width of the order-statistic interval (:func:`median_ci`, ``s.mc_confidence``) is at
+    most ``s.mc_rel_tolerance`` of the median's magnitude (an interval of zero width always is; a zero
+    median with a wider interval never is), and the interval reached its coverage.
+    """
+    x = np.asarray(values, dtype=float)
+    lo, hi, coverage = median_ci(x, s.mc_confidence)
+    med = float(np.median(x)) if x.size else float("nan")
+    half = (hi - lo) / 2.0
+    if half == 0:
+        rel = 0.0
+    elif med == 0 or not np.isfinite(med):
+        rel = float("inf")
+    else:
+        rel = half / abs(med)
+    enough = bool(coverage >= s.mc_confidence - 1e-12 and rel <= s.mc_rel_tolerance)
+    return {"ci_low": lo, "ci_high": hi, "rel_error": rel, "enough": enough}
+
+
+def _settings(ds: xr.Dataset, **overrides: object) -> Settings:
+    return Settings.from_dataset(ds, **overrides)
 
 
 def headline_values(
-    ds: xr.Dataset, restored_frac: float = 0.1, household_size: float | None = None
+    ds: xr.Dataset, restored_frac: float | None = None, household_size: float | None = None
 ) -> xr.Dataset:
-    """Headline figures of reference/report.md per realization, from one run's Dataset.
-
-    Only figures whose source variables are present are computed. Each variable has dims
-    ``(realization,)`` and attributes ``units`` (plain: people, households, person-days, h, places, kW,
-    L/day, buildings, days, %), ``long_name`` (the plain-language label) and ``definition`` (a footnote).
+    """Every figure of the brief per realization, from one run's Dataset (:func:`sim.keyfigures.values`).
 
     Parameters
     ----------
     ds : xarray.Dataset
-        A run's result (variables of :func:`sim.people.exposure_to_dataset`, and optionally
-        ``buildings_without_heat`` (realization, time, district) and ``share_without_power``
-        (realization, time, district)).
-    restored_frac : float
-        Heat counts as restored when buildings without heat fall to this share of their peak. [1]
+        A run's result.
+    restored_frac : float, optional
+        Heat counts as restored when buildings without heat fall to this share of their peak [1]; default
+        ``output.restored_frac`` of the run's config, else 0.1.
     household_size : float, optional
-        People per household; default ``ds.attrs["household_size"]`` or 2.42 (reference/report.md). [people]
+        People per household; default the run's (``household_size`` attribute), else 2.42. [people]
 
     Returns
     -------
     xarray.Dataset
+        One variable per figure, dims ``(realization,)``, attributes ``units``, ``long_name``,
+        ``definition`` (see :mod:`sim.keyfigures`).
     """
-    hh = float(household_size if household_size is not None else ds.attrs.get("household_size", 2.42))
-    out: dict[str, xr.DataArray] = {}
+    s = _settings(ds, restored_frac=restored_frac, household_size=household_size)
+    return keyfigures.values(ds, s)
 
-    def put(key: str, da: xr.DataArray, unit: str, label: str, definition: str) -> None:
-        da = da.astype(float).drop_vars([c for c in da.coords if c != "realization"])
-        da.attrs = {"units": unit, "long_name": label, "definition": definition}
-        out[key] = da
 
-    if "people_cold_24h" in ds:
-        v = ds["people_cold_24h"]
-        lc, lh = v.attrs.get("threshold_c", 16.0), v.attrs.get("duration_h", 24.0)
-        what = f"below {lc:g} °C indoors for {lh:g} h or more"
-        d = f"people whose home stayed below {lc:g} °C for at least {lh:g} h in a row at some time of the run"
-        n = v.sum("district")
-        put("people_cold_24h", n, "people", f"People {what}", d)
-        put(
-            "households_cold_24h",
-            n / hh,
-            "households",
-            f"Households {what}",
-            d + f"; households = people / {hh:g}",
-        )
-        if "people_cold_24h_by_age" in ds:
-            by_age = ds["people_cold_24h_by_age"].sum("district")
-            put("people_cold_24h_65plus", by_age.sel(age_group="65plus"), "people", "... of whom aged 65+", d)
-            put("people_cold_24h_under5", by_age.sel(age_group="under5"), "people", "... of whom under 5", d)
-    if "person_hours_below_threshold" in ds and 12.0 in ds["threshold"].values:
-        d = "sum over people of the time their home was below 12 °C, in days"
-        ph = ds["person_hours_below_threshold"].sel(threshold=12.0).sum("district")
-        put("person_days_below_12", ph / 24.0, "person-days", "Person-days below 12 °C indoors", d)
-        if "person_hours_below_threshold_by_age" in ds:
-            pa = ds["person_hours_below_threshold_by_age"].sel(threshold=12.0).sum("district") / 24.0
-            put(
-                "person_days_below_12_65plus",
-                pa.sel(age_group="65plus"),
-                "person-days",
-                "... of which aged 65+",
-                d,
-            )
-            put(
-                "person_days_below_12_under5",
-                pa.sel(age_group="under5"),
-                "person-days",
-                "... of which under 5",
-                d,
-            )
-    if "people_dangerous_cold" in ds:
-        v = ds["people_dangerous_cold"]
-        dc, dh = v.attrs.get("threshold_c", 9.0), v.attrs.get("duration_h", 2.0)
-        v = v.sum("district")
-        put(
-            "people_dangerous_cold",
-            v.sel(age_group="all"),
-            "people",
-            f"People in the dangerous band (below {dc:g} °C for {dh:g} h or more)",
-            "hypothermia risk band of reference/report.md; continuous time",
-        )
-    if "cold_hours_median" in ds:
-        d = (
-            "total hours below 16 °C over the run per person who was below 16 °C at all; the median over "
-            "realizations of each realization's median (or 90th percentile) over people"
-        )
-        put(
-            "cold_hours_median",
-            ds["cold_hours_median"].sel(age_group="all"),
-            "h",
-            "Hours below 16 °C per affected person: median",
-            d,
-        )
-        put(
-            "cold_hours_p90",
-            ds["cold_hours_p90"].sel(age_group="all"),
-            "h",
-            "Hours below 16 °C per affected person: 90th percentile",
-            d,
-        )
-    if "heating_point_demand" in ds:
-        d = "people who would sit in a heating point at the same time (65+ and under-5 below 16 °C, everyone below 12 °C, times uptake)"
-        put(
-            "heating_point_demand_peak",
-            ds["heating_point_demand"].max("time"),
-            "places",
-            "Peak concurrent demand for heating-point places",
-            d,
-        )
-        if "heating_point_capacity" in ds:
-            cap = ds["heating_point_capacity"] + 0.0 * ds["heating_point_demand"].isel(time=0)
-            put(
-                "heating_point_capacity",
-                cap,
-                "places",
-                "Heating-point places (capacity)",
-                "heating points x places per point (calibration D5)",
-            )
-        if "heating_point_unmet_demand" in ds:
-            put(
-                "heating_point_unmet_peak",
-                ds["heating_point_unmet_demand"].max("time"),
-                "places",
-                "Peak demand for heating-point places above capacity",
-                d,
-            )
-    if "generator_kw" in ds:
-        put(
-            "generator_kw_peak",
-            ds["generator_kw"].max("time"),
-            "kW",
-            "Peak generator capacity running at heating points",
-            "rated kW of generators at heating points without grid power at the same time",
-        )
-    if "diesel_consumption" in ds:
-        d = "generator load x diesel per kWh (calibration G5: 0.2-0.3 L/kWh)"
-        put(
-            "diesel_l_per_day_mean",
-            ds["diesel_consumption"].mean("day"),
-            "L/day",
-            "Diesel for heating-point generators, average day",
-            d,
-        )
-        put(
-            "diesel_l_per_day_peak",
-            ds["diesel_consumption"].max("day"),
-            "L/day",
-            "Diesel for heating-point generators, peak day",
-            d,
-        )
-    if "people_without_water" in ds:
-        put(
-            "people_without_water_peak",
-            ds["people_without_water"].max("time"),
-            "people",
-            "Peak people without water (upper floors, no power for pumps)",
-            "calibration D6",
-        )
-    if "buildings_without_heat" in ds:
-        series = ds["buildings_without_heat"].sum("district").transpose("realization", "time")
-        put(
-            "buildings_without_heat_peak",
-            series.max("time"),
-            "buildings",
-            "Peak apartment buildings without heat",
-            "buildings without heat at the same time",
-        )
-        hours = ((ds["time"].values - ds["time"].values[0]) / np.timedelta64(1, "h")).astype(float)
-        dt_h = float(hours[1] - hours[0]) if len(hours) > 1 else 1.0
-        days = _restore_days(series.values.astype(float), hours, dt_h, restored_frac)
-        put(
-            "days_to_restore_heat",
-            xr.DataArray(days, dims="realization", coords={"realization": series["realization"]}),
-            "days",
-            f"Days from the peak until heat is back in {1 - restored_frac:.0%} of those buildings",
-            f"from the peak until buildings without heat fall to {restored_frac:.0%} of the peak; "
-            "censored at the end of the run (then a lower bound)",
-        )
-    if "share_without_power" in ds:
-        share = ds["share_without_power"]
-        if "occupants" in ds:
-            w = ds["occupants"].sel(age_group="all")
-            city = (
-                (share * w).sum("district") / float(w.sum()) if float(w.sum()) > 0 else share.mean("district")
-            )
-        else:
-            city = share.mean("district")
-        put(
-            "share_without_power_peak",
-            100.0 * city.max("time"),
-            "%",
-            "Peak share of residents without power",
-            "residents on feeders without power at the same time (weighted by people present)",
-        )
-    return xr.Dataset(out)
+def _ceiling_hit(value: float, ceiling: float) -> bool:
+    return bool(np.isfinite(ceiling) and ceiling > 0 and value >= ceiling * (1 - 1e-9))
 
 
 def headline_table(
-    ds: xr.Dataset, restored_frac: float = 0.1, household_size: float | None = None
+    ds: xr.Dataset, restored_frac: float | None = None, household_size: float | None = None
 ) -> pd.DataFrame:
-    """The headline figures of reference/report.md that one run's Dataset supports, as a table.
-
-    Parameters
-    ----------
-    ds : xarray.Dataset
-        A run's result (see :func:`headline_values`).
-    restored_frac : float
-        Heat counts as restored at this share of the peak of buildings without heat. [1]
-    household_size : float, optional
-        People per household. [people]
+    """Every figure of the brief as a table: median, interval, Monte Carlo error (``headline.csv``).
 
     Returns
     -------
     pandas.DataFrame
-        One row per figure; columns ``figure`` (key), ``label`` (plain language), ``p50`` (the median),
-        ``p5``, ``p95`` (over realizations), ``unit``, ``definition``.
+        One row per figure; columns ``figure`` (key), ``label``, ``p50`` (median over runs), the interval's
+        ends (``p5``, ``p95`` for 90 %), ``unit``, ``definition``, ``section``, ``lead`` (a key-figure box),
+        ``ceiling`` (physical upper bound, NaN if none), ``at_ceiling`` (the upper end is that bound),
+        ``p50_ci_low``/``p50_ci_high`` (order-statistic confidence interval of the median),
+        ``mc_rel_error`` (its half-width over the median) and ``mc_enough`` (within ``output.mc_rel_tolerance``).
     """
-    values = headline_values(ds, restored_frac=restored_frac, household_size=household_size)
+    s = _settings(ds, restored_frac=restored_frac, household_size=household_size)
+    v = keyfigures.values(ds, s)
+    lo_name, hi_name = s.pct_names
     rows = []
-    for key, da in values.data_vars.items():
-        p5, p50, p95 = summarize(da, percentiles=(5, 50, 95)).values
-        rows.append([key, da.attrs["long_name"], p50, p5, p95, da.attrs["units"], da.attrs["definition"]])
-    return pd.DataFrame(rows, columns=HEADLINE_COLUMNS)
+    for key, da in v.data_vars.items():
+        p_lo, p50, p_hi = np.percentile(da.values, s.percentiles)  # as summarize(), without xarray's overhead
+        err = mc_error(da.values, s)
+        ceiling = float(da.attrs["ceiling"])
+        rows.append({
+            "figure": key, "label": da.attrs["long_name"], "p50": float(p50), lo_name: float(p_lo),
+            hi_name: float(p_hi), "unit": da.attrs["units"], "definition": da.attrs["definition"],
+            "section": da.attrs["section"], "lead": bool(da.attrs["lead"]), "ceiling": ceiling,
+            "at_ceiling": _ceiling_hit(float(p_hi), ceiling), "p50_ci_low": err["ci_low"],
+            "p50_ci_high": err["ci_high"], "mc_rel_error": err["rel_error"], "mc_enough": err["enough"],
+        })
+    cols = [c if c not in ("p5", "p95") else {"p5": lo_name, "p95": hi_name}[c] for c in HEADLINE_COLUMNS]
+    return pd.DataFrame(rows, columns=cols)
+
+
+#: Columns of :func:`comparison_table` with the defaults (90 % interval, cut of 25 %).
+COMPARISON_COLUMNS = [
+    "figure", "label", "unit", "adm5_code", "adm5_name", "a_p50", "b_p50", "diff_p50", "diff_p5", "diff_p95",
+    "rel_diff_p50", "prob_reduction", "diff_ci_low", "diff_ci_high", "mc_enough",
+]
 
 
 def comparison_table(
-    a: xr.Dataset, b: xr.Dataset, frac: float = 0.25, restored_frac: float = 0.1
+    a: xr.Dataset,
+    b: xr.Dataset,
+    frac: float | None = None,
+    restored_frac: float | None = None,
+    districts: bool = True,
 ) -> pd.DataFrame:
-    """Headline figures of two scenarios run with the same seed, with paired differences.
+    """Every figure of two scenarios run with the same seed, with paired differences, city and districts.
 
     Parameters
     ----------
     a, b : xarray.Dataset
-        Results of the baseline (e.g. ``continued``) and the alternative (e.g. ``pause_week``).
-    frac : float
-        Relative reduction for the probability column. [1]
-    restored_frac : float
+        Results of the baseline (e.g. ``continued``) and the alternative (e.g. ``pause_week``), same seed
+        and realizations.
+    frac : float, optional
+        Relative reduction for the probability column [1]; default ``output.reduction_frac`` of ``a``'s
+        config, else 0.25.
+    restored_frac : float, optional
         See :func:`headline_values`. [1]
+    districts : bool
+        Add one row per district for the figures that exist by district.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``figure``, ``label``, ``unit``, ``a_p50``, ``b_p50`` (medians), ``diff_p50``, ``diff_p5``,
-        ``diff_p95`` (of ``b - a``, realization by realization) and ``prob_reduction`` (probability that
-        ``b`` is at least ``frac`` below ``a``, see :func:`prob_reduction_at_least`).
+        Columns ``figure``, ``label``, ``unit``, ``adm5_code``/``adm5_name`` (empty on city rows),
+        ``a_p50``, ``b_p50`` (medians of each scenario), ``diff_p50`` and the interval ends of the paired
+        differences (``diff_p5``, ``diff_p95`` for 90 %: ``b - a`` run by run; the median of the differences,
+        not the difference of the medians), ``rel_diff_p50`` (median over runs of ``(b - a) / a`` where
+        ``a > 0``), ``prob_reduction`` (probability that ``b`` is at least ``frac`` below ``a``,
+        :func:`prob_reduction_at_least`; NaN where a cut is not an improvement), ``diff_ci_low``/``high``
+        (Monte Carlo interval of ``diff_p50``) and ``mc_enough``.
     """
-    va = headline_values(a, restored_frac=restored_frac)
-    vb = headline_values(b, restored_frac=restored_frac)
+    s = _settings(a, reduction_frac=frac, restored_frac=restored_frac)
+    va, vb = keyfigures.values(a, s), keyfigures.values(b, s)
+    lo, _, hi = s.percentiles
+    lo_name, hi_name = f"diff_p{lo:g}", f"diff_p{hi:g}"
     rows = []
+
+    def row(key: str, x: xr.DataArray, y: xr.DataArray, code: str, name: str) -> dict:
+        d_lo, d50, d_hi = paired_difference(x, y, percentiles=(lo, 50, hi)).values
+        diff = (y - x).values
+        base = x.values
+        rel = np.divide(diff, base, out=np.full(diff.shape, np.nan), where=base > 0)
+        err = mc_error(diff, s)
+        good = bool(va[key].attrs["cut_is_good"])
+        return {
+            "figure": key, "label": va[key].attrs["long_name"], "unit": va[key].attrs["units"],
+            "adm5_code": code, "adm5_name": name, "a_p50": float(x.median()), "b_p50": float(y.median()),
+            "diff_p50": float(d50), lo_name: float(d_lo), hi_name: float(d_hi),
+            "rel_diff_p50": float(np.nanmedian(rel)) if np.isfinite(rel).any() else float("nan"),
+            "prob_reduction": float(prob_reduction_at_least(x, y, frac=s.reduction_frac)) if good else float("nan"),
+            "diff_ci_low": err["ci_low"], "diff_ci_high": err["ci_high"], "mc_enough": err["enough"],
+        }
+
     for key in [k for k in va.data_vars if k in vb.data_vars]:
-        d5, d50, d95 = paired_difference(va[key], vb[key]).values
-        rows.append(
-            [
-                key,
-                va[key].attrs["long_name"],
-                va[key].attrs["units"],
-                float(va[key].median()),
-                float(vb[key].median()),
-                d50,
-                d5,
-                d95,
-                float(prob_reduction_at_least(va[key], vb[key], frac=frac)),
-            ]
-        )
-    cols = [
-        "figure",
-        "label",
-        "unit",
-        "a_p50",
-        "b_p50",
-        "diff_p50",
-        "diff_p5",
-        "diff_p95",
-        "prob_reduction",
-    ]
+        rows.append(row(key, va[key], vb[key], "", ""))
+    if districts:
+        da_, db_ = keyfigures.district_values(a, s), keyfigures.district_values(b, s)
+        codes = a["katotth"].values if "katotth" in a.coords else [""] * a.sizes.get("district", 0)
+        for key in [k for k in da_.data_vars if k in db_.data_vars and k in va.data_vars]:
+            for i, name in enumerate(da_["district"].values):
+                rows.append(row(key, da_[key].isel(district=i), db_[key].isel(district=i), str(codes[i]), str(name)))
+    cols = [c if c not in ("diff_p5", "diff_p95") else {"diff_p5": lo_name, "diff_p95": hi_name}[c]
+            for c in COMPARISON_COLUMNS]
     return pd.DataFrame(rows, columns=cols)

@@ -345,14 +345,8 @@ def comparison_table(
     prob_col = f"prob_reduction_{round(100 * frac)}"
     columns = ["scenario", "baseline", "figure", "label", "unit", "baseline_p50", "scenario_p50",
                "diff_p50", "diff_p5", "diff_p95", prob_col, "paired", "note"]
-    values: dict[int, xr.Dataset] = {}
-
-    def headline(k: int) -> xr.Dataset:
-        if k not in values:
-            values[k] = stats.headline_values(results[k])
-        return values[k]
-
     rows = []
+    tables = []  # city and district rows of every pair (sim.stats.comparison_table: one definition per figure)
     for i, j in pairs:
         a, b = results[j], results[i]
         paired = str(a.attrs.get("seed")) == str(b.attrs.get("seed")) and (
@@ -363,14 +357,16 @@ def comparison_table(
             rows.append([labels[i], labels[j]] + [""] * 3 + [np.nan] * 6 + [False,
                         "not paired: different seeds or realizations; no paired differences"])
             continue
-        va, vb = headline(j), headline(i)
-        for fig in [k for k in va.data_vars if k in vb.data_vars]:
-            d5, d50, d95 = stats.paired_difference(va[fig], vb[fig], percentiles=(5, 50, 95)).values
-            prob = float(stats.prob_reduction_at_least(va[fig], vb[fig], frac=frac))
-            rows.append([labels[i], labels[j], fig, va[fig].attrs.get("long_name", fig), va[fig].attrs.get("units", ""),
-                         float(va[fig].median()), float(vb[fig].median()), float(d50), float(d5), float(d95), prob,
-                         True, ""])
-    return pd.DataFrame(rows, columns=columns)
+        t = stats.comparison_table(a, b, frac=frac).rename(
+            columns={"a_p50": "baseline_p50", "b_p50": "scenario_p50", "prob_reduction": prob_col})
+        tables.append(t.assign(scenario=labels[i], baseline=labels[j], paired=True, note=""))
+    out = pd.DataFrame(rows, columns=columns)
+    if tables:
+        full = pd.concat(tables, ignore_index=True)
+        lead = ["scenario", "baseline", "figure", "label", "unit", "adm5_code", "adm5_name"]
+        full = full[lead + [c for c in full.columns if c not in lead]]
+        out = pd.concat([full, out], ignore_index=True) if len(out) else full
+    return out
 
 
 # ------------------------------------------------------------------------------------------------- tornado
@@ -565,7 +561,9 @@ def collect(
         extra = pd.DataFrame([{"scenario": lab, "note": f"failed: {j.message}", "paired": False} for j, lab in failed],
                              columns=table.columns)
         table = pd.concat([table, extra], ignore_index=True) if len(table) else extra
-    write_csv(table, sweep_dir / COMPARISON)
+    from sim.report.hxl import write_comparison_csv
+
+    write_comparison_csv(table, sweep_dir / COMPARISON)
     if any(SENSITIVITY_KEY in _parse(j.overrides) for j in ok_jobs):
         try:
             write_csv(tornado_table(results, [j.overrides for j in ok_jobs]), sweep_dir / TORNADO)

@@ -52,7 +52,7 @@ GROUPS: list[tuple[str, str, str]] = [
     ("nowcast", "sim/config/nowcast.py", "NowcastConfig"),
 ]
 TOP_SCHEMA = ("sim/config/schema.py", "ColdgridConfig")
-OUTPUT_SCHEMA = ("sim/config/schema.py", "OutputConfig")
+OUTPUT_SCHEMA = ("sim/config/output.py", "OutputConfig")
 GRID_SOURCE = "sim/des/network.py"
 
 #: Key suffix -> unit, longest suffix first (the project's naming habit, reference/style.md).

@@ -25,10 +25,12 @@ class PeopleConfig:
     # Cold bands of reference/report.md (calibration G1, G2): 18 WHO minimum, 16 respiratory risk and
     # Ukraine's wartime minimum, 12 cardiovascular strain, 9 core temperature falls [H].
     thresholds_c: list[float] = field(default_factory=lambda: [18.0, 16.0, 12.0, 9.0])
-    long_exposure_c: float = 16.0  # threshold for the "cold for 24 h or more" headline (report.md) [degC]
-    long_exposure_h: float = 24.0  # continuous duration for that headline (report.md) [h]
-    danger_c: float = 9.0  # dangerous band: below this ... (calibration G2) [degC]
-    danger_h: float = 2.0  # ... for at least this long, continuously (calibration G2) [h]
+    long_exposure_c: float = 16.0  # "cold": below this (report.md band 2; calibration G1, G2) [degC]
+    long_exposure_h: float = 24.0  # ... for this long in a row: the secondary count (report.md) [h]
+    severe_exposure_c: float = 12.0  # "very cold": cardiovascular strain below this (calibration G2) [degC]
+    severe_exposure_h: float = 72.0  # ... for this long in a row: a lead figure that does not saturate [L] [h]
+    danger_c: float = 6.0  # dangerous band: high hypothermia risk near 5-6 degC (calibration G2) [degC]
+    danger_h: float = 2.0  # ... for at least this long, continuously (calibration G2: 2 h) [h]
     # Upper edges are the next lower edge; the last bin runs to the end of the run. [h]
     duration_bin_edges_h: list[float] = field(
         default_factory=lambda: [
@@ -57,7 +59,12 @@ class PeopleConfig:
         100.0  # places per point; 50-400 elsewhere, rail carriage ~40, calibration D5 [M] [people]
     )
     generator_rule: str = "share_unpowered"  # which points run generators: share_unpowered | any_blackout [-]
-    generator_kw_per_point: float = 30.0  # generator rating per heating point, assumption [L] [kW]
+    # Generators at heating points by size class: rating of each class and the share of points that need
+    # it; assumption [L]: rail carriages and small rooms ~10 kW, a standard point 30 kW, schools 50 kW.
+    generator_class_kw: list[float] = field(default_factory=lambda: [10.0, 30.0, 50.0])  # [kW]
+    generator_class_share: list[float] = field(default_factory=lambda: [0.2, 0.6, 0.2])  # [1]
+    # Heating points per district; None: spread over districts like the people present [L] [points]
+    heating_points_by_district: dict[str, float] | None = None
     generator_load_frac: float = 0.6  # mean load of a running generator over its rating, assumption [L] [1]
     diesel_l_per_kwh: float = 0.25  # diesel burned per kWh generated, 0.2-0.3 in calibration G5 [M] [L/kWh]
 
@@ -79,7 +86,7 @@ def validate_people_config(cfg: Any) -> None:
         fail("thresholds_c", "needs at least one finite temperature")
     if len(set(thresholds)) != len(thresholds):
         fail("thresholds_c", "temperatures must be distinct")
-    for key in ("long_exposure_h", "danger_h"):
+    for key in ("long_exposure_h", "severe_exposure_h", "danger_h"):
         if not float(getattr(cfg, key)) > 0:
             fail(key, "must be > 0")
     edges = [float(x) for x in cfg.duration_bin_edges_h]
@@ -89,8 +96,17 @@ def validate_people_config(cfg: Any) -> None:
         fail("uptake_frac", "must be within [0, 1]")
     if not 0.0 <= float(cfg.generator_load_frac) <= 1.0:
         fail("generator_load_frac", "must be within [0, 1]")
-    for key in ("heating_points", "places_per_point", "generator_kw_per_point", "diesel_l_per_kwh"):
+    for key in ("heating_points", "places_per_point", "diesel_l_per_kwh"):
         if getattr(cfg, key) is not None and not float(getattr(cfg, key)) >= 0:
             fail(key, "must be >= 0")
+    kw = [float(x) for x in cfg.generator_class_kw]
+    share = [float(x) for x in cfg.generator_class_share]
+    if not kw or any(not (math.isfinite(x) and x > 0) for x in kw):
+        fail("generator_class_kw", "needs at least one rating > 0")
+    if len(share) != len(kw) or any(not 0.0 <= x <= 1.0 for x in share) or abs(sum(share) - 1.0) > 1e-6:
+        fail("generator_class_share", "needs one share in [0, 1] per generator class, summing to 1")
+    by_district = getattr(cfg, "heating_points_by_district", None)
+    if by_district is not None and any(not float(v) >= 0 for v in dict(by_district).values()):
+        fail("heating_points_by_district", "every district's number of points must be >= 0")
     if cfg.generator_rule not in GENERATOR_RULES:
         fail("generator_rule", f"must be one of {', '.join(GENERATOR_RULES)}")

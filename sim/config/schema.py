@@ -10,20 +10,10 @@ from sim.config.attacks import AttacksConfig
 from sim.config.buildings import BuildingsConfig
 from sim.config.city import CityConfig, DistrictConfig
 from sim.config.nowcast import NowcastConfig
+from sim.config.output import OutputConfig
 from sim.config.people import PeopleConfig
 from sim.config.repair import RepairConfig
 from sim.config.weather import WeatherConfig
-
-
-@dataclass
-class OutputConfig:
-    """What a run writes besides ``result.nc``."""
-
-    summary_csv: bool = True  # write summary.csv (HXL-tagged) [-]
-    report: bool = True  # render report.html and report.pdf [-]
-    pdf: bool = True  # render the PDF as well as the HTML [-]
-    events_csv: bool = True  # write the DES event log [-]
-    progress: str = "auto"  # progress bar: auto (only on a terminal), always, never [-]
 
 
 @dataclass

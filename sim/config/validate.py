@@ -108,7 +108,6 @@ def _rules() -> list[Rule]:
         ("people.uptake_frac", prob, "must be a share in [0, 1]"),
         ("people.heating_points", nonneg, "must be >= 0 (a negative capacity makes no sense)"),
         ("people.places_per_point", nonneg, "must be >= 0 (a negative capacity makes no sense)"),
-        ("people.generator_kw_per_point", nonneg, "must be >= 0"),
         ("people.diesel_l_per_kwh", nonneg, "must be >= 0"),
         ("city.population_total", lambda x: 0.0 < float(x) <= 50e6, "must be > 0 and at most 50 million people"),
         ("city.share_left_frac", lambda x: 0.0 <= float(x) < 1.0, "must be a share in [0, 1)"),
@@ -155,6 +154,10 @@ def validate(cfg: DictConfig) -> None:
     from sim.bias_correction import validate_forecast_file_config
 
     validate_forecast_file_config(cfg.weather)
+    if "output" in cfg:
+        from sim.config.output import validate_output_config
+
+        validate_output_config(cfg.output)
     thresholds = list(cfg.people.thresholds_c)
     if not thresholds or any(not -30.0 <= float(t) <= 30.0 for t in thresholds):
         raise ConfigError(f"people.thresholds_c={thresholds}: need 1+ thresholds between -30 and 30 degC")

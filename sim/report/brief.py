@@ -1,8 +1,9 @@
 """Scenario briefs: self-contained HTML and a PDF (WeasyPrint) for a run or a sweep.
 
 :func:`render_run` reads a run folder's ``result.nc`` (or takes the Dataset) and writes ``report.html``,
-``report.pdf``, the figures as PNG and SVG in ``figures/`` and the HXL-tagged ``summary.csv`` with its
-readme. :func:`render_comparison` does the same for a sweep (``sweep.nc``): ``comparison.html`` and
+``report.pdf``, the figures as PNG and SVG in ``figures/``, the HXL-tagged ``summary.csv`` with its
+readme, ``headline.csv`` and ``triggers.csv``; with ``output.languages=[en,uk]`` also ``report.uk.html`` and
+``report.uk.pdf`` (figures in ``figures/uk/``). :func:`render_comparison` does the same for a sweep (``sweep.nc``): ``comparison.html`` and
 ``comparison.pdf`` with paired differences against a baseline.
 
 The HTML carries its CSS and figures inline (SVG as data URIs): it opens offline and fetches nothing.
@@ -23,11 +24,14 @@ import xarray as xr
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from sim import __version__
+from sim import __version__, keyfigures
 from sim.errors import InputError
 from sim.io import atomic_write, atomic_write_text
+from sim.keyfigures import Settings
 from sim.report import content, figures
+from sim.report.exports import write_run_tables
 from sim.report.hxl import write_summary_csv
+from sim.report.i18n import Lang, get_lang
 
 __all__ = ["build_html", "load_result", "render_comparison", "render_run", "split_scenarios"]
 
@@ -39,14 +43,16 @@ RESULT, SWEEP = "result.nc", "sweep.nc"
 FIGURES = "figures"
 
 
-def _env() -> Environment:
+def _env(lang: Lang) -> Environment:
     env = Environment(
         loader=PackageLoader("sim.report", "templates"),
         autoescape=select_autoescape(enabled_extensions=("html", "j2", "html.j2"), default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(lang.translations, newstyle=True)  # type: ignore[attr-defined]
     return env
 
 
@@ -67,95 +73,96 @@ def _data_uri(fig: figures.RenderedFigure) -> str:
 
 
 def _figures(
-    scenarios: Sequence[content.Scenario], pair: content.Pair | None = None
+    scenarios: Sequence[content.Scenario], lang: Lang, pair: content.Pair | None = None
 ) -> list[figures.RenderedFigure]:
     """Render the brief's figures for these scenarios (the pair's differences when given)."""
-    names = [n if len(scenarios) > 1 else content.short_name(d, n) for n, d in scenarios]
-    named = list(zip(names, [d for _, d in scenarios], strict=True))
-    out = []
+    _ = lang._
+    names = [content.scenario_title(n, d, lang) if len(scenarios) > 1 else content.short_name(d, lang)
+             for n, d in scenarios]
+    named = list(zip(names, [d for _n, d in scenarios], strict=True))
+    s = Settings.from_dataset(scenarios[0][1])
+    lc, sc = f"{s.long_c:g}", f"{s.severe_c:g}"
     specs = [
-        (
-            "fan_chart",
-            figures.fan_chart(named),
-            "People below 16 °C indoors over time",
-            "Median (line), 50 % and 90 % of runs (bands). Shaded: pause window. Ticks at the top: strike waves "
-            "(darker where more runs have one). Strip: outdoor temperature, median and 90 % band.",
-            "Fan chart of the number of people below 16 °C indoors over time, with outdoor temperature below.",
-        ),
-        (
-            "districts",
-            figures.district_chart(named),
-            "Districts ranked by cold exposure",
-            "Person-days below 12 °C per 1,000 residents; bars: median, whiskers: 5th–95th percentile of runs.",
-            "Bar chart of districts ranked by person-days below 12 °C per 1,000 residents.",
-        ),
-        (
-            "duration",
-            figures.duration_curves(named),
-            "How long the cold lasts: 65+ and under-5",
-            "Share of affected people (ever below 16 °C) still cold after the given total hours below 16 °C; "
-            "median and 90 % band of runs.",
-            "Duration curves for people aged 65+ and under 5.",
-        ),
-        (
-            "heating_points",
-            figures.heating_point_chart(named),
-            "Heating-point demand against capacity",
-            "People who would sit in a heating point at the same time (median, 90 % band) against the places "
-            "available (dashed red); diesel for the points' generators per day (dashed, right axis).",
-            "Heating-point demand over time against capacity, with diesel litres per day.",
-        ),
+        ("fan_chart", figures.fan_chart(named, lang=lang), _("People below {a} and {b} °C indoors over time", a=lc, b=sc),
+         _("Median at each hour (line; not the median of each run's peak), 50 % and 90 % of runs (bands). Shaded: "
+           "pause window. Ticks at the top: strike waves (darker where more runs have one). Strip: outdoor "
+           "temperature, median and 90 % band."),
+         _("Fan charts of the number of people below {a} and {b} °C indoors over time, with outdoor temperature "
+           "below.", a=lc, b=sc)),
+        ("districts", figures.district_chart(named, lang=lang), _("Where: districts ranked"),
+         _("Person-days below {c} °C per 1,000 people present; bars: median, whiskers: 5th–95th percentile of runs; "
+           "the percentage is the share of runs in which the district is among the {k} hardest hit.", c=sc,
+           k=s.top_districts),
+         _("Bar chart of districts ranked by person-days below {c} °C per 1,000 people present.", c=sc)),
+        ("duration", figures.duration_curves(named, lang=lang), _("How long the cold lasts: 65+ and under-5"),
+         _("Share of the people of each age ever below {c} °C whose longest spell below it lasted at least the "
+           "given hours; median and 90 % band of runs.", c=sc),
+         _("Duration curves for people aged 65+ and under 5.")),
+        ("heating_points", figures.heating_point_chart(named, lang=lang), _("Heating-point demand against capacity"),
+         _("People who would sit in a heating point at the same time (median at each hour, 90 % band) against the "
+           "places available (dashed red); dotted: the key figure at the peak (median of each run's peak); diesel "
+           "for the points' generators per day (dashed, right axis)."),
+         _("Heating-point demand over time against capacity, with diesel litres per day.")),
     ]
     if pair is not None:
-        st = content.pair_stats(pair)
+        pf = content.PairFigures(pair, lang)
+        va, vb = keyfigures.values(pair.base_ds, pf.s), keyfigures.values(pair.alt_ds, pf.s)
         panels = [
-            (f"change in {label} ({unit})", st[k]["diff_values"], unit)
-            for k, label, unit in content.PAIR_FIGURES[:2]
-            if k in st
+            (_("change in {label} ({unit})", label=pf.base.label(k).lower(), unit=pf.stats(k)["unit"]),
+             (vb[k] - va[k]).values, str(va[k].attrs["units"]))
+            for k in content.PAIR_FIGURES[:2] if k in va and k in vb
         ]
-        specs.append(
-            (
-                "paired_differences",
-                figures.paired_histogram(panels, f"What {pair.alt} changes against {pair.base}"),
-                "What the alternative changes, run by run",
-                "Histogram of paired differences (alternative minus baseline, same seed, run by run); "
-                "solid line: median; dashed: 5th and 95th percentiles. Left of zero: the alternative "
-                "has less cold exposure.",
-                "Histograms of paired differences between the two scenarios.",
-            )
-        )
+        title = _("What {alt} changes against {base}", alt=content.scenario_title(pair.alt, pair.alt_ds, lang),
+                  base=content.scenario_title(pair.base, pair.base_ds, lang).lower())
+        specs.append((
+            "paired_differences", figures.paired_histogram(panels, title, lang=lang),
+            _("What the alternative changes, run by run"),
+            _("Histogram of paired differences (alternative minus baseline, same seed, run by run); solid line: "
+              "median of the paired differences; dashed: 5th and 95th percentiles. Left of zero: the alternative "
+              "has less cold exposure."),
+            _("Histograms of paired differences between the two scenarios."),
+        ))
+    out = []
     for name, fig, title, caption, alt in specs:
         if fig is not None:
             out.append(figures.render(fig, name, title, caption, alt))
     return out
 
 
-def _common(ds: xr.Dataset, scenarios: Sequence[content.Scenario], kind: str) -> dict:
+def _common(ds: xr.Dataset, scenarios: Sequence[content.Scenario], kind: str, lang: Lang,
+            trigger: str = "") -> dict:
+    _ = lang._
     return {
         "css": _css(),
         "kind": kind,
-        "title": "Cold-risk scenario brief" if kind == "run" else "Cold-risk scenario comparison",
-        "city": content.city_name(ds),
+        "lang": lang.code,
+        "title": _("Cold-risk scenario brief") if kind == "run" else _("Cold-risk scenario comparison"),
+        "city": content.city_name(ds, lang),
         "label": str(ds.attrs.get("label", "") or ""),
-        "contract": content.contract(scenarios),
-        "caveats": content.CAVEATS,
-        "methods": content.methods(ds, scenarios),
-        "generated": _dt.datetime.now(_dt.UTC).strftime("%d %b %Y %H:%M UTC"),
+        "contract": content.contract(scenarios, lang, trigger),
+        "caveats": content.caveats(lang),
+        "methods": content.methods(ds, scenarios, lang),
+        "generated": lang.date(_dt.datetime.now(_dt.UTC), "d MMM y") + _dt.datetime.now(_dt.UTC).strftime(" %H:%M UTC"),
         "renderer": f"coldgrid {__version__}",
     }
 
 
 def build_html(
-    ds: xr.Dataset, kind: str = "run", baseline: str | None = None
+    ds: xr.Dataset, kind: str = "run", baseline: str | None = None, lang: str | Lang = "en"
 ) -> tuple[str, list[figures.RenderedFigure]]:
-    """The brief's HTML (self-contained) and its figures, for a run (``kind="run"``) or a sweep."""
+    """The brief's HTML (self-contained) and its figures, for a run (``kind="run"``) or a sweep, in ``lang``."""
+    lang = lang if isinstance(lang, Lang) else get_lang(lang)
     scenarios = content.split_scenarios(ds)
     if kind == "run":
         if len(scenarios) != 1:
             raise InputError("a run brief needs one scenario; use render_comparison for a sweep")
-        figs = _figures(scenarios)
-        ctx = _common(ds, scenarios, kind) | content.run_content(scenarios[0][1])
-        ctx["scenario_text"] = content.describe_scenario(scenarios[0][1])
+        figs = _figures(scenarios, lang)
+        body = content.run_content(scenarios[0][1], lang)
+        ctx = _common(ds, scenarios, kind, lang, body["triggers"].get("contract", "")) | body
+        if body["triggers"].get("lead"):
+            ctx["contract"]["lead"] = body["triggers"]["lead"]
+        ctx["scenario_text"] = content.describe_scenario(scenarios[0][1], lang)
+        ctx["pause_text"] = content.pause_statement(scenarios[0][1], lang)
         ctx["scenario_name"] = scenarios[0][0]
         template = "run.html.j2"
     else:
@@ -164,9 +171,10 @@ def build_html(
             raise InputError("a comparison needs at least two scenarios along the 'scenario' dimension")
         main = pairs[0]
         shown = [(main.base, main.base_ds), (main.alt, main.alt_ds)]
-        figs = _figures(shown, main)
-        ctx = _common(main.base_ds, scenarios, kind) | content.comparison_content(scenarios, pairs)
-        ctx["scenario_list"] = [(n, content.describe_scenario(d)) for n, d in scenarios]
+        figs = _figures(shown, lang, main)
+        ctx = _common(main.base_ds, scenarios, kind, lang) | content.comparison_content(scenarios, pairs, lang)
+        ctx["scenario_list"] = [(content.scenario_title(n, d, lang), content.describe_scenario(d, lang))
+                                for n, d in scenarios]
         ctx["main"] = main
         template = "comparison.html.j2"
     ctx["figures"] = [
@@ -174,7 +182,8 @@ def build_html(
         for f in figs
     ]
     ctx["fig"] = defaultdict(lambda: None, {f["name"]: f for f in ctx["figures"]})  # absent figure: None
-    return _env().get_template(template).render(**ctx), figs
+    ctx.pop("figures_obj", None)
+    return _env(lang).get_template(template).render(**ctx), figs
 
 
 def _write_pdf(html: str, path: Path) -> Path:
@@ -186,20 +195,47 @@ def _write_pdf(html: str, path: Path) -> Path:
     return atomic_write(path, lambda p: doc.write_pdf(p))
 
 
+def _languages(ds: xr.Dataset, languages: Sequence[str] | None) -> list[str]:
+    """The languages to write: given, else the run's ``output.languages``, else English."""
+    if languages is None:
+        cfg = content._config(ds) if "scenario" not in ds.dims else {}
+        if not cfg and "config" in ds.coords:
+            cfg = content._config(xr.Dataset(attrs={"config": str(ds["config"].values.ravel()[0])}))
+        out = cfg.get("output", {}) if isinstance(cfg.get("output"), dict) else {}
+        languages = out.get("languages") or ["en"]
+    langs = [str(x) for x in languages]
+    for code in langs:
+        get_lang(code)
+    return langs
+
+
+def _stem(stem: str, lang: str) -> str:
+    return stem if lang == "en" else f"{stem}.{lang}"
+
+
 def _render(
-    folder: Path, ds: xr.Dataset, stem: str, kind: str, pdf: bool, baseline: str | None
+    folder: Path, ds: xr.Dataset, stem: str, kind: str, pdf: bool, baseline: str | None,
+    languages: Sequence[str] | None = None,
 ) -> list[Path]:
-    html, figs = build_html(ds, kind=kind, baseline=baseline)
-    paths = [atomic_write_text(folder / f"{stem}.html", html)]
-    if pdf:
-        paths.append(_write_pdf(html, folder / f"{stem}.pdf"))
-    paths += figures.save(figs, folder / FIGURES)
+    paths: list[Path] = []
+    for code in _languages(ds, languages):
+        html, figs = build_html(ds, kind=kind, baseline=baseline, lang=code)
+        paths.append(atomic_write_text(folder / f"{_stem(stem, code)}.html", html))
+        if pdf:
+            paths.append(_write_pdf(html, folder / f"{_stem(stem, code)}.pdf"))
+        paths += figures.save(figs, folder / FIGURES if code == "en" else folder / FIGURES / code)
     paths += write_summary_csv(ds, folder / "summary.csv")
+    if kind == "run":
+        paths += write_run_tables(ds, folder)
     return paths
 
 
-def render_run(run_dir: Path, ds: xr.Dataset | None = None, pdf: bool = True) -> list[Path]:
-    """Write a run's brief: ``report.html``, ``report.pdf``, ``figures/*.png|svg``, ``summary.csv``.
+def render_run(
+    run_dir: Path, ds: xr.Dataset | None = None, pdf: bool = True, languages: Sequence[str] | None = None
+) -> list[Path]:
+    """Write a run's brief: ``report.html``, ``report.pdf``, ``figures/*.png|svg``, ``summary.csv``,
+    ``headline.csv``, ``triggers.csv``; in every language of ``languages`` (default the run's
+    ``output.languages``): English as ``report.html``, others as ``report.<lang>.html`` (and ``.pdf``).
 
     Parameters
     ----------
@@ -222,11 +258,12 @@ def render_run(run_dir: Path, ds: xr.Dataset | None = None, pdf: bool = True) ->
         raise InputError(
             f"{run_dir}: this result has a 'scenario' dimension (a sweep); use render_comparison"
         )
-    return _render(run_dir, ds, "report", "run", pdf, None)
+    return _render(run_dir, ds, "report", "run", pdf, None, languages)
 
 
 def render_comparison(
-    sweep_dir: Path, ds: xr.Dataset | None = None, baseline: str | None = None, pdf: bool = True
+    sweep_dir: Path, ds: xr.Dataset | None = None, baseline: str | None = None, pdf: bool = True,
+    languages: Sequence[str] | None = None,
 ) -> list[Path]:
     """Write a sweep's comparison brief: ``comparison.html``/``.pdf``, figures and ``summary.csv``.
 
@@ -255,7 +292,7 @@ def render_comparison(
             f"{sweep_dir}: a comparison needs at least two scenarios along a 'scenario' dimension"
         )
     try:
-        return _render(sweep_dir, ds, "comparison", "comparison", pdf, baseline)
+        return _render(sweep_dir, ds, "comparison", "comparison", pdf, baseline, languages)
     except ValueError as e:
         if "baseline" in str(e):
             raise InputError(str(e)) from None

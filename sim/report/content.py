@@ -1,8 +1,12 @@
-"""What a brief says: scenarios, the contract line, highlights, key figures, tables, caveats and methods.
+"""What a brief says: scenarios in words, the contract line, highlights, key figures, where, how many, when.
 
 Everything here turns Datasets into plain Python structures (strings, numbers, lists of dicts) that the
 Jinja2 templates lay out; no HTML is built here, and all user text (labels, scenario and district names)
-stays plain text for the templates to escape. Statistics come from :mod:`sim.stats`.
+stays plain text for the templates to escape. Every number comes from the tables the CSVs are written from:
+:func:`sim.report.exports.headline_frame` (``headline.csv``), :func:`sim.stats.comparison_table`
+(``comparison.csv``), :func:`sim.report.hxl.summary_frame` (``summary.csv``) and
+:func:`sim.report.triggers.trigger_table` (``triggers.csv``); figures are defined in :mod:`sim.keyfigures`.
+Text goes through a :class:`sim.report.i18n.Lang` (gettext, numbers and dates per locale).
 """
 
 from __future__ import annotations
@@ -14,59 +18,33 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import xarray as xr
-import yaml
 
-from sim.report.numbers import around, at_least, count, num, pct, rng
-from sim.stats import headline_values, paired_difference, prob_reduction_at_least, summarize
+from sim import keyfigures, stats
+from sim.keyfigures import Settings
+from sim.report.exports import COUNT_UNITS, headline_frame
+from sim.report.hxl import ALL_DISTRICTS, summary_frame
+from sim.report.i18n import Lang
+from sim.report.scenarios import Scenario, _config, _tokens, split_scenarios
+from sim.report.triggers import trigger_table
 
 __all__ = [
-    "COLD_BANDS",
     "KeyFigure",
     "Pair",
+    "cold_bands",
     "comparison_content",
     "contract",
     "pairs_for",
     "run_content",
+    "scenario_title",
     "split_scenarios",
 ]
 
-Scenario = tuple[str, xr.Dataset]
-REDUCTION_FRAC = 0.25
-
-#: reference/report.md, indoor cold bands (risk-communication bands, not dose-response).
-COLD_BANDS = [
-    ("0", "≥ 18 °C", "adequate", "WHO minimum met"),
-    ("1", "16–18 °C", "cool", "risk for 65+, chronically ill, infants"),
-    ("2", "12–16 °C", "cold", "respiratory risk; vulnerable people to a warm room or heating point"),
-    ("3", "9–12 °C", "very cold", "cardiovascular strain; vulnerable people should relocate"),
-    ("4", "< 9 °C for ≥ 2 h", "dangerous", "hypothermia risk; active outreach"),
-]
-
-POLICY_TEXT = {
-    "continued": "strike waves on the city's energy continue at the January–February 2026 rate",
-    "pause_week": "no strike waves on the city for {pause} from day {start}, then waves resume",
-    "pause_then_surge": "no strike waves for {pause} from day {start}, then a larger wave (withheld weapons "
-    "added)",
-    "pause_broken": "a pause announced from day {start} ends early, then waves resume",
-    "single_wave": "one strike wave on the city, then none",
-    "total_heat_loss": "stress test: all district-heat sources fail at the start and stay down",
-    "none": "no strike waves on the city (reference)",
-}
-
-POLICY_SHORT = {
-    "continued": "strikes continue",
-    "pause_week": "strikes pause for a week",
-    "pause_then_surge": "strikes pause, then a larger wave",
-    "pause_broken": "the pause breaks early",
-    "single_wave": "a single strike wave",
-    "total_heat_loss": "all district heat is lost (stress test)",
-    "none": "no strikes",
-}
+EN = Lang("en")
 
 
 @dataclass
 class KeyFigure:
-    """One key-figure box: a big rounded number, a one-line label, its 90 % range and a footnote."""
+    """One key-figure box: a big rounded number, a one-line label, its interval and a footnote."""
 
     value: str
     label: str
@@ -75,6 +53,8 @@ class KeyFigure:
     footnote: int = 0
     diff: str = ""
     prob: str = ""
+    mc: str = ""
+    key: str = ""
     extra: dict = field(default_factory=dict)
 
 
@@ -86,103 +66,6 @@ class Pair:
     alt: str
     base_ds: xr.Dataset
     alt_ds: xr.Dataset
-
-
-# --------------------------------------------------------------------------- scenarios and attributes
-def _config(ds: xr.Dataset) -> dict:
-    try:
-        cfg = yaml.safe_load(str(ds.attrs.get("config", "")) or "{}")
-    except yaml.YAMLError:
-        return {}
-    return cfg if isinstance(cfg, dict) else {}
-
-
-_TOKEN = re.compile(r"([A-Za-z_][\w./-]*)=([^\s,]+)")
-
-
-def _tokens(label: str) -> dict[str, str]:
-    return dict(_TOKEN.findall(str(label)))
-
-
-def _fill_from_config(attrs: dict, cfg: dict) -> dict:
-    """Fill run attributes missing in ``attrs`` from the run's resolved config."""
-    att = cfg.get("attacks", {}) if isinstance(cfg.get("attacks"), dict) else {}
-    city = cfg.get("city", {}) if isinstance(cfg.get("city"), dict) else {}
-    weather = cfg.get("weather", {}) if isinstance(cfg.get("weather"), dict) else {}
-    policy = str(attrs.get("attacks_policy") or att.get("policy", "") or "")
-    fill = {
-        "attacks_policy": policy,
-        "pause_start_day": float(att.get("pause_start_day", 0) or 0),
-        "pause_days": float(att.get("pause_days", 0) or 0) if "pause" in policy else 0.0,
-        "start": cfg.get("start"),
-        "horizon_days": cfg.get("horizon_days"),
-        "city": city.get("name"),
-        "label": cfg.get("label"),
-        "seed": cfg.get("seed"),
-        "household_size": city.get("household_size"),
-    }
-    if weather.get("kind") == "cold_snap" and "min_temperature_c" in weather:
-        fill["weather_source"] = (
-            f"synthetic cold snap ensemble, minimum {float(weather['min_temperature_c']):g} °C"
-        )
-    elif weather.get("path"):
-        fill["weather_source"] = f"weather file {weather['path']}"
-    for k, v in fill.items():
-        if v is not None and v != "" and (k not in attrs or attrs[k] in (None, "")):
-            attrs[k] = v
-    return attrs
-
-
-def _scalar(da: xr.DataArray) -> object:
-    v = da.values.item() if da.ndim == 0 else da.values
-    return v.decode() if isinstance(v, bytes) else v
-
-
-def split_scenarios(ds: xr.Dataset) -> list[Scenario]:
-    """A run -> ``[(name, ds)]``; a sweep (``scenario`` dim) -> one single-run Dataset per scenario.
-
-    Per-scenario attributes of a sweep (``sim.sweep.collect`` keeps only a few global ones) come from the
-    per-scenario coordinates ``config`` (the resolved YAML: policy, pause window, start, city, label ...)
-    and ``scenario_name``, then from the scenario's label (``attacks=pause_week``,
-    ``attacks.pause_days=5``), then from the sweep's global attributes.
-    """
-    if "scenario" not in ds.dims:
-        return [
-            (
-                str(ds.attrs.get("scenario", "scenario")),
-                ds.assign_attrs(_fill_from_config(dict(ds.attrs), _config(ds))),
-            )
-        ]
-    out = []
-    per_scenario = [c for c in ds.coords if c != "scenario" and ds[c].dims == ("scenario",)]
-    for label in [str(s) for s in ds["scenario"].values]:
-        sub = ds.sel(scenario=label)
-        attrs = dict(ds.attrs)
-        for c in per_scenario:
-            attrs[f"_{c}"] = _scalar(sub[c])
-        sub = sub.drop_vars(["scenario", *per_scenario], errors="ignore")
-        if attrs.get("_config"):
-            attrs["config"] = str(attrs["_config"])
-        tok = _tokens(label)
-        if "attacks" in tok:  # the label wins over the sweep's global attributes
-            attrs["attacks_policy"] = tok["attacks"]
-            attrs.pop("pause_days", None)
-            attrs.pop("pause_start_day", None)
-        attrs = _fill_from_config(attrs, _config(xr.Dataset(attrs={"config": attrs.get("config", "")})))
-        for key in ("attacks.pause_days", "attacks.pause_start_day"):
-            if key in tok:
-                attrs[key.split(".")[1]] = float(tok[key])
-        if (
-            "attacks" in tok
-            and not float(attrs.get("pause_days", 0) or 0)
-            and tok["attacks"].startswith("pause")
-        ):
-            attrs["pause_days"] = 7.0  # the policy's default (configs/attacks/pause_week.yaml)
-        attrs["scenario"] = str(attrs.get("_scenario_name") or label)
-        attrs["scenario_label"] = label
-        sub.attrs = {k: v for k, v in attrs.items() if not k.startswith("_")}
-        out.append((label, sub))
-    return out
 
 
 def pairs_for(scenarios: Sequence[Scenario], baseline: str | None = None) -> list[Pair]:
@@ -234,31 +117,10 @@ def policy_of(ds: xr.Dataset) -> str:
     return str(ds.attrs.get("attacks_policy") or _config(ds).get("attacks", {}).get("policy", "") or "")
 
 
-def describe_scenario(ds: xr.Dataset) -> str:
-    """One sentence on the strike policy of a scenario, e.g. "no strike waves on the city for 7 days ..."."""
-    policy = policy_of(ds)
-    text = POLICY_TEXT.get(policy, f"strike policy {policy}" if policy else "strike policy not recorded")
-    pause = float(ds.attrs.get("pause_days", 0) or 0)
-    start = float(ds.attrs.get("pause_start_day", 0) or 0)
-    return text.format(pause=f"{pause:g} day{'' if pause == 1 else 's'}", start=f"{start:g}")
-
-
-def short_name(ds: xr.Dataset, fallback: str) -> str:
-    return POLICY_SHORT.get(policy_of(ds), fallback)
-
-
-def _period(ds: xr.Dataset) -> tuple[str, str, float]:
-    t = pd.DatetimeIndex(ds["time"].values)
-    days = float(ds.attrs.get("horizon_days") or ((t[-1] - t[0]) / pd.Timedelta("1D") + 1 / 24))
-    end = t[0] + pd.Timedelta(days=days) - pd.Timedelta(seconds=1)
-    return f"{t[0]:%-d %b %Y}", f"{end:%-d %b %Y}", days
-
-
-def city_name(ds: xr.Dataset) -> str:
+def city_name(ds: xr.Dataset, lang: Lang = EN) -> str:
     city = str(ds.attrs.get("city") or _config(ds).get("city", {}).get("name", "") or "city")
-    return {"kyiv": "Kyiv (synthetic Kyiv-like city)", "small_town": "Small town (synthetic test city)"}.get(
-        city, city
-    )
+    names = {"kyiv": lang._("Kyiv (synthetic Kyiv-like city)"), "small_town": lang._("Small town (synthetic test city)")}
+    return names.get(city, city)
 
 
 def model_version(ds: xr.Dataset) -> str:
@@ -269,564 +131,809 @@ def n_runs(ds: xr.Dataset) -> int:
     return int(ds.sizes.get("realization", ds.attrs.get("realizations", 0)))
 
 
-def contract(scenarios: Sequence[Scenario]) -> dict:
-    """The one-line contract on top (IFRC EAP style): period, population, scenario, trigger, version."""
-    ds = scenarios[0][1]
-    start, end, days = _period(ds)
-    pop = float(ds["population"].sum()) if "population" in ds else float("nan")
-    weather = pretty(str(ds.attrs.get("weather_source") or "forecast ensemble"))
+# --------------------------------------------------------------------------- scenarios in words
+def _start(ds: xr.Dataset) -> pd.Timestamp:
+    return pd.Timestamp(ds["time"].values[0])
+
+
+def _horizon_days(ds: xr.Dataset) -> float:
+    t = pd.DatetimeIndex(ds["time"].values)
+    return float(ds.attrs.get("horizon_days") or ((t[-1] - t[0]) / pd.Timedelta("1D") + 1 / 24))
+
+
+def pause_window(ds: xr.Dataset) -> tuple[pd.Timestamp, pd.Timestamp, float, float] | None:
+    """(start, end, start day, length in days) of a scenario's pause, or None without a pause."""
+    days = float(ds.attrs.get("pause_days", 0) or 0)
+    if days <= 0 or "pause" not in policy_of(ds):
+        return None
+    start_day = float(ds.attrs.get("pause_start_day", 0) or 0)
+    start = _start(ds) + pd.Timedelta(days=start_day)
+    return start, start + pd.Timedelta(days=days), start_day, days
+
+
+def _policy(ds: xr.Dataset) -> str:
+    """The policy, with a pause of 0 days read as the continued campaign (the same random numbers)."""
+    policy = policy_of(ds)
+    if policy.startswith("pause") and "pause_days" in ds.attrs and not float(ds.attrs["pause_days"] or 0):
+        return "continued"
+    return policy
+
+
+def describe_scenario(ds: xr.Dataset, lang: Lang = EN) -> str:
+    """One sentence on the strike policy of a scenario, with the pause window in dates."""
+    policy = _policy(ds)
+    w = pause_window(ds)
+    if w is not None:
+        start, end, start_day, days = w
+        kw = {"days": f"{days:g}", "start": lang.date(start, "d MMM"), "end": lang.date(end, "d MMM"),
+              "day": f"{start_day:g}"}
+        if policy == "pause_then_surge":
+            return lang.n_("no strike waves on the city for {days} day from {start} (day {day}) to {end}, then a "
+                           "larger wave (withheld weapons added)",
+                           "no strike waves on the city for {days} days from {start} (day {day}) to {end}, then a "
+                           "larger wave (withheld weapons added)", days, **kw)
+        if policy == "pause_broken":
+            return lang._("a pause announced from {start} (day {day}) ends early, then waves resume", **kw)
+        return lang.n_("no strike waves on the city for {days} day from {start} (day {day}) to {end}, then waves "
+                       "resume",
+                       "no strike waves on the city for {days} days from {start} (day {day}) to {end}, then waves "
+                       "resume", days, **kw)
+    texts = {
+        "continued": lang._("strike waves on the city's energy continue at the January–February 2026 rate"),
+        "single_wave": lang._("one strike wave on the city, then none"),
+        "total_heat_loss": lang._("stress test: all district-heat sources fail at the start and stay down"),
+        "none": lang._("no strike waves on the city (reference)"),
+        "pause_week": lang._("no strike waves on the city for a week, then waves resume"),
+    }
+    return texts.get(policy, lang._("strike policy {policy}", policy=policy) if policy
+                     else lang._("strike policy not recorded"))
+
+
+def short_name(ds: xr.Dataset, lang: Lang = EN) -> str:
+    """A few words for a scenario: "strikes continue", "strikes pause for 7 days from 29 Jan"."""
+    policy = _policy(ds)
+    w = pause_window(ds)
+    if w is not None:
+        start, _end, _day, days = w
+        kw = {"days": f"{days:g}", "start": lang.date(start, "d MMM")}
+        if policy == "pause_then_surge":
+            return lang.n_("strikes pause for {days} day from {start}, then a larger wave",
+                           "strikes pause for {days} days from {start}, then a larger wave", days, **kw)
+        if policy == "pause_broken":
+            return lang._("the pause from {start} breaks early", **kw)
+        return lang.n_("strikes pause for {days} day from {start}", "strikes pause for {days} days from {start}",
+                       days, **kw)
     return {
-        "place": city_name(ds),
-        "period": f"{start} – {end} ({days:g} days)",
-        "population": f"{num(pop)} people present" if np.isfinite(pop) else "not recorded",
-        "scenario": "; ".join(f"{short_name(d, n)}" for n, d in scenarios)
-        if len(scenarios) > 1
-        else describe_scenario(ds),
-        "trigger": f"cold spell in the weather ensemble ({weather}) while the energy system is under attack",
-        "lead": f"0–{days:g} days from {start}",
+        "continued": lang._("strikes continue"),
+        "single_wave": lang._("a single strike wave"),
+        "total_heat_loss": lang._("all district heat is lost (stress test)"),
+        "none": lang._("no strikes"),
+        "pause_week": lang._("strikes pause for a week"),
+    }.get(policy, policy or lang._("the scenario"))
+
+
+def _word_override(key: str, value: str, lang: Lang) -> str | None:
+    words = {
+        "weather.min_temperature_c": lambda v: lang._("coldest night {t} °C", t=f"{float(v):g}"),
+        "repair.crew_multiplier": lambda v: lang._("repair crews x{x}", x=f"{float(v):g}"),
+        "people.heating_points": lambda v: lang._("{n} heating points", n=lang.count(float(v))),
+        "people.places_per_point": lambda v: lang._("{n} places per heating point", n=lang.count(float(v))),
+        "people.uptake_frac": lambda v: lang._("{p} of those eligible go to heating points", p=lang.pct(float(v))),
+        "seed": lambda v: lang._("seed {s}", s=v),
+        "realizations": lambda v: lang._("{n} runs", n=v),
+        "horizon_days": lambda v: lang._("{n} days", n=v),
+    }
+    if key in words:
+        try:
+            return words[key](value)
+        except ValueError:
+            return None
+    return None
+
+
+def scenario_title(label: str, ds: xr.Dataset, lang: Lang = EN) -> str:
+    """A heading in words for a sweep scenario: the policy (with its pause window) and the other swept keys.
+
+    ``attacks=pause_week attacks.pause_start_day=3 weather.min_temperature_c=-30`` ->
+    "Strikes pause for 7 days from 1 Feb; coldest night −30 °C". Keys without words stay ``key = value``.
+    """
+    tok = _tokens(label)
+    parts = []
+    if any(k.startswith("attacks") for k in tok) or not tok:
+        parts.append(short_name(ds, lang))
+    for k, v in tok.items():
+        if k.startswith("attacks"):
+            continue
+        parts.append(_word_override(k, v, lang) or f"{k} = {v}")
+    text = "; ".join(p for p in parts if p) or label
+    return text[:1].upper() + text[1:]
+
+
+def weather_text(ds: xr.Dataset, lang: Lang = EN) -> str:
+    """The weather source in words (a cold-snap ensemble in the brief's language, else as recorded)."""
+    w = _config(ds).get("weather", {})
+    if isinstance(w, dict) and w.get("kind") == "cold_snap" and "min_temperature_c" in w:
+        return lang._("synthetic cold snap ensemble, minimum {t} °C", t=f"{float(w['min_temperature_c']):g}")
+    return pretty(str(ds.attrs.get("weather_source") or lang._("forecast ensemble")))
+
+
+def _period(ds: xr.Dataset, lang: Lang) -> tuple[str, str, float]:
+    days = _horizon_days(ds)
+    start = _start(ds)
+    end = start + pd.Timedelta(days=days) - pd.Timedelta(seconds=1)
+    return lang.date(start), lang.date(end), days
+
+
+def contract(scenarios: Sequence[Scenario], lang: Lang = EN, trigger: str = "") -> dict:
+    """The one-line contract on top (IFRC EAP): period, population, scenario, trigger, lead time, basis."""
+    ds = scenarios[0][1]
+    start, end, days = _period(ds, lang)
+    pop = float(ds["population"].sum()) if "population" in ds else float("nan")
+    weather = weather_text(ds, lang)
+    scen = ("; ".join(short_name(d, lang) for _, d in scenarios) if len(scenarios) > 1
+            else describe_scenario(ds, lang))
+    return {
+        "place": city_name(ds, lang),
+        "period": lang._("{start} – {end} ({days} days)", start=start, end=end, days=f"{days:g}"),
+        "population": lang._("{n} people present", n=lang.num(pop)) if np.isfinite(pop) else lang._("not recorded"),
+        "scenario": scen,
+        "trigger": trigger or lang._("cold spell in the weather ensemble ({weather}) while the energy system is "
+                                     "under attack", weather=weather),
+        "lead": lang._("0–{days} days from {start}", days=f"{days:g}", start=start),
         "runs": n_runs(ds),
         "version": model_version(ds),
     }
 
 
-# --------------------------------------------------------------------------- figures per realization
-def extra_values(ds: xr.Dataset) -> xr.Dataset:
-    """Per-realization figures the headline table lacks: drained and frozen buildings, total diesel."""
-    out = {}
-    if "buildings_drained" in ds:
-        out["buildings_drained_peak"] = ds["buildings_drained"].sum("district").max("time").astype(float)
-    if "buildings_frozen" in ds:
-        out["buildings_frozen_peak"] = ds["buildings_frozen"].sum("district").max("time").astype(float)
-    if "diesel_consumption" in ds:
-        out["diesel_total_l"] = ds["diesel_consumption"].sum("day").astype(float)
-    meta = {
-        "buildings_drained_peak": (
-            "buildings",
-            "Peak buildings with drained (or frozen) heating systems",
-            "buildings whose heating system was drained or frozen at the same time",
-        ),
-        "buildings_frozen_peak": (
-            "buildings",
-            "Peak buildings with frozen heating systems (weeks to restore)",
-            "buildings whose undrained heating system froze",
-        ),
-        "diesel_total_l": (
-            "L",
-            "Diesel for heating-point generators over the whole period",
-            "sum of the daily diesel figures",
-        ),
-    }
-    for k in out:
-        out[k] = out[k].drop_vars([c for c in out[k].coords if c != "realization"])
-        unit, label, definition = meta[k]
-        out[k].attrs = {"units": unit, "long_name": label, "definition": definition}
-    return xr.Dataset(out)
+# --------------------------------------------------------------------------- figure rows
+class Figures:
+    """A run's figures as the brief shows them: :func:`headline_frame` rows, labels in the brief's language."""
 
+    def __init__(self, ds: xr.Dataset, lang: Lang = EN) -> None:
+        self.ds, self.lang = ds, lang
+        self.s = Settings.from_dataset(ds)
+        self.frame = headline_frame(ds, self.s)
+        self.lo, self.hi = self.s.pct_names
+        self.city = self.frame[self.frame["adm5_name"] == ""].set_index("figure")
+        self.defs = {f.key: f for f in keyfigures.definitions(ds, self.s)}
+        self._notes: list[str] = []
 
-def _q(da: xr.DataArray) -> tuple[float, float, float]:
-    p5, p50, p95 = (float(v) for v in summarize(da).values)
-    return p5, p50, p95
+    def __contains__(self, key: str) -> bool:
+        return key in self.city.index
 
+    def row(self, key: str) -> pd.Series:
+        return self.city.loc[key]
 
-def _values(ds: xr.Dataset) -> xr.Dataset:
-    return xr.merge([headline_values(ds), extra_values(ds)], compat="override")
+    def p50(self, key: str) -> float:
+        return float(self.city.loc[key, "p50"])
+
+    def label(self, key: str) -> str:
+        f = self.defs.get(key)
+        if f is not None:
+            return keyfigures.label_of(f, self.s, self.lang._)
+        if key in keyfigures.EXTRA_LABELS:
+            return self.lang._(keyfigures.EXTRA_LABELS[key], k=self.s.top_districts, **self.s.placeholders())
+        return str(self.city.loc[key, "label"])
+
+    def definition(self, key: str) -> str:
+        f = self.defs.get(key)
+        return keyfigures.definition_of(f, self.s, self.lang._) if f else str(self.city.loc[key, "definition"])
+
+    def unit(self, key: str) -> str:
+        return self.lang._(str(self.city.loc[key, "unit"]))
+
+    def value(self, key: str, which: str = "p50", row: pd.Series | None = None) -> str:
+        r = self.city.loc[key] if row is None else row
+        x = float(r[which])
+        if not np.isfinite(x):
+            return "–"
+        return self.lang.count(x) if str(r["unit"]) in COUNT_UNITS else self.lang.num(x)
+
+    def interval(self, key: str, row: pd.Series | None = None) -> str:
+        r = self.city.loc[key] if row is None else row
+        lo, hi = self.value(key, self.lo, r), self.value(key, self.hi, r)
+        text = lo if lo == hi else f"{lo}–{hi}"
+        if bool(r["at_ceiling"]):
+            text += " " + self.lang._("(the upper end is the ceiling: everyone or everything)")
+        return text
+
+    def mc(self, key: str, row: pd.Series | None = None) -> str:
+        r = self.city.loc[key] if row is None else row
+        if pd.isna(r["mc_rel_error"]):
+            return ""
+        err = min(float(r["mc_rel_error"]), 9.99)
+        text = self.lang._("Monte Carlo error ±{p}", p=self.lang.pct(err) if err < 1 else ">100 %")
+        return text if bool(r["mc_enough"]) else text + " · " + self.lang._("more runs needed")
+
+    def note(self, text: str) -> int:
+        if text not in self._notes:
+            self._notes.append(text)
+        return self._notes.index(text) + 1
+
+    @property
+    def notes(self) -> list[str]:
+        return list(self._notes)
+
+    def district_rows(self, key: str) -> pd.DataFrame:
+        d = self.frame[(self.frame["figure"] == key) & (self.frame["adm5_name"] != "")]
+        return d.set_index("adm5_name")
+
+    def key_figure(self, key: str, sub: str = "") -> KeyFigure:
+        return KeyFigure(self.value(key), self.label(key), self.interval(key), sub,
+                         self.note(self.definition(key)), mc=self.mc(key), key=key)
 
 
 # --------------------------------------------------------------------------- one run
-def run_content(ds: xr.Dataset) -> dict:
-    """Highlights, key figures with footnotes, district and needs tables for one run."""
-    v = _values(ds)
-    q = {k: _q(v[k]) for k in v.data_vars}
-    defs: list[str] = []
-
-    def fn(text: str) -> int:
-        if text not in defs:
-            defs.append(text)
-        return defs.index(text) + 1
-
-    def d(key: str) -> str:
-        return str(v[key].attrs.get("definition", ""))
-
+def run_content(ds: xr.Dataset, lang: Lang = EN) -> dict:
+    """Highlights, key figures, where (districts), how many (needs), when (timeline, triggers), for one run."""
+    f = Figures(ds, lang)
+    _ = lang._
     kf: list[KeyFigure] = []
-    if "people_cold_24h" in q:
-        p5, p50, p95 = q["people_cold_24h"]
+    if "people_below_12_mean" in f:
+        sub = (_("worst day: {n}", n=f.value("people_below_12_worst_day"))
+               if "people_below_12_worst_day" in f else "")
+        kf.append(f.key_figure("people_below_12_mean", sub))
+    if "people_below_16_mean" in f:
+        sub = (_("worst day: {n}", n=f.value("people_below_16_worst_day"))
+               if "people_below_16_worst_day" in f else "")
+        kf.append(f.key_figure("people_below_16_mean", sub))
+    if "person_days_below_12" in f:
+        kf.append(f.key_figure("person_days_below_12"))
+    if "people_cold_72h" in f:
         sub = ""
-        if "households_cold_24h" in q:
-            sub = f"about {count(q['households_cold_24h'][1])} households"
-        kf.append(
-            KeyFigure(
-                count(p50),
-                "people below 16 °C indoors for 24 h or more",
-                rng(p5, p95, whole=True),
-                sub,
-                fn(d("people_cold_24h")),
-            )
-        )
-    if "people_cold_24h_65plus" in q:
-        a, b = q["people_cold_24h_65plus"], q.get("people_cold_24h_under5", (0, 0, 0))
-        kf.append(
-            KeyFigure(
-                count(a[1]),
-                "of them aged 65+",
-                rng(a[0], a[2], whole=True),
-                f"and {count(b[1])} under 5 ({rng(b[0], b[2], whole=True)})",
-                fn(d("people_cold_24h")),
-            )
-        )
-    if "person_days_below_12" in q:
-        p5, p50, p95 = q["person_days_below_12"]
-        kf.append(
-            KeyFigure(
-                count(p50),
-                "person-days below 12 °C indoors",
-                rng(p5, p95, whole=True),
-                "",
-                fn(d("person_days_below_12")),
-            )
-        )
-    if "buildings_without_heat_peak" in q:
-        p5, p50, p95 = q["buildings_without_heat_peak"]
+        if "people_cold_72h_65plus" in f:
+            sub = _("of whom {a} aged 65+ and {b} under 5", a=f.value("people_cold_72h_65plus"),
+                    b=f.value("people_cold_72h_under5"))
+        kf.append(f.key_figure("people_cold_72h", sub))
+    if "heating_point_demand_peak" in f:
+        sub = _("against {n} places available", n=f.value("heating_point_capacity")) if "heating_point_capacity" in f else ""
+        kf.append(f.key_figure("heating_point_demand_peak", sub))
+    if "generators_peak" in f:
         sub = ""
-        if "days_to_restore_heat" in q:
-            sub = f"heat back in 90 % of them after about {num(q['days_to_restore_heat'][1])} days"
-        kf.append(
-            KeyFigure(
-                count(p50),
-                "apartment buildings without heat at the peak",
-                rng(p5, p95, whole=True),
-                sub,
-                fn(
-                    d("buildings_without_heat_peak") + "; restoration: " + d("days_to_restore_heat")
-                    if "days_to_restore_heat" in q
-                    else d("buildings_without_heat_peak")
-                ),
-            )
-        )
-    if "heating_point_demand_peak" in q:
-        p5, p50, p95 = q["heating_point_demand_peak"]
-        sub = ""
-        if "heating_point_capacity" in q:
-            sub = f"against {count(q['heating_point_capacity'][1])} places available"
-        kf.append(
-            KeyFigure(
-                count(p50),
-                "heating-point places needed at the same time (peak)",
-                rng(p5, p95, whole=True),
-                sub,
-                fn(d("heating_point_demand_peak")),
-            )
-        )
-    if "diesel_l_per_day_mean" in q:
-        p5, p50, p95 = q["diesel_l_per_day_mean"]
-        sub = f"peak generator load {num(q['generator_kw_peak'][1])} kW" if "generator_kw_peak" in q else ""
-        kf.append(
-            KeyFigure(
-                count(p50),
-                "litres of diesel per day for heating-point generators",
-                rng(p5, p95, whole=True),
-                sub,
-                fn(d("diesel_l_per_day_mean")),
-            )
-        )
+        if "generator_kw_peak" in f and "generator_load_kw_peak" in f:
+            sub = _("rated {r} kW, load {l} kW", r=f.value("generator_kw_peak"), l=f.value("generator_load_kw_peak"))
+        kf.append(f.key_figure("generators_peak", sub))
+    if "diesel_l_per_day_mean" in f:
+        sub = _("peak day: {n} L", n=f.value("diesel_l_per_day_peak")) if "diesel_l_per_day_peak" in f else ""
+        kf.append(f.key_figure("diesel_l_per_day_mean", sub))
 
+    districts = district_needs(f)
+    timeline = needs_timeline(ds, f)
+    triggers = trigger_content(ds, f)
     return {
-        "highlights": run_highlights(ds, q),
+        "highlights": run_highlights(ds, f, districts, triggers),
         "key_figures": kf,
-        "definitions": defs,
-        "districts": district_rows(ds),
-        "needs": needs_rows(q),
-        "headline": headline_rows(v, q),
+        "definitions": f.notes,
+        "districts": districts,
+        "ranking_note": _("Share of runs in which the district is among the {k} hardest hit, ranked by person-days "
+                          "below {c} °C per 1,000 people present; a district named in most runs is a safe "
+                          "priority, one near 30 % is not.", k=f.s.top_districts, c=f"{f.s.severe_c:g}"),
+        "needs": needs_rows(f),
+        "vulnerable": vulnerable_table(f),
+        "timeline": timeline,
+        "triggers": triggers,
+        "headline": all_rows(f),
+        "mc": mc_statement(f),
+        "figures_obj": f,
     }
 
 
-def run_highlights(ds: xr.Dataset, q: dict) -> list[str]:
-    """4-5 plain-language, hedged bullet points generated from the numbers."""
-    name = describe_scenario(ds)
+def _mc_count(f: Figures) -> tuple[int, int]:
+    lead = f.city[f.city["lead"].astype(bool)]
+    return int(lead["mc_enough"].astype(bool).sum()), len(lead)
+
+
+def mc_statement(f: Figures) -> str:
+    """Whether the realizations were enough, by the rule of ``output.mc_rel_tolerance``."""
+    ok, n = _mc_count(f)
+    kw = {"runs": n_runs(f.ds), "tol": f.lang.pct(f.s.mc_rel_tolerance), "conf": f.lang.pct(f.s.mc_confidence),
+          "ok": ok, "n": n}
+    if ok == n:
+        return f.lang._("{runs} runs were enough: for every lead figure the {conf} confidence interval of the "
+                        "median is within ±{tol} of it.", **kw)
+    return f.lang._("{runs} runs were enough for {ok} of {n} lead figures (the {conf} confidence interval of the "
+                    "median within ±{tol} of it); the others need more runs (realizations=...).", **kw)
+
+
+def run_highlights(ds: xr.Dataset, f: Figures, districts: dict, triggers: dict) -> list[str]:
+    """4-5 plain-language, hedged bullets: how many, who, where, what is needed, when."""
+    _ = f.lang._
+    name = describe_scenario(ds, f.lang)
+    days = f"{_horizon_days(ds):g}"
     out: list[str] = []
-    if "people_cold_24h" in q:
-        p5, p50, p95 = q["people_cold_24h"]
-        hh = f" (about {count(q['households_cold_24h'][1])} households)" if "households_cold_24h" in q else ""
-        if p95 < 0.5:
-            out.append(f"If {name}, no one would stay below 16 °C at home for 24 hours or more in any run.")
-        else:
-            out.append(
-                f"If {name}, {around(p50, 'people')}{hh} would spend 24 hours or more below 16 °C at home; "
-                f"{at_least(p5, 'people')} in 19 of 20 runs."
-            )
-    if "people_cold_24h_65plus" in q and q["people_cold_24h"][1] >= 0.5:
-        a = q["people_cold_24h_65plus"][1]
-        b = q.get("people_cold_24h_under5", (0, 0, 0))[1]
-        out.append(
-            f"Among them are {around(a, 'people aged 65 or over')} and {around(b, 'children under 5')}, "
-            "who need a warm room or a heating point first."
-        )
-    if "person_hours_below_threshold" in ds and "population" in ds and ds.sizes.get("district", 0) > 1:
-        rate = (
-            summarize(
-                1000
-                * ds["person_hours_below_threshold"].sel(threshold=12.0)
-                / 24.0
-                / ds["population"].where(ds["population"] > 0)
-            )
-            .sel(percentile=50)
-            .fillna(0)
-        )
-        city = (
-            float(
-                summarize(ds["person_hours_below_threshold"].sel(threshold=12.0).sum("district")).sel(
-                    percentile=50
-                )
-            )
-            / 24.0
-            / max(float(ds["population"].sum()), 1.0)
-            * 1000
-        )
-        worst = int(np.argmax(rate.values))
-        if float(rate[worst]) > 0 and city > 0:
-            ratio = float(rate[worst]) / city
-            compare = (
-                f"about {ratio:.1f} times the city average" if ratio >= 1.15 else "close to the city average"
-            )
-            out.append(
-                f"{ds['district'].values[worst]} would be hit hardest: {around(float(rate[worst]))} "
-                f"person-days below 12 °C per 1,000 residents, {compare}."
-            )
-    if "buildings_without_heat_peak" in q:
-        p50 = q["buildings_without_heat_peak"][1]
-        text = f"Up to {around(p50, 'apartment buildings')} could be without heat at the same time"
-        if "days_to_restore_heat" in q and p50 >= 0.5:
-            text += (
-                f"; restoring heat to 90 % of them would take about {num(q['days_to_restore_heat'][1])} days"
-            )
-        if "buildings_frozen_peak" in q and q["buildings_frozen_peak"][1] >= 0.5:
-            text += (
-                f", and in {around(q['buildings_frozen_peak'][1], 'buildings')} heating systems could "
-                "freeze (weeks to restore)"
-            )
+    if "people_below_12_mean" in f:
+        text = _("If {scenario}, on average around {n} people would be below {c} °C at home over the {days} days",
+                 scenario=name, n=f.value("people_below_12_mean"), c=f"{f.s.severe_c:g}", days=days)
+        if "people_below_12_worst_day" in f:
+            text += _(", and around {n} on the worst day", n=f.value("people_below_12_worst_day"))
         out.append(text + ".")
-    if "heating_point_demand_peak" in q:
-        p5, p50, p95 = q["heating_point_demand_peak"]
-        text = f"Heating points would need {around(p50, 'places')} at the peak"
-        if "heating_point_capacity" in q:
-            cap = q["heating_point_capacity"][1]
-            share = p50 / cap if cap > 0 else float("inf")
-            if share > 1:
-                text += f", about {share:.1f} times the {num(cap)} places available"
-            else:
-                text += f", about {pct(share)} of the {num(cap)} places available"
-        if "diesel_l_per_day_mean" in q:
-            text += f"; their generators would burn {around(q['diesel_l_per_day_mean'][1], 'litres')} of diesel a day"
+    if "people_cold_72h" in f:
+        text = _("Around {n} people would stay below {c} °C for {h} hours or more in a row",
+                 n=f.value("people_cold_72h"), c=f"{f.s.severe_c:g}", h=f"{f.s.severe_h:g}")
+        if "people_cold_72h_65plus" in f:
+            text += _(", among them {a} aged 65 or over and {b} children under 5, who need a warm room or a "
+                      "heating point first", a=f.value("people_cold_72h_65plus"), b=f.value("people_cold_72h_under5"))
         out.append(text + ".")
+    if districts.get("rows"):
+        top = [r for r in districts["rows"] if r["p_top_value"] > 0][:3]
+        if top:
+            names = "; ".join(f"{r['name']} ({r['p_top']})" for r in top)
+            out.append(_("Where: hardest hit are {names}, by the share of runs in which each is among the {k} "
+                         "hardest hit districts.", names=names, k=f.s.top_districts))
+    if "heating_point_demand_peak" in f:
+        text = _("How many: heating points would need around {n} places at the peak", n=f.value("heating_point_demand_peak"))
+        if "heating_point_capacity" in f:
+            text += _(" against {c} available", c=f.value("heating_point_capacity"))
+        if "generators_peak" in f:
+            text += _("; {g} generators would run at the same time", g=f.value("generators_peak"))
+        if "diesel_l_per_day_mean" in f:
+            text += _(" and burn around {d} litres of diesel a day", d=f.value("diesel_l_per_day_mean"))
+        out.append(text + ".")
+    if triggers.get("sentence") and triggers.get("usable"):
+        out.append(_("When: ") + triggers["sentence"])
+    elif "days_to_restore_heat" in f:
+        out.append(_("Heat would be back in {p} of the buildings that lost it about {d} days after the peak.",
+                     p=f.lang.pct(1 - f.s.restored_frac), d=f.value("days_to_restore_heat")))
     return out[:5]
 
 
-def headline_rows(v: xr.Dataset, q: dict) -> list[dict]:
-    """All headline figures as table rows: label, median, 90 % range, unit."""
-    return [
-        {
-            "label": str(v[k].attrs.get("long_name", k)),
-            "median": num(q[k][1], 3),
-            "range": rng(q[k][0], q[k][2]),
-            "unit": str(v[k].attrs.get("units", "")),
-        }
-        for k in v.data_vars
-    ]
-
-
-def district_rows(ds: xr.Dataset) -> list[dict]:
-    """One row per district: KATOTTH code, population, cold 24 h, person-days < 12 °C per 1,000, heat, power."""
+def district_needs(f: Figures) -> dict:
+    """Where: one row per district with the ranking, cold exposure and every need; sorted by the ranking."""
+    ds = f.ds
     if "district" not in ds.dims:
-        return []
-    codes = ds["katotth"].values if "katotth" in ds.coords else [""] * ds.sizes["district"]
-    cols: dict[str, tuple] = {}
-    if "people_cold_24h" in ds:
-        cols["cold24"] = summarize(ds["people_cold_24h"]).values
-    if "person_hours_below_threshold" in ds and "population" in ds:
-        rate = (
-            1000
-            * ds["person_hours_below_threshold"].sel(threshold=12.0)
-            / 24.0
-            / ds["population"].where(ds["population"] > 0)
-        ).fillna(0.0)
-        cols["rate12"] = summarize(rate).values
-    if "buildings_without_heat" in ds:
-        cols["noheat"] = summarize(ds["buildings_without_heat"].max("time")).values
-    if "share_without_power" in ds:
-        cols["nopower"] = summarize(100 * ds["share_without_power"].max("time")).values
-    rows = []
-    for i, name in enumerate(ds["district"].values):
-        row = {
-            "name": str(name),
-            "code": str(codes[i]),
-            "population": num(float(ds["population"][i]), 3) if "population" in ds else "",
-        }
-        for k, arr in cols.items():
-            row[k] = {"median": num(arr[1, i]), "range": rng(arr[0, i], arr[2, i]), "sort": float(arr[1, i])}
-        rows.append(row)
-    if "rate12" in cols:
-        rows.sort(key=lambda r: -r["rate12"]["sort"])
-    return rows
-
-
-def needs_rows(q: dict) -> list[dict]:
-    """Response needs: heating-point places, generators, diesel (median and 90 % range)."""
+        return {"rows": [], "columns": []}
+    codes = [str(c) for c in ds["katotth"].values] if "katotth" in ds.coords else [""] * ds.sizes["district"]
+    share = f.district_rows("hardest_hit_share")
     spec = [
-        ("heating_point_demand_peak", "Heating-point places needed at the peak", "places"),
-        ("heating_point_capacity", "Heating-point places available", "places"),
-        ("heating_point_unmet_peak", "Places short at the peak", "places"),
-        ("generator_kw_peak", "Generators running at heating points (peak)", "kW"),
-        ("diesel_l_per_day_mean", "Diesel, average day", "L/day"),
-        ("diesel_l_per_day_peak", "Diesel, peak day", "L/day"),
-        ("diesel_total_l", "Diesel over the whole period", "L"),
-        ("people_without_water_peak", "People without water at the peak (upper floors)", "people"),
+        ("person_days_below_12_per_1000", f.lang._("Person-days < {c} °C per 1,000", c=f"{f.s.severe_c:g}"), True),
+        ("people_cold_72h_65plus", f.lang._("65+ < {c} °C for ≥ {h} h", c=f"{f.s.severe_c:g}", h=f"{f.s.severe_h:g}"), False),
+        ("people_cold_72h_under5", f.lang._("Under 5 < {c} °C for ≥ {h} h", c=f"{f.s.severe_c:g}", h=f"{f.s.severe_h:g}"), False),
+        ("heating_point_demand_peak", f.lang._("Places needed (peak)"), True),
+        ("heating_point_capacity", f.lang._("Places available"), False),
+        ("heating_point_unmet_peak", f.lang._("Places short (peak)"), False),
+        ("generators_peak", f.lang._("Generators (peak)"), False),
+        ("diesel_l_per_day_mean", f.lang._("Diesel L/day"), False),
     ]
-    return [
-        {"label": lab, "median": num(q[k][1]), "range": rng(q[k][0], q[k][2]), "unit": unit}
-        for k, lab, unit in spec
-        if k in q
+    spec = [(k, lab, rng) for k, lab, rng in spec if not f.district_rows(k).empty]
+    classes = [k for k in f.city.index if k.startswith("generators_peak_")]
+    rows = []
+    for i, name in enumerate(str(d) for d in ds["district"].values):
+        r = {"name": f.lang.place(name), "key": name, "code": codes[i], "cells": [],
+             "population": f.lang.count(float(ds["population"][i])) if "population" in ds else ""}
+        p_top = float(share.loc[name, "p50"]) / 100.0 if name in share.index else float("nan")
+        r["p_top"], r["p_top_value"] = f.lang.pct(p_top), p_top if np.isfinite(p_top) else 0.0
+        for key, _lab, with_range in spec:
+            d = f.district_rows(key)
+            row = d.loc[name]
+            cell = {"median": f.value(key, "p50", row), "range": f.interval(key, row) if with_range else ""}
+            if key == "generators_peak" and classes:
+                parts = []
+                for c in classes:
+                    dc = f.district_rows(c)
+                    if name in dc.index:
+                        parts.append(f.value(c, "p50", dc.loc[name]))
+                kws = "/".join(f.defs[c].extra["kw"] for c in classes if c in f.defs)
+                cell["range"] = f"{'/'.join(parts)} ({kws} kW)" if parts else ""
+            r["cells"].append(cell)
+        rate = f.district_rows("person_days_below_12_per_1000")
+        r["sort"] = (r["p_top_value"], float(rate.loc[name, "p50"]) if name in rate.index else 0.0)
+        rows.append(r)
+    rows.sort(key=lambda r: (-r["sort"][0], -r["sort"][1]))
+    return {"rows": rows, "columns": [lab for _k, lab, _r in spec]}
+
+
+def needs_rows(f: Figures) -> list[dict]:
+    """How many, city-wide: every need with its median, interval and Monte Carlo error."""
+    return [_row(f, k) for k in f.city.index if f.city.loc[k, "section"] == "needs"]
+
+
+def _row(f: Figures, key: str) -> dict:
+    return {"key": key, "label": f.label(key), "median": f.value(key), "range": f.interval(key),
+            "unit": f.unit(key), "mc": f.mc(key), "lead": bool(f.city.loc[key, "lead"])}
+
+
+def all_rows(f: Figures) -> list[dict]:
+    return [_row(f, k) for k in f.city.index]
+
+
+def vulnerable_table(f: Figures) -> dict:
+    """People aged 65+ and under 5 by the duration of their longest spell below the severe and the long
+    threshold (the ``spell_*`` and ``people_cold_*`` figures)."""
+    s = f.s
+    cols = []
+    for c, hist_h, base in ((s.severe_c, s.severe_h, "people_cold_72h"), (s.long_c, s.long_h, "people_cold_24h")):
+        for age, word in (("65plus", f.lang._("aged 65+")), ("under5", f.lang._("under 5"))):
+            cols.append((c, age, word, hist_h, base))
+    hours = sorted({*keyfigures.SPELL_HOURS, s.severe_h, s.long_h})
+    rows = []
+    for h in hours:
+        cells, any_value = [], False
+        for c, age, _word, base_h, base in cols:
+            key = f"{base}_{age}" if np.isclose(h, base_h) else f"spell_{c:g}c_{age}_{h:g}h"
+            if key in f:
+                cells.append(f.value(key))
+                any_value = True
+            else:
+                cells.append("")
+        if any_value:
+            rows.append({"hours": f"≥ {h:g} h", "cells": cells})
+    header = [f.lang._("{who} below {c} °C", who=word, c=f"{c:g}") for c, _a, word, _h, _b in cols]
+    return {"header": header, "rows": rows}
+
+
+def needs_timeline(ds: xr.Dataset, f: Figures) -> dict:
+    """When: needs by day (city rows of ``summary.csv``, same values)."""
+    df, _tags = summary_frame(ds)
+    city = df[df["adm5_name"] == ALL_DISTRICTS]
+    sc = f"{f.s.severe_c:g}".replace("-", "m").replace(".", "_")
+    spec = [
+        ("heating_point_demand_p50", f.lang._("Places needed (daily peak)")),
+        ("heating_point_capacity", f.lang._("Places available")),
+        ("generators_p50", f.lang._("Generators (daily peak)")),
+        ("diesel_l_p50", f.lang._("Diesel L")),
+        (f"people_below_{sc}c_mean_p50", f.lang._("People < {c} °C (daily average)", c=f"{f.s.severe_c:g}")),
+        ("buildings_without_heat_p50", f.lang._("Buildings without heat (daily peak)")),
     ]
+    spec = [(c, lab) for c, lab in spec if c in city.columns]
+    rows = []
+    for _, r in city.iterrows():
+        rows.append({"date": f.lang.date(pd.Timestamp(r["date"]), "EEE d MMM"),
+                     "cells": ["" if pd.isna(r[c]) else f.lang.count(float(r[c])) for c, _ in spec]})
+    return {"columns": [lab for _, lab in spec], "keys": [c for c, _ in spec], "rows": rows,
+            "note": f.lang._("Medians over runs of each day's figure (summary.csv, rows \u201c{all}\u201d).",
+                             all=ALL_DISTRICTS)}
 
 
-# --------------------------------------------------------------------------- comparisons
-PAIR_FIGURES = [
-    ("people_cold_24h", "people below 16 °C for 24 h or more", "people"),
-    ("person_days_below_12", "person-days below 12 °C", "person-days"),
-    ("heating_point_demand_peak", "heating-point places needed at the peak", "places"),
-    ("buildings_without_heat_peak", "apartment buildings without heat at the peak", "buildings"),
-]
-
-
-def pair_stats(pair: Pair) -> dict:
-    """Paired differences (alt - base) and P(alt cuts by >= 25 %) for every shared figure."""
-    va, vb = _values(pair.base_ds), _values(pair.alt_ds)
-    out = {}
-    for k in [k for k in va.data_vars if k in vb.data_vars]:
-        a, b = va[k], vb[k]
-        diff = paired_difference(a, b, percentiles=None)
-        out[k] = {
-            "label": str(a.attrs.get("long_name", k)),
-            "unit": str(a.attrs.get("units", "")),
-            "definition": str(a.attrs.get("definition", "")),
-            "base": _q(a),
-            "alt": _q(b),
-            "diff": _q(diff),
-            "diff_values": diff.values,
-            "prob": float(prob_reduction_at_least(a, b, frac=REDUCTION_FRAC)),
-        }
+def trigger_content(ds: xr.Dataset, f: Figures) -> dict:
+    """The anticipatory-action trigger (IFRC EAP style) and the candidates it was chosen from."""
+    table = trigger_table(ds, f.s)
+    if table.empty:
+        return {}
+    city = table[table["adm5_name"] == ""]
+    _ = f.lang._
+    cands = []
+    for _i, r in city.iterrows():
+        cands.append({
+            "id": r["trigger"], "chosen": bool(r["chosen"]),
+            "x": f"{r['forecast_min_below_c']:g}", "y": f.lang.count(r["blocks_without_heat_over"]),
+            "fires": f.lang.pct(r["runs_triggered"]), "p": f.lang.pct(r["probability"]),
+            "hit": f.lang.pct(r["hit_rate"]),
+            "lead": "–" if pd.isna(r["lead_time_days_p50"]) else f.lang.num(r["lead_time_days_p50"]),
+            "z": "–" if pd.isna(r["places_to_open_p50"]) else f.lang.count(r["places_to_open_p50"]),
+        })
+    chosen = city[city["chosen"]]
+    out = {"candidates": cands, "sentence": "", "protocol": ""}
+    if chosen.empty:
+        out["protocol"] = _("No candidate trigger fired in any run.")
+        return out
+    c = chosen.iloc[0]
+    dist = table[(table["trigger"] == c["trigger"]) & (table["adm5_name"] != "")]
+    dist = dist[dist["places_to_open_p50"] > 0].sort_values("places_to_open_p50", ascending=False)
+    where = ", ".join(f"{f.lang.place(r['adm5_name'])} ({f.lang.count(r['places_to_open_p50'])})"
+                      for _i, r in dist.head(5).iterrows())
+    kw = {
+        "x": f"{c['forecast_min_below_c']:g}", "y": f.lang.count(c["blocks_without_heat_over"]),
+        "h": f"{c['sustained_h']:g}", "z": f.lang.count(c["places_to_open_p50"]),
+        "z95": f.lang.count(c["places_to_open_p95"]),
+        "where": where or _("no district short of places"), "lead": f.lang.num(c["lead_time_days_p50"]),
+        "p": f.lang.pct(c["probability"]), "fires": f.lang.pct(c["runs_triggered"]), "hit": f.lang.pct(c["hit_rate"]),
+        "date": f.lang.date(pd.Timestamp(c["trigger_date_p50"]), "d MMM") if c["trigger_date_p50"] else "–",
+        "days": f"{c['forecast_days']:g}",
+    }
+    out["protocol"] = _(
+        "If the forecast minimum for the next {days} days falls below {x} °C and more than {y} apartment blocks "
+        "have been without heat for {h} h, open about {z} more heating-point places (up to {z95} in 19 of 20 "
+        "runs), first in {where}. Lead time: the demand peaks about {lead} days after the trigger. Probability: "
+        "a shortfall of places follows in {p} of the runs in which the trigger is met.", **kw)
+    out["sentence"] = _("the trigger (forecast minimum below {x} °C and more than {y} blocks without heat for {h} h) "
+                        "is met in {fires} of runs, typically around {date}; then about {z} more places are needed "
+                        "(probability {p}).", **kw)
+    out["skill"] = _("The trigger is met in {fires} of runs; it catches {hit} of the runs with a shortfall.", **kw)
+    usable = float(c["probability"]) >= f.s.trigger_min_probability
+    out["usable"] = usable
+    if not usable:
+        out["protocol"] += " " + _("No candidate reaches the probability asked for ({p}); this one comes closest.",
+                                   p=f.lang.pct(f.s.trigger_min_probability))
+    out["contract"] = _("forecast minimum below {x} °C and more than {y} blocks without heat for {h} h", **kw)
+    out["lead"] = _("about {lead} days from the trigger to the peak of demand", **kw)
     return out
 
 
-def _signed(x: float) -> str:
-    text = num(abs(x))
-    return ("+" if x > 0 else "−" if x < 0 else "") + text if text != "0" else "0"
+# --------------------------------------------------------------------------- comparisons
+#: Figures shown as key figures of a comparison (those present), the robust measure first.
+PAIR_FIGURES = ["person_days_below_12", "people_below_12_worst_day", "people_cold_72h", "buildings_frozen_peak",
+                "people_below_16_mean", "heating_point_demand_peak"]
+PAIR_BOXES = 4  # key-figure boxes of a comparison (the first of PAIR_FIGURES); the rest are in its tables
 
 
-def comparison_content(scenarios: Sequence[Scenario], pairs: Sequence[Pair]) -> dict:
-    """Highlights, key figures (paired differences, probability of >= 25 % reduction), tables per pair."""
-    defs: list[str] = []
+class PairFigures:
+    """A pair's paired statistics as the brief shows them: :func:`sim.stats.comparison_table` rows."""
+
+    def __init__(self, pair: Pair, lang: Lang = EN) -> None:
+        self.pair, self.lang = pair, lang
+        self.s = Settings.from_dataset(pair.base_ds)
+        self.table = stats.comparison_table(pair.base_ds, pair.alt_ds)
+        self.city = self.table[self.table["adm5_name"] == ""].set_index("figure")
+        self.base = Figures(pair.base_ds, lang)
+        self.lo, self.hi = [c for c in self.table.columns if c.startswith("diff_p") and c != "diff_p50"]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.city.index
+
+    def _v(self, key: str, x: float) -> str:
+        unit = str(self.city.loc[key, "unit"])
+        if not np.isfinite(x):
+            return "–"
+        return self.lang.count(x) if unit in COUNT_UNITS else self.lang.num(x)
+
+    def _signed(self, key: str, x: float) -> str:
+        text = self._v(key, abs(x))
+        return text if text == "0" else ("+" if x > 0 else "−") + text
+
+    def stats(self, key: str, row: pd.Series | None = None) -> dict:
+        r = self.city.loc[key] if row is None else row
+        ceiling = float(self.base.city.loc[key, "ceiling"]) if key in self.base.city.index else float("nan")
+        mark = ""
+        at_ceiling = max(float(r["a_p50"]), float(r["b_p50"])) >= ceiling * (1 - 1e-9)
+        if np.isfinite(ceiling) and ceiling > 0 and row is None and at_ceiling:
+            mark = self.lang._(" (at the ceiling)")
+        prob = float(r["prob_reduction"])
+        return {
+            "label": self.base.label(key) if key in self.base.defs else str(r["label"]),
+            "unit": self.lang._(str(r["unit"])),
+            "base": self._v(key, float(r["a_p50"])) + mark,
+            "alt": self._v(key, float(r["b_p50"])),
+            "diff": self._signed(key, float(r["diff_p50"])),
+            "range": f"{self._signed(key, float(r[self.lo]))} … {self._signed(key, float(r[self.hi]))}",
+            "rel": "" if pd.isna(r["rel_diff_p50"]) else self.lang.signed(100 * float(r["rel_diff_p50"])) + " %",
+            "prob": "" if np.isnan(prob) else self.lang.pct(prob),
+            "prob_value": prob,
+            "diff_value": float(r["diff_p50"]),
+            "mc": "" if bool(r["mc_enough"]) else self.lang._("more runs needed"),
+        }
+
+
+def comparison_content(scenarios: Sequence[Scenario], pairs: Sequence[Pair], lang: Lang = EN) -> dict:
+    """Highlights, key figures (medians of paired differences, probability of a cut), tables per pair."""
+    _ = lang._
+    blocks = []
+    notes: list[str] = []
 
     def fn(text: str) -> int:
-        if text not in defs:
-            defs.append(text)
-        return defs.index(text) + 1
+        if text not in notes:
+            notes.append(text)
+        return notes.index(text) + 1
 
-    prob_note = fn(
-        f"probability over paired runs (same seed) that the alternative is at least {REDUCTION_FRAC * 100:g} % below "
-        "the baseline; runs where the baseline has nothing to cut count as no success"
-    )
-    blocks = []
+    s0 = Settings.from_dataset(pairs[0].base_ds) if pairs else Settings()
+    prob_note = fn(_("probability over paired runs (same seed) that the alternative is at least {p} below the "
+                     "baseline; runs where the baseline has nothing to cut count as no success",
+                     p=lang.pct(s0.reduction_frac)))
+    paired_note = fn(_("the median of the run-by-run differences (same seed), not the difference of the two "
+                       "medians: the two can differ because the runs that are worst under one scenario are not "
+                       "always the worst under the other"))
     for pair in pairs:
-        st = pair_stats(pair)
+        pf = PairFigures(pair, lang)
         kfs = []
-        for key, label, unit in PAIR_FIGURES:
-            if key not in st:
-                continue
-            s = st[key]
-            kfs.append(
-                KeyFigure(
-                    value=_signed(s["diff"][1]),
-                    label=f"{label}: change",
-                    range=f"{_signed(s['diff'][0])} to {_signed(s['diff'][2])}",
-                    sub=f"{num(s['base'][1])} → {num(s['alt'][1])} {unit}",
-                    footnote=fn(s["definition"]),
-                    prob=pct(s["prob"]),
-                )
-            )
-        rows = [
-            {
-                "label": s["label"],
-                "unit": s["unit"],
-                "base": num(s["base"][1]),
-                "alt": num(s["alt"][1]),
-                "diff": _signed(s["diff"][1]),
-                "diff_range": f"{_signed(s['diff'][0])} to {_signed(s['diff'][2])}",
-                "prob": pct(s["prob"]),
-            }
-            for s in st.values()
-        ]
-        blocks.append(
-            {
-                "base": pair.base,
-                "alt": pair.alt,
-                "base_text": describe_scenario(pair.base_ds),
-                "alt_text": describe_scenario(pair.alt_ds),
-                "key_figures": kfs,
-                "rows": rows,
-                "stats": st,
-                "highlights": pair_highlights(pair, st),
-                "districts": district_pair_rows(pair),
-            }
-        )
+        for key in [k for k in PAIR_FIGURES if k in pf][:PAIR_BOXES]:
+            st = pf.stats(key)
+            kfs.append(KeyFigure(
+                value=st["diff"], label=_("{label}: change", label=st["label"]), range=st["range"],
+                sub=_("medians {a} → {b} {unit}", a=st["base"], b=st["alt"], unit=st["unit"]),
+                footnote=fn(pf.base.definition(key)), prob=st["prob"], mc=st["mc"], key=key,
+                extra={"paired_note": paired_note},
+            ))
+        rows = [pf.stats(k) | {"key": k} for k in pf.city.index]
+        blocks.append({
+            "base": pair.base, "alt": pair.alt,
+            "base_title": scenario_title(pair.base, pair.base_ds, lang),
+            "alt_title": scenario_title(pair.alt, pair.alt_ds, lang),
+            "base_text": describe_scenario(pair.base_ds, lang), "alt_text": describe_scenario(pair.alt_ds, lang),
+            "key_figures": kfs, "rows": rows, "pf": pf,
+            "highlights": pair_highlights(pair, pf),
+            "districts": district_pair_rows(pf),
+            "window": pause_statement(pair.alt_ds, lang),
+            "donor": donor_sentence(pair, pf),
+        })
     main = blocks[0] if blocks else None
     highlights = list(main["highlights"]) if main else []
-    for b in blocks[1:]:
-        if "people_cold_24h" in b["stats"]:
-            s = b["stats"]["people_cold_24h"]
-            highlights.append(
-                f"{b['alt']} against {b['base']}: {_signed(s['diff'][1])} people below 16 °C for "
-                f"24 h or more (90 % range {_signed(s['diff'][0])} to {_signed(s['diff'][2])})."
-            )
-    return {"blocks": blocks, "highlights": highlights[:5], "definitions": defs, "prob_note": prob_note}
+    summary = pairs_summary(blocks, lang)
+    if len(blocks) > 1 and summary["rows"]:
+        highlights = [*highlights[:4], summary["sentence"]]
+    return {"blocks": blocks, "highlights": highlights[:5], "definitions": notes, "prob_note": prob_note,
+            "paired_note": paired_note, "summary": summary,
+            "cut_text": _("chance of a cut of at least {p}", p=lang.pct(s0.reduction_frac))}
 
 
-def pair_highlights(pair: Pair, st: dict) -> list[str]:
-    """Plain-language bullets for one pair: what the alternative changes, with the probability."""
-    base_n, alt_n = short_name(pair.base_ds, pair.base), short_name(pair.alt_ds, pair.alt)
-    out = []
-    if "people_cold_24h" in st:
-        s = st["people_cold_24h"]
-        d5, d50, d95 = s["diff"]
-        if abs(d50) < 0.5 and abs(d5) < 0.5 and abs(d95) < 0.5:
-            out.append(
-                f"If {alt_n} rather than {base_n}, the number of people below 16 °C for 24 hours or more "
-                "would not change in any run."
-            )
-        else:
-            word = "fewer" if d50 < 0 else "more"
-            change = f"{around(abs(d50), word + ' people')}" if round(abs(d50)) else "about as many people"
-            out.append(
-                f"If {alt_n} rather than {base_n}, {change} would spend 24 hours or more "
-                f"below 16 °C at home ({count(s['alt'][1])} against {count(s['base'][1])}; 90 % range of the "
-                f"difference {_signed(d5)} to {_signed(d95)})."
-            )
-        out.append(
-            f"The chance that {alt_n} cuts this number by at least {REDUCTION_FRAC * 100:g} % is about "
-            f"{pct(s['prob'])}."
-        )
-    if "person_days_below_12" in st:
-        s = st["person_days_below_12"]
-        word = "fewer" if s["diff"][1] < 0 else "more"
-        out.append(
-            f"Cold exposure below 12 °C: {around(abs(s['diff'][1]))} {word} person-days "
-            f"(chance of a cut of at least {REDUCTION_FRAC * 100:g} %: {pct(s['prob'])})."
-        )
-    if "heating_point_demand_peak" in st:
-        s = st["heating_point_demand_peak"]
-        out.append(
-            f"Peak heating-point demand: {around(s['alt'][1], 'places')} against "
-            f"{around(s['base'][1], 'places')} if {base_n}."
-        )
-    if "buildings_without_heat_peak" in st:
-        s = st["buildings_without_heat_peak"]
-        out.append(
-            f"Apartment buildings without heat at the peak: {around(s['alt'][1])} against "
-            f"{around(s['base'][1])}; the paired difference is {_signed(s['diff'][1])} buildings."
-        )
+def pause_statement(ds: xr.Dataset, lang: Lang = EN) -> str:
+    """The pause window and the horizon, in dates."""
+    w = pause_window(ds)
+    start, end, days = _period(ds, lang)
+    if w is None:
+        return lang._("Horizon: {days} days, {start} – {end}.", days=f"{days:g}", start=start, end=end)
+    p0, p1, d0, n = w
+    return lang._("The pause runs from {p0} to {p1} (days {d0}–{d1} of the run); the figures cover the whole "
+                  "horizon of {days} days, {start} – {end}. A pause that starts later or a longer horizon gives "
+                  "other numbers (experiment=pause_timing).", p0=lang.date(p0), p1=lang.date(p1), d0=f"{d0:g}",
+                  d1=f"{d0 + n:g}", days=f"{days:g}", start=start, end=end)
+
+
+def donor_sentence(pair: Pair, pf: PairFigures) -> str:
+    """One plain sentence a donor can repeat: the robust measure, the probability, frozen systems avoided."""
+    _ = pf.lang._
+    key = "person_days_below_12"
+    if key not in pf:
+        return ""
+    st = pf.stats(key)
+    d = st["diff_value"]
+    alt = short_name(pair.alt_ds, pf.lang)
+    base = short_name(pair.base_ds, pf.lang)
+    days = f"{_horizon_days(pair.base_ds):g}"
+    if d < 0:
+        text = _("If {alt} rather than {base}, around {n} fewer person-days would be spent below {c} °C at home "
+                 "over {days} days (median of paired runs, {rel})", alt=alt, base=base,
+                 n=pf._v(key, abs(d)), c=f"{pf.s.severe_c:g}", days=days, rel=st["rel"] or "")
+    elif d > 0:
+        text = _("If {alt} rather than {base}, around {n} more person-days would be spent below {c} °C at home "
+                 "over {days} days (median of paired runs)", alt=alt, base=base, n=pf._v(key, d),
+                 c=f"{pf.s.severe_c:g}", days=days)
+    else:
+        text = _("If {alt} rather than {base}, the person-days below {c} °C at home would not change (median of "
+                 "paired runs)", alt=alt, base=base, c=f"{pf.s.severe_c:g}")
+    if "buildings_frozen_peak" in pf:
+        fz = pf.stats("buildings_frozen_peak")
+        if fz["diff_value"] < 0:
+            text += _(", and about {n} fewer buildings' heating systems would freeze (weeks to repair each)",
+                      n=pf._v("buildings_frozen_peak", abs(fz["diff_value"])))
+    if st["prob"]:
+        text += _("; in {p} of the paired model runs the cut is at least {f}.", p=st["prob"],
+                  f=pf.lang.pct(pf.s.reduction_frac))
+    else:
+        text += "."
+    return text
+
+
+def pair_highlights(pair: Pair, pf: PairFigures) -> list[str]:
+    """Plain-language bullets for one pair: the donor sentence first, then the other lead figures."""
+    _ = pf.lang._
+    out = [t for t in [donor_sentence(pair, pf)] if t]
+    for key, text in (
+        ("people_below_12_worst_day", _("On the worst day: {b} instead of {a} people below {c} °C at home "
+                                         "(median of paired differences {d}).")),
+        ("people_cold_72h", _("Below {c} °C for {h} hours or more: {b} instead of {a} people (median of paired "
+                              "differences {d}).")),
+        ("heating_point_demand_peak", _("Heating-point places needed at the peak: {b} instead of {a} (median of "
+                                        "paired differences {d}).")),
+        ("people_cold_24h", _("People below {c16} °C for {h24} hours or more, a count that saturates: {b} instead "
+                              "of {a} (median of paired differences {d}).")),
+    ):
+        if key in pf and len(out) < 5:
+            st = pf.stats(key)
+            out.append(text.format(a=st["base"], b=st["alt"], d=st["diff"], c=f"{pf.s.severe_c:g}",
+                                   h=f"{pf.s.severe_h:g}", c16=f"{pf.s.long_c:g}", h24=f"{pf.s.long_h:g}"))
     return out[:5]
 
 
-def district_pair_rows(pair: Pair) -> list[dict]:
-    """Per district: people below 16 °C for 24 h+ in both scenarios and the paired difference."""
-    a, b = pair.base_ds, pair.alt_ds
-    if "people_cold_24h" not in a or "district" not in a.dims:
-        return []
-    diff = paired_difference(a["people_cold_24h"], b["people_cold_24h"]).values
-    qa, qb = summarize(a["people_cold_24h"]).values, summarize(b["people_cold_24h"]).values
-    codes = a["katotth"].values if "katotth" in a.coords else [""] * a.sizes["district"]
-    rows = [
-        {
-            "name": str(n),
-            "code": str(codes[i]),
-            "base": num(qa[1, i]),
-            "alt": num(qb[1, i]),
-            "diff": _signed(diff[1, i]),
-            "diff_range": f"{_signed(diff[0, i])} to {_signed(diff[2, i])}",
-            "sort": float(diff[1, i]),
-        }
-        for i, n in enumerate(a["district"].values)
-    ]
+def district_pair_rows(pf: PairFigures) -> dict:
+    """Per district: the robust measure and the places needed in both scenarios, with paired differences."""
+    t = pf.table[pf.table["adm5_name"] != ""]
+    keys = [k for k in ("person_days_below_12", "heating_point_demand_peak") if k in set(t["figure"])]
+    if not keys:
+        return {"rows": [], "columns": []}
+    rows = []
+    for name, grp in t.groupby("adm5_name", sort=False):
+        grp = grp.set_index("figure")
+        cells = [pf.stats(k, grp.loc[k]) for k in keys]
+        rows.append({"name": pf.lang.place(str(name)), "code": str(grp["adm5_code"].iloc[0]), "cells": cells,
+                     "sort": cells[0]["diff_value"]})
     rows.sort(key=lambda r: r["sort"])
-    return rows
+    return {"rows": rows, "columns": [pf.base.label(k) for k in keys]}
 
 
-# --------------------------------------------------------------------------- caveats and methods
-CAVEATS = [
-    "This is a model-based scenario analysis, not a forecast: it shows what could happen under stated "
-    "assumptions about strikes, weather, repairs and behaviour. Infrastructure is synthetic.",
-    "The ranges (5th–95th percentile of Monte Carlo runs) cover weather, strike, damage and repair "
-    "randomness only; they leave out uncertainty in the model itself and its parameters, so real ranges "
-    "are wider.",
-    "Indoor cold bands are risk-communication bands, not health outcomes. Behaviour (people leaving, "
-    "using heaters, going to heating points) is assumed, not observed.",
-]
+def pairs_summary(blocks: list[dict], lang: Lang = EN) -> dict:
+    """One row per pair: the robust measure's median of paired differences, its probability, frozen systems
+    avoided. With ``experiment=pause_timing`` this is the value of a pause by its start day."""
+    rows = []
+    for b in blocks:
+        pf = b["pf"]
+        if "person_days_below_12" not in pf:
+            continue
+        st = pf.stats("person_days_below_12")
+        fz = pf.stats("buildings_frozen_peak") if "buildings_frozen_peak" in pf else None
+        rows.append({"title": b["alt_title"], "against": b["base_title"], "diff": st["diff"], "rel": st["rel"],
+                     "range": st["range"], "prob": st["prob"], "frozen": fz["diff"] if fz else "",
+                     "value": st["diff_value"]})
+    sentence = ""
+    if len(rows) > 1:
+        best = min(rows, key=lambda r: r["value"])
+        sentence = lang._("Of the {n} alternatives, {best} cuts person-days below the severe threshold most "
+                          "(median of paired differences {d}).", n=len(rows), best=best["title"], d=best["diff"])
+    return {"rows": rows, "sentence": sentence}
 
 
-def methods(ds: xr.Dataset, scenarios: Sequence[Scenario]) -> dict:
+# --------------------------------------------------------------------------- caveats, bands and methods
+def caveats(lang: Lang = EN) -> list[str]:
+    return [
+        lang._("This is a model-based scenario analysis, not a forecast: it shows what could happen under stated "
+               "assumptions about strikes, weather, repairs and behaviour. Infrastructure is synthetic."),
+        lang._("The ranges (5th–95th percentile of Monte Carlo runs) cover weather, strike, damage and repair "
+               "randomness only; they leave out uncertainty in the model itself and its parameters, so real ranges "
+               "are wider."),
+        lang._("Indoor cold bands are risk-communication bands, not health outcomes. Behaviour (people leaving, "
+               "using heaters, going to heating points) is assumed, not observed."),
+    ]
+
+
+def cold_bands(s: Settings, lang: Lang = EN) -> list[tuple[str, str, str, str, str]]:
+    """The indoor cold bands (risk communication, not dose-response) with their sources (calibration G1, G2)."""
+    who = "WHO 2018"
+    cwp = lang._("Cold Weather Plan for England 2011")
+    return [
+        ("0", "≥ 18 °C", lang._("adequate"), lang._("WHO minimum met"), who),
+        ("1", f"{s.long_c:g}–18 °C", lang._("cool"), lang._("risk for 65+, chronically ill, infants"), who),
+        ("2", f"{s.severe_c:g}–{s.long_c:g} °C", lang._("cold"),
+         lang._("resistance to respiratory infection falls; vulnerable people to a warm room or heating point"), cwp),
+        ("3", f"9–{s.severe_c:g} °C", lang._("very cold"),
+         lang._("cardiovascular strain; vulnerable people should relocate"), cwp),
+        ("4", lang._("< 9 °C for more than 2 h"), lang._("severe"), lang._("core body temperature falls"), cwp),
+        ("5", lang._("< {c} °C for ≥ {h} h", c=f"{s.danger_c:g}", h=f"{s.danger_h:g}"), lang._("dangerous"),
+         lang._("high risk of hypothermia; active outreach"), "Collins 1986; " + cwp),
+    ]
+
+
+def methods(ds: xr.Dataset, scenarios: Sequence[Scenario], lang: Lang = EN) -> dict:
     """The methods box: model and version, scenario definitions, repair assumptions, denominator, runs."""
+    _ = lang._
     cfg = _config(ds)
     rep = cfg.get("repair", {}) if isinstance(cfg.get("repair"), dict) else {}
     city = cfg.get("city", {}) if isinstance(cfg.get("city"), dict) else {}
     people = cfg.get("people", {}) if isinstance(cfg.get("people"), dict) else {}
+    s = Settings.from_dataset(ds)
     repair = []
     if rep:
-        crews = f"{rep.get('power_crews', '?')} power and {rep.get('heat_crews', '?')} heat-network crews"
+        crews = _("{p} power and {h} heat-network crews", p=rep.get("power_crews", "?"), h=rep.get("heat_crews", "?"))
         if float(rep.get("crew_multiplier", 1) or 1) != 1:
             crews += f" (x{float(rep['crew_multiplier']):g})"
-        repair.append(crews + "; repairs stop during air-raid alerts; repaired assets can be hit again")
+        repair.append(crews + _("; repairs stop during air-raid alerts; repaired assets can be hit again"))
         if "transformer_spares" in rep:
-            repair.append(
-                f"{rep['transformer_spares']} spare large transformers; new ones take "
-                f"{float(rep.get('transformer_lead_days', 180)):g} days"
-            )
+            repair.append(_("{n} spare large transformers; new ones take {d} days", n=rep["transformer_spares"],
+                            d=f"{float(rep.get('transformer_lead_days', 180)):g}"))
         if "drain_delay_h" in rep:
-            repair.append(
-                f"heating systems drained after {float(rep['drain_delay_h']):g} h without circulation in "
-                f"frost; refill and restart {float(rep.get('restart_h_per_building', 1.2)):g} crew-hours "
-                "per building after the heat source returns"
-            )
+            repair.append(_("heating systems drained after {h} h without circulation in frost; refill and restart "
+                            "{r} crew-hours per building after the heat source returns",
+                            h=f"{float(rep['drain_delay_h']):g}", r=f"{float(rep.get('restart_h_per_building', 1.2)):g}"))
         if "frozen_repair_days" in rep:
-            repair.append(
-                f"systems that freeze take about {float(rep['frozen_repair_days']):g} days to restore"
-            )
+            repair.append(_("systems that freeze take about {d} days to restore", d=f"{float(rep['frozen_repair_days']):g}"))
     else:
-        repair.append("see the run configuration (config attribute of result.nc)")
+        repair.append(_("see the run configuration (config attribute of result.nc)"))
     repair = [r[:1].upper() + r[1:] for r in repair]
     pop = float(ds["population"].sum()) if "population" in ds else float("nan")
-    denom = f"{num(pop, 3)} people present"
+    denom = _("{n} people present", n=lang.num(pop, 3))
     if city.get("population_total"):
-        denom += (
-            f" ({num(float(city['population_total']), 2)} residents, of whom "
-            f"{pct(float(city.get('share_left_frac', 0) or 0))} assumed to have left)"
-        )
+        denom += _(" ({n} residents, of whom {p} assumed to have left)", n=lang.num(float(city["population_total"]), 2),
+                   p=lang.pct(float(city.get("share_left_frac", 0) or 0)))
     if str(ds.attrs.get("city", city.get("name", ""))) == "kyiv":
-        denom += "; population estimate 2024 (mobile data, incl. internally displaced people), calibration D1"
+        denom += _("; population estimate 2024 (mobile data, incl. internally displaced people), calibration D1")
     hp = ""
     if people.get("heating_points"):
-        hp = (
-            f"{num(float(people['heating_points']))} heating points x {num(float(people.get('places_per_point', 0)))}"
-            " places"
-        )
-    start, end, days = _period(ds)
+        hp = _("{n} heating points x {p} places", n=lang.num(float(people["heating_points"])),
+               p=lang.num(float(people.get("places_per_point", 0))))
+    start, end, days = _period(ds, lang)
     return {
         "model": model_version(ds),
-        "scenarios": [(pretty(n), describe_scenario(d)) for n, d in scenarios],
-        "weather": pretty(str(ds.attrs.get("weather_source") or "not recorded")),
-        "period": f"{start} – {end} ({days:g} days, hourly steps)",
+        "scenarios": [(scenario_title(n, d, lang) if "=" in n else short_name(d, lang), describe_scenario(d, lang))
+                      for n, d in scenarios],
+        "weather": weather_text(ds, lang) if (_config(ds).get("weather") or ds.attrs.get("weather_source"))
+        else _("not recorded"),
+        "period": _("{start} – {end} ({days} days, hourly steps)", start=start, end=end, days=f"{days:g}"),
         "repair": repair,
         "denominator": denom,
         "heating_points": hp,
         "runs": n_runs(ds),
         "seed": str(ds.attrs.get("seed", "")),
-        "bands": COLD_BANDS,
-        "household_size": float(ds.attrs.get("household_size", 2.42)),
+        "bands": cold_bands(s, lang),
+        "household_size": f"{float(ds.attrs.get('household_size', 2.42)):g}",
+        "interval": f"{s.interval_pct:g}",
+        "mc_rule": _("Monte Carlo error: a distribution-free {conf} confidence interval of each median from order "
+                     "statistics; the runs are enough when its half-width is within ±{tol} of the median "
+                     "(output.mc_rel_tolerance).", conf=lang.pct(s.mc_confidence), tol=lang.pct(s.mc_rel_tolerance)),
     }

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import matplotlib as mpl
@@ -23,8 +23,13 @@ import xarray as xr
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from sim import keyfigures
 from sim.io import atomic_write
+from sim.keyfigures import Settings
+from sim.report.i18n import Lang
 from sim.stats import duration_survival, summarize
+
+EN = Lang("en")
 
 __all__ = [
     "COLORS",
@@ -72,16 +77,28 @@ _RC = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass
 class RenderedFigure:
-    """A figure rendered for the brief. ``png`` bytes (150 dpi) and ``svg`` text; ``alt`` describes it."""
+    """A figure rendered for the brief: ``svg`` text, and ``png`` bytes (rendered when first asked for, at
+    ``dpi``: the HTML needs only the SVG); ``alt`` describes it."""
 
     name: str
     title: str
     caption: str
     alt: str
-    png: bytes
     svg: str
+    figure: Figure | None = field(default=None, repr=False, compare=False)
+    dpi: int = 150
+    _png: bytes | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def png(self) -> bytes:
+        if self._png is None:
+            buf = io.BytesIO()
+            with mpl.rc_context(_RC):
+                self.figure.savefig(buf, format="png", dpi=self.dpi, facecolor="white", metadata={"Software": None})
+            self._png = buf.getvalue()
+        return self._png
 
 
 def _safe(text: str) -> str:
@@ -120,136 +137,161 @@ def _pause_window(ds: xr.Dataset) -> tuple[np.datetime64, np.datetime64] | None:
     return start, end
 
 
-def _date_axis(ax) -> None:
+def _date_axis(ax, lang: Lang = EN) -> None:
     loc = mdates.AutoDateLocator(minticks=3, maxticks=9)
     ax.xaxis.set_major_locator(loc)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc, show_offset=False))
+    if lang.code == "en":
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc, show_offset=False))
+    else:
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: lang.date(mdates.num2date(x), "d MMM")))
 
 
-def fan_chart(scenarios: Sequence[Scenario], threshold_c: float = 16.0) -> Figure | None:
-    """People below ``threshold_c`` indoors over time: median, 50 % and 90 % bands per scenario.
+def fan_chart(scenarios: Sequence[Scenario], thresholds_c: Sequence[float] | None = None,
+              lang: Lang = EN) -> Figure | None:
+    """People below each of ``thresholds_c`` indoors over time (one panel each): median, 50 % and 90 % bands.
 
-    The pause window (``pause_start_day``/``pause_days`` attributes) is shaded, strike waves are ticks at
-    the top (darker where more runs have a wave at that hour), and the outdoor temperature (median and
-    90 % band) is a strip underneath.
+    Default thresholds: the run's long and severe thresholds (``people.long_exposure_c``,
+    ``people.severe_exposure_c``; 16 and 12 °C). The pause window is shaded, strike waves are ticks at the
+    top (darker where more runs have a wave at that hour), the outdoor temperature (median and 90 % band)
+    is a strip underneath. Each median line carries ``gid="median:<threshold>:<scenario index>"`` and each
+    band ``gid="band<lo>-<hi>:<threshold>:<scenario index>"``, so that tests can read what is plotted.
     """
     if not scenarios or "people_below_threshold" not in scenarios[0][1]:
         return None
+    ds0 = scenarios[0][1]
+    s = Settings.from_dataset(ds0)
+    wanted = list(thresholds_c) if thresholds_c is not None else [s.long_c, s.severe_c]
+    have = ds0["threshold"].values.astype(float)
+    wanted = [c for c in wanted if np.isclose(have, c).any()]
+    if not wanted:
+        return None
     with mpl.rc_context(_RC):
-        fig = _figure(FULL_W, 2.75)
-        ax, ax_t = fig.subplots(2, 1, sharex=True, height_ratios=[4, 1.25])
-        for i, (name, ds) in enumerate(scenarios):
-            color = COLORS[i % len(COLORS)]
-            t = ds["time"].values
-            b = _bands(ds["people_below_threshold"].sel(threshold=threshold_c))
-            ax.fill_between(t, b[5], b[95], color=color, alpha=0.15, lw=0, label=None)
-            ax.fill_between(t, b[25], b[75], color=color, alpha=0.32, lw=0)
-            ax.plot(t, b[50], color=color, lw=1.6, label=_safe(name))
-            window = _pause_window(ds)
-            if window is not None:
-                ax.axvspan(*window, color=color, alpha=0.07, lw=0)
-                ax.annotate(
-                    "pause" if len(scenarios) == 1 else f"pause ({_safe(name)})",
-                    xy=(window[0], 1.0),
-                    xycoords=("data", "axes fraction"),
-                    xytext=(3, -10),
-                    textcoords="offset points",
-                    color=color,
-                    fontsize=6.5,
-                    va="top",
-                )
-            if "waves" in ds:
-                share = (ds["waves"] > 0).mean("realization").values
-                hit = np.nonzero(share > 0)[0]
-                tr = ax.get_xaxis_transform()
-                for j in hit:
-                    ax.plot(
-                        [t[j], t[j]],
-                        [0.965 - 0.035 * i, 1.0 - 0.035 * i],
-                        transform=tr,
-                        color=color,
-                        lw=1.1,
-                        alpha=float(0.25 + 0.75 * share[j]),
-                        solid_capstyle="butt",
-                    )
-            if "outdoor_temperature" in ds:
+        fig = _figure(FULL_W, 1.0 + 1.55 * len(wanted))
+        axes = fig.subplots(len(wanted) + 1, 1, sharex=True, height_ratios=[4] * len(wanted) + [1.25])
+        ax_t = axes[-1]
+        for k, (ax, c) in enumerate(zip(axes[:-1], wanted, strict=True)):
+            for i, (name, ds) in enumerate(scenarios):
+                color = COLORS[i % len(COLORS)]
+                t = ds["time"].values
+                b = _bands(ds["people_below_threshold"].sel(threshold=float(have[np.argmin(np.abs(have - c))])))
+                ax.fill_between(t, b[5], b[95], color=color, alpha=0.15, lw=0, gid=f"band5-95:{c:g}:{i}")
+                ax.fill_between(t, b[25], b[75], color=color, alpha=0.32, lw=0, gid=f"band25-75:{c:g}:{i}")
+                ax.plot(t, b[50], color=color, lw=1.6, label=_safe(name) if k == 0 else None, gid=f"median:{c:g}:{i}")
+                window = _pause_window(ds)
+                if window is not None:
+                    ax.axvspan(*window, color=color, alpha=0.07, lw=0)
+                    if k == 0:
+                        ax.annotate(lang._("pause") if len(scenarios) == 1 else lang._("pause ({name})", name=_safe(name)),
+                                    xy=(window[0], 1.0), xycoords=("data", "axes fraction"), xytext=(3, -10),
+                                    textcoords="offset points", color=color, fontsize=6.5, va="top")
+                if "waves" in ds and k == 0:
+                    share = (ds["waves"] > 0).mean("realization").values
+                    tr = ax.get_xaxis_transform()
+                    for j in np.nonzero(share > 0)[0]:
+                        ax.plot([t[j], t[j]], [0.965 - 0.035 * i, 1.0 - 0.035 * i], transform=tr, color=color,
+                                lw=1.1, alpha=float(0.25 + 0.75 * share[j]), solid_capstyle="butt")
+            ax.set_ylim(bottom=0)
+            ax.yaxis.set_major_formatter(FuncFormatter(_compact))
+            ax.set_ylabel(lang._("people below {c} °C", c=f"{c:g}"))
+            ax.set_title(lang._("People below {c} °C indoors (median, 50 % and 90 % of runs)", c=f"{c:g}"))
+        for i, (_name, ds) in enumerate(scenarios):
+            if "outdoor_temperature" in ds and i == 0:
                 o = _bands(ds["outdoor_temperature"])
-                if i == 0:
-                    ax_t.fill_between(t, o[5], o[95], color="#60a5fa", alpha=0.25, lw=0)
-                    ax_t.plot(t, o[50], color="#1d4ed8", lw=1.0)
-        ax.set_ylim(bottom=0)
-        ax.yaxis.set_major_formatter(FuncFormatter(_compact))
-        ax.set_ylabel(f"people below {threshold_c:g} °C")
-        ax.set_title(f"People below {threshold_c:g} °C indoors (median, 50 % and 90 % of runs)")
-        handles, _labels = ax.get_legend_handles_labels()
+                t = ds["time"].values
+                ax_t.fill_between(t, o[5], o[95], color="#60a5fa", alpha=0.25, lw=0)
+                ax_t.plot(t, o[50], color="#1d4ed8", lw=1.0, gid="outdoor_median")
+        handles, _labels = axes[0].get_legend_handles_labels()
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
 
         extra = [
-            Patch(color=COLORS[0], alpha=0.32, lw=0, label="50 % of runs"),
-            Patch(color=COLORS[0], alpha=0.15, lw=0, label="90 % of runs"),
-            Line2D([], [], color=INK, lw=1.1, label="strike wave (darker: more runs)"),
+            Patch(color=COLORS[0], alpha=0.32, lw=0, label=lang._("50 % of runs")),
+            Patch(color=COLORS[0], alpha=0.15, lw=0, label=lang._("90 % of runs")),
+            Line2D([], [], color=INK, lw=1.1, label=lang._("strike wave (darker: more runs)")),
         ]
         fig.legend(handles=handles + extra, loc="outside lower center", ncols=len(handles) + len(extra))
-        ax_t.set_ylabel("outdoor °C")
+        ax_t.set_ylabel(lang._("outdoor °C"))
         ax_t.yaxis.set_major_locator(MaxNLocator(3))
         ax_t.axhline(0, color="#9ca3af", lw=0.5)
-        _date_axis(ax_t)
+        _date_axis(ax_t, lang)
         return fig
 
 
-def _per_1000(ds: xr.Dataset, threshold_c: float = 12.0) -> xr.DataArray:
-    """Person-days below ``threshold_c`` per 1,000 residents, per realization and district."""
-    pd_ = ds["person_hours_below_threshold"].sel(threshold=threshold_c) / 24.0
-    pop = ds["population"].where(ds["population"] > 0)
-    return (1000.0 * pd_ / pop).fillna(0.0)
+def _per_1000(ds: xr.Dataset, threshold_c: float | None = None) -> xr.DataArray:
+    """Person-days below ``threshold_c`` (default: the severe threshold) per 1,000 people present."""
+    s = Settings.from_dataset(ds)
+    if threshold_c is not None:
+        s = replace(s, severe_c=float(threshold_c))
+    return keyfigures.district_rate(ds, s)
 
 
-def district_chart(scenarios: Sequence[Scenario], threshold_c: float = 12.0) -> Figure | None:
-    """Districts ranked by person-days below ``threshold_c`` per 1,000 residents (median, p5-p95 whiskers)."""
+def district_chart(scenarios: Sequence[Scenario], threshold_c: float | None = None,
+                   lang: Lang = EN) -> Figure | None:
+    """Districts ranked by the first scenario's ranking (:func:`sim.keyfigures.district_ranking`):
+    person-days below the severe threshold per 1,000 people present (bar: median over runs, whiskers: the
+    interval), and for the first scenario the share of runs in which the district is among the hardest hit.
+    Bars carry ``gid="bar:<scenario index>:<district>"``."""
     ds0 = scenarios[0][1] if scenarios else None
     if ds0 is None or "person_hours_below_threshold" not in ds0 or "population" not in ds0:
         return None
-    stats = [summarize(_per_1000(ds, threshold_c)) for _, ds in scenarios]
-    order = np.argsort(stats[0].sel(percentile=50).values)  # worst on top
-    names = [str(n) for n in ds0["district"].values[order]]
+    s = Settings.from_dataset(ds0)
+    if threshold_c is not None:
+        s = replace(s, severe_c=float(threshold_c))
+    lo_p, _mid, hi_p = s.percentiles
+    ranking = keyfigures.district_ranking(ds0, s)
+    names = [str(n) for n in ranking["district"].values][::-1]  # hardest hit on top
+    p_top = dict(zip([str(n) for n in ranking["district"].values], ranking["p_top"].values, strict=True))
     n, k = len(names), len(scenarios)
     with mpl.rc_context(_RC):
         fig = _figure(HALF_W, 0.9 + 0.24 * n * max(1, 0.7 * k))
         ax = fig.subplots()
         height = 0.8 / k
         y = np.arange(n)
-        for i, ((name, _), st) in enumerate(zip(scenarios, stats, strict=True)):
-            med = st.sel(percentile=50).values[order]
-            lo = st.sel(percentile=5).values[order]
-            hi = st.sel(percentile=95).values[order]
+        for i, (name, ds) in enumerate(scenarios):
+            st = summarize(keyfigures.district_rate(ds, s), percentiles=(lo_p, 50, hi_p)).sel(district=names)
+            med, lo, hi = (st.sel(percentile=p).values for p in (50.0, lo_p, hi_p))
             yy = y + (k - 1 - 2 * i) * height / 2
-            ax.barh(yy, med, height=height * 0.9, color=COLORS[i % len(COLORS)], label=_safe(name))
-            ax.errorbar(
-                med, yy, xerr=[med - lo, hi - med], fmt="none", ecolor=INK, elinewidth=0.7, capsize=1.5
-            )
-        ax.set_yticks(y, [_safe(s) for s in names])
+            bars = ax.barh(yy, med, height=height * 0.9, color=COLORS[i % len(COLORS)], label=_safe(name))
+            for bar, dname in zip(bars, names, strict=True):
+                bar.set_gid(f"bar:{i}:{dname}")
+            ax.errorbar(med, yy, xerr=[med - lo, hi - med], fmt="none", ecolor=INK, elinewidth=0.7, capsize=1.5)
+            if i == 0:
+                for yv, (m, h, dname) in enumerate(zip(med, hi, names, strict=True)):
+                    ax.annotate(lang.pct(p_top[dname]), xy=(max(m, h), yy[yv]), xytext=(3, 0),
+                                textcoords="offset points", va="center", fontsize=6, color=MUTED)
+        ax.set_yticks(y, [_safe(lang.place(x)) for x in names])
         ax.grid(axis="y", visible=False)
         ax.set_xlim(left=0)
+        ax.margins(x=0.12)
         ax.xaxis.set_major_formatter(FuncFormatter(_compact))
-        ax.set_xlabel(f"person-days below {threshold_c:g} °C per 1,000 residents")
-        ax.set_title("Districts ranked by cold exposure")
+        ax.set_xlabel(lang._("person-days below {c} °C per 1,000 people present", c=f"{s.severe_c:g}"))
+        ax.set_title(lang._("Districts ranked"))
         if k > 1:
             ax.legend(loc="lower right")
         return fig
 
 
-def duration_curves(scenarios: Sequence[Scenario], histogram: str = "cold_hours_histogram") -> Figure | None:
-    """Share of affected people still cold after t hours (below 16 °C), 65+ and under-5, per scenario.
+def duration_curves(scenarios: Sequence[Scenario], histogram: str | None = None,
+                    lang: Lang = EN) -> Figure | None:
+    """Share of 65+ and under-5 (ever below the threshold) whose longest spell below it lasted at least t
+    hours, per scenario: median over runs of each run's curve (:func:`sim.stats.duration_survival`).
 
-    Median over realizations of each realization's curve (:func:`sim.stats.duration_survival`).
+    Default histogram: ``severe_spell_histogram`` (below the severe threshold, 12 °C) when present, else
+    ``cold_hours_histogram`` (total hours below 16 °C). Lines carry ``gid="median:<age>:<scenario index>"``.
     """
     ds0 = scenarios[0][1] if scenarios else None
-    if ds0 is None or histogram not in ds0 or "age_group" not in ds0[histogram].dims:
+    if ds0 is None:
         return None
-    groups = [
-        (g, lab) for g, lab in (("65plus", "aged 65+"), ("under5", "under 5")) if g in ds0["age_group"].values
-    ]
+    s = Settings.from_dataset(ds0)
+    if histogram is None:
+        histogram = "severe_spell_histogram" if "severe_spell_histogram" in ds0 else "cold_hours_histogram"
+    if histogram not in ds0 or "age_group" not in ds0[histogram].dims:
+        return None
+    c = f"{s.severe_c:g}" if histogram == "severe_spell_histogram" else f"{s.long_c:g}"
+    xlabel = (lang._("longest spell below {c} °C (hours)", c=c) if "spell" in histogram
+              else lang._("hours below {c} °C (total)", c=c))
+    groups = [(g, lab) for g, lab in (("65plus", lang._("aged 65+")), ("under5", lang._("under 5")))
+              if g in ds0["age_group"].values]
     if not groups:
         return None
     with mpl.rc_context(_RC):
@@ -262,20 +304,21 @@ def duration_curves(scenarios: Sequence[Scenario], histogram: str = "cold_hours_
                 x = surv["duration_bin"].values
                 color = COLORS[i % len(COLORS)]
                 ax.fill_between(x, 100 * b[5], 100 * b[95], color=color, alpha=0.15, lw=0)
-                ax.plot(x, 100 * b[50], color=color, lw=1.4, marker="o", ms=2, label=_safe(name))
-            ax.set_title(f"People {lab}", fontsize=7.5)
-            ax.set_xlabel("hours below 16 °C (total)")
+                ax.plot(x, 100 * b[50], color=color, lw=1.4, marker="o", ms=2, label=_safe(name), gid=f"median:{g}:{i}")
+            ax.set_title(lang._("People {who}", who=lab), fontsize=7.5)
             ax.set_ylim(0, 102)
             ax.set_xlim(left=0)
-        axes[0].set_ylabel("% of affected still cold")
+        axes[0].set_ylabel(lang._("% still cold after t hours"))
+        fig.supxlabel(xlabel, fontsize=7.5)
         if len(scenarios) > 1:
             axes[-1].legend(loc="upper right")
-        fig.suptitle("How long the cold lasts", x=0.02, ha="left", fontsize=8.5, fontweight="bold")
+        fig.suptitle(lang._("How long the cold lasts"), x=0.02, ha="left", fontsize=8.5, fontweight="bold")
         return fig
 
 
-def heating_point_chart(scenarios: Sequence[Scenario]) -> Figure | None:
-    """Concurrent heating-point demand (median and 90 % band) against capacity; diesel L/day on a 2nd axis."""
+def heating_point_chart(scenarios: Sequence[Scenario], lang: Lang = EN) -> Figure | None:
+    """Concurrent heating-point demand (median and 90 % band) against capacity, the key figure "at the
+    peak" (median over runs of each run's peak, dotted) and diesel L/day on a second axis."""
     ds0 = scenarios[0][1] if scenarios else None
     if ds0 is None or "heating_point_demand" not in ds0:
         return None
@@ -288,47 +331,39 @@ def heating_point_chart(scenarios: Sequence[Scenario]) -> Figure | None:
             t = ds["time"].values
             b = _bands(ds["heating_point_demand"])
             ax.fill_between(t, b[5], b[95], color=color, alpha=0.18, lw=0)
-            ax.plot(
-                t,
-                b[50],
-                color=color,
-                lw=1.4,
-                label=f"demand, {_safe(name)}" if len(scenarios) > 1 else "demand (places)",
-            )
+            ax.plot(t, b[50], color=color, lw=1.4, gid=f"median:demand:{i}",
+                    label=lang._("demand, {name}", name=_safe(name)) if len(scenarios) > 1 else lang._("demand (places)"))
+            peak = float(np.median(ds["heating_point_demand"].max("time").values))
+            ax.axhline(peak, color=color, lw=0.8, ls=":", gid=f"peak:demand:{i}",
+                       label=lang._("at the peak (median of each run's peak)") if i == 0 else None)
             if ax2 is not None and "diesel_consumption" in ds:
                 d = summarize(ds["diesel_consumption"]).sel(percentile=50).values
                 days = ds["day"].values.astype("datetime64[s]")
                 edges = np.append(days, days[-1] + np.timedelta64(1, "D"))
-                ax2.stairs(
-                    d,
-                    edges,
-                    color=color if len(scenarios) > 1 else MUTED,
-                    lw=1.0,
-                    ls=(0, (3, 1.5)),
-                    label="diesel L/day" if i == 0 else None,
-                )
+                ax2.stairs(d, edges, color=color if len(scenarios) > 1 else MUTED, lw=1.0, ls=(0, (3, 1.5)),
+                           label=lang._("diesel L/day") if i == 0 else None, gid=f"diesel:{i}")
         if "heating_point_capacity" in ds0:
             cap = float(ds0["heating_point_capacity"].max())
-            ax.axhline(cap, color=CAPACITY, lw=1.1, ls="--", label="capacity (places)")
+            ax.axhline(cap, color=CAPACITY, lw=1.1, ls="--", label=lang._("capacity (places)"), gid="capacity")
         ax.set_ylim(bottom=0)
         ax.yaxis.set_major_formatter(FuncFormatter(_compact))
-        ax.set_ylabel("heating-point places")
-        ax.set_title("Heating-point demand and diesel")
+        ax.set_ylabel(lang._("heating-point places"))
+        ax.set_title(lang._("Heating-point demand and diesel"))
         handles, labels = ax.get_legend_handles_labels()
         if ax2 is not None:
             ax2.set_ylim(bottom=0)
             ax2.grid(False)
             ax2.spines["right"].set_visible(True)
             ax2.yaxis.set_major_formatter(FuncFormatter(_compact))
-            ax2.set_ylabel("diesel (L/day)", color=MUTED)
+            ax2.set_ylabel(lang._("diesel (L/day)"), color=MUTED)
             h2, l2 = ax2.get_legend_handles_labels()
             handles, labels = handles + h2, labels + l2
-        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(handles), 3), fontsize=6.5)
-        _date_axis(ax)
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(handles), 2), fontsize=6.5)
+        _date_axis(ax, lang)
         return fig
 
 
-def paired_histogram(panels: Sequence[tuple[str, np.ndarray, str]], title: str) -> Figure | None:
+def paired_histogram(panels: Sequence[tuple[str, np.ndarray, str]], title: str, lang: Lang = EN) -> Figure | None:
     """Histograms of paired differences (alternative minus baseline, realization by realization).
 
     ``panels``: ``(x label, differences, unit)``; each panel marks the median (solid) and p5/p95 (dashed).
@@ -339,18 +374,18 @@ def paired_histogram(panels: Sequence[tuple[str, np.ndarray, str]], title: str) 
     with mpl.rc_context(_RC):
         fig = _figure(FULL_W, 2.2)
         axes = fig.subplots(1, len(panels), squeeze=False)[0]
-        for ax, (label, diff, _unit) in zip(axes, panels, strict=True):
+        for j, (ax, (label, diff, _unit)) in enumerate(zip(axes, panels, strict=True)):
             diff = np.asarray(diff, dtype=float)
             bins = min(30, max(5, int(np.sqrt(diff.size)) * 2))
             ax.hist(diff, bins=bins, color=COLORS[1], alpha=0.85, edgecolor="white", linewidth=0.4)
             p5, p50, p95 = np.percentile(diff, [5, 50, 95])
-            ax.axvline(p50, color=INK, lw=1.4, label=f"median {_compact(p50)}")
-            ax.axvline(p5, color=INK, lw=0.9, ls="--", label=f"p5 {_compact(p5)}, p95 {_compact(p95)}")
-            ax.axvline(p95, color=INK, lw=0.9, ls="--")
+            ax.axvline(p50, color=INK, lw=1.4, label=lang._("median {v}", v=_compact(p50)), gid=f"median:{j}")
+            ax.axvline(p5, color=INK, lw=0.9, ls="--", label=f"p5 {_compact(p5)}, p95 {_compact(p95)}", gid=f"p5:{j}")
+            ax.axvline(p95, color=INK, lw=0.9, ls="--", gid=f"p95:{j}")
             ax.axvline(0, color=MUTED, lw=0.6)
             ax.xaxis.set_major_formatter(FuncFormatter(_compact))
             ax.set_xlabel(_safe(label))
-            ax.set_ylabel("runs")
+            ax.set_ylabel(lang._("runs"))
             ax.grid(axis="x", visible=False)
             ax.legend(loc="best", fontsize=6.5, frameon=True, framealpha=0.9, edgecolor="none")
         fig.suptitle(_safe(title), x=0.02, ha="left", fontsize=8.5, fontweight="bold")
@@ -358,12 +393,11 @@ def paired_histogram(panels: Sequence[tuple[str, np.ndarray, str]], title: str) 
 
 
 def render(fig: Figure, name: str, title: str, caption: str, alt: str, dpi: int = 150) -> RenderedFigure:
-    """Render ``fig`` to PNG bytes (``dpi``) and SVG text (no date metadata: reproducible)."""
-    png, svg = io.BytesIO(), io.BytesIO()
+    """Render ``fig`` to SVG text (no date metadata: reproducible); its PNG (``dpi``) follows on demand."""
+    svg = io.BytesIO()
     with mpl.rc_context(_RC):
-        fig.savefig(png, format="png", dpi=dpi, facecolor="white", metadata={"Software": None})
         fig.savefig(svg, format="svg", facecolor="white", metadata={"Date": None})
-    return RenderedFigure(name, title, caption, alt, png.getvalue(), svg.getvalue().decode("utf-8"))
+    return RenderedFigure(name, title, caption, alt, svg.getvalue().decode("utf-8"), fig, dpi)
 
 
 def save(figures: Sequence[RenderedFigure], folder: Path) -> list[Path]:

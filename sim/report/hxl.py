@@ -1,127 +1,136 @@
-"""HXL-tagged summary CSV: one row per scenario x date x district, plus city-total rows.
+"""HXL-tagged CSVs: ``summary.csv`` (by date and district), ``headline.csv``, ``comparison.csv``, ``triggers.csv``.
 
-A header row, then the HXL hashtag row (https://hxlstandard.org), then the data. Figures are percentiles
-over the Monte Carlo runs (attributes ``+p05``, ``+p50``, ``+p95``); daily figures are the peak of that
-day; ``+cumulative`` figures count from the start of the run to the end of that date, so the last date's
-city-total row ("All districts") carries the headline figures of the brief. District level only.
+Each file has a header row, then the HXL hashtag row (https://hxlstandard.org), then the data. Figures are
+percentiles over the Monte Carlo runs (attributes ``+p05``, ``+p50``, ``+p95`` for the default 90 %
+interval); daily figures are the peak of that day unless said otherwise; ``+cumulative`` figures count from
+the start of the run to the end of that date, so the last date's rows carry the whole run's figures (the
+key figures of the brief, by district and for the city). District level only.
 
-Custom attributes are explained in :data:`README` (written as ``summary_readme.txt`` next to the CSV and
-reproduced in docs/brief.md).
+The thresholds in column names and tags (``cold16``, ``cold12``) come from the run's config
+(:class:`sim.keyfigures.Settings`). Custom attributes are explained in :data:`README` (written as
+``summary_readme.txt`` next to the CSV and reproduced in docs/brief.md).
 """
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
 from sim.io import atomic_write_text, write_csv
+from sim.keyfigures import Settings, _day_index, _dt_h
 from sim.stats import summarize
 
-__all__ = ["ALL_DISTRICTS", "README", "summary_frame", "write_summary_csv"]
+__all__ = [
+    "ALL_DISTRICTS",
+    "COLUMNS",
+    "README",
+    "columns",
+    "hxl_tags",
+    "read_hxl_csv",
+    "summary_frame",
+    "write_comparison_csv",
+    "write_headline_csv",
+    "write_summary_csv",
+]
 
 ALL_DISTRICTS = "All districts"
-PCT = (5, 50, 95)
 
-#: (column, hashtag, description) of every column summary_frame can produce, in order.
-COLUMNS: list[tuple[str, str, str]] = [
-    ("date", "#date", "day (ISO 8601); daily figures cover 00:00-24:00 of that day"),
-    ("scenario", "#meta+scenario", "scenario (sweep label, e.g. attacks=pause_week, or the run's scenario)"),
-    ("adm1_code", "#adm1+code", "COD-AB code of the city (UA80 for Kyiv; empty for synthetic cities)"),
-    ("adm5_code", "#adm5+code", "KATOTTH code of the district (empty on city-total rows)"),
-    ("adm5_name", "#adm5+name", f"district name, or '{ALL_DISTRICTS}' for the city total"),
-    ("population", "#population+total", "people present (denominator) [people]"),
-    (
-        "people_below_16c_p05",
-        "#affected+cold16+p05",
-        "people below 16 degC indoors, peak of the day, p5 [people]",
-    ),
-    ("people_below_16c_p50", "#affected+cold16+p50", "... median [people]"),
-    ("people_below_16c_p95", "#affected+cold16+p95", "... p95 [people]"),
-    (
-        "people_65plus_below_16c_p50",
-        "#affected+cold16+elderly+age65plus+p50",
-        "people aged 65+ below 16 degC, peak of the day, median [people]",
-    ),
-    (
-        "people_under5_below_16c_p50",
-        "#affected+cold16+infants+age0_4+p50",
-        "children under 5 below 16 degC, peak of the day, median [people]",
-    ),
-    (
-        "people_below_12c_p05",
-        "#affected+cold12+p05",
-        "people below 12 degC indoors, peak of the day, p5 [people]",
-    ),
-    ("people_below_12c_p50", "#affected+cold12+p50", "... median [people]"),
-    ("people_below_12c_p95", "#affected+cold12+p95", "... p95 [people]"),
-    (
-        "people_below_9c_p50",
-        "#affected+cold9+p50",
-        "people below 9 degC indoors, peak of the day, median [people]",
-    ),
-    (
-        "people_cold_24h_so_far_p05",
-        "#affected+cold16+h24+cumulative+p05",
-        "people below 16 degC for 24 h or more in a row, since the start (last date only), p5 [people]",
-    ),
-    ("people_cold_24h_so_far_p50", "#affected+cold16+h24+cumulative+p50", "... median [people]"),
-    ("people_cold_24h_so_far_p95", "#affected+cold16+h24+cumulative+p95", "... p95 [people]"),
-    (
-        "people_65plus_cold_24h_so_far_p50",
-        "#affected+cold16+h24+cumulative+elderly+age65plus+p50",
-        "... of whom aged 65+, median [people]",
-    ),
-    (
-        "people_under5_cold_24h_so_far_p50",
-        "#affected+cold16+h24+cumulative+infants+age0_4+p50",
-        "... of whom under 5, median [people]",
-    ),
-    (
-        "households_cold_24h_so_far_p50",
-        "#affected+hh+cold16+h24+cumulative+p50",
-        "households below 16 degC for 24 h or more (people / household size), median [households]",
-    ),
-    (
-        "person_days_below_12c_so_far_p05",
-        "#indicator+person_days+cold12+cumulative+p05",
-        "person-days below 12 degC since the start, p5 [person-days]",
-    ),
-    (
-        "person_days_below_12c_so_far_p50",
-        "#indicator+person_days+cold12+cumulative+p50",
-        "... median [person-days]",
-    ),
-    (
-        "person_days_below_12c_so_far_p95",
-        "#indicator+person_days+cold12+cumulative+p95",
-        "... p95 [person-days]",
-    ),
-    (
-        "buildings_without_heat_p50",
-        "#indicator+buildings+noheat+p50",
-        "apartment buildings on district heating without heat, peak of the day, median [buildings]",
-    ),
-    (
-        "share_without_power_pct_p50",
-        "#indicator+pct+nopower+p50",
-        "share of residents whose feeder has no power, peak of the day, median [%]",
-    ),
-    (
-        "heating_point_demand_p05",
-        "#inneed+heating_point+p05",
-        "people who would sit in a heating point at the same time, peak of the day, p5 [places]",
-    ),
-    ("heating_point_demand_p50", "#inneed+heating_point+p50", "... median [places]"),
-    ("heating_point_demand_p95", "#inneed+heating_point+p95", "... p95 [places]"),
-    ("heating_point_capacity", "#capacity+heating_point", "places in heating points [places]"),
-    (
-        "diesel_l_p50",
-        "#indicator+diesel+litres+p50",
-        "diesel burned by heating-point generators that day, median [L]",
-    ),
-    ("model_version", "#meta+model_version", "model and version that produced the figures"),
-]
+
+def _p(p: float) -> str:
+    """Percentile as an HXL attribute: 5 -> p05, 97.5 -> p97_5."""
+    return f"p{p:02.0f}" if float(p).is_integer() else "p" + f"{p:g}".replace(".", "_")
+
+
+def _c(c: float) -> str:
+    return f"{c:g}".replace("-", "m").replace(".", "_")
+
+
+def columns(s: Settings | None = None) -> list[tuple[str, str, str]]:
+    """(column, hashtag, description) of every column :func:`summary_frame` can produce, in order."""
+    s = s or Settings()
+    lo, _, hi = s.percentiles
+    lc, sc, L, S = _c(s.long_c), _c(s.severe_c), f"{s.long_c:g}", f"{s.severe_c:g}"
+    lh, sh = f"{s.long_h:g}", f"{s.severe_h:g}"
+    P = [lo, 50.0, hi]
+
+    def trio(col: str, tag: str, desc: str, unit: str) -> list[tuple[str, str, str]]:
+        return [
+            (f"{col}_{_p(lo)}", f"{tag}+{_p(lo)}", f"{desc}, {_p(lo)} [{unit}]"),
+            (f"{col}_p50", f"{tag}+p50", f"... median [{unit}]"),
+            (f"{col}_{_p(hi)}", f"{tag}+{_p(hi)}", f"... {_p(hi)} [{unit}]"),
+        ]
+
+    del P
+    return [
+        ("date", "#date", "day (ISO 8601); daily figures cover 00:00-24:00 of that day"),
+        ("scenario", "#meta+scenario", "scenario (sweep label, e.g. attacks=pause_week, or the run's scenario)"),
+        ("adm1_code", "#adm1+code", "COD-AB code of the city (UA80 for Kyiv; empty for synthetic cities)"),
+        ("adm5_code", "#adm5+code", "KATOTTH code of the district (empty on city-total rows)"),
+        ("adm5_name", "#adm5+name", f"district name, or '{ALL_DISTRICTS}' for the city total"),
+        ("population", "#population+total", "people present (denominator) [people]"),
+        *trio(f"people_below_{lc}c", f"#affected+cold{lc}", f"people below {L} degC indoors, peak of the day",
+              "people"),
+        (f"people_below_{lc}c_mean_p50", f"#affected+cold{lc}+daily_mean+p50",
+         f"people below {L} degC indoors, average of the day, median [people]"),
+        (f"people_65plus_below_{lc}c_p50", f"#affected+cold{lc}+elderly+age65plus+p50",
+         f"people aged 65+ below {L} degC, peak of the day, median [people]"),
+        (f"people_under5_below_{lc}c_p50", f"#affected+cold{lc}+infants+age0_4+p50",
+         f"children under 5 below {L} degC, peak of the day, median [people]"),
+        *trio(f"people_below_{sc}c", f"#affected+cold{sc}", f"people below {S} degC indoors, peak of the day",
+              "people"),
+        (f"people_below_{sc}c_mean_p50", f"#affected+cold{sc}+daily_mean+p50",
+         f"people below {S} degC indoors, average of the day, median [people]"),
+        *trio(f"people_cold_{sc}c_{sh}h_so_far", f"#affected+cold{sc}+h{sh}+cumulative",
+              f"people below {S} degC for {sh} h or more in a row, since the start (last date only)", "people"),
+        (f"people_65plus_cold_{sc}c_{sh}h_so_far_p50", f"#affected+cold{sc}+h{sh}+cumulative+elderly+age65plus+p50",
+         "... of whom aged 65+, median [people]"),
+        (f"people_under5_cold_{sc}c_{sh}h_so_far_p50", f"#affected+cold{sc}+h{sh}+cumulative+infants+age0_4+p50",
+         "... of whom under 5, median [people]"),
+        *trio(f"people_cold_{lc}c_{lh}h_so_far", f"#affected+cold{lc}+h{lh}+cumulative",
+              f"people below {L} degC for {lh} h or more in a row, since the start (last date only)", "people"),
+        (f"people_65plus_cold_{lc}c_{lh}h_so_far_p50", f"#affected+cold{lc}+h{lh}+cumulative+elderly+age65plus+p50",
+         "... of whom aged 65+, median [people]"),
+        (f"people_under5_cold_{lc}c_{lh}h_so_far_p50", f"#affected+cold{lc}+h{lh}+cumulative+infants+age0_4+p50",
+         "... of whom under 5, median [people]"),
+        (f"households_cold_{lc}c_{lh}h_so_far_p50", f"#affected+hh+cold{lc}+h{lh}+cumulative+p50",
+         f"households below {L} degC for {lh} h or more (people / household size), median [households]"),
+        *trio(f"person_days_below_{sc}c_so_far", f"#indicator+person_days+cold{sc}+cumulative",
+              f"person-days below {S} degC since the start", "person-days"),
+        ("buildings_without_heat_p50", "#indicator+buildings+noheat+p50",
+         "apartment buildings on district heating without heat, peak of the day, median [buildings]"),
+        ("buildings_without_heat_peak_so_far_p50", "#indicator+buildings+noheat+peak+cumulative+p50",
+         "the same, highest at any hour since the start in each run, median over runs [buildings]"),
+        ("buildings_frozen_p50", "#indicator+buildings+frozen+p50",
+         "buildings whose heating system froze, peak of the day, median [buildings]"),
+        ("share_without_power_pct_p50", "#indicator+pct+nopower+p50",
+         "share of residents whose feeder has no power, peak of the day, median [%]"),
+        *trio("heating_point_demand", "#inneed+heating_point",
+              "people who would sit in a heating point at the same time, peak of the day", "places"),
+        ("heating_point_demand_peak_so_far_p50", "#inneed+heating_point+peak+cumulative+p50",
+         "the same, highest at any hour since the start in each run, median over runs [places]"),
+        ("heating_point_capacity", "#capacity+heating_point", "places in heating points [places]"),
+        ("heating_point_unmet_p50", "#inneed+heating_point+unmet+p50",
+         "demand above the district's places, peak of the day, median [places]"),
+        ("generators_p50", "#inneed+generators+p50",
+         "generators running at heating points (open and additional points without power), peak of the day, "
+         "median [generators]"),
+        ("generators_peak_so_far_p50", "#inneed+generators+peak+cumulative+p50",
+         "the same, highest at any hour since the start in each run, median over runs [generators]"),
+        ("generator_kw_p50", "#inneed+generators+kw+rated+p50",
+         "rated capacity of those generators, peak of the day, median [kW]"),
+        ("generator_load_kw_p50", "#inneed+generators+kw+load+p50",
+         "load of those generators, peak of the day, median [kW]"),
+        ("diesel_l_p50", "#inneed+diesel+litres+p50",
+         "diesel burned by heating-point generators that day, median [L]"),
+        ("model_version", "#meta+model_version", "model and version that produced the figures"),
+    ]
+
+
+COLUMNS = columns()
 
 README = """coldgrid summary.csv: custom HXL attributes
 ===========================================
@@ -129,34 +138,44 @@ README = """coldgrid summary.csv: custom HXL attributes
 Row 1 is a human-readable header, row 2 the HXL hashtags, then one row per scenario x date x district
 and one city-total row per scenario x date (#adm5+name = "All districts", #adm5+code empty).
 Figures come from a Monte Carlo model: a model-based scenario analysis, not a forecast.
+headline.csv, comparison.csv and triggers.csv use the same attributes.
 
 Custom attributes
 -----------------
 +p05, +p50, +p95   5th percentile, median and 95th percentile over the Monte Carlo runs
-                   (the 90 % interval of the brief). Percentiles are taken per row: the p5 of the
-                   city total is not the sum of the districts' p5.
-+cold16, +cold12, +cold9
-                   indoor air temperature strictly below 16, 12 or 9 degC (indoor cold bands:
-                   18 adequate, 16-18 cool, 12-16 cold, 9-12 very cold, below 9 for 2 h dangerous).
-+h24               for 24 hours or more in a row.
-+cumulative        counted from the start of the run to the end of that date. People below 16 degC
-                   for 24 h are only known at the end of the run, so these cells are filled on the
-                   last date only; person-days are filled on every date where the data allow.
+                   (the 90 % interval of the brief; other intervals give other numbers, e.g. +p10).
+                   Percentiles are taken per row: the p5 of the city total is not the sum of the
+                   districts' p5.
++cold16, +cold12   indoor air temperature strictly below 16 or 12 degC (the thresholds of the run's
+                   config; indoor cold bands: 18 adequate, 16-18 cool, 12-16 cold, 9-12 very cold,
+                   below 6 for 2 h dangerous).
++h24, +h72         for 24 or 72 hours or more in a row.
++daily_mean        average over the hours of that day (not the peak).
++cumulative        counted from the start of the run to the end of that date. Counts of people below
+                   a threshold for 24 or 72 h are only known at the end of the run, so these cells are
+                   filled on the last date only; person-days are filled on every date where the data
+                   allow.
++peak              with +cumulative: the highest value at any hour since the start, in each run, then
+                   the median over runs; on the last date it is the brief's "at the peak" figure.
 +person_days       person-days: the sum over people of the days spent below the threshold.
 +elderly+age65plus aged 65 or over.      +infants+age0_4  under 5 years.
 +hh                households (people / household size, 2.42 by default: Shelter Cluster Ukraine).
 +heating_point     places in heating points ("Points of Invincibility"); #inneed = people who would
-                   sit there at the same time; #capacity = places available.
+                   sit there at the same time; #capacity = places available; +unmet = demand above
+                   the district's places.
++generators        generators running at heating points: the open points and the additional points
+                   demand needs, while their district has no grid power; +kw+rated their rating,
+                   +kw+load their load (rating x load share); +kw10, +kw30 ... a size class.
 +buildings+noheat  apartment buildings on district heating without heat (buildings, not people).
++frozen            buildings whose heating system froze (weeks to restore).
 +pct+nopower       share of residents (%) whose electricity feeder is off (rolling, emergency or damage).
 +diesel+litres     litres of diesel burned by heating-point generators that day.
 +model_version     model name and version (#meta).
 +scenario          the scenario (#meta): a sweep label such as attacks=pause_week, or the run's scenario.
 
-Daily figures (without +cumulative) are the peak of that day (people at the same time), except
-diesel (the day's total). Units are kept apart: people, households, buildings, places, litres.
-Empty cells: not available at that level (for example people below a threshold per district, which
-a run stores only as totals over the run).
+Daily figures (without +cumulative or +daily_mean) are the peak of that day (people at the same
+time), except diesel (the day's total). Units are kept apart: people, households, buildings, places,
+generators, kW, litres. Empty cells: not available at that level.
 
 Columns
 -------
@@ -178,135 +197,167 @@ def _adm1(ds: xr.Dataset) -> str:
     return "UA80" if str(ds.attrs.get("city", "")) == "kyiv" else ""
 
 
-def _pct_cols(prefix: str, q: xr.DataArray, pcts=PCT) -> dict[str, np.ndarray]:
-    """``summarize`` output -> {f"{prefix}_p05": values, ...} for the requested percentiles."""
-    return {f"{prefix}_p{int(p):02d}": q.sel(percentile=float(p)).values for p in pcts}
+def _by_day(da: xr.DataArray, ds: xr.Dataset, how: str) -> xr.DataArray:
+    """Daily max / mean / sum / last over the calendar dates of the run."""
+    dates = pd.DatetimeIndex(ds["time"].values).normalize()
+    day = xr.DataArray(np.searchsorted(dates.unique(), dates), dims="time", name="date_index")
+    g = da.groupby(day)
+    return {"max": g.max, "mean": g.mean, "sum": g.sum, "last": g.last}[how]("time")
 
 
-def _daily(da: xr.DataArray, how: str = "max") -> xr.DataArray:
-    r = da.resample(time="1D")
-    return r.max() if how == "max" else r.sum()
+def _runmax(da: xr.DataArray) -> xr.DataArray:
+    """Running maximum over the dates (highest so far, in each run)."""
+    return xr.apply_ufunc(np.maximum.accumulate, da, input_core_dims=[["date_index"]],
+                          output_core_dims=[["date_index"]], kwargs={"axis": -1})
 
 
 def _scenario_frame(label: str, ds: xr.Dataset) -> pd.DataFrame:
+    s = Settings.from_dataset(ds)
+    pcts = s.percentiles
+    lo, _, hi = pcts
     dates = pd.DatetimeIndex(ds["time"].values).normalize().unique()
     n_days = len(dates)
     districts = [str(d) for d in ds["district"].values] if "district" in ds.dims else []
     codes = [str(c) for c in ds["katotth"].values] if "katotth" in ds.coords else [""] * len(districts)
-    n_rows_d = len(districts)
-    # arrays shaped (day, district + 1); the last column is the city total
+    n_d = len(districts)
     cols: dict[str, np.ndarray] = {}
+    lc, sc = _c(s.long_c), _c(s.severe_c)
+    lh, sh = f"{s.long_h:g}", f"{s.severe_h:g}"
 
     def put(name: str, district: np.ndarray | None, city: np.ndarray | None) -> None:
-        arr = np.full((n_days, n_rows_d + 1), np.nan)
+        arr = np.full((n_days, n_d + 1), np.nan)
         if district is not None:
-            arr[:, :n_rows_d] = district
+            arr[:, :n_d] = district
         if city is not None:
-            arr[:, n_rows_d] = city
+            arr[:, n_d] = city
         cols[name] = arr
 
-    def last_only(values: np.ndarray) -> np.ndarray:
+    def last_only(values: np.ndarray | float) -> np.ndarray:
         out = np.full((n_days, *np.shape(values)), np.nan)
         out[-1] = values
         return out
 
-    pop = ds["population"].values.astype(float) if "population" in ds else np.full(n_rows_d, np.nan)
-    put("population", np.broadcast_to(pop, (n_days, n_rows_d)), np.full(n_days, np.nansum(pop)))
+    def q(da: xr.DataArray, which=pcts) -> np.ndarray:
+        """Percentiles over realizations -> (P, day[, district]) array."""
+        out = summarize(da, percentiles=which)
+        dims = ["percentile"] + [d for d in ("date_index", "district") if d in out.dims]
+        return out.transpose(*dims).values
 
-    dist_by_time = "people_below_threshold_by_district"  # optional (realization, time, threshold, district)
-    for thr, prefix, pcts in (
-        (16.0, "people_below_16c", PCT),
-        (12.0, "people_below_12c", PCT),
-        (9.0, "people_below_9c", (50,)),
+    def trio(prefix: str, dist: np.ndarray | None, city: np.ndarray | None, last: bool = False) -> None:
+        for i, p in enumerate((lo, 50.0, hi)):
+            dv = None if dist is None else (last_only(dist[i]) if last else dist[i])
+            cv = None if city is None else (last_only(city[i]) if last else city[i])
+            put(f"{prefix}_{_p(p)}", dv, cv)
+
+    pop = ds["population"].values.astype(float) if "population" in ds else np.full(n_d, np.nan)
+    put("population", np.broadcast_to(pop, (n_days, n_d)), np.full(n_days, np.nansum(pop)))
+
+    by_d = "people_below_threshold_by_district"
+    thresholds = ds["threshold"].values.astype(float) if "threshold" in ds.coords else np.array([])
+    for c, tag in ((s.long_c, lc), (s.severe_c, sc)):
+        if "people_below_threshold" not in ds or not np.isclose(thresholds, c).any():
+            continue
+        thr = float(thresholds[np.argmin(np.abs(thresholds - c))])
+        city_da = ds["people_below_threshold"].sel(threshold=thr)
+        dist_da = ds[by_d].sel(threshold=thr) if by_d in ds else None
+        trio(f"people_below_{tag}c", None if dist_da is None else q(_by_day(dist_da, ds, "max")),
+             q(_by_day(city_da, ds, "max")))
+        put(f"people_below_{tag}c_mean_p50",
+            None if dist_da is None else q(_by_day(dist_da, ds, "mean"), (50,))[0],
+            q(_by_day(city_da, ds, "mean"), (50,))[0])
+        if tag == lc and "people_below_threshold_by_age" in ds:
+            by_age = ds["people_below_threshold_by_age"].sel(threshold=thr)
+            for g, name in (("65plus", f"people_65plus_below_{lc}c_p50"), ("under5", f"people_under5_below_{lc}c_p50")):
+                if g in by_age["age_group"].values:
+                    put(name, None, q(_by_day(by_age.sel(age_group=g), ds, "max"), (50,))[0])
+
+    for var, tag, hours, by_age_var in (
+        ("people_severe_cold", sc, sh, "people_severe_cold"),
+        ("people_cold_24h", lc, lh, "people_cold_24h_by_age"),
     ):
-        if "people_below_threshold" in ds and thr in ds["threshold"].values:
-            city = _pct_cols(
-                prefix,
-                summarize(_daily(ds["people_below_threshold"].sel(threshold=thr)), percentiles=pcts),
-                pcts,
-            )
-            dist = {}
-            if dist_by_time in ds:
-                q = summarize(_daily(ds[dist_by_time].sel(threshold=thr)), percentiles=pcts)
-                dist = _pct_cols(prefix, q.transpose("percentile", "time", "district"), pcts)
-            for k, v in city.items():
-                put(k, dist.get(k), v)
-    if "people_below_threshold_by_age" in ds and 16.0 in ds["threshold"].values:
-        by_age = ds["people_below_threshold_by_age"].sel(threshold=16.0)
-        for g, name in (("65plus", "people_65plus_below_16c_p50"), ("under5", "people_under5_below_16c_p50")):
-            if g in by_age["age_group"].values:
-                put(name, None, summarize(_daily(by_age.sel(age_group=g)), percentiles=(50,)).values[0])
+        if var not in ds:
+            continue
+        v = ds[var].sel(age_group="all") if "age_group" in ds[var].dims else ds[var]
+        trio(f"people_cold_{tag}c_{hours}h_so_far", q(v), q(v.sum("district")), last=True)
+        if by_age_var in ds:
+            for g in ("65plus", "under5"):
+                a = ds[by_age_var].sel(age_group=g)
+                put(f"people_{g}_cold_{tag}c_{hours}h_so_far_p50", last_only(q(a, (50,))[0]),
+                    last_only(q(a.sum("district"), (50,))[0]))
+        if var == "people_cold_24h":
+            hh = s.household_size
+            put(f"households_cold_{lc}c_{lh}h_so_far_p50", last_only(q(v, (50,))[0] / hh),
+                last_only(q(v.sum("district"), (50,))[0] / hh))
 
-    if "people_cold_24h" in ds:
-        v = ds["people_cold_24h"]
-        qd = summarize(v).values  # (3, D)
-        qc = summarize(v.sum("district")).values  # (3,)
-        for i, p in enumerate(PCT):
-            put(f"people_cold_24h_so_far_p{p:02d}", last_only(qd[i]), last_only(qc[i]))
-        if "people_cold_24h_by_age" in ds:
-            for g, name in (
-                ("65plus", "people_65plus_cold_24h_so_far_p50"),
-                ("under5", "people_under5_cold_24h_so_far_p50"),
-            ):
-                a = ds["people_cold_24h_by_age"].sel(age_group=g)
-                put(
-                    name,
-                    last_only(summarize(a, percentiles=(50,)).values[0]),
-                    last_only(float(summarize(a.sum("district"), percentiles=(50,)).values[0])),
-                )
-        hh = float(ds.attrs.get("household_size", 2.42))
-        put("households_cold_24h_so_far_p50", last_only(qd[1] / hh), last_only(qc[1] / hh))
-
-    if "person_hours_below_threshold" in ds and 12.0 in ds["threshold"].values:
-        ph = ds["person_hours_below_threshold"].sel(threshold=12.0)
-        dist_final = summarize(ph / 24.0).values  # (3, D)
-        city_final = summarize(ph.sum("district") / 24.0).values  # (3,)
+    if "person_hours_below_threshold" in ds and np.isclose(thresholds, s.severe_c).any():
+        thr = float(thresholds[np.argmin(np.abs(thresholds - s.severe_c))])
+        ph = ds["person_hours_below_threshold"].sel(threshold=thr)
+        dist_final, city_final = q(ph / 24.0), q(ph.sum("district") / 24.0)
         city_cum = None
         if "people_below_threshold" in ds:
-            t = ds["time"].values
-            dt_h = float((t[1] - t[0]) / np.timedelta64(1, "h")) if len(t) > 1 else 1.0
-            cum = (ds["people_below_threshold"].sel(threshold=12.0) * dt_h / 24.0).cumsum("time")
-            city_cum = summarize(cum.resample(time="1D").last()).values  # (3, days)
-        for i, p in enumerate(PCT):
+            cum = (ds["people_below_threshold"].sel(threshold=thr) * _dt_h(ds) / 24.0).cumsum("time")
+            city_cum = q(_by_day(cum, ds, "last"))
+        for i, p in enumerate((lo, 50.0, hi)):
             city_col = city_cum[i].copy() if city_cum is not None else np.full(n_days, np.nan)
             city_col[-1] = city_final[i]  # exactly the headline figure
-            put(f"person_days_below_12c_so_far_p{p:02d}", last_only(dist_final[i]), city_col)
+            put(f"person_days_below_{sc}c_so_far_{_p(p)}", last_only(dist_final[i]), city_col)
 
-    if "buildings_without_heat" in ds:
-        b = ds["buildings_without_heat"]
-        put(
-            "buildings_without_heat_p50",
-            summarize(_daily(b), percentiles=(50,)).values[0],
-            summarize(_daily(b.sum("district")), percentiles=(50,)).values[0],
-        )
+    def daily_and_peak(var: str, var_d: str | None, name: str, peak_name: str | None, scale: float = 1.0) -> None:
+        if var not in ds:
+            return
+        city = ds[var] if "district" not in ds[var].dims else ds[var].sum("district")
+        dist = ds[var_d] if var_d and var_d in ds else (ds[var] if "district" in ds[var].dims else None)
+        put(name, None if dist is None else scale * q(_by_day(dist, ds, "max"), (50,))[0],
+            scale * q(_by_day(city, ds, "max"), (50,))[0])
+        if peak_name:
+            put(peak_name, None if dist is None else q(_runmax(_by_day(dist, ds, "max")), (50,))[0],
+                q(_runmax(_by_day(city, ds, "max")), (50,))[0])
+
+    daily_and_peak("buildings_without_heat", None, "buildings_without_heat_p50", "buildings_without_heat_peak_so_far_p50")
+    daily_and_peak("buildings_frozen", None, "buildings_frozen_p50", None)
     if "share_without_power" in ds:
-        s = ds["share_without_power"]
+        sh_ = ds["share_without_power"]
         city = None
         if "population" in ds and float(ds["population"].sum()) > 0:
-            city = (
-                summarize(
-                    _daily((s * ds["population"]).sum("district") / float(ds["population"].sum())),
-                    percentiles=(50,),
-                ).values[0]
-                * 100
-            )
-        put("share_without_power_pct_p50", summarize(_daily(s), percentiles=(50,)).values[0] * 100, city)
+            city = 100 * q(_by_day((sh_ * ds["population"]).sum("district") / float(ds["population"].sum()),
+                                   ds, "max"), (50,))[0]
+        put("share_without_power_pct_p50", 100 * q(_by_day(sh_, ds, "max"), (50,))[0], city)
     if "heating_point_demand" in ds:
-        for k, v in _pct_cols("heating_point_demand", summarize(_daily(ds["heating_point_demand"]))).items():
-            put(k, None, v)
+        dd = ds.get("heating_point_demand_by_district")
+        trio("heating_point_demand", None if dd is None else q(_by_day(dd, ds, "max")),
+             q(_by_day(ds["heating_point_demand"], ds, "max")))
+        put("heating_point_demand_peak_so_far_p50",
+            None if dd is None else q(_runmax(_by_day(dd, ds, "max")), (50,))[0],
+            q(_runmax(_by_day(ds["heating_point_demand"], ds, "max")), (50,))[0])
     if "heating_point_capacity" in ds:
-        put("heating_point_capacity", None, np.full(n_days, float(ds["heating_point_capacity"].max())))
-    if "diesel_consumption" in ds and ds.sizes.get("day", 0) == n_days:
-        # L/day rates; the last, partial day's rate is scaled to the hours covered
-        hours = pd.Series(pd.DatetimeIndex(ds["time"].values).normalize()).value_counts().sort_index().values
-        t = ds["time"].values
-        dt_h = float((t[1] - t[0]) / np.timedelta64(1, "h")) if len(t) > 1 else 1.0
-        litres = ds["diesel_consumption"] * xr.DataArray(hours * dt_h / 24.0, dims="day")
-        put("diesel_l_p50", None, summarize(litres, percentiles=(50,)).values[0])
+        cap_d = (ds["heating_point_capacity_by_district"].values.astype(float)
+                 if "heating_point_capacity_by_district" in ds else None)
+        put("heating_point_capacity", None if cap_d is None else np.broadcast_to(cap_d, (n_days, n_d)),
+            np.full(n_days, float(ds["heating_point_capacity"].max())))
+    if "heating_point_demand_by_district" in ds and "heating_point_capacity_by_district" in ds:
+        unmet_d = np.maximum(ds["heating_point_demand_by_district"] - ds["heating_point_capacity_by_district"], 0)
+        put("heating_point_unmet_p50", q(_by_day(unmet_d, ds, "max"), (50,))[0],
+            q(_by_day(ds["heating_point_unmet_demand"], ds, "max"), (50,))[0]
+            if "heating_point_unmet_demand" in ds else None)
+    daily_and_peak("generators_running", "generators_running_by_district", "generators_p50", "generators_peak_so_far_p50")
+    daily_and_peak("generator_kw", None, "generator_kw_p50", None)
+    daily_and_peak("generator_load_kw", None, "generator_load_kw_p50", None)
+    if "diesel_consumption" in ds and ds.sizes.get("day", 0) >= 1:
+        # L/day rates per day of the run -> litres per calendar date (a partial day for the hours it covers)
+        run_day = _day_index(ds)
+        hours = np.bincount(run_day.values, minlength=ds.sizes["day"])[: ds.sizes["day"]] * _dt_h(ds)
+        frac = xr.DataArray(hours / 24.0, dims="day")
+        if n_days == ds.sizes["day"]:
+            litres = ds["diesel_consumption"] * frac
+            dist = (ds["diesel_consumption_by_district"] * frac
+                    if "diesel_consumption_by_district" in ds else None)
+            put("diesel_l_p50",
+                None if dist is None else summarize(dist, percentiles=(50,)).transpose("percentile", "day", "district").values[0],
+                summarize(litres, percentiles=(50,)).values[0])
 
-    n = n_days * (n_rows_d + 1)
+    n = n_days * (n_d + 1)
     frame = {
-        "date": np.repeat([f"{d:%Y-%m-%d}" for d in dates], n_rows_d + 1),
+        "date": np.repeat([f"{d:%Y-%m-%d}" for d in dates], n_d + 1),
         "scenario": [label] * n,
         "adm1_code": [_adm1(ds)] * n,
         "adm5_code": np.tile([*codes, ""], n_days),
@@ -344,27 +395,28 @@ def summary_frame(ds: xr.Dataset, scenario: str | None = None) -> tuple[pd.DataF
     (pandas.DataFrame, list of str)
         One row per scenario x date x district and one city-total row per scenario x date
         (``adm5_name == "All districts"``, empty ``adm5_code``); people rounded to whole numbers,
-        percentages to 0.1. The hashtags, one per column (:data:`COLUMNS`).
+        percentages to 0.1. The hashtags, one per column (:func:`columns`).
     """
-    from sim.report.content import split_scenarios
+    from sim.report.scenarios import split_scenarios
 
     scenarios = split_scenarios(ds)
     if "scenario" in ds.dims:
         if scenario is not None:
-            scenarios = [s for s in scenarios if s[0] == scenario]
+            scenarios = [sc for sc in scenarios if sc[0] == scenario]
             if not scenarios:
-                raise ValueError(f"scenario {scenario!r} not in {[str(s) for s in ds['scenario'].values]}")
+                raise ValueError(f"scenario {scenario!r} not in {[str(x) for x in ds['scenario'].values]}")
     elif scenario is not None:
         scenarios = [(scenario, scenarios[0][1])]
     frames = [_scenario_frame(label, sub) for label, sub in scenarios]
     df = pd.concat(frames, ignore_index=True)
-    order = [c for c, _, _ in COLUMNS if c in df.columns]
+    spec = columns(Settings.from_dataset(scenarios[0][1]))
+    order = [c for c, _, _ in spec if c in df.columns]
     df = _round(df[order])
-    tags = dict((c, t) for c, t, _ in COLUMNS)
+    tags = {c: t for c, t, _ in spec}
     return df, [tags[c] for c in order]
 
 
-def write_summary_csv(ds: xr.Dataset, path) -> list:
+def write_summary_csv(ds: xr.Dataset, path: str | Path) -> list[Path]:
     """Write ``summary.csv`` (header, HXL hashtag row, data; atomic) and ``summary_readme.txt`` beside it.
 
     Returns
@@ -372,10 +424,91 @@ def write_summary_csv(ds: xr.Dataset, path) -> list:
     list of Path
         The CSV and the readme.
     """
-    from pathlib import Path
-
     df, tags = summary_frame(ds)
     path = Path(path)
     csv = write_csv(df, path, header_rows=[tags])
     readme = atomic_write_text(path.with_name("summary_readme.txt"), _readme())
     return [csv, readme]
+
+
+# ------------------------------------------------------------------------------- headline, comparison
+#: Hashtags of the columns of headline.csv, comparison.csv and triggers.csv (percentile columns by rule).
+_TAGS = {
+    "scenario": "#meta+scenario",
+    "baseline": "#meta+baseline",
+    "figure": "#indicator+code",
+    "label": "#indicator+name",
+    "unit": "#indicator+unit",
+    "section": "#meta+section",
+    "lead": "#meta+lead",
+    "definition": "#description",
+    "adm5_code": "#adm5+code",
+    "adm5_name": "#adm5+name",
+    "p50": "#indicator+value+p50",
+    "shown": "#indicator+text+shown",
+    "ceiling": "#indicator+value+ceiling",
+    "at_ceiling": "#meta+at_ceiling",
+    "p50_ci_low": "#indicator+value+p50+ci_low",
+    "p50_ci_high": "#indicator+value+p50+ci_high",
+    "mc_rel_error": "#indicator+mc_error",
+    "mc_enough": "#meta+mc_enough",
+    "baseline_p50": "#indicator+value+baseline+p50",
+    "scenario_p50": "#indicator+value+scenario+p50",
+    "diff_p50": "#indicator+value+diff+p50",
+    "rel_diff_p50": "#indicator+share+diff+p50",
+    "diff_ci_low": "#indicator+value+diff+p50+ci_low",
+    "diff_ci_high": "#indicator+value+diff+p50+ci_high",
+    "paired": "#meta+paired",
+    "note": "#meta+note",
+    "trigger": "#meta+trigger+id",
+    "chosen": "#meta+trigger+chosen",
+    "forecast_min_below_c": "#indicator+temp+forecast_min+threshold",
+    "blocks_without_heat_over": "#indicator+buildings+noheat+threshold",
+    "blocks_frac": "#indicator+buildings+noheat+threshold+share",
+    "sustained_h": "#indicator+hours+sustained",
+    "forecast_days": "#indicator+days+forecast",
+    "runs_triggered": "#indicator+probability+trigger",
+    "probability": "#indicator+probability+need",
+    "hit_rate": "#indicator+probability+hit",
+    "trigger_day_p50": "#indicator+day+trigger+p50",
+    "trigger_date_p50": "#date+trigger+p50",
+    "lead_time_days_p50": "#indicator+days+lead_time+p50",
+    "places_to_open_p50": "#inneed+heating_point+places+p50",
+    "places_to_open_p95": "#inneed+heating_point+places+p95",
+}
+
+
+def hxl_tags(cols: list[str]) -> list[str]:
+    """HXL hashtags for the columns of headline.csv, comparison.csv and triggers.csv."""
+    out = []
+    for c in cols:
+        if c in _TAGS:
+            out.append(_TAGS[c])
+            continue
+        m = re.fullmatch(r"(diff_)?p(\d+(?:\.\d+)?)", c)
+        if m:
+            out.append(f"#indicator+value{'+diff' if m.group(1) else ''}+{_p(float(m.group(2)))}")
+            continue
+        m = re.fullmatch(r"prob_reduction(?:_(\d+))?", c)
+        if m:
+            out.append(f"#indicator+probability+cut{m.group(1) or ''}")
+            continue
+        out.append("#meta+" + re.sub(r"[^a-z0-9_]", "_", c.lower()))
+    return out
+
+
+def write_headline_csv(table: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``headline.csv``: header, HXL hashtag row, one row per figure (city, then districts)."""
+    return write_csv(table, Path(path), header_rows=[hxl_tags(list(table.columns))])
+
+
+def write_comparison_csv(table: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``comparison.csv``: header, HXL hashtag row, one row per pair x figure x (city, districts)."""
+    return write_csv(table, Path(path), header_rows=[hxl_tags(list(table.columns))])
+
+
+def read_hxl_csv(path: str | Path) -> pd.DataFrame:
+    """Read a coldgrid CSV with its HXL hashtag row (row 2) left out; empty codes stay empty strings."""
+    return pd.read_csv(path, skiprows=[1], keep_default_na=False, na_values=[""],
+                       dtype={"adm5_code": str, "adm5_name": str, "adm1_code": str}).fillna(
+        {"adm5_code": "", "adm5_name": "", "adm1_code": ""})

@@ -2,14 +2,16 @@
 
 OCHA and REACH products round big numbers and hedge them ("around 190,000 people"); a brief never shows
 more precision than the Monte Carlo spread supports. All functions return plain strings (the templates
-escape them).
+escape them); ``locale`` formats digits, separators and "million" per language (Babel, CLDR data).
 """
 
 from __future__ import annotations
 
 import math
 
-__all__ = ["around", "at_least", "count", "num", "pct", "rng", "sig"]
+from babel.numbers import format_compact_decimal, format_decimal
+
+__all__ = ["around", "at_least", "count", "num", "pct", "rng", "sig", "signed"]
 
 
 def sig(x: float, digits: int = 2) -> float:
@@ -27,27 +29,43 @@ def sig(x: float, digits: int = 2) -> float:
     return float(round(x, -(mag - digits + 1)))
 
 
-def num(x: float, digits: int = 2) -> str:
-    """A rounded number for reading: 190,000; 1.2 million; 87; 4.5; 0.
+def num(x: float, digits: int = 2, locale: str = "en") -> str:
+    """A rounded number for reading: 190,000; 1.2 million; 87; 4.5; 0 (``uk``: 190 000; 1,2 мільйона).
 
     >>> num(192525), num(1_234_567), num(4.46), num(0.2), num(-3400)
     ('190,000', '1.2 million', '4.5', '0.2', '-3,400')
+    >>> num(192525, locale="uk"), num(4.46, locale="uk")
+    ('190\xa0000', '4,5')
     """
     x = sig(x, digits)
+    if not math.isfinite(x):
+        return "–"
     if abs(x) >= 1e6:
-        return f"{x / 1e6:.{max(digits - 1, 0)}f} million".replace(".0 million", " million")
+        return format_compact_decimal(x, format_type="long", locale=locale, fraction_digits=max(digits - 1, 0))
     if abs(x) >= 10 or x == int(x):
-        return f"{x:,.0f}"
-    return f"{x:.1f}"
+        return format_decimal(x, "#,##0", locale=locale)
+    return format_decimal(x, "0.0", locale=locale)
 
 
-def count(x: float) -> str:
+def count(x: float, locale: str = "en") -> str:
     """A count of people, households, buildings or places: whole numbers, then rounded like :func:`num`.
 
     >>> count(9.8), count(0.4), count(192525)
     ('10', '0', '190,000')
     """
-    return num(float(round(float(x))))
+    return num(float(round(float(x))), locale=locale)
+
+
+def signed(x: float, locale: str = "en") -> str:
+    """A rounded difference with its sign: +1,200, −3,400 (a true minus sign), 0.
+
+    >>> signed(-3412), signed(1234), signed(0.2), signed(0.0)
+    ('−3,400', '+1,200', '+0.2', '0')
+    """
+    text = num(abs(float(x)), locale=locale)
+    if text == "0" or not math.isfinite(float(x)):
+        return text
+    return ("+" if x > 0 else "−" if x < 0 else "") + text
 
 
 def around(x: float, unit: str = "") -> str:
@@ -80,23 +98,28 @@ def at_least(x: float, unit: str = "") -> str:
     return f"at least {num(x)}{tail}"
 
 
-def rng(lo: float, hi: float, whole: bool = False) -> str:
+def rng(lo: float, hi: float, whole: bool = False, locale: str = "en") -> str:
     """A 90 % range "120,000-250,000" (en dash); one value when both round alike; ``whole``: counts.
 
     >>> rng(121883.6, 251965.8), rng(5, 5), rng(0.1, 20.4, whole=True)
     ('120,000–250,000', '5', '0–20')
     """
-    a, b = (count(lo), count(hi)) if whole else (num(lo), num(hi))
-    return a if a == b else f"{a}–{b}"
+    a, b = (count(lo, locale), count(hi, locale)) if whole else (num(lo, locale=locale), num(hi, locale=locale))
+    if a == b:
+        return a
+    sep = " … " if (lo < 0 or hi < 0) else "–"
+    return f"{a}{sep}{b}"
 
 
-def pct(x: float) -> str:
+def pct(x: float, locale: str = "en") -> str:
     """A probability or share in [0, 1] as a rounded percentage; 0 % and 100 % only when exact.
 
     >>> pct(0.834), pct(1.0), pct(0.999), pct(0.0), pct(0.004)
     ('83 %', '100 %', '>99 %', '0 %', '<1 %')
     """
     x = float(x)
+    if not math.isfinite(x):
+        return "–"
     if x <= 0:
         return "0 %"
     if x >= 1:

@@ -53,8 +53,6 @@ ALLOWED_BACK_EDGES: dict[tuple[str, str], str] = {
     ("sim.threat", "sim.des.network"): "threat -> des",
     # heating <-> thermal (issue #20 part "heating <-> thermal"): thermal annotates with BuildingInputs.
     ("sim.thermal", "sim.heating"): "thermal -> heating",
-    # exposure -> config validation (issue #20 part "exposure -> config"): the stage re-checks its config.
-    ("sim.exposure", "sim.config.people"): "stage imports config",
     # found by this test, not yet assigned: archetypes builds sim.thermal.RCParams (a parameter table
     # that could live below both).
     ("sim.archetypes", "sim.thermal"): "inputs -> thermal",

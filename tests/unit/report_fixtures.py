@@ -98,12 +98,18 @@ def make_run(
     demand = 0.3 * (people_below[:, :, 2] + 0.2 * people_below[:, :, 1])
     capacity = 130_000.0
     no_power = np.clip(0.2 + 0.6 * ramp[:, :, None] * rng.uniform(0.5, 1.0, (1, 1, D)), 0, 1)
-    gen_kw = 1300 * 30 * no_power.mean(axis=2)
-    diesel = gen_kw.reshape(R, days, 24).sum(axis=2) * 0.6 * 0.25
     no_heat = np.round(6000 * severity * ramp[:, :, None] * w[None, None, :] * 2).astype(np.int64)
     waves = np.zeros((R, T), dtype=np.int64)
     waves[np.arange(R), wave_h] = 1
     hits = waves * rng.integers(2, 8, (R, 1))
+
+    cap_d = capacity * pop / pop.sum()
+    demand_d = demand[:, :, None] * w[None, None, :]
+    points_d = np.maximum(demand_d, cap_d) / 100.0
+    gens_d = no_power * points_d
+    diesel_d = (gens_d * 30.0 * 0.6 * 0.25).reshape(R, days, 24, D).sum(axis=2)
+    severe = 0.4 * cold24[..., None] * age_share
+    spell_hist = hist * 0.5
 
     def v(data, dims, units, long_name, **kw):
         return (dims, np.asarray(data), {"units": units, "long_name": long_name, **kw})
@@ -181,8 +187,56 @@ def make_run(
                 np.maximum(demand - capacity, 0), ("realization", "time"), "1", "unmet demand"
             ),
             "heating_point_capacity": v(capacity, (), "1", "places in heating points"),
-            "generator_kw": v(gen_kw, ("realization", "time"), "kW", "generators running"),
-            "diesel_consumption": v(diesel, ("realization", "day"), "L d-1", "diesel per day"),
+            "generators_running": v(gens_d.sum(axis=2), ("realization", "time"), "1", "generators running"),
+            "generators_running_by_district": v(
+                gens_d, ("realization", "time", "district"), "1", "generators running, by district"
+            ),
+            "generator_kw": v(30.0 * gens_d.sum(axis=2), ("realization", "time"), "kW", "generators running"),
+            "generator_load_kw": v(18.0 * gens_d.sum(axis=2), ("realization", "time"), "kW", "generator load"),
+            "diesel_consumption": v(diesel_d.sum(axis=2), ("realization", "day"), "L d-1", "diesel per day"),
+            "diesel_consumption_by_district": v(
+                diesel_d, ("realization", "day", "district"), "L d-1", "diesel per day, by district"
+            ),
+            "generator_class_kw": v([10.0, 30.0, 50.0], ("generator_class",), "kW", "class rating"),
+            "generator_class_share": v([0.2, 0.6, 0.2], ("generator_class",), "1", "class share"),
+            "heating_point_demand_by_district": v(
+                demand_d, ("realization", "time", "district"), "1", "heating-point demand, by district"
+            ),
+            "heating_point_capacity_by_district": v(
+                cap_d, ("district",), "1", "places by district", places_per_point=100.0
+            ),
+            "people_below_threshold_by_district": v(
+                people_below[..., None] * w,
+                ("realization", "time", "threshold", "district"),
+                "1",
+                "people below threshold, by district",
+            ),
+            "people_severe_cold": v(
+                severe,
+                ("realization", "district", "age_group"),
+                "1",
+                "people below 12 degC for 72 h or more",
+                threshold_c=12.0,
+                duration_h=72.0,
+            ),
+            "people_dangerous_cold": v(
+                0.05 * severe,
+                ("realization", "district", "age_group"),
+                "1",
+                "people below 6 degC for 2 h or more",
+                threshold_c=6.0,
+                duration_h=2.0,
+            ),
+            "severe_spell_histogram": v(
+                spell_hist, ("realization", "duration_bin", "age_group"), "1", "people by longest spell < 12 degC"
+            ),
+            "cold_spell_histogram": v(
+                hist, ("realization", "duration_bin", "age_group"), "1", "people by longest spell < 16 degC"
+            ),
+            "people_without_water": v(
+                200_000 * no_power.mean(axis=2), ("realization", "time"), "1", "people without water"
+            ),
+            "apartment_buildings": v(np.round(12_000 * w).astype(np.int64), ("district",), "1", "buildings"),
             "waves": v(waves, ("realization", "time"), "1", "strike waves"),
             "hits": v(hits, ("realization", "time"), "1", "nodes damaged"),
             "population": v(pop, ("district",), "1", "people present in the district"),
@@ -197,6 +251,7 @@ def make_run(
             "age_group": ("age_group", AGES),
             "duration_bin": ("duration_bin", np.asarray(EDGES, float), {"units": "h"}),
             "day": ("day", pd.date_range("2026-01-29", periods=days, freq="D").values),
+            "generator_class": ("generator_class", ["10kW", "30kW", "50kW"]),
         },
     )
     pause = policy.startswith("pause")
@@ -244,7 +299,9 @@ def make_sweep(n_real: int = 10, days: int = 3, n_districts: int = 10, label: st
         combine_attrs="drop_conflicts",
     )
     ds["population"] = runs[0]["population"]
-    ds["heating_point_capacity"] = runs[0]["heating_point_capacity"]
+    for name in ("heating_point_capacity", "heating_point_capacity_by_district", "apartment_buildings",
+                 "generator_class_kw", "generator_class_share"):
+        ds[name] = runs[0][name]
     per = {
         "job": [0, 1],
         "overrides": labels,

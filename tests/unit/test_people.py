@@ -133,7 +133,7 @@ class TestLongExposure:
         assert run(indoor, occupants=[1.0, 2.0], dt_h=5.0).people_cold_long[0, 0, 0] == 1.0
 
     def test_dangerous_band(self):
-        cols = [spell([2, 1], cold_c=8.9), spell([1, 1, 1], cold_c=8.9), spell([3], cold_c=9.0)]
+        cols = [spell([2, 1], cold_c=5.9), spell([1, 1, 1], cold_c=5.9), spell([3], cold_c=6.0)]
         e = run(np.stack(cols, axis=-1)[None], occupants=[1.0, 2.0, 4.0], share_65plus=[1.0, 0.0, 0.0])
         np.testing.assert_allclose(e.people_danger[0, 0], [1.0, 1.0, 0.0])
 
@@ -179,7 +179,11 @@ class TestNeeds:
 
     def test_generators_and_diesel_share_unpowered(self):
         cfg = PeopleConfig(
-            heating_points=10, generator_kw_per_point=20.0, generator_load_frac=0.5, diesel_l_per_kwh=0.25
+            heating_points=10,
+            generator_class_kw=[20.0],
+            generator_class_share=[1.0],
+            generator_load_frac=0.5,
+            diesel_l_per_kwh=0.25,
         )
         powered = np.zeros((1, 48, 2), dtype=bool)
         powered[:, 24:, 0] = True  # day 2: group 0 (1 of 4 people) back on
@@ -196,6 +200,59 @@ class TestNeeds:
         np.testing.assert_allclose(e.points_unpowered_frac[0], [1.0, 0.0])
         e = run(np.full((1, 2, 2), 20.0), powered=powered, cfg=cfg, unpowered=np.array([[0.5, 0.25]]))
         np.testing.assert_allclose(e.generator_kw[0], [0.5 * 1300 * 30, 0.25 * 1300 * 30])
+
+    def test_district_needs_by_hand(self):
+        """Two districts; 100 people in district 0 below 12 degC without power, 300 warm in district 1.
+        By hand: 4 points spread like people -> 1 and 3; 10 places each -> 10 and 30 places; demand 0.5 x 100
+        = 50 in district 0 -> 5 points needed (4 more), all without power -> 5 generators; classes 10 and
+        30 kW half each -> 20 kW mean -> 100 kW rated, 50 kW load, 50 x 24 x 0.25 = 300 L/day; unmet 40
+        (the city-wide shortfall 50 - 40 = 10 would hide it)."""
+        cfg = PeopleConfig(
+            heating_points=4,
+            places_per_point=10.0,
+            uptake_frac=0.5,
+            generator_class_kw=[10.0, 30.0],
+            generator_class_share=[0.5, 0.5],
+            generator_load_frac=0.5,
+            diesel_l_per_kwh=0.25,
+        )
+        indoor = np.stack([np.full(24, 11.0), np.full(24, 20.0)], axis=-1)[None]
+        powered = np.zeros((1, 24, 2), dtype=bool)
+        powered[..., 1] = True
+        e = run(indoor, powered=powered, occupants=[100.0, 300.0], district=[0, 1], cfg=cfg)
+        np.testing.assert_allclose(e.heating_point_capacity_by_district, [10.0, 30.0])
+        np.testing.assert_allclose(e.heating_point_demand_by_district[0, 0], [50.0, 0.0])
+        np.testing.assert_allclose(e.generators_by_district[0, 0], [5.0, 0.0])
+        np.testing.assert_allclose(e.generator_kw[0, 0], 100.0)
+        np.testing.assert_allclose(e.generator_load_kw[0, 0], 50.0)
+        np.testing.assert_allclose(e.diesel_l_per_day_by_district[0, 0], [300.0, 0.0])
+        np.testing.assert_allclose(e.diesel_l_per_day[0], [300.0])
+        np.testing.assert_allclose(e.heating_point_unmet[0, 0], 40.0)
+
+    def test_points_by_district_given_by_name(self):
+        cfg = PeopleConfig(heating_points=4, heating_points_by_district={"B": 4.0})
+        acc = ExposureAccumulator(
+            np.ones(2), np.zeros(2), np.zeros(2), np.zeros(2), np.array([0, 1]), 2, cfg, 1.0, 1, 1,
+            district_names=["A", "B"],
+        )
+        acc.update(0, np.full((1, 2), 20.0), np.ones((1, 2), bool))
+        np.testing.assert_allclose(acc.finish().heating_point_capacity_by_district, [0.0, 400.0])
+        with pytest.raises(ValueError, match="unknown districts: C"):
+            ExposureAccumulator(
+                np.ones(2), np.zeros(2), np.zeros(2), np.zeros(2), np.array([0, 1]), 2,
+                PeopleConfig(heating_points=4, heating_points_by_district={"C": 1.0}), 1.0, 1, 1,
+                district_names=["A", "B"],
+            )
+
+    def test_severe_spell_72h(self):
+        """Below 12 degC for 72 h in a row counts; 71 h, or 72 h interrupted once, do not."""
+        cols = [spell([72, 9], cold_c=11.9), spell([71, 10], cold_c=11.9), spell([40, 1, 40], cold_c=11.9)]
+        e = run(np.stack(cols, axis=-1)[None], occupants=[1.0, 2.0, 4.0], share_under5=[1.0, 0.0, 0.0])
+        np.testing.assert_allclose(e.people_severe[0, 0], [1.0, 0.0, 1.0])
+        # longest spells 72, 71, 40 h -> bins with lower edges 72, 48, 36 of the default edges
+        edges = list(PeopleConfig().duration_bin_edges_h)
+        hist = e.severe_spell_hist[0, :, 0]
+        assert hist[edges.index(72.0)] == 1.0 and hist[edges.index(48.0)] == 2.0 and hist[edges.index(36.0)] == 4.0
 
     def test_partial_last_day_is_a_daily_rate(self):
         out = needs.diesel_l_per_day(np.full((1, 36), 100.0), 1.0, 1.0, 0.25)
@@ -217,12 +274,15 @@ def reference_exposure(indoor_c, powered, occ, s65, s5, upper, district, n_distr
     vulnerable = occ * np.clip(s65 + s5, 0.0, 1.0)
     need_long = max(1, int(np.ceil(cfg.long_exposure_h / dt_h - 1e-9)))
     need_danger = max(1, int(np.ceil(cfg.danger_h / dt_h - 1e-9)))
+    need_severe = max(1, int(np.ceil(cfg.severe_exposure_h / dt_h - 1e-9)))
     out = {
         "people_below": np.zeros((R, T, K, 3)),
         "person_hours_below_h": np.zeros((R, K, D, 3)),
         "people_ever_below": np.zeros((R, K, D, 3)),
         "people_cold_long": np.zeros((R, D, 3)),
         "people_danger": np.zeros((R, D, 3)),
+        "people_severe": np.zeros((R, D, 3)),
+        "heating_point_demand_by_district": np.zeros((R, T, D)),
         "people_without_water": np.zeros((R, T)),
         "heating_point_demand": np.zeros((R, T)),
         "points_unpowered_frac": np.zeros((R, T)),
@@ -231,8 +291,8 @@ def reference_exposure(indoor_c, powered, occ, s65, s5, upper, district, n_distr
     for r in range(R):
         for g in range(G):
             d = district[g]
-            run_long = run_danger = 0
-            ever_long = ever_danger = False
+            run_long = run_danger = run_severe = 0
+            ever_long = ever_danger = ever_severe = False
             for t in range(T):
                 x = indoor_c[r, t, g]
                 for k, c in enumerate(thr):
@@ -241,6 +301,8 @@ def reference_exposure(indoor_c, powered, occ, s65, s5, upper, district, n_distr
                         out["person_hours_below_h"][r, k, d] += w[g] * dt_h
                 run_long = run_long + 1 if x < cfg.long_exposure_c else 0
                 run_danger = run_danger + 1 if x < cfg.danger_c else 0
+                run_severe = run_severe + 1 if x < cfg.severe_exposure_c else 0
+                ever_severe |= run_severe >= need_severe
                 cold_steps[r, g] += x < cfg.long_exposure_c
                 max_spell[r, g] = max(max_spell[r, g], run_long)
                 ever_long |= run_long >= need_long
@@ -252,10 +314,12 @@ def reference_exposure(indoor_c, powered, occ, s65, s5, upper, district, n_distr
                     x < cfg.everyone_seek_below_c
                 )
                 out["heating_point_demand"][r, t] += cfg.uptake_frac * eligible
+                out["heating_point_demand_by_district"][r, t, d] += cfg.uptake_frac * eligible
             for k, c in enumerate(thr):
                 out["people_ever_below"][r, k, d] += w[g] * (indoor_c[r, :, g].min() < c)
             out["people_cold_long"][r, d] += w[g] * ever_long
             out["people_danger"][r, d] += w[g] * ever_danger
+            out["people_severe"][r, d] += w[g] * ever_severe
     for r in range(R):
         for t in range(T):
             out["points_unpowered_frac"][r, t] = needs.points_unpowered_frac(
@@ -271,7 +335,7 @@ class TestAgainstReference:
     @pytest.mark.parametrize(
         ("cfg", "n_steps", "dt_h", "empty"),
         [
-            (PeopleConfig(heating_points=1300, long_exposure_h=6.0), 40, 1.0, False),
+            (PeopleConfig(heating_points=1300, long_exposure_h=6.0, severe_exposure_h=5.0), 40, 1.0, False),
             (
                 PeopleConfig(
                     heating_points=10,
@@ -424,7 +488,7 @@ class TestDataset:
             assert ds[name].dims == dims
             assert ds[name].attrs["units"] == units
         for name, var in ds.variables.items():
-            if name not in ("time", "day", "district", "katotth", "age_group", "realization"):
+            if name not in ("time", "day", "district", "katotth", "age_group", "realization", "generator_class"):
                 assert "units" in var.attrs, name
             if name in ds.data_vars:
                 assert var.attrs["long_name"], name

@@ -58,8 +58,11 @@ def test_run_html_content(run_html):
         "Highlights",
         "Key figures",
         "90 % range",
-        "Response needs",
-        "Districts",
+        "How many: response needs",
+        "Where: needs by district",
+        "When: needs by day and the trigger",
+        "Vulnerable people by duration",
+        "Early action protocol",
         "Methods",
         "Disclaimer",
         "does not attribute blame",
@@ -82,6 +85,7 @@ def test_run_without_optional_variables():
     ds = make_run(n_districts=2).drop_vars(
         [
             "cold_hours_histogram",
+            "severe_spell_histogram",
             "diesel_consumption",
             "generator_kw",
             "people_cold_24h_by_age",
@@ -103,8 +107,11 @@ def test_comparison_html(tmp_path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     text = re.sub(r"<[^>]+>", " ", html)
     assert "chance of a cut of at least 25 %" in text
-    assert "Paired differences" in text and "attacks=pause_week" in text
-    assert "fewer people" in text
+    assert "Paired differences: Strikes pause for 1 day from 29 Jan against strikes continue" in text
+    # headings in words, not config syntax
+    assert not re.search(r"<h[1-3][^>]*>[^<]*attacks=", html)
+    assert "fewer person-days would be spent below 12 °C" in text
+    assert "median of paired runs" in text and "not the difference of the two medians" in text
 
 
 def test_pairs_and_split():

@@ -54,6 +54,7 @@ def test_figures_absent_data_give_none():
         [
             "people_below_threshold",
             "cold_hours_histogram",
+            "severe_spell_histogram",
             "heating_point_demand",
             "person_hours_below_threshold",
         ]

@@ -47,7 +47,10 @@ def test_last_city_row_carries_headline_figures(run):
     last = df[(df["adm5_name"] == ALL_DISTRICTS)].iloc[-1]
     table = headline_table(run).set_index("figure")
     med = "p50" if "p50" in table.columns else "median"
-    assert last["people_cold_24h_so_far_p50"] == round(table.loc["people_cold_24h", med])
+    assert last["people_cold_16c_24h_so_far_p50"] == round(table.loc["people_cold_24h", med])
+    assert last["people_cold_12c_72h_so_far_p50"] == round(table.loc["people_cold_72h", med])
+    assert last["heating_point_demand_peak_so_far_p50"] == round(table.loc["heating_point_demand_peak", med])
+    assert last["generators_peak_so_far_p50"] == round(table.loc["generators_peak", med])
     assert last["person_days_below_12c_so_far_p50"] == round(table.loc["person_days_below_12", med])
     assert last["population"] == round(float(run["population"].sum()))
     # cumulative person-days never decrease

@@ -16,6 +16,7 @@ from omegaconf import OmegaConf
 
 from sim import sweep
 from sim.errors import ColdgridError
+from sim.report.hxl import read_hxl_csv
 from tests.conftest import compose_config
 
 DISTRICTS = ["North", "South"]
@@ -153,11 +154,11 @@ def test_collect_stacks_results_along_scenario_and_lists_failed_job(pause_sweep:
 
 def test_comparison_csv_paired_differences(pause_sweep: Path):
     sweep.collect(pause_sweep)
-    table = pd.read_csv(pause_sweep / "comparison.csv")
+    table = read_hxl_csv(pause_sweep / "comparison.csv")
     ok = table[table["paired"].astype(str) == "True"]
     assert set(ok["scenario"]) == {"attacks=pause_week"}
     assert set(ok["baseline"]) == {"attacks=continued"}
-    row = ok.set_index("figure").loc["people_cold_24h"]
+    row = ok[ok["adm5_name"] == ""].set_index("figure").loc["people_cold_24h"]
     # pause = 0.7 x continued in every realization: a 30 % cut everywhere
     assert row["scenario_p50"] == pytest.approx(0.7 * row["baseline_p50"])
     assert row["diff_p95"] < 0
@@ -174,13 +175,13 @@ def test_comparison_pairs_within_other_swept_keys(tmp_path: Path):
                       synthetic_result(scale * (2.0 if t == "-30" else 1.0)))
             n += 1
     sweep.collect(tmp_path)
-    table = pd.read_csv(tmp_path / "comparison.csv")
+    table = read_hxl_csv(tmp_path / "comparison.csv")
     pairs = set(zip(table["scenario"], table["baseline"], strict=True))
     assert pairs == {
         ("weather.min_temperature_c=-15 attacks=pause_week", "weather.min_temperature_c=-15 attacks=continued"),
         ("weather.min_temperature_c=-30 attacks=pause_week", "weather.min_temperature_c=-30 attacks=continued"),
     }
-    p = table.set_index(["scenario", "figure"])["prob_reduction_25"]
+    p = table[table["adm5_name"] == ""].set_index(["scenario", "figure"])["prob_reduction_25"]
     assert p[("weather.min_temperature_c=-15 attacks=pause_week", "people_cold_24h")] == 0.0
     assert p[("weather.min_temperature_c=-30 attacks=pause_week", "people_cold_24h")] == 1.0
 
@@ -190,12 +191,12 @@ def test_comparison_numeric_baseline_and_fallback_to_first_job(tmp_path: Path):
         write_job(tmp_path, n, ["attacks=pause_week", f"attacks.pause_days={days}"],
                   synthetic_result(1.0 - 0.02 * int(days)))
     sweep.collect(tmp_path, baseline="attacks.pause_days=0.0")
-    table = pd.read_csv(tmp_path / "comparison.csv")
+    table = read_hxl_csv(tmp_path / "comparison.csv")
     assert set(table["baseline"]) == {"attacks.pause_days=0"}
     assert set(table["scenario"]) == {"attacks.pause_days=7", "attacks.pause_days=14"}
     # no job matches the baseline: every scenario against the first job
     sweep.collect(tmp_path, baseline="attacks=continued")
-    table = pd.read_csv(tmp_path / "comparison.csv")
+    table = read_hxl_csv(tmp_path / "comparison.csv")
     assert set(table["baseline"]) == {"attacks.pause_days=0"}
 
 
@@ -203,7 +204,7 @@ def test_comparison_not_paired_when_seeds_differ(tmp_path: Path):
     write_job(tmp_path, 0, ["attacks=continued"], synthetic_result(1.0, seed=1))
     write_job(tmp_path, 1, ["attacks=pause_week"], synthetic_result(0.5, seed=2))
     sweep.collect(tmp_path)
-    table = pd.read_csv(tmp_path / "comparison.csv")
+    table = read_hxl_csv(tmp_path / "comparison.csv")
     assert len(table) == 1 and not bool(table["paired"].iloc[0])
     assert "not paired" in table["note"].iloc[0]
 
@@ -228,9 +229,9 @@ def test_collect_reads_baseline_from_multirun_yaml(tmp_path: Path):
         yaml.safe_dump({"hydra": {"callbacks": {"collect": {"baseline": "repair.crew_multiplier=1",
                                                             "reduction_frac": 0.5}}}}), encoding="utf-8")
     sweep.collect(tmp_path)
-    table = pd.read_csv(tmp_path / "comparison.csv")
+    table = read_hxl_csv(tmp_path / "comparison.csv")
     assert set(table["baseline"]) == {"repair.crew_multiplier=1"}
-    p = table.set_index(["scenario", "figure"])["prob_reduction_50"]
+    p = table[table["adm5_name"] == ""].set_index(["scenario", "figure"])["prob_reduction_50"]
     assert p[("repair.crew_multiplier=2", "people_cold_24h")] == 1.0
     assert p[("repair.crew_multiplier=0.5", "people_cold_24h")] == 0.0
 
@@ -260,7 +261,7 @@ def test_tornado_table(tmp_path: Path):
                       synthetic_result(scale * pause, config=c if case != "baseline" else cfg))
             n += 1
     sweep.collect(tmp_path)
-    t = pd.read_csv(tmp_path / "tornado.csv")
+    t = read_hxl_csv(tmp_path / "tornado.csv")
     level = t[(t["figure"] == "people_cold_24h") & (t["quantity"] == "level")]
     assert list(level["input"]) == ["heat_loss", "heater_ownership"]  # largest swing first
     row = level.iloc[0]

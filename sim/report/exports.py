@@ -1,0 +1,135 @@
+"""The tables a run writes next to ``result.nc``: ``headline.csv``, ``triggers.csv`` and ``events.csv``.
+
+``headline.csv`` holds every key figure of the brief, for the city and by district, with the same values
+the brief shows (the brief is built from :func:`headline_frame` itself): median, interval, Monte Carlo
+error, ceiling, and the district ranking (share of runs in which a district is among the hardest hit).
+All three are HXL-tagged (:mod:`sim.report.hxl`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from sim import keyfigures, stats
+from sim.io import write_csv
+from sim.keyfigures import Settings
+from sim.report import numbers
+from sim.report.hxl import hxl_tags, write_headline_csv
+from sim.report.triggers import trigger_table
+
+__all__ = ["events_in_calendar_time", "fmt_value", "headline_frame", "write_run_tables"]
+
+#: Units shown as whole counts.
+COUNT_UNITS = {"people", "households", "buildings", "places", "points", "generators", "person-days"}
+
+
+def fmt_value(x: float, unit: str, locale: str = "en") -> str:
+    """A figure's median as the brief shows it (counts whole, then two significant digits)."""
+    if not np.isfinite(x):
+        return "–"
+    return numbers.count(x, locale) if unit in COUNT_UNITS else numbers.num(x, locale=locale)
+
+
+def _district_ceiling(unit: str, population: float) -> float:
+    return population if unit == "people" else 100.0 if unit == "%" else float("nan")
+
+
+def headline_frame(ds: xr.Dataset, settings: Settings | None = None) -> pd.DataFrame:
+    """Every figure of a run's brief: city rows (``adm5_name`` empty), then one row per figure and district.
+
+    Columns are those of :func:`sim.stats.headline_table` plus ``adm5_code``, ``adm5_name`` and ``shown``
+    (the median as the English brief prints it). Two figures exist only here: ``hardest_hit_share`` (per
+    district: share of runs, in %, in which it is among the ``output.top_districts`` hardest hit) and
+    ``person_days_below_12_per_1000`` (person-days below the severe threshold per 1,000 people present,
+    the ranking's measure).
+    """
+    s = settings or Settings.from_dataset(ds)
+    city = stats.headline_table(ds)
+    lo_name, hi_name = s.pct_names
+    city.insert(1, "adm5_code", "")
+    city.insert(2, "adm5_name", "")
+    rows = []
+    meta = city.set_index("figure")
+    dv = keyfigures.district_values(ds, s)
+    codes = [str(c) for c in ds["katotth"].values] if "katotth" in ds.coords else []
+    names = [str(d) for d in ds["district"].values] if "district" in ds.dims else []
+    pop = ds["population"].values.astype(float) if "population" in ds else np.full(len(names), np.nan)
+
+    def row(key: str, values: np.ndarray, i: int, label: str, unit: str, definition: str, section: str,
+            lead: bool) -> dict:
+        p_lo, p50, p_hi = np.percentile(values, s.percentiles)
+        err = stats.mc_error(values, s)
+        ceiling = _district_ceiling(unit, pop[i])
+        return {
+            "figure": key, "adm5_code": codes[i] if codes else "", "adm5_name": names[i], "label": label,
+            "p50": float(p50), lo_name: float(p_lo), hi_name: float(p_hi), "unit": unit,
+            "definition": definition, "section": section, "lead": lead, "ceiling": ceiling,
+            "at_ceiling": bool(np.isfinite(ceiling) and ceiling > 0 and p_hi >= ceiling * (1 - 1e-9)),
+            "p50_ci_low": err["ci_low"], "p50_ci_high": err["ci_high"], "mc_rel_error": err["rel_error"],
+            "mc_enough": err["enough"],
+        }
+
+    for key in dv.data_vars:
+        if key not in meta.index:
+            continue
+        m = meta.loc[key]
+        for i in range(len(names)):
+            rows.append(row(key, dv[key].isel(district=i).values, i, m["label"], m["unit"], m["definition"],
+                            m["section"], bool(m["lead"])))
+    if "person_hours_below_threshold" in ds and "population" in ds and names and np.isclose(
+            ds["threshold"].values.astype(float), s.severe_c).any():
+        label = keyfigures.EXTRA_LABELS["person_days_below_12_per_1000"].format(**s.placeholders())
+        definition = "person-days below the threshold in the district over its people present, x 1,000"
+        rate = keyfigures.district_rate(ds, s).transpose("realization", "district")
+        pd12 = keyfigures.values(ds, s, keys=["person_days_below_12"])["person_days_below_12"].values
+        city_rate = 1000.0 * pd12 / max(float(ds["population"].sum()), 1.0)
+        p_lo, p50, p_hi = np.percentile(city_rate, s.percentiles)
+        err = stats.mc_error(city_rate, s)
+        city_row = {"figure": "person_days_below_12_per_1000", "adm5_code": "", "adm5_name": "", "label": label,
+                    "p50": float(p50), lo_name: float(p_lo), hi_name: float(p_hi), "unit": "per 1,000",
+                    "definition": definition, "section": "where", "lead": False, "ceiling": float("nan"),
+                    "at_ceiling": False, "p50_ci_low": err["ci_low"], "p50_ci_high": err["ci_high"],
+                    "mc_rel_error": err["rel_error"], "mc_enough": err["enough"]}
+        city = pd.concat([city, pd.DataFrame([city_row])], ignore_index=True)
+        for i in range(len(names)):
+            rows.append(row("person_days_below_12_per_1000", rate.isel(district=i).values, i, label, "per 1,000",
+                            definition, "where", False))
+        ranking = keyfigures.district_ranking(ds, s)
+        share = dict(zip([str(d) for d in ranking["district"].values], ranking["p_top"].values, strict=True))
+        for i, name in enumerate(names):
+            rows.append({
+                "figure": "hardest_hit_share", "adm5_code": codes[i] if codes else "", "adm5_name": name,
+                "label": keyfigures.EXTRA_LABELS["hardest_hit_share"].format(k=s.top_districts),
+                "p50": 100.0 * float(share[name]), lo_name: float("nan"), hi_name: float("nan"), "unit": "%",
+                "definition": f"districts ranked in each run by person-days below {s.severe_c:g} °C per 1,000 "
+                              "people present", "section": "where", "lead": False, "ceiling": 100.0,
+                "at_ceiling": False, "p50_ci_low": float("nan"), "p50_ci_high": float("nan"),
+                "mc_rel_error": float("nan"), "mc_enough": True,
+            })
+    out = pd.concat([city, pd.DataFrame(rows, columns=city.columns)], ignore_index=True)
+    out["shown"] = [fmt_value(x, u) for x, u in zip(out["p50"], out["unit"], strict=True)]
+    return out
+
+
+def events_in_calendar_time(events: pd.DataFrame, start: str) -> pd.DataFrame:
+    """The DES event log with a ``time`` column in calendar time (ISO 8601, minutes) before ``time_h``."""
+    if events is None or "time_h" not in events.columns:
+        return events
+    t0 = pd.Timestamp(str(start))
+    out = events.copy()
+    when = t0 + pd.to_timedelta(out["time_h"].astype(float), unit="h")
+    out.insert(list(out.columns).index("time_h"), "time", when.dt.strftime("%Y-%m-%dT%H:%M"))
+    return out
+
+
+def write_run_tables(ds: xr.Dataset, out_dir: str | Path) -> list[Path]:
+    """Write ``headline.csv`` and ``triggers.csv`` (both HXL-tagged) into ``out_dir``."""
+    out_dir = Path(out_dir)
+    paths = [write_headline_csv(headline_frame(ds), out_dir / "headline.csv")]
+    trig = trigger_table(ds)
+    paths.append(write_csv(trig, out_dir / "triggers.csv", header_rows=[hxl_tags(list(trig.columns))]))
+    return paths

@@ -1,0 +1,108 @@
+"""The scenarios of a result: a run is one, a sweep (``scenario`` dimension) one per job, each with the
+attributes the brief needs (policy, pause window, start, city, label), filled from its resolved config."""
+
+from __future__ import annotations
+
+import re
+
+import xarray as xr
+import yaml
+
+#: ``(label, single-run Dataset)``.
+Scenario = tuple[str, xr.Dataset]
+
+
+def _config(ds: xr.Dataset) -> dict:
+    try:
+        cfg = yaml.safe_load(str(ds.attrs.get("config", "")) or "{}")
+    except yaml.YAMLError:
+        return {}
+    return cfg if isinstance(cfg, dict) else {}
+
+
+_TOKEN = re.compile(r"([A-Za-z_][\w./-]*)=([^\s,]+)")
+
+
+def _tokens(label: str) -> dict[str, str]:
+    return dict(_TOKEN.findall(str(label)))
+
+
+def _fill_from_config(attrs: dict, cfg: dict) -> dict:
+    """Fill run attributes missing in ``attrs`` from the run's resolved config."""
+    att = cfg.get("attacks", {}) if isinstance(cfg.get("attacks"), dict) else {}
+    city = cfg.get("city", {}) if isinstance(cfg.get("city"), dict) else {}
+    weather = cfg.get("weather", {}) if isinstance(cfg.get("weather"), dict) else {}
+    policy = str(attrs.get("attacks_policy") or att.get("policy", "") or "")
+    fill = {
+        "attacks_policy": policy,
+        "pause_start_day": float(att.get("pause_start_day", 0) or 0),
+        "pause_days": float(att.get("pause_days", 0) or 0) if "pause" in policy else 0.0,
+        "start": cfg.get("start"),
+        "horizon_days": cfg.get("horizon_days"),
+        "city": city.get("name"),
+        "label": cfg.get("label"),
+        "seed": cfg.get("seed"),
+        "household_size": city.get("household_size"),
+    }
+    if weather.get("kind") == "cold_snap" and "min_temperature_c" in weather:
+        fill["weather_source"] = (
+            f"synthetic cold snap ensemble, minimum {float(weather['min_temperature_c']):g} °C"
+        )
+    elif weather.get("path"):
+        fill["weather_source"] = f"weather file {weather['path']}"
+    for k, v in fill.items():
+        if v is not None and v != "" and (k not in attrs or attrs[k] in (None, "")):
+            attrs[k] = v
+    return attrs
+
+
+def _scalar(da: xr.DataArray) -> object:
+    v = da.values.item() if da.ndim == 0 else da.values
+    return v.decode() if isinstance(v, bytes) else v
+
+
+def split_scenarios(ds: xr.Dataset) -> list[Scenario]:
+    """A run -> ``[(name, ds)]``; a sweep (``scenario`` dim) -> one single-run Dataset per scenario.
+
+    Per-scenario attributes of a sweep (``sim.sweep.collect`` keeps only a few global ones) come from the
+    per-scenario coordinates ``config`` (the resolved YAML: policy, pause window, start, city, label ...)
+    and ``scenario_name``, then from the scenario's label (``attacks=pause_week``,
+    ``attacks.pause_days=5``), then from the sweep's global attributes.
+    """
+    if "scenario" not in ds.dims:
+        return [
+            (
+                str(ds.attrs.get("scenario", "scenario")),
+                ds.assign_attrs(_fill_from_config(dict(ds.attrs), _config(ds))),
+            )
+        ]
+    out = []
+    per_scenario = [c for c in ds.coords if c != "scenario" and ds[c].dims == ("scenario",)]
+    for label in [str(s) for s in ds["scenario"].values]:
+        sub = ds.sel(scenario=label)
+        attrs = dict(ds.attrs)
+        for c in per_scenario:
+            attrs[f"_{c}"] = _scalar(sub[c])
+        sub = sub.drop_vars(["scenario", *per_scenario], errors="ignore")
+        if attrs.get("_config"):
+            attrs["config"] = str(attrs["_config"])
+        tok = _tokens(label)
+        if "attacks" in tok:  # the label wins over the sweep's global attributes
+            attrs["attacks_policy"] = tok["attacks"]
+            attrs.pop("pause_days", None)
+            attrs.pop("pause_start_day", None)
+        attrs = _fill_from_config(attrs, _config(xr.Dataset(attrs={"config": attrs.get("config", "")})))
+        for key in ("attacks.pause_days", "attacks.pause_start_day"):
+            if key in tok:
+                attrs[key.split(".")[1]] = float(tok[key])
+        if (
+            "attacks" in tok
+            and not float(attrs.get("pause_days", 0) or 0)
+            and tok["attacks"].startswith("pause")
+        ):
+            attrs["pause_days"] = 7.0  # the policy's default (configs/attacks/pause_week.yaml)
+        attrs["scenario"] = str(attrs.get("_scenario_name") or label)
+        attrs["scenario_label"] = label
+        sub.attrs = {k: v for k, v in attrs.items() if not k.startswith("_")}
+        out.append((label, sub))
+    return out
