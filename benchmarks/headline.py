@@ -113,8 +113,8 @@ def thermal_steps_per_s(cfg, n_real: int, n_steps: int, seed: int = 0) -> tuple[
 def sweep_speedup(n_jobs: int, overrides: list[str]) -> tuple[float, float]:
     """Wall time of an ``n_jobs`` sweep (seeds 1..n) with the basic and the joblib launcher. [s]
 
-    Raises RuntimeError unless every job of both sweeps wrote its result: a sweep goes on past a failed
-    job, and a sweep of failed jobs would time nothing.
+    Raises RuntimeError unless every job of both sweeps wrote its result and the sweep exited 0: a sweep
+    goes on past a failed job, and a sweep of failed jobs would time nothing.
     """
     import subprocess
     import tempfile
@@ -125,14 +125,15 @@ def sweep_speedup(n_jobs: int, overrides: list[str]) -> tuple[float, float]:
     for launcher in ("basic", "joblib"):
         with tempfile.TemporaryDirectory() as tmp:
             t0 = time.perf_counter()
-            subprocess.run([exe, "-m", f"seed={seeds}", f"hydra/launcher={launcher}", *overrides,
-                            "output.report=false", "output.progress=never", f"hydra.sweep.dir={tmp}"],
-                           check=True, capture_output=True, cwd=tmp)
+            r = subprocess.run([exe, "-m", f"seed={seeds}", f"hydra/launcher={launcher}", *overrides,
+                                "output.report=false", "output.progress=never", f"hydra.sweep.dir={tmp}"],
+                               check=False, capture_output=True, cwd=tmp)
             times.append(time.perf_counter() - t0)
             done = len(list(Path(tmp).glob("*/result.nc")))
             failed = sorted(p.parent.name for p in Path(tmp).glob("*/FAILED"))
-            if done != n_jobs or failed:
-                raise RuntimeError(f"{launcher} sweep: {done} of {n_jobs} jobs wrote a result; failed jobs: {failed}")
+            if done != n_jobs or failed or r.returncode != 0:
+                raise RuntimeError(f"{launcher} sweep: {done} of {n_jobs} jobs wrote a result; failed jobs: {failed}"
+                                   f" (exit status {r.returncode})")
     return times[0], times[1]
 
 

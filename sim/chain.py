@@ -138,6 +138,8 @@ def run_scenario_full(cfg: DictConfig, progress: Progress | None = None) -> RunO
     if reports is not None:
         with _timed(times, "nowcast"):
             ds = condition(ds, reports, cfg.nowcast, network.n_queues)
+    # CF time on the model clock (sim.timegrid, sim.io); set last: merging variables resets coordinate attrs
+    ds["time"].attrs = grid.time_attrs()
     return RunOutput(dataset=ds, events=supply.events, stage_seconds=times, stats=dict(supply.stats))
 
 
@@ -257,7 +259,6 @@ def _assemble(cfg, city, grid, forecast, supply, indoor, exposure) -> xr.Dataset
         household_size=float(cfg.city.household_size),
     )
     ds = ds.assign_coords({k: v for k, v in coords.items() if k not in ds.coords or k == "archetype"})
-    ds["time"].attrs = grid.time_attrs()  # CF time on the model clock (sim.timegrid, sim.io)
 
     ds["outdoor_temperature"] = (
         ("realization", "time"),

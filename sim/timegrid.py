@@ -75,7 +75,7 @@ def parse_start(start: str, horizon_days: float = 0.0) -> np.datetime64:
     Examples
     --------
     >>> parse_start("2026-01-29")
-    numpy.datetime64('2026-01-29T00:00:00.000000000')
+    np.datetime64('2026-01-29T00:00:00.000000000')
     >>> parse_start("1600-01-01")
     Traceback (most recent call last):
     ...

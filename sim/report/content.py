@@ -602,7 +602,9 @@ def trigger_content(ds: xr.Dataset, f: Figures) -> dict:
             "z": "–" if pd.isna(r["places_to_open_p50"]) else f.lang.count(r["places_to_open_p50"]),
         })
     chosen = city[city["chosen"]]
-    out = {"candidates": cands, "sentence": "", "protocol": ""}
+    # every key the templates read, also when no candidate fired (StrictUndefined)
+    out = {"candidates": cands, "sentence": "", "protocol": "", "skill": "", "usable": False, "contract": "",
+           "lead": ""}
     if chosen.empty:
         out["protocol"] = _("No candidate trigger fired in any run.")
         return out

@@ -12,10 +12,10 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 import xarray as xr
 
+from sim.report.hxl import read_hxl_csv
 from tests.integration.test_cli_errors import COLDGRID
 
 pytestmark = pytest.mark.slow
@@ -73,7 +73,7 @@ def test_resume_with_swapped_order_refuses_and_does_not_collect(first_sweep):
         d.pop("multirun.yaml")  # Hydra's record of the last command run into the folder
     assert after == before  # sweep.nc, comparison.csv and every job file (.hydra included) as they were
     assert len(failed.splitlines()) == 2 and "made from another config" in failed
-    table = pd.read_csv(first_sweep / "comparison.csv")
+    table = read_hxl_csv(first_sweep / "comparison.csv")
     assert set(table["scenario"]) == {"attacks=pause_week"} and set(table["baseline"]) == {"attacks=continued"}
 
 

@@ -65,6 +65,6 @@ def test_sweep_speedup_times_complete_sweeps_only():
     small = ["city=small_town", "realizations=1", "horizon_days=1"]
     basic_s, joblib_s = sweep_speedup(2, small)
     assert basic_s > 0 and joblib_s > 0
-    # a sweep whose jobs fail still exits 0: the benchmark must refuse to report its time
+    # a sweep whose jobs fail times nothing: the benchmark must refuse to report its time
     with pytest.raises(RuntimeError, match=r"basic sweep: 0 of 1 jobs wrote a result; failed jobs: \['0'\]"):
         sweep_speedup(1, [*small, "weather=file", "weather.path=/nonexistent/forecast.csv"])

@@ -97,6 +97,13 @@ def test_run_without_optional_variables():
     assert "Key figures" in html
 
 
+def test_run_where_no_trigger_fires_renders():
+    """A mild run in which no candidate trigger fires still renders (it once failed on a missing key)."""
+    ds = make_run(n_districts=2, severity=0.0)
+    html, _figs = build_html(ds)
+    assert "Key figures" in html
+
+
 def test_comparison_html(tmp_path):
     ds = make_sweep(n_districts=3, label=EVIL)
     paths = render_comparison(tmp_path, ds, pdf=False)
