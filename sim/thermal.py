@@ -27,18 +27,23 @@ References
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, fields, replace
 
 import numba
 import numpy as np
 from scipy.linalg import expm
 
-if TYPE_CHECKING:
-    from sim.heating import BuildingInputs
+from sim.ventilation import (
+    DT_REF_K,
+    V_REF_M_PER_S,
+    SealingRule,
+    VentilationLevels,
+    level_index_kernel,
+)
 
 __all__ = [
     "EnergyBalance",
+    "GroupVentilation",
     "RCParams",
     "TwoNodeModel",
     "discretize",
@@ -377,6 +382,40 @@ def energy_balance(
     return x1, EnergyBalance(stored_j=stored, supplied_j=supplied, lost_j=lost)
 
 
+@dataclass(frozen=True)
+class GroupVentilation:
+    """Air change that varies with the weather and the indoor temperature (:mod:`sim.ventilation`).
+
+    The air node's conductance to outdoors is ``h_air_out + h_vent (f - 1)``: windows plus the reference
+    ventilation conductance scaled by the air-change factor ``f`` of :func:`sim.ventilation.air_change_factor`,
+    evaluated at each step's start and rounded to the nearest level of ``levels``.
+
+    Attributes
+    ----------
+    h_vent_w_per_k : numpy.ndarray, shape (G,)
+        Ventilation part of ``RCParams.h_air_out_w_per_k`` at the reference conditions. [W/K]
+    k_wind : numpy.ndarray, shape (G,)
+        Wind over stack coefficient of each group (:func:`sim.ventilation.wind_stack_ratio`). [K s^2/m^2]
+    sealing : SealingRule
+        Residents sealing a cold flat.
+    levels : VentilationLevels
+        The ladder of factors with precomputed exact steps.
+    """
+
+    h_vent_w_per_k: np.ndarray
+    k_wind: np.ndarray
+    sealing: SealingRule = SealingRule()
+    levels: VentilationLevels = VentilationLevels()
+
+    def params_at(self, params: RCParams, factor: np.ndarray | float) -> RCParams:
+        """``params`` with the air change scaled by ``factor`` (broadcast against the groups)."""
+        extra = self.h_vent_w_per_k * (np.asarray(factor, dtype=float) - 1.0)
+        return replace(params, h_air_out_w_per_k=np.maximum(params.h_air_out_w_per_k + extra, 0.0))
+
+
+_COEFS = ("p_aa", "p_am", "p_ma", "p_mm", "g_at", "g_aa", "g_am", "g_mt", "g_ma", "g_mm", "g_a_te", "g_m_te")
+
+
 class TwoNodeModel:
     """Indoor air and mass temperatures of G building groups in R realizations, stepped exactly.
 
@@ -384,10 +423,14 @@ class TwoNodeModel:
     one compiled pass of multiply-adds over (R, G) with per-group coefficients precomputed by
     :func:`discretize` (no allocation for (R, 1) or (R, G) float inputs, no trajectory kept).
 
+    With ``ventilation``, the coefficients are precomputed for every level of its ladder (shape (K, G));
+    each step picks, per realization and group, the level of the air change at the step's start (stack and
+    wind driven, sealing when cold), so every step stays an exact step of a linear system.
+
     Parameters
     ----------
     params : RCParams
-        Per-group parameters, shape (G,).
+        Per-group parameters, shape (G,) (with ``ventilation``: at its reference air change).
     dt_s : float
         Step length. [s]
     n_realizations : int
@@ -397,6 +440,8 @@ class TwoNodeModel:
     first_order_hold : bool
         If true, :meth:`step` accepts ``t_out_end_c`` and treats the outdoor temperature as linear over the
         step (exact for piecewise-linear weather); heat inputs stay constant over a step.
+    ventilation : GroupVentilation, optional
+        Weather- and temperature-dependent air change; None keeps the air change of ``params``.
 
     Examples
     --------
@@ -416,6 +461,7 @@ class TwoNodeModel:
         initial_c: float | np.ndarray = 20.0,
         *,
         first_order_hold: bool = False,
+        ventilation: GroupVentilation | None = None,
     ) -> None:
         if len(params.shape) != 1:
             raise ValueError(f"TwoNodeModel needs per-group parameters of shape (G,), got {params.shape}")
@@ -424,27 +470,47 @@ class TwoNodeModel:
         self.n_realizations = int(n_realizations)
         self.n_groups = params.shape[0]
         self.first_order_hold = bool(first_order_hold)
-        if self.first_order_hold:
-            phi, gamma, ramp = discretize_first_order_hold(params, self.dt_s)
-            # x1 = phi x0 + (gamma - ramp) u0 + ramp u1 for the outdoor temperature column
-            self._g_a_t_end = np.ascontiguousarray(ramp[:, 0, 0])
-            self._g_m_t_end = np.ascontiguousarray(ramp[:, 1, 0])
-            gamma = gamma.copy()
-            gamma[:, :, 0] -= ramp[:, :, 0]
+        self.ventilation = ventilation
+        if ventilation is None:
+            sets = [params]
         else:
-            phi, gamma = discretize(params, self.dt_s)
-        self.phi, self.gamma = phi, gamma
-        c = np.ascontiguousarray
-        self._p_aa, self._p_am = c(phi[:, 0, 0]), c(phi[:, 0, 1])
-        self._p_ma, self._p_mm = c(phi[:, 1, 0]), c(phi[:, 1, 1])
-        self._g_at, self._g_aa, self._g_am = c(gamma[:, 0, 0]), c(gamma[:, 0, 1]), c(gamma[:, 0, 2])
-        self._g_mt, self._g_ma, self._g_mm = c(gamma[:, 1, 0]), c(gamma[:, 1, 1]), c(gamma[:, 1, 2])
+            for name in ("h_vent_w_per_k", "k_wind"):
+                if np.shape(getattr(ventilation, name)) != (self.n_groups,):
+                    raise ValueError(f"GroupVentilation.{name} must have shape ({self.n_groups},)")
+            sets = [ventilation.params_at(params, f) for f in ventilation.levels.factors]
+        coefs = [self._coefficients(p) for p in sets]
+        # (K, G) arrays, one row per ventilation level
+        for j, name in enumerate(_COEFS):
+            setattr(self, "_" + name, np.ascontiguousarray(np.stack([c[j] for c in coefs])))
+        self.phi, self.gamma = discretize(params, self.dt_s)  # at the reference air change
         shape = (self.n_realizations, self.n_groups)
         self._x = np.empty((2, 2, *shape))
         self._k = 0
         self._no_input = np.zeros((self.n_realizations, 1))  # stands in for an absent input
-        self._no_coef = np.zeros(self.n_groups)
+        self._level = np.zeros(shape, dtype=np.int64)
+        if ventilation is None:
+            self._vent = (np.zeros(self.n_groups), np.ones(self.n_groups), 0.0, 1.0, 1.0, 0.0, 1.0, 1)
+        else:
+            lv, sl = ventilation.levels, ventilation.sealing
+            k_wind = np.ascontiguousarray(ventilation.k_wind, dtype=float)
+            self._vent = (k_wind, np.ascontiguousarray(DT_REF_K + k_wind * V_REF_M_PER_S**2), sl.seal_frac,
+                          sl.start_c, sl.start_c - sl.full_c, float(np.log(lv.f_min)),
+                          1.0 / float(np.log(lv.ratio)), lv.n_levels)  # fmt: skip
+        self._ref_wind2 = np.full((self.n_realizations, 1), V_REF_M_PER_S**2)
         self.set_state(initial_c)
+
+    def _coefficients(self, p: RCParams) -> list[np.ndarray]:
+        if self.first_order_hold:
+            phi, gamma, ramp = discretize_first_order_hold(p, self.dt_s)
+            # x1 = phi x0 + (gamma - ramp) u0 + ramp u1 for the outdoor temperature column
+            gamma = gamma.copy()
+            gamma[:, :, 0] -= ramp[:, :, 0]
+            te = (ramp[:, 0, 0], ramp[:, 1, 0])
+        else:
+            phi, gamma = discretize(p, self.dt_s)
+            te = (np.zeros(self.n_groups), np.zeros(self.n_groups))
+        return [phi[:, 0, 0], phi[:, 0, 1], phi[:, 1, 0], phi[:, 1, 1], gamma[:, 0, 0], gamma[:, 0, 1],
+                gamma[:, 0, 2], gamma[:, 1, 0], gamma[:, 1, 1], gamma[:, 1, 2], *te]  # fmt: skip
 
     # --- state ------------------------------------------------------------------------------------------
     @property
@@ -467,6 +533,13 @@ class TwoNodeModel:
         """Mass temperature, shape (R, G) (a view). [degC]"""
         return self._x[self._k, 1]
 
+    @property
+    def air_change_factor(self) -> np.ndarray:
+        """Air-change factor used in the last step, shape (R, G) (1 without ventilation). [1]"""
+        if self.ventilation is None:
+            return np.ones((self.n_realizations, self.n_groups))
+        return self.ventilation.levels.factors[self._level]
+
     def set_state(self, air_c: float | np.ndarray, mass_c: float | np.ndarray | None = None) -> None:
         """Set the node temperatures (mass defaults to the air temperature). [degC]"""
         shape = (self.n_realizations, self.n_groups)
@@ -476,24 +549,15 @@ class TwoNodeModel:
     def initialize_steady(
         self,
         t_out_c: np.ndarray | float,
-        inputs: BuildingInputs | None = None,
-        cfg: Any = None,
-        *,
         q_air_w: np.ndarray | float = 0.0,
         q_mass_w: np.ndarray | float = 0.0,
     ) -> None:
-        """Set the state to a steady state at outdoor temperature ``t_out_c`` (e.g. (R, 1)). [degC]
+        """Set the state to the steady state for outdoor temperature ``t_out_c`` (e.g. (R, 1)) [degC] and
+        constant heat inputs ``q_air_w``, ``q_mass_w`` [W] (at the reference air change).
 
-        With ``inputs`` and ``cfg`` (the ``buildings`` group): the steady state of normal operation, heat
-        and power on (:func:`sim.heating.normal_operation_w`), i.e. indoor air at the setpoint. Otherwise
-        the steady state for the constant heat inputs ``q_air_w`` and ``q_mass_w`` [W].
+        The steady state of normal operation (heat and power on, indoor air at the setpoint) is
+        :func:`sim.heating.initial_state_c`.
         """
-        if inputs is not None:
-            from sim.heating import normal_operation_w
-
-            if cfg is None:
-                raise ValueError("initialize_steady: cfg (the buildings group) is needed with inputs")
-            q_air_w, q_mass_w = normal_operation_w(inputs, t_out_c, cfg)
         x = steady_state(self.params, t_out_c, q_air_w, q_mass_w)
         self.set_state(x[..., 0], x[..., 1])
 
@@ -508,6 +572,7 @@ class TwoNodeModel:
         q_air_w: np.ndarray | float,
         q_mass_w: np.ndarray | float | None = None,
         t_out_end_c: np.ndarray | float | None = None,
+        wind_m_per_s: np.ndarray | float | None = None,
     ) -> np.ndarray:
         """Advance one step with inputs held constant over it.
 
@@ -521,6 +586,9 @@ class TwoNodeModel:
             Heat into the mass node; None skips the term (zero). [W]
         t_out_end_c : array_like, optional
             Outdoor temperature at the step's end (first-order hold only; default: ``t_out_c``). [degC]
+        wind_m_per_s : array_like, optional
+            Wind speed over the step, (R, 1) or (R, G); used with ``ventilation`` only; default the
+            reference wind :data:`sim.ventilation.V_REF_M_PER_S`. [m/s]
 
         Returns
         -------
@@ -533,35 +601,18 @@ class TwoNodeModel:
         x, y = self._x[self._k], self._x[1 - self._k]
         rows = self._input_rows
         no_input = self._no_input
-        if self.first_order_hold:
-            t_end = rows(t_out_c if t_out_end_c is None else t_out_end_c)
-            g_a_t_end, g_m_t_end = self._g_a_t_end, self._g_m_t_end
+        t_end = rows(t_out_c if t_out_end_c is None else t_out_end_c) if self.first_order_hold else no_input
+        if wind_m_per_s is None:
+            wind2 = self._ref_wind2
         else:
-            t_end, g_a_t_end, g_m_t_end = no_input, self._no_coef, self._no_coef
+            wind2 = rows(wind_m_per_s)
+            wind2 = wind2 * wind2
         _step_kernel(
-            x[0],
-            x[1],
-            rows(t_out_c),
-            rows(q_air_w),
-            no_input if q_mass_w is None else rows(q_mass_w),
-            t_end,
-            self._p_aa,
-            self._p_am,
-            self._p_ma,
-            self._p_mm,
-            self._g_at,
-            self._g_aa,
-            self._g_am,
-            self._g_mt,
-            self._g_ma,
-            self._g_mm,
-            g_a_t_end,
-            g_m_t_end,
-            q_mass_w is not None,
-            self.first_order_hold,
-            y[0],
-            y[1],
-        )
+            x[0], x[1], rows(t_out_c), rows(q_air_w), no_input if q_mass_w is None else rows(q_mass_w), t_end,
+            wind2, self._p_aa, self._p_am, self._p_ma, self._p_mm, self._g_at, self._g_aa, self._g_am,
+            self._g_mt, self._g_ma, self._g_mm, self._g_a_te, self._g_m_te, *self._vent,
+            q_mass_w is not None, self.first_order_hold, self.ventilation is not None, self._level, y[0], y[1],
+        )  # fmt: skip
         self._k = 1 - self._k
         return y[0]
 
@@ -578,58 +629,49 @@ class TwoNodeModel:
 
 @numba.njit(cache=True, fastmath=False)
 def _step_kernel(
-    a,
-    m,
-    t_out,
-    q_air,
-    q_mass,
-    t_end,
-    p_aa,
-    p_am,
-    p_ma,
-    p_mm,
-    g_at,
-    g_aa,
-    g_am,
-    g_mt,
-    g_ma,
-    g_mm,
-    g_a_t_end,
-    g_m_t_end,
-    has_q_mass,
-    first_order_hold,
-    ya,
-    ym,
+    a, m, t_out, q_air, q_mass, t_end, wind2,
+    p_aa, p_am, p_ma, p_mm, g_at, g_aa, g_am, g_mt, g_ma, g_mm, g_a_te, g_m_te,
+    k_wind, vent_ref, seal_frac, seal_start_c, seal_span_k, log_f_min, inv_log_ratio, n_levels,
+    has_q_mass, first_order_hold, has_vent, level, ya, ym,
 ):  # pragma: no cover - compiled; exercised through TwoNodeModel.step
     """One exact step in one pass over (R, G): ``(ya, ym) = phi (a, m) + gamma u`` (+ the ramp term).
 
+    Coefficients are (K, G) arrays, one row per ventilation level; with ``has_vent`` the level of each
+    (realization, group) follows from the state and weather at the step's start
+    (:func:`sim.ventilation.level_index_kernel`) and is written to ``level``, otherwise row 0 is used.
     Inputs are (R, 1) or (R, G) arrays; ``q_mass`` and ``t_end`` are ignored unless flagged. Terms are
     added in a fixed order: state, outdoor temperature, heat into air, heat into mass, end temperature.
     """
     n_real, n_groups = ya.shape
     wide_t, wide_qa = t_out.shape[1] > 1, q_air.shape[1] > 1
-    wide_qm, wide_te = q_mass.shape[1] > 1, t_end.shape[1] > 1
+    wide_qm, wide_te, wide_w = q_mass.shape[1] > 1, t_end.shape[1] > 1, wind2.shape[1] > 1
     for r in range(n_real):
         for g in range(n_groups):
             t_o = t_out[r, g] if wide_t else t_out[r, 0]
             qa = q_air[r, g] if wide_qa else q_air[r, 0]
+            k = 0
+            if has_vent:
+                w2 = wind2[r, g] if wide_w else wind2[r, 0]
+                k = level_index_kernel(a[r, g], t_o, w2, k_wind[g], vent_ref[g], seal_frac, seal_start_c,
+                                       seal_span_k, log_f_min, inv_log_ratio, n_levels)  # fmt: skip
+                level[r, g] = k
             # air node
-            y_a = a[r, g] * p_aa[g]
-            y_a += m[r, g] * p_am[g]
-            y_a += t_o * g_at[g]
-            y_a += qa * g_aa[g]
+            y_a = a[r, g] * p_aa[k, g]
+            y_a += m[r, g] * p_am[k, g]
+            y_a += t_o * g_at[k, g]
+            y_a += qa * g_aa[k, g]
             # mass node
-            y_m = a[r, g] * p_ma[g]
-            y_m += m[r, g] * p_mm[g]
-            y_m += t_o * g_mt[g]
-            y_m += qa * g_ma[g]
+            y_m = a[r, g] * p_ma[k, g]
+            y_m += m[r, g] * p_mm[k, g]
+            y_m += t_o * g_mt[k, g]
+            y_m += qa * g_ma[k, g]
             if has_q_mass:
                 qm = q_mass[r, g] if wide_qm else q_mass[r, 0]
-                y_a += qm * g_am[g]
-                y_m += qm * g_mm[g]
+                y_a += qm * g_am[k, g]
+                y_m += qm * g_mm[k, g]
             if first_order_hold:
                 te = t_end[r, g] if wide_te else t_end[r, 0]
-                y_a += te * g_a_t_end[g]
-                y_m += te * g_m_t_end[g]
+                y_a += te * g_a_te[k, g]
+                y_m += te * g_m_te[k, g]
             ya[r, g] = y_a
             ym[r, g] = y_m
