@@ -52,7 +52,7 @@ References
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numba
@@ -61,7 +61,13 @@ import pandas as pd
 
 from sim.thermal import RCParams, steady_state
 
-__all__ = ["BuildingInputs", "heat_inputs_w", "initial_state_c", "normal_operation_w"]
+__all__ = [
+    "BuildingInputs",
+    "heat_inputs_w",
+    "initial_state_c",
+    "normal_operation_w",
+    "setpoint_ventilation_extra_w_per_k",
+]
 
 _REQUIRED = ("n_buildings", "floor_area_m2", "occupants", "households", "kind", "heating")
 #: ISO 13790 C.2: share of internal gains (people, appliances) that is radiant. [1]
@@ -203,8 +209,22 @@ def _gains_split(bp: BuildingInputs, gains_w: np.ndarray) -> tuple[np.ndarray, n
     return gains_w * (1.0 - to_mass), gains_w * to_mass
 
 
+def setpoint_ventilation_extra_w_per_k(
+    ventilation: Any, t_out_c: np.ndarray | float, cfg: Any, wind_m_per_s: np.ndarray | float | None = None
+) -> np.ndarray:
+    """Ventilation conductance above the reference at the setpoint, ``h_vent (f_set - 1)``, where ``f_set``
+    is the air-change factor of a flat at ``indoor_setpoint_c`` (:func:`sim.ventilation.air_change_factor`,
+    no sealing). The supply curve is sized with it, so normal operation keeps the setpoint whatever the
+    stack and wind. Shape: broadcast of ``t_out_c`` and (G,). [W/K]"""
+    from sim.ventilation import V_REF_M_PER_S, air_change_factor
+
+    wind = V_REF_M_PER_S if wind_m_per_s is None else wind_m_per_s
+    f = air_change_factor(float(cfg.indoor_setpoint_c), t_out_c, wind, ventilation.k_wind)
+    return ventilation.h_vent_w_per_k * (f - 1.0)
+
+
 def normal_operation_w(
-    bp: BuildingInputs, t_out_c: np.ndarray | float, cfg: Any
+    bp: BuildingInputs, t_out_c: np.ndarray | float, cfg: Any, extra_h_w_per_k: np.ndarray | float = 0.0
 ) -> tuple[np.ndarray, np.ndarray]:
     """Heat inputs of normal operation: heating system on the supply curve, power on, nominal gains.
 
@@ -220,6 +240,9 @@ def normal_operation_w(
         Outdoor temperature, e.g. (R, 1). [degC]
     cfg : BuildingsConfig or omegaconf.DictConfig
         The ``buildings`` group.
+    extra_h_w_per_k : array_like
+        Air-node conductance to outdoors above the reference (variable ventilation at the setpoint,
+        :func:`setpoint_ventilation_extra_w_per_k`), broadcastable with the result. [W/K]
 
     Returns
     -------
@@ -229,6 +252,7 @@ def normal_operation_w(
     from sim.occupancy import mean_presence
 
     slope, offset, people_w, appliance_w = _curve_coefficients(bp, cfg)
+    slope = slope + np.asarray(extra_h_w_per_k, dtype=float) * (slope / bp.h_total_w_per_k)
     t_out = np.asarray(t_out_c, dtype=float)
     q_sys = np.maximum(slope * (float(cfg.indoor_setpoint_c) - t_out) - offset, 0.0)
     q_mass = float(cfg.radiant_frac) * q_sys
@@ -237,11 +261,19 @@ def normal_operation_w(
 
 
 def initial_state_c(
-    bp: BuildingInputs, params: RCParams, t_out_c: np.ndarray | float, cfg: Any
-) -> np.ndarray:
-    """Steady-state node temperatures of normal operation (:func:`normal_operation_w`), shape (..., G, 2). [degC]"""
-    q_air, q_mass = normal_operation_w(bp, t_out_c, cfg)
-    return steady_state(params, t_out_c, q_air, q_mass)
+    bp: BuildingInputs, params: RCParams, t_out_c: np.ndarray | float, cfg: Any,
+    ventilation: Any = None, wind_m_per_s: np.ndarray | float | None = None,
+) -> np.ndarray:  # fmt: skip
+    """Steady-state node temperatures of normal operation (:func:`normal_operation_w`), shape (..., G, 2),
+    with the air change of a flat at the setpoint when ``ventilation`` (a
+    :class:`sim.thermal.GroupVentilation`) is given. [degC]"""
+    if ventilation is None:
+        q_air, q_mass = normal_operation_w(bp, t_out_c, cfg)
+        return steady_state(params, t_out_c, q_air, q_mass)
+    extra = setpoint_ventilation_extra_w_per_k(ventilation, t_out_c, cfg, wind_m_per_s)
+    q_air, q_mass = normal_operation_w(bp, t_out_c, cfg, extra)
+    p = replace(params, h_air_out_w_per_k=params.h_air_out_w_per_k + extra)
+    return steady_state(p, t_out_c, q_air, q_mass)
 
 
 def heat_inputs_w(
@@ -257,6 +289,7 @@ def heat_inputs_w(
     extra_air_w: np.ndarray | None = None,
     extra_mass_w: np.ndarray | None = None,
     stove_households: np.ndarray | None = None,
+    extra_h_w_per_k: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Heat into the air and mass nodes of every group for one step (see the module docstring).
 
@@ -286,6 +319,9 @@ def heat_inputs_w(
     stove_households : numpy.ndarray, shape (R, G), optional
         Filled with the households heating with gas stoves over the step (stove heat over
         ``gas_stove_kw``, so a capped stove counts in part). [households]
+    extra_h_w_per_k : numpy.ndarray, shape (R, G), optional
+        Air-node conductance above the reference at the setpoint (variable ventilation,
+        :func:`setpoint_ventilation_extra_w_per_k`); sizes the supply curve and the caps. [W/K]
 
     Returns
     -------
@@ -332,6 +368,7 @@ def heat_inputs_w(
     ex_air = none if extra_air_w is None else as_rows(np.asarray(extra_air_w, dtype=float), float)
     ex_mass = none if extra_mass_w is None else as_rows(np.asarray(extra_mass_w, dtype=float), float)
     stove_rows = np.empty(rows) if stove_households is None else stove_households.reshape(rows)
+    ex_h = none if extra_h_w_per_k is None else as_rows(np.asarray(extra_h_w_per_k, dtype=float), float)
     slope, offset, people_w, appliance_w = _curve_coefficients(bp, cfg)
     cap = bp.boiler_cap_w
     to_mass = GAINS_RADIANT_FRAC * (1.0 - bp.radiant_air_share)
@@ -343,6 +380,7 @@ def heat_inputs_w(
         as_rows(frac, float),
         ex_air,
         ex_mass,
+        ex_h,
         bp.uses_district_heat,
         slope,
         offset,
@@ -383,7 +421,7 @@ def _inv_radiator_excess(set_minus_out, design_span_k, radiator_excess_k, inv_ex
 
 @numba.njit(cache=True, fastmath=False)
 def _heat_inputs_kernel(
-    t_out, indoor, powered, heat_frac, extra_air, extra_mass, uses_dh, slope, offset, people_w, appliance_w,
+    t_out, indoor, powered, heat_frac, extra_air, extra_mass, extra_h, uses_dh, slope, offset, people_w, appliance_w,
     gains_to_mass, h_total, boiler_cap_w, stove_w, heater_w, set_c, heating_limit_c, design_span_k,
     radiator_excess_k, inv_exponent, radiant_frac, supplement_start_c, supplement_span_k, inv_stove_w,
     q_air, q_mass, stove_hh,
@@ -397,7 +435,7 @@ def _heat_inputs_kernel(
     """
     n_real, n_groups = indoor.shape
     per_group_t = t_out.shape[1] > 1
-    wide_ea, wide_em = extra_air.shape[1] > 1, extra_mass.shape[1] > 1
+    wide_ea, wide_em, wide_h = extra_air.shape[1] > 1, extra_mass.shape[1] > 1, extra_h.shape[1] > 1
     t_row, inv_row = np.empty(n_groups), np.empty(n_groups)  # outdoor temperature and 1 / dT_rad of a row
     for r in range(n_real):
         if per_group_t:
@@ -417,7 +455,9 @@ def _heat_inputs_kernel(
             district, power = uses_dh[g], powered[r, g]
             need = set_c - indoor[r, g]  # deficit to the setpoint [K]
             emit = need * inv_excess + 1.0  # EN 442 emitter factor
-            curve = set_minus_out * slope[g] - offset[g]  # supply curve
+            dh = extra_h[r, g] if wide_h else extra_h[r, 0]
+            h_eff = h_total[g] + dh
+            curve = set_minus_out * (slope[g] * (h_eff / h_total[g])) - offset[g]  # supply curve
             curve = 0.0 if curve < 0.0 else curve
             if district:
                 f = heat_frac[r, g] if t_o < heating_limit_c else 0.0
@@ -442,7 +482,7 @@ def _heat_inputs_kernel(
             # stoves and heaters as the flat gets cold, capped by the remaining deficit to the setpoint
             use = (supplement_start_c - indoor[r, g]) / supplement_span_k
             use = 0.0 if use < 0.0 else (1.0 if use > 1.0 else use)
-            need = (need + set_minus_out) * h_total[g] - gains - ea - em - q_sys
+            need = (need + set_minus_out) * h_eff - gains - ea - em - q_sys
             need = 0.0 if need < 0.0 else need
             stove = stove_w[g] * use
             stove = stove if stove < need else need

@@ -56,6 +56,9 @@ class BuildingsConfig:
     # Internal gains
     person_gain_w: float = 70.0  # sensible heat of a seated person, ASHRAE Fundamentals ch. 18 [M] [W]
     appliance_w_per_m2: float = 3.0  # appliance and lighting gains while powered [L] [W/m2]
+    # The temperature the exposure counts: "operative" (mean of air and mean radiant, what people feel,
+    # ISO 7730 / EN 16798-1) or "air"; docs/decisions.md [-]
+    exposure_temperature: str = "operative"
     trajectories: bool = False  # keep full per-group trajectories (large) [-]
 
 
@@ -96,5 +99,7 @@ def validate_buildings_config(cfg: Any) -> None:
         fail("supplement_full_c", "must be below supplement_start_c")
     if not float(cfg.sealing_full_c) < float(cfg.sealing_start_c):
         fail("sealing_full_c", "must be below sealing_start_c")
+    if str(getattr(cfg, "exposure_temperature", "operative")) not in ("operative", "air"):
+        fail("exposure_temperature", "must be 'operative' or 'air'")
     if not float(cfg.design_outdoor_c) < float(cfg.indoor_setpoint_c):
         fail("design_outdoor_c", "must be below indoor_setpoint_c")
