@@ -64,7 +64,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from sim.thermal import GroupVentilation, RCParams
+    from sim.thermal import GroupVentilation, RCParams3
 
 #: Volumetric heat capacity of air, rho c_p = 1.2 kg/m3 x 1005 J/(kg K) ~ 1200 J/(m3 K). [J/(m3 K)]
 AIR_J_PER_K_M3 = 1200.0
@@ -125,22 +125,32 @@ class MassLayer:
         """Thermal diffusivity ``lambda / (rho c)``. [m2/s]"""
         return self.conductivity_w_per_m_k / (self.density_kg_per_m3 * self.specific_heat_j_per_kg_k)
 
-    def depth_per_face_m(self, time_scale_h: float | None) -> float:
-        """Participating depth from each face: 10 cm (daily, ``None``) or ``sqrt(a t)``, capped. [m]"""
+    def depth_per_face_m(self, time_scale_h: float | None, participation: float = 1.0) -> float:
+        """Participating depth from each face: 10 cm (daily, ``None``) or ``sqrt(a t)``, capped at the
+        layer; ``participation`` in [0, 1] scales the part beyond the daily depth. [m]"""
         cap = self.thickness_m / self.faces
-        depth = DAILY_DEPTH_M if time_scale_h is None else np.sqrt(self.diffusivity_m2_per_s * time_scale_h * 3600.0)
-        return float(min(cap, depth))
+        daily = min(cap, DAILY_DEPTH_M)
+        if time_scale_h is None:
+            return float(daily)
+        depth = min(cap, float(np.sqrt(self.diffusivity_m2_per_s * time_scale_h * 3600.0)))
+        return float(min(daily, depth) + participation * max(depth - daily, 0.0))
 
-    def capacity_j_per_k_m2(self, time_scale_h: float | None) -> float:
+    def capacity_j_per_k_m2(self, time_scale_h: float | None, participation: float = 1.0) -> float:
         """Participating heat capacity per m2 of the element (all faces). [J/(K m2)]"""
-        d = self.faces * self.depth_per_face_m(time_scale_h)
+        d = self.faces * self.depth_per_face_m(time_scale_h, participation)
         return self.density_kg_per_m3 * self.specific_heat_j_per_kg_k * d
 
-    def surface_conductance_w_per_k_m2(self, time_scale_h: float | None) -> float:
-        """Conductance from the room surfaces to the layer's mean temperature, per m2 of element (all
-        faces): ``faces / (1 / h_ms + d / (3 lambda))``. [W/(K m2)]"""
-        d = self.depth_per_face_m(time_scale_h)
-        return self.faces / (1.0 / H_MS_W_PER_K_M2 + d / (3.0 * self.conductivity_w_per_m_k))
+    def surface_conductance_w_per_k_m2(self, time_scale_h: float | None, participation: float = 1.0) -> float:
+        """Room surfaces to the centre of the surface volume (the room-side half of the participating
+        depth), per m2 of element, all faces: ``faces / (1 / h_ms + d / (4 lambda))``. [W/(K m2)]"""
+        d = self.depth_per_face_m(time_scale_h, participation)
+        return self.faces / (1.0 / H_MS_W_PER_K_M2 + d / (4.0 * self.conductivity_w_per_m_k))
+
+    def internal_conductance_w_per_k_m2(self, time_scale_h: float | None, participation: float = 1.0) -> float:
+        """Centre of the surface volume to the centre of the deep volume (half the depth apart), per m2
+        of element, all faces: ``faces 2 lambda / d``. [W/(K m2)]"""
+        d = self.depth_per_face_m(time_scale_h, participation)
+        return self.faces * 2.0 * self.conductivity_w_per_m_k / d
 
 
 @dataclass(frozen=True)
@@ -287,52 +297,47 @@ class Archetype:
         return self.h_ventilation_w_per_k + self.h_window_w_per_k + self.h_opaque_w_per_k
 
     def h_surface_air_w_per_k(self) -> float:
-        """Air to the surfaces, h_is A_t (ISO 13790 7.2.2.2). [W/K]"""
+        """Air to the room surfaces, h_is A_t (ISO 13790 7.2.2.2). [W/K]"""
         return H_IS_W_PER_K_M2 * self.total_area_per_floor() * self.floor_area_m2
 
-    def h_surface_mass_w_per_k(self, time_scale_h: float = COOLDOWN_TIME_H) -> float:
-        """Surfaces to the mass node: each layer's h_ms in series with its conduction resistance. [W/K]"""
-        per = sum(self.layer_area_per_floor(x) * x.surface_conductance_w_per_k_m2(time_scale_h) for x in self.mass)
+    def _sum(self, method: str, time_scale_h: float, participation: float) -> float:
+        per = sum(self.layer_area_per_floor(x) * getattr(x, method)(time_scale_h, participation) for x in self.mass)
         return per * self.floor_area_m2
 
-    def h_air_mass_w_per_k(self, time_scale_h: float = COOLDOWN_TIME_H) -> float:
-        """Air-to-mass coupling: the surface conductances in series (the star node folded). [W/K]"""
-        return 1.0 / (1.0 / self.h_surface_air_w_per_k() + 1.0 / self.h_surface_mass_w_per_k(time_scale_h))
+    def h_surface_mass_w_per_k(self, time_scale_h: float = COOLDOWN_TIME_H, participation: float = 1.0) -> float:
+        """Room surfaces to the surface volumes of the mass (ISO 13790 h_ms in series with conduction). [W/K]"""
+        return self._sum("surface_conductance_w_per_k_m2", time_scale_h, participation)
 
-    def surface_air_share(self, time_scale_h: float = COOLDOWN_TIME_H) -> float:
-        """Share of heat released at the room surfaces that reaches the air node, ``H_is / (H_is + H_ms)``. [1]
+    def h_internal_w_per_k(self, time_scale_h: float = COOLDOWN_TIME_H, participation: float = 1.0) -> float:
+        """Surface volumes to deep volumes of the mass: conduction inside the layers. [W/K]"""
+        return self._sum("internal_conductance_w_per_k_m2", time_scale_h, participation)
 
-        Folding the capacity-less surface (star) node of ISO 13790 into the air-mass coupling is exact when
-        heat put on it is split in this ratio between the air and the mass node.
-        """
-        h_is, h_ms = self.h_surface_air_w_per_k(), self.h_surface_mass_w_per_k(time_scale_h)
-        return h_is / (h_is + h_ms)
+    def star_shares(self, time_scale_h: float = COOLDOWN_TIME_H) -> tuple[float, float, float]:
+        """How heat released at the room-surface (star) node divides between the air, the surface mass and
+        the outdoors (through the windows): ``(h_is A_t, H_ms, H_win) / sum`` (:func:`fold_star`). [1]"""
+        a, b, c = fold_star(self.h_surface_air_w_per_k(), self.h_surface_mass_w_per_k(time_scale_h),
+                            self.h_window_w_per_k).shares  # fmt: skip
+        return float(a), float(b), float(c)
+
+    def radiant_shares(self, time_scale_h: float = COOLDOWN_TIME_H) -> tuple[float, float, float]:
+        """How radiant heat (sun through windows, radiative part of gains) divides between the air, the
+        surface mass and the outdoors: ISO 13790 C.3 puts ``A_m / A_t`` of it into the mass and the rest
+        on the surface node (:func:`radiant_distribution`). [1]"""
+        return radiant_distribution(self.star_shares(time_scale_h), self.mass_area_per_floor() / self.total_area_per_floor())
 
     def radiant_air_share(self, time_scale_h: float = COOLDOWN_TIME_H) -> float:
-        """Share of radiant heat (sun through windows, radiative part of gains) reaching the air node. [1]
+        """Share of radiant heat reaching the air node directly (:meth:`radiant_shares`). [1]"""
+        return self.radiant_shares(time_scale_h)[0]
 
-        ISO 13790 C.2-C.3: ``A_m / A_t`` of it goes to the mass, the rest to the surfaces (split by
-        :meth:`surface_air_share`).
+    def operative_weights(self, time_scale_h: float = COOLDOWN_TIME_H) -> tuple[float, float, float]:
+        """Weights of air, surface mass and outdoors in the operative temperature, summing to 1. [1]
+
+        ``T_op = (T_a + T_mrt) / 2`` (ISO 7730:2005 C.2, EN 16798-1 for air speeds below 0.2 m/s), with the
+        mean radiant temperature taken as the room-surface (star) node temperature
+        ``T_* = s_a T_a + s_s T_s + s_o T_o`` (:meth:`star_shares`; ISO 13790 C.3 uses the same node).
         """
-        direct_mass = self.mass_area_per_floor() / self.total_area_per_floor()
-        return (1.0 - direct_mass) * self.surface_air_share(time_scale_h)
-
-    def operative_air_weight(self, time_scale_h: float = COOLDOWN_TIME_H) -> float:
-        """Weight of the air node in the operative temperature, ``T_op = w T_a + (1 - w) T_m``. [1]
-
-        ``T_op = (T_a + T_mrt) / 2`` (ISO 7730:2005 C.2, EN 16798-1 for air speeds below 0.2 m/s), with
-        the mean radiant temperature taken as the surface (star) node temperature
-        ``T_s = (H_is T_a + H_ms T_m) / (H_is + H_ms)`` (as in ISO 13790 C.3).
-        """
-        return 0.5 + 0.5 * self.surface_air_share(time_scale_h)
-
-    def h_mass_out_w_per_k(self, time_scale_h: float = COOLDOWN_TIME_H) -> float:
-        """Mass node to outdoors, ``1 / (1 / H_op - 1 / H_am)``. [W/K]
-
-        Chosen, as ISO 13790 7.2.2.2 does for H_tr,em, so that the opaque path air-mass-outdoors in series
-        conducts exactly ``H_op``: the network's steady-state heat loss is the envelope's ``H``.
-        """
-        return _mass_out(self.h_opaque_w_per_k, self.h_air_mass_w_per_k(time_scale_h))
+        a, b, c = self.star_shares(time_scale_h)
+        return 0.5 + 0.5 * a, 0.5 * b, 0.5 * c
 
     # --- capacities -----------------------------------------------------------------------------------
     @property
@@ -341,9 +346,9 @@ class Archetype:
         return AIR_J_PER_K_M3 * self.air_volume_m3 + self.c_furnishing_j_per_k_m2 * self.floor_area_m2
 
     def c_mass_j_per_k(self, mass_participation_frac: float = 1.0, time_scale_h: float = COOLDOWN_TIME_H) -> float:
-        """Mass node: the daily capacity plus the participating share of the further cool-down mass. [J/K]"""
-        daily, cool = self.c_daily_j_per_k_m2(), self.c_cooldown_j_per_k_m2(time_scale_h)
-        return (daily + mass_participation_frac * max(cool - daily, 0.0)) * self.floor_area_m2
+        """All participating mass (surface and deep volumes): the daily depth plus ``mass_participation_frac``
+        of the further depth reached in a cool-down. [J/K]"""
+        return self._sum("capacity_j_per_k_m2", time_scale_h, mass_participation_frac)
 
     @property
     def c_long_j_per_k_m2(self) -> float:
@@ -595,7 +600,7 @@ def archetype_table(mass_participation_frac: float = 1.0, time_scale_h: float = 
                 "design_load_w_per_m2": h * (21.0 - DESIGN_OUTDOOR_C) / a.floor_area_m2,
                 "gas_stove_frac": a.gas_stove_frac,
                 "window_g": a.window_g,
-                "operative_air_weight": a.operative_air_weight(time_scale_h),
+                "operative_air_weight": a.operative_weights(time_scale_h)[0],
                 "tau_iso_h": a.tau_iso_h,
                 "tau_daily_h": a.tau_daily_h,
                 "tau_h": a.tau_h(mass_participation_frac, time_scale_h),
@@ -627,7 +632,7 @@ def _time_scale(cfg: Any) -> float:
 
 def group_parameters(
     archetype_names: np.ndarray, n_buildings: np.ndarray, cfg: Any, rng: np.random.Generator
-) -> RCParams:
+) -> RCParams3:
     """RC parameters of building groups: archetype values x buildings, with heat-loss variation.
 
     A group is ``n`` similar buildings; its parameters are the sum over its buildings (conductances and
@@ -652,34 +657,76 @@ def group_parameters(
 
     Returns
     -------
-    RCParams
-        Per-group arrays, shape (G,).
+    RCParams3
+        Per-group arrays, shape (G,): air, surface mass, deep mass (the participating mass split in halves).
     """
-    from sim.thermal import RCParams
-
     names, n, codes = _codes(archetype_names, n_buildings)
     frac, ts = float(cfg.mass_participation_frac), _time_scale(cfg)
-    per = np.array(
-        [
-            [
-                a.h_ventilation_w_per_k + a.h_window_w_per_k,
-                a.h_air_mass_w_per_k(ts),
-                a.h_opaque_w_per_k,
-                a.c_air_j_per_k,
-                a.c_mass_j_per_k(frac, ts),
-            ]
-            for a in _ARCHETYPES
-        ]
-    )[codes].reshape(len(names), 5)
+    per = np.array([_raw_row(a, frac, ts) for a in _ARCHETYPES])[codes].reshape(len(names), 8)
     loss = _loss_factors(cfg, rng, len(names))
-    h_air_mass = per[:, 1] * n
-    return RCParams(
-        h_air_out_w_per_k=per[:, 0] * n * loss,
-        h_air_mass_w_per_k=h_air_mass,
-        h_mass_out_w_per_k=_mass_out(per[:, 2] * n * loss, h_air_mass),
-        c_air_j_per_k=per[:, 3] * n,
-        c_mass_j_per_k=per[:, 4] * n,
-    )
+    per = per * n[:, None]
+    per[:, :3] *= loss[:, None]  # heat loss varies; internal couplings and capacities do not
+    return three_node_parameters(*per.T)
+
+
+def _raw_row(a: Archetype, frac: float, ts: float) -> list[float]:
+    """One building's raw network values: H_ve, H_win, H_op, H_is, H_ms, H_sm, C_air, C_mass."""
+    return [a.h_ventilation_w_per_k, a.h_window_w_per_k, a.h_opaque_w_per_k, a.h_surface_air_w_per_k(),
+            a.h_surface_mass_w_per_k(ts, frac), a.h_internal_w_per_k(ts, frac), a.c_air_j_per_k,
+            a.c_mass_j_per_k(frac, ts)]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StarFold:
+    """The star-delta transform of ISO 13790's surface node (links to air, surface mass and outdoors)."""
+
+    h_air_surface_w_per_k: np.ndarray  # g_a g_s / sum [W/K]
+    h_air_out_w_per_k: np.ndarray  # g_a g_o / sum [W/K]
+    h_surface_out_w_per_k: np.ndarray  # g_s g_o / sum [W/K]
+    shares: tuple[np.ndarray, np.ndarray, np.ndarray]  # heat released at the star: to air, surface, out [1]
+
+
+def fold_star(h_is: np.ndarray | float, h_ms: np.ndarray | float, h_window: np.ndarray | float) -> StarFold:
+    """Fold the capacity-less star node (room surfaces) linked to the air (``h_is``), the surface mass
+    (``h_ms``) and outdoors (``h_window``) into the three pairwise conductances (exact: Kennelly's
+    star-delta transform); heat released at the star divides in the ratio of the star's conductances."""
+    g_a, g_s, g_o = (np.asarray(x, dtype=float) for x in (h_is, h_ms, h_window))
+    total = g_a + g_s + g_o
+    return StarFold(g_a * g_s / total, g_a * g_o / total, g_s * g_o / total, (g_a / total, g_s / total, g_o / total))
+
+
+def radiant_distribution(star_shares: tuple, mass_area_frac: np.ndarray | float) -> tuple:
+    """Radiant heat into (air, surface mass, outdoors): ``A_m / A_t`` straight into the mass, the rest on
+    the surface (star) node split by ``star_shares`` (ISO 13790:2008 C.3, eq. C.2-C.3). [1]"""
+    f = np.asarray(mass_area_frac, dtype=float)
+    a, b, c = (np.asarray(x, dtype=float) for x in star_shares)
+    out = ((1.0 - f) * a, f + (1.0 - f) * b, (1.0 - f) * c)
+    return tuple(float(x) if np.ndim(x) == 0 else x for x in out)
+
+
+def three_node_parameters(
+    h_ve: np.ndarray, h_window: np.ndarray, h_opaque: np.ndarray, h_is: np.ndarray, h_ms: np.ndarray,
+    h_internal: np.ndarray, c_air: np.ndarray, c_mass: np.ndarray,
+) -> RCParams3:  # fmt: skip
+    """Three-node parameters from the physical conductances [W/K] and capacities [J/K] of a building.
+
+    The room surfaces are folded (:func:`fold_star`), the windows on them as in ISO 13790 7.2.2 (H_tr,w
+    from the surface node); the participating mass is split in two volumes of equal capacity (room-side
+    and far half) linked by ``h_internal``; the deep volume's conductance to outdoors is chosen so that
+    the network's steady-state heat-loss coefficient is exactly ``h_ve + h_window + h_opaque`` (as ISO
+    13790 chooses H_tr,em), capped where the series construction has no solution.
+    """
+    from sim.thermal import RCParams3
+
+    star = fold_star(h_is, h_ms, h_window)
+    h_ao = np.asarray(h_ve, dtype=float) + star.h_air_out_w_per_k
+    target = np.asarray(h_ve, dtype=float) + np.asarray(h_window, dtype=float) + np.asarray(h_opaque, dtype=float)
+    h_as, h_so, h_sm = star.h_air_surface_w_per_k, star.h_surface_out_w_per_k, np.asarray(h_internal, dtype=float)
+    y = np.clip(target - h_ao, 1e-9, 0.95 * h_as)  # what the surface branch must conduct
+    x = np.clip(h_as * y / (h_as - y) - h_so, 1e-9, 0.95 * h_sm)  # series(H_sm, H_mo)
+    h_mo = x * h_sm / (h_sm - x)
+    half = 0.5 * np.asarray(c_mass, dtype=float)
+    return RCParams3(h_ao, h_as, h_sm, h_mo, h_so, np.asarray(c_air, dtype=float), half, half)
 
 
 def _codes(archetype_names: np.ndarray, n_buildings: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -696,7 +743,7 @@ def _loss_factors(cfg: Any, rng: np.random.Generator, n_groups: int) -> np.ndarr
     return float(cfg.ua_multiplier) * _lognormal_factor(float(cfg.ua_cv), z)
 
 
-def group_ventilation(params: RCParams, archetype_names: np.ndarray, n_buildings: np.ndarray, cfg: Any) -> GroupVentilation:
+def group_ventilation(params: RCParams3, archetype_names: np.ndarray, n_buildings: np.ndarray, cfg: Any) -> GroupVentilation:
     """The weather- and temperature-dependent air change of building groups (:mod:`sim.ventilation`).
 
     The reference ventilation conductance of a group is its archetype's times its buildings times the
@@ -717,17 +764,19 @@ def group_ventilation(params: RCParams, archetype_names: np.ndarray, n_buildings
 
 
 def group_properties(archetype_names: np.ndarray, cfg: Any) -> pd.DataFrame:
-    """Per-group archetype properties the chain needs beside the RC parameters, one row per group:
-    ``operative_air_weight`` and ``radiant_air_share`` [1] (at ``buildings.mass_time_scale_h``)."""
+    """Per-group archetype properties the chain needs beside the RC parameters, one row per group [1]:
+    the radiant shares ``star_air``, ``star_surface``, ``star_out`` (:meth:`Archetype.radiant_shares`) and the
+    operative-temperature weights ``op_air``, ``op_surface``, ``op_out`` (at ``buildings.mass_time_scale_h``)."""
     names = np.asarray(archetype_names).astype(str)
     ts = _time_scale(cfg)
-    table = {a.name: (a.operative_air_weight(ts), a.radiant_air_share(ts)) for a in _ARCHETYPES}
-    rows = np.array([table[archetype(x).name] for x in names]).reshape(len(names), 2)
-    return pd.DataFrame({"operative_air_weight": rows[:, 0], "radiant_air_share": rows[:, 1]})
+    table = {a.name: (*a.radiant_shares(ts), *a.operative_weights(ts)) for a in _ARCHETYPES}
+    rows = np.array([table[archetype(x).name] for x in names]).reshape(len(names), 6)
+    cols = ("star_air", "star_surface", "star_out", "op_air", "op_surface", "op_out")
+    return pd.DataFrame({c: rows[:, i] for i, c in enumerate(cols)})
 
 
 def solar_coefficients(
-    archetype_names: np.ndarray, n_buildings: np.ndarray, params: RCParams, cfg: Any
+    archetype_names: np.ndarray, n_buildings: np.ndarray, params: RCParams3, cfg: Any
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per-group coefficients of the solar gains on the five surface kinds of :data:`sim.solar.SURFACES`.
 
@@ -737,17 +786,18 @@ def solar_coefficients(
 
     * through windows: ``T @ window`` [W], with ``window = A_win / 4 x g x (1 - frame) x shading``;
     * on opaque surfaces: ``I @ opaque`` [W], ``opaque = alpha R_se U A`` (ISO 13790 11.3.4, sol-air;
-      R_se = 0.04 m2 K/W), to be put into the mass node divided by ``kappa`` so that its steady-state
-      effect on the air is ISO's;
+      R_se = 0.04 m2 K/W), already divided by ``kappa`` (the steady-state share of deep-mass heat reaching
+      the air) so that, put into the deep mass node, its effect on the air is ISO's;
     * thermal radiation to the sky: a constant loss ``sky_loss`` [W] = ``R_se h_r dtheta_er sum F_r U A``
       (ISO 13790 11.3.5: h_r = 5 eps = 4.5 W/(m2 K), dtheta_er = 11 K, F_r = 1 roofs, 0.5 walls and
-      windows), split between air (windows) and mass (opaque).
+      windows), of the windows at the room surfaces (with the sun through them) and of the opaque
+      envelope in the deep mass (divided by ``kappa``).
 
     Returns
     -------
     window, opaque : numpy.ndarray, shape (5, G)
         [m2]
-    sky_loss_air, sky_loss_mass : numpy.ndarray, shape (G,)
+    sky_loss_star, sky_loss_deep : numpy.ndarray, shape (G,)
         [W]
     """
     names, n, codes = _codes(archetype_names, n_buildings)
@@ -765,7 +815,7 @@ def solar_coefficients(
         sky_air[i] = r_se * h_r * dtheta * 0.5 * a.h_window_w_per_k
         sky_op[i] = r_se * h_r * dtheta * (0.5 * a.u_wall_w_per_k_m2 * a.wall_area_m2
                                            + a.b_roof * a.u_roof_w_per_k_m2 * a.roof_area_m2)  # fmt: skip
-    kappa = np.maximum(params.mass_to_air_frac, 1e-6)
+    kappa = np.maximum(params.to_air_frac(params.n_nodes - 1), 1e-6)  # deep mass -> air, steady state
     return ((win[codes] * n[:, None]).T.copy(), (opq[codes] * n[:, None] / kappa[:, None]).T.copy(),
             sky_air[codes] * n, sky_op[codes] * n / kappa)  # fmt: skip
 
@@ -773,15 +823,7 @@ def solar_coefficients(
 def archetype_parameters(
     name: str, n_buildings: float = 1.0, mass_participation_frac: float = 1.0,
     time_scale_h: float = COOLDOWN_TIME_H,
-) -> RCParams:  # fmt: skip
-    """RC parameters of ``n_buildings`` buildings of one archetype, without variation (shape ``()``)."""
-    from sim.thermal import RCParams
-
-    a = archetype(name)
-    return RCParams(
-        h_air_out_w_per_k=np.asarray((a.h_ventilation_w_per_k + a.h_window_w_per_k) * n_buildings),
-        h_air_mass_w_per_k=np.asarray(a.h_air_mass_w_per_k(time_scale_h) * n_buildings),
-        h_mass_out_w_per_k=np.asarray(a.h_mass_out_w_per_k(time_scale_h) * n_buildings),
-        c_air_j_per_k=np.asarray(a.c_air_j_per_k * n_buildings),
-        c_mass_j_per_k=np.asarray(a.c_mass_j_per_k(mass_participation_frac, time_scale_h) * n_buildings),
-    )
+) -> RCParams3:  # fmt: skip
+    """Three-node RC parameters of ``n_buildings`` buildings of one archetype, without variation (shape ``()``)."""
+    row = _raw_row(archetype(name), mass_participation_frac, time_scale_h)
+    return three_node_parameters(*(np.asarray(v * n_buildings) for v in row))

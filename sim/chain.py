@@ -191,15 +191,14 @@ def _thermal_and_people(cfg, city, grid, forecast, supply, seed, progress):
     sky = forecast.sky(grid.dt_h)
     wind = np.ascontiguousarray(np.broadcast_to(sky.wind_m_per_s, (n_real, n_steps)))
     # start in steady state with heat and power on at the first outdoor temperature (and wind)
-    x0 = initial_state_c(inputs, params, outdoor_c[:, :1], bcfg, vent, wind[:, :1])
-    model.set_state(x0[..., 0], x0[..., 1])
+    model.set_state_nodes(initial_state_c(inputs, params, outdoor_c[:, :1], bcfg, vent, wind[:, :1]))
     # solar gains: irradiance per surface kind (R or 1, T, 5), per-group coefficients (5, G)
     irr = surface_irradiance(grid.times, forecast.site, sky.ghi_w_per_m2, sky.dni_w_per_m2, sky.dhi_w_per_m2,
                              grid.dt_h)  # fmt: skip
-    c_win, c_opaque, sky_air, sky_mass = solar_coefficients(arch, n_bld, params, bcfg)
+    c_win, c_opaque, sky_star, sky_deep = solar_coefficients(arch, n_bld, params, bcfg)
     props = group_properties(arch, bcfg)
-    rad_air = props["radiant_air_share"].to_numpy()
-    w_op = props["operative_air_weight"].to_numpy()
+    star_air, star_surface = props["star_air"].to_numpy(), props["star_surface"].to_numpy()
+    op_air, op_surface, op_out = (props[c].to_numpy() for c in ("op_air", "op_surface", "op_out"))
     use_operative = str(bcfg.exposure_temperature) == "operative"
     pres = presence(grid.times, grid.dt_h)
 
@@ -229,7 +228,7 @@ def _thermal_and_people(cfg, city, grid, forecast, supply, seed, progress):
     q_buffers = (np.empty((n_real, n_groups)), np.empty((n_real, n_groups)))
     stove_hh = np.empty((n_real, n_groups))
     operative = np.empty((n_real, n_groups))
-    sol_air, sol_mass = np.empty((n_real, n_groups)), np.empty((n_real, n_groups))
+    sol_air, sol_surface, sol_deep, star = (np.empty((n_real, n_groups)) for _ in range(4))
     trajectories = np.empty((n_real, n_steps, n_groups), np.float32) if cfg.buildings.trajectories else None
     # district sums per step, as matrix products with one-hot weights (G, D): people without power,
     # buildings on district heating without heat, drained (or frozen), frozen; gas-stove household-hours
@@ -239,7 +238,7 @@ def _thermal_and_people(cfg, city, grid, forecast, supply, seed, progress):
     bld_w = onehot * (groups["n_buildings"].to_numpy(float) * (groups["heating"] == "district").to_numpy())[:, None]
     by_district = {k: np.empty((n_real, n_steps, n_d)) for k in ("no_power", "no_heat", "drained", "frozen")}
     stove_hours = np.zeros((n_real, n_d))
-    sky_air_row, sky_mass_row = sky_air[None, :], sky_mass[None, :]
+    sky_star_row, sky_deep_row = sky_star[None, :], sky_deep[None, :]
     for t in range(n_steps):
         # every output at time[t] describes the start of step t, as do the supply states
         t_out = outdoor_c[:, t : t + 1]
@@ -247,10 +246,10 @@ def _thermal_and_people(cfg, city, grid, forecast, supply, seed, progress):
         powered = supply.feeder_power[:, t, feeder]
         frac = heat_frac[:, t, :]
         state = supply.group_state[:, t, :]
-        # operative temperature, T_op = w T_a + (1 - w) T_m (sim.archetypes.Archetype.operative_air_weight)
-        np.subtract(indoor, model.mass_c, out=operative)
-        operative *= w_op
-        operative += model.mass_c
+        # operative temperature: air, surface mass and outdoors (sim.archetypes.Archetype.operative_weights)
+        np.multiply(indoor, op_air, out=operative)
+        operative += model.surface_c * op_surface
+        operative += t_out * op_out
         acc.update(t, operative if use_operative else indoor, powered)
         indoor_da[:, t] = (indoor @ weights).reshape(n_real, n_d, len(archetypes))
         operative_da[:, t] = (operative @ weights).reshape(n_real, n_d, len(archetypes))
@@ -260,19 +259,20 @@ def _thermal_and_people(cfg, city, grid, forecast, supply, seed, progress):
         by_district["frozen"][:, t] = (state == 3) @ bld_w
         if trajectories is not None:
             trajectories[:, t] = indoor
-        # sun through windows (radiant: mostly to the mass) and on opaque surfaces (mass), sky radiation
-        win = irr.transmitted_w_per_m2[:, t, :] @ c_win
-        np.multiply(win, rad_air, out=sol_air)
-        np.subtract(win, sol_air, out=sol_mass)
-        sol_air -= sky_air_row
-        sol_mass += irr.incident_w_per_m2[:, t, :] @ c_opaque
-        sol_mass -= sky_mass_row
+        # sun through windows less their radiation to the sky, released at the room surfaces (star shares:
+        # air, surface mass, back out); sun on and sky radiation of the opaque envelope into the deep mass
+        np.matmul(irr.transmitted_w_per_m2[:, t, :], c_win, out=star)
+        star -= sky_star_row
+        np.multiply(star, star_air, out=sol_air)
+        np.multiply(star, star_surface, out=sol_surface)
+        np.matmul(irr.incident_w_per_m2[:, t, :], c_opaque, out=sol_deep)
+        sol_deep -= sky_deep_row
         extra_h = None if vent is None else setpoint_ventilation_extra_w_per_k(vent, t_out, bcfg, w_t)
         q_air, q_mass = heat_inputs_w(inputs, t_out, indoor, powered, frac, bcfg, out=q_buffers,
-                                      presence=float(pres[t]), extra_air_w=sol_air, extra_mass_w=sol_mass,
+                                      presence=float(pres[t]), extra_air_w=sol_air, extra_mass_w=sol_surface,
                                       stove_households=stove_hh, extra_h_w_per_k=extra_h)  # fmt: skip
         stove_hours += (stove_hh @ onehot) * grid.dt_h
-        indoor = model.step(t_out, q_air, q_mass, wind_m_per_s=w_t)
+        indoor = model.step(t_out, q_air, sol_deep, wind_m_per_s=w_t, q_surface_w=q_mass)
         if progress and (t % 24 == 0 or t == n_steps - 1):
             progress("thermal", t + 1, n_steps)
     out = ThermalOutput(indoor_da, archetypes, occupants_da, trajectories, by_district, operative_da, stove_hours,

@@ -12,7 +12,7 @@ Heat sources, per group [W]:
   ``q_curve = (H (T_set - T_o) - g_nominal) / (1 - f (1 - kappa))``, with ``H`` the steady-state heat-loss
   coefficient, ``g_nominal`` the air-equivalent nominal gains, ``f = radiant_frac`` the share of radiator
   heat delivered to the mass node and ``kappa`` the share of that reaching the air
-  (:attr:`sim.thermal.RCParams.mass_to_air_frac`). Radiators can emit more into a cold room:
+  (:attr:`sim.thermal.RCParams.radiant_to_air_frac`). Radiators can emit more into a cold room:
   ``e = 1 + (T_set - T_a) / dT_rad(T_o)`` (EN 442 characteristic, linearized in the room temperature),
   with ``dT_rad = radiator_excess_k ((T_set - T_o) / (T_set - T_design))^(1/n)`` the radiator excess
   temperature of the supply curve at that load.
@@ -36,8 +36,8 @@ Heat sources, per group [W]:
   proportional recovery term), so they never heat a flat above ``indoor_setpoint_c``.
 * **Internal gains**: occupants at home x ``person_gain_w`` (the presence of the hour,
   :mod:`sim.occupancy`); appliances ``appliance_w_per_m2`` x floor area while powered; half of them
-  radiant (ISO 13790 C.2), split between air and mass as the sun through windows is
-  (:meth:`sim.archetypes.Archetype.radiant_air_share`). Solar gains (:mod:`sim.solar`) arrive as extra
+  radiant (ISO 13790 C.2), released at the room surfaces and split between air, surface mass and the
+  windows as the sun through windows is (:meth:`sim.archetypes.Archetype.radiant_shares`). Solar gains (:mod:`sim.solar`) arrive as extra
   inputs per node.
 
 The convective share of radiator heat, heaters and stoves go to the air node.
@@ -66,6 +66,7 @@ __all__ = [
     "heat_inputs_w",
     "initial_state_c",
     "normal_operation_w",
+    "radiant_inputs",
     "setpoint_ventilation_extra_w_per_k",
 ]
 
@@ -94,12 +95,14 @@ class BuildingInputs:
         Heated by district heat (``heating == 'district'``); otherwise by own gas boilers.
     h_total_w_per_k : numpy.ndarray
         Steady-state heat-loss coefficient of the group (sizes the supply curve). [W/K]
-    mass_to_air_frac : numpy.ndarray
-        Share of heat put into the mass that reaches the air in steady state. [1]
+    radiant_to_air_frac : numpy.ndarray
+        Share of heat put into the node that takes radiant heat (the mass of a two-node model, the
+        surface mass of a three-node one) that acts on the air's steady state. [1]
     gas_stove_frac : numpy.ndarray
         Households with a gas cooker (archetype). [1]
-    radiant_air_share : numpy.ndarray
-        Share of radiant heat (sun, radiant gains) that goes to the air node (archetype). [1]
+    radiant_air_share, radiant_surface_share : numpy.ndarray
+        Shares of radiant heat released at the room surfaces (radiant gains) that go to the air and to the
+        node taking radiant heat; the rest leaves through the windows (:meth:`sim.archetypes.Archetype.radiant_shares`). [1]
     """
 
     n_buildings: np.ndarray
@@ -109,16 +112,17 @@ class BuildingInputs:
     is_house: np.ndarray
     uses_district_heat: np.ndarray
     h_total_w_per_k: np.ndarray
-    mass_to_air_frac: np.ndarray
+    radiant_to_air_frac: np.ndarray
     gas_stove_frac: np.ndarray | float = 1.0
     radiant_air_share: np.ndarray | float = 1.0
+    radiant_surface_share: np.ndarray | float = 0.0
 
     def __post_init__(self) -> None:
         n = np.array(self.floor_area_m2, dtype=float).reshape(-1).shape[0]
         for f in fields(self):
             dtype = bool if f.name in ("is_house", "uses_district_heat") else float
             arr = np.array(getattr(self, f.name), dtype=dtype).reshape(-1)
-            if f.name in ("gas_stove_frac", "radiant_air_share") and arr.shape[0] == 1:
+            if f.name in ("gas_stove_frac", "radiant_air_share", "radiant_surface_share") and arr.shape[0] == 1:
                 arr = np.repeat(arr, n)
             if arr.shape[0] != n:
                 raise ValueError(f"BuildingInputs.{f.name}: expected {n} groups, got {arr.shape[0]}")
@@ -139,10 +143,19 @@ class BuildingInputs:
         return int(self.floor_area_m2.shape[0])
 
     @property
+    def gains_air_frac(self) -> np.ndarray:
+        """Share of internal gains into the air node: the convective half and the radiant air share. [1]"""
+        return 1.0 - GAINS_RADIANT_FRAC + GAINS_RADIANT_FRAC * self.radiant_air_share
+
+    @property
+    def gains_radiant_node_frac(self) -> np.ndarray:
+        """Share of internal gains into the node taking radiant heat. [1]"""
+        return GAINS_RADIANT_FRAC * self.radiant_surface_share
+
+    @property
     def gains_air_equivalent_frac(self) -> np.ndarray:
-        """Share of internal gains that acts on the air's steady state (radiant part via the mass). [1]"""
-        to_mass = GAINS_RADIANT_FRAC * (1.0 - self.radiant_air_share)
-        return 1.0 - to_mass * (1.0 - self.mass_to_air_frac)
+        """Share of internal gains that acts on the air's steady state. [1]"""
+        return self.gains_air_frac + self.gains_radiant_node_frac * self.radiant_to_air_frac
 
     @classmethod
     def from_groups(cls, groups: pd.DataFrame, params: RCParams) -> BuildingInputs:
@@ -167,13 +180,14 @@ class BuildingInputs:
         bad = sorted(set(heating) - {"district", "gas_boiler"})
         if bad:
             raise ValueError(f"unknown heating {bad}; valid: district, gas_boiler")
-        stove, radiant = np.ones(len(groups)), np.ones(len(groups))
+        stove, radiant, surface = np.ones(len(groups)), np.ones(len(groups)), np.zeros(len(groups))
         if "archetype" in groups.columns:
             from sim.archetypes import archetype
 
             arch = [archetype(str(a)) for a in groups["archetype"]]
             stove = np.array([a.gas_stove_frac for a in arch])
-            radiant = np.array([a.radiant_air_share() for a in arch])
+            shares = np.array([a.radiant_shares() for a in arch]).reshape(len(arch), 3)
+            radiant, surface = shares[:, 0], shares[:, 1]
         return cls(
             n_buildings=groups["n_buildings"].to_numpy(float),
             floor_area_m2=groups["floor_area_m2"].to_numpy(float),
@@ -182,9 +196,10 @@ class BuildingInputs:
             is_house=groups["kind"].astype(str).to_numpy() == "house",
             uses_district_heat=heating == "district",
             h_total_w_per_k=params.h_total_w_per_k,
-            mass_to_air_frac=params.mass_to_air_frac,
+            radiant_to_air_frac=params.radiant_to_air_frac,
             gas_stove_frac=stove,
             radiant_air_share=radiant,
+            radiant_surface_share=surface,
         )
 
 
@@ -198,15 +213,14 @@ def _curve_coefficients(
     people_w = bp.occupants * float(cfg.person_gain_w)
     appliance_w = bp.floor_area_m2 * float(cfg.appliance_w_per_m2)
     f = float(cfg.radiant_frac)
-    share = 1.0 / (1.0 - f * (1.0 - bp.mass_to_air_frac))
+    share = 1.0 / (1.0 - f * (1.0 - bp.radiant_to_air_frac))
     nominal = (people_w * mean_presence() + appliance_w) * bp.gains_air_equivalent_frac
     return bp.h_total_w_per_k * share, nominal * share, people_w, appliance_w
 
 
 def _gains_split(bp: BuildingInputs, gains_w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Internal gains into the air and the mass node (ISO 13790 C.2 radiant half, archetype split). [W]"""
-    to_mass = GAINS_RADIANT_FRAC * (1.0 - bp.radiant_air_share)
-    return gains_w * (1.0 - to_mass), gains_w * to_mass
+    """Internal gains into the air and the radiant node (ISO 13790 C.2 radiant half, star shares). [W]"""
+    return gains_w * bp.gains_air_frac, gains_w * bp.gains_radiant_node_frac
 
 
 def setpoint_ventilation_extra_w_per_k(
@@ -268,12 +282,18 @@ def initial_state_c(
     with the air change of a flat at the setpoint when ``ventilation`` (a
     :class:`sim.thermal.GroupVentilation`) is given. [degC]"""
     if ventilation is None:
-        q_air, q_mass = normal_operation_w(bp, t_out_c, cfg)
-        return steady_state(params, t_out_c, q_air, q_mass)
+        q_air, q_rad = normal_operation_w(bp, t_out_c, cfg)
+        return steady_state(params, t_out_c, q_air, **radiant_inputs(params, q_rad))
     extra = setpoint_ventilation_extra_w_per_k(ventilation, t_out_c, cfg, wind_m_per_s)
-    q_air, q_mass = normal_operation_w(bp, t_out_c, cfg, extra)
+    q_air, q_rad = normal_operation_w(bp, t_out_c, cfg, extra)
     p = replace(params, h_air_out_w_per_k=params.h_air_out_w_per_k + extra)
-    return steady_state(p, t_out_c, q_air, q_mass)
+    return steady_state(p, t_out_c, q_air, **radiant_inputs(params, q_rad))
+
+
+def radiant_inputs(params: Any, q_radiant_w: np.ndarray | float) -> dict[str, np.ndarray | float]:
+    """The keyword (``q_mass_w`` or ``q_surface_w``) that puts heat into the node taking radiant heat:
+    the mass of a two-node model, the surface mass of a three-node one (``params.n_nodes``)."""
+    return {"q_surface_w": q_radiant_w} if params.n_nodes == 3 else {"q_mass_w": q_radiant_w}
 
 
 def heat_inputs_w(
@@ -328,19 +348,20 @@ def heat_inputs_w(
     q_air_w : numpy.ndarray, shape (R, G)
         Heat into the air node: convective share of the heating system, stoves, heaters and gains. [W]
     q_mass_w : numpy.ndarray, shape (R, G)
-        Heat into the mass node: radiative share of the heating system and radiant gains. [W]
+        Heat into the node taking radiant heat (:func:`radiant_inputs`: the mass of a two-node model,
+        the surface mass of a three-node one): radiative share of the heating system and radiant gains. [W]
 
     Examples
     --------
     >>> from sim.archetypes import archetype_parameters
     >>> from sim.config.buildings import BuildingsConfig
     >>> p = archetype_parameters("panel_9").scaled(np.ones(1))
-    >>> bp = BuildingInputs(1, 4600.0, 200, 80, False, True, p.h_total_w_per_k, p.mass_to_air_frac)
+    >>> bp = BuildingInputs(1, 4600.0, 200, 80, False, True, p.h_total_w_per_k, p.radiant_to_air_frac)
     >>> on = np.ones((1, 1), bool)
     >>> from sim.occupancy import mean_presence
     >>> q_air, q_mass = heat_inputs_w(bp, np.full((1, 1), -10.0), np.full((1, 1), 21.0), on, on,
     ...                               BuildingsConfig(), presence=mean_presence())
-    >>> x = steady_state(p, -10.0, q_air, q_mass)
+    >>> x = steady_state(p, -10.0, q_air, **radiant_inputs(p, q_mass))
     >>> round(float(x[0, 0, 0]), 9)  # normal operation keeps the setpoint
     21.0
     """
@@ -371,7 +392,6 @@ def heat_inputs_w(
     ex_h = none if extra_h_w_per_k is None else as_rows(np.asarray(extra_h_w_per_k, dtype=float), float)
     slope, offset, people_w, appliance_w = _curve_coefficients(bp, cfg)
     cap = bp.boiler_cap_w
-    to_mass = GAINS_RADIANT_FRAC * (1.0 - bp.radiant_air_share)
     stove_kw = float(cfg.gas_stove_kw)
     _heat_inputs_kernel(
         t_rows,
@@ -386,7 +406,8 @@ def heat_inputs_w(
         offset,
         people_w * float(presence),
         appliance_w,
-        np.ascontiguousarray(to_mass),
+        np.ascontiguousarray(bp.gains_air_frac),
+        np.ascontiguousarray(bp.gains_radiant_node_frac),
         bp.h_total_w_per_k,
         np.full(bp.n_groups, np.inf) if cap is None else cap * float(cfg.boiler_kw),
         bp.households * bp.gas_stove_frac * (float(cfg.gas_stove_share_frac) * stove_kw * 1e3),
@@ -422,7 +443,7 @@ def _inv_radiator_excess(set_minus_out, design_span_k, radiator_excess_k, inv_ex
 @numba.njit(cache=True, fastmath=False)
 def _heat_inputs_kernel(
     t_out, indoor, powered, heat_frac, extra_air, extra_mass, extra_h, uses_dh, slope, offset, people_w, appliance_w,
-    gains_to_mass, h_total, boiler_cap_w, stove_w, heater_w, set_c, heating_limit_c, design_span_k,
+    gains_air, gains_rad, h_total, boiler_cap_w, stove_w, heater_w, set_c, heating_limit_c, design_span_k,
     radiator_excess_k, inv_exponent, radiant_frac, supplement_start_c, supplement_span_k, inv_stove_w,
     q_air, q_mass, stove_hh,
 ):  # pragma: no cover - compiled; exercised through heat_inputs_w
@@ -474,11 +495,10 @@ def _heat_inputs_kernel(
             # internal gains: people at home always, appliances while powered; radiant part partly to mass
             pw = 1.0 if power else 0.0
             gains = pw * appliance_w[g] + people_w[g]
-            g_mass = gains * gains_to_mass[g]
             ea = extra_air[r, g] if wide_ea else extra_air[r, 0]
             em = extra_mass[r, g] if wide_em else extra_mass[r, 0]
-            q += gains - g_mass + ea
-            qm += g_mass + em
+            q += gains * gains_air[g] + ea
+            qm += gains * gains_rad[g] + em
             # stoves and heaters as the flat gets cold, capped by the remaining deficit to the setpoint
             use = (supplement_start_c - indoor[r, g]) / supplement_span_k
             use = 0.0 if use < 0.0 else (1.0 if use > 1.0 else use)

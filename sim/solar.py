@@ -8,8 +8,8 @@ and diffuse horizontal irradiance (GHI, DNI, DHI) at the weather station and ret
   :func:`pvlib.irradiance.get_total_irradiance`), which heats opaque surfaces, and
 * the irradiance transmitted by glazing relative to normal incidence: the beam part weighted by the
   incidence-angle modifier of clear glass (:func:`pvlib.iam.physical`, Fresnel and absorption [2]_,
-  squared for the two panes of double windows) and the sky and ground diffuse parts by their
-  hemispherical averages (:func:`pvlib.iam.marion_diffuse` [3]_). Multiplied by the glazing's total
+  raised to the number of panes) and the sky and ground diffuse parts by the hemispherical averages of
+  that modifier (:func:`pvlib.iam.marion_integrate` [3]_). Multiplied by the glazing's total
   solar energy transmittance at normal incidence ``g`` it gives the solar heat through a window.
 
 :func:`clear_sky` gives the clear-sky irradiance (Ineichen-Perez with the Linke turbidity climatology
@@ -200,9 +200,11 @@ def surface_irradiance(
     for s, (_, tilt, s_azi) in enumerate(SURFACES):
         aoi = pvlib.irradiance.aoi(tilt, s_azi, zen, azi)
         iam_beam = np.nan_to_num(pvlib.iam.physical(aoi, **_GLASS)) ** panes
-        diffuse_iam = pvlib.iam.marion_diffuse("physical", np.array([tilt]), **_GLASS)
-        iam_sky = float(np.asarray(diffuse_iam["sky"]).ravel()[0]) ** panes
-        iam_ground = float(np.asarray(diffuse_iam["ground"]).ravel()[0]) ** panes
+        def glazing_iam(a: np.ndarray) -> np.ndarray:
+            return np.asarray(pvlib.iam.physical(a, **_GLASS)) ** panes
+
+        iam_sky = float(np.asarray(pvlib.iam.marion_integrate(glazing_iam, tilt, "sky")).ravel()[0])
+        iam_ground = float(np.asarray(pvlib.iam.marion_integrate(glazing_iam, tilt, "ground")).ravel()[0])
         for r in range(n_r):
             poa = pvlib.irradiance.get_total_irradiance(
                 tilt, s_azi, zen, azi, dni[r], ghi[r], dhi[r], dni_extra=dni_extra, airmass=airmass,
