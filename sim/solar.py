@@ -126,7 +126,7 @@ def decompose(ghi_w_per_m2: np.ndarray, times: np.ndarray, site: Site, step_h: f
 
     pos = solar_position(times, site, step_h)
     zen = pos["apparent_zenith"].to_numpy(float)
-    doy = pos.index.dayofyear.to_numpy()
+    doy = pos.index.day_of_year.to_numpy()
     ghi = np.asarray(ghi_w_per_m2, dtype=float)
     flat = np.atleast_2d(ghi)
     dni, dhi = np.empty_like(flat), np.empty_like(flat)
