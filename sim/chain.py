@@ -21,28 +21,14 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 from threadpoolctl import threadpool_limits
 
 from sim import memory, rng
-from sim.archetypes import (
-    ARCHETYPES,
-    group_parameters,
-    group_properties,
-    group_ventilation,
-    solar_coefficients,
-)
+from sim.archetypes import ARCHETYPES
+from sim.building_stage import BuildingStage
 from sim.city import City, build_city
 from sim.config.validate import validate
 from sim.des import simulate_supply
 from sim.des.network import build_network
-from sim.heating import (
-    BuildingInputs,
-    heat_inputs_w,
-    initial_state_c,
-    setpoint_ventilation_extra_w_per_k,
-)
-from sim.occupancy import presence
 from sim.io import global_attrs
 from sim.people import ExposureAccumulator, exposure_to_dataset
-from sim.solar import surface_irradiance
-from sim.thermal import TwoNodeModel
 from sim.threat import make_campaign
 from sim.timegrid import TimeGrid
 from sim.weather import make_forecast
@@ -182,25 +168,13 @@ def _thermal_and_people(cfg, city, grid, forecast, supply, seed, progress):
     outdoor_c = forecast.outdoor_c
     n_real, n_steps = outdoor_c.shape
     n_groups = len(groups)
-    arch, n_bld = groups["archetype"].to_numpy(), groups["n_buildings"].to_numpy()
     bcfg = OmegaConf.to_object(cfg.buildings)  # a plain dataclass: no config lookups in the step loop
-    params = group_parameters(arch, n_bld, bcfg, rng.stream(seed, "buildings"))
-    inputs = BuildingInputs.from_groups(groups, params)
-    vent = group_ventilation(params, arch, n_bld, bcfg) if bcfg.variable_ventilation else None
-    model = TwoNodeModel(params, grid.dt_h * 3600.0, n_real, ventilation=vent)
-    sky = forecast.sky(grid.dt_h)
-    wind = np.ascontiguousarray(np.broadcast_to(sky.wind_m_per_s, (n_real, n_steps)))
+    stage = BuildingStage.from_groups(groups, bcfg, rng.stream(seed, "buildings"), n_real, grid.times, grid.dt_h,
+                                      forecast)  # fmt: skip
+    wind = np.ascontiguousarray(np.broadcast_to(forecast.sky(grid.dt_h).wind_m_per_s, (n_real, n_steps)))
     # start in steady state with heat and power on at the first outdoor temperature (and wind)
-    model.set_state_nodes(initial_state_c(inputs, params, outdoor_c[:, :1], bcfg, vent, wind[:, :1]))
-    # solar gains: irradiance per surface kind (R or 1, T, 5), per-group coefficients (5, G)
-    irr = surface_irradiance(grid.times, forecast.site, sky.ghi_w_per_m2, sky.dni_w_per_m2, sky.dhi_w_per_m2,
-                             grid.dt_h)  # fmt: skip
-    c_win, c_opaque, sky_star, sky_deep = solar_coefficients(arch, n_bld, params, bcfg)
-    props = group_properties(arch, bcfg)
-    star_air, star_surface = props["star_air"].to_numpy(), props["star_surface"].to_numpy()
-    op_air, op_surface, op_out = (props[c].to_numpy() for c in ("op_air", "op_surface", "op_out"))
+    stage.start(outdoor_c[:, :1], wind[:, :1])
     use_operative = str(bcfg.exposure_temperature) == "operative"
-    pres = presence(grid.times, grid.dt_h)
 
     archetypes = [a for a in ARCHETYPES if a in set(groups["archetype"])]
     weights, occupants_da = _district_archetype_weights(city, archetypes)
@@ -224,11 +198,7 @@ def _thermal_and_people(cfg, city, grid, forecast, supply, seed, progress):
     # delivered-heat fraction (R, T, G) of the supply model; older timelines give heat on/off (bool)
     heat_frac = getattr(supply, "heat_frac", None)
     heat_frac = supply.group_heat if heat_frac is None else heat_frac
-    indoor = model.indoor_c
-    q_buffers = (np.empty((n_real, n_groups)), np.empty((n_real, n_groups)))
-    stove_hh = np.empty((n_real, n_groups))
-    operative = np.empty((n_real, n_groups))
-    sol_air, sol_surface, sol_deep, star = (np.empty((n_real, n_groups)) for _ in range(4))
+    indoor = stage.indoor_c
     trajectories = np.empty((n_real, n_steps, n_groups), np.float32) if cfg.buildings.trajectories else None
     # district sums per step, as matrix products with one-hot weights (G, D): people without power,
     # buildings on district heating without heat, drained (or frozen), frozen; gas-stove household-hours
@@ -238,18 +208,13 @@ def _thermal_and_people(cfg, city, grid, forecast, supply, seed, progress):
     bld_w = onehot * (groups["n_buildings"].to_numpy(float) * (groups["heating"] == "district").to_numpy())[:, None]
     by_district = {k: np.empty((n_real, n_steps, n_d)) for k in ("no_power", "no_heat", "drained", "frozen")}
     stove_hours = np.zeros((n_real, n_d))
-    sky_star_row, sky_deep_row = sky_star[None, :], sky_deep[None, :]
     for t in range(n_steps):
         # every output at time[t] describes the start of step t, as do the supply states
         t_out = outdoor_c[:, t : t + 1]
-        w_t = wind[:, t : t + 1]
         powered = supply.feeder_power[:, t, feeder]
         frac = heat_frac[:, t, :]
         state = supply.group_state[:, t, :]
-        # operative temperature: air, surface mass and outdoors (sim.archetypes.Archetype.operative_weights)
-        np.multiply(indoor, op_air, out=operative)
-        operative += model.surface_c * op_surface
-        operative += t_out * op_out
+        operative = stage.operative(t_out)
         acc.update(t, operative if use_operative else indoor, powered)
         indoor_da[:, t] = (indoor @ weights).reshape(n_real, n_d, len(archetypes))
         operative_da[:, t] = (operative @ weights).reshape(n_real, n_d, len(archetypes))
@@ -259,20 +224,8 @@ def _thermal_and_people(cfg, city, grid, forecast, supply, seed, progress):
         by_district["frozen"][:, t] = (state == 3) @ bld_w
         if trajectories is not None:
             trajectories[:, t] = indoor
-        # sun through windows less their radiation to the sky, released at the room surfaces (star shares:
-        # air, surface mass, back out); sun on and sky radiation of the opaque envelope into the deep mass
-        np.matmul(irr.transmitted_w_per_m2[:, t, :], c_win, out=star)
-        star -= sky_star_row
-        np.multiply(star, star_air, out=sol_air)
-        np.multiply(star, star_surface, out=sol_surface)
-        np.matmul(irr.incident_w_per_m2[:, t, :], c_opaque, out=sol_deep)
-        sol_deep -= sky_deep_row
-        extra_h = None if vent is None else setpoint_ventilation_extra_w_per_k(vent, t_out, bcfg, w_t)
-        q_air, q_mass = heat_inputs_w(inputs, t_out, indoor, powered, frac, bcfg, out=q_buffers,
-                                      presence=float(pres[t]), extra_air_w=sol_air, extra_mass_w=sol_surface,
-                                      stove_households=stove_hh, extra_h_w_per_k=extra_h)  # fmt: skip
-        stove_hours += (stove_hh @ onehot) * grid.dt_h
-        indoor = model.step(t_out, q_air, sol_deep, wind_m_per_s=w_t, q_surface_w=q_mass)
+        indoor = stage.step(t, t_out, wind[:, t : t + 1], powered, frac)
+        stove_hours += (stage.stove_households @ onehot) * grid.dt_h
         if progress and (t % 24 == 0 or t == n_steps - 1):
             progress("thermal", t + 1, n_steps)
     out = ThermalOutput(indoor_da, archetypes, occupants_da, trajectories, by_district, operative_da, stove_hours,
