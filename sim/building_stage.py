@@ -23,14 +23,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numba
 import numpy as np
 import pandas as pd
 
 from sim.archetypes import group_parameters, group_properties, group_ventilation, solar_coefficients
-from sim.heating import BuildingInputs, heat_inputs_w, initial_state_c, setpoint_ventilation_extra_w_per_k
+from sim.heating import BuildingInputs, heat_inputs_w, initial_state_c
 from sim.occupancy import presence
 from sim.solar import SurfaceIrradiance, surface_irradiance
 from sim.thermal import RCModel
+from sim.ventilation import DT_REF_K, V_REF_M_PER_S
 
 __all__ = ["BuildingStage"]
 
@@ -82,8 +84,15 @@ class BuildingStage:
         irr = surface_irradiance(times, forecast.site, sky.ghi_w_per_m2, sky.dni_w_per_m2, sky.dhi_w_per_m2, dt_h)
         c_win, c_opaque, sky_star, sky_deep = solar_coefficients(arch, n_bld, params, cfg)
         props = group_properties(arch, cfg)
-        coef = {"win": c_win, "opaque": c_opaque, "sky_star": sky_star[None, :], "sky_deep": sky_deep[None, :]}
-        coef.update({c: props[c].to_numpy() for c in props.columns})
+        coef = {"win": np.ascontiguousarray(c_win.T), "opaque": np.ascontiguousarray(c_opaque.T),
+                "sky_star": sky_star, "sky_deep": sky_deep}  # fmt: skip
+        coef.update({c: np.ascontiguousarray(props[c].to_numpy()) for c in props.columns})
+        g = len(groups)
+        if vent is None:
+            coef.update(h_vent=np.zeros(g), k_wind=np.zeros(g), vent_ref=np.ones(g))
+        else:
+            coef.update(h_vent=np.ascontiguousarray(vent.h_vent_w_per_k), k_wind=np.ascontiguousarray(vent.k_wind),
+                        vent_ref=np.ascontiguousarray(DT_REF_K + vent.k_wind * V_REF_M_PER_S**2))  # fmt: skip
         stage = cls(model, inputs, cfg, irr, presence(times, dt_h), coef)
         stage._buffers(n_realizations, len(groups))
         return stage
@@ -93,7 +102,8 @@ class BuildingStage:
         self._q = (np.empty(shape), np.empty(shape))
         self.stove_households = np.zeros(shape)  # households on gas stoves over the last step
         self.operative_c = np.empty(shape)  # operative temperature at the start of the last step [degC]
-        self._star, self._air, self._surface, self._deep = (np.empty(shape) for _ in range(4))
+        self._air, self._surface, self._deep, self._extra_h = (np.empty(shape) for _ in range(4))
+        self._operative_t = -1  # the step whose operative temperature :attr:`operative_c` holds
 
     @property
     def indoor_c(self) -> np.ndarray:
@@ -106,12 +116,23 @@ class BuildingStage:
         x = initial_state_c(self.inputs, self.model.params, t_out_c, self.cfg, self.model.ventilation, wind_m_per_s)
         self.model.set_state_nodes(x)
 
-    def operative(self, t_out_c: np.ndarray) -> np.ndarray:
-        """Operative temperature of the current state, (R, G), written into :attr:`operative_c`. [degC]"""
-        c = self.coefficients
-        np.multiply(self.model.indoor_c, c["op_air"], out=self.operative_c)
-        self.operative_c += self.model.surface_c * c["op_surface"]
-        self.operative_c += t_out_c * c["op_out"]
+    def operative(self, t: int, t_out_c: np.ndarray, wind_m_per_s: np.ndarray) -> np.ndarray:
+        """Operative temperature at the start of step ``t``, (R, G), in :attr:`operative_c`. [degC]
+
+        Computed in the same pass as the step's sun and ventilation terms (:func:`_sun_and_air_kernel`),
+        which :meth:`step` then reuses.
+        """
+        c, irr = self.coefficients, self.irradiance
+        sky_row = 0 if irr.transmitted_w_per_m2.shape[0] == 1 else -1
+        _sun_and_air_kernel(
+            self.model.indoor_c, self.model.surface_c, np.require(t_out_c, float, "C"),
+            np.require(wind_m_per_s, float, "C"), irr.transmitted_w_per_m2[:, t, :], irr.incident_w_per_m2[:, t, :],
+            sky_row, c["win"], c["opaque"], c["sky_star"], c["sky_deep"], c["star_air"], c["star_surface"],
+            c["op_air"], c["op_surface"], c["op_out"], c["h_vent"], c["k_wind"], c["vent_ref"],
+            float(self.cfg.indoor_setpoint_c), self.model.ventilation is not None,
+            self._air, self._surface, self._deep, self._extra_h, self.operative_c,
+        )  # fmt: skip
+        self._operative_t = t
         return self.operative_c
 
     def step(
@@ -130,18 +151,45 @@ class BuildingStage:
         heat_frac : numpy.ndarray, shape (R, G)
             Delivered district heat relative to the normal supply curve (bool counts as 0/1). [1]
         """
-        c, irr = self.coefficients, self.irradiance
-        np.matmul(irr.transmitted_w_per_m2[:, t, :], c["win"], out=self._star)
-        self._star -= c["sky_star"]
-        np.multiply(self._star, c["star_air"], out=self._air)
-        np.multiply(self._star, c["star_surface"], out=self._surface)
-        np.matmul(irr.incident_w_per_m2[:, t, :], c["opaque"], out=self._deep)
-        self._deep -= c["sky_deep"]
-        vent = self.model.ventilation
-        extra_h = None if vent is None else setpoint_ventilation_extra_w_per_k(vent, t_out_c, self.cfg, wind_m_per_s)
+        if self._operative_t != t:  # the sun and ventilation terms of this step
+            self.operative(t, t_out_c, wind_m_per_s)
+        extra_h = None if self.model.ventilation is None else self._extra_h
         q_air, q_rad = heat_inputs_w(
             self.inputs, t_out_c, self.model.indoor_c, powered, heat_frac, self.cfg, out=self._q,
             presence=float(self.presence[t]), extra_air_w=self._air, extra_mass_w=self._surface,
             stove_households=self.stove_households, extra_h_w_per_k=extra_h,
         )  # fmt: skip
         return self.model.step(t_out_c, q_air, self._deep, wind_m_per_s=wind_m_per_s, q_surface_w=q_rad)
+
+
+@numba.njit(cache=True, fastmath=False)
+def _sun_and_air_kernel(
+    air, surface, t_out, wind, transmitted, incident, sky_row, win, opaque, sky_star, sky_deep, star_air,
+    star_surface, op_air, op_surface, op_out, h_vent, k_wind, vent_ref, set_c, has_vent,
+    sol_air, sol_surface, sol_deep, extra_h, operative,
+):  # pragma: no cover - compiled; exercised through BuildingStage.step
+    """One pass over (R, G): the sun through windows less their sky radiation split at the room surfaces
+    (air, surface mass), the sun and sky on the opaque envelope (deep mass), the ventilation above the
+    reference of a flat at the setpoint (:func:`sim.heating.setpoint_ventilation_extra_w_per_k`) and the
+    operative temperature of the current state. ``transmitted``/``incident`` are (R or 1, 5) rows of the
+    step; ``win``/``opaque`` (G, 5) coefficients; ``t_out``/``wind`` (R, 1)."""
+    n_real, n_groups = air.shape
+    n_s = win.shape[1]
+    for r in range(n_real):
+        rr = r if sky_row < 0 else 0
+        t_o = t_out[r, 0]
+        w2 = wind[r, 0] * wind[r, 0]
+        for g in range(n_groups):
+            star = -sky_star[g]
+            deep = -sky_deep[g]
+            for k in range(n_s):
+                star += transmitted[rr, k] * win[g, k]
+                deep += incident[rr, k] * opaque[g, k]
+            sol_air[r, g] = star * star_air[g]
+            sol_surface[r, g] = star * star_surface[g]
+            sol_deep[r, g] = deep
+            operative[r, g] = air[r, g] * op_air[g] + surface[r, g] * op_surface[g] + t_o * op_out[g]
+            if has_vent:
+                dt = set_c - t_o
+                dt = -dt if dt < 0.0 else dt
+                extra_h[r, g] = h_vent[g] * (np.sqrt((dt + k_wind[g] * w2) / vent_ref[g]) - 1.0)

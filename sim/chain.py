@@ -214,7 +214,7 @@ def _thermal_and_people(cfg, city, grid, forecast, supply, seed, progress):
         powered = supply.feeder_power[:, t, feeder]
         frac = heat_frac[:, t, :]
         state = supply.group_state[:, t, :]
-        operative = stage.operative(t_out)
+        operative = stage.operative(t, t_out, wind[:, t : t + 1])
         acc.update(t, operative if use_operative else indoor, powered)
         indoor_da[:, t] = (indoor @ weights).reshape(n_real, n_d, len(archetypes))
         operative_da[:, t] = (operative @ weights).reshape(n_real, n_d, len(archetypes))

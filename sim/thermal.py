@@ -638,13 +638,20 @@ class RCModel:
         self._no_input = np.zeros((self.n_realizations, 1))  # stands in for an absent input
         self._level = np.zeros(shape, dtype=np.int64)
         if ventilation is None:
-            self._vent = (np.zeros(self.n_groups), np.ones(self.n_groups), 0.0, 1.0, 1.0, 0.0, 1.0, 1)
+            self._vent = (np.zeros(self.n_groups), np.ones(self.n_groups), 0.0, 1.0, 1.0, 1.0, 1.0, 0)
         else:
             lv, sl = ventilation.levels, ventilation.sealing
             k_wind = np.ascontiguousarray(ventilation.k_wind, dtype=float)
-            self._vent = (k_wind, np.ascontiguousarray(DT_REF_K + k_wind * V_REF_M_PER_S**2), sl.seal_frac,
-                          sl.start_c, sl.start_c - sl.full_c, float(np.log(lv.f_min)),
-                          1.0 / float(np.log(lv.ratio)), lv.n_levels)  # fmt: skip
+            thr = lv.squared_thresholds()
+            self._vent = (k_wind, np.ascontiguousarray(1.0 / (DT_REF_K + k_wind * V_REF_M_PER_S**2)), sl.seal_frac,
+                          sl.start_c, 1.0 / (sl.start_c - sl.full_c), float(thr[0]), 1.0 / (2.0 * np.log(lv.ratio)),
+                          int(thr.shape[0]))  # fmt: skip
+        # coefficients of each (group, level) in one contiguous row: phi (N*N), gamma (N*(N+1)), ramp (N);
+        # a group's levels side by side, so that the realizations of a group reuse cached rows
+        n = self.n_nodes
+        rows = np.concatenate([self._phi.reshape(*self._phi.shape[:2], n * n),
+                               self._gam.reshape(*self._gam.shape[:2], n * (n + 1)), self._ramp], axis=-1)  # fmt: skip
+        self._coef = np.ascontiguousarray(np.swapaxes(rows, 0, 1))
         self._ref_wind2 = np.full((self.n_realizations, 1), V_REF_M_PER_S**2)
         self.set_state(initial_c)
 
@@ -781,9 +788,10 @@ class RCModel:
         q_s = no_input if q_surface_w is None else rows(q_surface_w)
         q_m = no_input if q_mass_w is None else rows(q_mass_w)
         q1, q2 = (q_s, q_m) if self.n_nodes == 3 else (q_m, no_input)
-        _step_kernel(
-            x, rows(t_out_c), rows(q_air_w), q1, q2, t_end, wind2, self._phi, self._gam, self._ramp, *self._vent,
-            self.first_order_hold, self.ventilation is not None, self._level, y,
+        kernel = _step_kernel3 if self.n_nodes == 3 else _step_kernel
+        kernel(
+            x, rows(t_out_c), rows(q_air_w), q1, q2, t_end, wind2, self._phi, self._gam, self._ramp, self._coef,
+            *self._vent, self.first_order_hold, self.ventilation is not None, self._level, y,
         )  # fmt: skip
         self._k = 1 - self._k
         return y[0]
@@ -805,8 +813,8 @@ TwoNodeModel = RCModel
 
 @numba.njit(cache=True, fastmath=False)
 def _step_kernel(
-    x, t_out, q0, q1, q2, t_end, wind2, phi, gam, ramp,
-    k_wind, vent_ref, seal_frac, seal_start_c, seal_span_k, log_f_min, inv_log_ratio, n_levels,
+    x, t_out, q0, q1, q2, t_end, wind2, phi, gam, ramp, coef,
+    k_wind, inv_ref, seal_frac, seal_start_c, inv_seal_span_k, thr0, inv_log_q, n_thr,
     first_order_hold, has_vent, level, y,
 ):  # pragma: no cover - compiled; exercised through RCModel.step
     """One exact step in one pass over (R, G): ``y = phi x + gamma u`` (+ the ramp term), N <= 3 nodes.
@@ -835,8 +843,8 @@ def _step_kernel(
             k = 0
             if has_vent:
                 w2 = wind2[r, g] if wide_w else wind2[r, 0]
-                k = level_index_kernel(xs[0], t_o, w2, k_wind[g], vent_ref[g], seal_frac, seal_start_c,
-                                       seal_span_k, log_f_min, inv_log_ratio, n_levels)  # fmt: skip
+                k = level_index_kernel(xs[0], t_o, w2, k_wind[g], inv_ref[g], seal_frac, seal_start_c,
+                                       inv_seal_span_k, thr0, inv_log_q, n_thr)  # fmt: skip
                 level[r, g] = k
             te = 0.0
             if first_order_hold:
@@ -850,3 +858,45 @@ def _step_kernel(
                 if first_order_hold:
                     acc += te * ramp[k, g, i]
                 y[i, r, g] = acc
+
+
+@numba.njit(cache=True, fastmath=False)
+def _step_kernel3(
+    x, t_out, q0, q1, q2, t_end, wind2, phi, gam, ramp, coef,
+    k_wind, inv_ref, seal_frac, seal_start_c, inv_seal_span_k, thr0, inv_log_q, n_thr,
+    first_order_hold, has_vent, level, y,
+):  # pragma: no cover - compiled; exercised through RCModel.step
+    """:func:`_step_kernel` unrolled for three nodes, the chain's model (same arithmetic and order).
+
+    ``coef[g, k]`` holds phi (9, row-major), gamma (12, row-major) and the ramp (3) of group ``g`` at level ``k``.
+    """
+    n_real, n_groups = x.shape[1], x.shape[2]
+    wide_t, wide_q0, wide_q1, wide_q2 = t_out.shape[1] > 1, q0.shape[1] > 1, q1.shape[1] > 1, q2.shape[1] > 1
+    wide_te, wide_w = t_end.shape[1] > 1, wind2.shape[1] > 1
+    for r in range(n_real):
+        for g in range(n_groups):
+            t_o = t_out[r, g] if wide_t else t_out[r, 0]
+            u1 = q0[r, g] if wide_q0 else q0[r, 0]
+            u2 = q1[r, g] if wide_q1 else q1[r, 0]
+            u3 = q2[r, g] if wide_q2 else q2[r, 0]
+            a, s, m = x[0, r, g], x[1, r, g], x[2, r, g]
+            k = 0
+            if has_vent:
+                w2 = wind2[r, g] if wide_w else wind2[r, 0]
+                k = level_index_kernel(a, t_o, w2, k_wind[g], inv_ref[g], seal_frac, seal_start_c, inv_seal_span_k,
+                                       thr0, inv_log_q, n_thr)  # fmt: skip
+                level[r, g] = k
+            y0 = a * coef[g, k, 0] + s * coef[g, k, 1] + m * coef[g, k, 2]
+            y1 = a * coef[g, k, 3] + s * coef[g, k, 4] + m * coef[g, k, 5]
+            y2 = a * coef[g, k, 6] + s * coef[g, k, 7] + m * coef[g, k, 8]
+            y0 += t_o * coef[g, k, 9] + u1 * coef[g, k, 10] + u2 * coef[g, k, 11] + u3 * coef[g, k, 12]
+            y1 += t_o * coef[g, k, 13] + u1 * coef[g, k, 14] + u2 * coef[g, k, 15] + u3 * coef[g, k, 16]
+            y2 += t_o * coef[g, k, 17] + u1 * coef[g, k, 18] + u2 * coef[g, k, 19] + u3 * coef[g, k, 20]
+            if first_order_hold:
+                te = t_end[r, g] if wide_te else t_end[r, 0]
+                y0 += te * coef[g, k, 21]
+                y1 += te * coef[g, k, 22]
+                y2 += te * coef[g, k, 23]
+            y[0, r, g] = y0
+            y[1, r, g] = y1
+            y[2, r, g] = y2

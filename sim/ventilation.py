@@ -39,6 +39,7 @@ References
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numba
@@ -174,6 +175,11 @@ class VentilationLevels:
         """The factors ``f_k``, shape (K,). [1]"""
         return self.f_min * self.ratio ** np.arange(self.n_levels)
 
+    def squared_thresholds(self) -> np.ndarray:
+        """Squared factors halfway (in log) between neighbouring levels, shape (K - 1,): a factor belongs to
+        level k when exactly k thresholds lie at or below its square. [1]"""
+        return (self.f_min * self.ratio ** (np.arange(self.n_levels - 1) + 0.5)) ** 2
+
     def index(self, factor: np.ndarray | float) -> np.ndarray:
         """Index of the nearest level (in log) of each factor, clipped to the ladder. [-]
 
@@ -183,30 +189,26 @@ class VentilationLevels:
         >>> int(lv.index(1.0)) == int(np.argmin(np.abs(np.log(lv.factors))))
         True
         """
-        f = np.maximum(np.asarray(factor, dtype=float), 1e-12)
-        k = np.rint(np.log(f / self.f_min) / np.log(self.ratio))
-        return np.clip(k, 0, self.n_levels - 1).astype(np.int64)
+        f2 = np.asarray(factor, dtype=float) ** 2
+        return np.searchsorted(self.squared_thresholds(), f2, side="right").astype(np.int64)
 
 
 @numba.njit(cache=True, fastmath=False)
-def level_index_kernel(
-    indoor_c, outdoor_c, wind2, k_wind, ref, seal_frac, seal_start_c, seal_span_k, log_f_min, inv_log_ratio,
-    n_levels,
-):  # pragma: no cover - compiled; exercised through sim.thermal.TwoNodeModel.step
+def level_index_kernel(indoor_c, outdoor_c, wind2, k_wind, inv_ref, seal_frac, seal_start_c, inv_seal_span_k,
+                       thr0, inv_log_q, n_thresholds):  # fmt: skip
     """Level index of one (realization, group): the scalar form of :func:`air_change_factor` and
-    :meth:`VentilationLevels.index` (``ref = dT_ref + k_w v_ref^2``, ``seal_span_k = start - full``)."""
+    :meth:`VentilationLevels.index`: the count of :meth:`VentilationLevels.squared_thresholds`
+    (``thr0 q^j``) at or below the squared factor, from one logarithm (``inv_ref = 1 / (dT_ref + k_w
+    v_ref^2)``, ``inv_seal_span_k = 1 / (start - full)``, ``inv_log_q = 1 / log q``).
+    """  # pragma: no cover - compiled; exercised through sim.thermal.RCModel.step
     dt = indoor_c - outdoor_c
     if dt < 0.0:
         dt = -dt
-    f = np.sqrt((dt + k_wind * wind2) / ref)
-    s = (seal_start_c - indoor_c) / seal_span_k
+    s = (seal_start_c - indoor_c) * inv_seal_span_k
     s = 0.0 if s < 0.0 else (1.0 if s > 1.0 else s)
-    f *= 1.0 - seal_frac * s
-    if f < 1e-12:
-        f = 1e-12
-    k = np.rint((np.log(f) - log_f_min) * inv_log_ratio)
-    if k < 0.0:
-        k = 0.0
-    if k > n_levels - 1:
-        k = n_levels - 1.0
-    return int(k)
+    s = 1.0 - seal_frac * s
+    f2 = (dt + k_wind * wind2) * inv_ref * (s * s)
+    if f2 < thr0:
+        return 0
+    k = int(math.log(f2 / thr0) * inv_log_q) + 1
+    return n_thresholds if k > n_thresholds else k

@@ -117,10 +117,11 @@ def cool_down_operative(
     col = np.full((1, 1), float(t_out_c))
     stage.start(col, wind)
     powered = _powered(hours, powered_h_per_day)
-    out = [float(stage.operative(col)[0, 0])]
+    out = []
     for t in range(hours):
+        out.append(float(stage.operative(t, col, wind)[0, 0]))
         stage.step(t, col, wind, np.full((1, 1), bool(powered[t])), np.zeros((1, 1)))
-        out.append(float(stage.operative(col)[0, 0]))
+    out.append(float(stage.operative(hours, col, wind)[0, 0]))
     return np.array(out)
 
 
