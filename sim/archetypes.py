@@ -20,8 +20,8 @@ c = 1000 J/(kg K) for concrete and masonry). How much of each layer takes part d
 * the **cool-down** capacity ``c_cooldown`` counts, from each face, the diffusion length
   ``sqrt(a t_c)`` of the layer's material (``a = lambda / (rho c)``) reached in the cool-down time
   ``t_c`` (``buildings.mass_time_scale_h``, default 72 h), capped at the layer (half its thickness per
-  face for layers with two exposed faces). For concrete (a ~ 8.7e-7 m2/s) 72 h reach 0.48 m, i.e. whole
-  slabs and inner walls; for brick 0.30 m, i.e. the inner half of a 0.64 m wall.
+  face for layers with two exposed faces). For concrete (a ~ 8.7e-7 m2/s) 72 h reach 0.47 m, i.e. whole
+  slabs and inner walls; for brick (3.9e-7 m2/s) 0.32 m, i.e. the inner half of a 0.64 m wall.
 
 The mass node holds ``c_daily + mass_participation_frac (c_cooldown - c_daily)`` (the config key is kept
 as a sweep over the long-term part; 1 by default). Its coupling to the air is ISO 13790's: the surfaces
