@@ -753,7 +753,7 @@ def group_ventilation(params: RCParams3, archetype_names: np.ndarray, n_building
     from sim.thermal import GroupVentilation
     from sim.ventilation import SealingRule, wind_stack_ratio
 
-    names, n, codes = _codes(archetype_names, n_buildings)
+    _names, n, codes = _codes(archetype_names, n_buildings)
     vent = np.array([a.h_ventilation_w_per_k for a in _ARCHETYPES])[codes]
     win = np.array([a.h_window_w_per_k for a in _ARCHETYPES])[codes]
     storeys = np.array([a.storeys for a in _ARCHETYPES])[codes]
@@ -800,7 +800,7 @@ def solar_coefficients(
     sky_loss_star, sky_loss_deep : numpy.ndarray, shape (G,)
         [W]
     """
-    names, n, codes = _codes(archetype_names, n_buildings)
+    _names, n, codes = _codes(archetype_names, n_buildings)
     shading = float(getattr(cfg, "window_shading_frac", 0.6))
     alpha = float(getattr(cfg, "solar_absorptance", 0.6))
     r_se, h_r, dtheta = 0.04, 4.5, 11.0

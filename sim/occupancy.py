@@ -53,7 +53,7 @@ def presence(times: np.ndarray, step_h: float = 1.0) -> np.ndarray:
     """
     t = np.asarray(times, dtype="datetime64[m]")
     minute = (t - t.astype("datetime64[D]")).astype(np.int64)
-    n_sub = max(1, int(round(step_h * 4)))  # quarter-hour sampling over the step
+    n_sub = max(1, round(step_h * 4))  # quarter-hour sampling over the step
     offsets = (np.arange(n_sub) + 0.5) * step_h * 60.0 / n_sub
     hours = ((minute[:, None] + offsets[None, :]) // 60).astype(np.int64) % 24
     return PRESENCE_BY_HOUR[hours].mean(axis=1)

@@ -41,8 +41,7 @@ References
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
-from typing import Union
+from dataclasses import dataclass, field, fields, replace
 
 import numba
 import numpy as np
@@ -144,11 +143,11 @@ class _Params:
         """Time constant C / H of the whole building, with H the steady-state coefficient. [h]"""
         return self.c_total_j_per_k / self.h_total_w_per_k / 3600.0
 
-    def scaled(self, factor: np.ndarray | float):  # noqa: ANN201 - returns the same class
+    def scaled(self, factor: np.ndarray | float):
         """All conductances and capacities times ``factor`` (e.g. buildings per group); tau is unchanged."""
         return type(self)(*(getattr(self, f.name) * factor for f in fields(self)))  # type: ignore[arg-type]
 
-    def take(self, index: np.ndarray | slice):  # noqa: ANN201
+    def take(self, index: np.ndarray | slice):
         """Parameters of a subset of groups (numpy indexing on the leading axis)."""
         return type(self)(*(getattr(self, f.name)[index] for f in fields(self)))  # type: ignore[arg-type]
 
@@ -292,7 +291,7 @@ class RCParams3(_Params):
         return self.c_air_j_per_k + self.c_surface_j_per_k + self.c_mass_j_per_k
 
 
-Params = Union[RCParams, RCParams3]
+Params = RCParams | RCParams3
 
 
 def system_matrices(params: Params) -> tuple[np.ndarray, np.ndarray]:
@@ -555,8 +554,8 @@ class GroupVentilation:
 
     h_vent_w_per_k: np.ndarray
     k_wind: np.ndarray
-    sealing: SealingRule = SealingRule()
-    levels: VentilationLevels = VentilationLevels()
+    sealing: SealingRule = field(default_factory=SealingRule)
+    levels: VentilationLevels = field(default_factory=VentilationLevels)
 
     def params_at(self, params: Params, factor: np.ndarray | float) -> Params:
         """``params`` with the air change scaled by ``factor`` (broadcast against the groups)."""

@@ -28,7 +28,7 @@ Times are naive local wall-clock times, the same clock as the run's ``start``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -47,15 +47,15 @@ from sim.weather_file import read_sky_columns, read_temperature_file
 __all__ = [
     "Forecast",
     "cold_snap",
-    "load_epw",
-    "site_from_config",
-    "sky_rule_from_config",
     "daily_min_max_c",
     "diurnal_shape",
     "ensemble_spread_c",
     "knot_ar1",
+    "load_epw",
     "load_file",
     "make_forecast",
+    "site_from_config",
+    "sky_rule_from_config",
     "spell_shape",
 ]
 
@@ -92,7 +92,7 @@ class Forecast:
     dni_w_per_m2: np.ndarray | None = None
     dhi_w_per_m2: np.ndarray | None = None
     wind_m_per_s: np.ndarray | None = None
-    site: Site = Site()
+    site: Site = field(default_factory=Site)
     sky_source: str = ""
 
     def __post_init__(self) -> None:
@@ -249,7 +249,7 @@ def load_epw(path: Any, grid: TimeGrid, n_realizations: int) -> Forecast:
         data, meta = pvlib.iotools.read_epw(str(path))
     except FileNotFoundError:
         raise InputError(f"weather file {path}: not found") from None
-    except Exception as e:  # noqa: BLE001 - any parse failure is bad input
+    except Exception as e:
         raise InputError(f"weather file {path}: not a readable EPW file ({type(e).__name__})") from None
     if grid.dt_h > 1.0 + 1e-9:
         raise ConfigError("dt_minutes: EPW weather needs steps of at most 60 minutes")

@@ -179,7 +179,7 @@ def free_float(case: str, epw_path: Path | str = EPW_PATH, warmup_years: int = 1
     model.initialize_steady(np.full((1, 1), t_air.mean()), q_air.mean(), q_deep.mean(), q_surf.mean())
     n = t_air.shape[0]
     hourly = np.empty(n)
-    for year in range(warmup_years + 1):
+    for _year in range(warmup_years + 1):
         prev = float(model.indoor_c[0, 0])
         for k in range(n):
             air = float(model.step(t_start[k], q_air[k], q_deep[k], t_out_end_c=t_air[k], q_surface_w=q_surf[k])[0, 0])

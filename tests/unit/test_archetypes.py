@@ -195,7 +195,7 @@ def test_iso13790_coupling_constants_and_the_exact_star_fold():
     np.testing.assert_allclose(flows_delta, flows_star, rtol=1e-12)
     np.testing.assert_allclose(sum(star.shares), 1.0, rtol=1e-14)
     # radiant heat: A_m / A_t into the mass, the rest at the star (ISO 13790 C.3)
-    a, b, c = arch.radiant_distribution(star.shares, 0.6)
+    a, b, _c = arch.radiant_distribution(star.shares, 0.6)
     assert a == pytest.approx(0.4 * star.shares[0]) and b == pytest.approx(0.6 + 0.4 * star.shares[1])
     # the operative-temperature weights add up to one
     assert sum(archetype("panel_9").operative_weights()) == pytest.approx(1.0)

@@ -283,3 +283,27 @@ def test_ventilation_falls_as_a_flat_cools_and_with_sealing():
     np.testing.assert_allclose(calm[0] / calm[1], np.sqrt(41.0 / 21.1), rtol=1e-12)
     with pytest.raises(ValueError, match="GroupVentilation"):
         RCModel(_two_node(), 3600.0, R, ventilation=GroupVentilation(np.ones(2), np.ones(2)))
+
+
+THERMAL_MODULES = ("sim.thermal", "sim.heating", "sim.archetypes", "sim.ventilation", "sim.solar", "sim.sky",
+                   "sim.occupancy", "sim.building_stage", "sim.validation.thermal", "sim.validation.ashrae140",
+                   "sim.validation.apartments")  # fmt: skip
+
+
+@pytest.mark.parametrize("module", THERMAL_MODULES)
+def test_each_thermal_module_imports_on_its_own_without_importing_against_the_flow(module):
+    # issue 20: no import cycles; the engine (sim.thermal) and the physics leaves never import the heat
+    # inputs or the stage that use them (heating -> thermal is the flow, not the reverse)
+    import subprocess
+    import sys
+
+    code = (f"import sys, {module}; "
+            "bad = {'sim.thermal': ['sim.heating', 'sim.archetypes', 'sim.building_stage', 'sim.chain'],"
+            " 'sim.ventilation': ['sim.thermal', 'sim.heating'], 'sim.solar': ['sim.thermal', 'sim.heating'],"
+            " 'sim.occupancy': ['sim.thermal', 'sim.heating'], 'sim.archetypes': ['sim.heating', 'sim.chain'],"
+            " 'sim.heating': ['sim.building_stage', 'sim.chain']}"
+            f".get('{module}', []); "
+            "hit = [m for m in bad if m in sys.modules]; "
+            "print(hit); sys.exit(1 if hit else 0)")  # fmt: skip
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr

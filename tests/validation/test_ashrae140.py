@@ -25,7 +25,7 @@ pytestmark = pytest.mark.skipif(not (ROOT.parent / "shared" / "data" / EPW_PATH.
 
 @pytest.fixture(scope="module")
 def results():
-    assert EPW_PATH == ROOT.parent / "shared" / "data" / EPW_PATH.name
+    assert ROOT.parent / "shared" / "data" / EPW_PATH.name == EPW_PATH
     return {case: run_case(case) for case in REFERENCE_RANGES}
 
 
