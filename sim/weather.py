@@ -198,41 +198,36 @@ def load_file(path: Any, grid: TimeGrid, n_realizations: int, max_gap_h: float |
     return Forecast(times=grid.times, outdoor_c=outdoor_c, source=source)
 
 
-def site_from_config(cfg: Any) -> Site:
-    """The solar site of the ``weather`` group (``latitude_deg``, ``longitude_deg``, ``utc_offset_h``,
-    ``altitude_m``, ``ground_albedo``; Kyiv's when absent); raises :class:`ConfigError` naming the key."""
-    d = Site()
+def _numbers(cfg: Any, keys: dict[str, str], cls: type, defaults: Any) -> Any:
+    """``cls(**{attr: float(cfg.key)})`` for ``keys`` (config key -> attribute), defaults where absent;
+    raises :class:`ConfigError` naming the key or the rule that failed."""
     values = {}
-    for key, attr in (("latitude_deg", "latitude_deg"), ("longitude_deg", "longitude_deg"),
-                      ("utc_offset_h", "utc_offset_h"), ("altitude_m", "altitude_m"), ("ground_albedo", "albedo")):  # fmt: skip
-        v = _get(cfg, key, getattr(d, attr))
+    for key, attr in keys.items():
+        v = _get(cfg, key, getattr(defaults, attr))
         try:
             values[attr] = float(v)
         except (TypeError, ValueError):
             raise ConfigError(f"weather.{key}: expected a number, got {v!r}") from None
     try:
-        return Site(**values)
+        return cls(**values)
     except ValueError as e:
         raise ConfigError(f"weather: {e}") from None
+
+
+def site_from_config(cfg: Any) -> Site:
+    """The solar site of the ``weather`` group (``latitude_deg``, ``longitude_deg``, ``utc_offset_h``,
+    ``altitude_m``, ``ground_albedo``; Kyiv's when absent); raises :class:`ConfigError` naming the key."""
+    keys = {"latitude_deg": "latitude_deg", "longitude_deg": "longitude_deg", "utc_offset_h": "utc_offset_h",
+            "altitude_m": "altitude_m", "ground_albedo": "albedo"}  # fmt: skip
+    return _numbers(cfg, keys, Site, Site())
 
 
 def sky_rule_from_config(cfg: Any) -> SkyRule:
     """The synthetic-sky parameters of the ``weather`` group (``sky_*``, ``wind_*``; defaults of SkyRule)."""
-    d = SkyRule()
     keys = {"sky_clear_index_base": "k_base", "sky_clear_index_spell": "k_spell",
             "sky_clear_index_per_k": "k_per_k", "wind_base_m_per_s": "wind_base_m_per_s",
             "wind_spell_m_per_s": "wind_spell_m_per_s"}  # fmt: skip
-    values = {}
-    for key, attr in keys.items():
-        v = _get(cfg, key, getattr(d, attr))
-        try:
-            values[attr] = float(v)
-        except (TypeError, ValueError):
-            raise ConfigError(f"weather.{key}: expected a number, got {v!r}") from None
-    try:
-        return SkyRule(**values)
-    except ValueError as e:
-        raise ConfigError(f"weather: {e}") from None
+    return _numbers(cfg, keys, SkyRule, SkyRule())
 
 
 def load_epw(path: Any, grid: TimeGrid, n_realizations: int) -> Forecast:
