@@ -872,8 +872,10 @@ def _step_kernel3(
     n_real, n_groups = x.shape[1], x.shape[2]
     wide_t, wide_q0, wide_q1, wide_q2 = t_out.shape[1] > 1, q0.shape[1] > 1, q1.shape[1] > 1, q2.shape[1] > 1
     wide_te, wide_w = t_end.shape[1] > 1, wind2.shape[1] > 1
-    for r in range(n_real):
-        for g in range(n_groups):
+    # groups outer, realizations inner: a group's coefficient rows (one per ventilation level) stay in
+    # cache while its realizations pass; the state's cache lines serve the next group
+    for g in range(n_groups):
+        for r in range(n_real):
             t_o = t_out[r, g] if wide_t else t_out[r, 0]
             u1 = q0[r, g] if wide_q0 else q0[r, 0]
             u2 = q1[r, g] if wide_q1 else q1[r, 0]
