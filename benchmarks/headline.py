@@ -4,7 +4,8 @@ Runs the headline workload (city=kyiv, 21 days, experiment=pause_vs_continued wi
 scenario) and, in the same process, the baselines the model is measured against:
 
 * the DES event rate against a bare SimPy event loop (timeouts only);
-* the thermal throughput (building-group steps per second of heat inputs + RC step) against a bare numpy
+* the thermal throughput (building-group steps per second of the whole thermal step: sun, ventilation, heat
+  inputs and the exact three-node RC step, plus the operative temperature) against a bare numpy
   two-state update of the same shape;
 * a scaling table for 50, 100, 200 and 400 realizations (cost must grow linearly: exponent 0.9-1.1).
 
@@ -73,38 +74,39 @@ def bare_numpy_steps_per_s(n_real: int, n_groups: int, n_steps: int, seed: int =
 
 
 def thermal_steps_per_s(cfg, n_real: int, n_steps: int, seed: int = 0) -> tuple[float, float, int]:
-    """Building-group steps per second of coldgrid's thermal stage (heat inputs + exact RC step), and of
-    the RC step alone. [1/s]"""
+    """Building-group steps per second of coldgrid's thermal stage (sun, ventilation, heat inputs, exact
+    three-node RC step: :meth:`sim.building_stage.BuildingStage.step`), and of the RC step alone. [1/s]"""
     from omegaconf import OmegaConf
 
     from sim import rng as srng
-    from sim.archetypes import group_parameters
+    from sim.building_stage import BuildingStage
     from sim.city import build_city
-    from sim.heating import BuildingInputs, heat_inputs_w
-    from sim.thermal import TwoNodeModel
+    from sim.timegrid import TimeGrid
+    from sim.weather import make_forecast
 
     city = build_city(cfg.city)
     g = city.groups
-    params = group_parameters(g["archetype"].to_numpy(), g["n_buildings"].to_numpy(), cfg.buildings,
-                              srng.stream(seed, "buildings"))
-    inputs = BuildingInputs.from_groups(g, params)
     bcfg = OmegaConf.to_object(cfg.buildings)
-    model = TwoNodeModel(params, 3600.0, n_real)
+    grid = TimeGrid.from_config(str(cfg.start), max(n_steps / 24.0, 1.0), 60.0)
+    forecast = make_forecast(cfg.weather, grid, n_real, seed)
+    stage = BuildingStage.from_groups(g, bcfg, srng.stream(seed, "buildings"), n_real, grid.times, grid.dt_h,
+                                      forecast)  # fmt: skip
     gen = np.random.default_rng(seed)
-    t_out = gen.normal(-15, 3, (n_real, 1))
-    model.initialize_steady(t_out, inputs, bcfg)
+    t_out = np.ascontiguousarray(forecast.outdoor_c[:, :1])
+    wind = np.full((n_real, 1), 3.0)
+    stage.start(t_out, wind)
     powered = gen.random((n_real, len(g))) < 0.6
-    heat_on = gen.random((n_real, len(g))) < 0.5
-    bufs = (np.empty((n_real, len(g))), np.empty((n_real, len(g))))
-    indoor = model.indoor_c
+    heat_frac = (gen.random((n_real, len(g))) < 0.5).astype(float)
     t0 = time.perf_counter()
-    for _ in range(n_steps):
-        q_air, q_mass = heat_inputs_w(inputs, t_out, indoor, powered, heat_on, bcfg, out=bufs)
-        indoor = model.step(t_out, q_air, q_mass)
+    for t in range(n_steps):
+        stage.operative(t, t_out, wind)
+        stage.step(t, t_out, wind, powered, heat_frac)
     dt = time.perf_counter() - t0
+    model = stage.model
+    q = np.zeros((n_real, len(g)))
     t0 = time.perf_counter()
     for _ in range(n_steps):
-        indoor = model.step(t_out, q_air, q_mass)
+        model.step(t_out, q, q, wind_m_per_s=wind, q_surface_w=q)
     dt_step = time.perf_counter() - t0
     n = n_real * len(g) * n_steps
     return n / dt, n / dt_step, len(g)

@@ -21,16 +21,15 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 from threadpoolctl import threadpool_limits
 
 from sim import memory, rng
-from sim.archetypes import ARCHETYPES, group_parameters
+from sim.archetypes import ARCHETYPES
+from sim.building_stage import BuildingStage
 from sim.city import City, build_city
 from sim.config.validate import validate
 from sim.des import simulate_supply
 from sim.des.network import build_network
-from sim.heating import BuildingInputs, heat_inputs_w
 from sim.io import global_attrs
 from sim.nowcast import condition, load_reports, uniform_weights
 from sim.people import ExposureAccumulator, exposure_to_dataset
-from sim.thermal import TwoNodeModel
 from sim.threat import make_campaign
 from sim.timegrid import TimeGrid
 from sim.weather import make_forecast
@@ -53,11 +52,14 @@ class RunOutput:
 class ThermalOutput:
     """Indoor temperatures kept from the thermal stage. [degC]"""
 
-    by_district_archetype: np.ndarray  # (R, T, D, A) occupant-weighted means, float32
+    by_district_archetype: np.ndarray  # (R, T, D, A) occupant-weighted means of the air, float32
     archetypes: list[str]  # the archetype coordinate (those present in the city)
     occupants: np.ndarray  # (D, A) people present per district and archetype [people]
     per_group: np.ndarray | None  # (R, T, G) float32, only with buildings.trajectories=true
     by_district: dict[str, np.ndarray]  # (R, T, D) sums: no_power [people], no_heat, drained, frozen [buildings]
+    operative_by_district_archetype: np.ndarray | None = None  # (R, T, D, A) operative temperature, float32
+    stove_household_hours: np.ndarray | None = None  # (R, D) household-hours of gas-stove heating [h]
+    exposure_temperature: str = "air"  # which temperature the exposure counted ("operative" or "air")
 
 
 @contextmanager
@@ -132,7 +134,7 @@ def run_scenario_full(cfg: DictConfig, progress: Progress | None = None) -> RunO
         )
     # one BLAS thread: the step's matrix products are small, and parallel sweeps run one job per core
     with _timed(times, "thermal+people"), threadpool_limits(1):
-        indoor, exposure = _thermal_and_people(cfg, city, grid, forecast.outdoor_c, supply, seed, progress)
+        indoor, exposure = _thermal_and_people(cfg, city, grid, forecast, supply, seed, progress)
     with _timed(times, "dataset"):
         ds = _assemble(cfg, city, grid, forecast, supply, indoor, exposure)
     if reports is not None:
@@ -171,25 +173,24 @@ def _district_archetype_weights(city: City, archetypes: list[str]) -> tuple[np.n
     return w, occ_da
 
 
-def _thermal_and_people(cfg, city, grid, outdoor_c, supply, seed, progress):
+def _thermal_and_people(cfg, city, grid, forecast, supply, seed, progress):
     groups = city.groups
+    outdoor_c = forecast.outdoor_c
     n_real, n_steps = outdoor_c.shape
-    params = group_parameters(
-        groups["archetype"].to_numpy(),
-        groups["n_buildings"].to_numpy(),
-        cfg.buildings,
-        rng.stream(seed, "buildings"),
-    )
-    inputs = BuildingInputs.from_groups(groups, params)
+    n_groups = len(groups)
     bcfg = OmegaConf.to_object(cfg.buildings)  # a plain dataclass: no config lookups in the step loop
-    model = TwoNodeModel(params, grid.dt_h * 3600.0, n_real)
-    # start in steady state with heat and power on at the first outdoor temperature
-    model.initialize_steady(outdoor_c[:, :1], inputs, bcfg)
+    stage = BuildingStage.from_groups(groups, bcfg, rng.stream(seed, "buildings"), n_real, grid.times, grid.dt_h,
+                                      forecast)  # fmt: skip
+    wind = np.ascontiguousarray(np.broadcast_to(forecast.sky(grid.dt_h).wind_m_per_s, (n_real, n_steps)))
+    # start in steady state with heat and power on at the first outdoor temperature (and wind)
+    stage.start(outdoor_c[:, :1], wind[:, :1])
+    use_operative = str(bcfg.exposure_temperature) == "operative"
 
     archetypes = [a for a in ARCHETYPES if a in set(groups["archetype"])]
     weights, occupants_da = _district_archetype_weights(city, archetypes)
     n_d = len(city.districts)
     indoor_da = np.empty((n_real, n_steps, n_d, len(archetypes)), dtype=np.float32)
+    operative_da = np.empty_like(indoor_da)
 
     acc = ExposureAccumulator(
         groups["occupants"].to_numpy(float),
@@ -205,35 +206,42 @@ def _thermal_and_people(cfg, city, grid, outdoor_c, supply, seed, progress):
         district_names=city.district_names,
     )
     feeder = supply.group_feeder
-    indoor = model.indoor_c
-    q_buffers = (np.empty((n_real, len(groups))), np.empty((n_real, len(groups))))
-    trajectories = np.empty((n_real, n_steps, len(groups)), np.float32) if cfg.buildings.trajectories else None
+    # delivered-heat fraction (R, T, G) of the supply model; older timelines give heat on/off (bool)
+    heat_frac = getattr(supply, "heat_frac", None)
+    heat_frac = supply.group_heat if heat_frac is None else heat_frac
+    indoor = stage.indoor_c
+    trajectories = np.empty((n_real, n_steps, n_groups), np.float32) if cfg.buildings.trajectories else None
     # district sums per step, as matrix products with one-hot weights (G, D): people without power,
-    # buildings on district heating without heat, drained (or frozen), frozen
-    onehot = np.zeros((len(groups), n_d))
-    onehot[np.arange(len(groups)), groups["district_index"].to_numpy()] = 1.0
+    # buildings on district heating without heat, drained (or frozen), frozen; gas-stove household-hours
+    onehot = np.zeros((n_groups, n_d))
+    onehot[np.arange(n_groups), groups["district_index"].to_numpy()] = 1.0
     occ_w = onehot * groups["occupants"].to_numpy(float)[:, None]
     bld_w = onehot * (groups["n_buildings"].to_numpy(float) * (groups["heating"] == "district").to_numpy())[:, None]
     by_district = {k: np.empty((n_real, n_steps, n_d)) for k in ("no_power", "no_heat", "drained", "frozen")}
+    stove_hours = np.zeros((n_real, n_d))
     for t in range(n_steps):
         # every output at time[t] describes the start of step t, as do the supply states
         t_out = outdoor_c[:, t : t + 1]
         powered = supply.feeder_power[:, t, feeder]
-        heat_on = supply.group_heat[:, t, :]
+        frac = heat_frac[:, t, :]
         state = supply.group_state[:, t, :]
-        acc.update(t, indoor, powered)
+        operative = stage.operative(t, t_out, wind[:, t : t + 1])
+        acc.update(t, operative if use_operative else indoor, powered)
         indoor_da[:, t] = (indoor @ weights).reshape(n_real, n_d, len(archetypes))
+        operative_da[:, t] = (operative @ weights).reshape(n_real, n_d, len(archetypes))
         by_district["no_power"][:, t] = (~powered) @ occ_w
-        by_district["no_heat"][:, t] = (~heat_on) @ bld_w
+        by_district["no_heat"][:, t] = (frac <= 0) @ bld_w
         by_district["drained"][:, t] = (state >= 2) @ bld_w
         by_district["frozen"][:, t] = (state == 3) @ bld_w
         if trajectories is not None:
             trajectories[:, t] = indoor
-        q_air, q_mass = heat_inputs_w(inputs, t_out, indoor, powered, heat_on, bcfg, out=q_buffers)
-        indoor = model.step(t_out, q_air, q_mass)
+        indoor = stage.step(t, t_out, wind[:, t : t + 1], powered, frac)
+        stove_hours += (stage.stove_households @ onehot) * grid.dt_h
         if progress and (t % 24 == 0 or t == n_steps - 1):
             progress("thermal", t + 1, n_steps)
-    return ThermalOutput(indoor_da, archetypes, occupants_da, trajectories, by_district), acc.finish()
+    out = ThermalOutput(indoor_da, archetypes, occupants_da, trajectories, by_district, operative_da, stove_hours,
+                        "operative" if use_operative else "air")  # fmt: skip
+    return out, acc.finish()
 
 
 def _assemble(cfg, city, grid, forecast, supply, indoor, exposure) -> xr.Dataset:
@@ -271,6 +279,22 @@ def _assemble(cfg, city, grid, forecast, supply, indoor, exposure) -> xr.Dataset
         indoor_da,
         {"units": "degC", "long_name": "indoor air temperature, occupant-weighted mean over building groups"},
     )
+    if indoor.operative_by_district_archetype is not None:
+        ds["indoor_operative_temperature"] = (
+            ("realization", "time", "district", "archetype"),
+            indoor.operative_by_district_archetype,
+            {"units": "degC",
+             "long_name": "indoor operative temperature (mean of air and mean radiant), occupant-weighted mean",
+             "comment": "ISO 7730 / EN 16798-1 approximation; the exposure variables count "
+                        f"{indoor.exposure_temperature} temperature (docs/decisions.md)"},
+        )  # fmt: skip
+    if indoor.stove_household_hours is not None:
+        ds["gas_stove_household_hours"] = (
+            ("realization", "district"),
+            indoor.stove_household_hours,
+            {"units": "h", "long_name": "household-hours of space heating with gas stoves (carbon-monoxide risk)",
+             "comment": "stove heat over buildings.gas_stove_kw, summed over households and steps"},
+        )  # fmt: skip
     # power: share of residents (occupant-weighted) whose feeder is off
     occ_d = city.districts["population"].to_numpy(float)
     agg = indoor.by_district
@@ -338,6 +362,8 @@ def _assemble(cfg, city, grid, forecast, supply, indoor, exposure) -> xr.Dataset
         history=f"{now} coldgrid run_scenario",
     )
     ds.attrs["weather_source"] = forecast.source
+    ds.attrs["sky_source"] = forecast.sky_source or "default sky (sim/sky.py)"
+    ds.attrs["exposure_temperature"] = indoor.exposure_temperature
     ds.attrs["start"] = str(cfg.start)
     ds.attrs["horizon_days"] = float(cfg.horizon_days)
     ds.attrs["realizations"] = int(n_real)

@@ -10,36 +10,49 @@ Heat sources, per group [W]:
   the usual outdoor-temperature supply curve, sized so that in normal operation (heat on, power on,
   nominal gains) the indoor air sits exactly at ``indoor_setpoint_c``:
   ``q_curve = (H (T_set - T_o) - g_nominal) / (1 - f (1 - kappa))``, with ``H`` the steady-state heat-loss
-  coefficient, ``f = radiant_frac`` the share of radiator heat delivered to the mass node and ``kappa``
-  the share of that reaching the air (:attr:`sim.thermal.RCParams.mass_to_air_frac`). Radiators emit more
-  into a cold room: ``q = q_curve (1 + (T_set - T_a) / dT_rad(T_o))`` (EN 442 characteristic, linearized
-  in the room temperature), with ``dT_rad = radiator_excess_k ((T_set - T_o) / (T_set - T_design))^(1/n)``
-  the radiator excess temperature of the supply curve at that load. District heat flows while the chain
-  says heat is delivered and the outdoor temperature is below ``heating_limit_c`` (the elevator units of
-  Soviet-era substations need no power in the building); own gas boilers need power for their pumps and
-  are capped at ``boiler_kw`` per house (per household in flats with own boilers).
-* **Gas stoves** in groups whose heating system is off: ``gas_stove_share_frac x gas_stove_kw`` per
-  household, usable without power.
-* **Electric heaters** in district-heated groups while heat is off and power on:
-  ``heater_share_frac x heater_kw`` per household.
-* Stoves and heaters are thermostatically capped by the deficit to the setpoint,
-  ``H (T_set - T_o) + H (T_set - T_a) - gains`` (the steady-state need plus a proportional recovery
-  term), so they never heat a flat above ``indoor_setpoint_c``.
-* **Internal gains**: occupants x ``person_gain_w`` always; appliances ``appliance_w_per_m2`` x floor area
-  while powered.
+  coefficient, ``g_nominal`` the air-equivalent nominal gains, ``f = radiant_frac`` the share of radiator
+  heat delivered to the mass node and ``kappa`` the share of that reaching the air
+  (:attr:`sim.thermal.RCParams.radiant_to_air_frac`). Radiators can emit more into a cold room:
+  ``e = 1 + (T_set - T_a) / dT_rad(T_o)`` (EN 442 characteristic, linearized in the room temperature),
+  with ``dT_rad = radiator_excess_k ((T_set - T_o) / (T_set - T_design))^(1/n)`` the radiator excess
+  temperature of the supply curve at that load.
+  **District heat** delivers ``q = q_curve min(phi, e)``: ``phi`` is the delivered-heat fraction of the
+  supply model (1 normal, 0 none, in between reduced, above 1 a boosted supply after a restart, where
+  the source has headroom); radiators take what the network delivers up to what they can emit. It flows
+  while the outdoor temperature is below ``heating_limit_c`` (the elevator units of Soviet-era
+  substations need no power in the building). **Own gas boilers** modulate to the emitters,
+  ``q = q_curve e``, while powered (their pumps), capped at ``boiler_kw`` per house (per household in
+  flats with own boilers).
+* **Gas stoves**: households that have a gas cooker (``gas_stove_frac`` of the archetype: none in blocks
+  above 10 storeys, built with electric cookers) and heat with it when cold (``gas_stove_share_frac``),
+  ``gas_stove_kw`` each; usable without power. Their use counts as household-hours of gas-stove space
+  heating (a carbon-monoxide risk indicator, calibration G3).
+* **Electric heaters** in district-heated groups while power is on: ``heater_share_frac x heater_kw`` per
+  household.
+* Stoves and heaters are used as the flat gets cold: the share of those who have one rises linearly from
+  0 at ``supplement_start_c`` to 1 at ``supplement_full_c`` of indoor air [L]; they stay on after heat
+  returns while the flat is still cold. They are thermostatically capped by the remaining deficit to the
+  setpoint, ``H (T_set - T_o) + H (T_set - T_a) - gains - q_system`` (the steady-state need plus a
+  proportional recovery term), so they never heat a flat above ``indoor_setpoint_c``.
+* **Internal gains**: occupants at home x ``person_gain_w`` (the presence of the hour,
+  :mod:`sim.occupancy`); appliances ``appliance_w_per_m2`` x floor area while powered; half of them
+  radiant (ISO 13790 C.2), released at the room surfaces and split between air, surface mass and the
+  windows as the sun through windows is (:meth:`sim.archetypes.Archetype.radiant_shares`). Solar gains (:mod:`sim.solar`) arrive as extra
+  inputs per node.
 
-Everything except the radiative share of the heating system goes to the air node.
+The convective share of radiator heat, heaters and stoves go to the air node.
 
 References
 ----------
 .. [1] EN 442-2:2014, Radiators and convectors - Test methods and rating (characteristic exponent n).
 .. [2] DSTU-N B V.1.1-27:2010, Building climatology (Kyiv design temperature -22 degC).
 .. [3] ASHRAE Handbook - Fundamentals, ch. 18, Table 1: sensible heat of people (70 W seated, very light work).
+.. [4] ISO 13790:2008, C.2: half of the internal gains to the air node, half to the surfaces.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numba
@@ -48,9 +61,18 @@ import pandas as pd
 
 from sim.thermal import RCParams, steady_state
 
-__all__ = ["BuildingInputs", "heat_inputs_w", "initial_state_c", "normal_operation_w"]
+__all__ = [
+    "BuildingInputs",
+    "heat_inputs_w",
+    "initial_state_c",
+    "normal_operation_w",
+    "radiant_inputs",
+    "setpoint_ventilation_extra_w_per_k",
+]
 
 _REQUIRED = ("n_buildings", "floor_area_m2", "occupants", "households", "kind", "heating")
+#: ISO 13790 C.2: share of internal gains (people, appliances) that is radiant. [1]
+GAINS_RADIANT_FRAC = 0.5
 
 
 @dataclass(frozen=True)
@@ -64,7 +86,7 @@ class BuildingInputs:
     floor_area_m2 : numpy.ndarray
         Heated floor area of the group. [m2]
     occupants : numpy.ndarray
-        People at home in the group. [people]
+        People living in the group (present in the city). [people]
     households : numpy.ndarray
         Households in the group. [households]
     is_house : numpy.ndarray of bool
@@ -73,8 +95,14 @@ class BuildingInputs:
         Heated by district heat (``heating == 'district'``); otherwise by own gas boilers.
     h_total_w_per_k : numpy.ndarray
         Steady-state heat-loss coefficient of the group (sizes the supply curve). [W/K]
-    mass_to_air_frac : numpy.ndarray
-        Share of heat put into the mass that reaches the air in steady state. [1]
+    radiant_to_air_frac : numpy.ndarray
+        Share of heat put into the node that takes radiant heat (the mass of a two-node model, the
+        surface mass of a three-node one) that acts on the air's steady state. [1]
+    gas_stove_frac : numpy.ndarray
+        Households with a gas cooker (archetype). [1]
+    radiant_air_share, radiant_surface_share : numpy.ndarray
+        Shares of radiant heat released at the room surfaces (radiant gains) that go to the air and to the
+        node taking radiant heat; the rest leaves through the windows (:meth:`sim.archetypes.Archetype.radiant_shares`). [1]
     """
 
     n_buildings: np.ndarray
@@ -84,16 +112,19 @@ class BuildingInputs:
     is_house: np.ndarray
     uses_district_heat: np.ndarray
     h_total_w_per_k: np.ndarray
-    mass_to_air_frac: np.ndarray
+    radiant_to_air_frac: np.ndarray
+    gas_stove_frac: np.ndarray | float = 1.0
+    radiant_air_share: np.ndarray | float = 1.0
+    radiant_surface_share: np.ndarray | float = 0.0
 
     def __post_init__(self) -> None:
-        n = None
+        n = np.array(self.floor_area_m2, dtype=float).reshape(-1).shape[0]
         for f in fields(self):
             dtype = bool if f.name in ("is_house", "uses_district_heat") else float
             arr = np.array(getattr(self, f.name), dtype=dtype).reshape(-1)
-            if n is None:
-                n = arr.shape[0]
-            elif arr.shape[0] != n:
+            if f.name in ("gas_stove_frac", "radiant_air_share", "radiant_surface_share") and arr.shape[0] == 1:
+                arr = np.repeat(arr, n)
+            if arr.shape[0] != n:
                 raise ValueError(f"BuildingInputs.{f.name}: expected {n} groups, got {arr.shape[0]}")
             arr.flags.writeable = False
             object.__setattr__(self, f.name, arr)
@@ -111,6 +142,21 @@ class BuildingInputs:
         """Number of building groups G."""
         return int(self.floor_area_m2.shape[0])
 
+    @property
+    def gains_air_frac(self) -> np.ndarray:
+        """Share of internal gains into the air node: the convective half and the radiant air share. [1]"""
+        return 1.0 - GAINS_RADIANT_FRAC + GAINS_RADIANT_FRAC * self.radiant_air_share
+
+    @property
+    def gains_radiant_node_frac(self) -> np.ndarray:
+        """Share of internal gains into the node taking radiant heat. [1]"""
+        return GAINS_RADIANT_FRAC * self.radiant_surface_share
+
+    @property
+    def gains_air_equivalent_frac(self) -> np.ndarray:
+        """Share of internal gains that acts on the air's steady state. [1]"""
+        return self.gains_air_frac + self.gains_radiant_node_frac * self.radiant_to_air_frac
+
     @classmethod
     def from_groups(cls, groups: pd.DataFrame, params: RCParams) -> BuildingInputs:
         """Build from the city's building-group table and the groups' RC parameters.
@@ -120,7 +166,8 @@ class BuildingInputs:
         groups : pandas.DataFrame
             One row per group with at least ``n_buildings``, ``floor_area_m2`` (group total),
             ``occupants``, ``households``, ``kind`` ('apartment' or 'house') and ``heating``
-            ('district' or 'gas_boiler').
+            ('district' or 'gas_boiler'); with ``archetype``, the archetype's gas cookers and radiant
+            split are used (:mod:`sim.archetypes`).
         params : RCParams
             Per-group parameters from :func:`sim.archetypes.group_parameters`, shape (G,).
         """
@@ -133,6 +180,14 @@ class BuildingInputs:
         bad = sorted(set(heating) - {"district", "gas_boiler"})
         if bad:
             raise ValueError(f"unknown heating {bad}; valid: district, gas_boiler")
+        stove, radiant, surface = np.ones(len(groups)), np.ones(len(groups)), np.zeros(len(groups))
+        if "archetype" in groups.columns:
+            from sim.archetypes import archetype
+
+            arch = [archetype(str(a)) for a in groups["archetype"]]
+            stove = np.array([a.gas_stove_frac for a in arch])
+            shares = np.array([a.radiant_shares() for a in arch]).reshape(len(arch), 3)
+            radiant, surface = shares[:, 0], shares[:, 1]
         return cls(
             n_buildings=groups["n_buildings"].to_numpy(float),
             floor_area_m2=groups["floor_area_m2"].to_numpy(float),
@@ -141,28 +196,55 @@ class BuildingInputs:
             is_house=groups["kind"].astype(str).to_numpy() == "house",
             uses_district_heat=heating == "district",
             h_total_w_per_k=params.h_total_w_per_k,
-            mass_to_air_frac=params.mass_to_air_frac,
+            radiant_to_air_frac=params.radiant_to_air_frac,
+            gas_stove_frac=stove,
+            radiant_air_share=radiant,
+            radiant_surface_share=surface,
         )
 
 
 def _curve_coefficients(
     bp: BuildingInputs, cfg: Any
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per-group terms of the supply curve: slope [W/K], offset [W], people [W] and appliance [W] gains."""
+    """Per-group terms of the supply curve: slope [W/K], offset [W], people [W] (all at home) and
+    appliance [W] gains; the offset holds the nominal gains (mean presence), air-equivalent."""
+    from sim.occupancy import mean_presence
+
     people_w = bp.occupants * float(cfg.person_gain_w)
     appliance_w = bp.floor_area_m2 * float(cfg.appliance_w_per_m2)
     f = float(cfg.radiant_frac)
-    share = 1.0 / (1.0 - f * (1.0 - bp.mass_to_air_frac))
-    return bp.h_total_w_per_k * share, (people_w + appliance_w) * share, people_w, appliance_w
+    share = 1.0 / (1.0 - f * (1.0 - bp.radiant_to_air_frac))
+    nominal = (people_w * mean_presence() + appliance_w) * bp.gains_air_equivalent_frac
+    return bp.h_total_w_per_k * share, nominal * share, people_w, appliance_w
+
+
+def _gains_split(bp: BuildingInputs, gains_w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Internal gains into the air and the radiant node (ISO 13790 C.2 radiant half, star shares). [W]"""
+    return gains_w * bp.gains_air_frac, gains_w * bp.gains_radiant_node_frac
+
+
+def setpoint_ventilation_extra_w_per_k(
+    ventilation: Any, t_out_c: np.ndarray | float, cfg: Any, wind_m_per_s: np.ndarray | float | None = None
+) -> np.ndarray:
+    """Ventilation conductance above the reference at the setpoint, ``h_vent (f_set - 1)``, where ``f_set``
+    is the air-change factor of a flat at ``indoor_setpoint_c`` (:func:`sim.ventilation.air_change_factor`,
+    no sealing). The supply curve is sized with it, so normal operation keeps the setpoint whatever the
+    stack and wind. Shape: broadcast of ``t_out_c`` and (G,). [W/K]"""
+    from sim.ventilation import V_REF_M_PER_S, air_change_factor
+
+    wind = V_REF_M_PER_S if wind_m_per_s is None else wind_m_per_s
+    f = air_change_factor(float(cfg.indoor_setpoint_c), t_out_c, wind, ventilation.k_wind)
+    return ventilation.h_vent_w_per_k * (f - 1.0)
 
 
 def normal_operation_w(
-    bp: BuildingInputs, t_out_c: np.ndarray | float, cfg: Any
+    bp: BuildingInputs, t_out_c: np.ndarray | float, cfg: Any, extra_h_w_per_k: np.ndarray | float = 0.0
 ) -> tuple[np.ndarray, np.ndarray]:
     """Heat inputs of normal operation: heating system on the supply curve, power on, nominal gains.
 
     Ignores ``heating_limit_c`` (the system is taken to keep the setpoint whatever the weather), so the
-    steady state of these inputs is the setpoint wherever the curve is positive.
+    steady state of these inputs is the setpoint wherever the curve is positive. Nominal gains: the daily
+    mean presence of occupants (:func:`sim.occupancy.mean_presence`), no sun.
 
     Parameters
     ----------
@@ -172,25 +254,46 @@ def normal_operation_w(
         Outdoor temperature, e.g. (R, 1). [degC]
     cfg : BuildingsConfig or omegaconf.DictConfig
         The ``buildings`` group.
+    extra_h_w_per_k : array_like
+        Air-node conductance to outdoors above the reference (variable ventilation at the setpoint,
+        :func:`setpoint_ventilation_extra_w_per_k`), broadcastable with the result. [W/K]
 
     Returns
     -------
     q_air_w, q_mass_w : numpy.ndarray, shape broadcast of t_out_c and (G,)
         Heat into the air and the mass node. [W]
     """
+    from sim.occupancy import mean_presence
+
     slope, offset, people_w, appliance_w = _curve_coefficients(bp, cfg)
+    slope = slope + np.asarray(extra_h_w_per_k, dtype=float) * (slope / bp.h_total_w_per_k)
     t_out = np.asarray(t_out_c, dtype=float)
     q_sys = np.maximum(slope * (float(cfg.indoor_setpoint_c) - t_out) - offset, 0.0)
     q_mass = float(cfg.radiant_frac) * q_sys
-    return q_sys - q_mass + people_w + appliance_w, q_mass
+    g_air, g_mass = _gains_split(bp, people_w * mean_presence() + appliance_w)
+    return q_sys - q_mass + g_air, q_mass + g_mass
 
 
 def initial_state_c(
-    bp: BuildingInputs, params: RCParams, t_out_c: np.ndarray | float, cfg: Any
-) -> np.ndarray:
-    """Steady-state node temperatures of normal operation (:func:`normal_operation_w`), shape (..., G, 2). [degC]"""
-    q_air, q_mass = normal_operation_w(bp, t_out_c, cfg)
-    return steady_state(params, t_out_c, q_air, q_mass)
+    bp: BuildingInputs, params: RCParams, t_out_c: np.ndarray | float, cfg: Any,
+    ventilation: Any = None, wind_m_per_s: np.ndarray | float | None = None,
+) -> np.ndarray:  # fmt: skip
+    """Steady-state node temperatures of normal operation (:func:`normal_operation_w`), shape (..., G, 2),
+    with the air change of a flat at the setpoint when ``ventilation`` (a
+    :class:`sim.thermal.GroupVentilation`) is given. [degC]"""
+    if ventilation is None:
+        q_air, q_rad = normal_operation_w(bp, t_out_c, cfg)
+        return steady_state(params, t_out_c, q_air, **radiant_inputs(params, q_rad))
+    extra = setpoint_ventilation_extra_w_per_k(ventilation, t_out_c, cfg, wind_m_per_s)
+    q_air, q_rad = normal_operation_w(bp, t_out_c, cfg, extra)
+    p = replace(params, h_air_out_w_per_k=params.h_air_out_w_per_k + extra)
+    return steady_state(p, t_out_c, q_air, **radiant_inputs(params, q_rad))
+
+
+def radiant_inputs(params: Any, q_radiant_w: np.ndarray | float) -> dict[str, np.ndarray | float]:
+    """The keyword (``q_mass_w`` or ``q_surface_w``) that puts heat into the node taking radiant heat:
+    the mass of a two-node model, the surface mass of a three-node one (``params.n_nodes``)."""
+    return {"q_surface_w": q_radiant_w} if params.n_nodes == 3 else {"q_mass_w": q_radiant_w}
 
 
 def heat_inputs_w(
@@ -198,9 +301,15 @@ def heat_inputs_w(
     t_out_c: np.ndarray,
     indoor_c: np.ndarray,
     powered: np.ndarray,
-    district_heat_on: np.ndarray,
+    heat_frac: np.ndarray,
     cfg: Any,
     out: tuple[np.ndarray, np.ndarray] | None = None,
+    *,
+    presence: float = 1.0,
+    extra_air_w: np.ndarray | None = None,
+    extra_mass_w: np.ndarray | None = None,
+    stove_households: np.ndarray | None = None,
+    extra_h_w_per_k: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Heat into the air and mass nodes of every group for one step (see the module docstring).
 
@@ -214,32 +323,45 @@ def heat_inputs_w(
         Indoor air temperature at the start of the step. [degC]
     powered : numpy.ndarray of bool, shape (R, G)
         Power is on in the group's buildings.
-    district_heat_on : numpy.ndarray of bool, shape (R, G)
-        District heat is delivered to the group (source up, circulation up, system filled); ignored for
-        groups without district heat.
+    heat_frac : numpy.ndarray, shape (R, G)
+        District heat delivered relative to the group's normal supply curve (1 normal, 0 none, > 1 a
+        boosted supply); a bool array counts as 0/1. Ignored for groups without district heat. [1]
     cfg : BuildingsConfig or omegaconf.DictConfig
         The ``buildings`` group.
     out : tuple of two numpy.ndarray, shape (R, G), optional
         Arrays to write ``q_air_w`` and ``q_mass_w`` into (saves two allocations per step); by default
         new arrays are returned.
+    presence : float
+        Share of occupants at home over the step (:func:`sim.occupancy.presence`); default 1. [1]
+    extra_air_w, extra_mass_w : numpy.ndarray, shape (R, G), optional
+        Further heat into the air and the mass node (solar gains); they count as gains for the caps of
+        stoves and heaters. [W]
+    stove_households : numpy.ndarray, shape (R, G), optional
+        Filled with the households heating with gas stoves over the step (stove heat over
+        ``gas_stove_kw``, so a capped stove counts in part). [households]
+    extra_h_w_per_k : numpy.ndarray, shape (R, G), optional
+        Air-node conductance above the reference at the setpoint (variable ventilation,
+        :func:`setpoint_ventilation_extra_w_per_k`); sizes the supply curve and the caps. [W/K]
 
     Returns
     -------
     q_air_w : numpy.ndarray, shape (R, G)
         Heat into the air node: convective share of the heating system, stoves, heaters and gains. [W]
     q_mass_w : numpy.ndarray, shape (R, G)
-        Heat into the mass node: radiative share of the heating system. [W]
+        Heat into the node taking radiant heat (:func:`radiant_inputs`: the mass of a two-node model,
+        the surface mass of a three-node one): radiative share of the heating system and radiant gains. [W]
 
     Examples
     --------
     >>> from sim.archetypes import archetype_parameters
     >>> from sim.config.buildings import BuildingsConfig
     >>> p = archetype_parameters("panel_9").scaled(np.ones(1))
-    >>> bp = BuildingInputs(1, 4600.0, 200, 80, False, True, p.h_total_w_per_k, p.mass_to_air_frac)
-    >>> on, off = np.ones((1, 1), bool), np.zeros((1, 1), bool)
+    >>> bp = BuildingInputs(1, 4600.0, 200, 80, False, True, p.h_total_w_per_k, p.radiant_to_air_frac)
+    >>> on = np.ones((1, 1), bool)
+    >>> from sim.occupancy import mean_presence
     >>> q_air, q_mass = heat_inputs_w(bp, np.full((1, 1), -10.0), np.full((1, 1), 21.0), on, on,
-    ...                               BuildingsConfig())
-    >>> x = steady_state(p, -10.0, q_air, q_mass)
+    ...                               BuildingsConfig(), presence=mean_presence())
+    >>> x = steady_state(p, -10.0, q_air, **radiant_inputs(p, q_mass))
     >>> round(float(x[0, 0, 0]), 9)  # normal operation keeps the setpoint
     21.0
     """
@@ -247,8 +369,8 @@ def heat_inputs_w(
     t_out = np.asarray(t_out_c, dtype=float)
     indoor = np.asarray(indoor_c, dtype=float)
     powered = np.asarray(powered, dtype=bool)
-    heat_on = np.asarray(district_heat_on, dtype=bool)
-    shape = np.broadcast_shapes(indoor.shape, powered.shape, heat_on.shape, t_out.shape, (bp.n_groups,))
+    frac = np.asarray(heat_frac, dtype=float)
+    shape = np.broadcast_shapes(indoor.shape, powered.shape, frac.shape, t_out.shape, (bp.n_groups,))
     rows = (int(np.prod(shape[:-1], dtype=np.int64)), bp.n_groups)  # the kernel works on (R, G)
 
     def as_rows(a: np.ndarray, dtype: type, width: int = bp.n_groups) -> np.ndarray:
@@ -263,21 +385,32 @@ def heat_inputs_w(
     q_air, q_mass = (np.empty(shape), np.empty(shape)) if out is None else out
     direct = all(a.shape == shape and a.dtype == np.float64 and a.flags.c_contiguous for a in (q_air, q_mass))
     q_rows = (q_air.reshape(rows), q_mass.reshape(rows)) if direct else (np.empty(rows), np.empty(rows))
+    none = np.zeros((rows[0], 1))
+    ex_air = none if extra_air_w is None else as_rows(np.asarray(extra_air_w, dtype=float), float)
+    ex_mass = none if extra_mass_w is None else as_rows(np.asarray(extra_mass_w, dtype=float), float)
+    stove_rows = np.empty(rows) if stove_households is None else stove_households.reshape(rows)
+    ex_h = none if extra_h_w_per_k is None else as_rows(np.asarray(extra_h_w_per_k, dtype=float), float)
     slope, offset, people_w, appliance_w = _curve_coefficients(bp, cfg)
     cap = bp.boiler_cap_w
+    stove_kw = float(cfg.gas_stove_kw)
     _heat_inputs_kernel(
         t_rows,
         as_rows(indoor, float),
         as_rows(powered, bool),
-        as_rows(heat_on, bool),
+        as_rows(frac, float),
+        ex_air,
+        ex_mass,
+        ex_h,
         bp.uses_district_heat,
         slope,
         offset,
-        people_w,
+        people_w * float(presence),
         appliance_w,
+        np.ascontiguousarray(bp.gains_air_frac),
+        np.ascontiguousarray(bp.gains_radiant_node_frac),
         bp.h_total_w_per_k,
         np.full(bp.n_groups, np.inf) if cap is None else cap * float(cfg.boiler_kw),
-        bp.households * (float(cfg.gas_stove_share_frac) * float(cfg.gas_stove_kw) * 1e3),
+        bp.households * bp.gas_stove_frac * (float(cfg.gas_stove_share_frac) * stove_kw * 1e3),
         bp.households * (float(cfg.heater_share_frac) * float(cfg.heater_kw) * 1e3),
         set_c,
         float(cfg.heating_limit_c),
@@ -285,8 +418,12 @@ def heat_inputs_w(
         float(cfg.radiator_excess_k),
         1.0 / float(cfg.radiator_exponent),
         float(cfg.radiant_frac),
+        float(cfg.supplement_start_c),
+        float(cfg.supplement_start_c) - float(cfg.supplement_full_c),
+        1.0 / (stove_kw * 1e3) if stove_kw > 0 else 0.0,
         q_rows[0],
         q_rows[1],
+        stove_rows,
     )
     if not direct:  # out= buffers the kernel cannot write into
         q_air[...] = q_rows[0].reshape(shape)
@@ -305,35 +442,21 @@ def _inv_radiator_excess(set_minus_out, design_span_k, radiator_excess_k, inv_ex
 
 @numba.njit(cache=True, fastmath=False)
 def _heat_inputs_kernel(
-    t_out,
-    indoor,
-    powered,
-    heat_on,
-    uses_dh,
-    slope,
-    offset,
-    people_w,
-    appliance_w,
-    h_total,
-    boiler_cap_w,
-    stove_w,
-    heater_w,
-    set_c,
-    heating_limit_c,
-    design_span_k,
-    radiator_excess_k,
-    inv_exponent,
-    radiant_frac,
-    q_air,
-    q_mass,
+    t_out, indoor, powered, heat_frac, extra_air, extra_mass, extra_h, uses_dh, slope, offset, people_w, appliance_w,
+    gains_air, gains_rad, h_total, boiler_cap_w, stove_w, heater_w, set_c, heating_limit_c, design_span_k,
+    radiator_excess_k, inv_exponent, radiant_frac, supplement_start_c, supplement_span_k, inv_stove_w,
+    q_air, q_mass, stove_hh,
 ):  # pragma: no cover - compiled; exercised through heat_inputs_w
-    """One pass over (R, G) of the formulas in the module docstring; writes ``q_air`` and ``q_mass``.
+    """One pass over (R, G) of the formulas in the module docstring; writes ``q_air``, ``q_mass`` and
+    ``stove_hh`` (households on gas stoves).
 
-    ``t_out`` is (R, 1) or (R, G); ``boiler_cap_w`` is inf where there is no cap. NaN
-    propagates as in numpy (``max``/``min`` written as comparisons that keep a NaN left operand).
+    ``t_out`` is (R, 1) or (R, G), ``extra_air``/``extra_mass`` (R, 1) zeros or (R, G); ``boiler_cap_w``
+    is inf where there is no cap. NaN propagates as in numpy (``max``/``min`` written as comparisons that
+    keep a NaN left operand).
     """
     n_real, n_groups = indoor.shape
     per_group_t = t_out.shape[1] > 1
+    wide_ea, wide_em, wide_h = extra_air.shape[1] > 1, extra_mass.shape[1] > 1, extra_h.shape[1] > 1
     t_row, inv_row = np.empty(n_groups), np.empty(n_groups)  # outdoor temperature and 1 / dT_rad of a row
     for r in range(n_real):
         if per_group_t:
@@ -342,7 +465,7 @@ def _heat_inputs_kernel(
                 inv_row[g] = _inv_radiator_excess(
                     set_c - t_row[g], design_span_k, radiator_excess_k, inv_exponent
                 )
-        else:  # one pow per realization; a branch-free inner loop below vectorizes
+        else:  # one pow per realization
             t_row[:] = t_out[r, 0]
             inv_row[:] = _inv_radiator_excess(
                 set_c - t_out[r, 0], design_span_k, radiator_excess_k, inv_exponent
@@ -350,30 +473,42 @@ def _heat_inputs_kernel(
         for g in range(n_groups):
             t_o, inv_excess = t_row[g], inv_row[g]
             set_minus_out = set_c - t_o
-            # heating system: district heat while delivered and in season; own boilers while powered
-            district, heat, power = uses_dh[g], heat_on[r, g], powered[r, g]  # load first: no branches
-            on = (heat and t_o < heating_limit_c) if district else power
-            system_on = 1.0 if on else 0.0
+            district, power = uses_dh[g], powered[r, g]
             need = set_c - indoor[r, g]  # deficit to the setpoint [K]
-            q = need * inv_excess + 1.0  # emitter factor
-            q *= set_minus_out * slope[g] - offset[g]  # supply curve
+            emit = need * inv_excess + 1.0  # EN 442 emitter factor
+            dh = extra_h[r, g] if wide_h else extra_h[r, 0]
+            h_eff = h_total[g] + dh
+            curve = set_minus_out * (slope[g] * (h_eff / h_total[g])) - offset[g]  # supply curve
+            curve = 0.0 if curve < 0.0 else curve
+            if district:
+                f = heat_frac[r, g] if t_o < heating_limit_c else 0.0
+                f = 0.0 if f < 0.0 else f
+                q = curve * (f if f < emit else emit)
+            else:  # own boilers modulate to the emitters while powered
+                q = curve * emit if power else 0.0
             q = 0.0 if q < 0.0 else q
-            q *= system_on
             cap = boiler_cap_w[g]
             q = cap if cap < q else q
             qm = q * radiant_frac
+            q_sys = q
             q -= qm
-            # internal gains: people always, appliances while powered
+            # internal gains: people at home always, appliances while powered; radiant part partly to mass
             pw = 1.0 if power else 0.0
             gains = pw * appliance_w[g] + people_w[g]
-            q += gains
-            # stoves and heaters where the heating system is off, capped by the deficit to the setpoint
-            need = (need + set_minus_out) * h_total[g] - gains
+            ea = extra_air[r, g] if wide_ea else extra_air[r, 0]
+            em = extra_mass[r, g] if wide_em else extra_mass[r, 0]
+            q += gains * gains_air[g] + ea
+            qm += gains * gains_rad[g] + em
+            # stoves and heaters as the flat gets cold, capped by the remaining deficit to the setpoint
+            use = (supplement_start_c - indoor[r, g]) / supplement_span_k
+            use = 0.0 if use < 0.0 else (1.0 if use > 1.0 else use)
+            need = (need + set_minus_out) * h_eff - gains - ea - em - q_sys
             need = 0.0 if need < 0.0 else need
-            need *= 1.0 - system_on
-            stove = stove_w[g] if stove_w[g] < need else need
+            stove = stove_w[g] * use
+            stove = stove if stove < need else need
             q += stove
             need -= stove
-            heater = pw * (heater_w[g] * (1.0 if district else 0.0))
+            heater = pw * use * (heater_w[g] * (1.0 if district else 0.0))
             q_air[r, g] = q + (heater if heater < need else need)
             q_mass[r, g] = qm
+            stove_hh[r, g] = stove * inv_stove_w

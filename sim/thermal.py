@@ -1,19 +1,32 @@
-"""Two-node RC thermal model of building groups, integrated exactly for piecewise-constant inputs.
+"""RC thermal model of building groups (two or three nodes), integrated exactly for piecewise-constant inputs.
 
-Each building group is a network of two heat capacities, the indoor air (with furnishings) and the
-building mass (ISO 13790 effective capacity plus the long-term mass of :mod:`sim.archetypes`), linked to
-each other and to the outdoors by conductances::
+Each building group is a small network of heat capacities linked to each other and to the outdoors by
+conductances. Two parameter sets share one engine:
+
+* :class:`RCParams`, two nodes, indoor air (with furnishings) and building mass::
 
     C_a dT_a/dt = H_ao (T_o - T_a) + H_am (T_m - T_a) + q_a
     C_m dT_m/dt = H_mo (T_o - T_m) + H_am (T_a - T_m) + q_m
 
-``H_ao`` is ventilation plus windows, ``H_mo`` the opaque envelope and ``H_am`` the air-mass coupling
-(ISO 13790 5R1C with the surface node folded into the coupling). In matrix form ``x' = A x + B u`` with
-``x = (T_a, T_m)`` and ``u = (T_o, q_a, q_m)``. With ``u`` constant over a step of ``dt`` the exact
-solution is ``x(t + dt) = Phi x(t) + Gamma u`` with ``Phi = exp(A dt)`` and
-``Gamma = int_0^dt exp(A s) ds B``, both read off one matrix exponential of the augmented matrix
-``[[A, B], [0, 0]] dt`` (Van Loan 1978); they are computed once per group and step size, so a time step is
-one compiled pass of multiply-adds over (realizations, groups).
+  (ISO 13790 5R1C with the surface node folded into the coupling);
+* :class:`RCParams3`, three nodes, air, the room-side half of the massive layers ("surface" mass, which
+  the sun, the radiant gains and the radiators heat) and their far half ("deep" mass, which conducts to
+  the outdoors)::
+
+    C_a dT_a/dt = H_ao (T_o - T_a) + H_as (T_s - T_a) + q_a
+    C_s dT_s/dt = H_as (T_a - T_s) + H_sm (T_m - T_s) + q_s
+    C_m dT_m/dt = H_sm (T_s - T_m) + H_mo (T_o - T_m) + q_m
+
+  It is the two-node model with each massive layer split into two finite volumes (the surface volume
+  answers within hours, the deep one over days; see :mod:`sim.archetypes`).
+
+In matrix form ``x' = A x + B u`` with ``x`` the node temperatures and ``u = (T_o, q_0, ..., q_{N-1})``
+(heat into each node, in node order). With ``u`` constant over a step of ``dt`` the exact solution is
+``x(t + dt) = Phi x(t) + Gamma u`` with ``Phi = exp(A dt)`` and ``Gamma = int_0^dt exp(A s) ds B``, both read
+off one matrix exponential of the augmented matrix ``[[A, B], [0, 0]] dt`` (Van Loan 1978); they are
+computed once per group and step size, so a time step is one compiled pass of multiply-adds over
+(realizations, groups). The air change may vary with the weather and the indoor temperature
+(:class:`GroupVentilation`): the coefficients are then precomputed on a ladder of ventilation levels.
 
 References
 ----------
@@ -22,24 +35,32 @@ References
 .. [2] C. F. Van Loan, "Computing integrals involving the matrix exponential", IEEE Trans. Automatic
    Control 23(3), 395-404, 1978.
 .. [3] P. Bacher and H. Madsen, "Identifying suitable models for the heat dynamics of buildings",
-   Energy and Buildings 43(7), 1511-1522, 2011 (grey-box RC models of buildings).
+   Energy and Buildings 43(7), 1511-1522, 2011 (grey-box RC models of buildings; two- and three-state
+   models).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field, fields, replace
 
 import numba
 import numpy as np
 from scipy.linalg import expm
 
-if TYPE_CHECKING:
-    from sim.heating import BuildingInputs
+from sim.ventilation import (
+    DT_REF_K,
+    V_REF_M_PER_S,
+    SealingRule,
+    VentilationLevels,
+    level_index_kernel,
+)
 
 __all__ = [
     "EnergyBalance",
+    "GroupVentilation",
+    "RCModel",
     "RCParams",
+    "RCParams3",
     "TwoNodeModel",
     "discretize",
     "discretize_first_order_hold",
@@ -50,8 +71,89 @@ __all__ = [
 ]
 
 
+class _Params:
+    """Shared behaviour of the parameter sets: validation, broadcasting and the general network form."""
+
+    _CONDUCTANCES: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        arrays = np.broadcast_arrays(*(np.asarray(getattr(self, f.name), dtype=float) for f in fields(self)))  # type: ignore[arg-type]
+        for f, arr in zip(fields(self), arrays, strict=True):  # type: ignore[arg-type]
+            arr = np.array(arr)  # own, writeable copy of the broadcast view
+            arr.flags.writeable = False
+            object.__setattr__(self, f.name, arr)
+        if not all(np.isfinite(getattr(self, f.name)).all() for f in fields(self)):  # type: ignore[arg-type]
+            raise ValueError(f"{type(self).__name__}: all values must be finite")
+        if (self.capacities() <= 0).any():
+            raise ValueError(f"{type(self).__name__}: heat capacities must be > 0")
+        if min(float(np.min(getattr(self, n), initial=0.0)) for n in self._CONDUCTANCES) < 0:
+            raise ValueError(f"{type(self).__name__}: conductances must be >= 0")
+
+    # general form ------------------------------------------------------------------------------------
+    n_nodes: int = 0
+
+    def capacities(self) -> np.ndarray:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def out_conductances(self) -> np.ndarray:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def links(self) -> list[tuple[int, int, np.ndarray]]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Common shape of the parameter arrays."""
+        return self.capacities().shape[:-1]
+
+    def conductance_matrix(self) -> np.ndarray:
+        """``K`` with ``C dx/dt = -K x + h_out T_o + q``, shape S + (N, N). [W/K]"""
+        n = self.n_nodes
+        k = np.zeros((*self.shape, n, n))
+        for i, j, h in self.links():
+            k[..., i, i] += h
+            k[..., j, j] += h
+            k[..., i, j] -= h
+            k[..., j, i] -= h
+        idx = np.arange(n)
+        k[..., idx, idx] += self.out_conductances()
+        return k
+
+    def steady_response(self) -> np.ndarray:
+        """``K^-1``: steady-state temperature rise of each node per watt into each node, S + (N, N). [K/W]"""
+        return np.linalg.inv(self.conductance_matrix())
+
+    @property
+    def h_total_w_per_k(self) -> np.ndarray:
+        """Steady-state heat-loss coefficient seen from the air node, ``1 / (K^-1)_00``. [W/K]"""
+        return 1.0 / self.steady_response()[..., 0, 0]
+
+    def to_air_frac(self, node: int) -> np.ndarray:
+        """Share of heat put into ``node`` that acts on the air's steady state, ``(K^-1)_0j / (K^-1)_00``. [1]"""
+        r = self.steady_response()
+        return r[..., 0, node] / r[..., 0, 0]
+
+    @property
+    def c_total_j_per_k(self) -> np.ndarray:
+        """Total heat capacity. [J/K]"""
+        return self.capacities().sum(axis=-1)
+
+    @property
+    def tau_h(self) -> np.ndarray:
+        """Time constant C / H of the whole building, with H the steady-state coefficient. [h]"""
+        return self.c_total_j_per_k / self.h_total_w_per_k / 3600.0
+
+    def scaled(self, factor: np.ndarray | float):
+        """All conductances and capacities times ``factor`` (e.g. buildings per group); tau is unchanged."""
+        return type(self)(*(getattr(self, f.name) * factor for f in fields(self)))  # type: ignore[arg-type]
+
+    def take(self, index: np.ndarray | slice):
+        """Parameters of a subset of groups (numpy indexing on the leading axis)."""
+        return type(self)(*(getattr(self, f.name)[index] for f in fields(self)))  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True)
-class RCParams:
+class RCParams(_Params):
     """Conductances and capacities of a two-node RC model, arrays of one common shape (e.g. (G,)).
 
     Attributes
@@ -65,7 +167,7 @@ class RCParams:
     c_air_j_per_k : numpy.ndarray
         Heat capacity of the air node (air and furnishings). [J/K]
     c_mass_j_per_k : numpy.ndarray
-        Heat capacity of the mass node (effective plus long-term mass). [J/K]
+        Heat capacity of the mass node. [J/K]
     """
 
     h_air_out_w_per_k: np.ndarray
@@ -74,23 +176,22 @@ class RCParams:
     c_air_j_per_k: np.ndarray
     c_mass_j_per_k: np.ndarray
 
-    def __post_init__(self) -> None:
-        arrays = np.broadcast_arrays(*(np.asarray(getattr(self, f.name), dtype=float) for f in fields(self)))
-        for f, arr in zip(fields(self), arrays, strict=True):
-            arr = np.array(arr)  # own, writeable copy of the broadcast view
-            arr.flags.writeable = False
-            object.__setattr__(self, f.name, arr)
-        if not all(np.isfinite(getattr(self, f.name)).all() for f in fields(self)):
-            raise ValueError("RCParams: all values must be finite")
-        if (self.c_air_j_per_k <= 0).any() or (self.c_mass_j_per_k <= 0).any():
-            raise ValueError("RCParams: heat capacities must be > 0")
-        if min(float(np.min(getattr(self, f.name), initial=0.0)) for f in fields(self)[:3]) < 0:
-            raise ValueError("RCParams: conductances must be >= 0")
+    _CONDUCTANCES = ("h_air_out_w_per_k", "h_air_mass_w_per_k", "h_mass_out_w_per_k")
+    n_nodes = 2
+    #: Node receiving the radiant heat (radiators' radiative share, radiant gains): the mass. [-]
+    radiant_node = 1
 
-    @property
-    def shape(self) -> tuple[int, ...]:
-        """Common shape of the parameter arrays."""
-        return self.c_air_j_per_k.shape
+    def capacities(self) -> np.ndarray:
+        """Node capacities (air, mass), shape S + (2,). [J/K]"""
+        return np.stack([self.c_air_j_per_k, self.c_mass_j_per_k], axis=-1)
+
+    def out_conductances(self) -> np.ndarray:
+        """Conductances of the nodes to outdoors, S + (2,). [W/K]"""
+        return np.stack([self.h_air_out_w_per_k, self.h_mass_out_w_per_k], axis=-1)
+
+    def links(self) -> list[tuple[int, int, np.ndarray]]:
+        """Conductances between nodes as (i, j, H). [W/K]"""
+        return [(0, 1, self.h_air_mass_w_per_k)]
 
     @property
     def h_total_w_per_k(self) -> np.ndarray:
@@ -113,50 +214,108 @@ class RCParams:
         return np.divide(self.h_air_mass_w_per_k, den, out=np.zeros(self.shape), where=den > 0)
 
     @property
+    def radiant_to_air_frac(self) -> np.ndarray:
+        """:attr:`mass_to_air_frac` (the radiant node is the mass). [1]"""
+        return self.mass_to_air_frac
+
+    @property
     def c_total_j_per_k(self) -> np.ndarray:
         """Total heat capacity, C_a + C_m. [J/K]"""
         return self.c_air_j_per_k + self.c_mass_j_per_k
 
+
+@dataclass(frozen=True)
+class RCParams3(_Params):
+    """Conductances and capacities of the three-node model (air, surface mass, deep mass), one shape.
+
+    The room surfaces (ISO 13790's capacity-less star node, linked to the air by ``h_is A_t``, to the
+    surface mass by ``h_ms`` and to outdoors by the windows) are folded into the three nodes by the exact
+    star-delta transform; hence the surface mass's own conductance to outdoors.
+
+    Attributes
+    ----------
+    h_air_out_w_per_k : numpy.ndarray
+        Air to outdoors: ventilation, infiltration and the windows' share through the folded star. [W/K]
+    h_air_surface_w_per_k : numpy.ndarray
+        Air to the surface mass through the room surfaces. [W/K]
+    h_surface_mass_w_per_k : numpy.ndarray
+        Surface mass to deep mass: conduction inside the massive layers. [W/K]
+    h_mass_out_w_per_k : numpy.ndarray
+        Deep mass to outdoors: the opaque envelope. [W/K]
+    h_surface_out_w_per_k : numpy.ndarray
+        Surface mass to outdoors: the windows' share through the folded star. [W/K]
+    c_air_j_per_k, c_surface_j_per_k, c_mass_j_per_k : numpy.ndarray
+        Capacities of air (and furnishings), the surface and the deep volumes. [J/K]
+    """
+
+    h_air_out_w_per_k: np.ndarray
+    h_air_surface_w_per_k: np.ndarray
+    h_surface_mass_w_per_k: np.ndarray
+    h_mass_out_w_per_k: np.ndarray
+    h_surface_out_w_per_k: np.ndarray
+    c_air_j_per_k: np.ndarray
+    c_surface_j_per_k: np.ndarray
+    c_mass_j_per_k: np.ndarray
+
+    _CONDUCTANCES = ("h_air_out_w_per_k", "h_air_surface_w_per_k", "h_surface_mass_w_per_k",
+                     "h_mass_out_w_per_k", "h_surface_out_w_per_k")  # fmt: skip
+    n_nodes = 3
+    #: Node receiving the radiant heat: the surface mass. [-]
+    radiant_node = 1
+
+    def capacities(self) -> np.ndarray:
+        """Node capacities (air, surface, deep mass), shape S + (3,). [J/K]"""
+        return np.stack([self.c_air_j_per_k, self.c_surface_j_per_k, self.c_mass_j_per_k], axis=-1)
+
+    def out_conductances(self) -> np.ndarray:
+        """Conductances of the nodes to outdoors, S + (3,). [W/K]"""
+        return np.stack([self.h_air_out_w_per_k, self.h_surface_out_w_per_k, self.h_mass_out_w_per_k], axis=-1)
+
+    def links(self) -> list[tuple[int, int, np.ndarray]]:
+        """Conductances between nodes as (i, j, H). [W/K]"""
+        return [(0, 1, self.h_air_surface_w_per_k), (1, 2, self.h_surface_mass_w_per_k)]
+
     @property
-    def tau_h(self) -> np.ndarray:
-        """Time constant C / H of the whole building, with H the steady-state coefficient. [h]"""
-        return self.c_total_j_per_k / self.h_total_w_per_k / 3600.0
+    def radiant_to_air_frac(self) -> np.ndarray:
+        """Share of heat put into the surface mass acting on the air's steady state. [1]"""
+        return self.to_air_frac(1)
 
-    def scaled(self, factor: np.ndarray | float) -> RCParams:
-        """All conductances and capacities times ``factor`` (e.g. buildings per group); tau is unchanged."""
-        return RCParams(*(getattr(self, f.name) * factor for f in fields(self)))
+    @property
+    def mass_to_air_frac(self) -> np.ndarray:
+        """Share of heat put into the deep mass acting on the air's steady state. [1]"""
+        return self.to_air_frac(2)
 
-    def take(self, index: np.ndarray | slice) -> RCParams:
-        """Parameters of a subset of groups (numpy indexing on the leading axis)."""
-        return RCParams(*(getattr(self, f.name)[index] for f in fields(self)))
+    @property
+    def c_total_j_per_k(self) -> np.ndarray:
+        """Total heat capacity. [J/K]"""
+        return self.c_air_j_per_k + self.c_surface_j_per_k + self.c_mass_j_per_k
 
 
-def system_matrices(params: RCParams) -> tuple[np.ndarray, np.ndarray]:
-    """Continuous-time system ``x' = A x + B u``, ``x = (T_a, T_m)``, ``u = (T_o, q_a, q_m)``.
+Params = RCParams | RCParams3
+
+
+def system_matrices(params: Params) -> tuple[np.ndarray, np.ndarray]:
+    """Continuous-time system ``x' = A x + B u``, ``u = (T_o, q_0, ..., q_{N-1})``.
 
     Parameters
     ----------
-    params : RCParams
+    params : RCParams or RCParams3
         Parameters with shape ``S``.
 
     Returns
     -------
-    a : numpy.ndarray, shape S + (2, 2)
+    a : numpy.ndarray, shape S + (N, N)
         State matrix. [1/s]
-    b : numpy.ndarray, shape S + (2, 3)
-        Input matrix: columns outdoor temperature [1/s], heat into air and into mass [K/J].
+    b : numpy.ndarray, shape S + (N, N + 1)
+        Input matrix: column 0 outdoor temperature [1/s], then heat into each node [K/J].
     """
-    p = params
-    a = np.zeros((*p.shape, 2, 2))
-    b = np.zeros((*p.shape, 2, 3))
-    a[..., 0, 0] = -(p.h_air_out_w_per_k + p.h_air_mass_w_per_k) / p.c_air_j_per_k
-    a[..., 0, 1] = p.h_air_mass_w_per_k / p.c_air_j_per_k
-    a[..., 1, 0] = p.h_air_mass_w_per_k / p.c_mass_j_per_k
-    a[..., 1, 1] = -(p.h_mass_out_w_per_k + p.h_air_mass_w_per_k) / p.c_mass_j_per_k
-    b[..., 0, 0] = p.h_air_out_w_per_k / p.c_air_j_per_k
-    b[..., 0, 1] = 1.0 / p.c_air_j_per_k
-    b[..., 1, 0] = p.h_mass_out_w_per_k / p.c_mass_j_per_k
-    b[..., 1, 2] = 1.0 / p.c_mass_j_per_k
+    c = params.capacities()
+    n = params.n_nodes
+    a = -params.conductance_matrix() / c[..., :, None]
+    b = np.zeros((*params.shape, n, n + 1))
+    b[..., :, 0] = params.out_conductances() / c
+    idx = np.arange(n)
+    b[..., idx, idx + 1] = 1.0 / c
     return a, b
 
 
@@ -167,25 +326,25 @@ def _check_dt(dt_s: float) -> float:
     return dt_s
 
 
-def discretize(params: RCParams, dt_s: float) -> tuple[np.ndarray, np.ndarray]:
+def discretize(params: Params, dt_s: float) -> tuple[np.ndarray, np.ndarray]:
     """Exact discretization for inputs held constant over a step (zero-order hold).
 
-    ``x(t + dt) = phi @ x(t) + gamma @ u`` holds exactly for constant ``u = (T_o, q_a, q_m)``. Both come
-    from one (batched) matrix exponential of ``[[A, B], [0, 0]] dt`` [2]_.
+    ``x(t + dt) = phi @ x(t) + gamma @ u`` holds exactly for constant ``u``. Both come from one (batched)
+    matrix exponential of ``[[A, B], [0, 0]] dt`` [2]_.
 
     Parameters
     ----------
-    params : RCParams
+    params : RCParams or RCParams3
         Parameters with shape ``S`` (e.g. (G,)).
     dt_s : float
         Step length. [s]
 
     Returns
     -------
-    phi : numpy.ndarray, shape S + (2, 2)
+    phi : numpy.ndarray, shape S + (N, N)
         State transition matrix ``exp(A dt)``. [1]
-    gamma : numpy.ndarray, shape S + (2, 3)
-        Input matrix: column 0 for outdoor temperature [1], columns 1-2 for heat into air and mass [K/W].
+    gamma : numpy.ndarray, shape S + (N, N + 1)
+        Input matrix: column 0 for outdoor temperature [1], the others for heat into each node [K/W].
 
     References
     ----------
@@ -200,100 +359,92 @@ def discretize(params: RCParams, dt_s: float) -> tuple[np.ndarray, np.ndarray]:
     """
     dt_s = _check_dt(dt_s)
     a, b = system_matrices(params)
-    m = np.zeros((*params.shape, 5, 5))
-    m[..., :2, :2] = a * dt_s
-    m[..., :2, 2:] = b * dt_s
+    n = params.n_nodes
+    m = np.zeros((*params.shape, 2 * n + 1, 2 * n + 1))
+    m[..., :n, :n] = a * dt_s
+    m[..., :n, n:] = b * dt_s
     e = expm(m)
-    return e[..., :2, :2].copy(), e[..., :2, 2:].copy()
+    return e[..., :n, :n].copy(), e[..., :n, n:].copy()
 
 
-def discretize_first_order_hold(params: RCParams, dt_s: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def discretize_first_order_hold(params: Params, dt_s: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Exact discretization for inputs that vary linearly over a step (first-order hold).
 
     With ``u(t + s) = u0 + (u1 - u0) s / dt`` the exact solution is
     ``x(t + dt) = phi @ x(t) + gamma @ u0 + gamma_ramp @ (u1 - u0)``, read off the matrix exponential of
     ``[[A, B, 0], [0, 0, I], [0, 0, 0]]`` scaled by ``dt`` [2]_.
 
-    Parameters
-    ----------
-    params : RCParams
-        Parameters with shape ``S``.
-    dt_s : float
-        Step length. [s]
-
     Returns
     -------
-    phi : numpy.ndarray, shape S + (2, 2)
+    phi : numpy.ndarray, shape S + (N, N)
         As in :func:`discretize`. [1]
-    gamma : numpy.ndarray, shape S + (2, 3)
+    gamma : numpy.ndarray, shape S + (N, N + 1)
         As in :func:`discretize`.
-    gamma_ramp : numpy.ndarray, shape S + (2, 3)
+    gamma_ramp : numpy.ndarray, shape S + (N, N + 1)
         Response to the change of the inputs over the step, ``int_0^dt exp(A (dt - s)) B s / dt ds``.
     """
     dt_s = _check_dt(dt_s)
     a, b = system_matrices(params)
-    m = np.zeros((*params.shape, 8, 8))
-    m[..., :2, :2] = a * dt_s
-    m[..., :2, 2:5] = b * dt_s
-    m[..., 2:5, 5:8] = np.eye(3)
+    n = params.n_nodes
+    p = n + 1
+    m = np.zeros((*params.shape, n + 2 * p, n + 2 * p))
+    m[..., :n, :n] = a * dt_s
+    m[..., :n, n : n + p] = b * dt_s
+    m[..., n : n + p, n + p :] = np.eye(p)
     e = expm(m)
-    return e[..., :2, :2].copy(), e[..., :2, 2:5].copy(), e[..., :2, 5:8].copy()
+    return e[..., :n, :n].copy(), e[..., :n, n : n + p].copy(), e[..., :n, n + p :].copy()
 
 
-def step_integrals(params: RCParams, dt_s: float) -> tuple[np.ndarray, np.ndarray]:
+def step_integrals(params: Params, dt_s: float) -> tuple[np.ndarray, np.ndarray]:
     """Exact time integral of the state over one step with constant inputs.
 
     ``int_0^dt x(t + s) ds = psi @ x(t) + theta @ u``, from the exponential of the augmented matrix
     ``[[A, B, 0], [0, 0, 0], [I, 0, 0]] dt`` [2]_; used for energy balances.
 
-    Parameters
-    ----------
-    params : RCParams
-        Parameters with shape ``S``.
-    dt_s : float
-        Step length. [s]
-
     Returns
     -------
-    psi : numpy.ndarray, shape S + (2, 2)
+    psi : numpy.ndarray, shape S + (N, N)
         [s]
-    theta : numpy.ndarray, shape S + (2, 3)
-        Column 0 [s], columns 1-2 [K s/W].
+    theta : numpy.ndarray, shape S + (N, N + 1)
+        Column 0 [s], the others [K s/W].
     """
     dt_s = _check_dt(dt_s)
     a, b = system_matrices(params)
-    m = np.zeros((*params.shape, 7, 7))
-    m[..., :2, :2] = a * dt_s
-    m[..., :2, 2:5] = b * dt_s
-    m[..., 5:7, :2] = np.eye(2)
+    n = params.n_nodes
+    p = n + 1
+    m = np.zeros((*params.shape, n + p + n, n + p + n))
+    m[..., :n, :n] = a * dt_s
+    m[..., :n, n : n + p] = b * dt_s
+    m[..., n + p :, :n] = np.eye(n)
     e = expm(m)
-    return e[..., 5:7, :2] * dt_s, e[..., 5:7, 2:5] * dt_s
+    return e[..., n + p :, :n] * dt_s, e[..., n + p :, n : n + p] * dt_s
 
 
 def steady_state(
-    params: RCParams,
+    params: Params,
     t_out_c: np.ndarray | float,
     q_air_w: np.ndarray | float = 0.0,
     q_mass_w: np.ndarray | float = 0.0,
+    q_surface_w: np.ndarray | float = 0.0,
 ) -> np.ndarray:
     """Steady-state node temperatures for constant outdoor temperature and heat inputs.
 
-    ``T_a = T_o + (q_a + kappa q_m) / H`` and ``T_m = T_o + (H_am (T_a - T_o) + q_m) / (H_am + H_mo)``,
-    with ``H`` = :attr:`RCParams.h_total_w_per_k` and ``kappa`` = :attr:`RCParams.mass_to_air_frac`.
+    ``x = T_o + K^-1 q`` with ``K`` the conductance matrix; ``q_mass_w`` goes to the last (mass) node,
+    ``q_surface_w`` to the surface node of a three-node model (ignored for two nodes).
 
     Parameters
     ----------
-    params : RCParams
+    params : RCParams or RCParams3
         Parameters with shape ``S`` (e.g. (G,)); ``H`` must be > 0.
     t_out_c : array_like
         Outdoor temperature, broadcastable with ``S`` (e.g. (R, 1)). [degC]
-    q_air_w, q_mass_w : array_like
-        Heat into the air and the mass node, broadcastable with ``S``. [W]
+    q_air_w, q_mass_w, q_surface_w : array_like
+        Heat into the nodes, broadcastable with ``S``. [W]
 
     Returns
     -------
-    numpy.ndarray, shape broadcast + (2,)
-        ``[..., 0]`` indoor air, ``[..., 1]`` mass temperature. [degC]
+    numpy.ndarray, shape broadcast + (N,)
+        Node temperatures in node order (air, [surface,] mass). [degC]
 
     Examples
     --------
@@ -303,24 +454,25 @@ def steady_state(
     >>> round(float(x[0]), 9)
     21.0
     """
-    p = params
     t_out = np.asarray(t_out_c, dtype=float)
-    y_air = (np.asarray(q_air_w, dtype=float) + p.mass_to_air_frac * np.asarray(q_mass_w, dtype=float)) / (
-        p.h_total_w_per_k
-    )
-    den = p.h_air_mass_w_per_k + p.h_mass_out_w_per_k
-    y_mass = (p.h_air_mass_w_per_k * y_air + q_mass_w) / den
-    air, mass = np.broadcast_arrays(t_out + y_air, t_out + y_mass)
-    return np.stack([air, mass], axis=-1)
+    qs = [np.asarray(q_air_w, dtype=float)]
+    if params.n_nodes == 3:
+        qs.append(np.asarray(q_surface_w, dtype=float))
+    qs.append(np.asarray(q_mass_w, dtype=float))
+    batch = np.broadcast_shapes(params.shape, t_out.shape, *(q.shape for q in qs))
+    q = np.stack([np.broadcast_to(v, batch) for v in qs], axis=-1)
+    resp = np.broadcast_to(params.steady_response(), (*batch, params.n_nodes, params.n_nodes))
+    rise = np.einsum("...ij,...j->...i", resp, q)
+    return np.broadcast_to(t_out, batch)[..., None] + rise
 
 
 @dataclass(frozen=True)
 class EnergyBalance:
     """Heat flows of one exact step, each integrated over the step. [J]"""
 
-    stored_j: np.ndarray  # change of stored heat, C_a dT_a + C_m dT_m [J]
-    supplied_j: np.ndarray  # heat put into the nodes, (q_a + q_m) dt [J]
-    lost_j: np.ndarray  # heat lost to outdoors, int H_ao (T_a - T_o) + H_mo (T_m - T_o) [J]
+    stored_j: np.ndarray  # change of stored heat, sum C dT [J]
+    supplied_j: np.ndarray  # heat put into the nodes, sum q dt [J]
+    lost_j: np.ndarray  # heat lost to outdoors, int sum H_out (T - T_o) [J]
 
     @property
     def residual_j(self) -> np.ndarray:
@@ -329,27 +481,28 @@ class EnergyBalance:
 
 
 def energy_balance(
-    params: RCParams,
+    params: Params,
     dt_s: float,
     state_c: np.ndarray,
     t_out_c: np.ndarray | float,
     q_air_w: np.ndarray | float = 0.0,
     q_mass_w: np.ndarray | float = 0.0,
+    q_surface_w: np.ndarray | float = 0.0,
 ) -> tuple[np.ndarray, EnergyBalance]:
     """Advance one exact step and account for its heat flows (a check on the discretization).
 
     Parameters
     ----------
-    params : RCParams
+    params : RCParams or RCParams3
         Parameters with shape ``S``.
     dt_s : float
         Step length. [s]
-    state_c : numpy.ndarray, shape broadcastable to S + (2,)
+    state_c : numpy.ndarray, shape broadcastable to S + (N,)
         Node temperatures at the start of the step. [degC]
     t_out_c : array_like
         Outdoor temperature over the step, broadcastable with ``S``. [degC]
-    q_air_w, q_mass_w : array_like
-        Heat into air and mass over the step, broadcastable with ``S``. [W]
+    q_air_w, q_mass_w, q_surface_w : array_like
+        Heat into the nodes over the step, broadcastable with ``S``. [W]
 
     Returns
     -------
@@ -359,50 +512,89 @@ def energy_balance(
         Stored, supplied and lost heat over the step. [J]
     """
     p = params
+    n = p.n_nodes
     phi, gamma = discretize(p, dt_s)
     psi, theta = step_integrals(p, dt_s)
     x0 = np.asarray(state_c, dtype=float)
-    inputs = [np.asarray(v, dtype=float) for v in (t_out_c, q_air_w, q_mass_w)]
+    qs = [q_air_w, q_surface_w, q_mass_w] if n == 3 else [q_air_w, q_mass_w]
+    inputs = [np.asarray(v, dtype=float) for v in (t_out_c, *qs)]
     batch = np.broadcast_shapes(p.shape, x0.shape[:-1], *(v.shape for v in inputs))
-    x0 = np.broadcast_to(x0, (*batch, 2))
+    x0 = np.broadcast_to(x0, (*batch, n))
     u = np.stack([np.broadcast_to(v, batch) for v in inputs], axis=-1)
     x1 = np.einsum("...ij,...j->...i", phi, x0) + np.einsum("...ij,...j->...i", gamma, u)
     integral = np.einsum("...ij,...j->...i", psi, x0) + np.einsum("...ij,...j->...i", theta, u)
     t_out_b = u[..., 0]
-    lost = p.h_air_out_w_per_k * (integral[..., 0] - t_out_b * dt_s) + p.h_mass_out_w_per_k * (
-        integral[..., 1] - t_out_b * dt_s
-    )
-    stored = p.c_air_j_per_k * (x1[..., 0] - x0[..., 0]) + p.c_mass_j_per_k * (x1[..., 1] - x0[..., 1])
-    supplied = (u[..., 1] + u[..., 2]) * dt_s
+    h_out = p.out_conductances()
+    lost = (h_out * (integral - t_out_b[..., None] * dt_s)).sum(axis=-1)
+    stored = (p.capacities() * (x1 - x0)).sum(axis=-1)
+    supplied = u[..., 1:].sum(axis=-1) * dt_s
     return x1, EnergyBalance(stored_j=stored, supplied_j=supplied, lost_j=lost)
 
 
-class TwoNodeModel:
-    """Indoor air and mass temperatures of G building groups in R realizations, stepped exactly.
+@dataclass(frozen=True)
+class GroupVentilation:
+    """Air change that varies with the weather and the indoor temperature (:mod:`sim.ventilation`).
 
-    The state lives in two preallocated buffers of shape (2, R, G) that alternate between steps; a step is
+    The air node's conductance to outdoors is ``h_air_out + h_vent (f - 1)``: windows plus the reference
+    ventilation conductance scaled by the air-change factor ``f`` of
+    :func:`sim.ventilation.air_change_factor`, evaluated at each step's start and rounded to the nearest
+    level of ``levels``.
+
+    Attributes
+    ----------
+    h_vent_w_per_k : numpy.ndarray, shape (G,)
+        Ventilation part of ``h_air_out_w_per_k`` at the reference conditions. [W/K]
+    k_wind : numpy.ndarray, shape (G,)
+        Wind over stack coefficient of each group (:func:`sim.ventilation.wind_stack_ratio`). [K s^2/m^2]
+    sealing : SealingRule
+        Residents sealing a cold flat.
+    levels : VentilationLevels
+        The ladder of factors with precomputed exact steps.
+    """
+
+    h_vent_w_per_k: np.ndarray
+    k_wind: np.ndarray
+    sealing: SealingRule = field(default_factory=SealingRule)
+    levels: VentilationLevels = field(default_factory=VentilationLevels)
+
+    def params_at(self, params: Params, factor: np.ndarray | float) -> Params:
+        """``params`` with the air change scaled by ``factor`` (broadcast against the groups)."""
+        extra = self.h_vent_w_per_k * (np.asarray(factor, dtype=float) - 1.0)
+        return replace(params, h_air_out_w_per_k=np.maximum(params.h_air_out_w_per_k + extra, 0.0))
+
+
+class RCModel:
+    """Node temperatures of G building groups in R realizations, stepped exactly (two or three nodes).
+
+    The state lives in two preallocated buffers of shape (N, R, G) that alternate between steps; a step is
     one compiled pass of multiply-adds over (R, G) with per-group coefficients precomputed by
     :func:`discretize` (no allocation for (R, 1) or (R, G) float inputs, no trajectory kept).
 
+    With ``ventilation``, the coefficients are precomputed for every level of its ladder; each step picks,
+    per realization and group, the level of the air change at the step's start (stack and wind driven,
+    sealing when cold), so every step stays an exact step of a linear system.
+
     Parameters
     ----------
-    params : RCParams
-        Per-group parameters, shape (G,).
+    params : RCParams or RCParams3
+        Per-group parameters, shape (G,) (with ``ventilation``: at its reference air change).
     dt_s : float
         Step length. [s]
     n_realizations : int
         Number of realizations R. [-]
     initial_c : float or array_like, optional
-        Initial temperature of both nodes, broadcastable to (R, G); default 20. [degC]
+        Initial temperature of every node, broadcastable to (R, G); default 20. [degC]
     first_order_hold : bool
         If true, :meth:`step` accepts ``t_out_end_c`` and treats the outdoor temperature as linear over the
         step (exact for piecewise-linear weather); heat inputs stay constant over a step.
+    ventilation : GroupVentilation, optional
+        Weather- and temperature-dependent air change; None keeps the air change of ``params``.
 
     Examples
     --------
     >>> from sim.archetypes import archetype_parameters
     >>> p = archetype_parameters("panel_9").scaled(np.ones(3))
-    >>> model = TwoNodeModel(p, 3600.0, n_realizations=2, initial_c=21.0)
+    >>> model = RCModel(p, 3600.0, n_realizations=2, initial_c=21.0)
     >>> air = model.step(np.full((2, 1), -20.0), np.zeros((2, 3)))
     >>> air.shape, bool((air < 21.0).all())
     ((2, 3), True)
@@ -410,46 +602,72 @@ class TwoNodeModel:
 
     def __init__(
         self,
-        params: RCParams,
+        params: Params,
         dt_s: float,
         n_realizations: int,
         initial_c: float | np.ndarray = 20.0,
         *,
         first_order_hold: bool = False,
+        ventilation: GroupVentilation | None = None,
     ) -> None:
         if len(params.shape) != 1:
-            raise ValueError(f"TwoNodeModel needs per-group parameters of shape (G,), got {params.shape}")
+            raise ValueError(f"{type(self).__name__} needs per-group parameters of shape (G,), got {params.shape}")
         self.params = params
+        self.n_nodes = params.n_nodes
         self.dt_s = _check_dt(dt_s)
         self.n_realizations = int(n_realizations)
         self.n_groups = params.shape[0]
         self.first_order_hold = bool(first_order_hold)
-        if self.first_order_hold:
-            phi, gamma, ramp = discretize_first_order_hold(params, self.dt_s)
-            # x1 = phi x0 + (gamma - ramp) u0 + ramp u1 for the outdoor temperature column
-            self._g_a_t_end = np.ascontiguousarray(ramp[:, 0, 0])
-            self._g_m_t_end = np.ascontiguousarray(ramp[:, 1, 0])
-            gamma = gamma.copy()
-            gamma[:, :, 0] -= ramp[:, :, 0]
+        self.ventilation = ventilation
+        if ventilation is None:
+            sets = [params]
         else:
-            phi, gamma = discretize(params, self.dt_s)
-        self.phi, self.gamma = phi, gamma
-        c = np.ascontiguousarray
-        self._p_aa, self._p_am = c(phi[:, 0, 0]), c(phi[:, 0, 1])
-        self._p_ma, self._p_mm = c(phi[:, 1, 0]), c(phi[:, 1, 1])
-        self._g_at, self._g_aa, self._g_am = c(gamma[:, 0, 0]), c(gamma[:, 0, 1]), c(gamma[:, 0, 2])
-        self._g_mt, self._g_ma, self._g_mm = c(gamma[:, 1, 0]), c(gamma[:, 1, 1]), c(gamma[:, 1, 2])
+            for name in ("h_vent_w_per_k", "k_wind"):
+                if np.shape(getattr(ventilation, name)) != (self.n_groups,):
+                    raise ValueError(f"GroupVentilation.{name} must have shape ({self.n_groups},)")
+            sets = [ventilation.params_at(params, f) for f in ventilation.levels.factors]
+        phis, gams, ramps = zip(*(self._coefficients(p) for p in sets), strict=True)
+        self._phi = np.ascontiguousarray(np.stack(phis))  # (K, G, N, N)
+        self._gam = np.ascontiguousarray(np.stack(gams))  # (K, G, N, N + 1)
+        self._ramp = np.ascontiguousarray(np.stack(ramps))  # (K, G, N)
+        self.phi, self.gamma = discretize(params, self.dt_s)  # at the reference air change
         shape = (self.n_realizations, self.n_groups)
-        self._x = np.empty((2, 2, *shape))
+        self._x = np.empty((2, self.n_nodes, *shape))
         self._k = 0
         self._no_input = np.zeros((self.n_realizations, 1))  # stands in for an absent input
-        self._no_coef = np.zeros(self.n_groups)
+        self._level = np.zeros(shape, dtype=np.int64)
+        if ventilation is None:
+            self._vent = (np.zeros(self.n_groups), np.ones(self.n_groups), 0.0, 1.0, 1.0, 1.0, 1.0, 0)
+        else:
+            lv, sl = ventilation.levels, ventilation.sealing
+            k_wind = np.ascontiguousarray(ventilation.k_wind, dtype=float)
+            thr = lv.squared_thresholds()
+            self._vent = (k_wind, np.ascontiguousarray(1.0 / (DT_REF_K + k_wind * V_REF_M_PER_S**2)), sl.seal_frac,
+                          sl.start_c, 1.0 / (sl.start_c - sl.full_c), float(thr[0]), 1.0 / (2.0 * np.log(lv.ratio)),
+                          int(thr.shape[0]))  # fmt: skip
+        # coefficients of each (group, level) in one contiguous row: phi (N*N), gamma (N*(N+1)), ramp (N);
+        # a group's levels side by side, so that the realizations of a group reuse cached rows
+        n = self.n_nodes
+        rows = np.concatenate([self._phi.reshape(*self._phi.shape[:2], n * n),
+                               self._gam.reshape(*self._gam.shape[:2], n * (n + 1)), self._ramp], axis=-1)  # fmt: skip
+        self._coef = np.ascontiguousarray(np.swapaxes(rows, 0, 1))
+        self._ref_wind2 = np.full((self.n_realizations, 1), V_REF_M_PER_S**2)
         self.set_state(initial_c)
+
+    def _coefficients(self, p: Params) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if self.first_order_hold:
+            phi, gamma, ramp = discretize_first_order_hold(p, self.dt_s)
+            # x1 = phi x0 + (gamma - ramp) u0 + ramp u1 for the outdoor temperature column
+            gamma = gamma.copy()
+            gamma[..., 0] -= ramp[..., 0]
+            return phi, gamma, ramp[..., 0].copy()
+        phi, gamma = discretize(p, self.dt_s)
+        return phi, gamma, np.zeros(gamma.shape[:-1])
 
     # --- state ------------------------------------------------------------------------------------------
     @property
     def state(self) -> np.ndarray:
-        """Node temperatures, shape (R, G, 2): ``[..., 0]`` air, ``[..., 1]`` mass (a view). [degC]"""
+        """Node temperatures, shape (R, G, N) in node order (air, [surface,] mass) (a view). [degC]"""
         return np.moveaxis(self._x[self._k], 0, -1)
 
     @property
@@ -463,43 +681,61 @@ class TwoNodeModel:
         return self._x[self._k, 0]
 
     @property
-    def mass_c(self) -> np.ndarray:
-        """Mass temperature, shape (R, G) (a view). [degC]"""
+    def surface_c(self) -> np.ndarray:
+        """Temperature of the node next to the air (surface mass; the mass for two nodes), (R, G). [degC]"""
         return self._x[self._k, 1]
 
-    def set_state(self, air_c: float | np.ndarray, mass_c: float | np.ndarray | None = None) -> None:
-        """Set the node temperatures (mass defaults to the air temperature). [degC]"""
+    @property
+    def mass_c(self) -> np.ndarray:
+        """Temperature of the (deep) mass node, shape (R, G) (a view). [degC]"""
+        return self._x[self._k, self.n_nodes - 1]
+
+    @property
+    def air_change_factor(self) -> np.ndarray:
+        """Air-change factor used in the last step, shape (R, G) (1 without ventilation). [1]"""
+        if self.ventilation is None:
+            return np.ones((self.n_realizations, self.n_groups))
+        return self.ventilation.levels.factors[self._level]
+
+    def set_state(
+        self,
+        air_c: float | np.ndarray,
+        mass_c: float | np.ndarray | None = None,
+        surface_c: float | np.ndarray | None = None,
+    ) -> None:
+        """Set the node temperatures (mass defaults to the air, the surface to the mean of both). [degC]"""
         shape = (self.n_realizations, self.n_groups)
+        mass = air_c if mass_c is None else mass_c
         self._x[self._k, 0] = np.broadcast_to(air_c, shape)
-        self._x[self._k, 1] = np.broadcast_to(air_c if mass_c is None else mass_c, shape)
+        self._x[self._k, self.n_nodes - 1] = np.broadcast_to(mass, shape)
+        if self.n_nodes == 3:
+            surf = 0.5 * (np.asarray(air_c, dtype=float) + np.asarray(mass, dtype=float)) if surface_c is None else surface_c
+            self._x[self._k, 1] = np.broadcast_to(surf, shape)
+
+    def set_state_nodes(self, x_c: np.ndarray) -> None:
+        """Set all node temperatures from an array broadcastable to (R, G, N) (as :func:`steady_state`). [degC]"""
+        x = np.broadcast_to(np.asarray(x_c, dtype=float), (self.n_realizations, self.n_groups, self.n_nodes))
+        self._x[self._k] = np.moveaxis(x, -1, 0)
 
     def initialize_steady(
         self,
         t_out_c: np.ndarray | float,
-        inputs: BuildingInputs | None = None,
-        cfg: Any = None,
-        *,
         q_air_w: np.ndarray | float = 0.0,
         q_mass_w: np.ndarray | float = 0.0,
+        q_surface_w: np.ndarray | float = 0.0,
     ) -> None:
-        """Set the state to a steady state at outdoor temperature ``t_out_c`` (e.g. (R, 1)). [degC]
+        """Set the state to the steady state for outdoor temperature ``t_out_c`` (e.g. (R, 1)) [degC] and
+        constant heat inputs [W] (at the reference air change).
 
-        With ``inputs`` and ``cfg`` (the ``buildings`` group): the steady state of normal operation, heat
-        and power on (:func:`sim.heating.normal_operation_w`), i.e. indoor air at the setpoint. Otherwise
-        the steady state for the constant heat inputs ``q_air_w`` and ``q_mass_w`` [W].
+        The steady state of normal operation (heat and power on, indoor air at the setpoint) is
+        :func:`sim.heating.initial_state_c`.
         """
-        if inputs is not None:
-            from sim.heating import normal_operation_w
-
-            if cfg is None:
-                raise ValueError("initialize_steady: cfg (the buildings group) is needed with inputs")
-            q_air_w, q_mass_w = normal_operation_w(inputs, t_out_c, cfg)
-        x = steady_state(self.params, t_out_c, q_air_w, q_mass_w)
-        self.set_state(x[..., 0], x[..., 1])
+        self.set_state_nodes(steady_state(self.params, t_out_c, q_air_w, q_mass_w, q_surface_w))
 
     def stored_heat_j(self) -> np.ndarray:
-        """Heat stored above 0 degC, C_a T_a + C_m T_m, shape (R, G). [J]"""
-        return self.params.c_air_j_per_k * self.indoor_air_c + self.params.c_mass_j_per_k * self.mass_c
+        """Heat stored above 0 degC, sum C T, shape (R, G). [J]"""
+        c = self.params.capacities()
+        return np.einsum("gn,nrg->rg", c, self._x[self._k])
 
     # --- dynamics ---------------------------------------------------------------------------------------
     def step(
@@ -508,6 +744,8 @@ class TwoNodeModel:
         q_air_w: np.ndarray | float,
         q_mass_w: np.ndarray | float | None = None,
         t_out_end_c: np.ndarray | float | None = None,
+        wind_m_per_s: np.ndarray | float | None = None,
+        q_surface_w: np.ndarray | float | None = None,
     ) -> np.ndarray:
         """Advance one step with inputs held constant over it.
 
@@ -518,9 +756,14 @@ class TwoNodeModel:
         q_air_w : array_like
             Heat into the air node, (R, G) or broadcastable. [W]
         q_mass_w : array_like, optional
-            Heat into the mass node; None skips the term (zero). [W]
+            Heat into the (deep) mass node; None skips the term (zero). [W]
         t_out_end_c : array_like, optional
             Outdoor temperature at the step's end (first-order hold only; default: ``t_out_c``). [degC]
+        wind_m_per_s : array_like, optional
+            Wind speed over the step, (R, 1) or (R, G); used with ``ventilation`` only; default the
+            reference wind :data:`sim.ventilation.V_REF_M_PER_S`. [m/s]
+        q_surface_w : array_like, optional
+            Heat into the surface node of a three-node model (sun, radiant gains, radiators). [W]
 
         Returns
         -------
@@ -530,38 +773,25 @@ class TwoNodeModel:
         """
         if t_out_end_c is not None and not self.first_order_hold:
             raise ValueError("t_out_end_c needs a model built with first_order_hold=True")
+        if q_surface_w is not None and self.n_nodes != 3:
+            raise ValueError("q_surface_w needs a three-node model (RCParams3)")
         x, y = self._x[self._k], self._x[1 - self._k]
         rows = self._input_rows
         no_input = self._no_input
-        if self.first_order_hold:
-            t_end = rows(t_out_c if t_out_end_c is None else t_out_end_c)
-            g_a_t_end, g_m_t_end = self._g_a_t_end, self._g_m_t_end
+        t_end = rows(t_out_c if t_out_end_c is None else t_out_end_c) if self.first_order_hold else no_input
+        if wind_m_per_s is None:
+            wind2 = self._ref_wind2
         else:
-            t_end, g_a_t_end, g_m_t_end = no_input, self._no_coef, self._no_coef
-        _step_kernel(
-            x[0],
-            x[1],
-            rows(t_out_c),
-            rows(q_air_w),
-            no_input if q_mass_w is None else rows(q_mass_w),
-            t_end,
-            self._p_aa,
-            self._p_am,
-            self._p_ma,
-            self._p_mm,
-            self._g_at,
-            self._g_aa,
-            self._g_am,
-            self._g_mt,
-            self._g_ma,
-            self._g_mm,
-            g_a_t_end,
-            g_m_t_end,
-            q_mass_w is not None,
-            self.first_order_hold,
-            y[0],
-            y[1],
-        )
+            wind2 = rows(wind_m_per_s)
+            wind2 = wind2 * wind2
+        q_s = no_input if q_surface_w is None else rows(q_surface_w)
+        q_m = no_input if q_mass_w is None else rows(q_mass_w)
+        q1, q2 = (q_s, q_m) if self.n_nodes == 3 else (q_m, no_input)
+        kernel = _step_kernel3 if self.n_nodes == 3 else _step_kernel
+        kernel(
+            x, rows(t_out_c), rows(q_air_w), q1, q2, t_end, wind2, self._phi, self._gam, self._ramp, self._coef,
+            *self._vent, self.first_order_hold, self.ventilation is not None, self._level, y,
+        )  # fmt: skip
         self._k = 1 - self._k
         return y[0]
 
@@ -576,60 +806,98 @@ class TwoNodeModel:
         return np.require(v if v.shape == shape else np.broadcast_to(v, shape), float, "CW")
 
 
+#: The engine's former name, kept for callers of the two-node model (any parameter set works).
+TwoNodeModel = RCModel
+
+
 @numba.njit(cache=True, fastmath=False)
 def _step_kernel(
-    a,
-    m,
-    t_out,
-    q_air,
-    q_mass,
-    t_end,
-    p_aa,
-    p_am,
-    p_ma,
-    p_mm,
-    g_at,
-    g_aa,
-    g_am,
-    g_mt,
-    g_ma,
-    g_mm,
-    g_a_t_end,
-    g_m_t_end,
-    has_q_mass,
-    first_order_hold,
-    ya,
-    ym,
-):  # pragma: no cover - compiled; exercised through TwoNodeModel.step
-    """One exact step in one pass over (R, G): ``(ya, ym) = phi (a, m) + gamma u`` (+ the ramp term).
+    x, t_out, q0, q1, q2, t_end, wind2, phi, gam, ramp, coef,
+    k_wind, inv_ref, seal_frac, seal_start_c, inv_seal_span_k, thr0, inv_log_q, n_thr,
+    first_order_hold, has_vent, level, y,
+):  # pragma: no cover - compiled; exercised through RCModel.step
+    """One exact step in one pass over (R, G): ``y = phi x + gamma u`` (+ the ramp term), N <= 3 nodes.
 
-    Inputs are (R, 1) or (R, G) arrays; ``q_mass`` and ``t_end`` are ignored unless flagged. Terms are
-    added in a fixed order: state, outdoor temperature, heat into air, heat into mass, end temperature.
+    ``phi`` (K, G, N, N), ``gam`` (K, G, N, N + 1), ``ramp`` (K, G, N): one row per ventilation level; with
+    ``has_vent`` the level of each (realization, group) follows from the state and weather at the step's
+    start (:func:`sim.ventilation.level_index_kernel`) and is written to ``level``, otherwise row 0 is
+    used. Inputs are (R, 1) or (R, G) arrays (``q0`` air, ``q1``/``q2`` the next nodes; absent ones are
+    zeros). Terms are added in a fixed order: state, outdoor temperature, heat per node, end temperature.
     """
-    n_real, n_groups = ya.shape
-    wide_t, wide_qa = t_out.shape[1] > 1, q_air.shape[1] > 1
-    wide_qm, wide_te = q_mass.shape[1] > 1, t_end.shape[1] > 1
+    n = x.shape[0]
+    n_real, n_groups = x.shape[1], x.shape[2]
+    wide_t, wide_q0, wide_q1, wide_q2 = t_out.shape[1] > 1, q0.shape[1] > 1, q1.shape[1] > 1, q2.shape[1] > 1
+    wide_te, wide_w = t_end.shape[1] > 1, wind2.shape[1] > 1
+    u = np.empty(4)
+    xs = np.empty(3)
     for r in range(n_real):
         for g in range(n_groups):
             t_o = t_out[r, g] if wide_t else t_out[r, 0]
-            qa = q_air[r, g] if wide_qa else q_air[r, 0]
-            # air node
-            y_a = a[r, g] * p_aa[g]
-            y_a += m[r, g] * p_am[g]
-            y_a += t_o * g_at[g]
-            y_a += qa * g_aa[g]
-            # mass node
-            y_m = a[r, g] * p_ma[g]
-            y_m += m[r, g] * p_mm[g]
-            y_m += t_o * g_mt[g]
-            y_m += qa * g_ma[g]
-            if has_q_mass:
-                qm = q_mass[r, g] if wide_qm else q_mass[r, 0]
-                y_a += qm * g_am[g]
-                y_m += qm * g_mm[g]
+            u[0] = t_o
+            u[1] = q0[r, g] if wide_q0 else q0[r, 0]
+            u[2] = q1[r, g] if wide_q1 else q1[r, 0]
+            u[3] = q2[r, g] if wide_q2 else q2[r, 0]
+            for i in range(n):
+                xs[i] = x[i, r, g]
+            k = 0
+            if has_vent:
+                w2 = wind2[r, g] if wide_w else wind2[r, 0]
+                k = level_index_kernel(xs[0], t_o, w2, k_wind[g], inv_ref[g], seal_frac, seal_start_c,
+                                       inv_seal_span_k, thr0, inv_log_q, n_thr)  # fmt: skip
+                level[r, g] = k
+            te = 0.0
             if first_order_hold:
                 te = t_end[r, g] if wide_te else t_end[r, 0]
-                y_a += te * g_a_t_end[g]
-                y_m += te * g_m_t_end[g]
-            ya[r, g] = y_a
-            ym[r, g] = y_m
+            for i in range(n):
+                acc = 0.0
+                for j in range(n):
+                    acc += xs[j] * phi[k, g, i, j]
+                for j in range(n + 1):
+                    acc += u[j] * gam[k, g, i, j]
+                if first_order_hold:
+                    acc += te * ramp[k, g, i]
+                y[i, r, g] = acc
+
+
+@numba.njit(cache=True, fastmath=False)
+def _step_kernel3(
+    x, t_out, q0, q1, q2, t_end, wind2, phi, gam, ramp, coef,
+    k_wind, inv_ref, seal_frac, seal_start_c, inv_seal_span_k, thr0, inv_log_q, n_thr,
+    first_order_hold, has_vent, level, y,
+):  # pragma: no cover - compiled; exercised through RCModel.step
+    """:func:`_step_kernel` unrolled for three nodes, the chain's model (same arithmetic and order).
+
+    ``coef[g, k]`` holds phi (9, row-major), gamma (12, row-major) and the ramp (3) of group ``g`` at level ``k``.
+    """
+    n_real, n_groups = x.shape[1], x.shape[2]
+    wide_t, wide_q0, wide_q1, wide_q2 = t_out.shape[1] > 1, q0.shape[1] > 1, q1.shape[1] > 1, q2.shape[1] > 1
+    wide_te, wide_w = t_end.shape[1] > 1, wind2.shape[1] > 1
+    # groups outer, realizations inner: a group's coefficient rows (one per ventilation level) stay in
+    # cache while its realizations pass; the state's cache lines serve the next group
+    for g in range(n_groups):
+        for r in range(n_real):
+            t_o = t_out[r, g] if wide_t else t_out[r, 0]
+            u1 = q0[r, g] if wide_q0 else q0[r, 0]
+            u2 = q1[r, g] if wide_q1 else q1[r, 0]
+            u3 = q2[r, g] if wide_q2 else q2[r, 0]
+            a, s, m = x[0, r, g], x[1, r, g], x[2, r, g]
+            k = 0
+            if has_vent:
+                w2 = wind2[r, g] if wide_w else wind2[r, 0]
+                k = level_index_kernel(a, t_o, w2, k_wind[g], inv_ref[g], seal_frac, seal_start_c, inv_seal_span_k,
+                                       thr0, inv_log_q, n_thr)  # fmt: skip
+                level[r, g] = k
+            y0 = a * coef[g, k, 0] + s * coef[g, k, 1] + m * coef[g, k, 2]
+            y1 = a * coef[g, k, 3] + s * coef[g, k, 4] + m * coef[g, k, 5]
+            y2 = a * coef[g, k, 6] + s * coef[g, k, 7] + m * coef[g, k, 8]
+            y0 += t_o * coef[g, k, 9] + u1 * coef[g, k, 10] + u2 * coef[g, k, 11] + u3 * coef[g, k, 12]
+            y1 += t_o * coef[g, k, 13] + u1 * coef[g, k, 14] + u2 * coef[g, k, 15] + u3 * coef[g, k, 16]
+            y2 += t_o * coef[g, k, 17] + u1 * coef[g, k, 18] + u2 * coef[g, k, 19] + u3 * coef[g, k, 20]
+            if first_order_hold:
+                te = t_end[r, g] if wide_te else t_end[r, 0]
+                y0 += te * coef[g, k, 21]
+                y1 += te * coef[g, k, 22]
+                y2 += te * coef[g, k, 23]
+            y[0, r, g] = y0
+            y[1, r, g] = y1
+            y[2, r, g] = y2

@@ -11,25 +11,39 @@ per realization and time step [degC] on the run's :class:`~sim.timegrid.TimeGrid
     Kyiv GHCN-Daily record (station UPM00033345); see ``docs/weather.md`` and
     ``docs/scripts/derive_weather_figures.py``.
 ``file``
-    A CSV or NetCDF file (:func:`load_file`, implemented in :mod:`sim.weather_file`).
+    A CSV or NetCDF file (:func:`load_file`, implemented in :mod:`sim.weather_file`), or an EnergyPlus
+    weather file (``.epw``, read with :func:`pvlib.iotools.read_epw`, mapped onto the run's dates by month,
+    day and hour as for any typical year).
+
+Besides the temperature, a forecast carries the sky the solar gains need (:mod:`sim.solar`): global,
+direct normal and diffuse horizontal irradiance and the wind speed (stack and wind driven air change,
+:mod:`sim.ventilation`), and the site (latitude, longitude, UTC offset, altitude, ground albedo;
+``weather.latitude_deg`` and the like, Kyiv by default). The cold snap derives a consistent sky from the
+spell (:func:`sim.sky.cold_snap_sky`: clear, calm anticyclonic days in the spell, overcast and windier
+outside it); files may carry irradiance and wind columns (:func:`sim.weather_file.read_sky_columns`);
+without them a constant-cloudiness default (:func:`sim.sky.default_sky`) applies.
 
 Times are naive local wall-clock times, the same clock as the run's ``start``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from omegaconf.errors import MissingMandatoryValue
 from scipy.optimize import brentq
 from scipy.signal import lfilter
 
-from sim.errors import ConfigError
+from sim.errors import ConfigError, InputError
 from sim.rng import stream
+from sim.sky import Sky, SkyRule, cold_snap_sky, default_sky
+from sim.solar import Site
 from sim.timegrid import TimeGrid
-from sim.weather_file import read_temperature_file
+from sim.weather_file import read_sky_columns, read_temperature_file
 
 __all__ = [
     "Forecast",
@@ -38,8 +52,11 @@ __all__ = [
     "diurnal_shape",
     "ensemble_spread_c",
     "knot_ar1",
+    "load_epw",
     "load_file",
     "make_forecast",
+    "site_from_config",
+    "sky_rule_from_config",
     "spell_shape",
 ]
 
@@ -58,17 +75,55 @@ class Forecast:
         Outdoor air temperature at each step start, float64, shape (R, T). [degC]
     source : str
         Short human-readable description for metadata, e.g. ``"cold_snap: spell to -25.0 degC ..."``.
+    ghi_w_per_m2, dni_w_per_m2, dhi_w_per_m2 : numpy.ndarray, optional
+        Global horizontal, direct normal and diffuse horizontal irradiance, step means, shape (R, T) or
+        (T,); None: not given (:meth:`sky` supplies the default sky). [W/m2]
+    wind_m_per_s : numpy.ndarray, optional
+        Wind speed at the station, (R, T) or (T,); None: the default sky's. [m/s]
+    site : sim.solar.Site
+        Where the sun is computed (Kyiv by default).
+    sky_source : str
+        Where the irradiance and wind come from (metadata).
     """
 
     times: np.ndarray
     outdoor_c: np.ndarray
     source: str
+    ghi_w_per_m2: np.ndarray | None = None
+    dni_w_per_m2: np.ndarray | None = None
+    dhi_w_per_m2: np.ndarray | None = None
+    wind_m_per_s: np.ndarray | None = None
+    site: Site = field(default_factory=Site)
+    sky_source: str = ""
 
     def __post_init__(self) -> None:
         if self.outdoor_c.ndim != 2 or self.outdoor_c.shape[1] != self.times.shape[0]:
             raise ValueError(
                 f"outdoor_c has shape {self.outdoor_c.shape}, expected (R, {self.times.shape[0]})"
             )
+        for name in ("ghi_w_per_m2", "dni_w_per_m2", "dhi_w_per_m2", "wind_m_per_s"):
+            v = getattr(self, name)
+            if v is None:
+                continue
+            v = np.atleast_2d(np.asarray(v, dtype=float))
+            if v.shape[1] != self.times.shape[0] or v.shape[0] not in (1, self.outdoor_c.shape[0]):
+                raise ValueError(f"{name} has shape {v.shape}, expected (R, T) or (T,)")
+            object.__setattr__(self, name, v)
+        given = [getattr(self, n) is not None for n in ("ghi_w_per_m2", "dni_w_per_m2", "dhi_w_per_m2")]
+        if any(given) and not all(given):
+            raise ValueError("Forecast: give all three of ghi, dni and dhi, or none")
+
+    def sky(self, step_h: float = 1.0, rule: SkyRule | None = None) -> Sky:
+        """Irradiance and wind of the forecast, (R or 1, T) each; the default sky fills what is absent."""
+        if self.ghi_w_per_m2 is not None and self.wind_m_per_s is not None:
+            return Sky(self.ghi_w_per_m2, self.dni_w_per_m2, self.dhi_w_per_m2, self.wind_m_per_s,
+                       self.sky_source)  # type: ignore[arg-type]  # fmt: skip
+        d = default_sky(self.times, self.site, rule=rule, step_h=step_h)
+        if self.ghi_w_per_m2 is not None:
+            return Sky(self.ghi_w_per_m2, self.dni_w_per_m2, self.dhi_w_per_m2, d.wind_m_per_s,  # type: ignore[arg-type]
+                       f"{self.sky_source}; {d.source} (wind)")  # fmt: skip
+        wind = d.wind_m_per_s if self.wind_m_per_s is None else self.wind_m_per_s
+        return Sky(d.ghi_w_per_m2, d.dni_w_per_m2, d.dhi_w_per_m2, wind, d.source)
 
     @property
     def n_realizations(self) -> int:
@@ -101,8 +156,20 @@ def make_forecast(cfg: Any, grid: TimeGrid, n_realizations: int, seed: int) -> F
         path = _get(cfg, "path", None)
         if path is None or str(path) in ("", "???"):
             raise ConfigError("weather.path: required for weather=file (a CSV or NetCDF file)")
-        forecast = load_file(path, grid, n_realizations, max_gap_h=_get(cfg, "max_gap_h", None),
-                             utc_offset_h=float(grid.utc_offset_h))
+        if str(path).lower().endswith(".epw"):
+            return load_epw(path, grid, n_realizations)
+        fc = load_file(path, grid, n_realizations, max_gap_h=_get(cfg, "max_gap_h", None),
+                       utc_offset_h=float(grid.utc_offset_h))
+        site = site_from_config(cfg, grid.utc_offset_h)
+        sky = read_sky_columns(path, grid, n_realizations, max_gap_h=_get(cfg, "max_gap_h", None))
+        ghi, dni, dhi, wind, sky_src = sky
+        if ghi is not None and dni is None:
+            from sim.solar import decompose
+
+            dni, dhi = decompose(ghi, grid.times, site, grid.dt_h)
+        forecast = Forecast(times=fc.times, outdoor_c=fc.outdoor_c, source=fc.source, ghi_w_per_m2=ghi,
+                            dni_w_per_m2=dni, dhi_w_per_m2=dhi, wind_m_per_s=wind, site=site,
+                            sky_source=sky_src)  # fmt: skip
         return _bias_corrected(cfg, forecast, grid)
     raise ConfigError(f"weather.kind: unknown value {kind!r}, expected one of {', '.join(KINDS)}")
 
@@ -146,7 +213,79 @@ def _bias_corrected(cfg: Any, forecast: Forecast, grid: TimeGrid) -> Forecast:
     from sim.bias_correction import apply_bias_correction
 
     corrected, note = apply_bias_correction(cfg, forecast.outdoor_c, grid)
-    return Forecast(times=forecast.times, outdoor_c=corrected, source=f"{forecast.source}; {note}")
+    return dataclasses.replace(forecast, outdoor_c=corrected, source=f"{forecast.source}; {note}")
+
+
+def _numbers(cfg: Any, keys: dict[str, str], cls: type, defaults: Any) -> Any:
+    """``cls(**{attr: float(cfg.key)})`` for ``keys`` (config key -> attribute), defaults where absent;
+    raises :class:`ConfigError` naming the key or the rule that failed."""
+    values = {}
+    for key, attr in keys.items():
+        v = _get(cfg, key, getattr(defaults, attr))
+        try:
+            values[attr] = float(v)
+        except (TypeError, ValueError):
+            raise ConfigError(f"weather.{key}: expected a number, got {v!r}") from None
+    try:
+        return cls(**values)
+    except ValueError as e:
+        raise ConfigError(f"weather: {e}") from None
+
+
+def site_from_config(cfg: Any, utc_offset_h: float = 2.0) -> Site:
+    """The solar site of the ``weather`` group (``latitude_deg``, ``longitude_deg``, ``altitude_m``,
+    ``ground_albedo``; Kyiv's when absent) on the run's clock ``utc_offset_h`` (``city.utc_offset_h``:
+    the grid's times are local times of that offset) [h]; raises :class:`ConfigError` naming the key."""
+    keys = {"latitude_deg": "latitude_deg", "longitude_deg": "longitude_deg",
+            "altitude_m": "altitude_m", "ground_albedo": "albedo"}  # fmt: skip
+    return dataclasses.replace(_numbers(cfg, keys, Site, Site()), utc_offset_h=float(utc_offset_h))
+
+
+def sky_rule_from_config(cfg: Any) -> SkyRule:
+    """The synthetic-sky parameters of the ``weather`` group (``sky_*``, ``wind_*``; defaults of SkyRule)."""
+    keys = {"sky_clear_index_base": "k_base", "sky_clear_index_spell": "k_spell",
+            "sky_clear_index_per_k": "k_per_k", "wind_base_m_per_s": "wind_base_m_per_s",
+            "wind_spell_m_per_s": "wind_spell_m_per_s"}  # fmt: skip
+    return _numbers(cfg, keys, SkyRule, SkyRule())
+
+
+def load_epw(path: Any, grid: TimeGrid, n_realizations: int) -> Forecast:
+    """Temperature, irradiance and wind from an EnergyPlus weather file, on the run's grid.
+
+    Read with :func:`pvlib.iotools.read_epw`; its records (hourly means of the hour after the index, local
+    standard time) are mapped onto the grid by month, day and hour of day, ignoring the year (a typical
+    meteorological year stands for any year; 29 February takes 28 February). The site (latitude,
+    longitude, time zone, altitude) comes from the file's header.
+    """
+    import pvlib
+
+    try:
+        data, meta = pvlib.iotools.read_epw(str(path))
+    except FileNotFoundError:
+        raise InputError(f"weather file {path}: not found") from None
+    except Exception as e:
+        raise InputError(f"weather file {path}: not a readable EPW file ({type(e).__name__})") from None
+    if grid.dt_h > 1.0 + 1e-9:
+        raise ConfigError("dt_minutes: EPW weather needs steps of at most 60 minutes")
+    idx = data.index
+    key = {(m, d, h): i for i, (m, d, h) in enumerate(zip(idx.month, idx.day, idx.hour, strict=True))}
+    t = pd.DatetimeIndex(grid.times)
+    rows = []
+    for m, d, h in zip(t.month, t.day, t.hour, strict=True):
+        i = key.get((m, 28 if (m, d) == (2, 29) else d, h))
+        if i is None:
+            raise InputError(f"weather file {path}: no record for {m:02d}-{d:02d} {h:02d}:00")
+        rows.append(i)
+    sel = data.iloc[rows]
+    series = {c: sel[c].to_numpy(float) for c in ("temp_air", "ghi", "dni", "dhi", "wind_speed")}
+    site = Site(float(meta["latitude"]), float(meta["longitude"]), float(meta["TZ"]), float(meta["altitude"]), 0.2)
+    r = int(n_realizations)
+    return Forecast(
+        times=grid.times, outdoor_c=np.tile(series["temp_air"], (r, 1)),
+        source=f"file: {path} (EPW {meta.get('city', '')}, {meta.get('data_type', '')})",
+        ghi_w_per_m2=series["ghi"], dni_w_per_m2=series["dni"], dhi_w_per_m2=series["dhi"],
+        wind_m_per_s=series["wind_speed"], site=site, sky_source=f"EPW {path}",
+    )  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------------
@@ -377,7 +516,13 @@ def cold_snap(cfg: Any, grid: TimeGrid, n_realizations: int, seed: int) -> Forec
         f"cold_snap: spell to {p['min_temperature_c']:.1f} degC (ensemble-median daily minimum) "
         f"from a baseline of {p['baseline_temperature_c']:.1f} degC"
     )
-    return Forecast(times=times, outdoor_c=np.ascontiguousarray(outdoor_c, dtype=np.float64), source=source)
+    site = site_from_config(cfg, grid.utc_offset_h)
+    spell = spell_shape(day, p["spell_start_day"], p["spell_onset_days"], p["spell_plateau_days"],
+                        p["spell_decay_days"])  # fmt: skip
+    sky = cold_snap_sky(times, site, spell, anomaly_c, sky_rule_from_config(cfg), grid.dt_h)
+    return Forecast(times=times, outdoor_c=np.ascontiguousarray(outdoor_c, dtype=np.float64), source=source,
+                    ghi_w_per_m2=sky.ghi_w_per_m2, dni_w_per_m2=sky.dni_w_per_m2, dhi_w_per_m2=sky.dhi_w_per_m2,
+                    wind_m_per_s=sky.wind_m_per_s, site=site, sky_source=sky.source)  # fmt: skip
 
 
 def daily_min_max_c(times: np.ndarray, outdoor_c: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

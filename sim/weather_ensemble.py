@@ -12,7 +12,7 @@ GRIB (editions 1 and 2; ``.grib``, ``.grib2``, ``.grb``, ``.grb2``, or the ``GRI
     ecCodes library). The 2 m temperature (shortName ``2t``, paramId 167) of one forecast (one
     reference time) at one grid point: cut a larger grid to the city's point first (e.g.
     ``cdo remapnn,lon=30.52_lat=50.45``). Times are the valid times (reference time + step), which GRIB
-    gives in UTC; they are moved to the run's local clock by ``weather.utc_offset_h`` (Kyiv: +2 h, EET).
+    gives in UTC; they are moved to the run's local clock by ``city.utc_offset_h`` (Kyiv: +2 h, EET).
     Members are GRIB's ``number`` (0 is the control forecast). cfgrib writes no index file next to the
     input.
 

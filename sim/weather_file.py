@@ -42,7 +42,7 @@ import pandas as pd
 from sim.errors import ColdgridWarning, InputError
 from sim.timegrid import TimeGrid
 
-__all__ = ["read_series", "read_temperature_file"]
+__all__ = ["SKY_COLUMNS", "read_series", "read_sky_columns", "read_temperature_file"]
 
 VALID_RANGE_C = (-70.0, 50.0)
 CSV_TIME, CSV_VALUE, CSV_REALIZATION = "time", "outdoor_temperature_c", "realization"
@@ -360,3 +360,90 @@ def _fmt(t: Any) -> str:
 def _one_line(e: BaseException) -> str:
     text = " ".join(str(e).split())
     return text[:200] or type(e).__name__
+
+
+# --------------------------------------------------------------------------------------------------
+# optional sky columns: irradiance and wind (sim.solar, sim.ventilation)
+# --------------------------------------------------------------------------------------------------
+
+#: Optional columns (CSV) or variables (NetCDF) of the sky, with their valid ranges.
+SKY_COLUMNS: dict[str, tuple[float, float]] = {
+    "ghi_w_per_m2": (0.0, 1500.0),  # global horizontal irradiance, step mean [W/m2]
+    "dni_w_per_m2": (0.0, 1500.0),  # direct normal irradiance [W/m2]
+    "dhi_w_per_m2": (0.0, 1000.0),  # diffuse horizontal irradiance [W/m2]
+    "wind_m_per_s": (0.0, 75.0),  # wind speed at the station [m/s]
+}
+
+
+def read_sky_columns(
+    path: str | os.PathLike[str], grid: TimeGrid, n_realizations: int, max_gap_h: float | None = None
+) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None, np.ndarray | None, str]:
+    """Irradiance and wind from the optional columns of a weather file, on the grid.
+
+    A CSV may carry columns, a NetCDF file variables, named as in :data:`SKY_COLUMNS` (same time axis and
+    ``realization`` rule as the temperature). GHI alone is accepted (DNI and DHI are then derived from
+    it by the caller); DNI and DHI need GHI. Values are interpolated linearly to the step starts.
+
+    Returns
+    -------
+    ghi, dni, dhi, wind : numpy.ndarray of shape (R, T), or None where absent
+        [W/m2], [m/s]
+    source : str
+        Which columns were read (metadata).
+    """
+    p = Path(path).expanduser()
+    name = str(path)
+    found: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
+    from sim.weather_ensemble import is_grib, open_weather_dataset
+
+    if is_grib(p):  # GRIB files bring the 2 m temperature only (sim.weather_ensemble)
+        return None, None, None, None, ""
+    if _is_netcdf(p):
+        # the same time axis as the temperature: member dims renamed, zoned times on the run's clock
+        with open_weather_dataset(p, name, grid.utc_offset_h) as ds:
+            for col in SKY_COLUMNS:
+                if col not in ds.variables:
+                    continue
+                da = ds[col].squeeze(drop=True)
+                times = ds["time"].to_numpy().astype("datetime64[ns]")
+                if "realization" in da.dims:
+                    da = da.transpose("realization", "time")
+                    found[col] = [(times, da.isel(realization=i).to_numpy(float)) for i in range(da.sizes["realization"])]
+                else:
+                    found[col] = [(times, da.to_numpy(float).reshape(-1))]
+    else:
+        header = pd.read_csv(p, nrows=0).columns
+        cols = [c for c in SKY_COLUMNS if c in header]
+        if cols:
+            use = [CSV_TIME, *cols] + ([CSV_REALIZATION] if CSV_REALIZATION in header else [])
+            df = pd.read_csv(p, usecols=use)
+            df[CSV_TIME] = pd.to_datetime(df[CSV_TIME].astype(str).str.slice(0, 19), errors="coerce")
+            if df[CSV_TIME].isna().any():
+                raise InputError(f"weather file {name}: line {int(df[CSV_TIME].isna().to_numpy().argmax()) + 2}: bad time")
+            groups = [g for _, g in df.groupby(CSV_REALIZATION, sort=True)] if CSV_REALIZATION in df else [df]
+            for col in cols:
+                found[col] = [(g[CSV_TIME].to_numpy("datetime64[ns]"), pd.to_numeric(g[col], errors="coerce").to_numpy(float))
+                              for g in groups]  # fmt: skip
+    if ("dni_w_per_m2" in found or "dhi_w_per_m2" in found) and not (
+        "ghi_w_per_m2" in found and "dni_w_per_m2" in found and "dhi_w_per_m2" in found
+    ):
+        raise InputError(f"weather file {name}: give ghi_w_per_m2 alone or all of ghi, dni and dhi_w_per_m2")
+    grid_ns = grid.times.astype("datetime64[ns]").astype(np.int64)
+    out: dict[str, np.ndarray] = {}
+    for col, series in found.items():
+        lo, hi = SKY_COLUMNS[col]
+        on_grid = []
+        for times, values in series:
+            bad = ~np.isfinite(values) | (values < lo) | (values > hi)
+            if bad.any():
+                raise InputError(f"weather file {name}: {col} must be within {lo:g}..{hi:g}, got "
+                                 f"{values[bad][0]!r} (record {int(bad.argmax()) + 1})")  # fmt: skip
+            order = np.argsort(times)
+            t_ns = times[order].astype(np.int64)
+            if t_ns[0] > grid_ns[0] or t_ns[-1] < grid_ns[-1]:
+                raise InputError(f"weather file {name}: {col} does not cover the run period")
+            on_grid.append(np.interp(grid_ns, t_ns, values[order]))
+        r = int(n_realizations)
+        out[col] = np.stack([on_grid[i % len(on_grid)] for i in range(r)])
+    src = f"file: {name} ({', '.join(found)})" if found else ""
+    return (out.get("ghi_w_per_m2"), out.get("dni_w_per_m2"), out.get("dhi_w_per_m2"), out.get("wind_m_per_s"), src)

@@ -138,8 +138,8 @@ def section_thermal(img: Path) -> tuple[str, list[dict]]:
     rtol = v.TOLERANCES["thermal_rtol"]
     cases = [("one_node_constant", "one node (x2), constant T_o and heat"),
              ("one_node_ramp", "one node (x2), T_o ramp 0 -> -20 °C over 5 days"),
-             ("two_node_constant", "two nodes, 7 archetypes, constant T_o = -8 °C"),
-             ("two_node_ramp", "two nodes, 7 archetypes, T_o ramp -4 K/day")]  # fmt: skip
+             ("two_node_constant", "three nodes, 7 archetypes, constant T_o = -8 °C"),
+             ("two_node_ramp", "three nodes, 7 archetypes, T_o ramp -4 K/day")]  # fmt: skip
 
     fig, axes = plt.subplots(2, 2, figsize=(10, 6.5), sharex=True)
     for ax, (key, title) in zip(axes.ravel(), cases, strict=True):
@@ -198,10 +198,11 @@ def section_thermal(img: Path) -> tuple[str, list[dict]]:
 
 Test: `tests/validation/test_thermal_closed_form.py`; computation: `sim.validation.thermal_closed_form_errors`.
 The model's matrix-exponential steps (hourly, ten days) against the textbook solutions: one node,
-`T(t) = T_inf + (T(0) - T_inf) exp(-t/tau)` and its ramp form (Incropera et al., 5.3); two nodes, the
-eigen-decomposition of `x' = A x + B u` computed with `numpy.linalg.eig`, independently of the model's
-`expm` (Boyce & DiPrima, ch. 7). The two-node cases use all seven archetypes (three buildings each, with
-heat-loss variation), compared every 12 h; their heat inputs (0-50 kW to the air, 20-0 kW to the mass) are
+`T(t) = T_inf + (T(0) - T_inf) exp(-t/tau)` and its ramp form (Incropera et al., 5.3); the chain's
+three-node archetypes, the eigen-decomposition of `x' = A x + B u` computed with `numpy.linalg.eig`,
+independently of the model's `expm` (Boyce & DiPrima, ch. 7). Those cases use all seven archetypes (three
+buildings each, with heat-loss variation), compared every 12 h; their heat inputs (0-50 kW to the air,
+10-30 kW to the surface mass, 20-0 kW to the deep mass) are
 arbitrary test inputs, which is why the small insulated house heats up to ~70 °C. Tolerance of the test: `assert_allclose(rtol = atol = {rtol:g})`,
 i.e. round-off; the last column is the largest `|error| / (atol + rtol |exact|)`, which must be <= 1.
 
@@ -283,9 +284,9 @@ house has some; the test accepts ± {old_tol:g} K because the reference is one f
 The insulated house ends at {s['private_insulated_end_c']:.1f} °C, at the lower edge of the reported 15-17 °C.
 The Polish masonry house's outdoor temperature is not reported: the check at -5 °C is an assumption, so it
 is a loose check. In the first hour the air drops by {s['private_old'][0] - s['private_old'][1]:.1f} K (old house) and
-{s['private_insulated'][0] - s['private_insulated'][1]:.1f} K (insulated house) before the slow decay: the two-node model
-lumps the cold outer walls with the warm interior mass (see [Buildings and heat](archetypes.md#limitations));
-the field test does not report that hour, and a real house probably cools more smoothly at first.
+{s['private_insulated'][0] - s['private_insulated'][1]:.1f} K (insulated house) before the slow decay: the air
+drops fastest while the room-side half of the mass and the windows cool (see [Buildings and
+heat](archetypes.md#limitations)); the field test does not report that hour.
 """
     rows = [{"check": "E5 non-insulated house after 48 h at -12 °C", "measured": f"{s['private_old_end_c']:.1f} °C (ref. 4)",
              "tolerance": f"4 ± {old_tol:g} °C", "result": _ok(ok_old)},
@@ -293,6 +294,133 @@ the field test does not report that hour, and a real house probably cools more s
              "tolerance": "14-18 °C", "result": _ok(ok_ins)},
             {"check": "Energies: masonry house 60 h at -5 °C", "measured": f"{s['private_insulated_60h_minus5_end_c']:.1f} °C",
              "tolerance": "> 15 °C", "result": _ok(ok_60)}]  # fmt: skip
+    return md, rows
+
+
+def section_ashrae140(img: Path) -> tuple[str, list[dict]]:
+    from sim.validation.ashrae140 import EPW_PATH, REFERENCE_RANGES, run_case
+
+    if not EPW_PATH.is_file():
+        return "## ANSI/ASHRAE Standard 140-2020 (600FF, 900FF)\n\nNot run: the Denver TMY3 file is missing.\n", []
+    res = {case: run_case(case) for case in REFERENCE_RANGES}
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.8))
+    labels = {"tmin_c": "annual minimum", "tmax_c": "annual maximum", "tmean_c": "annual mean"}
+    for ax, key in zip(axes, labels, strict=True):
+        for i, case in enumerate(REFERENCE_RANGES):
+            lo, hi = REFERENCE_RANGES[case][key]
+            ax.fill_between([i - 0.3, i + 0.3], lo, hi, color="0.8", label="reference programs" if i == 0 else None)
+            ax.plot([i], [res[case][key]], "o", color="C3", label="coldgrid" if i == 0 else None)
+        ax.set_xticks([0, 1], list(REFERENCE_RANGES))
+        ax.set_title(labels[key], fontsize=10)
+        ax.set_ylabel("zone air temperature [°C]")
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=8)
+    _save(fig, img / "ashrae140.png")
+    rows_md, rows = [], []
+    for case, ranges in REFERENCE_RANGES.items():
+        for key, (lo, hi) in ranges.items():
+            x = res[case][key]
+            inside = lo <= x <= hi
+            off = "inside" if inside else f"{min(abs(x - lo), abs(x - hi)):.2f} K outside"
+            rows_md.append(f"| {case} | {labels[key]} | {lo:g} to {hi:g} °C | {x:.2f} °C | {off} |")
+            rows.append({"check": f"ASHRAE 140 {case}: {labels[key]}", "measured": f"{x:.2f} °C",
+                         "tolerance": f"{lo:g} to {hi:g} °C (reference programs)",
+                         "result": _ok(inside) if inside else "known bias (xfail)"})  # fmt: skip
+    table = "\n".join(rows_md)
+    md = f"""## ANSI/ASHRAE Standard 140-2020, free-float cases 600FF and 900FF
+
+Test: `tests/validation/test_ashrae140.py`; computation: `sim.validation.ashrae140.run_case`. The engine is
+set up as the BESTEST box from the 2020 specification (8 x 6 x 2.7 m, 12 m2 of south glazing, the light
+600 and heavy 900 constructions, 0.5 ach, 200 W of gains, raised floor; not a Kyiv archetype) and run for a
+year of Denver TMY3 weather (`../shared/data/USA_CO_Denver.Intl.AP.725650_TMY3.epw`, read with pvlib)
+after a year of warm-up, with the same pieces as the chain: three-node RC model, the folded ISO 13790 star
+node, the radiant distribution of ISO 13790 C.3, pvlib's sun, sol-air and sky radiation (the file's hourly
+sky temperature). Reference: the range of the six example programs of ASHRAE 140-2020 Annex B8, Tables
+B8-5a/b/c. Nothing was fitted to them.
+
+![ASHRAE 140]({IMG}/ashrae140.png)
+
+| case | figure | reference range | model | |
+|---|---|---|---|---|
+{table}
+
+**What does not fit.** The 900FF annual mean lies 0.25 K above the range (its test is an expected
+failure), and both means sit near the top: the model keeps about 60 W more of the sun and gains than the
+reference programs do on average. The lumped model cannot tell the floor, which takes most of the sun and
+loses almost nothing through its metre of insulation, from the walls and roof; and the sequence of choices
+matters: with the older U-values of the standard (3.0 W/(m2 K) windows, 8.29 and 29.3 W/(m2 K) films) the
+same engine ran 0.5-0.9 K cold, with the 2020 values and the sun released at the surface node only
+(without ISO's direct share into the mass) 0.6-1.0 K warm; ISO 13790 C.3's distribution and the file's
+sky temperature (instead of ISO's mean 11 K) give the figures above. Standard 140 has no pass band: the
+ranges are the spread of the reference programs, which themselves differ by 1.2-6 K.
+"""
+    return md, rows
+
+
+def section_apartments(img: Path) -> tuple[str, list[dict]]:
+    from sim.validation.apartments import APARTMENT_TOL_K, kyiv_readings
+
+    res = kyiv_readings()
+    fig, ax = plt.subplots(figsize=(9, 4.8))
+    for i, (key, r) in enumerate(res.items()):
+        c = r["curve_c"]
+        color = f"C{i}"
+        ax.plot(np.arange(len(c)) / 24.0, c, color=color, lw=1.8, label=f"{key}: model ({', '.join(r['reading'].archetypes[:1])})")
+        ax.errorbar([r["reading"].hours / 24.0], [r["reading_c"]], yerr=APARTMENT_TOL_K, fmt="s", color=color, mfc="w",
+                    capsize=5, label=f"{key}: reading ({r['reading'].source})")  # fmt: skip
+        ax.vlines(r["reading"].hours / 24.0 + 0.15, r["model_min_c"], r["model_max_c"], color=color, lw=4, alpha=0.35)
+    ax.set_xlabel("days without district heat")
+    ax.set_ylabel("operative temperature [°C]")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="upper right")
+    ax.set_title("Kyiv flats without heat, January 2026: model and published readings", fontsize=10)
+    _save(fig, img / "apartments.png")
+    rows_md, rows = [], []
+    for key, r in res.items():
+        rd = r["reading"]
+        ok = abs(r["difference_k"]) <= APARTMENT_TOL_K
+        rows_md.append(f"| {key} | {rd.source} | {rd.hours / 24:.1f} d, {rd.t_out_c:g} °C, power {rd.powered_h_per_day:g} h/d"
+                       f"{', gas stove' if rd.stove_in_use else ''} | {rd.reading_c:g} °C | {r['model_c']:.1f} °C "
+                       f"({r['model_min_c']:.1f} to {r['model_max_c']:.1f}) | {r['difference_k']:+.1f} K |")  # fmt: skip
+        rows.append({"check": f"Kyiv flat {key} ({rd.source})", "measured": f"{r['model_c']:.1f} °C (reading {rd.reading_c:g})",
+                     "tolerance": f"± {APARTMENT_TOL_K:g} K", "result": _ok(ok) if ok else "outside (xfail)"})  # fmt: skip
+    table = "\n".join(rows_md)
+    md = f"""## Unheated apartment blocks over days: Kyiv, January 2026
+
+Test: `tests/validation/test_apartments.py`; computation: `sim.validation.apartments.kyiv_readings`.
+Published indoor readings of Kyiv flats left without district heat after the strikes of 9 and 20 January
+2026 (news reports of residents' thermometers: single flats, independent of each other and of the model;
+no parameter was fitted to them). The model runs one building of the matching archetype through the
+chain's thermal stage from normal operation, district heat off from hour 0, the power pattern of the
+report, occupants at home, stoves and heaters as the default config has them (all households on the gas
+stove where the report says the flat heats with it). Outdoor temperature: the January 2026 mean -7.6 °C
+(F2) for the long outages, -10 °C for 20-21 January; the range is over the candidate archetypes and
+± 3 K of outdoor temperature. Tolerance ± {APARTMENT_TOL_K:g} K (the spread of flats within a block, 2.5 K, and
+the outdoor uncertainty), set before the comparison.
+
+![Kyiv readings]({IMG}/apartments.png)
+
+| reading | source | conditions | reading | model (range) | model - reading |
+|---|---|---|---|---|---|
+{table}
+
+Readings: `k1_15d`, Obozrevatel 25 Jan 2026 ("Kyivan Tatyana told how she survives in a flat at +1"): no
+heating since 10 January, windows sealed, +1 °C after 15 days (building type not reported: the range spans
+the four Soviet-era archetypes, centred on the 9-storey panel). `k2_17storey`, The Kyiv Independent, 27-28
+Jan 2026 ("Inside one of Kyiv's hardest-hit buildings this winter"): a 17-storey block in Rusanivka without
+central heating for weeks, power from a generator a few hours a day, gas stove used daily, "barely 13
+degrees". `k3_1d`, Telegraf / Kyiv 24, 21 Jan 2026: Darnytskyi district, more than a day without heat, "+10
+in the flats, up to +15 where there is gas".
+
+**What does not fit.** The one-day Darnytskyi reading is 5 K below the model: the model starts from 21 °C,
+while those buildings had been without heat after the 9 January strike as well and may not have been warm
+again; a panel block there reported -4 °C, which no heat balance of a lived-in block reaches in a day, so
+the reports of that day mix situations. The 15-day reading lies 3.9 K below the 9-storey panel (inside the
+tolerance and inside the range over archetypes): the reporting flat is probably colder than its
+building's mean (sealed but alone, a corner or top floor is not known). Earlier versions of the model were
+several kelvin colder than such readings after 5-15 days; the multi-day mass, the falling air change and
+the stoves now bring it to the readings' level.
+"""
     return md, rows
 
 
@@ -656,7 +784,7 @@ def build(out_dir: Path, quick: bool = False, ghcn: Path = GHCN_FILE) -> Path:
     img.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     sections, summary = [], []
-    for fn in (section_erlang, section_thermal, section_small_houses):
+    for fn in (section_erlang, section_thermal, section_small_houses, section_ashrae140, section_apartments):
         md, rows = fn(img)
         sections.append(md)
         summary += rows
@@ -671,8 +799,21 @@ def build(out_dir: Path, quick: bool = False, ghcn: Path = GHCN_FILE) -> Path:
     summary += rows
     sections.append(section_cooling_run(out_dir, settings))
 
+    # checks a test marks as an expected failure (a documented model bias) are listed apart
+    known = [r for r in summary if r["result"] != "pass" and "xfail" in r["result"]]
+    summary = [r for r in summary if r not in known]
     n_fail = sum(r["result"] != "pass" for r in summary)
     table = "\n".join(f"| {r['check']} | {r['measured']} | {r['tolerance']} | {r['result']} |" for r in summary)
+    known_md = "\n".join(f"| {r['check']} | {r['measured']} | {r['tolerance']} |" for r in known)
+    known_section = (f"""## Known deviations
+
+Checks whose test is an expected failure (strict: the suite fails once the model lands inside, so that the
+mark is removed); each section's "What does not fit" says why.
+
+| check | measured | reference |
+|---|---|---|
+{known_md}
+""" if known else "")
     quick_note = ("\n!!! warning \"Quick settings\"\n    Generated with `--quick`: the restoration's other seeds "
                   "are not run and the cooling run is shorter, with fewer realizations; not the published page.\n"
                   ) if quick else ""  # fmt: skip
@@ -702,6 +843,7 @@ part, and why.
 
 {len(summary) - n_fail} of {len(summary)} checks pass.
 
+{known_section}
 {chr(10).join(sections)}"""
     out = out_dir / "validation.md"
     out.write_text(page, encoding="utf-8")

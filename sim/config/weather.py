@@ -46,6 +46,22 @@ class WeatherConfig:
     # medium-range ensemble forecasts of 2 m temperature (about 1 degC at day 0-1, 3 degC at day 5). [degC], [degC/d]
     spread_initial_c: float = 1.0
     spread_growth_c_per_day: float = 0.5
+    # --- the sky (sim.sky, sim.solar): site of the sun and the synthetic cloudiness and wind ---
+    # Kyiv (city centre), ~170 m a.s.l.; the sun's clock is the run's (city.utc_offset_h) [deg], [m]
+    latitude_deg: float = 50.45
+    longitude_deg: float = 30.52
+    altitude_m: float = 170.0
+    # Ground reflectance: partly snow-covered urban ground in a cold spell, between bare ground 0.2 and
+    # fresh snow 0.8 [L]. [1]
+    ground_albedo: float = 0.4
+    # Clear-sky index (GHI over clear sky) outside the spell (overcast winter days) and on its plateau
+    # (cold anticyclone), and its change per K of a realization's anomaly; see sim/sky.py [L]. [1], [1/K]
+    sky_clear_index_base: float = 0.45
+    sky_clear_index_spell: float = 0.85
+    sky_clear_index_per_k: float = 0.02
+    # Wind speed outside the spell (mean of the cold months in Kyiv [M]) and on its plateau (calm [L]). [m/s]
+    wind_base_m_per_s: float = 3.5
+    wind_spell_m_per_s: float = 2.0
     # --- file (sim.weather.load_file) ---
     path: str | None = None  # CSV or NetCDF file with outdoor temperature (kind=file) [-]
     max_gap_h: float | None = None  # largest accepted interval between file times; None: the model step [h]

@@ -11,6 +11,8 @@ Modules (one per reference)
 * :mod:`~sim.validation.queueing` - the model's repair crews as an M/M/c queue against Erlang C.
 * :mod:`~sim.validation.thermal` - the exact discretization against closed-form solutions (one and two
   nodes, constant and ramp outdoor temperature), the energy balance of every step, the small houses of E5.
+* :mod:`~sim.validation.ashrae140` - ANSI/ASHRAE Standard 140-2020 free-float cases 600FF and 900FF.
+* :mod:`~sim.validation.apartments` - unheated apartment blocks cooling over days: Kyiv readings of January 2026.
 * :mod:`~sim.validation.supply` - the 20 January 2026 wave on Kyiv and the restoration curve of B3;
   freezing of undrained systems.
 * :mod:`~sim.validation.weather` - the cold-snap generator against GHCN-Daily.
@@ -53,7 +55,7 @@ from sim.validation.weather import (
 )
 
 #: The modules whose ``figures()`` make up :func:`figures`, in report order.
-MODULES = ("queueing", "thermal", "supply", "weather")
+MODULES = ("queueing", "thermal", "ashrae140", "apartments", "supply", "weather")
 
 
 def figures(quick: bool = False, only: tuple[str, ...] | None = None) -> dict[str, float]:

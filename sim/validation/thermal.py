@@ -1,4 +1,5 @@
-"""Thermal checks: the exact discretization against closed forms, and the small houses of E5."""
+"""Thermal checks: the exact discretization against closed forms (one node, the chain's three-node
+archetypes), the energy balance of every step, and the small houses of E5."""
 
 from __future__ import annotations
 
@@ -92,14 +93,15 @@ def one_node_ramp(rtol: float = TOLERANCES["thermal_rtol"]) -> dict[str, Any]:
 
 
 def _two_node_exact(p, x0: np.ndarray, t_s: float, t_out0: float, rate: float, q: np.ndarray) -> np.ndarray:
-    """Closed-form two-node solution for ``T_o = t_out0 + rate t`` and constant ``q = (q_a, q_m)``, per group.
+    """Closed-form solution of the N-node network for ``T_o = t_out0 + rate t`` and constant heat ``q``
+    (one column per node), per group.
 
     Eigen-decomposition of ``A`` (``numpy.linalg.eig``), independent of the matrix exponential of the model.
     """
     from sim.thermal import system_matrices
 
     a, b = system_matrices(p)
-    out = np.empty((p.shape[0], 2))
+    out = np.empty((p.shape[0], p.n_nodes))
     for g in range(p.shape[0]):
         lam, v = np.linalg.eig(a[g])
         b_t, b_q = b[g][:, 0], b[g][:, 1:] @ q[g]
@@ -111,8 +113,9 @@ def _two_node_exact(p, x0: np.ndarray, t_s: float, t_out0: float, rate: float, q
 
 
 def two_node(rate_k_per_day: float, rtol: float = TOLERANCES["thermal_rtol"]) -> dict[str, Any]:
-    """All seven archetypes (3 buildings each, seeded heat-loss variation) as two-node models from -8 degC
-    with a ramp of ``rate_k_per_day`` (0: constant), compared every 12 h with the eigen solution.
+    """All seven archetypes (3 buildings each, seeded heat-loss variation) as the chain's three-node models
+    from -8 degC with a ramp of ``rate_k_per_day`` (0: constant), compared every 12 h with the eigen
+    solution (the function keeps its name: the check started with two nodes).
 
     ``model``/``exact`` shape (checks, groups, nodes) [degC]; ``groups`` lists the archetype of each group.
     """
@@ -124,15 +127,16 @@ def two_node(rate_k_per_day: float, rtol: float = TOLERANCES["thermal_rtol"]) ->
                          np.random.default_rng(11))  # fmt: skip
     g = p.shape[0]
     rate = rate_k_per_day / 86400.0
-    q = np.column_stack([np.linspace(0, 5e4, g), np.linspace(2e4, 0, g)])  # (q_air, q_mass) per group
-    x0 = np.column_stack([np.full(g, 21.0), np.linspace(17.0, 20.0, g)])
+    # heat into (air, surface, deep mass) per group
+    q = np.column_stack([np.linspace(0, 5e4, g), np.linspace(1e4, 3e4, g), np.linspace(2e4, 0, g)])
+    x0 = np.column_stack([np.full(g, 21.0), np.linspace(19.0, 20.5, g), np.linspace(17.0, 20.0, g)])
     model = TwoNodeModel(p, THERMAL_DT_S, 1, first_order_hold=rate != 0.0)
-    model.set_state(x0[None, :, 0], x0[None, :, 1])
+    model.set_state_nodes(x0[None])
     sim, exact, t_h = [], [], []
     for k in range(THERMAL_STEPS):
         start, end = -8.0 + rate * k * THERMAL_DT_S, -8.0 + rate * (k + 1) * THERMAL_DT_S
         kw = {"t_out_end_c": np.full((1, 1), end)} if rate != 0.0 else {}
-        model.step(np.full((1, 1), start), q[None, :, 0], q[None, :, 1], **kw)
+        model.step(np.full((1, 1), start), q[None, :, 0], q[None, :, 2], q_surface_w=q[None, :, 1], **kw)
         if k % 12 == 11:
             sim.append(model.state[0].copy())
             exact.append(_two_node_exact(p, x0, (k + 1) * THERMAL_DT_S, -8.0, rate, q))
@@ -151,17 +155,18 @@ def energy_balance_check(steps: int = 100, seed: int = 5) -> dict[str, Any]:
 
     p = archetype_parameters("panel_16").scaled(np.array([1.0, 20.0, 5.0]))
     rng = np.random.default_rng(seed)
-    state = np.stack([np.full(3, 21.0), np.full(3, 19.5)], axis=-1)
+    state = np.stack([np.full(3, 21.0), np.full(3, 20.0), np.full(3, 19.5)], axis=-1)
     rel, step_diff = [], 0.0
     for _ in range(steps):
         t_out = rng.uniform(-30.0, 5.0)
         q_air, q_mass = rng.uniform(0.0, 5e5, 3) * rng.integers(0, 2, 3), rng.uniform(0.0, 1e5, 3)
-        new, bal = energy_balance(p, THERMAL_DT_S, state, t_out, q_air, q_mass)
+        q_surf = rng.uniform(0.0, 2e5, 3)
+        new, bal = energy_balance(p, THERMAL_DT_S, state, t_out, q_air, q_mass, q_surf)
         scale = np.abs(bal.stored_j) + np.abs(bal.supplied_j) + np.abs(bal.lost_j)
         rel.append(np.abs(bal.residual_j) / scale)
         model = TwoNodeModel(p, THERMAL_DT_S, 1)
-        model.set_state(state[None, :, 0], state[None, :, 1])
-        model.step(t_out, q_air[None, :], q_mass[None, :])
+        model.set_state_nodes(state[None])
+        model.step(t_out, q_air[None, :], q_mass[None, :], q_surface_w=q_surf[None, :])
         step_diff = max(step_diff, float((np.abs(model.state[0] - new) / np.abs(new)).max()))
         state = new
     rel_arr = np.array(rel)
@@ -175,12 +180,13 @@ def cool_down_heat_accounting(t_out_c: float = -20.0) -> dict[str, float]:
     from sim.thermal import energy_balance
 
     p = archetype_parameters("brick_stalinka").scaled(np.ones(1))
-    state = np.array([[21.0, 19.0]])
+    start = np.array([[21.0, 20.0, 19.0]])
+    state = start
     lost = 0.0
     for _ in range(THERMAL_STEPS):
         state, bal = energy_balance(p, THERMAL_DT_S, state, t_out_c)
         lost += float(np.asarray(bal.lost_j).sum())
-    stored = float((p.c_air_j_per_k * (state[:, 0] - 21.0) + p.c_mass_j_per_k * (state[:, 1] - 19.0)).sum())
+    stored = float((p.capacities() * (state - start)).sum())
     return {"lost_j": lost, "stored_change_j": stored, "rel_diff": abs(-stored - lost) / abs(lost)}
 
 
@@ -221,11 +227,10 @@ def cool_down(name: str, hours: int = 48, t_out_c: float = -12.0) -> np.ndarray:
     a = archetype(name)
     p = archetype_parameters(name).scaled(np.ones(1))
     bp = BuildingInputs(1.0, a.floor_area_m2, 0.0, 0.0, a.kind == "house", a.kind != "house", p.h_total_w_per_k,
-                        p.mass_to_air_frac)  # fmt: skip
+                        p.radiant_to_air_frac)  # fmt: skip
     t_out = np.full((1, 1), t_out_c)
-    x = initial_state_c(bp, p, t_out, cfg)
     model = TwoNodeModel(p, 3600.0, 1)
-    model.set_state(x[..., 0], x[..., 1])
+    model.set_state_nodes(initial_state_c(bp, p, t_out, cfg))
     air = [float(model.indoor_c[0, 0])]
     air += [float(model.step(t_out, 0.0)[0, 0]) for _ in range(hours)]
     return np.array(air)

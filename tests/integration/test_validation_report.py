@@ -28,8 +28,12 @@ SECTIONS = {
     "## Freezing of undrained systems (calibration E7, B2)": (["freezing.png"], r"\d+ h = \d+\.\d days"),
     "## Weather: the cold-snap generator against the Kyiv climatology": (
         ["weather.png"], r"\| SD of daily-mean anomalies \| 5\.01 °C \| \d\.\d+ °C"),
+    "## ANSI/ASHRAE Standard 140-2020, free-float cases 600FF and 900FF": (
+        ["ashrae140.png"], r"\| 900FF \| annual maximum \| 43\.3 to 46 °C \| \d+\.\d\d °C \|"),
+    "## Unheated apartment blocks over days: Kyiv, January 2026": (
+        ["apartments.png"], r"\| k1_15d \| Obozrevatel, 25 Jan 2026 \| .*\| 1 °C \| -?\d+\.\d °C"),
     "## Cooling under total heat loss": (
-        ["../cooling_curves_total_heat_loss.png"], r"\| `panel_16` \| 94 \| -?\d+\.\d / -?\d+\.\d °C"),
+        ["../cooling_curves_total_heat_loss.png"], r"\| `panel_16` \| \d+ \| -?\d+\.\d / -?\d+\.\d °C"),
 }  # fmt: skip
 
 

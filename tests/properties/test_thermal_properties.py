@@ -13,7 +13,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.thermal import RCParams, TwoNodeModel, discretize
+from sim.thermal import RCParams, RCParams3, TwoNodeModel, discretize
 
 conductance = st.floats(min_value=1.0, max_value=1e5)
 capacity = st.floats(min_value=1e6, max_value=1e10)
@@ -83,3 +83,25 @@ def test_heat_input_never_lowers_temperatures(p, q, t_out):
         a = cold.step(t_out, 0.0)
         b = warm.step(t_out, q, q)
         assert (b >= a - TOL).all()
+
+
+@st.composite
+def rc_params3(draw) -> RCParams3:
+    return RCParams3(*(np.array([draw(conductance)]) for _ in range(5)), *(np.array([draw(capacity)]) for _ in range(3)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(p=rc_params3(), air=temperature, surf=temperature, mass=temperature, t_out=temperature)
+def test_three_nodes_obey_the_maximum_principle_and_heat_raises_them(p, air, surf, mass, t_out):
+    model = TwoNodeModel(p, 3600.0, 1)
+    model.set_state(air, mass, surf)
+    hi, lo = max(air, surf, mass, t_out), min(air, surf, mass, t_out)
+    warm = TwoNodeModel(p, 3600.0, 1)
+    warm.set_state(air, mass, surf)
+    for _ in range(30):
+        model.step(t_out, 0.0)
+        warm.step(t_out, 1e4, 1e4, q_surface_w=1e4)
+        x = model.state[0, 0]
+        assert (x <= hi + TOL).all() and (x >= lo - TOL).all()
+        assert (warm.state[0, 0] >= x - TOL).all()
+        hi, lo = max(x.max(), t_out), min(x.min(), t_out)

@@ -48,9 +48,9 @@ def test_one_node_linear_ramp_of_outdoor_temperature():
 
 
 @pytest.mark.parametrize("rate_k_per_day", [0.0, -4.0])
-def test_two_node_against_eigen_solution(rate_k_per_day):
+def test_three_node_archetypes_against_eigen_solution(rate_k_per_day):
     case = two_node(rate_k_per_day)
-    assert case["model"].shape == (THERMAL_STEPS // 12, 7, 2)  # every 12 h, seven archetypes, two nodes
+    assert case["model"].shape == (THERMAL_STEPS // 12, 7, 3)  # every 12 h, seven archetypes, three nodes
     np.testing.assert_allclose(case["model"], case["exact"], rtol=RTOL, atol=RTOL)
     assert case["max_allclose_ratio"] <= 1.0
 
