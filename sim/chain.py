@@ -8,7 +8,9 @@ events.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
+import math
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,10 +26,10 @@ from sim import memory, rng
 from sim.archetypes import ARCHETYPES, group_parameters
 from sim.city import City, build_city
 from sim.config.validate import validate
-from sim.des import simulate_supply
-from sim.des.network import build_network
+from sim.des import CAUSES, simulate_supply
 from sim.heating import BuildingInputs, heat_inputs_w
 from sim.io import global_attrs
+from sim.network import build_network
 from sim.people import ExposureAccumulator, exposure_to_dataset
 from sim.thermal import TwoNodeModel
 from sim.threat import make_campaign
@@ -56,7 +58,8 @@ class ThermalOutput:
     archetypes: list[str]  # the archetype coordinate (those present in the city)
     occupants: np.ndarray  # (D, A) people present per district and archetype [people]
     per_group: np.ndarray | None  # (R, T, G) float32, only with buildings.trajectories=true
-    by_district: dict[str, np.ndarray]  # (R, T, D) sums: no_power [people], no_heat, drained, frozen [buildings]
+    by_district: dict[str, np.ndarray]  # (R, T, D) sums: no_power [people], no_heat, drained, frozen [buildings];
+    # by_cause (R, T, D, C) [buildings]
 
 
 @contextmanager
@@ -204,21 +207,29 @@ def _thermal_and_people(cfg, city, grid, outdoor_c, supply, seed, progress):
     occ_w = onehot * groups["occupants"].to_numpy(float)[:, None]
     bld_w = onehot * (groups["n_buildings"].to_numpy(float) * (groups["heating"] == "district").to_numpy())[:, None]
     by_district = {k: np.empty((n_real, n_steps, n_d)) for k in ("no_power", "no_heat", "drained", "frozen")}
+    causes = CAUSES[1:]  # the causes of no heat (index 0 is "heated")
+    by_district["by_cause"] = np.empty((n_real, n_steps, n_d, len(causes)))
+    # the heating-season rule (daily mean below heating_limit_c) is in the supply's group_heat/heat_frac,
+    # so the heat inputs get no hourly limit of their own
+    bcfg_inputs = dataclasses.replace(bcfg, heating_limit_c=math.inf)
     for t in range(n_steps):
         # every output at time[t] describes the start of step t, as do the supply states
         t_out = outdoor_c[:, t : t + 1]
         powered = supply.feeder_power[:, t, feeder]
-        heat_on = supply.group_heat[:, t, :]
+        heat_on = supply.group_heat[:, t, :]  # TODO(thermal branch): pass supply.heat_frac[:, t, :] instead
         state = supply.group_state[:, t, :]
+        cause = supply.group_cause[:, t, :]
         acc.update(t, indoor, powered)
         indoor_da[:, t] = (indoor @ weights).reshape(n_real, n_d, len(archetypes))
         by_district["no_power"][:, t] = (~powered) @ occ_w
-        by_district["no_heat"][:, t] = (~heat_on) @ bld_w
+        by_district["no_heat"][:, t] = (cause > 0) @ bld_w  # an outage, not the season (group_cause)
         by_district["drained"][:, t] = (state >= 2) @ bld_w
         by_district["frozen"][:, t] = (state == 3) @ bld_w
+        for c in range(len(causes)):
+            by_district["by_cause"][:, t, :, c] = (cause == c + 1) @ bld_w
         if trajectories is not None:
             trajectories[:, t] = indoor
-        q_air, q_mass = heat_inputs_w(inputs, t_out, indoor, powered, heat_on, bcfg, out=q_buffers)
+        q_air, q_mass = heat_inputs_w(inputs, t_out, indoor, powered, heat_on, bcfg_inputs, out=q_buffers)
         indoor = model.step(t_out, q_air, q_mass)
         if progress and (t % 24 == 0 or t == n_steps - 1):
             progress("thermal", t + 1, n_steps)
@@ -271,8 +282,19 @@ def _assemble(cfg, city, grid, forecast, supply, indoor, exposure) -> xr.Dataset
     ds["buildings_without_heat"] = (
         ("realization", "time", "district"),
         np.rint(agg["no_heat"]).astype(np.int64),
-        {"units": "1", "long_name": "buildings on district heating without heat (count)"},
+        {"units": "1", "long_name": "buildings on district heating without heat (count)",
+         "comment": "cut off by an outage (group_cause > 0); outside the heating season buildings are not counted"},
     )
+    ds["buildings_without_heat_by_cause"] = (
+        ("realization", "time", "district", "cause"),
+        np.rint(agg["by_cause"]).astype(np.int64),
+        {"units": "1", "long_name": "buildings on district heating without heat, by cause (count)",
+         "comment": "source_damaged: its source or boiler house is down or short of capacity and sheds it; "
+                    "no_pumping_power: the network pumps have no power; drained_waiting: the source is back, "
+                    "the building waits for refill and restart; frozen: its system froze; mains_frozen: its "
+                    "zone's heat mains froze. The causes sum to buildings_without_heat."},
+    )
+    ds = ds.assign_coords(cause=("cause", list(CAUSES[1:]), {"long_name": "cause of no heat"}))
     ds["buildings_drained"] = (
         ("realization", "time", "district"),
         np.rint(agg["drained"]).astype(np.int64),
