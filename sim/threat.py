@@ -22,8 +22,8 @@ A3/A4) are aimed at the city's energy with probability ``city_energy_frac`` (A6,
 each aimed weapon damages a node with probability ``1 / weapons_per_hit``; nodes are drawn without
 replacement with weights by node kind. The damage level is drawn by node (a heat source may have its own
 ``damage_probs``, e.g. an old plant) and by its history: each earlier hit on the same node in the run
-raises the level one step with probability ``damage_escalation_prob`` (severe -> destroyed only for heat
-sources). A hit on a heat source strikes one of its units (drawn by heat capacity): a CHP trips (the
+within ``damage_memory_days`` raises the level one step with probability ``damage_escalation_prob`` (up to
+severe; ``destroyed`` only where a node's own ``damage_probs`` give it a probability, or explicitly). A hit on a heat source strikes one of its units (drawn by heat capacity): a CHP trips (the
 plant restarts after ``repair_h``) and the unit hit stays out for ``unit_repair_h``; a boiler cluster
 loses the boiler house hit for ``repair_h``. Repair times are lognormal around medians by kind and level.
 
@@ -171,6 +171,7 @@ def _check(cfg: Any, net: Network) -> dict:
     p.setdefault("waves", [])
     p.setdefault("hits", [])
     p.setdefault("damage_escalation_prob", 0.0)
+    p.setdefault("damage_memory_days", 14.0)
     p.setdefault("unit_repair_median_h", {"light": 72.0, "moderate": 336.0, "severe": 1440.0})
     for key in ("mean_interval_days", "interval_shape", "weapons_per_hit"):
         if not float(p[key]) > 0:
@@ -179,7 +180,7 @@ def _check(cfg: Any, net: Network) -> dict:
         raise ConfigError(f"attacks.weapons_per_hit must be >= 1, got {p['weapons_per_hit']}")
     for key in ("drones_mean", "missiles_mean", "drones_cv", "missiles_cv", "alert_hours", "alert_lead_h",
                 "alerts_per_day", "other_alert_hours", "pause_days", "surge_stockpile_frac", "repair_sigma",
-                "drones", "missiles"):
+                "drones", "missiles", "damage_memory_days"):
         if float(p[key]) < 0:
             raise ConfigError(f"attacks.{key} must be >= 0, got {p[key]}")
     for key in ("ballistic_frac", "intercept_drone_prob", "intercept_cruise_prob", "intercept_ballistic_prob",
@@ -248,7 +249,7 @@ class _Drawer:
         units = net.unit_table
         self.units_of = {int(h): np.flatnonzero(units["source"].to_numpy() == h) for h in set(units["source"])}
         self.unit_heat = units["heat_mw"].to_numpy(float)
-        self.history: dict[int, int] = {}  # node -> earlier hits in this realization
+        self.history: dict[int, list[float]] = {}  # node -> times of its recent hits in this realization [h]
 
     def size(self, k: int, drones: int | None = None, missiles: int | None = None) -> dict:
         p = self.p
@@ -294,11 +295,11 @@ class _Drawer:
             node = int(node)
             probs = self.level_probs[node]
             li = min(int(np.searchsorted(np.cumsum(probs), ul * probs.sum(), side="right")), len(probs) - 1)
-            prior = self.history.get(node, 0)
-            top = 3 if self.is_source[node] else 2  # destroyed only for heat sources
-            if li < top and ue < min(1.0, esc * prior):
+            memory_h = float(self.p["damage_memory_days"]) * 24.0
+            past = [t for t in self.history.get(node, []) if t_h - t < memory_h]
+            if li < 2 and ue < min(1.0, esc * len(past)):  # escalation: up to severe (destroyed only as drawn)
                 li += 1
-            self.history[node] = prior + 1
+            self.history[node] = [*past, t_h]
             out.append(self._hit(k, t_h, node, self.levels[li], zi, uu, zu, None, process[0] == "surge", False))
         return out
 

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 
 def _target_weights() -> dict[str, float]:
-    # relative weight of ONE node of each kind; CHPs were hit in most large waves (A3, B1, B4) [L]
-    return {"chp": 6.0, "transmission": 2.5, "substation": 1.0, "boiler": 0.5, "feeder": 0.05}
+    # relative weight of ONE node of each kind; CHPs were hit in most large waves (A3, B1, B4); the CHP
+    # weight is fitted to the peak of the 20 Jan wave (B3: both big CHP zones off; docs/grid_model.md) [L]
+    return {"chp": 14.0, "transmission": 2.5, "substation": 1.0, "boiler": 0.5, "feeder": 0.05}
 
 
 def _damage_probs() -> dict[str, float]:
@@ -23,7 +24,7 @@ def _repair_median_h() -> dict[str, dict[str, float]]:
     # chp: the restart of the whole plant after a hit (its damaged unit is unit_repair_median_h);
     # boiler: the repair of the boiler house hit (the cluster's other houses keep running)
     return {
-        "chp": {"light": 24.0, "moderate": 48.0, "severe": 96.0},  # B1: restart 1 day (CHP-5), 2 days (CHP-6)
+        "chp": {"light": 24.0, "moderate": 48.0, "severe": 72.0},  # B1: restart 1 day (CHP-5), 2 days (CHP-6)
         "transmission": {"light": 6.0, "moderate": 48.0, "severe": 312.0},  # B5: 13 days (severe)
         "substation": {"light": 3.0, "moderate": 8.0, "severe": 120.0},  # switching / repair / transformer [L]
         "boiler": {"light": 4.0, "moderate": 12.0, "severe": 120.0},  # [L]
@@ -33,8 +34,8 @@ def _repair_median_h() -> dict[str, dict[str, float]]:
 
 def _unit_repair_median_h() -> dict[str, float]:
     # work hours until the CHP unit hit (turbine or peak water boiler) is back, by damage level; the rest of
-    # the plant is back after its restart (repair_median_h.chp). B4: a critically damaged CHP, months [L]
-    return {"light": 72.0, "moderate": 336.0, "severe": 1440.0}
+    # the plant is back after its restart (repair_median_h.chp); severe: a month [L] (B4: a destroyed CHP, months)
+    return {"light": 72.0, "moderate": 240.0, "severe": 720.0}
 
 
 @dataclass
@@ -89,9 +90,10 @@ class AttacksConfig:
     repair_median_h: dict[str, dict[str, float]] = field(default_factory=_repair_median_h)  # kind -> level -> [h]
     unit_repair_median_h: dict[str, float] = field(default_factory=_unit_repair_median_h)  # level -> [h]
     repair_sigma: float = 0.5  # lognormal sigma of repair times [-]
-    # each earlier hit on the same node in the run raises the level one step with this probability (a plant
-    # hit again is damaged worse; severe -> destroyed only for heat sources) [L] [1]
-    damage_escalation_prob: float = 0.15
+    # each earlier hit on the same node in the run raises the level one step with this probability, up to
+    # severe (a plant hit again is damaged worse) [L] [1]
+    damage_escalation_prob: float = 0.05
+    damage_memory_days: float = 14.0  # hits longer ago than this no longer count for escalation [L] [d]
     # air-raid alerts: repairs stop
     alert_hours: float = 4.0  # air-raid alert around a wave on the city [h]
     alert_lead_h: float = 2.5  # part of the alert before the wave arrives [h]

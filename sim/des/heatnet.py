@@ -52,6 +52,7 @@ from sim.des.timeline import (
     FROZEN_CAUSE,
     MAINS_FROZEN,
     MOBILE_BIT,
+    NO_PUMPING_POWER,
     NORMAL,
     STOPPED,
     code,
@@ -61,7 +62,7 @@ if TYPE_CHECKING:
     from sim.des.state import SupplyState
 
 #: Kinds of operator actions on the heap.
-DRAIN, FREEZE, DECIDE, MAINS, FAULT, MOBILE = range(6)
+DRAIN, FREEZE, DECIDE, MAINS, FAULT, MOBILE, REPLAN = range(7)
 K_DRAWS = 8
 _DRAINED_WAITING = code(DRAINED, DRAINED_WAITING)
 
@@ -90,6 +91,7 @@ def init_state(st: SupplyState) -> None:
     st.mobilized = False
     st.mains_epoch = [0] * n_h
     st.zone_dark = [False] * n_h
+    st.mains_freeze_at = [math.inf] * n_h
 
 
 def push(st: SupplyState, time_h: float, kind: int, target: int, epoch: int) -> None:
@@ -119,7 +121,7 @@ def heat_network_operator(env: simpy.Environment, st: SupplyState) -> Generator:
     """The heat network's control room: carries out the operators' timed actions (drains, freezes,
     re-decisions, faults fixed, mobile boilers) in time order."""
     heap = st.actions
-    handlers = (_drain_due, _freeze_due, _decide_due, _mains_due, _fault_fixed, _mobile_due)
+    handlers = (_drain_due, _freeze_due, _decide_due, _mains_due, _fault_fixed, _mobile_due, _replan_due)
     while True:
         now = env.now
         while heap and heap[0][0] <= now + 1e-9:
@@ -134,6 +136,10 @@ def heat_network_operator(env: simpy.Environment, st: SupplyState) -> Generator:
         else:
             st.operator_next = math.inf
             yield st.operator_wake
+
+
+def _replan_due(st: SupplyState, _target: int, _epoch: int) -> None:
+    st.update(replan=True)
 
 
 def heat_dispatcher(env: simpy.Environment, st: SupplyState) -> Generator:
@@ -170,7 +176,12 @@ def lose_flow(st: SupplyState, h: int, groups: list[int], reasons: list[int]) ->
                 st.epoch[g] += 1  # a refill waiting or under way is off
             st.set_code(g, code(DRAINED, why))
     dark = (st.served_n[h] == 0) if tb.source_interconnected[h] else not any(st.served[g] for g in tb.zones[h])
-    if dark and not st.zone_dark[h]:
+    no_pumps = st.source_status[h] is not None and st.source_status[h][1] == NO_PUMPING_POWER
+    if st.zone_dark[h] and not (dark and no_pumps):
+        st.zone_dark[h] = False  # pumps back (or part of the zone served): the mains circulate again
+        st.mains_epoch[h] += 1
+    elif dark and no_pumps and not st.zone_dark[h]:
+        # the network's water stands still only when its pumps stop: its mains start to take frost
         st.zone_dark[h] = True
         _watch_mains(st, h, now)  # before the decision: draining the zone drains its mains too
     if stopped:
@@ -231,7 +242,8 @@ def decide(st: SupplyState, h: int, groups: list[int]) -> None:
     rp, tb = st.rp, st.tables
     now = st.env.now
     outage = st.expected_outage_h(h)
-    exposure = expected_frost_k_h(st, outage)
+    # the exposure until the systems would be drained: the expected outage, or the operator's delay if longer
+    exposure = expected_frost_k_h(st, max(outage, rp["drain_delay_h"]))
     frost_now = st.frost_at(now)
     tolerance = rp["freeze_k_h"]
     thr = tb.freeze_k_h
@@ -241,8 +253,9 @@ def decide(st: SupplyState, h: int, groups: list[int]) -> None:
         if exposure > 0 and exposure >= rp["drain_safety_frac"] * max(tolerance - taken, 0.0):
             drain.append(g)
     drain_at: dict[int, float] = {}
+    if drain and st.mains_freeze_at[h] > now + (0.0 if st.warm_start else rp["drain_delay_h"]):
+        st.mains_epoch[h] += 1  # the mains are drained with the zone, after the operator's delay
     if drain:
-        st.mains_epoch[h] += 1  # the mains are drained with the zone
         if st.warm_start:
             for g in drain:  # the outage happened before the run: the systems were drained then
                 _drain_now(st, g, now)
@@ -324,9 +337,11 @@ def freeze(st: SupplyState, g: int) -> None:
 def _watch_mains(st: SupplyState, h: int, now: float) -> None:
     """A whole zone without flow: its filled mains accumulate frost until drained or back in use."""
     k_h = st.tables.source_mains_k_h[h]
+    st.mains_freeze_at[h] = math.inf
     if math.isfinite(k_h):
         t = float(st.time_of_frost(np.array([st.frost_at(now) + k_h]))[0])
         if math.isfinite(t):
+            st.mains_freeze_at[h] = t
             push(st, t, MAINS, h, st.mains_epoch[h])
 
 

@@ -19,6 +19,7 @@ References
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from typing import TYPE_CHECKING
 
@@ -49,14 +50,22 @@ def served_count(tb: RunTables, h: int, cap_mw: float, demand_factor: float) -> 
 
 def cross_feed_mw(st: SupplyState, h: int) -> float:
     """Heat the zones linked to zone h can spare for it now (their surplus over their own demand at the
-    planning temperature, each link up to its capacity), up to what zone h lacks. [MW]"""
+    planning temperature, each link up to its capacity), up to what zone h lacks; available
+    ``city.grid.link_switch_h`` after the zone fell short (valves are re-switched by hand). [MW]"""
     tb = st.tables
     links = tb.source_links[h]
     if not links:
         return 0.0
     d = st.plan_demand_factor()
     need = tb.source_design_mw[h] * d - st.source_cap[h]
+    now = st.env.now
     if need <= 0:
+        st.short_since[h] = math.inf
+        return 0.0
+    if st.short_since[h] == math.inf:
+        st.short_since[h] = now  # the operators start re-switching valves now
+        st.push_replan(now + tb.link_switch_h)
+    if now < st.short_since[h] + tb.link_switch_h - 1e-9:
         return 0.0
     give = 0.0
     for i in links:

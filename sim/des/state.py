@@ -24,6 +24,8 @@ from sim.des.simpy_adapter import CrewPool
 from sim.des.tables import RunTables
 from sim.des.timeline import HEATED, MAINS_FROZEN, NO_PUMPING_POWER, SOURCE_DAMAGED
 
+#: The heat dispatcher plans supply for the coldest hour this far ahead (the forecast it works with). [h]
+PLAN_AHEAD_H = 24.0
 #: Random numbers drawn per building group in advance, for its first K outages/restarts (CRN by group).
 K_DRAWS = 8
 
@@ -81,6 +83,7 @@ class SupplyState:
         self._dirty: set[int] = set(range(n_h))  # sources whose status update() must recompute
         # -- derived state (update) ---------------------------------------------------------------------
         self.sub_on = [True] * n_s
+        self.sub_unfed_since = [math.inf] * n_s  # its transmission feed is down since [h]
         self.feeder_live = [True] * n_f  # powered apart from outage queues
         self.dark_hh = 0.0  # households on feeders that are not live
         self.source_running = [True] * n_h
@@ -101,6 +104,7 @@ class SupplyState:
         self.turbines_ok = [sum(1 for u in tb.source_units[h] if tb.unit_kind[u] == "turbine") for h in range(n_h)]
         self.power_ok = list(self.source_power)  # electric capacity of turbines in service [MW]
         self.zone_cause = [HEATED] * n_h  # cause of the unserved part of an interconnected zone
+        self.short_since = [math.inf] * n_h  # a cross-fed zone has been short of heat since [h]
         self.plan_outdoor_c = self.outdoor_at(0.0)
         # -- building groups ------------------------------------------------------------------------------
         self.gcode = bytearray(n_g)
@@ -208,8 +212,17 @@ class SupplyState:
         heatnet.flush_drains(self, now)
         down, sub_on, sub_mobile, destroyed = self.down, self.sub_on, self.sub_mobile, self.destroyed
         subs_changed = False
+        unfed_since = self.sub_unfed_since
         for i, node, t1, t2 in tb.subs:
             fed = not down[t1] or (t2 >= 0 and not down[t2])
+            if fed:
+                unfed_since[i] = math.inf
+            elif tb.sub_reswitchable[i] and self.any_transmission_up():
+                # the 110 kV network is re-switched to another transmission substation (B5)
+                if unfed_since[i] == math.inf:
+                    unfed_since[i] = now
+                    self.push_replan(now + self.rp["reswitch_h"])
+                fed = now >= unfed_since[i] + self.rp["reswitch_h"] - 1e-9
             on = fed and (not down[node] or (sub_mobile[i] and not destroyed[node]))
             if on != sub_on[i]:
                 sub_on[i] = on
@@ -244,6 +257,9 @@ class SupplyState:
     def touch(self, h: int) -> None:
         """Mark source h for the next :meth:`update` (its damage, units, pumping or mains changed)."""
         self._dirty.add(h)
+
+    def any_transmission_up(self) -> bool:
+        return any(not self.down[t] for t, _c in self.tables.ts_cap)
 
     def _update_feeders(self, now: float) -> None:
         tb = self.tables
@@ -352,11 +368,16 @@ class SupplyState:
         if gained:
             heatnet.gain_flow(self, h, gained)
 
+    def push_replan(self, time_h: float) -> None:
+        """Re-plan the zones at ``time_h`` (an operator action: valves re-switched for cross-feeding)."""
+        heatnet.push(self, time_h, heatnet.REPLAN, -1, 0)
+
     def plan_demand_factor(self) -> float:
-        """Heat demand factor the dispatcher plans for: the coldest step of the next ``replan_h`` hours."""
+        """Heat demand factor the dispatcher plans for: the coldest step of the next 24 hours (a plan that
+        holds through the daily cycle, so buildings are not connected and shed again within a day). [1]"""
         tb = self.tables
         i = self.step_at(self.env.now)
-        j = min(i + max(1, int(math.ceil(self.rp["replan_h"] / tb.dt_h))), len(self.outdoor))
+        j = min(i + max(1, int(math.ceil(PLAN_AHEAD_H / tb.dt_h))), len(self.outdoor))
         return float(self.heat_factor[i:j].max())
 
     # -- damage and repair --------------------------------------------------------------------------------
@@ -462,11 +483,12 @@ class SupplyState:
 
     # -- electric supply and demand ------------------------------------------------------------------------
     def supply_mw(self) -> float:
-        """Electric supply: national allotment via the transmission substations up, its response to the
-        city generation lost, plus the CHPs' output. [MW]"""
+        """Electric supply: national allotment via the transmission substations up (each carrying up to
+        ``transmission_headroom_frac`` times its share), its response to the city generation lost, plus
+        the CHPs' output. [MW]"""
         if self._supply is None:
             tb, down = self.tables, self.down
-            ts = sum(c for t, c in tb.ts_cap if not down[t]) / tb.ts_cap_total
+            ts = min(1.0, tb.ts_headroom * sum(c for t, c in tb.ts_cap if not down[t]) / tb.ts_cap_total)
             chp = sum(self.source_power)
             lost = max(tb.chp_power_nominal_mw - chp, 0.0)
             self._supply = (tb.allotment_mw + tb.allotment_extra_mw(lost)) * ts + chp

@@ -51,6 +51,9 @@ class RunTables:
         self.subs = tuple((i, int(n), int(a), int(b)) for i, (n, a, b) in
                           enumerate(zip(st["node"], st["feed_primary"], st["feed_secondary"], strict=True)))
         self.sub_district = [str(d) for d in st["district"]]
+        phi = (math.sqrt(5.0) - 1.0) / 2.0
+        #: a share reswitch_frac of the substations can be re-switched to another transmission substation
+        self.sub_reswitchable = [((i * phi + 0.5) % 1.0) < rp["reswitch_frac"] for i in range(len(self.sub_nodes))]
         self.district_subs: dict[str, list[int]] = {}
         for i, d in enumerate(self.sub_district):
             self.district_subs.setdefault(d, []).append(i)
@@ -74,6 +77,7 @@ class RunTables:
         self.ts_cap = tuple(zip((int(t) for t in ts), ts_cap.tolist(), strict=True))
         self.ts_cap_total = float(ts_cap.sum()) or 1.0
         self.allotment_mw = float(p["national_allotment_mw"])
+        self.ts_headroom = float(p["transmission_headroom_frac"])
         curve = np.asarray(p["allotment_response"], dtype=float)
         self.response_lost_mw, self.response_extra_mw = curve[:, 0].copy(), curve[:, 1].copy()
         # heat sources and their units
@@ -110,6 +114,7 @@ class RunTables:
         self.links = [(int(a), int(b), float(c)) for a, b, c in
                       zip(net.link_table["source_a"], net.link_table["source_b"], net.link_table["capacity_mw"],
                           strict=True)]
+        self.link_switch_h = float(p["link_switch_h"])
         self.source_links: list[list[int]] = [[] for _ in range(self.n_sources)]
         for i, (a, b, _c) in enumerate(self.links):
             self.source_links[a].append(i)

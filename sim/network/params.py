@@ -32,11 +32,15 @@ GRID_DEFAULTS: dict[str, Any] = {
     # piecewise linear, flat beyond the last point [MW]
     "allotment_response": [[0.0, 0.0]],
     "chp_available_frac": 1.0,  # share of CHP electric capacity available (earlier damage; A6) [1]
+    # what the transmission substations up can carry, relative to their share of the allotment (N-1 design:
+    # the others take over part of a lost one's import) [1]
+    "transmission_headroom_frac": 1.0,
     # CHPs: list of {name, districts: {district: share of its blocks}, units: [{name, kind, heat_share,
     # power_mw}], capacity_frac, min_supply_frac, damage_probs, mains_freeze_k_h}; power_mw alone
     # makes one turbine
     "heat_sources": [],
     "links": [],  # cross-feeding: list of {a, b, capacity_mw} between sources' zones [MW]
+    "link_switch_h": 6.0,  # re-switching valves to cross-feed a zone short of heat takes ... [h]
     "boiler_clusters_per_district": 1,  # boiler-house clusters per district (the remaining DH blocks) [-]
     "boiler_houses": 0,  # boiler houses in the city (units of the clusters; D4: >180 in Kyiv) [-]
     "boiler_capacity_frac": 1.2,  # installed boiler-house capacity / design load of their blocks [1]
@@ -44,7 +48,7 @@ GRID_DEFAULTS: dict[str, Any] = {
     "critical_dual_fed_frac": 0.0,  # share of critical (pumping) feeders fed from two substations [1]
     "heat_design_outdoor_c": -22.0,  # design outdoor temperature of the heat network [degC]
     "heat_indoor_c": 21.0,  # indoor temperature of the network's supply curve [degC]
-    "mains_freeze_k_h": 600.0,  # frost exposure stopped, filled heat mains stand (degree-hours below 0) [K h]
+    "mains_freeze_k_h": 180.0,  # frost exposure stopped, filled heat mains stand (Alchevsk 2006: > 6 h at -28 degC) [K h]
 }
 
 UNIT_KINDS = ("turbine", "peak_boiler")
@@ -163,7 +167,9 @@ def grid_params(grid_cfg: Mapping | None, district_names: list[str], population:
                 "critical_dual_fed_frac"):
         p[key] = num(key, 0.0, 1.0)
     p["queue_block_h"] = num("queue_block_h", 0.25, 24.0)
+    p["transmission_headroom_frac"] = num("transmission_headroom_frac", 1.0, 10.0)
     p["queue_rounding_tol"] = num("queue_rounding_tol", 0.0, 0.99)
+    p["link_switch_h"] = num("link_switch_h", 0.0, 240.0)
     p["peak_demand_kw_per_person"] = num("peak_demand_kw_per_person", 0.0)
     p["design_temperature_c"] = num("design_temperature_c", -60.0, 20.0)
     p["mild_temperature_c"] = num("mild_temperature_c", -40.0, 30.0)
