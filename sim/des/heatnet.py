@@ -226,12 +226,15 @@ def gain_flow(st: SupplyState, h: int, groups: list[int]) -> None:
 # -- drain decisions, drains and freezing ------------------------------------------------------------------
 def expected_frost_k_h(st: SupplyState, outage_h: float) -> float:
     """Frost exposure the operator expects over an outage of ``outage_h`` hours: the outage times the mean
-    frost (degrees below 0 degC) of the forecast over it, read at most ``drain_forecast_h`` ahead. [K h]"""
+    frost (degrees below 0 degC) of the forecast over it, read at most ``drain_forecast_h`` ahead; 0 if the
+    forecast stays at or above ``drain_threshold_c`` (E7: drained "in frost"). [K h]"""
     now = st.env.now
     window = min(outage_h, st.rp["drain_forecast_h"])
     i0 = st.step_at(now)
     i1 = min(st.step_at(now + window) + 1, len(st.outdoor))
-    rate = float(np.maximum(-st.outdoor_c[i0:i1], 0.0).mean()) if i1 > i0 else 0.0
+    if i1 <= i0 or float(st.outdoor_c[i0:i1].min()) >= st.rp["drain_threshold_c"]:
+        return 0.0  # no frost below the operators' drain threshold in the forecast
+    rate = float(np.maximum(-st.outdoor_c[i0:i1], 0.0).mean())
     if rate <= 0:
         return 0.0
     return outage_h * rate if math.isfinite(outage_h) else math.inf

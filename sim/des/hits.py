@@ -51,16 +51,16 @@ def apply_hit(st: SupplyState, hit: Hit) -> None:
                 st.unit_out(u, math.inf)
         if kind == "feeder":
             st.feeder_ok[tb.feeder_index[node]] = False
-            st._feeders_dirty = True
+            st.feeders_changed()
         return
     repair_h *= st.rp["repair_time_multiplier"]
     unit_h *= st.rp["repair_time_multiplier"]
     if kind == "feeder":
         st.feeder_ok[tb.feeder_index[node]] = False
-        st._feeders_dirty = True
+        st.feeders_changed()
     if kind == "boiler":
         if unit >= 0:  # the house struck; the cluster's others keep running
-            st.unit_out(unit, math.inf)
+            st.unit_out(unit, now + repair_h)  # back when the node's repair job is done (expected then)
             st.node_units_down.setdefault(node, set()).add(unit)
     else:
         st.down[node] = True

@@ -158,7 +158,7 @@ def substation_workaround(env: simpy.Environment, st: SupplyState, node: int) ->
             for f in feeders[:n]:
                 st.feeder_reswitched[f] = True
             st.log(env.now, "reswitch", node, -1, f"{n} of {len(feeders)} feeders re-switched to neighbours")
-            st._feeders_dirty = True
+            st.feeders_changed()
             st.update()
     if not st.down[node] or rp["mobile_transformers"] <= 0:
         return

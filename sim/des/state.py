@@ -254,6 +254,10 @@ class SupplyState:
 
     _feeders_dirty = True
 
+    def feeders_changed(self) -> None:
+        """Mark the feeders for the next :meth:`update` (a feeder was hit or repaired, or re-switched)."""
+        self._feeders_dirty = True
+
     def touch(self, h: int) -> None:
         """Mark source h for the next :meth:`update` (its damage, units, pumping or mains changed)."""
         self._dirty.add(h)
@@ -344,7 +348,9 @@ class SupplyState:
                         lost.append(g)
                         why.append(cause)
         else:  # one network: serve a prefix of the zone's serve order
-            cap_eff = cap + sources.cross_feed_mw(self, h)
+            # the linked zones' surplus reaches this network only while its own pumps circulate
+            pumps = self.source_status[h][3] or self.source_running[h]
+            cap_eff = cap + (sources.cross_feed_mw(self, h) if pumps else 0.0)
             n = sources.served_count(tb, h, cap_eff, self.plan_demand_factor())
             cause = reason if cap <= 0 and reason != HEATED else SOURCE_DAMAGED
             old = self.served_n[h]

@@ -86,3 +86,28 @@ def run_city(city_name: str = "small_town", policy: str = "continued", n_realiza
     bld = OmegaConf.merge(OmegaConf.structured(BuildingsConfig), buildings or {})
     tl: SupplyTimeline = simulate_supply(city, net, camp, out, rep, bld, tgrid, seed)
     return city, net, camp, tl
+
+
+def make_state(city_name: str = "small_town", outdoor_c: float = -12.0, days: float = 2.0, seed: int = 3,
+               repair: dict | None = None, grid: dict | None = None):
+    """A fresh :class:`~sim.des.state.SupplyState` of one realization without running processes, for
+    tests of the update path and the power balance; returns ``(state, network)``."""
+    from sim.des import _draws, freeze_tolerance_k_h
+    from sim.des.params import repair_params
+    from sim.des.state import SupplyState
+    from sim.des.tables import RunTables
+
+    city, net = load_city(city_name, grid)
+    tgrid = TimeGrid.from_config("2026-01-29T00:00", days, 60)
+    rep = OmegaConf.merge(OmegaConf.structured(RepairConfig), OmegaConf.load(CONFIGS / "repair" / "default.yaml"),
+                          repair or {})
+    rp = repair_params(rep)
+    bld = OmegaConf.structured(BuildingsConfig)
+    n_g = len(city.groups)
+    tables = RunTables(net, tgrid, rp, float(bld.heater_share_frac) * float(bld.heater_kw),
+                       freeze_tolerance_k_h(seed, n_g, rp["freeze_k_h"], rp["freeze_cv"]))
+    env = __import__("simpy").Environment()
+    st = SupplyState(env, tables, np.full(tgrid.n_steps, float(outdoor_c)),
+                     _draws(seed, 0, n_g, int(tgrid.horizon_h / 4) + 1, net.n_queues, rp))
+    st.update()
+    return st, net
