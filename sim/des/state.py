@@ -276,6 +276,8 @@ class SupplyState:
                 live[f] = on
                 self.dark_hh += -tb.feeder_hh[f] if on else tb.feeder_hh[f]
                 self.feeder_changes.append((now, f, int(on)))
+                if on and tb.feeder_hh[f] > 0:
+                    self.log(now, "reconnect", tb.feeder_nodes[f], -1, f"{tb.feeder_hh[f]:.0f} households")
                 if tb.feeder_source[f] >= 0:
                     self._dirty.add(tb.feeder_source[f])
 

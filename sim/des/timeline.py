@@ -55,7 +55,7 @@ def decode_mobile(codes: np.ndarray) -> np.ndarray:
 
 EVENT_COLUMNS = ("realization", "time", "time_h", "kind", "node", "node_kind", "district", "detail")
 EVENT_KINDS = ("wave", "hit", "hit_ignored", "repair_start", "repair_done", "unit_out", "unit_back",
-               "reswitch", "mobile_transformer", "drain", "restart", "restart_fault", "freeze", "mains_freeze",
+               "reswitch", "mobile_transformer", "reconnect", "drain", "restart", "restart_fault", "freeze", "mains_freeze",
                "frozen_repaired", "mobile_boiler", "emergency", "stage", "shed")
 
 
