@@ -62,6 +62,7 @@ def help_text() -> str:
         "  coldgrid attacks=single_wave attacks.day=1 attacks.drones=339 attacks.missiles=34",
         "  coldgrid -m experiment=pause_vs_continued",
         "  coldgrid weather=file weather.path=forecast.csv",
+        "  coldgrid --nodes city=kyiv                          names, kinds, districts for attacks.hits",
         "",
         "Config groups (GROUP=OPTION):",
     ]
@@ -157,9 +158,45 @@ def _hydra_entry() -> None:
     hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")(_run)()
 
 
+def list_nodes(overrides: list[str]) -> str:
+    """The text of ``coldgrid --nodes [city=...]``: name, kind and district of every node of the city's
+    network, the names ``attacks.hits`` accepts (no coordinates: the infrastructure is synthetic)."""
+    from hydra import compose, initialize_config_dir
+
+    from sim.city import build_city
+    from sim.network import build_network, node_listing
+
+    register()
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        cfg = compose("config", overrides=overrides)
+    city = build_city(cfg.city)
+    table = node_listing(build_network(city, cfg.city.grid))
+    width = max(len("name"), *(len(n) for n in table["name"]))
+    lines = [f"{'name':<{width}}  {'kind':<12}  district"]
+    lines += [f"{n:<{width}}  {k:<12}  {d}" for n, k, d in table.itertuples(index=False)]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point of ``coldgrid``."""
     args = sys.argv[1:] if argv is None else argv
+    if "--nodes" in args:
+        rest = [a for a in args if a != "--nodes"]
+        try:
+            print(list_nodes(rest))
+        except BrokenPipeError:  # e.g. coldgrid --nodes | head
+            sys.stderr.close()
+        except ColdgridError as e:
+            _fail(e)
+        except OmegaConfBaseException as e:
+            _fail(ConfigError(one_line(e)))
+        except Exception as e:
+            from hydra.errors import HydraException
+
+            if isinstance(e, HydraException):
+                _fail(ConfigError(one_line(e)))
+            raise
+        return
     if any(a in ("-h", "--help") for a in args):
         try:
             print(help_text())

@@ -147,7 +147,7 @@ def heat_dispatcher(env: simpy.Environment, st: SupplyState) -> Generator:
     outdoor temperature between events)."""
     while True:
         yield env.timeout(st.rp["replan_h"])
-        st.update(replan=True)
+        st.replan()
 
 
 # -- groups losing and gaining flow ------------------------------------------------------------------------
@@ -157,6 +157,7 @@ def lose_flow(st: SupplyState, h: int, groups: list[int], reasons: list[int]) ->
     now = st.env.now
     gcode, tb = st.gcode, st.tables
     stopped: list[int] = []
+    frost_now = st.frost_at(now)
     for g, why in zip(groups, reasons, strict=True):
         c = gcode[g]
         if c & MOBILE_BIT:
@@ -166,7 +167,7 @@ def lose_flow(st: SupplyState, h: int, groups: list[int], reasons: list[int]) ->
             st.set_code(g, code(STOPPED, why))
             st.epoch[g] += 1
             st.stop_time[g] = now
-            st.frost_stop[g] = st.frost_at(now)
+            st.frost_stop[g] = frost_now
             st.stop_count[g] += 1
             stopped.append(g)
         elif state == STOPPED:
@@ -232,11 +233,16 @@ def expected_frost_k_h(st: SupplyState, outage_h: float) -> float:
     window = min(outage_h, st.rp["drain_forecast_h"])
     i0 = st.step_at(now)
     i1 = min(st.step_at(now + window) + 1, len(st.outdoor))
-    if i1 <= i0 or float(st.outdoor_c[i0:i1].min()) >= st.rp["drain_threshold_c"]:
-        return 0.0  # no frost below the operators' drain threshold in the forecast
-    rate = float(np.maximum(-st.outdoor_c[i0:i1], 0.0).mean())
+    if i1 <= i0:
+        return 0.0
+    fc = st.frost_cum_list
+    rate = (fc[i1] - fc[i0]) / ((i1 - i0) * st.tables.dt_h)  # mean frost of the window [K]
     if rate <= 0:
         return 0.0
+    # below 0 degC somewhere: below a threshold >= 0 too; a threshold below 0 is checked
+    thr = st.rp["drain_threshold_c"]
+    if thr < 0 and float(st.outdoor_c[i0:i1].min()) >= thr:
+        return 0.0  # no frost below the operators' drain threshold in the forecast
     return outage_h * rate if math.isfinite(outage_h) else math.inf
 
 
@@ -276,9 +282,13 @@ def decide(st: SupplyState, h: int, groups: list[int]) -> None:
             if free > st.drain_wake_at:  # one wake-up at the last drain: the log is complete without reads
                 st.drain_wake_at = free
                 push(st, free, DRAIN, -1, 0)
-    fr = st.time_of_frost(np.array([st.frost_stop[g] + thr[g] for g in groups]))
-    batch = sorted((t, g, st.epoch[g]) for g, t in zip(groups, fr.tolist(), strict=True)
-                   if math.isfinite(t) and t < drain_at.get(g, math.inf))
+    batch = []
+    inf = math.inf
+    for g in groups:
+        t = st.time_of_frost(st.frost_stop[g] + thr[g])
+        if t < inf and t < drain_at.get(g, inf):
+            batch.append((t, g, st.epoch[g]))
+    batch.sort()
     if batch:  # one freeze check at the earliest freeze of the batch (re-armed for the next)
         b = next(st.action_seq)
         st.freeze_batches[b] = deque(batch)
@@ -342,7 +352,7 @@ def _watch_mains(st: SupplyState, h: int, now: float) -> None:
     k_h = st.tables.source_mains_k_h[h]
     st.mains_freeze_at[h] = math.inf
     if math.isfinite(k_h):
-        t = float(st.time_of_frost(np.array([st.frost_at(now) + k_h]))[0])
+        t = st.time_of_frost(st.frost_at(now) + k_h)
         if math.isfinite(t):
             st.mains_freeze_at[h] = t
             push(st, t, MAINS, h, st.mains_epoch[h])
@@ -422,7 +432,7 @@ def refill_teams_target(st: SupplyState) -> int:
     rp = st.rp
     base = st.tables.crews["heat"]
     extra = rp["refill_extra_teams_per_kbuilding"] * st.refill_backlog / 1000.0
-    return int(min(max(base, rp["refill_max_teams"]), base + extra))
+    return min(max(base, rp["refill_max_teams"]), int(base + extra))
 
 
 def staff_refill(st: SupplyState) -> None:
@@ -441,25 +451,32 @@ def refill_team(env: simpy.Environment, st: SupplyState) -> Generator:
     shop = st.shop
     per_team = rp["heat_crews_per_job"]
     h_per_building = rp["restart_h_per_building"]
-    while q and st.refill_active <= refill_teams_target(st):
-        flush_drains(st, env.now)
+    buildings, epochs, gcode, served = tb.group_buildings, st.epoch, st.gcode, st.served
+    restart_count, restart_f, fault_u = st.restart_count, st.restart_f, st.fault_u
+    fault_prob = rp["restart_fault_prob"]
+    # refill_teams_target(st), inlined: the most frequent check of the DES
+    base, per_k, cap = tb.crews["heat"], rp["refill_extra_teams_per_kbuilding"] / 1000.0, rp["refill_max_teams"]
+    cap = max(base, cap)
+    while q and st.refill_active <= min(cap, int(base + per_k * st.refill_backlog)):
+        if st.drains:
+            flush_drains(st, env.now)
         g = q.popleft()
-        st.refill_backlog -= tb.group_buildings[g]
-        if st.gcode[g] != _DRAINED_WAITING or not st.served[g]:
+        st.refill_backlog -= buildings[g]
+        if gcode[g] != _DRAINED_WAITING or not served[g]:
             continue
-        epoch = st.epoch[g]
-        k = st.restart_count[g] % K_DRAWS
-        st.restart_count[g] += 1
-        yield from shop.work(h_per_building * tb.group_buildings[g] * st.restart_f[g * K_DRAWS + k] / per_team)
-        if st.epoch[g] != epoch:
+        epoch = epochs[g]
+        k = g * K_DRAWS + restart_count[g] % K_DRAWS
+        restart_count[g] += 1
+        yield from shop.work(h_per_building * buildings[g] * restart_f[k] / per_team)
+        if epochs[g] != epoch:
             continue  # its source stopped meanwhile: refilled again when it returns
-        if st.fault_u[g * K_DRAWS + k] < rp["restart_fault_prob"]:
-            extra = rp["restart_fault_h"] * st.fault_f[g * K_DRAWS + k]
+        if fault_u[k] < fault_prob:
+            extra = rp["restart_fault_h"] * st.fault_f[k]
             st.log(env.now, "restart_fault", -1, g, f"local faults: {extra:.0f} h more")
             push(st, env.now + extra, FAULT, g, epoch)
         else:
             st.set_code(g, 0)
-            st.epoch[g] += 1
+            epochs[g] += 1
             st.log(env.now, "restart", -1, g, tb.group_note[g])
     st.refill_active -= 1
 

@@ -13,6 +13,7 @@ points and a flat event log; nothing here knows about buildings' physics.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from typing import Any
 
 import numpy as np
@@ -58,6 +59,12 @@ class SupplyState:
         self.heat_factor = tb.heat_demand_factor(self.outdoor_c)
         #: Cumulative frost exposure at each step boundary, degree-hours below 0 degC (T + 1,). [K h]
         self.frost_cum = np.concatenate([[0.0], np.cumsum(np.maximum(-self.outdoor_c, 0.0) * tb.dt_h)])
+        self.frost_cum_list = self.frost_cum.tolist()
+        self.frost_rate = np.maximum(-self.outdoor_c, 0.0).tolist()  # [K]
+        #: The heat demand factor the dispatcher plans for at each step (the next 24 hours' coldest). [1]
+        ahead = max(1, int(math.ceil(PLAN_AHEAD_H / tb.dt_h)))
+        padded = np.concatenate([self.heat_factor, np.full(ahead - 1, -np.inf)])
+        self.plan_factor = np.lib.stride_tricks.sliding_window_view(padded, ahead).max(axis=1).tolist()
         # event log, by column (``log`` appends one record): time [h], kind, node id, group, detail
         self.ev_t: list[float] = []
         self.ev_kind: list[str] = []
@@ -179,23 +186,21 @@ class SupplyState:
         """Cumulative frost exposure at ``time_h`` (linear within a step). [K h]"""
         dt = self.tables.dt_h
         i = min(max(int(time_h / dt), 0), len(self.outdoor) - 1)
-        fc = self.frost_cum
-        return float(fc[i] + (time_h - i * dt) * max(-self.outdoor[i], 0.0))
+        return self.frost_cum_list[i] + (time_h - i * dt) * self.frost_rate[i]
 
-    def time_of_frost(self, frost_k_h: np.ndarray) -> np.ndarray:
-        """First times at which cumulative frost reaches ``frost_k_h`` (inf if never within the run). [h]"""
-        fc = self.frost_cum
-        target = np.asarray(frost_k_h, dtype=float)
-        i = np.searchsorted(fc, target - 1e-9, side="left")  # fc[i-1] < target <= fc[i]
-        out = np.full(target.shape, math.inf)
-        ok = (i >= 1) & (i < len(fc))
-        j = i[ok] - 1
-        rate = np.maximum(-self.outdoor_c[j], 0.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            frac = np.where(rate > 0, (target[ok] - fc[j]) / rate, 0.0)
-        out[ok] = j * self.tables.dt_h + np.clip(frac, 0.0, self.tables.dt_h)
-        out[target <= 0] = 0.0
-        return out
+    def time_of_frost(self, frost_k_h: float) -> float:
+        """First time at which cumulative frost reaches ``frost_k_h`` (inf if never within the run). [h]"""
+        if frost_k_h <= 0:
+            return 0.0
+        fc = self.frost_cum_list
+        i = bisect_left(fc, frost_k_h - 1e-9)  # fc[i-1] < target <= fc[i]
+        if i < 1 or i >= len(fc):
+            return math.inf
+        j = i - 1
+        rate = self.frost_rate[j]
+        dt = self.tables.dt_h
+        frac = (frost_k_h - fc[j]) / rate if rate > 0 else 0.0
+        return j * dt + min(max(frac, 0.0), dt)
 
     def notify(self) -> None:
         """Wake the dispatcher (grid supply or demand changed)."""
@@ -211,7 +216,7 @@ class SupplyState:
         now = self.env.now
         heatnet.flush_drains(self, now)
         down, sub_on, sub_mobile, destroyed = self.down, self.sub_on, self.sub_mobile, self.destroyed
-        subs_changed = False
+        changed_subs: list[int] = []
         unfed_since = self.sub_unfed_since
         for i, node, t1, t2 in tb.subs:
             fed = not down[t1] or (t2 >= 0 and not down[t2])
@@ -226,9 +231,9 @@ class SupplyState:
             on = fed and (not down[node] or (sub_mobile[i] and not destroyed[node]))
             if on != sub_on[i]:
                 sub_on[i] = on
-                subs_changed = True
-        if subs_changed or self._feeders_dirty:
-            self._update_feeders(now)
+                changed_subs.append(i)
+        if changed_subs or self._feeders_dirty:
+            self._update_feeders(now, changed_subs)
         self._feeders_dirty = False
         self._supply = None
         dirty = self._dirty
@@ -265,10 +270,22 @@ class SupplyState:
     def any_transmission_up(self) -> bool:
         return any(not self.down[t] for t, _c in self.tables.ts_cap)
 
-    def _update_feeders(self, now: float) -> None:
+    def _update_feeders(self, now: float, changed_subs: list[int]) -> None:
+        """Feeders live (powered apart from queues): all of them after a feeder was hit, repaired or
+        re-switched; else those that a changed substation feeds (directly, as second feed, or re-switched
+        in its district)."""
         tb = self.tables
         sub_on, live, ok, resw = self.sub_on, self.feeder_live, self.feeder_ok, self.feeder_reswitched
-        for f in range(tb.n_feeders):
+        if self._feeders_dirty:
+            feeders: Any = range(tb.n_feeders)
+        else:
+            seen: set[int] = set()
+            for i in changed_subs:
+                seen.update(tb.sub_all_feeders[i])
+                for j in tb.district_subs[tb.sub_district[i]]:
+                    seen.update(f for f in tb.sub_feeders[j] if resw[f])
+            feeders = sorted(seen)
+        for f in feeders:
             s, alt = tb.feeder_sub[f], tb.feeder_alt[f]
             on = ok[f] and (sub_on[s] or (alt >= 0 and sub_on[alt])
                             or (resw[f] and any(sub_on[j] for j in tb.district_subs[tb.sub_district[s]] if j != s)))
@@ -376,6 +393,26 @@ class SupplyState:
         if gained:
             heatnet.gain_flow(self, h, gained)
 
+    def replan(self) -> None:
+        """The heat dispatcher's periodic re-plan against the forecast: only the interconnected zones whose
+        plan can change with the temperature (short of the demand of the coldest hour of the next day,
+        shedding, or waiting for cross-feeding) are planned again; the grid has not changed since the last
+        update, so the dispatcher is woken only if a plan moved groups."""
+        heatnet.flush_drains(self, self.env.now)
+        tb = self.tables
+        d = self.plan_demand_factor()
+        changed = False
+        for h in tb.interconnected_sources:
+            status = self.source_status[h]
+            if status is None or not tb.zones[h]:
+                continue
+            short = status[0] < tb.source_design_mw[h] * d  # short of the full demand: cross-feed, shed
+            if short or self.served_n[h] < len(tb.zones[h]) or self.short_since[h] < math.inf:
+                self._plan(h, self.env.now, status)
+                changed = True
+        if changed:
+            self.notify()
+
     def push_replan(self, time_h: float) -> None:
         """Re-plan the zones at ``time_h`` (an operator action: valves re-switched for cross-feeding)."""
         heatnet.push(self, time_h, heatnet.REPLAN, -1, 0)
@@ -383,10 +420,7 @@ class SupplyState:
     def plan_demand_factor(self) -> float:
         """Heat demand factor the dispatcher plans for: the coldest step of the next 24 hours (a plan that
         holds through the daily cycle, so buildings are not connected and shed again within a day). [1]"""
-        tb = self.tables
-        i = self.step_at(self.env.now)
-        j = min(i + max(1, int(math.ceil(PLAN_AHEAD_H / tb.dt_h))), len(self.outdoor))
-        return float(self.heat_factor[i:j].max())
+        return self.plan_factor[self.step_at(self.env.now)]
 
     # -- damage and repair --------------------------------------------------------------------------------
     def is_destroyed(self, node: int) -> bool:

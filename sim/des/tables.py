@@ -67,10 +67,14 @@ class RunTables:
         self.feeder_hh = [float(h) for h in ft["households"]]
         self.feeder_source = [int(h) for h in ft["heat_source"]]
         self.total_hh = float(sum(self.feeder_hh)) or 1.0
-        self.sub_feeders: list[list[int]] = [[] for _ in self.sub_nodes]
+        self.sub_feeders: list[list[int]] = [[] for _ in self.sub_nodes]  # its ordinary feeders
+        self.sub_all_feeders: list[list[int]] = [[] for _ in self.sub_nodes]  # every feeder it feeds
         for f, s in enumerate(self.feeder_sub):
             if int(ft["queue"].iloc[f]) >= 0:
                 self.sub_feeders[s].append(f)
+            self.sub_all_feeders[s].append(f)
+            if self.feeder_alt[f] >= 0:
+                self.sub_all_feeders[self.feeder_alt[f]].append(f)
         # transmission
         ts = net.transmission
         ts_cap = nodes.loc[ts, "capacity_mw"].to_numpy(float)
@@ -79,7 +83,7 @@ class RunTables:
         self.allotment_mw = float(p["national_allotment_mw"])
         self.ts_headroom = float(p["transmission_headroom_frac"])
         curve = np.asarray(p["allotment_response"], dtype=float)
-        self.response_lost_mw, self.response_extra_mw = curve[:, 0].copy(), curve[:, 1].copy()
+        self.response_points = (curve[:, 0].tolist(), curve[:, 1].tolist())
         # heat sources and their units
         src = net.source_table
         self.n_sources = len(src)
@@ -162,8 +166,16 @@ class RunTables:
         self.heat_span_k = p["heat_indoor_c"] - p["heat_design_outdoor_c"]
 
     def allotment_extra_mw(self, lost_mw: float) -> float:
-        """Extra import the national dispatcher grants for ``lost_mw`` of city generation lost. [MW]"""
-        return float(np.interp(lost_mw, self.response_lost_mw, self.response_extra_mw))
+        """Extra import the national dispatcher grants for ``lost_mw`` of city generation lost: piecewise
+        linear in the points of ``allotment_response``, flat beyond them (as :func:`numpy.interp`). [MW]"""
+        xs, ys = self.response_points
+        if lost_mw <= xs[0]:
+            return ys[0]
+        for k in range(1, len(xs)):
+            if lost_mw <= xs[k]:
+                x0, x1 = xs[k - 1], xs[k]
+                return ys[k] if x1 == x0 else ys[k - 1] + (ys[k] - ys[k - 1]) * (lost_mw - x0) / (x1 - x0)
+        return ys[-1]
 
     def heat_demand_factor(self, outdoor_c: Any) -> Any:
         """Heat demand relative to design, ``(T_in - T) / (T_in - T_design)``, at least 0. [1]"""

@@ -28,17 +28,10 @@ GRID_DEFAULTS: dict[str, Any] = {
     "mild_temperature_c": 5.0,  # outdoor temperature at and above which demand is mild_demand_frac of peak [degC]
     "mild_demand_frac": 0.7,  # demand at mild_temperature_c as a share of the peak [1]
     "national_allotment_mw": None,  # import from the national pool via transmission (None: 0.5 x peak) [MW]
-    # extra import the national dispatcher grants as city generation is lost: [[lost_mw, extra_mw], ...],
-    # piecewise linear, flat beyond the last point [MW]
-    "allotment_response": [[0.0, 0.0]],
+    "allotment_response": [[0.0, 0.0]],  # extra import as city generation is lost: [[lost_mw, extra_mw], ...] [MW]
+    "transmission_headroom_frac": 1.0,  # what the transmission substations up carry, x their share (N-1) [1]
     "chp_available_frac": 1.0,  # share of CHP electric capacity available (earlier damage; A6) [1]
-    # what the transmission substations up can carry, relative to their share of the allotment (N-1 design:
-    # the others take over part of a lost one's import) [1]
-    "transmission_headroom_frac": 1.0,
-    # CHPs: list of {name, districts: {district: share of its blocks}, units: [{name, kind, heat_share,
-    # power_mw}], capacity_frac, min_supply_frac, damage_probs, mains_freeze_k_h}; power_mw alone
-    # makes one turbine
-    "heat_sources": [],
+    "heat_sources": [],  # CHPs: [{name, districts, units: [{name, kind, heat_share, power_mw}], capacity_frac, ...}]
     "links": [],  # cross-feeding: list of {a, b, capacity_mw} between sources' zones [MW]
     "link_switch_h": 6.0,  # re-switching valves to cross-feed a zone short of heat takes ... [h]
     "boiler_clusters_per_district": 1,  # boiler-house clusters per district (the remaining DH blocks) [-]
@@ -46,7 +39,7 @@ GRID_DEFAULTS: dict[str, Any] = {
     "boiler_capacity_frac": 1.2,  # installed boiler-house capacity / design load of their blocks [1]
     "boiler_backup_pumping_frac": 0.0,  # share of boiler houses with backup generators for their pumps [1]
     "critical_dual_fed_frac": 0.0,  # share of critical (pumping) feeders fed from two substations [1]
-    "heat_design_outdoor_c": -22.0,  # design outdoor temperature of the heat network [degC]
+    "heat_design_outdoor_c": -22.0,  # design outdoor temperature of the heat network (DSTU-N B V.1.1-27) [degC]
     "heat_indoor_c": 21.0,  # indoor temperature of the network's supply curve [degC]
     "mains_freeze_k_h": 180.0,  # frost exposure stopped, filled heat mains stand (Alchevsk 2006: > 6 h at -28 degC) [K h]
 }
