@@ -227,28 +227,40 @@ def _gamma_count(rng: np.random.Generator, mean: float, cv: float) -> int:
     return round(rng.gamma(shape, mean / shape))
 
 
-class _Drawer:
-    """Draws the parts of a wave from the streams of one realization; remembers the nodes it hit."""
+class _Targets:
+    """What every realization's draws share: node weights and kinds, level probabilities per node (a heat
+    source may have its own), the units of each source (built once per campaign)."""
 
-    def __init__(self, p: dict, net: Network, seed: int, realization: int) -> None:
-        self.p, self.seed, self.r = p, seed, realization
+    def __init__(self, p: dict, net: Network) -> None:
         kinds = net.nodes["kind"].to_numpy()
         self.weights = np.array([p["target_weights"].get(k, 0.0) for k in kinds], dtype=float)
         self.kinds = kinds
         self.levels = list(DRAWN_LEVELS) + ["destroyed"]
         base = np.array([p["damage_probs"].get(lv, 0.0) for lv in self.levels])
-        # per node: level probabilities (a heat source may have its own)
         self.level_probs = np.tile(base, (len(kinds), 1))
         src_of_node = net.nodes["heat_source"].to_numpy()
         for i, s in enumerate(net.params.get("heat_sources", [])):
             if s.get("damage_probs"):
                 node = int(net.source_table["node"].iloc[i])
                 self.level_probs[node] = [s["damage_probs"].get(lv, 0.0) for lv in self.levels]
+        self.level_cum = np.cumsum(self.level_probs, axis=1)
         self.is_source = np.isin(kinds, SOURCE_KINDS) & (src_of_node >= 0)
         self.source_of = src_of_node
-        units = net.unit_table
-        self.units_of = {int(h): np.flatnonzero(units["source"].to_numpy() == h) for h in set(units["source"])}
-        self.unit_heat = units["heat_mw"].to_numpy(float)
+        unit_source = net.unit_table["source"].to_numpy()
+        self.units_of = {int(h): np.flatnonzero(unit_source == h) for h in np.unique(unit_source)}
+        self.unit_heat = net.unit_table["heat_mw"].to_numpy(float)
+
+
+class _Drawer:
+    """Draws the parts of a wave from the streams of one realization; remembers the nodes it hit."""
+
+    def __init__(self, p: dict, targets: _Targets, seed: int, realization: int) -> None:
+        self.p, self.seed, self.r = p, seed, realization
+        tg = targets
+        self.weights, self.kinds, self.levels = tg.weights, tg.kinds, tg.levels
+        self.level_probs, self.level_cum = tg.level_probs, tg.level_cum
+        self.is_source, self.source_of, self.units_of, self.unit_heat = (
+            tg.is_source, tg.source_of, tg.units_of, tg.unit_heat)
         self.history: dict[int, list[float]] = {}  # node -> times of its recent hits in this realization [h]
 
     def size(self, k: int, drones: int | None = None, missiles: int | None = None) -> dict:
@@ -293,8 +305,8 @@ class _Drawer:
         esc = float(self.p["damage_escalation_prob"])
         for node, ul, zi, ue, uu, zu in zip(nodes, u_level, z, u_esc, u_unit, z_unit, strict=True):
             node = int(node)
-            probs = self.level_probs[node]
-            li = min(int(np.searchsorted(np.cumsum(probs), ul * probs.sum(), side="right")), len(probs) - 1)
+            cum = self.level_cum[node]
+            li = min(int(np.searchsorted(cum, ul * cum[-1], side="right")), len(cum) - 1)
             memory_h = float(self.p["damage_memory_days"]) * 24.0
             past = [t for t in self.history.get(node, []) if t_h - t < memory_h]
             if li < 2 and ue < min(1.0, esc * len(past)):  # escalation: up to severe (destroyed only as drawn)
@@ -417,8 +429,9 @@ def make_campaign(attacks_cfg, network: Network, grid: TimeGrid, n_realizations:
     hits: list[tuple] = []
     alerts: list[tuple] = []
     heat_nodes = network.heat_sources
+    targets = _Targets(p, network)
     for r in range(n_realizations):
-        dr = _Drawer(p, network, seed, r)
+        dr = _Drawer(p, targets, seed, r)
         w_r: list[dict] = []
         if policy == "total_heat_loss":
             for node in heat_nodes:

@@ -257,10 +257,12 @@ def decide(st: SupplyState, h: int, groups: list[int]) -> None:
     tolerance = rp["freeze_k_h"]
     thr = tb.freeze_k_h
     drain: list[int] = []
-    for g in groups:
-        taken = frost_now - st.frost_stop[g]
-        if exposure > 0 and exposure >= rp["drain_safety_frac"] * max(tolerance - taken, 0.0):
-            drain.append(g)
+    if exposure > 0:
+        safety = rp["drain_safety_frac"]
+        frost_stop = st.frost_stop
+        for g in groups:
+            if exposure >= safety * max(tolerance - (frost_now - frost_stop[g]), 0.0):
+                drain.append(g)
     drain_at: dict[int, float] = {}
     if drain and st.mains_freeze_at[h] > now + (0.0 if st.warm_start else rp["drain_delay_h"]):
         st.mains_epoch[h] += 1  # the mains are drained with the zone, after the operator's delay
@@ -282,12 +284,12 @@ def decide(st: SupplyState, h: int, groups: list[int]) -> None:
             if free > st.drain_wake_at:  # one wake-up at the last drain: the log is complete without reads
                 st.drain_wake_at = free
                 push(st, free, DRAIN, -1, 0)
-    batch = []
     inf = math.inf
-    for g in groups:
-        t = st.time_of_frost(st.frost_stop[g] + thr[g])
-        if t < inf and t < drain_at.get(g, inf):
-            batch.append((t, g, st.epoch[g]))
+    if len(groups) > 32:  # a zone's worth: one vectorized search
+        times = st.times_of_frost([st.frost_stop[g] + thr[g] for g in groups])
+    else:
+        times = [st.time_of_frost(st.frost_stop[g] + thr[g]) for g in groups]
+    batch = [(t, g, st.epoch[g]) for g, t in zip(groups, times, strict=True) if t < inf and t < drain_at.get(g, inf)]
     batch.sort()
     if batch:  # one freeze check at the earliest freeze of the batch (re-armed for the next)
         b = next(st.action_seq)

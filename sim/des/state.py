@@ -202,6 +202,22 @@ class SupplyState:
         frac = (frost_k_h - fc[j]) / rate if rate > 0 else 0.0
         return j * dt + min(max(frac, 0.0), dt)
 
+    def times_of_frost(self, frost_k_h: list[float]) -> list[float]:
+        """:meth:`time_of_frost` of many targets at once (numpy). [h]"""
+        fc = self.frost_cum
+        target = np.asarray(frost_k_h, dtype=float)
+        i = np.searchsorted(fc, target - 1e-9, side="left")  # fc[i-1] < target <= fc[i]
+        out = np.full(target.shape, math.inf)
+        ok = (i >= 1) & (i < len(fc))
+        j = i[ok] - 1
+        rate = np.maximum(-self.outdoor_c[j], 0.0)
+        dt = self.tables.dt_h
+        with np.errstate(divide="ignore", invalid="ignore"):
+            frac = np.where(rate > 0, (target[ok] - fc[j]) / np.where(rate > 0, rate, 1.0), 0.0)
+        out[ok] = j * dt + np.minimum(np.maximum(frac, 0.0), dt)
+        out[target <= 0] = 0.0
+        return out.tolist()
+
     def notify(self) -> None:
         """Wake the dispatcher (grid supply or demand changed)."""
         if not self.changed.triggered:

@@ -15,7 +15,8 @@ def test_headline_code_path_tiny(capsys):
                     "--scaling", "2,4", "--thermal-steps", "2", "--sweep-jobs", "0"])
     last = capsys.readouterr().out.strip().splitlines()[-1]
     parsed = json.loads(last)
-    for key in ("headline_s", "peak_memory_mb", "des_events_per_s", "des_ratio_vs_bare_simpy",
+    for key in ("headline_s", "peak_memory_mb", "des_events_per_s", "des_ratio_vs_bare_simpy", "des_ms_per_realization",
+                "des_simpy_runs_ratio_vs_bare_simpy",
                 "thermal_steps_per_s", "thermal_ratio_vs_bare_numpy", "scaling_exponent"):
         assert key in parsed
     assert parsed == json.loads(json.dumps(figures))

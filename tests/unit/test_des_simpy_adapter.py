@@ -116,3 +116,12 @@ def test_no_module_but_the_adapter_touches_simpy_internals():
             if pattern.search(line):
                 offenders.append(f"{path.relative_to(ROOT)}:{i}: {line.strip()}")
     assert not offenders, "\n".join(offenders)
+
+
+def test_simpy_is_pinned_to_the_minor_version_the_adapter_is_checked_against():
+    import tomllib
+
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    assert any(d.replace(" ", "").startswith("simpy>=4.1,<4.2") for d in deps)
+    major, minor = (int(x) for x in simpy.__version__.split(".")[:2])
+    assert (major, minor) == (4, 1)
