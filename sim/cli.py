@@ -177,26 +177,18 @@ def list_nodes(overrides: list[str]) -> str:
     return "\n".join(lines)
 
 
+def _print_nodes(overrides: list[str]) -> None:
+    try:
+        print(list_nodes(overrides))
+    except BrokenPipeError:  # e.g. coldgrid --nodes | head
+        sys.stderr.close()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point of ``coldgrid``."""
     args = sys.argv[1:] if argv is None else argv
-    if "--nodes" in args:
-        rest = [a for a in args if a != "--nodes"]
-        try:
-            print(list_nodes(rest))
-        except BrokenPipeError:  # e.g. coldgrid --nodes | head
-            sys.stderr.close()
-        except ColdgridError as e:
-            _fail(e)
-        except OmegaConfBaseException as e:
-            _fail(ConfigError(one_line(e)))
-        except Exception as e:
-            from hydra.errors import HydraException
-
-            if isinstance(e, HydraException):
-                _fail(ConfigError(one_line(e)))
-            raise
-        return
+    nodes = "--nodes" in args  # list the city's nodes (the names attacks.hits accepts) instead of a run
+    args = [a for a in args if a != "--nodes"]
     if any(a in ("-h", "--help") for a in args):
         try:
             print(help_text())
@@ -217,7 +209,7 @@ def main(argv: list[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, _terminate)  # SIGTERM unwinds like Ctrl-C: temp files are removed
     signal.signal(signal.SIGINT, _terminate)
     try:
-        _hydra_entry()
+        _print_nodes(args) if nodes else _hydra_entry()
     except ColdgridError as e:
         _fail(e)
     except OmegaConfBaseException as e:

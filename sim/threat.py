@@ -235,7 +235,7 @@ class _Targets:
         kinds = net.nodes["kind"].to_numpy()
         self.weights = np.array([p["target_weights"].get(k, 0.0) for k in kinds], dtype=float)
         self.kinds = kinds
-        self.levels = list(DRAWN_LEVELS) + ["destroyed"]
+        self.levels = [*list(DRAWN_LEVELS), "destroyed"]
         base = np.array([p["damage_probs"].get(lv, 0.0) for lv in self.levels])
         self.level_probs = np.tile(base, (len(kinds), 1))
         src_of_node = net.nodes["heat_source"].to_numpy()

@@ -829,25 +829,12 @@ def build(out_dir: Path, quick: bool = False, ghcn: Path = GHCN_FILE) -> Path:
     img.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     sections, summary = [], []
-    for fn in (section_erlang, section_thermal, section_small_houses):
-        md, rows = fn(img)
+    for make in (section_erlang, section_thermal, section_small_houses, lambda i: section_restoration(i, settings),
+                 section_freezing, lambda i: section_winter(i, settings), section_hindcast,
+                 lambda i: section_weather(i, ghcn)):
+        md, rows = make(img)
         sections.append(md)
         summary += rows
-    md, rows = section_restoration(img, settings)
-    sections.append(md)
-    summary += rows
-    md, rows = section_freezing(img)
-    sections.append(md)
-    summary += rows
-    md, rows = section_winter(img, settings)
-    sections.append(md)
-    summary += rows
-    md, rows = section_hindcast(img)
-    sections.append(md)
-    summary += rows
-    md, rows = section_weather(img, ghcn)
-    sections.append(md)
-    summary += rows
     sections.append(section_cooling_run(out_dir, settings))
 
     n_fail = sum(r["result"] != "pass" for r in summary)

@@ -164,7 +164,7 @@ def simulate_supply(
     own_feeder = network.group_feeder[own_cols]
     cap0 = np.array([sum(tables.unit_heat_mw[u] for u in tables.source_units[h]) for h in range(tables.n_sources)])
     zeros_g = np.zeros(n_g, dtype=np.int8)
-    boost_steps = int(round(rp["boost_h"] / grid.dt_h))
+    boost_steps = round(rp["boost_h"] / grid.dt_h)
     records: list[tuple[list, ...]] = []  # event-log columns of each realization
     n_events = 0
     simpy_s = 0.0

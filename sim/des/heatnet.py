@@ -41,7 +41,6 @@ from collections.abc import Generator
 from itertools import count
 from typing import TYPE_CHECKING
 
-import numpy as np
 import simpy
 
 from sim.des.simpy_adapter import FirstOf

@@ -62,7 +62,7 @@ class SupplyState:
         self.frost_cum_list = self.frost_cum.tolist()
         self.frost_rate = np.maximum(-self.outdoor_c, 0.0).tolist()  # [K]
         #: The heat demand factor the dispatcher plans for at each step (the next 24 hours' coldest). [1]
-        ahead = max(1, int(math.ceil(PLAN_AHEAD_H / tb.dt_h)))
+        ahead = max(1, math.ceil(PLAN_AHEAD_H / tb.dt_h))
         padded = np.concatenate([self.heat_factor, np.full(ahead - 1, -np.inf)])
         self.plan_factor = np.lib.stride_tricks.sliding_window_view(padded, ahead).max(axis=1).tolist()
         # event log, by column (``log`` appends one record): time [h], kind, node id, group, detail

@@ -47,7 +47,7 @@ def test_short_outages_or_mild_weather_need_no_drain(outage_h, outdoor_c):
 
 
 def test_drain_capacity_is_finite_so_drains_spread_when_zones_stop_together():
-    city, net = load_city("kyiv")
+    _city, net = load_city("kyiv")
     chps = [int(n) for n in net.source_table.loc[net.source_table["kind"] == "chp", "node"][:2]]
     camp = hit_campaign(net, [(2.0, n, 48.0) for n in chps])
 
@@ -76,7 +76,7 @@ def test_refill_teams_grow_with_the_backlog():
 
 
 def test_refill_is_faster_with_more_staff_and_leaves_a_heavy_tailed_residual():
-    city, net = load_city("kyiv")
+    _city, net = load_city("kyiv")
     node = int(net.source_table.loc[net.source_table["name"] == "CHP-5", "node"].iloc[0])
     camp = hit_campaign(net, [(2.0, node, 24.0)])
     zone = net.group_heat_source == 0
@@ -100,7 +100,7 @@ def test_refill_is_faster_with_more_staff_and_leaves_a_heavy_tailed_residual():
 def test_mobile_boilers_go_to_the_longest_outage_with_most_households_per_mw():
     """Darnytsia CHP destroyed at -12 degC: after 12 h the 10 housing units (20 % of 51, B6) heat the
     groups of its zone with the most households per MW, as many as they can carry."""
-    city, net = load_city("kyiv")
+    _city, net = load_city("kyiv")
     node = int(net.source_table.loc[net.source_table["name"] == "Darnytsia CHP", "node"].iloc[0])
     camp = hit_campaign(net, [(2.0, node, np.inf, False, -1, np.inf, "destroyed")])
     *_, tl = run_city("kyiv", n_realizations=1, days=2, outdoor_c=-12.0, campaign=camp, attacks=NO_ALERTS)

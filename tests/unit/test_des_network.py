@@ -62,7 +62,7 @@ def test_component_tables_have_exactly_the_declared_columns(name):
 
 
 def test_units_make_up_each_source_and_boiler_houses_split_their_clusters():
-    city, cfg = _city("kyiv")
+    _, cfg = _city("kyiv")
     net = _net("kyiv")
     units, src, groups = net.unit_table, net.source_table, net.group_table
     cap = units.groupby("source")["heat_mw"].sum()

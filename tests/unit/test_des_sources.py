@@ -85,7 +85,7 @@ def test_units_out_reduce_the_delivered_fraction_and_deep_losses_shed_groups():
 
 def test_cross_feeding_reaches_a_tripped_zone_after_the_switching_delay():
     """CHP-5 trips for a day at -12 degC; CHP-6's surplus (100 MW link) serves part of its zone from 6 h on."""
-    city, net = load_city("kyiv")
+    _city, net = load_city("kyiv")
     node = int(net.source_table.loc[net.source_table["name"] == "CHP-5", "node"].iloc[0])
     camp = hit_campaign(net, [(2.0, node, 24.0, False, 0, 24.0, "light")])
     *_, tl = run_city("kyiv", n_realizations=1, days=2, outdoor_c=-12.0, campaign=camp,
@@ -103,7 +103,7 @@ def test_cross_feeding_reaches_a_tripped_zone_after_the_switching_delay():
 
 
 def test_a_running_chp_powers_its_own_pumps_and_a_tripped_one_needs_grid_power_to_start():
-    city, net = load_city("kyiv")
+    _city, net = load_city("kyiv")
     src = net.source_table
     h = int(src.index[src["name"] == "CHP-6"][0])  # its pumping feeder hangs on one substation
     f = int(src.at[h, "feeder"])
@@ -126,7 +126,7 @@ def test_a_running_chp_powers_its_own_pumps_and_a_tripped_one_needs_grid_power_t
 
 
 def test_boiler_houses_with_backup_generators_keep_their_sections_running():
-    city, net = load_city("kyiv")
+    _city, net = load_city("kyiv")
     src = net.source_table
     h = int(src.index[(src["kind"] == "boiler") & (src["backup_pumping_frac"] > 0)][0])
     f = int(src.at[h, "feeder"])
@@ -147,7 +147,7 @@ def test_boiler_houses_with_backup_generators_keep_their_sections_running():
 
 
 def test_a_dual_fed_pumping_feeder_survives_the_loss_of_one_substation():
-    st, net = make_state("kyiv", -12.0)
+    st, _net = make_state("kyiv", -12.0)
     tb = st.tables
     f = next(f for f in range(tb.n_feeders) if tb.feeder_alt[f] >= 0 and tb.feeder_source[f] >= 0)
     st.down[tb.sub_nodes[tb.feeder_sub[f]]] = True
