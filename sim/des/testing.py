@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import simpy
 from omegaconf import OmegaConf
 
 from sim.city import City, build_city
@@ -106,7 +107,7 @@ def make_state(city_name: str = "small_town", outdoor_c: float = -12.0, days: fl
     n_g = len(city.groups)
     tables = RunTables(net, tgrid, rp, float(bld.heater_share_frac) * float(bld.heater_kw),
                        freeze_tolerance_k_h(seed, n_g, rp["freeze_k_h"], rp["freeze_cv"]))
-    env = __import__("simpy").Environment()
+    env = simpy.Environment()
     st = SupplyState(env, tables, np.full(tgrid.n_steps, float(outdoor_c)),
                      _draws(seed, 0, n_g, int(tgrid.horizon_h / 4) + 1, net.n_queues, rp))
     st.update()
