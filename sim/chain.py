@@ -8,7 +8,9 @@ events.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
+import math
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,9 +27,9 @@ from sim.archetypes import ARCHETYPES
 from sim.building_stage import BuildingStage
 from sim.city import City, build_city
 from sim.config.validate import validate
-from sim.des import simulate_supply
-from sim.des.network import build_network
+from sim.des import CAUSES, simulate_supply
 from sim.io import global_attrs
+from sim.network import build_network
 from sim.nowcast import condition, load_reports, uniform_weights
 from sim.people import ExposureAccumulator, exposure_to_dataset
 from sim.threat import make_campaign
@@ -56,7 +58,8 @@ class ThermalOutput:
     archetypes: list[str]  # the archetype coordinate (those present in the city)
     occupants: np.ndarray  # (D, A) people present per district and archetype [people]
     per_group: np.ndarray | None  # (R, T, G) float32, only with buildings.trajectories=true
-    by_district: dict[str, np.ndarray]  # (R, T, D) sums: no_power [people], no_heat, drained, frozen [buildings]
+    by_district: dict[str, np.ndarray]  # (R, T, D) sums: no_power [people], no_heat, drained, frozen [buildings];
+    # by_cause (R, T, D, C) [buildings]
     operative_by_district_archetype: np.ndarray | None = None  # (R, T, D, A) operative temperature, float32
     stove_household_hours: np.ndarray | None = None  # (R, D) household-hours of gas-stove heating [h]
     exposure_temperature: str = "air"  # which temperature the exposure counted ("operative" or "air")
@@ -179,7 +182,10 @@ def _thermal_and_people(cfg, city, grid, forecast, supply, seed, progress):
     n_real, n_steps = outdoor_c.shape
     n_groups = len(groups)
     bcfg = OmegaConf.to_object(cfg.buildings)  # a plain dataclass: no config lookups in the step loop
-    stage = BuildingStage.from_groups(groups, bcfg, rng.stream(seed, "buildings"), n_real, grid.times, grid.dt_h,
+    # the heating-season rule (daily-mean outdoor temperature below heating_limit_c) is in the supply's
+    # heat_frac, so the heat inputs get no hourly limit of their own
+    stage = BuildingStage.from_groups(groups, dataclasses.replace(bcfg, heating_limit_c=math.inf),
+                                      rng.stream(seed, "buildings"), n_real, grid.times, grid.dt_h,
                                       forecast)  # fmt: skip
     wind = np.ascontiguousarray(np.broadcast_to(forecast.sky(grid.dt_h).wind_m_per_s, (n_real, n_steps)))
     # start in steady state with heat and power on at the first outdoor temperature (and wind)
@@ -206,9 +212,7 @@ def _thermal_and_people(cfg, city, grid, forecast, supply, seed, progress):
         district_names=city.district_names,
     )
     feeder = supply.group_feeder
-    # delivered-heat fraction (R, T, G) of the supply model; older timelines give heat on/off (bool)
-    heat_frac = getattr(supply, "heat_frac", None)
-    heat_frac = supply.group_heat if heat_frac is None else heat_frac
+    heat_frac = supply.heat_frac  # delivered district heat (R, T, G) relative to the supply curve [1]
     indoor = stage.indoor_c
     trajectories = np.empty((n_real, n_steps, n_groups), np.float32) if cfg.buildings.trajectories else None
     # district sums per step, as matrix products with one-hot weights (G, D): people without power,
@@ -219,20 +223,25 @@ def _thermal_and_people(cfg, city, grid, forecast, supply, seed, progress):
     bld_w = onehot * (groups["n_buildings"].to_numpy(float) * (groups["heating"] == "district").to_numpy())[:, None]
     by_district = {k: np.empty((n_real, n_steps, n_d)) for k in ("no_power", "no_heat", "drained", "frozen")}
     stove_hours = np.zeros((n_real, n_d))
+    causes = CAUSES[1:]  # the causes of no heat (index 0 is "heated")
+    by_district["by_cause"] = np.empty((n_real, n_steps, n_d, len(causes)))
     for t in range(n_steps):
         # every output at time[t] describes the start of step t, as do the supply states
         t_out = outdoor_c[:, t : t + 1]
         powered = supply.feeder_power[:, t, feeder]
         frac = heat_frac[:, t, :]
         state = supply.group_state[:, t, :]
+        cause = supply.group_cause[:, t, :]
         operative = stage.operative(t, t_out, wind[:, t : t + 1])
         acc.update(t, operative if use_operative else indoor, powered)
         indoor_da[:, t] = (indoor @ weights).reshape(n_real, n_d, len(archetypes))
         operative_da[:, t] = (operative @ weights).reshape(n_real, n_d, len(archetypes))
         by_district["no_power"][:, t] = (~powered) @ occ_w
-        by_district["no_heat"][:, t] = (frac <= 0) @ bld_w
+        by_district["no_heat"][:, t] = (cause > 0) @ bld_w  # an outage, not the season (group_cause)
         by_district["drained"][:, t] = (state >= 2) @ bld_w
         by_district["frozen"][:, t] = (state == 3) @ bld_w
+        for c in range(len(causes)):
+            by_district["by_cause"][:, t, :, c] = (cause == c + 1) @ bld_w
         if trajectories is not None:
             trajectories[:, t] = indoor
         indoor = stage.step(t, t_out, wind[:, t : t + 1], powered, frac)
@@ -306,8 +315,19 @@ def _assemble(cfg, city, grid, forecast, supply, indoor, exposure) -> xr.Dataset
     ds["buildings_without_heat"] = (
         ("realization", "time", "district"),
         np.rint(agg["no_heat"]).astype(np.int64),
-        {"units": "1", "long_name": "buildings on district heating without heat (count)"},
+        {"units": "1", "long_name": "buildings on district heating without heat (count)",
+         "comment": "cut off by an outage (group_cause > 0); outside the heating season buildings are not counted"},
     )
+    ds["buildings_without_heat_by_cause"] = (
+        ("realization", "time", "district", "cause"),
+        np.rint(agg["by_cause"]).astype(np.int64),
+        {"units": "1", "long_name": "buildings on district heating without heat, by cause (count)",
+         "comment": "source_damaged: its source or boiler house is down or short of capacity and sheds it; "
+                    "no_pumping_power: the network pumps have no power; drained_waiting: the source is back, "
+                    "the building waits for refill and restart; frozen: its system froze; mains_frozen: its "
+                    "zone's heat mains froze. The causes sum to buildings_without_heat."},
+    )
+    ds = ds.assign_coords(cause=("cause", list(CAUSES[1:]), {"long_name": "cause of no heat"}))
     ds["buildings_drained"] = (
         ("realization", "time", "district"),
         np.rint(agg["drained"]).astype(np.int64),

@@ -67,6 +67,7 @@ def help_text() -> str:
         "  coldgrid attacks=single_wave attacks.day=1 attacks.drones=339 attacks.missiles=34",
         "  coldgrid -m experiment=pause_vs_continued",
         "  coldgrid weather=file weather.path=forecast.csv",
+        "  coldgrid --nodes city=kyiv                          names, kinds, districts for attacks.hits",
         "",
         "Config groups (GROUP=OPTION):",
     ]
@@ -202,12 +203,56 @@ def _hydra_entry() -> None:
     hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")(_run)()
 
 
+def list_nodes(overrides: list[str]) -> str:
+    """The text of ``coldgrid --nodes [city=...]``: name, kind and district of every node of the city's
+    network, the names ``attacks.hits`` accepts (no coordinates: the infrastructure is synthetic)."""
+    from hydra import compose, initialize_config_dir
+
+    from sim.city import build_city
+    from sim.config import register
+    from sim.network import build_network, node_listing
+
+    register()
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        cfg = compose("config", overrides=overrides)
+    city = build_city(cfg.city)
+    table = node_listing(build_network(city, cfg.city.grid))
+    width = max(len("name"), *(len(n) for n in table["name"]))
+    lines = [f"{'name':<{width}}  {'kind':<12}  district"]
+    lines += [f"{n:<{width}}  {k:<12}  {d}" for n, k, d in table.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def _print_nodes(overrides: list[str]) -> None:
+    """``coldgrid --nodes [overrides]``: the listing, or one line and exit 2 for a bad override."""
+    from omegaconf.errors import OmegaConfBaseException
+
+    for a in overrides:
+        if a.startswith("-") or "_target_" in a or "${" in a:
+            _fail(ConfigError(f"{a}: coldgrid --nodes takes plain overrides only (e.g. city=kyiv)"))
+    try:
+        echo(list_nodes(overrides))
+    except ColdgridError as e:
+        _fail(e)
+    except OmegaConfBaseException as e:
+        _fail(ConfigError(one_line(e)))
+    except Exception as e:
+        from hydra.errors import HydraException
+
+        if isinstance(e, HydraException):
+            _fail(ConfigError(one_line(e)))
+        raise
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point of ``coldgrid``."""
     args = sys.argv[1:] if argv is None else argv
     _tolerant_streams()
     if any(a in ("-h", "--help") for a in args):
         echo(help_text())
+        return
+    if "--nodes" in args:  # before prepare(): a listing runs nothing and claims no output folder
+        _print_nodes([a for a in args if a != "--nodes"])
         return
     signal.signal(signal.SIGTERM, _terminate)  # SIGTERM unwinds like Ctrl-C: temp files are removed
     signal.signal(signal.SIGINT, _terminate)

@@ -49,11 +49,11 @@ def estimate(
     ``trajectories``: the run keeps per-group indoor temperatures (``buildings.trajectories``).
     """
     r, t = int(realizations), int(n_steps)
-    supply = r * t * (n_feeders + 2 * n_groups)  # bool + bool + int8 per step
+    supply = r * t * (n_feeders + 7 * n_groups)  # power bool; heat bool, state int8, cause int8, heat_frac float32
     supply += r * t * 8 * 3  # waves, hits, queues
     thermal = r * n_groups * 8 * 12  # states, inputs and running exposure per group
     outputs = r * t * n_districts * n_archetypes * 4  # indoor temperature (float32)
-    outputs += r * t * 8 * (n_thresholds * 3 + 8 + 4 * n_districts)  # exposure series, power/heat by district
+    outputs += r * t * 8 * (n_thresholds * 3 + 8 + 9 * n_districts)  # exposure series, power/heat/causes by district
     if trajectories:
         outputs += r * t * n_groups * 4  # indoor temperature per group (float32)
     return MemoryEstimate(supply, thermal, outputs)

@@ -10,7 +10,8 @@ random numbers, DESIGN "Randomness"):
 2. the policy as a filter or modifier: ``pause_week`` / ``pause_broken`` drop the waves in
    ``[pause_start_day, pause_start_day + pause_days)``; ``pause_then_surge`` also adds the withheld
    weapons x ``surge_stockpile_frac`` to the first wave after the pause (drawn from the ``surge`` stream,
-   so the base part of that wave is unchanged); ``single_wave`` is one wave of given size;
+   so the base part of that wave is unchanged); ``single_wave`` is one wave of given size; ``waves`` is
+   the list ``attacks.waves`` (a hindcast: wave ``k`` of the list is drawn from the streams of key ``k``);
    ``total_heat_loss`` fails every district-heat source at t = 0 for good; ``none`` has no waves.
 
 So ``pause_week`` and ``continued`` with the same seed have identical waves outside the pause, and
@@ -19,26 +20,44 @@ So ``pause_week`` and ``continued`` with the same seed have identical waves outs
 Weapons that leak through air defence (by type: drones, cruise and ballistic missiles, calibration
 A3/A4) are aimed at the city's energy with probability ``city_energy_frac`` (A6, a scenario parameter);
 each aimed weapon damages a node with probability ``1 / weapons_per_hit``; nodes are drawn without
-replacement with weights by node kind; damage levels and lognormal repair times by kind and level.
+replacement with weights by node kind. The damage level is drawn by node (a heat source may have its own
+``damage_probs``, e.g. an old plant) and by its history: each earlier hit on the same node in the run
+within ``damage_memory_days`` raises the level one step with probability ``damage_escalation_prob`` (up to
+severe; ``destroyed`` only where a node's own ``damage_probs`` give it a probability, or explicitly). A hit on a heat source strikes one of its units (drawn by heat capacity): a CHP trips (the
+plant restarts after ``repair_h``) and the unit hit stays out for ``unit_repair_h``; a boiler cluster
+loses the boiler house hit for ``repair_h``. Repair times are lognormal around medians by kind and level.
+
+Explicit hits (``attacks.hits``: named nodes, a day, a level, optional ``repair_days``) are added to any
+policy; a hit at day 0 is a warm start (the run begins with the node down). Air-raid alerts: one around
+each wave, plus other alerts as a Poisson process drawn in sequence, so the k-th alert does not depend on
+the horizon.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sim.des.network import Network
 from sim.errors import ConfigError
+from sim.network import DAMAGE_LEVELS, Network
+from sim.network.params import damage_probs as _damage_probs
+from sim.network.params import plain
 from sim.rng import stream
 from sim.timegrid import TimeGrid
 
-POLICIES = ("continued", "pause_week", "pause_then_surge", "pause_broken", "single_wave", "total_heat_loss", "none")
-DAMAGE_LEVELS = ("light", "moderate", "severe")
+POLICIES = ("continued", "pause_week", "pause_then_surge", "pause_broken", "single_wave", "waves",
+            "total_heat_loss", "none")
+#: Levels a wave's damage draw can give (``destroyed`` also by escalation of a heat source, or explicitly).
+DRAWN_LEVELS = ("light", "moderate", "severe")
 #: Node kinds whose severe damage needs a large transformer (calibration B5).
 TRANSFORMER_KINDS = ("transmission", "substation")
+#: Node kinds made of units (a hit strikes one unit).
+SOURCE_KINDS = ("chp", "boiler")
 
 WAVE_COLUMNS = (
     "realization", "wave", "time_h", "drones", "cruise", "ballistic", "drones_intercepted",
@@ -47,6 +66,7 @@ WAVE_COLUMNS = (
 )
 HIT_COLUMNS = (
     "realization", "wave", "time_h", "node", "node_kind", "damage", "repair_h", "needs_transformer", "surge",
+    "unit", "unit_repair_h", "explicit",
 )
 ALERT_COLUMNS = ("realization", "start_h", "end_h", "wave")
 
@@ -67,8 +87,11 @@ class Campaign:
         pause), ``surge`` (it carries a stockpile) with ``surge_drones`` / ``surge_missiles``.
     hits : pandas.DataFrame
         One row per damaged node (:data:`HIT_COLUMNS`): ``damage`` level, ``repair_h`` work drawn [h]
-        (inf: never repaired), ``needs_transformer`` (severe damage of a substation), ``surge`` (a hit of
-        the stockpile). ``wave`` is -1 for the failures of ``total_heat_loss``.
+        (inf: never repaired; a CHP's plant restart, a boiler cluster's house, another node's repair),
+        ``needs_transformer`` (severe damage of a substation), ``surge`` (a hit of the stockpile),
+        ``unit`` (index into the network's unit table of the unit struck; -1: not a source, or every
+        unit when destroyed), ``unit_repair_h`` (a CHP unit's own repair [h]; 0 otherwise), ``explicit``
+        (from ``attacks.hits``). ``wave`` is -1 for the failures of ``total_heat_loss`` and explicit hits.
     withheld : pandas.DataFrame
         The waves a pause removed (same columns as ``waves``, no hits); for the record.
     alerts : pandas.DataFrame
@@ -84,23 +107,72 @@ class Campaign:
     params: dict = field(default_factory=dict)
 
 
-def _plain_dict(d) -> dict:
-    try:
-        from omegaconf import DictConfig, OmegaConf
-
-        if isinstance(d, DictConfig):
-            return OmegaConf.to_container(d, resolve=True)
-    except ImportError:  # pragma: no cover
-        pass
-    return dict(d or {})
+def _plain_dict(d: Any) -> dict:
+    return dict(plain(d) or {})
 
 
-def _check(cfg, net: Network) -> dict:
+def _check_waves(raw: Any) -> list[dict[str, float]]:
+    out = []
+    for i, w in enumerate(plain(raw) or []):
+        key = f"attacks.waves[{i}]"
+        if not isinstance(w, Mapping):
+            raise ConfigError(f"{key} must be a mapping {{day, drones, missiles}}")
+        bad = sorted(set(w) - {"day", "drones", "missiles"})
+        if bad:
+            raise ConfigError(f"{key}.{bad[0]}: unknown key; valid: day, drones, missiles")
+        vals = {}
+        for k in ("day", "drones", "missiles"):
+            v = w.get(k, 0.0)
+            if v is None or not isinstance(v, int | float) or not math.isfinite(float(v)) or float(v) < 0:
+                raise ConfigError(f"{key}.{k} must be a number >= 0, got {v!r}")
+            vals[k] = float(v)
+        out.append(vals)
+    return sorted(out, key=lambda w: w["day"])
+
+
+def _check_hits(raw: Any, net: Network) -> list[dict[str, Any]]:
+    out = []
+    names = list(net.nodes["name"])
+    for i, h in enumerate(plain(raw) or []):
+        key = f"attacks.hits[{i}]"
+        if not isinstance(h, Mapping):
+            raise ConfigError(f"{key} must be a mapping {{node, day, damage, repair_days}}")
+        bad = sorted(set(h) - {"node", "day", "damage", "repair_days"})
+        if bad:
+            raise ConfigError(f"{key}.{bad[0]}: unknown key; valid: node, day, damage, repair_days")
+        name = str(h.get("node"))
+        try:
+            node = net.node_id(name)
+        except KeyError:
+            raise ConfigError(f"{key}.node: unknown node {name!r}; valid (coldgrid --nodes city=...): "
+                              + ", ".join(names)) from None
+        level = str(h.get("damage", "destroyed"))
+        if level not in DAMAGE_LEVELS:
+            raise ConfigError(f"{key}.damage: unknown level {level!r}; valid: {', '.join(DAMAGE_LEVELS)}")
+        day = h.get("day", 0.0)
+        if not isinstance(day, int | float) or not math.isfinite(float(day)) or float(day) < 0:
+            raise ConfigError(f"{key}.day must be a number >= 0, got {day!r}")
+        rd = h.get("repair_days")
+        if rd is not None and (not isinstance(rd, int | float) or float(rd) < 0 or math.isnan(float(rd))):
+            raise ConfigError(f"{key}.repair_days must be a number >= 0 or null, got {rd!r}")
+        if rd is not None and level == "destroyed":
+            raise ConfigError(f"{key}.repair_days: a destroyed node is never repaired (use damage: severe)")
+        out.append({"node": node, "day": float(day), "damage": level,
+                    "repair_days": None if rd is None else float(rd)})
+    return out
+
+
+def _check(cfg: Any, net: Network) -> dict:
     """Validate the attacks config; return plain parameters."""
     policy = str(cfg.policy)
     if policy not in POLICIES:
         raise ConfigError(f"attacks.policy: unknown policy {policy!r}; valid: {', '.join(POLICIES)}")
     p = {k: cfg[k] for k in cfg} if not hasattr(cfg, "__dataclass_fields__") else dict(cfg.__dict__)
+    p.setdefault("waves", [])
+    p.setdefault("hits", [])
+    p.setdefault("damage_escalation_prob", 0.0)
+    p.setdefault("damage_memory_days", 14.0)
+    p.setdefault("unit_repair_median_h", {"light": 72.0, "moderate": 336.0, "severe": 1440.0})
     for key in ("mean_interval_days", "interval_shape", "weapons_per_hit"):
         if not float(p[key]) > 0:
             raise ConfigError(f"attacks.{key} must be > 0, got {p[key]}")
@@ -108,11 +180,11 @@ def _check(cfg, net: Network) -> dict:
         raise ConfigError(f"attacks.weapons_per_hit must be >= 1, got {p['weapons_per_hit']}")
     for key in ("drones_mean", "missiles_mean", "drones_cv", "missiles_cv", "alert_hours", "alert_lead_h",
                 "alerts_per_day", "other_alert_hours", "pause_days", "surge_stockpile_frac", "repair_sigma",
-                "drones", "missiles"):
+                "drones", "missiles", "damage_memory_days"):
         if float(p[key]) < 0:
             raise ConfigError(f"attacks.{key} must be >= 0, got {p[key]}")
     for key in ("ballistic_frac", "intercept_drone_prob", "intercept_cruise_prob", "intercept_ballistic_prob",
-                "city_energy_frac"):
+                "city_energy_frac", "damage_escalation_prob"):
         if not 0.0 <= float(p[key]) <= 1.0:
             raise ConfigError(f"attacks.{key} must be in [0, 1], got {p[key]}")
     kinds = set(net.nodes["kind"])
@@ -123,21 +195,23 @@ def _check(cfg, net: Network) -> dict:
         if v < 0:
             raise ConfigError(f"attacks.target_weights.{k} must be >= 0, got {v}")
     dp = {str(k): float(v) for k, v in _plain_dict(p["damage_probs"]).items()}
-    for k, v in dp.items():
-        if k not in DAMAGE_LEVELS:
-            raise ConfigError(f"attacks.damage_probs.{k}: unknown damage level; valid: {', '.join(DAMAGE_LEVELS)}")
-        if v < 0:
-            raise ConfigError(f"attacks.damage_probs.{k} must be >= 0, got {v}")
-    if sum(dp.values()) <= 0:
-        raise ConfigError("attacks.damage_probs: probabilities sum to zero")
+    for k in dp:
+        if k not in DRAWN_LEVELS:
+            raise ConfigError(f"attacks.damage_probs.{k}: unknown damage level; valid: {', '.join(DRAWN_LEVELS)}")
+    dp = _damage_probs("attacks.damage_probs", dp)
     rm = {str(k): {str(lv): float(h) for lv, h in dict(v).items()}
           for k, v in _plain_dict(p["repair_median_h"]).items()}
-    for k, w in tw.items():
-        if w > 0 and k in kinds:
-            for lv, prob in dp.items():
-                if prob > 0 and not rm.get(k, {}).get(lv, 0) > 0:
+    for k in kinds:
+        if tw.get(k, 0.0) > 0 or k in SOURCE_KINDS:
+            for lv in DRAWN_LEVELS:
+                if not rm.get(k, {}).get(lv, 0) > 0:
                     raise ConfigError(f"attacks.repair_median_h.{k}.{lv}: missing or not > 0")
-    p.update(policy=policy, target_weights=tw, damage_probs=dp, repair_median_h=rm)
+    um = {str(k): float(v) for k, v in _plain_dict(p["unit_repair_median_h"]).items()}
+    for lv in DRAWN_LEVELS:
+        if not um.get(lv, 0) > 0:
+            raise ConfigError(f"attacks.unit_repair_median_h.{lv}: missing or not > 0")
+    p.update(policy=policy, target_weights=tw, damage_probs=dp, repair_median_h=rm, unit_repair_median_h=um,
+             waves=_check_waves(p["waves"]), hits=_check_hits(p["hits"], net))
     if p["first_wave_day"] is not None and float(p["first_wave_day"]) < 0:
         raise ConfigError(f"attacks.first_wave_day must be >= 0, got {p['first_wave_day']}")
     return p
@@ -153,18 +227,41 @@ def _gamma_count(rng: np.random.Generator, mean: float, cv: float) -> int:
     return round(rng.gamma(shape, mean / shape))
 
 
-class _Drawer:
-    """Draws the parts of a wave from the streams of one realization."""
+class _Targets:
+    """What every realization's draws share: node weights and kinds, level probabilities per node (a heat
+    source may have its own), the units of each source (built once per campaign)."""
 
-    def __init__(self, p: dict, net: Network, seed: int, realization: int) -> None:
-        self.p, self.seed, self.r = p, seed, realization
+    def __init__(self, p: dict, net: Network) -> None:
         kinds = net.nodes["kind"].to_numpy()
-        w = np.array([p["target_weights"].get(k, 0.0) for k in kinds], dtype=float)
-        self.weights = w
+        self.weights = np.array([p["target_weights"].get(k, 0.0) for k in kinds], dtype=float)
         self.kinds = kinds
-        levels = [lv for lv in DAMAGE_LEVELS if p["damage_probs"].get(lv, 0.0) > 0]
-        probs = np.array([p["damage_probs"][lv] for lv in levels])
-        self.levels, self.level_probs = levels, probs / probs.sum()
+        self.levels = [*list(DRAWN_LEVELS), "destroyed"]
+        base = np.array([p["damage_probs"].get(lv, 0.0) for lv in self.levels])
+        self.level_probs = np.tile(base, (len(kinds), 1))
+        src_of_node = net.nodes["heat_source"].to_numpy()
+        for i, s in enumerate(net.params.get("heat_sources", [])):
+            if s.get("damage_probs"):
+                node = int(net.source_table["node"].iloc[i])
+                self.level_probs[node] = [s["damage_probs"].get(lv, 0.0) for lv in self.levels]
+        self.level_cum = np.cumsum(self.level_probs, axis=1)
+        self.is_source = np.isin(kinds, SOURCE_KINDS) & (src_of_node >= 0)
+        self.source_of = src_of_node
+        unit_source = net.unit_table["source"].to_numpy()
+        self.units_of = {int(h): np.flatnonzero(unit_source == h) for h in np.unique(unit_source)}
+        self.unit_heat = net.unit_table["heat_mw"].to_numpy(float)
+
+
+class _Drawer:
+    """Draws the parts of a wave from the streams of one realization; remembers the nodes it hit."""
+
+    def __init__(self, p: dict, targets: _Targets, seed: int, realization: int) -> None:
+        self.p, self.seed, self.r = p, seed, realization
+        tg = targets
+        self.weights, self.kinds, self.levels = tg.weights, tg.kinds, tg.levels
+        self.level_probs, self.level_cum = tg.level_probs, tg.level_cum
+        self.is_source, self.source_of, self.units_of, self.unit_heat = (
+            tg.is_source, tg.source_of, tg.units_of, tg.unit_heat)
+        self.history: dict[int, list[float]] = {}  # node -> times of its recent hits in this realization [h]
 
     def size(self, k: int, drones: int | None = None, missiles: int | None = None) -> dict:
         p = self.p
@@ -177,7 +274,7 @@ class _Drawer:
             ballistic = round(missiles * float(p["ballistic_frac"]))
         return self._intercept(rng, drones, missiles - ballistic, ballistic)
 
-    def _intercept(self, rng, drones: int, cruise: int, ballistic: int) -> dict:
+    def _intercept(self, rng: np.random.Generator, drones: int, cruise: int, ballistic: int) -> dict:
         p = self.p
         di = int(rng.binomial(drones, float(p["intercept_drone_prob"])))
         ci = int(rng.binomial(cruise, float(p["intercept_cruise_prob"])))
@@ -189,7 +286,7 @@ class _Drawer:
                 "cruise_intercepted": ci, "ballistic_intercepted": bi, "aimed": aimed, "n_hits": n_hits}
 
     def hits(self, k: int, t_h: float, n_hits: int, process: tuple[str, str], exclude=()) -> list[tuple]:
-        """``n_hits`` distinct nodes with damage and repair time; ``process`` names the two streams."""
+        """``n_hits`` distinct nodes with damage and repair times; ``process`` names the two streams."""
         w = self.weights.copy()
         if len(exclude):
             w[list(exclude)] = 0.0
@@ -199,17 +296,55 @@ class _Drawer:
         t_rng = stream(self.seed, process[0], self.r, k)
         d_rng = stream(self.seed, process[1], self.r, k)
         nodes = t_rng.choice(len(w), size=n, replace=False, p=w / w.sum())
-        lv_idx = d_rng.choice(len(self.levels), size=n, p=self.level_probs)
+        u_level = d_rng.random(n)
         z = d_rng.standard_normal(n)
+        u_esc = d_rng.random(n)
+        u_unit = d_rng.random(n)
+        z_unit = d_rng.standard_normal(n)
         out = []
-        sigma = float(self.p["repair_sigma"])
-        for node, li, zi in zip(nodes, lv_idx, z, strict=True):
-            kind = str(self.kinds[node])
-            level = self.levels[li]
-            median = self.p["repair_median_h"][kind][level]
-            out.append((self.r, k, t_h, int(node), kind, level, float(median * math.exp(sigma * zi)),
-                        level == "severe" and kind in TRANSFORMER_KINDS, process[0] == "surge"))
+        esc = float(self.p["damage_escalation_prob"])
+        for node, ul, zi, ue, uu, zu in zip(nodes, u_level, z, u_esc, u_unit, z_unit, strict=True):
+            node = int(node)
+            cum = self.level_cum[node]
+            li = min(int(np.searchsorted(cum, ul * cum[-1], side="right")), len(cum) - 1)
+            memory_h = float(self.p["damage_memory_days"]) * 24.0
+            past = [t for t in self.history.get(node, []) if t_h - t < memory_h]
+            if li < 2 and ue < min(1.0, esc * len(past)):  # escalation: up to severe (destroyed only as drawn)
+                li += 1
+            self.history[node] = [*past, t_h]
+            out.append(self._hit(k, t_h, node, self.levels[li], zi, uu, zu, None, process[0] == "surge", False))
         return out
+
+    def _hit(self, k: int, t_h: float, node: int, level: str, z: float, u_unit: float, z_unit: float,
+             repair_days: float | None, surge: bool, explicit: bool) -> tuple:
+        """One hit row: repair of the node and, for a heat source, the unit struck and its repair."""
+        kind = str(self.kinds[node])
+        sigma = float(self.p["repair_sigma"])
+        unit, unit_h = -1, 0.0
+        if level == "destroyed":
+            repair_h = math.inf
+            unit_h = math.inf if kind == "chp" else 0.0
+        elif repair_days is not None:
+            repair_h = repair_days * 24.0
+            unit_h = repair_h if kind == "chp" else 0.0
+        else:
+            repair_h = float(self.p["repair_median_h"][kind][level] * math.exp(sigma * z))
+            if kind == "chp":
+                unit_h = float(self.p["unit_repair_median_h"][level] * math.exp(sigma * z_unit))
+        if self.is_source[node] and level != "destroyed":
+            us = self.units_of.get(int(self.source_of[node]), np.zeros(0, dtype=np.int64))
+            if len(us):
+                c = np.cumsum(self.unit_heat[us])
+                unit = int(us[min(int(np.searchsorted(c, u_unit * c[-1], side="right")), len(us) - 1)])
+        return (self.r, k, t_h, node, kind, level, repair_h, level == "severe" and kind in TRANSFORMER_KINDS,
+                surge, unit, unit_h, explicit)
+
+    def explicit(self, i: int, hit: dict) -> tuple:
+        """Explicit hit ``i`` of ``attacks.hits`` (stream ``explicit_hit`` keyed by ``i``)."""
+        rng = stream(self.seed, "explicit_hit", self.r, i)
+        z, u, zu = rng.standard_normal(), rng.random(), rng.standard_normal()
+        return self._hit(-1, hit["day"] * 24.0, hit["node"], hit["damage"], z, u, zu, hit["repair_days"],
+                         False, True)
 
 
 def _continued_times(p: dict, seed: int, r: int, horizon_h: float) -> list[float]:
@@ -229,16 +364,30 @@ def _continued_times(p: dict, seed: int, r: int, horizon_h: float) -> list[float
     return times
 
 
-def _alerts(p: dict, seed: int, r: int, horizon_h: float, waves: list[dict]) -> list[tuple]:
+def other_alerts(p: dict, seed: int, r: int, horizon_h: float) -> list[tuple[float, float]]:
+    """Other air-raid alerts ``(start_h, end_h)`` of realization ``r``: a Poisson process of rate
+    ``alerts_per_day``, drawn in sequence (gap, then length) so the k-th alert does not depend on the
+    horizon (common random numbers between runs of different ``horizon_days``)."""
+    rate_h = float(p["alerts_per_day"]) / 24.0
+    mean_len = float(p["other_alert_hours"])
+    if rate_h <= 0 or mean_len <= 0:
+        return []
     rng = stream(seed, "alerts", r)
+    out = []
+    t = 0.0
+    while True:
+        t += rng.exponential(1.0 / rate_h)
+        length = rng.exponential(mean_len)
+        if t >= horizon_h:
+            return out
+        out.append((float(t), float(t + length)))
+
+
+def _alerts(p: dict, seed: int, r: int, horizon_h: float, waves: list[dict]) -> list[tuple]:
     spans = [(max(0.0, w["time_h"] - float(p["alert_lead_h"])),
               w["time_h"] - float(p["alert_lead_h"]) + float(p["alert_hours"]), w["wave"]) for w in waves
              if float(p["alert_hours"]) > 0]
-    n_other = int(rng.poisson(float(p["alerts_per_day"]) * horizon_h / 24.0))
-    starts = rng.uniform(0.0, horizon_h, n_other)
-    lengths = rng.exponential(float(p["other_alert_hours"]), n_other) if float(p["other_alert_hours"]) > 0 \
-        else np.zeros(n_other)
-    spans += [(float(s), float(s + d), -1) for s, d in zip(starts, lengths, strict=True) if d > 0]
+    spans += [(s, e, -1) for s, e in other_alerts(p, seed, r, horizon_h)]
     spans.sort()
     merged: list[list] = []
     for s, e, w in spans:
@@ -264,8 +413,8 @@ def make_campaign(attacks_cfg, network: Network, grid: TimeGrid, n_realizations:
         The horizon.
     n_realizations : int
     seed : int
-        The run's seed; streams ``wave_timing``, ``wave_size``, ``targeting``, ``damage``, ``surge`` and
-        ``alerts`` of :func:`sim.rng.stream`.
+        The run's seed; streams ``wave_timing``, ``wave_size``, ``targeting``, ``damage``, ``surge``,
+        ``explicit_hit`` and ``alerts`` of :func:`sim.rng.stream`.
 
     Returns
     -------
@@ -280,12 +429,26 @@ def make_campaign(attacks_cfg, network: Network, grid: TimeGrid, n_realizations:
     hits: list[tuple] = []
     alerts: list[tuple] = []
     heat_nodes = network.heat_sources
+    targets = _Targets(p, network)
     for r in range(n_realizations):
-        dr = _Drawer(p, network, seed, r)
+        dr = _Drawer(p, targets, seed, r)
         w_r: list[dict] = []
         if policy == "total_heat_loss":
             for node in heat_nodes:
-                hits.append((r, -1, 0.0, int(node), network.kind_of(int(node)), "destroyed", math.inf, False, False))
+                hits.append((r, -1, 0.0, int(node), network.kind_of(int(node)), "destroyed", math.inf, False, False,
+                             -1, math.inf if network.kind_of(int(node)) == "chp" else 0.0, False))
+        elif policy == "waves":
+            for k, wv in enumerate(p["waves"]):
+                t = wv["day"] * 24.0
+                if t >= horizon_h:
+                    continue
+                w = {"realization": r, "wave": k, "time_h": t,
+                     **dr.size(k, round(wv["drones"]), round(wv["missiles"])),
+                     "after_pause": False, "surge": False, "surge_drones": 0, "surge_missiles": 0}
+                k_hits = dr.hits(k, t, w["n_hits"], ("targeting", "damage"))
+                w["n_hits"] = len(k_hits)
+                w_r.append(w)
+                hits += k_hits
         elif policy == "single_wave":
             t = float(p["day"]) * 24.0
             if t < horizon_h:
@@ -326,19 +489,23 @@ def make_campaign(attacks_cfg, network: Network, grid: TimeGrid, n_realizations:
                 w["n_hits"] = len(k_hits)
                 w_r.append(w)
                 hits += k_hits
+        for i, hit in enumerate(p["hits"]):
+            if hit["day"] * 24.0 < horizon_h:
+                hits.append(dr.explicit(i, hit))
         waves += w_r
         alerts += _alerts(p, seed, r, horizon_h, w_r)
 
     def frame(rows, columns) -> pd.DataFrame:
         return pd.DataFrame(rows, columns=list(columns)) if rows else pd.DataFrame(
-            {c: pd.Series(dtype=object if c in ("node_kind", "damage") else float) for c in columns})
+            {c: pd.Series(dtype=object if c in ("node_kind", "damage") else bool if c in ("needs_transformer",
+             "surge", "explicit", "after_pause") else float) for c in columns})
 
     waves_df = pd.DataFrame(waves, columns=list(WAVE_COLUMNS)) if waves else frame([], WAVE_COLUMNS)
     withheld_df = pd.DataFrame(withheld, columns=list(WAVE_COLUMNS)) if withheld else frame([], WAVE_COLUMNS)
     hits_df = frame(hits, HIT_COLUMNS)
     alerts_df = frame(alerts, ALERT_COLUMNS)
     for df in (waves_df, withheld_df, hits_df, alerts_df):
-        for c in ("realization", "wave", "node"):
+        for c in ("realization", "wave", "node", "unit"):
             if c in df:
                 df[c] = df[c].astype(np.int64)
     return Campaign(policy=policy, n_realizations=n_realizations, waves=waves_df, hits=hits_df,

@@ -3,7 +3,7 @@
 Reads the Hydra configs in ``configs/`` (the default option of each group, as chosen by the ``defaults``
 list of ``configs/config.yaml``, plus the other options of each group) and the dataclass schemas in
 ``sim/config/*.py`` (for keys the YAML files do not set), and the grid defaults of
-``sim/des/network.py`` (``GRID_DEFAULTS``, the free ``city.grid`` dict).
+``sim/network/params.py`` (``GRID_DEFAULTS``, the free ``city.grid`` dict).
 
 Per key:
 
@@ -53,7 +53,7 @@ GROUPS: list[tuple[str, str, str]] = [
 ]
 TOP_SCHEMA = ("sim/config/schema.py", "ColdgridConfig")
 OUTPUT_SCHEMA = ("sim/config/output.py", "OutputConfig")
-GRID_SOURCE = "sim/des/network.py"
+GRID_SOURCE = "sim/network/params.py"
 
 #: Key suffix -> unit, longest suffix first (the project's naming habit, reference/style.md).
 SUFFIX_UNITS: list[tuple[str, str]] = [
@@ -211,7 +211,7 @@ def factory_comments(module_path: str, func_name: str) -> tuple[str, dict[str, s
 
 
 def grid_defaults() -> tuple[dict[str, Any], dict[str, str]]:
-    """``GRID_DEFAULTS`` of sim/des/network.py and the inline comment of each key."""
+    """``GRID_DEFAULTS`` of sim/network/params.py and the inline comment of each key."""
     source = (ROOT / GRID_SOURCE).read_text(encoding="utf-8")
     comments = _comments_by_line(source)
     tree = ast.parse(source)
@@ -222,7 +222,7 @@ def grid_defaults() -> tuple[dict[str, Any], dict[str, str]]:
             notes = {str(k.value): comments.get(k.lineno, "") for k in node.value.keys
                      if isinstance(k, ast.Constant)}
             return values, notes
-    raise RuntimeError("GRID_DEFAULTS not found in sim/des/network.py")
+    raise RuntimeError("GRID_DEFAULTS not found in sim/network/params.py")
 
 
 # ---------------------------------------------------------------------------------------------------- YAML
@@ -578,7 +578,7 @@ def build() -> str:
             g_rows, sources = grid_rows(option, *extra["grid"])
             missing += sum(1 for r in g_rows if not r.source)
             lines += ["### Grid and heat-network topology (`city.grid`)", "",
-                      "`city.grid` is a free mapping validated by `sim/des/network.py` (`GRID_DEFAULTS`); keys "
+                      "`city.grid` is a free mapping validated by `sim/network/params.py` (`GRID_DEFAULTS`); keys "
                       "not set in the city's YAML take the defaults listed there.", "", *table(g_rows), ""]
             if sources:
                 lines += ["CHP heat sources (`city.grid.heat_sources`): electric output and the share of "

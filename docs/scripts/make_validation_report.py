@@ -40,9 +40,11 @@ GHCN_FILE = ROOT.parent / "shared" / "data" / "kyiv_ghcn_daily.dly"
 IMG = "img/validation"
 
 FULL = {"restoration_realizations": 100, "restoration_seeds": (1, 2, 3, 4), "cooling_realizations": 20,
-        "cooling_days": 7.0}  # fmt: skip
-#: --quick: the tested checks keep the tests' settings; only the extra seeds and the cooling run shrink.
-QUICK = {"restoration_realizations": 100, "restoration_seeds": (), "cooling_realizations": 3, "cooling_days": 3.0}
+        "cooling_days": 7.0, "weekly_realizations": 100}  # fmt: skip
+#: --quick: the tested checks keep the tests' settings; only the extra seeds, the cooling run and the eight
+#: weeks (a slow test) shrink.
+QUICK = {"restoration_realizations": 100, "restoration_seeds": (), "cooling_realizations": 3, "cooling_days": 3.0,
+         "weekly_realizations": 20}  # fmt: skip
 
 
 def _load_script(name: str):
@@ -505,15 +507,17 @@ No block is without heat before the wave ({'true' if curve.attrs['no_heat_before
 model median falls from point to point as reported ({'true' if ok_mono else '**false**'}). RMS error over the
 seven points {100 * rms:.0f} %. {seeds_note}
 
-**What does not fit.** The shape: the model restores too slowly on day 0-1 (+{100 * pts.loc['+30 h', 'deviation']:.0f} %
-at +30 h) and then too fast on day 3 ({100 * pts.loc['+74 h', 'deviation']:+.0f} % at +74 h). The first day is
-limited by the repair of the heat sources (lognormal repair times of CHPs and boiler houses), the later days
-by the refill-and-restart crews, which work at a constant pace (no slowdown in frost, no night shift
-difference, calibration B6). The spread between realizations is very wide (peak p10-p90
-{curve.attrs['peak_p10']:,.0f}-{curve.attrs['peak_p90']:,.0f} blocks): which CHP one wave hits is a lottery, so the
-single reported curve is one draw that the median need not follow; the fitted parameters
-(`city_energy_frac`, the light/moderate repair medians, `restart_h_per_building`) were tuned to this one
-event ([Grid and heat network](grid_model.md#fit-to-the-20-january-restoration-curve-b3)), so this is a
+**What does not fit.** The peak is high ({100 * pts['deviation'].iloc[0]:+.0f} %): the CHP target weight
+was raised until both big CHP zones are off in most realizations, as on 20 January, and the median of a
+bimodal peak (one, two or three CHPs tripped) sits at the upper mode. Day 2 evening and day 3 morning
+restore a little fast ({100 * pts.loc['+62 h', 'deviation']:+.0f} % and {100 * pts.loc['+74 h', 'deviation']:+.0f} %):
+refill teams work at one pace by day and night and in any frost (E7 says refilling is slower in deep
+frost, B6 that fewer crews work at night). The spread between realizations is very wide (peak p10-p90
+{curve.attrs['peak_p10']:,.0f}-{curve.attrs['peak_p90']:,.0f} blocks): which CHPs one wave trips is a lottery, so the
+single reported curve is one draw that the median need not follow. The fitted parameters (the CHP target
+weight, the refill rate `restart_h_per_building` with the refill teams' growth, and the earlier
+`city_energy_frac` and light/moderate repair medians) were tuned to this one event
+([Grid and heat network](grid_model.md#fit-to-the-20-january-restoration-curve-b3)), so this is a
 calibration check, not an independent validation. The ±35 % tolerance reflects rounded city statements.
 """
     rows = [{"check": "20 Jan: peak blocks without heat (A3)", "measured": f"{pts['model_median'].iloc[0]:,.0f} ({100 * pts['deviation'].iloc[0]:+.0f} %)",
@@ -528,15 +532,17 @@ def section_freezing(img: Path) -> tuple[str, list[dict]]:
     f = v.freezing_check()
     und, dra = f["undrained"], f["drained"]
     s = und["state"]
-    ok_freeze = bool((s[3:8] == 1).all() and (s[8:30] == 3).all() and "freeze" in und["events"])
-    ok_und = np.isfinite(und["restored_h"]) and und["restored_h"] > v.TOLERANCES["freeze_restore_min_h"]
-    ok_dra = bool((dra["state"] != 3).all()) and dra["restored_h"] < v.TOLERANCES["drained_restore_max_h"]
-    freeze_h = int(np.flatnonzero((s == 3).all(axis=1))[0])
     t0, t1 = f["outage_start_h"], f["outage_start_h"] + f["outage_h"]
+    ok_freeze = bool((s[3:8] == 1).all() and t0 + 6 < und["first_freeze_h"] < t1 and "freeze" in und["events"])
+    ok_und = np.isfinite(und["restored_h"]) and und["restored_h"] > v.TOLERANCES["freeze_restore_min_h"]
+    ok_dra = (bool((dra["state"] != 3).all()) and "drain" in dra["events"]
+              and dra["restored_h"] < t1 + v.TOLERANCES["drained_restore_max_h"])
+    al = v.alchevsk_check()
+    ok_al = abs(al["mains_freeze_after_h"] / al["reference_h"] - 1) < v.TOLERANCES["alchevsk_mains_rel"]
 
     fig, (a, b) = plt.subplots(1, 2, figsize=(11, 3.8))
     h = np.arange(73)
-    labels = {1: "no circulation", 2: "drained", 3: "frozen"}
+    labels = {1: "stopped, filled", 2: "drained", 3: "frozen"}
     for case, ls, name in ((und, "-", "undrained"), (dra, "--", "drained")):
         for state, col in ((1, "C1"), (2, "C0"), (3, "C3")):
             share = (case["state"][:73] == state).mean(axis=1)
@@ -552,8 +558,9 @@ def section_freezing(img: Path) -> tuple[str, list[dict]]:
     d = np.arange(len(und["share_with_heat"])) / 24
     b.step(d, und["share_with_heat"], where="post", color="C3", lw=1.8, label="undrained (freezes)")
     b.step(d, dra["share_with_heat"], where="post", color="C0", lw=1.8, ls="--", label="drained")
-    b.axvline(v.TOLERANCES["freeze_restore_min_h"] / 24, color="C3", ls=":", lw=1, label="test: frozen > 14 days")
-    b.axvline(v.TOLERANCES["drained_restore_max_h"] / 24, color="C0", ls=":", lw=1, label="test: drained < 3 days")
+    b.axvline(v.TOLERANCES["freeze_restore_min_h"] / 24, color="C3", ls=":", lw=1, label="test: frozen > 7 days")
+    b.axvline((t1 + v.TOLERANCES["drained_restore_max_h"]) / 24, color="C0", ls=":", lw=1,
+              label="test: drained < 3 days after")
     b.set_xlabel("day")
     b.set_ylabel("share of the zone with heat")
     b.set_title("until heat is back", fontsize=10)
@@ -561,35 +568,201 @@ def section_freezing(img: Path) -> tuple[str, list[dict]]:
     b.grid(alpha=0.3)
     _save(fig, img / "freezing.png")
 
-    md = f"""## Freezing of undrained systems (calibration E7, B2)
+    md = f"""## Freezing of stopped systems (E7, B2; Alchevsk 2006)
 
-Test: `tests/validation/test_freezing.py`; computation: `sim.validation.freezing_check`. The small town's
-boiler house is down for {f['outage_h']:g} h from hour {t0:g} at {f['outdoor_c']:g} °C. Its zone
-({s.shape[1]} building groups) is either never drained (`undrained_prob = 1`) or always drained
-(`undrained_prob = 0`).
+Test: `tests/validation/test_freezing.py`; computations: `sim.validation.freezing_check`,
+`sim.validation.alchevsk_check`. The small town's boiler house is down for {f['outage_h']:g} h from hour
+{t0:g} at {f['outdoor_c']:g} °C. Its zone ({s.shape[1]} building groups) is either never drained (the operators'
+drain threshold set out of reach) or drained by the operators' rule (expected outage x frost against what a
+stopped system stands). A stopped, filled system takes frost exposure, degree-hours below 0 °C, until it
+reaches its tolerance (`freeze_k_h` 400 K h [L] x a lognormal factor per group); heat mains whose pumps
+stop take it too (`mains_freeze_k_h` 180 K h).
 
 ![Freezing]({IMG}/freezing.png)
 
 | case | reference | model | tolerance (test) |
 |---|---|---|---|
-| undrained: frozen after | 6 h below -15 °C after circulation stops (`freeze_after_h`) | frozen from hour {freeze_h} (circulation stopped at hour {t0:g}) | no circulation in hours 3-7, frozen in hours 8-29 |
-| undrained: heat back after | weeks (E7) | {und['restored_h']:.0f} h = {und['restored_h'] / 24:.1f} days | > 14 days |
-| drained: heat back after | ~2 days after the source returns (B2) | {dra['restored_h']:.0f} h ({dra['restored_h'] - t1:.0f} h after the source returned at hour {t1:g}) | < 3 days, never frozen |
+| undrained: frozen after | within the day's outage at -27 °C (E7: deep frost) | first group frozen at hour {und['first_freeze_h']:.1f} (stopped at hour {t0:g}) | after hour 8, before the source returns (hour {t1:g}) |
+| undrained: heat back after | weeks (E7) | {und['restored_h']:.0f} h = {und['restored_h'] / 24:.1f} days | > 7 days |
+| drained: heat back after | ~2 days after the source returns (B2) | {dra['restored_h']:.0f} h ({dra['restored_h'] - t1:.0f} h after the source returned at hour {t1:g}) | < 3 days after, never frozen |
+| mains left filled without pumps at {al['outdoor_c']:g} °C | Alchevsk 2006: froze after "more than six hours" | froze after {al['mains_freeze_after_h']:.1f} h | ± 25 % (a calibration) |
 
-**What does not fit.** The drained zone is back one hour after its source returns, not in ~2 days: the
-small town's zone has {s.shape[1]} building groups and the heat-network crews restart them at once. B2's two days
-are a Kyiv figure (thousands of drained blocks for 60 crews); the pace of refilling is fitted on Kyiv by
-the 20 January curve above, so this test checks only the order of events and the order of magnitude
-(days against weeks). Freezing is a rule (a fixed time below a fixed temperature after circulation stops),
-not a physical model of the pipes, and its weeks of repair (`frozen_repair_days` 21, lognormal) are a
-[M]-grade figure; refilling is not slower in deeper frost although E7 says it is.
+**What does not fit.** The drained zone is back within an hour of its source, not in ~2 days: the small
+town's zone has {s.shape[1]} building groups and the refill teams take them at once; B2's two days are a Kyiv figure
+(thousands of drained blocks), fitted on Kyiv by the 20 January curve above. The building systems'
+tolerance (400 K h, about a day at -17 °C inside a cooling building) is an assumption [L]; only the mains'
+(180 K h) rests on a reported case, Alchevsk, which was used to set it (a calibration, not a validation).
+The frozen zone's weeks come from contractor teams (one per building, 12 team-days each: Alchevsk, where a
+third of ~700 houses was still unheated after 19 days with more than 3,000 repairmen). Refilling is not
+slower in deeper frost although E7 says it is.
 """
-    rows = [{"check": "undrained system freezes in hours (E7)", "measured": f"frozen from hour {freeze_h}",
-             "tolerance": "hours 8-29 frozen", "result": _ok(ok_freeze)},
+    rows = [{"check": "undrained system freezes within a day at -27 °C (E7)",
+             "measured": f"first frozen at hour {und['first_freeze_h']:.1f}", "tolerance": f"hours 8-{t1:g}",
+             "result": _ok(ok_freeze)},
             {"check": "frozen system restored after weeks (E7)", "measured": f"{und['restored_h'] / 24:.1f} days",
-             "tolerance": "> 14 days", "result": _ok(ok_und)},
-            {"check": "drained system restored in days (B2)", "measured": f"{dra['restored_h']:.0f} h",
-             "tolerance": "< 72 h, never frozen", "result": _ok(ok_dra)}]  # fmt: skip
+             "tolerance": "> 7 days", "result": _ok(ok_und)},
+            {"check": "drained system restored in days (B2)", "measured": f"{dra['restored_h'] - t1:.0f} h after the source",
+             "tolerance": "< 72 h, never frozen", "result": _ok(ok_dra)},
+            {"check": "mains freeze after ~6 h at -28 °C (Alchevsk, calibration)",
+             "measured": f"{al['mains_freeze_after_h']:.1f} h", "tolerance": "6 h ± 25 %", "result": _ok(ok_al)}]  # fmt: skip
+    return md, rows
+
+
+def section_winter(img: Path, settings: dict) -> tuple[str, list[dict]]:
+    w = v.winter_record(n_realizations=100, days=21.0, seed=20260129)
+    wk = v.weekly_power(n_realizations=settings["weekly_realizations"], weeks=8, seed=20260129)
+    between = w["between"]
+    share = wk["share_without_power"].to_numpy()
+    slope = float(np.polyfit(np.arange(3, 9), share[2:], 1)[0])
+    ok_between = w["median_min_72_96h"] <= v.TOLERANCES["between_waves_blocks"]
+    ok_hours = v.TOLERANCES["hours_without_power_min"] <= w["hours_without_power_per_day"] <= v.TOLERANCES[
+        "hours_without_power_max"]
+    ok_dark = w["whole_city_dark_frac"] < v.TOLERANCES["whole_city_dark_max_frac"]
+    ok_weeks = slope < v.TOLERANCES["weekly_power_slope_max"] and share.max() < 0.55
+
+    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 3.8))
+    a.hist(between["min_72_96h"], bins=np.arange(0, 9000, 250), color="C0", alpha=0.8)
+    a.axvline(1500, color="k", lw=1, label="~1,500 (A3, B3)")
+    a.axvline(v.TOLERANCES["between_waves_blocks"], color="k", ls="--", lw=1, label="test: median <= 2,025")
+    a.axvline(w["median_min_72_96h"], color="C3", lw=1.5, label=f"model median {w['median_min_72_96h']:,.0f}")
+    a.set_xlabel("least blocks without heat 72-96 h after a wave")
+    a.set_ylabel("waves")
+    a.set_title(f"continued, 21 days, {w['n_realizations']} realizations", fontsize=10)
+    a.legend(fontsize=7)
+    a.grid(alpha=0.3)
+    b.plot(wk.index, 100 * share, "o-", color="C0", label="residents without power")
+    b.set_xlabel("week")
+    b.set_ylabel("share of residents without power [%]")
+    b.set_ylim(0, 100)
+    b.set_title(f"continued, 8 weeks, {settings['weekly_realizations']} realizations", fontsize=10)
+    b.grid(alpha=0.3)
+    b.legend(fontsize=7)
+    _save(fig, img / "winter_record.png")
+
+    weeks_row = " | ".join(f"{100 * x:.0f} %" for x in share)
+    md = f"""## Winter record of continued strikes (A3, B3, C1, C2)
+
+Tests: `tests/validation/test_winter_record.py`, `tests/validation/test_eight_weeks.py` (slow);
+computations: `sim.validation.winter_record`, `sim.validation.weekly_power`. Kyiv with the CLI's defaults
+(`attacks=continued`, the cold snap to -25 °C), DES only, seed 20260129. The single-wave restoration
+was fitted to B3 (above); the return between the waves of a campaign, with its accumulated damage, was not
+(a validation). The national allotment (350 MW) was set so that the mean time without power falls within
+C1/C2's range (a calibration of the mean); the whole-city blackouts and the eight-week trend were not fitted.
+
+![Winter record]({IMG}/winter_record.png)
+
+| figure | reference | model | tolerance (test) |
+|---|---|---|---|
+| least blocks without heat 72-96 h after a wave (waves with >= 84 h to the next; median) | back to ~1,200-1,500 within 3-4 days (A3, B3) | {w['median_min_72_96h']:,.0f} ({len(between)} waves) | <= 1,500 ± 35 % |
+| share of those waves back to <= 1,500 | "most" | {100 * w['share_returned']:.0f} % | reported |
+| blocks without heat 84 h after such a wave (median) | ~1,200 (B3, +86 h) | {w['median_at_84h']:,.0f} | reported |
+| hours a day without power (mean) | 8-16 (C1, C2) | {w['hours_without_power_per_day']:.1f} | 8-16 |
+| hours with >= 95 % of residents without power | rare (C2, C3) | {100 * w['whole_city_dark_frac']:.2f} % ({100 * w['realizations_whole_city_dark']:.0f} % of realizations have one) | < 2 % |
+| blocks without heat, time mean | - | {w['mean_blocks_without_heat']:,.0f} | reported |
+
+Weekly share of residents without power over 8 weeks: {weeks_row}; slope over weeks 3-8
+{slope:+.3f} a week (test: < 0.025 a week, no week above 55 %; the previous model climbed from 45 % to 78 %).
+
+**What does not fit.** Only about half the waves are followed by a return to 1,500 blocks or fewer
+within 3-4 days ({100 * w['share_returned']:.0f} %), and the median wave comes back to about
+{w['median_min_72_96h']:,.0f}: a continued campaign's waves are larger on average than the 20 January wave
+(390 drones against 339), nearly every one trips the big CHPs (the weight fitted to 20 January), and some
+damage carries over (units out for weeks, Darnytsia destroyed in some realizations, groups still waiting
+for refill). The outcome is bimodal: about a quarter of the waves leave fewer than 600 blocks, a quarter
+more than 3,000 (a CHP still tripped). The weekly share still rises in the first weeks as CHP units out
+accumulate towards their steady state (repairs of a month for severe damage) before it settles.
+"""
+    rows = [{"check": "continued: return between waves (A3, B3)", "measured": f"median {w['median_min_72_96h']:,.0f} blocks",
+             "tolerance": "<= 2,025", "result": _ok(ok_between)},
+            {"check": "continued: hours a day without power (C1, C2)",
+             "measured": f"{w['hours_without_power_per_day']:.1f} h", "tolerance": "8-16 h", "result": _ok(ok_hours)},
+            {"check": "continued: whole city dark (C2, C3)", "measured": f"{100 * w['whole_city_dark_frac']:.2f} % of hours",
+             "tolerance": "< 2 %", "result": _ok(ok_dark)},
+            {"check": "8 weeks: share without power settles", "measured": f"slope {slope:+.3f}/week",
+             "tolerance": "< 0.025/week, < 55 %", "result": _ok(ok_weeks)}]  # fmt: skip
+    return md, rows
+
+
+def section_hindcast(img: Path) -> tuple[str, list[dict]]:
+    b4 = v.darnytsia_b4(n_realizations=30, days=21.0)
+    hc = v.hindcast_2026(n_realizations=50)
+    ok_b4 = all(b4[p]["min"] >= (1 - v.TOLERANCES["b4_blocks_rel"]) * 1126 and b4[p]["drained_at_start"]
+                for p in ("continued", "pause_week"))
+    checks = {
+        "jan24_blocks": (6000, 0.6 * 6000, 1.5 * 6000),
+        "jan24_households_off": (800_000, 0.6 * 800_000, 1.5 * 800_000),
+        "feb7_queues": (4.75, 2.5, 6.0),
+        "chp_restart_h": (36.0, 12.0, 72.0),
+        "b7_households_week": (v.B7_HOUSEHOLDS, v.B7_HOUSEHOLDS / 4, 4 * v.B7_HOUSEHOLDS),
+    }
+    ok = {k: lo <= hc[k]["median"] <= hi for k, (_ref, lo, hi) in checks.items()}
+    ok_feb3 = hc["feb3_blocks"]["p10"] >= 0.9 * 1126
+
+    fig, a = plt.subplots(1, 1, figsize=(8, 3.6))
+    hours = np.arange(len(b4["continued"]["median"]))
+    a.plot(hours / 24, b4["continued"]["median"], color="C3", label="continued (median)")
+    a.plot(hours / 24, b4["pause_week"]["median"], color="C0", ls="--", label="pause_week (median)")
+    a.axhline(1126, color="k", lw=1, label="B4: ~1,126 buildings")
+    a.set_xlabel("day")
+    a.set_ylabel("Darnytsia zone: blocks without heat")
+    a.set_ylim(0, 1300)
+    a.legend(fontsize=7)
+    a.grid(alpha=0.3)
+    a.set_title("Darnytsia CHP destroyed at day 0 (attacks.hits, a warm start)", fontsize=10)
+    _save(fig, img / "darnytsia_b4.png")
+
+    def cell(k: str, digits: int = 0) -> str:
+        s = hc[k]
+        return f"{_fmt(s['median'], digits)} ({_fmt(s['p10'], digits)}-{_fmt(s['p90'], digits)})"
+
+    md = f"""## Darnytsia CHP and the January-February 2026 hindcast (B1, B4, B7, A3, C2)
+
+Tests: `tests/validation/test_darnytsia_b4.py`, `tests/validation/test_hindcast_2026.py`; computations:
+`sim.validation.darnytsia_b4`, `sim.validation.hindcast_2026`. **Darnytsia**: destroyed by an explicit hit
+at day 0 (`attacks.hits`, a warm start: the run begins with its zone drained), under `continued` and
+`pause_week`, 21 days, 30 realizations. **Hindcast**: `experiment=hindcast_2026` from 8 January 2026 (the
+waves of 9, 20 and 24 January and 3 and 7 February with their reported sizes, Darnytsia destroyed on 3
+February; the reconstructed weather of `examples/hindcast_2026`, a reconstruction, not observations), 50
+realizations, DES only. The waves' targets and damage are drawn; the reports are one outcome. None of
+these references was fitted (the CHP restart medians were set from B1, so that row checks the crews and
+alerts on top of them).
+
+![Darnytsia]({IMG}/darnytsia_b4.png)
+
+| figure | reported | model median (p10-p90) | tolerance (test) |
+|---|---|---|---|
+| Darnytsia zone without heat, least over the run (continued / pause_week) | ~1,126 for two months (B4) | {b4['continued']['min']:,.0f} / {b4['pause_week']['min']:,.0f} of {b4['zone_blocks']:,} | >= 90 % of 1,126 |
+| 24 Jan: peak blocks without heat in the 12 h after the wave | ~6,000 at -10 °C (A3) | {cell('jan24_blocks')} | 0.6-1.5 x |
+| 24 Jan: peak households without power | 800k customers (A3) | {cell('jan24_households_off')} | 0.6-1.5 x |
+| 3 Feb: blocks without heat 12 h after the wave | 1,170; Darnytsia critically damaged (A3, B4) | {cell('feb3_blocks')} | Darnytsia's zone out (p10 >= 90 % of 1,126) |
+| 7 Feb: queues off in the day after the wave | 4.5-5, nationwide (A3, C2) | {cell('feb7_queues', 1)} | 2.5-6 |
+| CHP restart after a hit (crews, alerts, power to start) | 1-2 days (B1) | {cell('chp_restart_h')} h | 12-72 h |
+| households reconnected after damage outages, week from 24 Jan | 645,300 (B7) | {cell('b7_households_week')} | x 1/4-4 |
+
+**What does not fit.** 3 February is a clear miss: the model's 450-drone, 71-missile wave trips the big
+CHPs as well as destroying Darnytsia ({hc['feb3_blocks']['median']:,.0f} blocks against 1,170 reported);
+that day only Darnytsia's zone went out. The CHP target weight that reproduces 20 January (both big zones
+off) makes large waves trip them nearly always. 24 January comes out high but within the tolerance. B7's
+645,300 reconnections count every household brought back in the week, after emergency schedules too; the
+model counts only feeders coming back from damage, so it is low by design. The 7 February queues are
+Kyiv's in the model against a national figure.
+"""
+    rows = [{"check": "Darnytsia destroyed stays out, pause or not (B4)",
+             "measured": f"least {min(b4['continued']['min'], b4['pause_week']['min']):,.0f} blocks",
+             "tolerance": ">= 1,013", "result": _ok(ok_b4)},
+            {"check": "hindcast 24 Jan: blocks without heat (A3)", "measured": f"{hc['jan24_blocks']['median']:,.0f}",
+             "tolerance": "3,600-9,000", "result": _ok(ok["jan24_blocks"])},
+            {"check": "hindcast 24 Jan: households without power (A3)",
+             "measured": f"{hc['jan24_households_off']['median']:,.0f}", "tolerance": "480k-1.2M",
+             "result": _ok(ok["jan24_households_off"])},
+            {"check": "hindcast 3 Feb: Darnytsia zone out (B4)", "measured": f"p10 {hc['feb3_blocks']['p10']:,.0f}",
+             "tolerance": ">= 1,013", "result": _ok(ok_feb3)},
+            {"check": "hindcast 7 Feb: queues off (A3, C2)", "measured": f"{hc['feb7_queues']['median']:.1f}",
+             "tolerance": "2.5-6", "result": _ok(ok["feb7_queues"])},
+            {"check": "hindcast: CHP restart (B1)", "measured": f"{hc['chp_restart_h']['median']:.0f} h",
+             "tolerance": "12-72 h", "result": _ok(ok["chp_restart_h"])},
+            {"check": "hindcast: reconnections in a week (B7)", "measured": f"{hc['b7_households_week']['median']:,.0f}",
+             "tolerance": "161k-2.6M", "result": _ok(ok["b7_households_week"])}]  # fmt: skip
     return md, rows
 
 
@@ -784,19 +957,12 @@ def build(out_dir: Path, quick: bool = False, ghcn: Path = GHCN_FILE) -> Path:
     img.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     sections, summary = [], []
-    for fn in (section_erlang, section_thermal, section_small_houses, section_ashrae140, section_apartments):
-        md, rows = fn(img)
+    for make in (section_erlang, section_thermal, section_small_houses, section_ashrae140, section_apartments,
+                 lambda i: section_restoration(i, settings), section_freezing, lambda i: section_winter(i, settings),
+                 section_hindcast, lambda i: section_weather(i, ghcn)):
+        md, rows = make(img)
         sections.append(md)
         summary += rows
-    md, rows = section_restoration(img, settings)
-    sections.append(md)
-    summary += rows
-    md, rows = section_freezing(img)
-    sections.append(md)
-    summary += rows
-    md, rows = section_weather(img, ghcn)
-    sections.append(md)
-    summary += rows
     sections.append(section_cooling_run(out_dir, settings))
 
     # checks a test marks as an expected failure (a documented model bias) are listed apart
@@ -815,8 +981,8 @@ mark is removed); each section's "What does not fit" says why.
 {known_md}
 """ if known else "")
     quick_note = ("\n!!! warning \"Quick settings\"\n    Generated with `--quick`: the restoration's other seeds "
-                  "are not run and the cooling run is shorter, with fewer realizations; not the published page.\n"
-                  ) if quick else ""  # fmt: skip
+                  "are not run, the cooling run is shorter and the eight weeks have fewer realizations; not the "
+                  "published page.\n") if quick else ""  # fmt: skip
     page = f"""<!-- Generated by docs/scripts/make_validation_report.py from sim/validation/; do not edit by hand. -->
 # Validation report
 

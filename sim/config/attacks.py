@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 
 def _target_weights() -> dict[str, float]:
-    # relative weight of ONE node of each kind; CHPs were hit in most large waves (A3, B1, B4) [L]
-    return {"chp": 6.0, "transmission": 2.5, "substation": 1.0, "boiler": 0.5, "feeder": 0.05}
+    # relative weight of ONE node of each kind; CHPs were hit in most large waves (A3, B1, B4); the CHP
+    # weight is fitted to the peak of the 20 Jan wave (B3: both big CHP zones off; docs/grid_model.md) [L]
+    return {"chp": 14.0, "transmission": 2.5, "substation": 1.0, "boiler": 0.5, "feeder": 0.05}
 
 
 def _damage_probs() -> dict[str, float]:
@@ -19,9 +20,11 @@ def _damage_probs() -> dict[str, float]:
 
 
 def _repair_median_h() -> dict[str, dict[str, float]]:
-    # work hours of one team by node kind and damage level; light/moderate fitted to B3 (docs/grid_model.md)
+    # work hours of one team by node kind and damage level; light/moderate fitted to B3 (docs/grid_model.md).
+    # chp: the restart of the whole plant after a hit (its damaged unit is unit_repair_median_h);
+    # boiler: the repair of the boiler house hit (the cluster's other houses keep running)
     return {
-        "chp": {"light": 24.0, "moderate": 48.0, "severe": 1440.0},  # B1: restart 1 day (CHP-5), 2 days (CHP-6); B4: months
+        "chp": {"light": 24.0, "moderate": 48.0, "severe": 72.0},  # B1: restart 1 day (CHP-5), 2 days (CHP-6)
         "transmission": {"light": 6.0, "moderate": 48.0, "severe": 312.0},  # B5: 13 days (severe)
         "substation": {"light": 3.0, "moderate": 8.0, "severe": 120.0},  # switching / repair / transformer [L]
         "boiler": {"light": 4.0, "moderate": 12.0, "severe": 120.0},  # [L]
@@ -29,12 +32,38 @@ def _repair_median_h() -> dict[str, dict[str, float]]:
     }
 
 
+def _unit_repair_median_h() -> dict[str, float]:
+    # work hours until the CHP unit hit (turbine or peak water boiler) is back, by damage level; the rest of
+    # the plant is back after its restart (repair_median_h.chp); severe: a month [L] (B4: a destroyed CHP, months)
+    return {"light": 72.0, "moderate": 240.0, "severe": 720.0}
+
+
+@dataclass
+class WaveConfig:
+    """One wave of ``attacks=waves``: its day since ``start`` and its size (launched nationally)."""
+
+    day: float = 0.0  # days since start [d]
+    drones: float = 0.0  # drones launched [drones]
+    missiles: float = 0.0  # missiles launched (ballistic_frac of them ballistic) [missiles]
+
+
+@dataclass
+class HitConfig:
+    """An explicit hit on a named node (``coldgrid --nodes`` lists the names); works with every policy."""
+
+    node: str = "???"  # node name, e.g. "Darnytsia CHP"
+    day: float = 0.0  # days since start; 0 is a warm start (the run begins with the node down) [d]
+    damage: str = "destroyed"  # light, moderate, severe or destroyed (down for the rest of the run)
+    repair_days: float | None = None  # work until the node is back (None: drawn as for a wave's hit) [d]
+
+
 @dataclass
 class AttacksConfig:
     """A strike campaign: wave timing and size, interception, targeting and damage, shaped by ``policy``.
 
     Policies: ``continued``, ``pause_week``, ``pause_then_surge``, ``pause_broken``, ``single_wave``,
-    ``total_heat_loss``, ``none``.
+    ``waves`` (the waves listed in ``waves``), ``total_heat_loss``, ``none``. ``hits`` (explicit hits on
+    named nodes) add to any policy.
     """
 
     policy: str = "continued"
@@ -59,7 +88,12 @@ class AttacksConfig:
     target_weights: dict[str, float] = field(default_factory=_target_weights)  # node kind -> weight per node
     damage_probs: dict[str, float] = field(default_factory=_damage_probs)  # damage level -> probability
     repair_median_h: dict[str, dict[str, float]] = field(default_factory=_repair_median_h)  # kind -> level -> [h]
+    unit_repair_median_h: dict[str, float] = field(default_factory=_unit_repair_median_h)  # level -> [h]
     repair_sigma: float = 0.5  # lognormal sigma of repair times [-]
+    # each earlier hit on the same node in the run raises the level one step with this probability, up to
+    # severe (a plant hit again is damaged worse) [L] [1]
+    damage_escalation_prob: float = 0.05
+    damage_memory_days: float = 14.0  # hits longer ago than this no longer count for escalation [L] [d]
     # air-raid alerts: repairs stop
     alert_hours: float = 4.0  # air-raid alert around a wave on the city [h]
     alert_lead_h: float = 2.5  # part of the alert before the wave arrives [h]
@@ -73,3 +107,7 @@ class AttacksConfig:
     day: float = 1.25  # day of the single wave (1.25: day 1, 06:00; the 20 Jan wave struck at dawn) [d]
     drones: float = 339.0  # drones in the single wave (A3, 20 Jan) [drones]
     missiles: float = 34.0  # missiles in the single wave (A3, 20 Jan) [missiles]
+    # waves: the waves of a hindcast, [{day, drones, missiles}, ...] (targeting and damage as continued)
+    waves: list[WaveConfig] = field(default_factory=list)
+    # explicit hits on named nodes, any policy: [{node, day, damage, repair_days}, ...]
+    hits: list[HitConfig] = field(default_factory=list)

@@ -1,7 +1,8 @@
-"""Schema of the ``repair`` config group: crews, spares, restoration and heat-network restart.
+"""Schema of the ``repair`` config group: crews, spares, drain and refill, freezing, mobile units.
 
-Defaults are Kyiv in late January 2026 (``reference/calibration.md`` B1-B7, E7); the heat-network restart
-rate is fitted to the B3 restoration curve (``docs/grid_model.md``).
+Defaults are Kyiv in late January 2026 (``reference/calibration.md`` B1-B7, E7) where a figure exists; the
+rest are assumptions [L] (sweep parameters). The refill rate is fitted to the B3 restoration curve and the
+frost tolerance of stopped systems to the Alchevsk disaster of January 2006 (``docs/grid_model.md``).
 """
 
 from __future__ import annotations
@@ -11,25 +12,55 @@ from dataclasses import dataclass
 
 @dataclass
 class RepairConfig:
-    """Repair crews by trade, spare transformers, emergency outages and heat-network drain and restart."""
+    """Repair crews by trade, transformers, emergency outages, heat-network drain, refill and freezing."""
 
     description: str = ""
+    # crews
     power_crews: int = 120  # power crews (B6: 166 by day, 74 at night, mean ~120) [crews]
     power_crews_per_job: int = 10  # crews that work together on one damaged grid node or CHP [crews]
-    heat_crews: int = 60  # heat-network crews: boiler repairs, refill and restart of buildings [crews]
-    heat_crews_per_job: int = 5  # crews that refill and restart one building group (or repair a boiler house) together [crews]
+    heat_crews: int = 60  # heat-network crews: boiler-house repairs and the base refill teams [crews]
+    heat_crews_per_job: int = 5  # crews per team (a boiler-house repair or refilling one building group) [crews]
     crew_multiplier: float = 1.0  # scales both crew counts (repair_capacity sweeps) [1]
     repair_time_multiplier: float = 1.0  # scales every repair duration drawn by the threat model [1]
-    transformer_spares: int = 2  # large transformers in stock (B5: a spare moved and installed) [units]
-    transformer_lead_days: float = 180.0  # lead time of a new large transformer (B5: ~6 months) [d]
-    drain_delay_h: float = 4.0  # hours without circulation in frost before systems are drained (E7) [h]
-    drain_threshold_c: float = 0.0  # outdoor temperature below which stopped systems are drained (E7) [degC]
-    undrained_prob: float = 0.02  # probability a building group is not drained in time (E7) [1]
-    freeze_after_h: float = 6.0  # hours an undrained system survives below freeze_threshold_c (E7) [h]
-    freeze_threshold_c: float = -15.0  # outdoor temperature below which undrained systems freeze (E7) [degC]
-    frozen_repair_days: float = 21.0  # median restoration of a frozen system (E7: weeks) [d]
-    restart_h_per_building: float = 0.7  # crew-hours to refill and restart one drained building (B2; fit to B3) [h]
+    # large transformers and their workarounds (B5)
+    transformer_spares: int = 4  # large transformers to hand (B5: four 750 kV substations restored in 13 days) [units]
+    transformer_lead_days: float = 21.0  # a spare moved from the national reserve (B5: 3 weeks; new: ~6 months) [d]
+    mobile_transformers: int = 4  # mobile/substitute 110 kV transformer units (B5) [L] [units]
+    mobile_transformer_install_h: float = 72.0  # moving and connecting a mobile unit [L] [h]
+    reswitch_h: float = 12.0  # re-switching a dark substation's feeders to neighbours (B5) [L] [h]
+    reswitch_frac: float = 0.5  # share of its feeders that neighbouring substations can take [L] [1]
+    # drain decisions (E7): drain when expected outage x frost exceeds what the stopped system can stand
+    drain_delay_h: float = 4.0  # operator's delay from the decision to drain to the start of draining (E7) [h]
+    drain_threshold_c: float = 0.0  # stopped systems are drained only below this outdoor temperature (E7) [degC]
+    drain_safety_frac: float = 0.5  # drain if expected frost exposure >= this share of the tolerance [L] [1]
+    drain_forecast_h: float = 72.0  # how far ahead the operator reads the temperature forecast [h]
+    drain_buildings_per_h: float = 1500.0  # buildings drained per hour city-wide (building staff) [L] [1/h]
+    # freezing: a stopped, filled system accumulates frost exposure (degree-hours below 0 degC)
+    freeze_k_h: float = 400.0  # median exposure a stopped building system stands (~a day at -17 degC) [L] [K h]
+    freeze_cv: float = 0.3  # variation of that tolerance between building groups [L] [1]
+    frozen_team_days_per_building: float = 12.0  # contractor team-days to restore one frozen building [d]
+    frozen_crews: int = 40  # contractor teams for frozen systems at the start [L] [teams]
+    frozen_crews_mobilized: int = 300  # teams sent from elsewhere (Alchevsk 2006: >3,000 repairmen) [teams]
+    frozen_mobilize_days: float = 5.0  # days until the mobilized teams arrive [L] [d]
+    frozen_mobilize_buildings: float = 50.0  # frozen buildings that trigger the mobilization [L] [buildings]
+    frozen_mains_repair_days: float = 14.0  # restoring frozen heat mains [L] [d]
+    # refill and restart of drained buildings (B2, B3)
+    restart_h_per_building: float = 1.5  # crew-hours to refill and restart one drained building (B2; fit to B3) [h]
     restart_cv: float = 0.3  # variation of restart work between building groups [1]
+    refill_extra_teams_per_kbuilding: float = 6.0  # refill teams added per 1,000 buildings waiting (staff) [L] [1]
+    refill_max_teams: int = 48  # most refill teams at once [L] [teams]
+    restart_fault_prob: float = 0.05  # a refilled group has local faults (air locks, leaks) [L] [1]
+    restart_fault_h: float = 24.0  # median extra time such a group waits (Pareto tail, shape 1.5) [L] [h]
+    # heat sources
+    boost_max_frac: float = 1.4  # most heat a source sends after a restart, relative to normal [L] [1]
+    boost_h: float = 24.0  # hours after heat returns during which the source boosts where it can [L] [h]
+    replan_h: float = 6.0  # the heat dispatcher re-plans supply against the 24-h forecast every ... [L] [h]
+    mobile_boilers: int = 51  # mobile boiler houses in Kyiv (B6) [units]
+    mobile_boilers_housing_frac: float = 0.2  # share of them for apartment blocks (rest: hospitals, schools) [L] [1]
+    mobile_boiler_mw: float = 1.0  # heat of one mobile boiler house [L] [MW]
+    mobile_deploy_h: float = 12.0  # hours to bring and connect one [L] [h]
+    mobile_min_outage_h: float = 72.0  # deployed where the source is expected to stay down at least ... [L] [h]
+    # emergency outages (C3)
     emergency_outage_h: float = 12.0  # emergency outages replace schedules after a major strike (C3) [h]
     emergency_min_hits: int = 3  # node hits in a wave that make it a major strike (C3) [-]
     emergency_extra_queues: float = 2.0  # queues off beyond the deficit during emergency outages (C3) [-]

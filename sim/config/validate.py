@@ -23,6 +23,7 @@ POLICIES = (
     "pause_then_surge",
     "pause_broken",
     "single_wave",
+    "waves",
     "total_heat_loss",
     "none",
 )

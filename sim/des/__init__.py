@@ -3,91 +3,85 @@
 :func:`simulate_supply` runs one SimPy environment per realization with these processes (generator
 functions named after real actors, ``env`` passed explicitly):
 
-- :func:`~sim.des.processes.wave` - a strike wave damages nodes (from the :class:`~sim.threat.Campaign`);
+- :func:`~sim.des.hits.wave` - a strike wave (or explicit hits) damages nodes and units;
 - :func:`~sim.des.repair.repair_crew` - crews by trade repair damaged nodes, by priority, with spares;
+  :func:`~sim.des.repair.substation_workaround` re-switches feeders and brings mobile transformers;
+  :func:`~sim.des.repair.unit_repair` - a CHP's staff repair its damaged unit;
 - :func:`~sim.des.repair.air_raid_siren` - alerts stop all crews until the all-clear;
-- :func:`~sim.des.blackouts.dispatcher` - deficit -> outage queues, rotation, emergency outages;
-- :func:`~sim.des.heatnet.network_operator` - per heat source: circulation stop, drain, freeze, resume;
-- :func:`~sim.des.heatnet.heat_network_crew` - refill and restart of drained building groups.
+- :func:`~sim.des.dispatch.dispatcher` - deficit over the live load -> outage queues, rotation, emergencies;
+- :func:`~sim.des.heatnet.heat_network_operator` - drain decisions, drains, freezing, mobile boilers;
+  :func:`~sim.des.heatnet.heat_dispatcher` re-plans supply against the forecast;
+  :func:`~sim.des.heatnet.refill_team` refills and restarts drained building groups;
+  :func:`~sim.des.heatnet.frozen_system_contractors` restore frozen ones.
 
-The DES records change points and flat event tuples; they are rasterized onto the time grid with numpy
-at the end (:mod:`sim.des.timeline`).
+The state of a realization is :class:`~sim.des.state.SupplyState` (component columns and the one update
+path); the network's read-only tables are :class:`~sim.des.tables.RunTables`; everything that touches
+SimPy's internals is in :mod:`sim.des.simpy_adapter`. The DES records change points and flat event
+records; they are rasterized onto the time grid with numpy at the end (:mod:`sim.des.timeline`), and the
+delivered heat fraction is computed there, vectorized (:func:`sim.des.sources.heat_fraction`).
 """
 
 from __future__ import annotations
 
 import gc
-import math
 import time
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import simpy
 
 from sim.city import City
-from sim.des.blackouts import dispatcher
-from sim.des.heatnet import network_operator
-from sim.des.network import Network, build_network
-from sim.des.processes import K_DRAWS, GridState, GridTables, wave
+from sim.des import heatnet
+from sim.des.dispatch import dispatcher
+from sim.des.hits import wave
+from sim.des.params import repair_params
 from sim.des.repair import air_raid_siren
-from sim.des.timeline import EVENT_COLUMNS, SupplyTimeline, rasterize
-from sim.errors import ConfigError
+from sim.des.simpy_adapter import dispose, events_processed
+from sim.des.sources import heat_fraction, heating_season
+from sim.des.state import K_DRAWS, SupplyState
+from sim.des.tables import RunTables
+from sim.des.timeline import CAUSES, EVENT_COLUMNS, SupplyTimeline, event_times, rasterize
+from sim.network import Network, build_network
 from sim.rng import stream
 from sim.threat import Campaign
 from sim.timegrid import TimeGrid
 
-__all__ = ["Network", "SupplyTimeline", "build_network", "repair_params", "simulate_supply"]
-
-#: Hours between re-checks of a stopped system that is due for draining but not yet in frost. [h]
-DRAIN_RECHECK_H = 3.0
+__all__ = ["CAUSES", "Network", "SupplyTimeline", "build_network", "repair_params", "simulate_supply"]
 
 
-def _get(cfg, key: str):
+def _get(cfg: Any, key: str) -> Any:
     """A config value from a dataclass instance, a DictConfig or a dict."""
     return cfg[key] if isinstance(cfg, dict) or hasattr(cfg, "__getitem__") else getattr(cfg, key)
 
 
-def repair_params(cfg) -> dict:
-    """Validate the ``repair`` config; return plain values (raises ConfigError naming the key)."""
-    keys = ("power_crews", "power_crews_per_job", "heat_crews", "heat_crews_per_job", "crew_multiplier", "repair_time_multiplier",
-            "transformer_spares", "transformer_lead_days", "drain_delay_h", "drain_threshold_c",
-            "undrained_prob", "freeze_after_h", "freeze_threshold_c", "frozen_repair_days",
-            "restart_h_per_building", "restart_cv", "emergency_outage_h", "emergency_min_hits",
-            "emergency_extra_queues", "emergency_max_queues")
-    p = {k: float(_get(cfg, k)) for k in keys}
-    for k in ("power_crews", "heat_crews", "transformer_spares", "emergency_min_hits", "emergency_max_queues"):
-        if p[k] < 0 or p[k] != int(p[k]):
-            raise ConfigError(f"repair.{k} must be an integer >= 0, got {p[k]:g}")
-    for k in ("power_crews_per_job", "heat_crews_per_job"):
-        if p[k] < 1:
-            raise ConfigError(f"repair.{k} must be >= 1, got {p[k]:g}")
-    for k in ("crew_multiplier", "repair_time_multiplier", "transformer_lead_days", "drain_delay_h",
-              "freeze_after_h", "frozen_repair_days", "restart_h_per_building", "restart_cv",
-              "emergency_outage_h", "emergency_extra_queues"):
-        if p[k] < 0 or not math.isfinite(p[k]):
-            raise ConfigError(f"repair.{k} must be >= 0, got {p[k]:g}")
-    if p["crew_multiplier"] <= 0:
-        raise ConfigError(f"repair.crew_multiplier must be > 0, got {p['crew_multiplier']:g}")
-    if not 0.0 <= p["undrained_prob"] <= 1.0:
-        raise ConfigError(f"repair.undrained_prob must be in [0, 1], got {p['undrained_prob']:g}")
-    for k in ("power_crews", "heat_crews", "transformer_spares", "emergency_min_hits", "emergency_max_queues"):
-        p[k] = int(p[k])
-    p["drain_recheck_h"] = DRAIN_RECHECK_H
-    return p
+def freeze_tolerance_k_h(seed: int, n_groups: int, median_k_h: float, cv: float) -> np.ndarray:
+    """Frost exposure each building group's stopped, filled system stands: lognormal around the median,
+    drawn once per run (a property of the buildings, shared by all realizations; stream ``freeze``). [K h]"""
+    if cv <= 0:
+        return np.full(n_groups, float(median_k_h))
+    sigma = float(np.sqrt(np.log1p(cv**2)))
+    return float(median_k_h) * np.exp(sigma * stream(seed, "freeze").standard_normal(n_groups))
 
 
-def _draws(seed: int, r: int, n_groups: int, n_blocks: int, n_queues: int, restart_cv: float) -> dict:
+def _draws(seed: int, r: int, n_groups: int, n_blocks: int, n_queues: int, rp: dict) -> dict:
     """Per-group random numbers of realization ``r`` (CRN: keyed by group and outage count)."""
     drain = stream(seed, "drain", r)
     restart = stream(seed, "restart", r)
-    shape = 1.0 / restart_cv**2 if restart_cv > 0 else None
+    cv = rp["restart_cv"]
+    shape = 1.0 / cv**2 if cv > 0 else None
     restart_f = restart.gamma(shape, 1.0 / shape, (n_groups, K_DRAWS)) if shape else np.ones((n_groups, K_DRAWS))
+    frozen_f = np.exp(0.4 * restart.standard_normal((n_groups, K_DRAWS)))
+    fault_u = restart.random((n_groups, K_DRAWS))
+    # Pareto tail (shape 1.5) scaled so that its median is 1
+    fault_f = (1.0 - restart.random((n_groups, K_DRAWS))) ** (-1.0 / 1.5) / 2.0 ** (1.0 / 1.5)
     return {
         "drain_u": drain.random((n_groups, K_DRAWS)),
-        "undrained_u": drain.random((n_groups, K_DRAWS)),
         "restart_f": restart_f,
-        "frozen_f": np.exp(0.4 * restart.standard_normal((n_groups, K_DRAWS))),
+        "frozen_f": frozen_f,
+        "fault_u": fault_u,
+        "fault_f": fault_f,
         "emergency_keys": stream(seed, "blackout", r).random((n_blocks + 1, n_queues)),
     }
 
@@ -97,8 +91,8 @@ def simulate_supply(
     network: Network,
     campaign: Campaign,
     outdoor_c: np.ndarray,
-    repair_cfg,
-    buildings_cfg,
+    repair_cfg: Any,
+    buildings_cfg: Any,
     grid: TimeGrid,
     seed: int,
     progress: Callable[[str, int, int], None] | None = None,
@@ -109,26 +103,28 @@ def simulate_supply(
     ----------
     city : City
     network : Network
-        From :func:`build_network` for the same city.
+        From :func:`sim.network.build_network` for the same city.
     campaign : Campaign
         From :func:`sim.threat.make_campaign`; its realizations must match ``outdoor_c``.
     outdoor_c : numpy.ndarray
         Outdoor temperature (R, T). [degC]
     repair_cfg : RepairConfig or DictConfig
-        The ``repair`` group (crews, spares, drain, restart, emergency outages).
+        The ``repair`` group (crews, spares, drain, refill, freezing, mobile units, emergency outages).
     buildings_cfg : BuildingsConfig or DictConfig
-        Uses ``heater_share_frac`` [1] and ``heater_kw`` [kW] (heater load of flats without heat).
+        Uses ``heater_share_frac`` [1] and ``heater_kw`` [kW] (heater load of flats without heat) and
+        ``heating_limit_c`` [degC] (the heating season: daily mean outdoor temperature below it).
     grid : TimeGrid
     seed : int
-        The run's seed (streams ``drain``, ``restart``, ``blackout``).
+        The run's seed (streams ``drain``, ``restart``, ``blackout``, ``freeze``).
     progress : callable, optional
         Called as ``progress("des", r + 1, n_realizations)`` after each realization.
 
     Returns
     -------
     SupplyTimeline
-        ``stats``: ``n_events`` (SimPy events, all realizations) and ``des_seconds`` (wall time of this
-        whole call: setup, the SimPy runs, rasterization and the event log).
+        ``stats``: ``n_events`` (SimPy events, all realizations), ``des_seconds`` (wall time of this
+        whole call: setup, the SimPy runs, rasterization, the heat fraction and the event log) and
+        ``simpy_seconds`` (inside the SimPy runs only).
     """
     t0 = time.perf_counter()
     rp = repair_params(repair_cfg)
@@ -142,70 +138,76 @@ def simulate_supply(
     if len(groups) != len(network.group_feeder):
         raise ValueError("network was built for another city (group count differs)")
     heater_kw = float(_get(buildings_cfg, "heater_share_frac")) * float(_get(buildings_cfg, "heater_kw"))
-    households = groups["households"].to_numpy(float)
-    n_buildings = groups["n_buildings"].to_numpy(float)
+    limit_c = float(_get(buildings_cfg, "heating_limit_c"))
     is_dh = network.group_heat_source >= 0
     n_f, n_g, n_q = network.n_feeders, len(groups), network.n_queues
-    n_s = len(network.substations)
     horizon_h = grid.horizon_h
     n_blocks = int(horizon_h / network.params["queue_block_h"]) + 1
-    tables = GridTables(network, grid, rp, households, n_buildings, heater_kw)
+    tables = RunTables(network, grid, rp, heater_kw, freeze_tolerance_k_h(seed, n_g, rp["freeze_k_h"], rp["freeze_cv"]))
 
     # the outputs, written in full once here: first-touch page faults in one pass, not per realization
     feeder_power = np.zeros((n_r, n_t, n_f), dtype=bool)
+    heat_frac = np.zeros((n_r, n_t, n_g), dtype=np.float32)
     group_heat = np.zeros((n_r, n_t, n_g), dtype=bool)
     group_state = np.zeros((n_r, n_t, n_g), dtype=np.int8)
-    for a in (feeder_power, group_heat, group_state):
+    group_cause = np.zeros((n_r, n_t, n_g), dtype=np.int8)
+    for a in (feeder_power, heat_frac, group_heat, group_state, group_cause):
         a.fill(0)
     queues_off = np.empty((n_r, n_t), dtype=float)
     waves_rt = np.zeros((n_r, n_t), dtype=np.int64)
     hits_rt = np.zeros((n_r, n_t), dtype=np.int64)
+    season = heating_season(grid.start, grid.dt_h, outdoor_c, limit_c)
 
     waves_of, alerts_of = _campaign_by_realization(campaign, grid, n_r, waves_rt, hits_rt)
     fq = np.where(network.feeder_queue >= 0, network.feeder_queue, n_q)  # critical feeders: an always-on column
-    sub_idx = {int(s): i for i, s in enumerate(network.substations)}
-    fsub = np.array([sub_idx[int(s)] for s in network.feeder_substation])
-    group_feeder = network.group_feeder
     own_cols = np.flatnonzero(~is_dh)
-    own_feeder = group_feeder[own_cols]
+    own_feeder = network.group_feeder[own_cols]
+    cap0 = np.array([sum(tables.unit_heat_mw[u] for u in tables.source_units[h]) for h in range(tables.n_sources)])
     zeros_g = np.zeros(n_g, dtype=np.int8)
+    boost_steps = round(rp["boost_h"] / grid.dt_h)
     records: list[tuple[list, ...]] = []  # event-log columns of each realization
     n_events = 0
+    simpy_s = 0.0
     gc_was_enabled = gc.isenabled()
     gc.disable()  # no automatic collections in the loop: see the gc.collect below
     try:
         for r in range(n_r):
             env = simpy.Environment()
-            st = GridState(env, tables, outdoor_c[r], _draws(seed, r, n_g, n_blocks, n_q, rp["restart_cv"]))
-            for w, t_w, hits in waves_of[r]:
-                env.process(wave(env, st, t_w, w, hits))
+            st = SupplyState(env, tables, outdoor_c[r], _draws(seed, r, n_g, n_blocks, n_q, rp))
+            for w, t_w, hits, warm in waves_of[r]:
+                env.process(wave(env, st, t_w, w, hits, warm))
             if alerts_of[r]:
                 env.process(air_raid_siren(env, st.shop, alerts_of[r]))
-            for h in range(len(st.source_nodes)):
-                env.process(network_operator(env, st, h))
             env.process(dispatcher(env, st))
+            env.process(heatnet.heat_network_operator(env, st))
+            env.process(heatnet.heat_dispatcher(env, st))
+            t_run = time.perf_counter()
             env.run(until=horizon_h)
-            n_events += next(env._eid)
+            heatnet.flush_drains(st, horizon_h)
+            simpy_s += time.perf_counter() - t_run
+            n_events += events_processed(env)
 
             # rasterize change points (numpy, no stepping)
             queue_on = np.ones((n_t, n_q + 1), dtype=bool)
             queue_on[:, :n_q] = _raster(grid, st.queue_changes, n_q)
             fp = feeder_power[r]
             np.take(queue_on, fq, axis=1, out=fp)
-            if st.sub_changes:
-                fp &= np.take(_raster(grid, st.sub_changes, n_s), fsub, axis=1)
             if st.feeder_changes:
                 fp &= _raster(grid, st.feeder_changes, n_f)
-            gs = group_state[r]
+            codes = np.zeros((n_t, n_g), dtype=np.int8)
             if st.g_t:
                 rasterize(grid, np.asarray(st.g_t, dtype=float), np.asarray(st.g_col, dtype=np.int64),
-                          np.asarray(st.g_val, dtype=np.int64), zeros_g, dtype=np.int8, out=gs)
-            else:
-                gs[...] = 0
-            gh = group_heat[r]
-            np.equal(gs, 0, out=gh)  # district heat: normal operation (own heating: state always 0)
+                          np.asarray(st.g_val, dtype=np.int64), zeros_g, dtype=np.int8, out=codes)
+            cap = (rasterize(grid, *(np.asarray(x) for x in zip(*st.cap_changes, strict=True)), cap0,
+                             dtype=np.float64) if st.cap_changes else np.broadcast_to(cap0, (n_t, len(cap0))))
+            hf = heat_frac[r]
+            heat_fraction(tables, codes, cap, outdoor_c[r], season[r], rp["boost_max_frac"], boost_steps, out=hf)
             if len(own_cols):
-                gh[:, own_cols] = fp[:, own_feeder]  # own boilers: their feeder has power
+                hf[:, own_cols] = fp[:, own_feeder]  # own boilers: their feeder has power
+            np.greater(hf, 0.0, out=group_heat[r])
+            np.bitwise_and(codes, 3, out=group_state[r])
+            np.right_shift(codes, 2, out=group_cause[r])
+            np.bitwise_and(group_cause[r], 7, out=group_cause[r])
             if st.k_changes:
                 kt, kv = zip(*st.k_changes, strict=True)
                 queues_off[r] = rasterize(grid, np.asarray(kt), np.zeros(len(kt), dtype=np.int64),
@@ -217,12 +219,12 @@ def simulate_supply(
             # it here, young generations only: the automatic collector would also scan the whole heap of
             # the process again and again (a third of the DES time), for no garbage of ours.
             st.__dict__.clear()  # drop the state (most of the cyclic garbage) by reference counting
-            env._queue.clear()
+            dispose(env)
             del env, st
             gc.collect(1)
             if progress is not None:
                 progress("des", r + 1, n_r)
-        events = _label_events(records, network, city)
+        events = _label_events(records, network, city, grid)
         del records
         gc.collect(1)
     finally:
@@ -231,15 +233,18 @@ def simulate_supply(
     des_seconds = time.perf_counter() - t0
     return SupplyTimeline(
         feeder_power=feeder_power,
+        heat_frac=heat_frac,
         group_heat=group_heat,
         group_state=group_state,
+        group_cause=group_cause,
         group_feeder=network.group_feeder.copy(),
         waves=waves_rt,
         hits=hits_rt,
         queues_off=queues_off,
         events=events,
         group_heat_source=network.group_heat_source.copy(),
-        stats={"n_events": n_events, "des_seconds": des_seconds},
+        heating_season=season,
+        stats={"n_events": n_events, "des_seconds": des_seconds, "simpy_seconds": simpy_s},
     )
 
 
@@ -247,42 +252,42 @@ def _campaign_by_realization(campaign: Campaign, grid: TimeGrid, n_r: int, waves
                              hits_rt: np.ndarray) -> tuple[list[list[tuple]], list[list[tuple]]]:
     """Split the campaign tables by realization (one pass, no pandas in the realization loop).
 
-    Returns, per realization, its waves ``(wave, time_h, hits)`` in time order (``hits`` as taken by
-    :func:`~sim.des.processes.wave`) and its alerts ``(start_h, end_h)``; counts waves and hits per step
-    into ``waves_rt`` and ``hits_rt``.
+    Returns, per realization, its waves ``(wave, time_h, hits, warm)`` in time order (``hits`` as taken
+    by :func:`~sim.des.hits.wave`; hits that are no wave, ``wave`` -1, grouped by time; ``warm``: explicit
+    hits at time 0) and its alerts ``(start_h, end_h)``; counts waves and hits per step into ``waves_rt``
+    and ``hits_rt``.
     """
-    by_wave: list[dict[int, list[tuple]]] = [{} for _ in range(n_r)]
-    wave_time: list[dict[int, float]] = [{} for _ in range(n_r)]
+    by_key: list[dict[tuple, list[tuple]]] = [{} for _ in range(n_r)]
     hits = campaign.hits
     if len(hits):
         rr = hits["realization"].to_numpy(np.int64)
         t = hits["time_h"].to_numpy(float)
         keep = rr < n_r
         np.add.at(hits_rt, (rr[keep], grid.index_of(t[keep])), 1)
-        for r, w, t_h, node, kind, dmg, rep, tr in zip(
-            rr.tolist(), hits["wave"].tolist(), hits["time_h"].tolist(), hits["node"].tolist(),
-            hits["node_kind"].tolist(), hits["damage"].tolist(), hits["repair_h"].tolist(),
-            hits["needs_transformer"].tolist(), strict=True,
+        explicit = hits["explicit"].tolist() if "explicit" in hits else [False] * len(hits)
+        unit = hits["unit"].tolist() if "unit" in hits else [-1] * len(hits)
+        unit_h = hits["unit_repair_h"].tolist() if "unit_repair_h" in hits else [0.0] * len(hits)
+        for r, w, t_h, node, kind, dmg, rep, tr, ex, u, uh in zip(
+            rr.tolist(), hits["wave"].tolist(), t.tolist(), hits["node"].tolist(), hits["node_kind"].tolist(),
+            hits["damage"].tolist(), hits["repair_h"].tolist(), hits["needs_transformer"].tolist(), explicit,
+            unit, unit_h, strict=True,
         ):
             if r < n_r:
-                w = int(w)
-                by_wave[r].setdefault(w, []).append((int(node), kind, dmg, float(rep), bool(tr)))
-                wave_time[r][w] = float(t_h)
+                key = (int(w), float(t_h)) if int(w) >= 0 else (-1, float(t_h), bool(ex) and t_h <= 0.0)
+                by_key[r].setdefault(key, []).append((int(node), kind, dmg, float(rep), bool(tr), int(u), float(uh)))
     waves = campaign.waves
     if len(waves):
         rr = waves["realization"].to_numpy(np.int64)
         t = waves["time_h"].to_numpy(float)
         keep = rr < n_r
         np.add.at(waves_rt, (rr[keep], grid.index_of(t[keep])), 1)
-        for r, w, t_h in zip(rr.tolist(), waves["wave"].tolist(), waves["time_h"].tolist(), strict=True):
+        for r, w, t_h in zip(rr.tolist(), waves["wave"].tolist(), t.tolist(), strict=True):
             if r < n_r:
-                w = int(w)
-                wave_time[r][w] = float(t_h)
-                by_wave[r].setdefault(w, [])
+                by_key[r].setdefault((int(w), float(t_h)), [])
     waves_of = []
     for r in range(n_r):
-        wt, bw = wave_time[r], by_wave[r]
-        waves_of.append([(w, wt[w], bw[w]) for w in sorted(bw, key=lambda w, wt=wt: (wt[w], w))])
+        items = sorted(by_key[r].items(), key=lambda kv: (kv[0][1], kv[0][0] >= 0, kv[0][0]))
+        waves_of.append([(k[0], k[1], v, len(k) > 2 and k[2]) for k, v in items])
     alerts_of: list[list[tuple]] = [[] for _ in range(n_r)]
     alerts = campaign.alerts
     if len(alerts):
@@ -303,15 +308,17 @@ def _raster(grid: TimeGrid, changes: list[tuple], n: int) -> np.ndarray:
     return on.view(bool)  # the values are 0 and 1
 
 
-def _label_events(records: list[tuple[list, ...]], net: Network, city: City) -> pd.DataFrame:
+def _label_events(records: list[tuple[list, ...]], net: Network, city: City, grid: TimeGrid) -> pd.DataFrame:
     """Event-log columns of each realization -> the event log: node ids and group indices -> names, kinds
-    and districts; sorted by realization and time (stable: records at equal times keep their order)."""
+    and districts; calendar times; sorted by realization and time (stable: records at equal times keep
+    their order)."""
     sizes = [len(rec[0]) for rec in records]
     n = sum(sizes)
     if n == 0:
-        return pd.DataFrame({c: pd.Series(dtype=float if c == "time_h" else object) for c in EVENT_COLUMNS})
+        return pd.DataFrame({c: pd.Series(dtype=float if c == "time_h" else "datetime64[s]" if c == "time"
+                                          else np.int64 if c == "realization" else object) for c in EVENT_COLUMNS})
 
-    def column(i: int, dtype) -> np.ndarray:
+    def column(i: int, dtype: Any) -> np.ndarray:
         if dtype is object:
             out = np.empty(n, dtype=object)
             k = 0
@@ -344,5 +351,5 @@ def _label_events(records: list[tuple[list, ...]], net: Network, city: City) -> 
     node[has_group] = g_name[group[has_group]]
     kind[has_group] = "building_group"
     district[has_group] = g_dist[group[has_group]]
-    return pd.DataFrame({"realization": realization, "time_h": t, "kind": kind_ev, "node": node,
-                         "node_kind": kind, "district": district, "detail": detail})
+    return pd.DataFrame({"realization": realization, "time": event_times(grid.start, t), "time_h": t,
+                         "kind": kind_ev, "node": node, "node_kind": kind, "district": district, "detail": detail})

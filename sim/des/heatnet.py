@@ -1,231 +1,527 @@
-"""The district-heating network: circulation, draining in frost, refill and restart, freezing.
+"""The district-heating network's operators: drain decisions, freezing, refill and restart, mobile boilers.
 
-A heat source delivers heat while it is undamaged and its network pumping has power. When it stops, its
-zone's building groups lose circulation (state 1). In frost (outdoor below ``drain_threshold_c``) their
-systems are drained within hours (``drain_delay_h`` x U(0.5, 1.5) per group; calibration E7) -> state 2.
-A group not drained in time (probability ``undrained_prob``) freezes after ``freeze_after_h`` consecutive
-hours below ``freeze_threshold_c`` -> state 3, and needs ``frozen_repair_days`` (lognormal) of riser and
-radiator work before it can be refilled (E7: weeks, not days).
+When a building group loses flow (its source stops, cannot pump, or sheds it), its system is *stopped and
+filled* (state 1). The network operator decides whether to drain it, on the damage it knows and the
+forecast: it drains when the expected frost exposure of the outage (expected outage x mean frost of the
+forecast, degree-hours below 0 degC) reaches ``drain_safety_frac`` of what a stopped system stands
+(``freeze_k_h``), less what it has already taken (calibration E7: Kyiv drains when circulation stops in
+frost). Draining starts after the operator's delay (``drain_delay_h`` x U(0.5, 1.5) per group) and is
+paced by a finite city-wide capacity (``drain_buildings_per_h``), so delays grow when many zones stop at
+once. A stopped system that is not drained accumulates frost exposure from the stop; when it passes the
+group's own tolerance (``freeze_k_h``, lognormal between groups) it freezes (state 3; the Alchevsk disaster
+of 22 January 2006: a network at about -28 degC left filled for more than six hours froze). Heat mains
+freeze the same way with a larger tolerance (``city.grid.mains_freeze_k_h``); then the whole zone is frozen
+until contractors restore them. Frozen buildings are restored by a finite pool of contractor teams, one
+team per building for ``frozen_team_days_per_building``, which is reinforced (``frozen_crews_mobilized``)
+``frozen_mobilize_days`` after the frozen backlog passes ``frozen_mobilize_buildings`` (Alchevsk: more
+than 3,000 repairmen sent; a third of 700 houses still unheated after 19 days).
 
-When the source returns, groups still filled resume at once; drained groups are refilled and restarted by
-heat-network crews, one group per crew at a time, ``restart_h_per_building`` crew-hours per building
-(calibration B2: ~2 days until heat reaches homes; the rate is fitted to the B3 restoration curve).
+When flow returns, filled groups resume at once; drained ones are refilled and restarted by refill teams
+in the order they became ready: ``heat_crews / heat_crews_per_job`` teams plus
+``refill_extra_teams_per_kbuilding`` per 1,000 buildings waiting (building staff joining), at most
+``refill_max_teams``; a group takes ``restart_h_per_building`` x buildings x a gamma factor / team crews
+(calibration B2, B3). With probability ``restart_fault_prob`` a refilled group has local faults (air locks,
+leaks) and waits a heavy-tailed extra time (Pareto, shape 1.5, median ``restart_fault_h``).
+
+Mobile boiler houses (calibration B6: 51 in Kyiv) go first to hospitals, schools and heating points
+(outside the model); the share ``mobile_boilers_housing_frac`` heats building groups whose source is
+expected to stay down at least ``mobile_min_outage_h``, the groups with the most households per MW first,
+``mobile_deploy_h`` after the outage, until their source serves them again.
+
+All timed decisions of the operators are actions on one heap, handled by :func:`heat_network_operator`
+(one SimPy process for the whole network); stale actions are recognized by the group's epoch.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
-from bisect import bisect_right
+from collections import deque
 from collections.abc import Generator
+from itertools import count
+from typing import TYPE_CHECKING
 
-import numpy as np
 import simpy
 
-from sim.des.processes import K_DRAWS, FirstOf, GridState
-from sim.des.repair import RESTART_PRIORITY, CrewRequest
-from sim.des.timeline import DRAINED, FROZEN, NORMAL, STOPPED
+from sim.des.simpy_adapter import FirstOf
+from sim.des.timeline import (
+    DRAINED,
+    DRAINED_WAITING,
+    FROZEN,
+    FROZEN_CAUSE,
+    MAINS_FROZEN,
+    MOBILE_BIT,
+    NO_PUMPING_POWER,
+    NORMAL,
+    STOPPED,
+    code,
+)
+
+if TYPE_CHECKING:
+    from sim.des.state import SupplyState
+
+#: Kinds of operator actions on the heap.
+DRAIN, FREEZE, DECIDE, MAINS, FAULT, MOBILE, REPLAN = range(7)
+K_DRAWS = 8
+_DRAINED_WAITING = code(DRAINED, DRAINED_WAITING)
 
 
-def freeze_time_h(outdoor_c: np.ndarray, dt_h: float, t_stop_h: float, threshold_c: float,
-                  freeze_after_h: float) -> float:
-    """First time after ``t_stop_h`` at which a stopped, filled system has spent ``freeze_after_h``
-    consecutive hours below ``threshold_c`` (outdoor piecewise constant per step); inf if never. [h]
+def init_state(st: SupplyState) -> None:
+    """The heat-network operators' part of the realization state."""
+    tb = st.tables
+    n_g, n_h = tb.n_groups, tb.n_sources
+    st.actions = []
+    st.freeze_batches = {}  # batch id -> deque of (freeze time, group, epoch) in time order
+    st.drains = []  # lazy drains (time_h, seq, group, epoch): applied at their times when state is read
+    st.action_seq = count()
+    st.operator_wake = None
+    st.operator_next = math.inf
+    st.drain_wake_at = -math.inf
+    st.stop_time = [0.0] * n_g
+    st.frost_stop = [0.0] * n_g
+    st.drain_free_at = -math.inf
+    st.refill_queue = deque()
+    st.refill_active = 0
+    st.refill_backlog = 0.0
+    st.mobile_free = round(st.rp["mobile_boilers"] * st.rp["mobile_boilers_housing_frac"])
+    st.mobile_units = {}
+    st.mobile_review_at = math.inf
+    st.frozen_backlog = 0.0
+    st.mobilized = False
+    st.mains_epoch = [0] * n_h
+    st.zone_dark = [False] * n_h
+    st.mains_freeze_at = [math.inf] * n_h
 
-    Examples
-    --------
-    >>> freeze_time_h(np.array([-5.0, -25.0, -25.0, -25.0, -5.0]), 1.0, 0.5, -15.0, 2.0)
-    3.0
-    >>> freeze_time_h(np.array([-25.0, -5.0, -25.0]), 1.0, 0.0, -15.0, 2.0)
-    inf
-    """
-    i0 = min(max(int(t_stop_h / dt_h + 1e-9), 0), len(outdoor_c) - 1)
-    below = outdoor_c[i0:] < threshold_c
-    if not below.any():
-        return math.inf
-    dur = np.full(len(below), dt_h)
-    dur[0] = (i0 + 1) * dt_h - t_stop_h
-    cum = np.cumsum(dur * below)
-    reset = np.maximum.accumulate(np.where(below, 0.0, cum))
-    run = cum - reset
-    j = np.flatnonzero(run >= freeze_after_h - 1e-9)
-    if len(j) == 0:
-        return math.inf
-    j0 = int(j[0])
-    return float((i0 + j0 + 1) * dt_h - (run[j0] - freeze_after_h))
+
+def push(st: SupplyState, time_h: float, kind: int, target: int, epoch: int) -> None:
+    """Schedule an operator action; wake the operator if it is waiting for a later one."""
+    heapq.heappush(st.actions, (time_h, next(st.action_seq), kind, target, epoch))
+    if time_h < st.operator_next - 1e-9 and st.operator_wake is not None and not st.operator_wake.triggered:
+        st.operator_wake.succeed()
 
 
-def network_operator(env: simpy.Environment, st: GridState, h: int) -> Generator:
-    """The operator of heat source ``h``'s network: stops circulation, drains in frost, resumes or
-    hands drained groups to the heat-network crews when the source returns.
+def push_drain(st: SupplyState, time_h: float, g: int, epoch: int) -> None:
+    """Schedule the drain of a stopped group. Drains are applied lazily (:func:`flush_drains`), at their
+    own times, whenever the state is next read: the operator need not wake per building group (the caller
+    schedules one wake-up at the last drain of a batch)."""
+    heapq.heappush(st.drains, (time_h, next(st.action_seq), g, epoch))
 
-    Drains are recorded at their own times but handled in one wake-up (at the last drain due, or when the
-    source returns first): the operator need not wake per building group. Zones are small (a few to a
-    few hundred groups): plain lists, no numpy calls per wake-up.
-    """
-    zone = st.tables.zone_lists[h]
-    rp = st.rp
-    dt_h = st.tables.dt_h
-    outdoor_c = st.outdoor_c
-    outdoor = st.outdoor
-    last_step = len(outdoor) - 1
-    drain_thr = rp["drain_threshold_c"]
-    undrained_prob = rp["undrained_prob"]
-    drain_delay_h = rp["drain_delay_h"]
-    recheck_h = rp["drain_recheck_h"]
-    running = st.source_running
-    source_event = st.source_event
-    gstate = st.gstate_b
-    pending = st.restart_pending_b
-    drain_u, undrained_u = st.drain_u, st.undrained_u
-    inf = math.inf
+
+def flush_drains(st: SupplyState, until_h: float) -> None:
+    """Apply the drains due by ``until_h`` (each at its own time) of groups still stopped."""
+    drains = st.drains
+    while drains and drains[0][0] <= until_h + 1e-9:
+        t, _seq, g, epoch = heapq.heappop(drains)
+        if st.epoch[g] == epoch and st.gcode[g] & 3 == STOPPED and not st.gcode[g] & MOBILE_BIT:
+            _drain_now(st, g, t)
+
+
+def heat_network_operator(env: simpy.Environment, st: SupplyState) -> Generator:
+    """The heat network's control room: carries out the operators' timed actions (drains, freezes,
+    re-decisions, faults fixed, mobile boilers) in time order."""
+    heap = st.actions
+    handlers = (_drain_due, _freeze_due, _decide_due, _mains_due, _fault_fixed, _mobile_due, _replan_due)
     while True:
-        if running[h]:
-            yield source_event[h]
-            continue
-        # the source has stopped
-        t_stop = env.now
-        col = st.stop_count[h] % K_DRAWS
-        st.stop_count[h] += 1
-        stopped = [g for g in zone if gstate[g] == NORMAL]
-        st.set_groups_list(t_stop, stopped, STOPPED)
-        to_drain: list[int] = []
-        drain_at: list[float] = []
-        at_risk: list[int] = []  # not drained (in time): may freeze
-        for g in stopped:
-            if undrained_u[g * K_DRAWS + col] < undrained_prob:
-                at_risk.append(g)
-            else:
-                to_drain.append(g)
-                drain_at.append(t_stop + drain_delay_h * (0.5 + drain_u[g * K_DRAWS + col]))
-        order = sorted(range(len(drain_at)), key=drain_at.__getitem__)  # stable
-        drain_groups = [to_drain[k] for k in order]  # in the order of their drain times
-        drain_times = [drain_at[k] for k in order]
-        n_drain = len(drain_times)
-        last_drain = drain_times[-1] if n_drain else inf
-        t_freeze = (freeze_time_h(outdoor_c, dt_h, t_stop, rp["freeze_threshold_c"],
-                                  rp["freeze_after_h"]) if at_risk else inf)
-        deferred: list[int] = []  # due for draining but not in frost: re-checked later
-        i = 0
-        while True:
-            now = env.now
-            if i < n_drain and drain_times[i] <= now + 1e-9:
-                j = bisect_right(drain_times, now + 1e-9, i)
-                cold_t: list[float] = []
-                cold_g: list[int] = []
-                for t, g in zip(drain_times[i:j], drain_groups[i:j], strict=True):
-                    k = int(t / dt_h + 1e-9)
-                    if outdoor[k if k < last_step else last_step] < drain_thr:
-                        cold_t.append(t)
-                        cold_g.append(g)
-                    else:
-                        deferred.append(g)
-                _drain(st, cold_t, cold_g)
-                i = j
-            if deferred and st.outdoor_at(now) < drain_thr:
-                _drain(st, [now] * len(deferred), deferred)
-                deferred = []
-            if now >= t_freeze - 1e-9:
-                risk = [g for g in at_risk if gstate[g] == STOPPED]
-                st.set_groups_list(now, risk, FROZEN)
-                for g in risk:
-                    st.log(now, "freeze", -1, g, st.tables.group_note[g])
-                    env.process(riser_replacement(env, st, g))
-                t_freeze = inf
-            if running[h]:
-                break
-            nxt = min(last_drain if i < n_drain else inf, t_freeze, now + recheck_h if deferred else inf)
-            if nxt == inf:
-                yield source_event[h]
-            else:
-                yield FirstOf(env, env.timeout(max(nxt - now, 0.0)), source_event[h])
-        # the source runs again: filled systems resume, drained ones wait for a crew
         now = env.now
-        st.set_groups_list(now, [g for g in zone if gstate[g] == STOPPED], NORMAL)
-        drained = [g for g in zone if gstate[g] == DRAINED and not pending[g]]
-        if drained:
-            # refill in the order they were drained, then any others (e.g. back from a riser replacement)
-            is_drained = set(drained)
-            queue = [g for g in drain_groups if g in is_drained]
-            if len(queue) < len(drained):
-                was_drained = set(drain_groups)
-                queue += [g for g in drained if g not in was_drained]
-            drained = queue
-        request_restart(env, st, h, drained)
-
-
-def _drain(st: GridState, times: list[float], groups: list[int]) -> None:
-    """Stopped groups are drained at ``times``."""
-    if groups:
-        st.set_groups_list(times, groups, DRAINED)
-        st.log_groups(times, "drain", groups)
-
-
-def request_restart(env: simpy.Environment, st: GridState, h: int, groups) -> None:
-    """Queue drained groups of zone ``h`` for refill and restart; call crews while the source runs."""
-    q = st.restart_queue[h]
-    pending = st.restart_pending_b
-    for g in (groups.tolist() if isinstance(groups, np.ndarray) else groups):
-        if not pending[g]:
-            pending[g] = 1
-            q.append(g)
-    if not st.source_running[h]:
-        return
-    n_teams = st.shop.crews["heat"].capacity
-    for _ in range(min(n_teams, len(q)) - st.zone_crews[h]):
-        env.process(heat_network_crew(env, st, h))
-
-
-def heat_network_crew(env: simpy.Environment, st: GridState, h: int) -> Generator:
-    """A heat-network crew (team of ``heat_crews_per_job``) refills and restarts the drained building
-    groups of zone ``h``, one group at a time, while the source runs (calibration B2, B3):
-    ``restart_h_per_building`` x buildings / team crew-hours each, stopping during alerts (the loop of
-    :meth:`~sim.des.repair.RepairShop.work`, inlined: this is the DES's most frequent job)."""
-    st.zone_crews[h] += 1
-    q = st.restart_queue[h]
-    shop = st.shop
-    heat = shop.crews["heat"]
-    running = st.source_running
-    restart_count = st.restart_count
-    restart_f = st.restart_f
-    restart_h = st.tables.restart_h
-    per_job = st.rp["heat_crews_per_job"]
-    note = st.tables.group_note
-    ev_t, ev_kind, ev_node, ev_group, ev_detail = st.ev_t, st.ev_kind, st.ev_node, st.ev_group, st.ev_detail
-    pending = st.restart_pending_b
-    gstate = st.gstate_b
-    households = st.tables.households_list
-    g_t, g_col, g_val = st.g_t, st.g_col, st.g_val
-    while q and running[h]:
-        with CrewRequest(heat, RESTART_PRIORITY) as req:  # heat.request(priority=RESTART_PRIORITY)
-            yield req
-            if not (q and running[h]):
-                continue
-            g = q.popleft()
-            k = restart_count[g] % K_DRAWS
-            restart_count[g] += 1
-            yield from shop.work(restart_h[g] * restart_f[g * K_DRAWS + k] / per_job)
-        if running[h]:
-            now = env._now
-            pending[g] = 0
-            if gstate[g] != NORMAL:  # st.set_group(now, g, NORMAL), inlined
-                st.unheated_households -= households[g]
-            gstate[g] = NORMAL
-            g_t.append(now)
-            g_col.append(g)
-            g_val.append(NORMAL)
-            ev_t.append(now)  # st.log(now, "restart", -1, g, note[g])
-            ev_kind.append("restart")
-            ev_node.append(-1)
-            ev_group.append(g)
-            ev_detail.append(note[g])
+        while heap and heap[0][0] <= now + 1e-9:
+            _t, _seq, kind, target, epoch = heapq.heappop(heap)
+            flush_drains(st, _t)
+            handlers[kind](st, target, epoch)
+        flush_drains(st, now)
+        st.operator_wake = env.event()
+        if heap:
+            st.operator_next = heap[0][0]
+            yield FirstOf(env, env.timeout(max(heap[0][0] - now, 0.0)), st.operator_wake)
         else:
-            q.appendleft(g)  # the source stopped meanwhile: the group waits for the next return
-    st.zone_crews[h] -= 1
+            st.operator_next = math.inf
+            yield st.operator_wake
 
 
-def riser_replacement(env: simpy.Environment, st: GridState, g: int) -> Generator:
-    """Contractors repair the frozen system of group ``g`` (weeks, E7); then it waits for a restart."""
-    k = st.restart_count[g] % K_DRAWS
-    yield env.timeout(st.rp["frozen_repair_days"] * 24.0 * float(st.draws["frozen_f"][g, k]))
-    st.set_group(env.now, g, DRAINED)
-    request_restart(env, st, st.tables.group_source_list[g], [g])
+def _replan_due(st: SupplyState, _target: int, _epoch: int) -> None:
+    st.update(replan=True)
+
+
+def heat_dispatcher(env: simpy.Environment, st: SupplyState) -> Generator:
+    """Re-plans the networks' supply against the forecast every ``replan_h`` hours (demand changes with the
+    outdoor temperature between events)."""
+    while True:
+        yield env.timeout(st.rp["replan_h"])
+        st.replan()
+
+
+# -- groups losing and gaining flow ------------------------------------------------------------------------
+def lose_flow(st: SupplyState, h: int, groups: list[int], reasons: list[int]) -> None:
+    """Groups of zone h get no flow (``reasons``: their cause of no heat). Filled ones stop and the
+    operator decides on draining; drained ones wait; frozen ones stay frozen."""
+    now = st.env.now
+    gcode, tb = st.gcode, st.tables
+    stopped: list[int] = []
+    frost_now = st.frost_at(now)
+    for g, why in zip(groups, reasons, strict=True):
+        c = gcode[g]
+        if c & MOBILE_BIT:
+            continue  # a mobile boiler heats it
+        state = c & 3
+        if state == NORMAL:
+            st.set_code(g, code(STOPPED, why))
+            st.epoch[g] += 1
+            st.stop_time[g] = now
+            st.frost_stop[g] = frost_now
+            st.stop_count[g] += 1
+            stopped.append(g)
+        elif state == STOPPED:
+            st.set_code(g, code(STOPPED, why))
+        elif state == DRAINED:
+            if c == _DRAINED_WAITING:
+                st.epoch[g] += 1  # a refill waiting or under way is off
+            st.set_code(g, code(DRAINED, why))
+    dark = (st.served_n[h] == 0) if tb.source_interconnected[h] else not any(st.served[g] for g in tb.zones[h])
+    no_pumps = st.source_status[h] is not None and st.source_status[h][1] == NO_PUMPING_POWER
+    if st.zone_dark[h] and not (dark and no_pumps):
+        st.zone_dark[h] = False  # pumps back (or part of the zone served): the mains circulate again
+        st.mains_epoch[h] += 1
+    elif dark and no_pumps and not st.zone_dark[h]:
+        # the network's water stands still only when its pumps stop: its mains start to take frost
+        st.zone_dark[h] = True
+        _watch_mains(st, h, now)  # before the decision: draining the zone drains its mains too
+    if stopped:
+        decide(st, h, stopped)
+    if st.rp["mobile_boilers"] and st.mobile_free > 0 and st.expected_outage_h(h) >= st.rp["mobile_min_outage_h"]:
+        _schedule_mobile(st, now + st.rp["mobile_deploy_h"])
+
+
+def gain_flow(st: SupplyState, h: int, groups: list[int]) -> None:
+    """Groups of zone h get flow again: filled ones resume, drained ones queue for refill, mobile boilers
+    are released."""
+    gcode = st.gcode
+    queued = False
+    released = False
+    for g in groups:
+        c = gcode[g]
+        if c & MOBILE_BIT:
+            st.mobile_free += st.mobile_units.pop(g, 0)
+            st.set_code(g, 0)
+            st.epoch[g] += 1
+            released = True
+            continue
+        state = c & 3
+        if state == STOPPED:
+            st.set_code(g, 0)
+            st.epoch[g] += 1
+        elif state == DRAINED:
+            st.set_code(g, _DRAINED_WAITING)
+            st.epoch[g] += 1
+            st.refill_queue.append(g)
+            st.refill_backlog += st.tables.group_buildings[g]
+            queued = True
+    if st.zone_dark[h]:
+        st.zone_dark[h] = False
+        st.mains_epoch[h] += 1
+    if queued:
+        staff_refill(st)
+    if released:
+        _schedule_mobile(st, st.env.now + st.rp["mobile_deploy_h"])
+
+
+# -- drain decisions, drains and freezing ------------------------------------------------------------------
+def expected_frost_k_h(st: SupplyState, outage_h: float) -> float:
+    """Frost exposure the operator expects over an outage of ``outage_h`` hours: the outage times the mean
+    frost (degrees below 0 degC) of the forecast over it, read at most ``drain_forecast_h`` ahead; 0 if the
+    forecast stays at or above ``drain_threshold_c`` (E7: drained "in frost"). [K h]"""
+    now = st.env.now
+    window = min(outage_h, st.rp["drain_forecast_h"])
+    i0 = st.step_at(now)
+    i1 = min(st.step_at(now + window) + 1, len(st.outdoor))
+    if i1 <= i0:
+        return 0.0
+    fc = st.frost_cum_list
+    rate = (fc[i1] - fc[i0]) / ((i1 - i0) * st.tables.dt_h)  # mean frost of the window [K]
+    if rate <= 0:
+        return 0.0
+    # below 0 degC somewhere: below a threshold >= 0 too; a threshold below 0 is checked
+    thr = st.rp["drain_threshold_c"]
+    if thr < 0 and float(st.outdoor_c[i0:i1].min()) >= thr:
+        return 0.0  # no frost below the operators' drain threshold in the forecast
+    return outage_h * rate if math.isfinite(outage_h) else math.inf
+
+
+def decide(st: SupplyState, h: int, groups: list[int]) -> None:
+    """The operator decides on draining stopped groups of zone h (see the module docstring)."""
+    rp, tb = st.rp, st.tables
+    now = st.env.now
+    outage = st.expected_outage_h(h)
+    # the exposure until the systems would be drained: the expected outage, or the operator's delay if longer
+    exposure = expected_frost_k_h(st, max(outage, rp["drain_delay_h"]))
+    frost_now = st.frost_at(now)
+    tolerance = rp["freeze_k_h"]
+    thr = tb.freeze_k_h
+    drain: list[int] = []
+    if exposure > 0:
+        safety = rp["drain_safety_frac"]
+        frost_stop = st.frost_stop
+        for g in groups:
+            if exposure >= safety * max(tolerance - (frost_now - frost_stop[g]), 0.0):
+                drain.append(g)
+    drain_at: dict[int, float] = {}
+    if drain and st.mains_freeze_at[h] > now + (0.0 if st.warm_start else rp["drain_delay_h"]):
+        st.mains_epoch[h] += 1  # the mains are drained with the zone, after the operator's delay
+    if drain:
+        if st.warm_start:
+            for g in drain:  # the outage happened before the run: the systems were drained then
+                _drain_now(st, g, now)
+                drain_at[g] = now
+        else:
+            due = sorted((now + rp["drain_delay_h"] * (0.5 + st.drain_u[g * K_DRAWS + st.stop_count[g] % K_DRAWS]), g)
+                         for g in drain)
+            rate = rp["drain_buildings_per_h"]
+            free = st.drain_free_at
+            for t, g in due:
+                free = max(t, free) + tb.group_buildings[g] / rate
+                drain_at[g] = free
+                push_drain(st, free, g, st.epoch[g])
+            st.drain_free_at = free
+            if free > st.drain_wake_at:  # one wake-up at the last drain: the log is complete without reads
+                st.drain_wake_at = free
+                push(st, free, DRAIN, -1, 0)
+    inf = math.inf
+    if len(groups) > 32:  # a zone's worth: one vectorized search
+        times = st.times_of_frost([st.frost_stop[g] + thr[g] for g in groups])
+    else:
+        times = [st.time_of_frost(st.frost_stop[g] + thr[g]) for g in groups]
+    batch = [(t, g, st.epoch[g]) for g, t in zip(groups, times, strict=True) if t < inf and t < drain_at.get(g, inf)]
+    batch.sort()
+    if batch:  # one freeze check at the earliest freeze of the batch (re-armed for the next)
+        b = next(st.action_seq)
+        st.freeze_batches[b] = deque(batch)
+        push(st, max(batch[0][0], now), FREEZE, b, 0)
+    drained = set(drain)
+    rest = [g for g in groups if g not in drained] if drain else groups
+    if rest and math.isfinite(outage):
+        push(st, now + max(outage, 1.0), DECIDE, h, 0)
+
+
+def _drain_now(st: SupplyState, g: int, time_h: float) -> None:
+    c = st.gcode[g]
+    st.set_code(g, code(DRAINED, c >> 2 & 7), time_h)
+    st.epoch[g] += 1
+    st.log(time_h, "drain", -1, g, st.tables.group_note[g])
+
+
+def _drain_due(st: SupplyState, _g: int, _epoch: int) -> None:
+    """The wake-up at the last drain of a batch (the drains themselves are flushed before handlers)."""
+
+
+def _freeze_due(st: SupplyState, batch: int, _epoch: int) -> None:
+    """Freeze the groups of a batch due by now that are still stopped and filled; re-arm for the rest."""
+    items = st.freeze_batches[batch]
+    now = st.env.now
+    while items and items[0][0] <= now + 1e-9:
+        _t, g, epoch = items.popleft()
+        if st.epoch[g] == epoch and st.gcode[g] & 3 == STOPPED and not st.gcode[g] & MOBILE_BIT:
+            freeze(st, g)
+    while items and st.epoch[items[0][1]] != items[0][2]:
+        items.popleft()  # resumed, drained or frozen meanwhile
+    if items:
+        push(st, items[0][0], FREEZE, batch, 0)
+    else:
+        del st.freeze_batches[batch]
+
+
+def _decide_due(st: SupplyState, h: int, _epoch: int) -> None:
+    """Re-decision on a zone's groups still stopped after the outage the operator expected."""
+    groups = [g for g in st.tables.zones[h] if st.gcode[g] & 3 == STOPPED and not st.served[g]
+              and not st.gcode[g] & MOBILE_BIT]
+    if groups:
+        decide(st, h, groups)
+
+
+def freeze(st: SupplyState, g: int) -> None:
+    """A stopped, filled system froze: contractors restore it, building by building."""
+    st.set_code(g, code(FROZEN, FROZEN_CAUSE))
+    st.epoch[g] += 1
+    tb, rp = st.tables, st.rp
+    st.log(st.env.now, "freeze", -1, g, tb.group_note[g])
+    st.frozen_backlog += tb.group_buildings[g]
+    st.env.process(frozen_system_contractors(st.env, st, g))
+    if not st.mobilized and st.frozen_backlog >= rp["frozen_mobilize_buildings"] and rp["frozen_crews_mobilized"]:
+        st.mobilized = True
+        st.env.process(contractor_mobilization(st.env, st))
+
+
+def _watch_mains(st: SupplyState, h: int, now: float) -> None:
+    """A whole zone without flow: its filled mains accumulate frost until drained or back in use."""
+    k_h = st.tables.source_mains_k_h[h]
+    st.mains_freeze_at[h] = math.inf
+    if math.isfinite(k_h):
+        t = st.time_of_frost(st.frost_at(now) + k_h)
+        if math.isfinite(t):
+            st.mains_freeze_at[h] = t
+            push(st, t, MAINS, h, st.mains_epoch[h])
+
+
+def _mains_due(st: SupplyState, h: int, epoch: int) -> None:
+    if st.mains_epoch[h] != epoch or not st.zone_dark[h] or st.mains_frozen[h]:
+        return
+    st.mains_frozen[h] = True
+    st.touch(h)
+    tb = st.tables
+    st.log(st.env.now, "mains_freeze", tb.source_nodes[h], -1, f"{tb.source_name[h]} heat mains froze")
+    for g in tb.zones[h]:
+        state = st.gcode[g] & 3
+        if state == STOPPED:
+            freeze(st, g)
+        elif state == DRAINED:
+            st.set_code(g, code(DRAINED, MAINS_FROZEN))
+    st.env.process(mains_repair(st.env, st, h))
+    st.update()
+
+
+def mains_repair(env: simpy.Environment, st: SupplyState, h: int) -> Generator:
+    """Contractors restore a zone's frozen heat mains (``frozen_mains_repair_days``)."""
+    yield env.timeout(st.rp["frozen_mains_repair_days"] * 24.0)
+    st.mains_frozen[h] = False
+    st.touch(h)
+    st.update()
+
+
+def frozen_system_contractors(env: simpy.Environment, st: SupplyState, g: int) -> Generator:
+    """Contractor teams restore a frozen group, one team per building (risers, radiators; E7: weeks)."""
+    tb, rp = st.tables, st.rp
+    n = max(1, round(tb.group_buildings[g]))
+    days = rp["frozen_team_days_per_building"] * float(st.draws["frozen_f"][g, st.stop_count[g] % K_DRAWS])
+    left = [n]
+    done = env.event()
+    for _ in range(n):
+        env.process(_contractor_team(env, st, days * 24.0, left, done))
+    yield done
+    flush_drains(st, env.now)
+    st.frozen_backlog -= tb.group_buildings[g]
+    if st.gcode[g] & 3 == FROZEN:
+        st.log(env.now, "frozen_repaired", -1, g, tb.group_note[g])
+        h = tb.group_source[g]
+        if st.served[g] and not st.mains_frozen[h]:
+            st.set_code(g, _DRAINED_WAITING)
+            st.epoch[g] += 1
+            st.refill_queue.append(g)
+            st.refill_backlog += tb.group_buildings[g]
+            staff_refill(st)
+        else:
+            st.set_code(g, code(DRAINED, MAINS_FROZEN if st.mains_frozen[h] else st.source_status[h][1] or 1))
+            st.epoch[g] += 1
+
+
+def _contractor_team(env: simpy.Environment, st: SupplyState, hours: float, left: list[int],
+                     done: simpy.Event) -> Generator:
+    with st.frozen_pool.request() as req:
+        yield req
+        yield env.timeout(hours)
+    left[0] -= 1
+    if left[0] == 0:
+        done.succeed()
+
+
+def contractor_mobilization(env: simpy.Environment, st: SupplyState) -> Generator:
+    """Teams sent from elsewhere arrive ``frozen_mobilize_days`` after the frozen backlog grew large."""
+    yield env.timeout(st.rp["frozen_mobilize_days"] * 24.0)
+    st.frozen_pool.set_capacity(max(1, st.rp["frozen_crews"]) + st.rp["frozen_crews_mobilized"])
+    st.log(env.now, "stage", -1, -1, f"{st.rp['frozen_crews_mobilized']} contractor teams mobilized")
+
+
+# -- refill and restart ------------------------------------------------------------------------------------
+def refill_teams_target(st: SupplyState) -> int:
+    """Refill teams at work for the current backlog (base teams plus staff joining, capped). [teams]"""
+    rp = st.rp
+    base = st.tables.crews["heat"]
+    extra = rp["refill_extra_teams_per_kbuilding"] * st.refill_backlog / 1000.0
+    return min(max(base, rp["refill_max_teams"]), int(base + extra))
+
+
+def staff_refill(st: SupplyState) -> None:
+    """Start refill teams up to the target for the backlog."""
+    n = min(refill_teams_target(st), len(st.refill_queue)) - st.refill_active
+    for _ in range(n):
+        st.env.process(refill_team(st.env, st))
+
+
+def refill_team(env: simpy.Environment, st: SupplyState) -> Generator:
+    """A refill team (building staff with a heat-network crew) refills and restarts drained groups, one at a
+    time, in the order they became ready; stops during air-raid alerts."""
+    st.refill_active += 1
+    q = st.refill_queue
+    tb, rp = st.tables, st.rp
+    shop = st.shop
+    per_team = rp["heat_crews_per_job"]
+    h_per_building = rp["restart_h_per_building"]
+    buildings, epochs, gcode, served = tb.group_buildings, st.epoch, st.gcode, st.served
+    restart_count, restart_f, fault_u = st.restart_count, st.restart_f, st.fault_u
+    fault_prob = rp["restart_fault_prob"]
+    # refill_teams_target(st), inlined: the most frequent check of the DES
+    base, per_k, cap = tb.crews["heat"], rp["refill_extra_teams_per_kbuilding"] / 1000.0, rp["refill_max_teams"]
+    cap = max(base, cap)
+    while q and st.refill_active <= min(cap, int(base + per_k * st.refill_backlog)):
+        if st.drains:
+            flush_drains(st, env.now)
+        g = q.popleft()
+        st.refill_backlog -= buildings[g]
+        if gcode[g] != _DRAINED_WAITING or not served[g]:
+            continue
+        epoch = epochs[g]
+        k = g * K_DRAWS + restart_count[g] % K_DRAWS
+        restart_count[g] += 1
+        yield from shop.work(h_per_building * buildings[g] * restart_f[k] / per_team)
+        if epochs[g] != epoch:
+            continue  # its source stopped meanwhile: refilled again when it returns
+        if fault_u[k] < fault_prob:
+            extra = rp["restart_fault_h"] * st.fault_f[k]
+            st.log(env.now, "restart_fault", -1, g, f"local faults: {extra:.0f} h more")
+            push(st, env.now + extra, FAULT, g, epoch)
+        else:
+            st.set_code(g, 0)
+            epochs[g] += 1
+            st.log(env.now, "restart", -1, g, tb.group_note[g])
+    st.refill_active -= 1
+
+
+def _fault_fixed(st: SupplyState, g: int, epoch: int) -> None:
+    if st.epoch[g] == epoch and st.gcode[g] == _DRAINED_WAITING and st.served[g]:
+        st.set_code(g, 0)
+        st.epoch[g] += 1
+        st.log(st.env.now, "restart", -1, g, st.tables.group_note[g])
+
+
+# -- mobile boilers ----------------------------------------------------------------------------------------
+def _schedule_mobile(st: SupplyState, time_h: float) -> None:
+    if time_h < st.mobile_review_at - 1e-9:
+        st.mobile_review_at = time_h
+        push(st, time_h, MOBILE, -1, 0)
+
+
+def _mobile_due(st: SupplyState, _target: int, _epoch: int) -> None:
+    """Deploy free mobile boilers to the groups that need them most (see the module docstring)."""
+    now = st.env.now
+    if now < st.mobile_review_at - 1e-9:
+        return  # a later review was superseded by an earlier one that already ran
+    st.mobile_review_at = math.inf
+    tb, rp = st.tables, st.rp
+    if st.mobile_free <= 0:
+        return
+    d = st.plan_demand_factor()
+    cands = []
+    for h in range(tb.n_sources):
+        zone = tb.zones[h]
+        if not zone or st.mains_frozen[h] or all(st.served[g] for g in zone):
+            continue
+        if st.expected_outage_h(h) < rp["mobile_min_outage_h"]:
+            continue
+        for g in zone:
+            if not st.served[g] and not st.gcode[g] & MOBILE_BIT and st.gcode[g] & 3 != FROZEN:
+                cands.append((-tb.group_hh_per_mw[g], g))
+    cands.sort()
+    for _, g in cands:
+        need = max(1, math.ceil(tb.group_design_mw[g] * max(d, 1e-9) / rp["mobile_boiler_mw"] - 1e-9))
+        if need <= st.mobile_free:
+            st.mobile_free -= need
+            st.mobile_units[g] = need
+            st.set_code(g, code(NORMAL, 0, mobile=True))
+            st.epoch[g] += 1
+            st.log(now, "mobile_boiler", -1, g, f"{need} mobile boiler houses")

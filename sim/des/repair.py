@@ -1,24 +1,33 @@
-"""Repair: crews by trade, spare large transformers, and air-raid alerts that stop the work.
+"""Repair: crews by trade, spare and mobile transformers, re-switching, and air-raid alerts that stop work.
 
-Crews are SimPy :class:`~simpy.resources.resource.PriorityResource` s by trade (``power``, ``heat``); a job
-holds one crew (for grid nodes and CHPs a team of ``power_crews_per_job`` crews counts as one) for its work
-hours, heat sources and transmission first (:data:`PRIORITY`). Severe damage of a substation needs a large
-transformer from a :class:`~simpy.resources.container.Container` of spares; each one taken is reordered and
-arrives after ``transformer_lead_days`` (calibration B5: ~6 months new; installing a spare is part of the
-drawn repair time, ~3 weeks). During an air-raid alert every crew stops (a SimPy ``Interrupt``) and resumes
-its remaining work at the all-clear. A repaired node can be hit again; a node hit while under repair gets
-the new work added to its job.
+Crews are :class:`~sim.des.simpy_adapter.CrewPool` s (SimPy priority resources) by trade (``power``,
+``heat``); a job holds one crew (for grid nodes and CHPs a team of ``power_crews_per_job`` crews counts as
+one) for its work hours, heat sources and transmission first (:data:`PRIORITY`). During an air-raid alert
+every crew stops (a SimPy ``Interrupt``) and resumes its remaining work at the all-clear. A repaired node
+can be hit again; a node hit while under repair gets the new work added to its job, and a transformer if
+the new damage needs one (also when the job is already under way). A destroyed node is never repaired.
+
+Large transformers (calibration B5): severe damage of a substation needs one from a stock of spares
+(``transformer_spares``; each one taken is reordered and arrives after ``transformer_lead_days``, ~6 months
+new; installing a spare is part of the drawn repair time, ~3 weeks). Until then the grid works around it:
+after ``reswitch_h`` a share ``reswitch_frac`` of the substation's feeders are re-switched to neighbouring
+substations of the district (while one of them is energized), and a mobile/substitute transformer (a
+pool of ``mobile_transformers``) carries the whole substation ``mobile_transformer_install_h`` after it
+is free, until the permanent repair. A damaged CHP unit is repaired by the plant's own staff
+(:func:`unit_repair`, no city crew).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterable
-from heapq import heappop, heappush
-from itertools import count
+from typing import TYPE_CHECKING
 
 import simpy
-from simpy.events import NORMAL, PENDING
-from simpy.resources.resource import PriorityRequest, Release
+
+from sim.des.simpy_adapter import CrewPool, active_process
+
+if TYPE_CHECKING:
+    from sim.des.state import SupplyState
 
 #: Trade and priority (lower first) of a repair job by node kind: heat sources and transmission first.
 PRIORITY: dict[str, tuple[str, int]] = {
@@ -28,136 +37,9 @@ PRIORITY: dict[str, tuple[str, int]] = {
     "feeder": ("power", 2),
     "boiler": ("heat", 0),
 }
-#: Priority of refill-and-restart jobs of drained building groups (after boiler repairs).
-RESTART_PRIORITY = 1
 
 #: A log entry: ``(time_h, kind, node, group, detail)`` (node or group -1 when not applicable).
 LogFn = Callable[[float, str, int, int, str], None]
-
-
-class CrewRequest(PriorityRequest):
-    """A request for one crew of a :class:`CrewPool` (a :class:`simpy.PriorityRequest` built without the
-    generic resource machinery). Use it like SimPy's: ``with pool.request(priority=p) as req: yield req``."""
-
-    def __init__(self, resource: CrewPool, priority: int = 0, preempt: bool = True) -> None:
-        env = resource._env
-        self.env = env
-        self.callbacks = []
-        self.resource = resource
-        self.proc = env._active_proc
-        self.priority = priority
-        self.preempt = preempt
-        self.time = now = env._now
-        self.key = key = (priority, now, not preempt)
-        self.usage_since = None
-        # CrewPool._put, inlined
-        users = resource.users
-        if len(users) < resource._capacity and not resource._heap:
-            users.append(self)  # CrewPool._grant
-            self.usage_since = now
-            self._ok = True
-            self._value = None
-            env.schedule(self, NORMAL)
-        elif len(users) < resource._capacity:
-            resource._put(self)
-        else:
-            heappush(resource._heap, (key, next(resource._seq), self))
-
-    def cancel(self) -> None:
-        if self._value is PENDING:
-            self.resource._cancel(self)
-
-    def __exit__(self, exc_type, exc_value, traceback) -> None:
-        if self._value is PENDING:
-            self.resource._cancel(self)
-        if exc_type is not GeneratorExit:
-            self.resource.release(self)
-        return None
-
-
-class CrewPool(simpy.PriorityResource):
-    """Crews of one trade: a :class:`simpy.PriorityResource` with a heap for its queue.
-
-    Same semantics and the same event schedule as SimPy's ``PriorityResource`` (requests served by
-    ``(priority, request time)``, first come first served among equals; a crew freed by a release goes
-    to the next request when the ``Release`` event is processed), without its per-request sorting and
-    generic put/get loops: the DES makes about two crew events per restarted building group.
-    """
-
-    def __init__(self, env: simpy.Environment, capacity: int = 1) -> None:
-        if capacity <= 0:
-            raise ValueError('"capacity" must be > 0.')
-        self._env = env
-        self._capacity = capacity
-        self.users: list[CrewRequest] = []
-        self.get_queue: list = []
-        self._heap: list[tuple] = []
-        self._seq = count()
-        self._cancelled: set[int] = set()
-
-    @property
-    def queue(self) -> list[CrewRequest]:  # type: ignore[override]
-        """Waiting requests, in the order they will be served."""
-        return [e[2] for e in sorted(self._heap) if id(e[2]) not in self._cancelled]
-
-    @property
-    def put_queue(self) -> list[CrewRequest]:  # type: ignore[override]
-        return self.queue
-
-    def request(self, priority: int = 0, preempt: bool = True) -> CrewRequest:  # type: ignore[override]
-        return CrewRequest(self, priority, preempt)
-
-    def _grant(self, req: CrewRequest) -> None:
-        env = self._env
-        self.users.append(req)
-        req.usage_since = env._now
-        req._ok = True
-        req._value = None
-        env.schedule(req, NORMAL)
-
-    def _put(self, req: CrewRequest) -> None:
-        if len(self.users) < self._capacity:
-            heap = self._heap
-            if heap:  # a crew was freed and its Release is not processed yet: the head of the queue goes first
-                heappush(heap, (req.key, next(self._seq), req))
-                req = self._pop()
-            self._grant(req)
-        else:
-            heappush(self._heap, (req.key, next(self._seq), req))
-
-    def _pop(self) -> CrewRequest:
-        heap, cancelled = self._heap, self._cancelled
-        req = heappop(heap)[2]
-        while cancelled and id(req) in cancelled:
-            cancelled.discard(id(req))
-            req = heappop(heap)[2]
-        return req
-
-    def _cancel(self, req: CrewRequest) -> None:
-        self._cancelled.add(id(req))
-
-    def _trigger_put(self, get_event) -> None:
-        heap = self._heap
-        if self._cancelled:
-            while heap and id(heap[0][2]) in self._cancelled:
-                self._cancelled.discard(id(heappop(heap)[2]))
-        if heap and len(self.users) < self._capacity:
-            self._grant(heappop(heap)[2])
-
-    def release(self, request: CrewRequest) -> Release:  # type: ignore[override]
-        env = self._env
-        rel = Release.__new__(Release)
-        rel.env = env
-        rel.callbacks = [self._trigger_put]
-        rel.resource = self
-        rel.proc = env._active_proc
-        rel.request = request
-        if request in self.users:
-            self.users.remove(request)
-        rel._ok = True
-        rel._value = None
-        env.schedule(rel, NORMAL)
-        return rel
 
 
 class RepairShop:
@@ -187,6 +69,7 @@ class RepairShop:
         self.working: dict[simpy.Process, None] = {}  # crews at work, in the order they started
         self.pending_work: dict[int, float] = {}
         self.needs_transformer: dict[int, bool] = {}
+        self.has_transformer: set[int] = set()
         self.waits_h: list[float] = []
         self.log: LogFn = log or (lambda *a: None)
 
@@ -201,45 +84,57 @@ class RepairShop:
     def work(self, hours: float) -> Generator:
         """Work ``hours`` [h], stopping during air-raid alerts (call with ``yield from``)."""
         env = self.env
-        proc = env._active_proc
+        proc = active_process(env)
         working = self.working
         remaining = hours
         while remaining > 1e-9:
             if self.alert_on:
                 yield self.all_clear
                 continue
-            start = env._now
+            start = env.now
             working[proc] = None
             try:
                 yield env.timeout(remaining)
                 remaining = 0.0
             except simpy.Interrupt:
-                remaining -= env._now - start
+                remaining -= env.now - start
             finally:
                 del working[proc]
 
 
 def repair_crew(env: simpy.Environment, shop: RepairShop, node: int, kind: str,
-                on_done: Callable[[int], None] | None = None) -> Generator:
+                on_done: Callable[[int], None] | None = None,
+                cancelled: Callable[[int], bool] | None = None) -> Generator:
     """A crew of the node's trade repairs ``node`` (all work added to it until done).
 
-    Waits for a spare transformer first if the damage needs one, then for a crew by priority.
+    Waits for a spare transformer first if the damage needs one (checked again before each stretch of
+    work: a later hit may add the need), then for a crew by priority. ``cancelled(node)`` true (the node
+    was destroyed meanwhile) ends the job without repairing it.
     """
     trade, priority = PRIORITY.get(kind, ("power", 2))
     t_request = env.now
-    if shop.needs_transformer.get(node, False):
-        yield shop.transformers.get(1)
-        env.process(transformer_supplier(env, shop))
-    with shop.crews[trade].request(priority=priority) as req:
-        yield req
-        shop.waits_h.append(env.now - t_request)
-        shop.log(env.now, "repair_start", node, -1, f"{trade} crew after {env.now - t_request:.1f} h")
-        while shop.pending_work.get(node, 0.0) > 1e-9:
-            hours = shop.pending_work[node]
-            shop.pending_work[node] = 0.0
-            yield from shop.work(hours)
-    del shop.pending_work[node]
+    first = True
+    while shop.pending_work.get(node, 0.0) > 1e-9 and not (cancelled and cancelled(node)):
+        if shop.needs_transformer.get(node, False) and node not in shop.has_transformer:
+            yield shop.transformers.get(1)
+            shop.has_transformer.add(node)
+            env.process(transformer_supplier(env, shop))
+        with shop.crews[trade].request(priority=priority) as req:
+            yield req
+            if first:
+                shop.waits_h.append(env.now - t_request)
+                shop.log(env.now, "repair_start", node, -1, f"{trade} crew after {env.now - t_request:.1f} h")
+                first = False
+            while (shop.pending_work.get(node, 0.0) > 1e-9 and not (cancelled and cancelled(node))
+                   and not (shop.needs_transformer.get(node, False) and node not in shop.has_transformer)):
+                hours = shop.pending_work[node]
+                shop.pending_work[node] = 0.0
+                yield from shop.work(hours)
+    shop.pending_work.pop(node, None)
     shop.needs_transformer.pop(node, None)
+    shop.has_transformer.discard(node)
+    if cancelled and cancelled(node):
+        return
     shop.log(env.now, "repair_done", node, -1, "")
     if on_done is not None:
         on_done(node)
@@ -249,6 +144,41 @@ def transformer_supplier(env: simpy.Environment, shop: RepairShop) -> Generator:
     """A reordered large transformer arrives after the lead time (calibration B5)."""
     yield env.timeout(shop.transformer_lead_h)
     yield shop.transformers.put(1)
+
+
+def substation_workaround(env: simpy.Environment, st: SupplyState, node: int) -> Generator:
+    """While a substation waits for a large transformer: re-switching, then a mobile transformer (B5)."""
+    rp, tb = st.rp, st.tables
+    i = tb.sub_index[node]
+    if rp["reswitch_h"] > 0 or rp["reswitch_frac"] > 0:
+        yield env.timeout(rp["reswitch_h"])
+        if st.down[node] and rp["reswitch_frac"] > 0:
+            feeders = tb.sub_feeders[i]
+            n = round(rp["reswitch_frac"] * len(feeders))
+            for f in feeders[:n]:
+                st.feeder_reswitched[f] = True
+            st.log(env.now, "reswitch", node, -1, f"{n} of {len(feeders)} feeders re-switched to neighbours")
+            st.feeders_changed()
+            st.update()
+    if not st.down[node] or rp["mobile_transformers"] <= 0:
+        return
+    yield st.mobile_transformers.get(1)
+    if not st.down[node]:
+        yield st.mobile_transformers.put(1)
+        return
+    yield env.timeout(rp["mobile_transformer_install_h"])
+    if not st.down[node] or st.sub_mobile[i]:
+        yield st.mobile_transformers.put(1)
+        return
+    st.sub_mobile[i] = True  # returned by SupplyState.repaired
+    st.log(env.now, "mobile_transformer", node, -1, "mobile transformer in service")
+    st.update()
+
+
+def unit_repair(env: simpy.Environment, st: SupplyState, u: int, hours: float) -> Generator:
+    """The plant's staff repair a damaged CHP unit (turbine or peak water boiler)."""
+    yield env.timeout(hours)
+    st.unit_back(u)
 
 
 def air_raid_siren(env: simpy.Environment, shop: RepairShop, alerts: Iterable[tuple[float, float]]) -> Generator:

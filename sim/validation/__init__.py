@@ -14,7 +14,8 @@ Modules (one per reference)
 * :mod:`~sim.validation.ashrae140` - ANSI/ASHRAE Standard 140-2020 free-float cases 600FF and 900FF.
 * :mod:`~sim.validation.apartments` - unheated apartment blocks cooling over days: Kyiv readings of January 2026.
 * :mod:`~sim.validation.supply` - the 20 January 2026 wave on Kyiv and the restoration curve of B3;
-  freezing of undrained systems.
+  freezing of undrained systems (E7, Alchevsk 2006); the winter record of ``continued`` (21 days and
+  eight weeks); Darnytsia CHP destroyed (B4); the January-February 2026 hindcast.
 * :mod:`~sim.validation.weather` - the cold-snap generator against GHCN-Daily.
 
 Each module has ``figures(quick: bool) -> dict[str, float]``: its scalar results under stable keys
@@ -29,10 +30,17 @@ from sim.validation.queueing import erlang_c_check, erlang_c_prob_wait, erlang_c
 from sim.validation.supply import (
     B3_PEAK,
     B3_POINTS,
+    B7_HOUSEHOLDS,
+    HINDCAST_DAYS,
     PEAK_WINDOW_H,
+    alchevsk_check,
+    darnytsia_b4,
     freezing_check,
+    hindcast_2026,
     restoration_20jan,
     restoration_points,
+    weekly_power,
+    winter_record,
 )
 from sim.validation.thermal import (
     THERMAL_DT_S,
@@ -86,25 +94,30 @@ def figures(quick: bool = False, only: tuple[str, ...] | None = None) -> dict[st
 __all__ = [
     "B3_PEAK",
     "B3_POINTS",
+    "B7_HOUSEHOLDS",
     "COLDEST_WEEK_C",
     "CONFIGS",
     "GHCN_FIGURES",
+    "HINDCAST_DAYS",
     "MODULES",
     "PEAK_WINDOW_H",
     "RECORD_LOW_C",
     "THERMAL_DT_S",
     "THERMAL_STEPS",
     "TOLERANCES",
+    "alchevsk_check",
     "cold_snap_extremes",
     "compose_config",
     "cool_down",
     "cool_down_heat_accounting",
+    "darnytsia_b4",
     "energy_balance_check",
     "erlang_c_check",
     "erlang_c_prob_wait",
     "erlang_c_wait",
     "figures",
     "freezing_check",
+    "hindcast_2026",
     "one_node_constant",
     "one_node_ramp",
     "restoration_20jan",
@@ -113,4 +126,6 @@ __all__ = [
     "thermal_closed_form_errors",
     "two_node",
     "weather_climatology",
+    "weekly_power",
+    "winter_record",
 ]

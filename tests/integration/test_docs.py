@@ -17,7 +17,7 @@ SCRIPT = DOCS / "scripts" / "make_parameter_table.py"
 #: Dimension abbreviations of the variable tables in docs/outputs.md.
 DIM_ABBREV = {
     "R": "realization", "T": "time", "group": "group", "K": "threshold", "D": "district", "A": "archetype",
-    "G": "age_group", "B": "duration_bin", "N": "day", "C": "generator_class",
+    "G": "age_group", "B": "duration_bin", "N": "day", "C": "cause", "Z": "generator_class",
 }
 
 

@@ -25,7 +25,10 @@ SECTIONS = {
     "## Small houses (calibration E5)": (["small_houses.png"], r"48 h at -12 °C \| 4 °C .*?\| -?\d+\.\d °C \| [+-]\d+\.\d K"),
     "## Restoration after the 20 January 2026 wave (calibration B3)": (
         ["restoration_20jan.png"], r"\| \+30 h \| 3,260 \| [\d,]+ \| [\d,]+-[\d,]+ \| [+-]\d+ % \| ± 35 %"),
-    "## Freezing of undrained systems (calibration E7, B2)": (["freezing.png"], r"\d+ h = \d+\.\d days"),
+    "## Freezing of stopped systems (E7, B2; Alchevsk 2006)": (["freezing.png"], r"\d+ h = \d+\.\d days"),
+    "## Winter record of continued strikes (A3, B3, C1, C2)": (["winter_record.png"], r"\| 8-16 \(C1, C2\) \| \d+\.\d \|"),
+    "## Darnytsia CHP and the January-February 2026 hindcast (B1, B4, B7, A3, C2)": (
+        ["darnytsia_b4.png"], r"\| 1-2 days \(B1\) \| \d+ \(\d+-\d+\) h \|"),
     "## Weather: the cold-snap generator against the Kyiv climatology": (
         ["weather.png"], r"\| SD of daily-mean anomalies \| 5\.01 °C \| \d\.\d+ °C"),
     "## ANSI/ASHRAE Standard 140-2020, free-float cases 600FF and 900FF": (

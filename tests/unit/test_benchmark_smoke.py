@@ -37,7 +37,7 @@ def test_printed_json_is_the_returned_figures(tiny):
 def test_rates_are_positive_and_ratios_agree(tiny):
     f, _ = tiny
     for key in ("des_events_per_s", "bare_simpy_events_per_s", "thermal_steps_per_s", "bare_numpy_steps_per_s",
-                "headline_s", "peak_memory_mb"):
+                "headline_s", "peak_memory_mb", "des_ms_per_realization", "des_simpy_runs_ratio_vs_bare_simpy"):
         assert math.isfinite(f[key]) and f[key] > 0, key
     assert f["des_ratio_vs_bare_simpy"] == pytest.approx(f["des_events_per_s"] / f["bare_simpy_events_per_s"],
                                                          rel=1e-3, abs=1e-4)

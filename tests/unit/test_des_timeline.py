@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sim.des.testing import run_city
-from sim.des.timeline import EVENT_COLUMNS, EVENT_KINDS, rasterize
+from sim.des.timeline import CAUSES, EVENT_COLUMNS, EVENT_KINDS, rasterize
 from sim.timegrid import TimeGrid
 
 
@@ -30,27 +30,39 @@ def test_timeline_shapes_dtypes_and_events(city_name):
     r, t, f, g = 3, 7 * 24, net.n_feeders, len(city.groups)
     assert tl.feeder_power.shape == (r, t, f) and tl.feeder_power.dtype == bool
     assert tl.group_heat.shape == (r, t, g) and tl.group_heat.dtype == bool
+    assert tl.heat_frac.shape == (r, t, g) and tl.heat_frac.dtype == np.float32
     assert tl.group_state.shape == (r, t, g) and tl.group_state.dtype == np.int8
+    assert tl.group_cause.shape == (r, t, g) and tl.group_cause.dtype == np.int8
     assert tl.waves.shape == (r, t) and tl.hits.shape == (r, t) and tl.queues_off.shape == (r, t)
     assert (tl.group_feeder == net.group_feeder).all()
     assert set(np.unique(tl.group_state)) <= {0, 1, 2, 3}
+    assert set(np.unique(tl.group_cause)) <= set(range(len(CAUSES)))
     assert tl.queues_off.min() >= 0 and tl.queues_off.max() <= 6
     assert list(tl.events.columns) == list(EVENT_COLUMNS)
     assert set(tl.events["kind"]) <= set(EVENT_KINDS)
     assert tl.waves.sum() == len(camp.waves) and tl.hits.sum() == len(camp.hits)
-    # district heat only where the system is in normal operation
+    # events in calendar time
+    assert (tl.events["time"] == np.datetime64("2026-01-29T00:00") + (tl.events["time_h"] * 3600).round()
+            .astype("timedelta64[s]")).all()
+    # the group has heat where heat is delivered; heat_frac within [0, boost_max_frac]
+    assert (tl.group_heat == (tl.heat_frac > 0)).all()
+    assert tl.heat_frac.min() >= 0 and tl.heat_frac.max() <= 1.4 + 1e-6
+    # district heat (in the heating season: this cold week): heat iff no cause of no heat, and the state
+    # is normal where there is heat
     dh = net.group_heat_source >= 0
-    assert (tl.group_heat[..., dh] == (tl.group_state[..., dh] == 0)).all()
-    # own boilers need power; their state is always normal
+    assert tl.heating_season.all()
+    assert (tl.group_heat[..., dh] == (tl.group_cause[..., dh] == 0)).all()
+    assert (tl.group_state[..., dh][tl.group_heat[..., dh]] == 0).all()
+    # own boilers need power; their state and cause are always 0
     own = ~dh
-    assert (tl.group_state[..., own] == 0).all()
+    assert (tl.group_state[..., own] == 0).all() and (tl.group_cause[..., own] == 0).all()
     assert (tl.group_heat[..., own] == tl.feeder_power[:, :, tl.group_feeder[own]]).all()
 
 
 def test_same_seed_identical_timeline():
     *_, a = _run("kyiv", n=2)
     *_, b = _run("kyiv", n=2)
-    for name in ("feeder_power", "group_heat", "group_state", "queues_off"):
+    for name in ("feeder_power", "group_heat", "group_state", "group_cause", "heat_frac", "queues_off"):
         assert (getattr(a, name) == getattr(b, name)).all()
     assert a.events.equals(b.events)
 
@@ -91,3 +103,4 @@ def test_progress_is_called_after_each_realization_and_stats_are_reported():
     assert calls == [("des", 1, 3), ("des", 2, 3), ("des", 3, 3)]
     assert out.stats["n_events"] == tl.stats["n_events"] > 0 and out.stats["des_seconds"] > 0
     assert (out.group_state == tl.group_state).all() and out.events.equals(tl.events)
+    assert out.stats["simpy_seconds"] <= out.stats["des_seconds"]

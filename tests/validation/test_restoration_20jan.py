@@ -1,8 +1,11 @@
-"""Validation: the 20 January 2026 wave on Kyiv and the restoration of heat that followed.
+"""Calibration: the 20 January 2026 wave on Kyiv and the restoration of heat that followed.
 
 Reference: ``reference/calibration.md`` A3 (20 Jan: 339 drones, 34 missiles; 5,635 of ~12,000 apartment
 blocks lost heat, 46 %) and B3 (blocks without heat: 5,635 on day 0 -> 4,000 end of day 0 -> 3,260 day 1
 -> ~3,000 day 2 morning -> 2,600 day 2 evening -> 1,940 day 3 morning -> 1,200 day 3 evening).
+A *calibration*, not a validation: the CHP target weight (the peak: both big CHP zones off) and the refill
+rate (``restart_h_per_building`` with the backlog growth of the refill teams) were fitted to this curve
+(docs/grid_model.md, "Calibration and validation").
 
 Setup: ``attacks=single_wave`` (the 20 Jan wave at 06:00 of day 1, the config default), Kyiv, January
 weather held at -12 degC (within the -10..-15 degC of those days), 100 realizations; the model's median
@@ -10,12 +13,11 @@ over realizations is compared with the reported counts. Reading of the report's 
 wave): end of day 0 = +18 h (midnight), day 1 = +30 h (noon), morning = 08:00, evening = 20:00.
 
 Tolerance: the peak within +-20 %, each later point within +-35 % (the reported figures are rounded
-city statements; the model's spread between realizations is wide, p10-p90 of the peak 1,660-8,420
-blocks: the damage of one wave is a lottery over which CHP is hit). The fit at the time of writing
-(docs/grid_model.md): peak 5,534 (-2 %); +18 h 4,394 (+10 %), +30 h 3,859 (+18 %), +50 h 3,040 (+1 %),
-+62 h 2,368 (-9 %), +74 h 1,588 (-18 %), +86 h 1,126 (-6 %). Over four other seeds the largest
-deviation is 32 % (day 1, too slow: the first day's restoration is limited by the repair of sources).
-The computation is :func:`sim.validation.restoration_20jan`, which the validation report plots.
+city statements; the model's spread between realizations is wide, p10-p90 of the peak about
+3,100-7,800 blocks: which CHPs a wave trips is a lottery). The fit at the time of writing
+(docs/grid_model.md): peak 6,618 (+17 %); +18 h 4,156 (+4 %), +30 h 3,596 (+10 %), +50 h 2,826 (-6 %),
++62 h 2,164 (-17 %), +74 h 1,688 (-13 %), +86 h 1,132 (-6 %). The computation is
+:func:`sim.validation.restoration_20jan`, which the validation report plots.
 """
 
 from __future__ import annotations

@@ -1,39 +1,50 @@
-"""Rolling blackouts: the dispatcher turns the supply deficit into outage queues off, by schedule.
+"""Dispatch and queues: the dispatcher turns the supply deficit into outage queues off, by schedule.
 
-The deficit is demand (temperature dependent, plus electric heaters in flats without heat) minus supply
-(the national allotment through the transmission substations that are up, plus the CHPs that run;
-calibration C4). With ``Q`` queues (C1: six), ``k = ceil(Q x deficit / demand)`` queues are off, so the
-share of consumers off is about k/Q and each queue is off about ``k x block`` hours a day (C1: 1 queue
-~ 4 h/day with 4-hour blocks). Queues rotate by block: in block ``b`` queues ``(b k + j) mod Q`` for
-``j < k`` are off. After a major strike, emergency outages replace the schedule for
-``emergency_outage_h`` (C3): ``k + emergency_extra_queues`` queues off, at most ``emergency_max_queues``
-unless the deficit alone needs more, a random set each block. The
-dispatcher acts at block boundaries, at the end of emergencies and whenever the grid changes (waves,
-repairs): never per time step, and per queue, not per feeder.
+Power balance over the load that can be supplied: demand is the temperature-dependent demand plus
+electric heaters in flats without heat, counted only on feeders that are live (a feeder dark from damage
+draws nothing, so it does not make other queues go off). Supply is the national allotment through the
+transmission substations that are up, plus what the national dispatcher grants as the city loses its own
+generation (``city.grid.allotment_response``, a scenario curve), plus the CHPs' output (turbines in
+service of running plants; calibration C4). With ``Q`` queues (C1: six), ``k = ceil(Q x deficit / demand
+- tol)`` queues are off (``tol`` = ``city.grid.queue_rounding_tol``: a deficit of a fraction of a queue is
+absorbed by voltage and frequency reduction rather than rounded up to a whole queue), so the share of
+consumers off is about k/Q and each queue is off about ``k x block`` hours a day (C1: 1 queue ~ 4 h/day
+with 4-hour blocks). Queues rotate by block: in block ``b`` queues ``(b k + j) mod Q`` for ``j < k`` are
+off. After a major strike, emergency outages replace the schedule for ``emergency_outage_h`` (C3):
+``k + emergency_extra_queues`` queues off, at most ``emergency_max_queues`` unless the deficit alone
+needs more, a random set each block. The dispatcher acts at block boundaries, at the end of emergencies
+and whenever the grid changes (waves, repairs): never per time step, and per queue, not per feeder.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Generator
+from typing import TYPE_CHECKING
 
 import numpy as np
 import simpy
 
-from sim.des.processes import FirstOf, GridState
+from sim.des.simpy_adapter import FirstOf
+
+if TYPE_CHECKING:
+    from sim.des.state import SupplyState
 
 
-def queues_off(deficit_mw: float, demand_mw: float, n_queues: int) -> int:
-    """Outage queues to switch off for a deficit (calibration C1: share off ~ k / n_queues).
+def queues_off(deficit_mw: float, demand_mw: float, n_queues: int, tol: float = 0.0) -> int:
+    """Outage queues to switch off for a deficit (calibration C1: share off ~ k / n_queues); ``tol``: the
+    part of a queue's worth of deficit absorbed before another queue goes off. [queues]
 
     Examples
     --------
     >>> queues_off(0.0, 1500.0, 6), queues_off(1.0, 1500.0, 6), queues_off(750.0, 1500.0, 6)
     (0, 1, 3)
+    >>> queues_off(300.0, 1500.0, 6), queues_off(300.0, 1500.0, 6, tol=0.25)  # 1.2 queues' worth
+    (2, 1)
     """
     if deficit_mw <= 0 or demand_mw <= 0:
         return 0
-    return min(n_queues, math.ceil(n_queues * deficit_mw / demand_mw - 1e-9))
+    return max(0, min(n_queues, math.ceil(n_queues * deficit_mw / demand_mw - tol - 1e-9)))
 
 
 def rotation(block: int, k: int, n_queues: int) -> set[int]:
@@ -47,13 +58,13 @@ def rotation(block: int, k: int, n_queues: int) -> set[int]:
     return {(block * k + j) % n_queues for j in range(k)}
 
 
-def dispatch(st: GridState) -> None:
+def dispatch(st: SupplyState) -> None:
     """Set the queues for now: deficit -> k queues, rotated by block or drawn in an emergency."""
     now = st.env.now
     tb = st.tables
     n_q = tb.n_queues
     demand = st.demand_now_mw(now)
-    k = queues_off(demand - st.supply_mw(), demand, n_q)
+    k = queues_off(demand - st.supply_mw(), demand, n_q, tb.rounding_tol)
     block = math.floor(now / tb.block_h + 1e-9)
     emergency = now < st.emergency_until - 1e-9
     key = (k, block, emergency)
@@ -66,7 +77,7 @@ def dispatch(st: GridState) -> None:
         keys = st.draws["emergency_keys"]
         off = set(np.argsort(keys[block % len(keys)])[:k].tolist())
     else:
-        off = {(block * k + j) % n_q for j in range(k)} if k else ()  # rotation(block, k, n_q)
+        off = rotation(block, k, n_q) if k else set()
     queue_on = st.queue_on
     for q in range(n_q):
         on = q not in off
@@ -79,7 +90,7 @@ def dispatch(st: GridState) -> None:
         st.log(now, "stage", -1, -1, f"{k} queues off" + (" (emergency outages)" if emergency else ""))
 
 
-def dispatcher(env: simpy.Environment, st: GridState) -> Generator:
+def dispatcher(env: simpy.Environment, st: SupplyState) -> Generator:
     """The grid dispatcher: re-sets the outage queues at each block boundary and whenever the grid changes."""
     block_h = st.tables.block_h
     floor = math.floor

@@ -1,0 +1,561 @@
+"""The state of one realization's grid and heat network, and its one update path.
+
+:class:`SupplyState` holds the component state as flat columns (one list per column, indexed like the
+network's component tables): nodes damaged or destroyed, units in service, substations energized,
+feeders live, heat sources running with their deliverable capacity and pumping, building groups served
+by their source and their codes (state and cause, :mod:`sim.des.timeline`). :meth:`SupplyState.update`
+is the only place where the derived columns are recomputed from the damage columns (substations ->
+feeders -> pumping -> sources -> the zones' supply plans); the heat-network functions of
+:mod:`sim.des.heatnet` then move the building groups that gained or lost flow. The state records change
+points and a flat event log; nothing here knows about buildings' physics.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from typing import Any
+
+import numpy as np
+import simpy
+
+from sim.des import heatnet, sources
+from sim.des.repair import RepairShop
+from sim.des.simpy_adapter import CrewPool
+from sim.des.tables import RunTables
+from sim.des.timeline import HEATED, MAINS_FROZEN, NO_PUMPING_POWER, SOURCE_DAMAGED
+
+#: The heat dispatcher plans supply for the coldest hour this far ahead (the forecast it works with). [h]
+PLAN_AHEAD_H = 24.0
+#: Random numbers drawn per building group in advance, for its first K outages/restarts (CRN by group).
+K_DRAWS = 8
+
+
+class SupplyState:
+    """Shared state of one realization (one SimPy environment).
+
+    Parameters
+    ----------
+    env : simpy.Environment
+    tables : RunTables
+        The run's read-only tables.
+    outdoor_c : numpy.ndarray
+        Outdoor temperature of this realization on the grid (T,). [degC]
+    draws : dict
+        Per-group random arrays (G, K_DRAWS): ``drain_u``, ``restart_f``, ``fault_u``, ``fault_f``; and
+        ``emergency_keys`` (blocks, queues).
+    """
+
+    def __init__(self, env: simpy.Environment, tables: RunTables, outdoor_c: np.ndarray, draws: dict) -> None:
+        tb = self.tables = tables
+        self.env, self.rp = env, tb.rp
+        rp = tb.rp
+        self.outdoor_c = np.asarray(outdoor_c, dtype=float)
+        self.outdoor = self.outdoor_c.tolist()
+        x = np.minimum(np.maximum((tb.mild_c - self.outdoor_c) / tb.mild_span, 0.0), 1.5)
+        #: Temperature-dependent electric demand of each step (without heaters). [MW]
+        self.base_demand = (tb.peak_mw * (tb.mild_frac + tb.rise_frac * x)).tolist()
+        #: Heat demand factor of each step (:meth:`RunTables.heat_demand_factor`). [1]
+        self.heat_factor = tb.heat_demand_factor(self.outdoor_c)
+        #: Cumulative frost exposure at each step boundary, degree-hours below 0 degC (T + 1,). [K h]
+        self.frost_cum = np.concatenate([[0.0], np.cumsum(np.maximum(-self.outdoor_c, 0.0) * tb.dt_h)])
+        self.frost_cum_list = self.frost_cum.tolist()
+        self.frost_rate = np.maximum(-self.outdoor_c, 0.0).tolist()  # [K]
+        #: The heat demand factor the dispatcher plans for at each step (the next 24 hours' coldest). [1]
+        ahead = max(1, math.ceil(PLAN_AHEAD_H / tb.dt_h))
+        padded = np.concatenate([self.heat_factor, np.full(ahead - 1, -np.inf)])
+        self.plan_factor = np.lib.stride_tricks.sliding_window_view(padded, ahead).max(axis=1).tolist()
+        # event log, by column (``log`` appends one record): time [h], kind, node id, group, detail
+        self.ev_t: list[float] = []
+        self.ev_kind: list[str] = []
+        self.ev_node: list[int] = []
+        self.ev_group: list[int] = []
+        self.ev_detail: list[str] = []
+        self.shop = RepairShop(env, tb.crews, rp["transformer_spares"], rp["transformer_lead_days"] * 24.0,
+                               log=self.log)
+        self.mobile_transformers = simpy.Container(env, init=rp["mobile_transformers"], capacity=1e9)
+        n_s, n_f, n_h, n_u, n_g = len(tb.subs), tb.n_feeders, tb.n_sources, tb.n_units, tb.n_groups
+        # -- component state: damage (set by hits and repairs) -----------------------------------------------
+        self.down = [False] * tb.n_nodes  # damaged, not yet repaired (a CHP: the plant tripped)
+        self.destroyed = [False] * tb.n_nodes
+        self.expected_back: dict[int, float] = {}  # node -> when the operator expects it back [h]
+        self.unit_ok = [True] * n_u
+        self.unit_until = [0.0] * n_u  # a damaged unit is back at [h]
+        self.node_units_down: dict[int, set[int]] = {}  # boiler-cluster node -> houses its repair restores
+        self.sub_mobile = [False] * n_s  # a mobile transformer carries the substation
+        self.feeder_ok = [True] * n_f
+        self.feeder_reswitched = [False] * n_f
+        self.mains_frozen = [False] * n_h
+        self.workarounds: set[int] = set()  # substations whose transformer workaround has started
+        self._dirty: set[int] = set(range(n_h))  # sources whose status update() must recompute
+        # -- derived state (update) ---------------------------------------------------------------------
+        self.sub_on = [True] * n_s
+        self.sub_unfed_since = [math.inf] * n_s  # its transmission feed is down since [h]
+        self.feeder_live = [True] * n_f  # powered apart from outage queues
+        self.dark_hh = 0.0  # households on feeders that are not live
+        self.source_running = [True] * n_h
+        self.source_cap = [0.0] * n_h  # deliverable heat capacity [MW]
+        self.source_power = [0.0] * n_h  # electric output [MW]
+        self.source_reason = [HEATED] * n_h  # why a zone gets no flow at all
+        self.source_status: list[Any] = [None] * n_h  # last status the plan was made for
+        self.served = bytearray(n_g)  # the plan: the group gets flow from its source
+        self.served_n = [0] * n_h  # interconnected zones: length of the served prefix
+        for h in range(n_h):
+            self.source_cap[h] = sum(tb.unit_heat_mw[u] for u in tb.source_units[h])
+            self.source_power[h] = sum(tb.unit_power_mw[u] for u in tb.source_units[h])
+            zone = tb.zones[h]
+            self.served_n[h] = len(zone)
+            for g in zone:
+                self.served[g] = 1
+        self.unit_heat_ok = [self.source_cap[h] for h in range(n_h)]  # heat of units in service [MW]
+        self.turbines_ok = [sum(1 for u in tb.source_units[h] if tb.unit_kind[u] == "turbine") for h in range(n_h)]
+        self.power_ok = list(self.source_power)  # electric capacity of turbines in service [MW]
+        self.zone_cause = [HEATED] * n_h  # cause of the unserved part of an interconnected zone
+        self.short_since = [math.inf] * n_h  # a cross-fed zone has been short of heat since [h]
+        self.plan_outdoor_c = self.outdoor_at(0.0)
+        # -- building groups ------------------------------------------------------------------------------
+        self.gcode = bytearray(n_g)
+        self.epoch = [0] * n_g
+        self.stop_count = [0] * n_g
+        self.restart_count = [0] * n_g
+        self.unheated_hh = 0.0
+        self.draws = draws
+        self.drain_u = draws["drain_u"].ravel().tolist()
+        self.restart_f = draws["restart_f"].ravel().tolist()
+        self.fault_u = draws["fault_u"].ravel().tolist()
+        self.fault_f = draws["fault_f"].ravel().tolist()
+        self.warm_start = False
+        heatnet.init_state(self)
+        self.frozen_pool = CrewPool(env, capacity=max(1, rp["frozen_crews"]))
+        # -- dispatcher ------------------------------------------------------------------------------------
+        self.changed = env.event()
+        self.emergency_until = -math.inf
+        self.queue_on = [True] * tb.n_queues
+        self.k_off = 0.0
+        self.dispatch_key: tuple | None = None
+        self._supply: float | None = None
+        # -- change points (time_h, column, value) ---------------------------------------------------------
+        self.queue_changes: list[tuple[float, int, int]] = []
+        self.feeder_changes: list[tuple[float, int, int]] = []
+        self.k_changes: list[tuple[float, float]] = []
+        self.cap_changes: list[tuple[float, int, float]] = []
+        self.g_t: list[float] = []
+        self.g_col: list[int] = []
+        self.g_val: list[int] = []
+
+    # -- records ------------------------------------------------------------------------------------------
+    def log(self, time_h: float, kind: str, node: int = -1, group: int = -1, detail: str = "") -> None:
+        self.ev_t.append(time_h)
+        self.ev_kind.append(kind)
+        self.ev_node.append(node)
+        self.ev_group.append(group)
+        self.ev_detail.append(detail)
+
+    @property
+    def events(self) -> list[tuple]:
+        """The event log as ``(time_h, kind, node, group, detail)`` records."""
+        return list(zip(self.ev_t, self.ev_kind, self.ev_node, self.ev_group, self.ev_detail, strict=True))
+
+    def set_code(self, g: int, code: int, time_h: float | None = None) -> None:
+        """The one setter of a building group's code (state and cause): heater load and change point (at
+        ``time_h``, default now: lazy drains record their own past time)."""
+        old = self.gcode[g]
+        if old == code:
+            return
+        was_heated = old == 0 or old & 32
+        heated = code == 0 or code & 32
+        if was_heated and not heated:
+            self.unheated_hh += self.tables.group_households[g]
+        elif heated and not was_heated:
+            self.unheated_hh -= self.tables.group_households[g]
+        self.gcode[g] = code
+        self.g_t.append(self.env.now if time_h is None else time_h)
+        self.g_col.append(g)
+        self.g_val.append(code)
+
+    # -- time helpers -------------------------------------------------------------------------------------
+    def step_at(self, time_h: float) -> int:
+        i = int(time_h / self.tables.dt_h + 1e-9)
+        return min(max(i, 0), len(self.outdoor) - 1)
+
+    def outdoor_at(self, time_h: float) -> float:
+        """Outdoor temperature at ``time_h`` (the value of its step). [degC]"""
+        return self.outdoor[self.step_at(time_h)]
+
+    def frost_at(self, time_h: float) -> float:
+        """Cumulative frost exposure at ``time_h`` (linear within a step). [K h]"""
+        dt = self.tables.dt_h
+        i = min(max(int(time_h / dt), 0), len(self.outdoor) - 1)
+        return self.frost_cum_list[i] + (time_h - i * dt) * self.frost_rate[i]
+
+    def time_of_frost(self, frost_k_h: float) -> float:
+        """First time at which cumulative frost reaches ``frost_k_h`` (inf if never within the run). [h]"""
+        if frost_k_h <= 0:
+            return 0.0
+        fc = self.frost_cum_list
+        i = bisect_left(fc, frost_k_h - 1e-9)  # fc[i-1] < target <= fc[i]
+        if i < 1 or i >= len(fc):
+            return math.inf
+        j = i - 1
+        rate = self.frost_rate[j]
+        dt = self.tables.dt_h
+        frac = (frost_k_h - fc[j]) / rate if rate > 0 else 0.0
+        return j * dt + min(max(frac, 0.0), dt)
+
+    def times_of_frost(self, frost_k_h: list[float]) -> list[float]:
+        """:meth:`time_of_frost` of many targets at once (numpy). [h]"""
+        fc = self.frost_cum
+        target = np.asarray(frost_k_h, dtype=float)
+        i = np.searchsorted(fc, target - 1e-9, side="left")  # fc[i-1] < target <= fc[i]
+        out = np.full(target.shape, math.inf)
+        ok = (i >= 1) & (i < len(fc))
+        j = i[ok] - 1
+        rate = np.maximum(-self.outdoor_c[j], 0.0)
+        dt = self.tables.dt_h
+        with np.errstate(divide="ignore", invalid="ignore"):
+            frac = np.where(rate > 0, (target[ok] - fc[j]) / np.where(rate > 0, rate, 1.0), 0.0)
+        out[ok] = j * dt + np.minimum(np.maximum(frac, 0.0), dt)
+        out[target <= 0] = 0.0
+        return out.tolist()
+
+    def notify(self) -> None:
+        """Wake the dispatcher (grid supply or demand changed)."""
+        if not self.changed.triggered:
+            self.changed.succeed()
+
+    # -- the update path ----------------------------------------------------------------------------------
+    def update(self, replan: bool = False) -> None:
+        """Recompute substations, feeders, pumping and sources from the damage columns, re-plan the zones
+        whose sources changed (all zones with ``replan``), move the groups that gained or lost flow, and wake
+        the dispatcher."""
+        tb = self.tables
+        now = self.env.now
+        heatnet.flush_drains(self, now)
+        down, sub_on, sub_mobile, destroyed = self.down, self.sub_on, self.sub_mobile, self.destroyed
+        changed_subs: list[int] = []
+        unfed_since = self.sub_unfed_since
+        for i, node, t1, t2 in tb.subs:
+            fed = not down[t1] or (t2 >= 0 and not down[t2])
+            if fed:
+                unfed_since[i] = math.inf
+            elif tb.sub_reswitchable[i] and self.any_transmission_up():
+                # the 110 kV network is re-switched to another transmission substation (B5)
+                if unfed_since[i] == math.inf:
+                    unfed_since[i] = now
+                    self.push_replan(now + self.rp["reswitch_h"])
+                fed = now >= unfed_since[i] + self.rp["reswitch_h"] - 1e-9
+            on = fed and (not down[node] or (sub_mobile[i] and not destroyed[node]))
+            if on != sub_on[i]:
+                sub_on[i] = on
+                changed_subs.append(i)
+        if changed_subs or self._feeders_dirty:
+            self._update_feeders(now, changed_subs)
+        self._feeders_dirty = False
+        self._supply = None
+        dirty = self._dirty
+        if replan:
+            dirty.update(tb.interconnected_sources)
+        for h in list(dirty):  # a zone cross-fed by a changed source re-plans too
+            for i in tb.source_links[h]:
+                a, b, _c = tb.links[i]
+                dirty.add(b if a == h else a)
+        order = sorted(dirty)
+        dirty.clear()
+        statuses = {h: self._source_status(h) for h in order}
+        for h in order:
+            status = statuses[h]
+            if tb.source_links[h]:  # cross-fed: the donors' capacity is part of the plan's input
+                status = (*status, tuple(round(self.source_cap[a if a != h else b], 6)
+                                         for a, b, _c in (tb.links[i] for i in tb.source_links[h])))
+            previous = self.source_status[h]
+            if status != previous or (replan and tb.source_interconnected[h]):
+                self.source_status[h] = status
+                self._plan(h, now, previous)
+        self.notify()
+
+    _feeders_dirty = True
+
+    def feeders_changed(self) -> None:
+        """Mark the feeders for the next :meth:`update` (a feeder was hit or repaired, or re-switched)."""
+        self._feeders_dirty = True
+
+    def touch(self, h: int) -> None:
+        """Mark source h for the next :meth:`update` (its damage, units, pumping or mains changed)."""
+        self._dirty.add(h)
+
+    def any_transmission_up(self) -> bool:
+        return any(not self.down[t] for t, _c in self.tables.ts_cap)
+
+    def _update_feeders(self, now: float, changed_subs: list[int]) -> None:
+        """Feeders live (powered apart from queues): all of them after a feeder was hit, repaired or
+        re-switched; else those that a changed substation feeds (directly, as second feed, or re-switched
+        in its district)."""
+        tb = self.tables
+        sub_on, live, ok, resw = self.sub_on, self.feeder_live, self.feeder_ok, self.feeder_reswitched
+        if self._feeders_dirty:
+            feeders: Any = range(tb.n_feeders)
+        else:
+            seen: set[int] = set()
+            for i in changed_subs:
+                seen.update(tb.sub_all_feeders[i])
+                for j in tb.district_subs[tb.sub_district[i]]:
+                    seen.update(f for f in tb.sub_feeders[j] if resw[f])
+            feeders = sorted(seen)
+        for f in feeders:
+            s, alt = tb.feeder_sub[f], tb.feeder_alt[f]
+            on = ok[f] and (sub_on[s] or (alt >= 0 and sub_on[alt])
+                            or (resw[f] and any(sub_on[j] for j in tb.district_subs[tb.sub_district[s]] if j != s)))
+            if on != live[f]:
+                live[f] = on
+                self.dark_hh += -tb.feeder_hh[f] if on else tb.feeder_hh[f]
+                self.feeder_changes.append((now, f, int(on)))
+                if on and tb.feeder_hh[f] > 0:
+                    self.log(now, "reconnect", tb.feeder_nodes[f], -1, f"{tb.feeder_hh[f]:.0f} households")
+                if tb.feeder_source[f] >= 0:
+                    self._dirty.add(tb.feeder_source[f])
+
+    def _source_status(self, h: int) -> tuple:
+        """Deliverable capacity [MW], the reason of a stop, the sections that deliver (boiler clusters) and
+        grid power of the pumps of source h; sets its running flag, capacity and electric output."""
+        tb = self.tables
+        node = tb.source_nodes[h]
+        grid_pump = self.feeder_live[tb.source_feeder[h]]
+        if tb.source_kind[h] == "chp":
+            tripped = self.down[node]
+            house = tb.source_house_load[h] and self.turbines_ok[h] > 0
+            # a tripped plant needs grid power to start again; a running one powers its own pumps (house load)
+            running = not tripped and (grid_pump or (self.source_running[h] and house))
+            self.source_running[h] = running
+            power = self.power_ok[h] if running else 0.0
+            cap = self.unit_heat_ok[h] if running else 0.0
+            if not running:
+                reason = SOURCE_DAMAGED if tripped else NO_PUMPING_POWER
+            else:
+                reason = SOURCE_DAMAGED if cap <= 0 else HEATED
+            sections = None
+        else:
+            running = not self.destroyed[node]
+            self.source_running[h] = running
+            unit_ok, backup = self.unit_ok, tb.unit_backup
+            units = tb.source_units[h]
+            sections = tuple([unit_ok[u] and running and (grid_pump or backup[u]) for u in units])
+            cap = 0.0
+            for u, on in zip(units, sections, strict=True):
+                if on:
+                    cap += tb.unit_heat_mw[u]
+            power = 0.0
+            reason = SOURCE_DAMAGED if not running else HEATED if grid_pump else NO_PUMPING_POWER
+        if self.mains_frozen[h]:
+            cap, reason = 0.0, MAINS_FROZEN
+            sections = None if sections is None else tuple([False] * len(sections))
+        if cap != self.source_cap[h]:
+            self.source_cap[h] = cap
+            self.cap_changes.append((self.env.now, h, cap))
+        self.source_power[h] = power
+        return (round(cap, 6), reason, sections, grid_pump)
+
+    def _plan(self, h: int, now: float, previous: tuple | None) -> None:
+        """The supply plan of zone h (which groups get flow), and the moves of the groups it changes.
+
+        ``previous``: the status the last plan was made for (only the groups it changes move).
+        """
+        tb = self.tables
+        zone = tb.zones[h]
+        if not zone:
+            return
+        cap, reason, sections = self.source_status[h][:3]
+        served = self.served
+        gained: list[int] = []
+        lost: list[int] = []
+        why: list[int] = []
+        if sections is not None:  # boiler houses: each heats its own section
+            before = previous[2] if previous is not None and previous[2] is not None else None
+            for j, (u, ok) in enumerate(zip(tb.source_units[h], sections, strict=True)):
+                cause = HEATED if ok else (SOURCE_DAMAGED if not self.unit_ok[u] or reason == SOURCE_DAMAGED
+                                           else MAINS_FROZEN if reason == MAINS_FROZEN else NO_PUMPING_POWER)
+                if before is not None and before[j] == ok and (ok or previous[1] == reason):
+                    continue  # this section's plan is unchanged
+                for g in tb.section_groups[u]:
+                    if ok:
+                        if not served[g]:
+                            gained.append(g)
+                    else:
+                        lost.append(g)
+                        why.append(cause)
+        else:  # one network: serve a prefix of the zone's serve order
+            # the linked zones' surplus reaches this network only while its own pumps circulate
+            pumps = self.source_status[h][3] or self.source_running[h]
+            cap_eff = cap + (sources.cross_feed_mw(self, h) if pumps else 0.0)
+            n = sources.served_count(tb, h, cap_eff, self.plan_demand_factor())
+            cause = reason if cap <= 0 and reason != HEATED else SOURCE_DAMAGED
+            old = self.served_n[h]
+            self.served_n[h] = n
+            if n > old:
+                gained = [g for g in zone[old:n] if not served[g]]
+            if cause != self.zone_cause[h]:
+                lost = zone[n:]  # every unserved group takes the new cause
+            elif n < old:
+                lost = zone[n:old]
+            why = [cause] * len(lost)
+            self.zone_cause[h] = cause
+            if 0 < n < len(zone) and n != old:
+                self.log(now, "shed", tb.source_nodes[h], -1, f"{len(zone) - n} of {len(zone)} groups shed")
+        for g in gained:
+            served[g] = 1
+        for g in lost:
+            served[g] = 0
+        if lost:
+            heatnet.lose_flow(self, h, lost, why)
+        if gained:
+            heatnet.gain_flow(self, h, gained)
+
+    def replan(self) -> None:
+        """The heat dispatcher's periodic re-plan against the forecast: only the interconnected zones whose
+        plan can change with the temperature (short of the demand of the coldest hour of the next day,
+        shedding, or waiting for cross-feeding) are planned again; the grid has not changed since the last
+        update, so the dispatcher is woken only if a plan moved groups."""
+        heatnet.flush_drains(self, self.env.now)
+        tb = self.tables
+        d = self.plan_demand_factor()
+        changed = False
+        for h in tb.interconnected_sources:
+            status = self.source_status[h]
+            if status is None or not tb.zones[h]:
+                continue
+            short = status[0] < tb.source_design_mw[h] * d  # short of the full demand: cross-feed, shed
+            if short or self.served_n[h] < len(tb.zones[h]) or self.short_since[h] < math.inf:
+                self._plan(h, self.env.now, status)
+                changed = True
+        if changed:
+            self.notify()
+
+    def push_replan(self, time_h: float) -> None:
+        """Re-plan the zones at ``time_h`` (an operator action: valves re-switched for cross-feeding)."""
+        heatnet.push(self, time_h, heatnet.REPLAN, -1, 0)
+
+    def plan_demand_factor(self) -> float:
+        """Heat demand factor the dispatcher plans for: the coldest step of the next 24 hours (a plan that
+        holds through the daily cycle, so buildings are not connected and shed again within a day). [1]"""
+        return self.plan_factor[self.step_at(self.env.now)]
+
+    # -- damage and repair --------------------------------------------------------------------------------
+    def is_destroyed(self, node: int) -> bool:
+        return self.destroyed[node]
+
+    def repaired(self, node: int) -> None:
+        """Callback of a finished repair job: the node is back (a destroyed node stays down)."""
+        if self.destroyed[node]:
+            return
+        tb = self.tables
+        self.down[node] = False
+        self.expected_back.pop(node, None)
+        if tb.node_source[node] >= 0:
+            self._dirty.add(tb.node_source[node])
+        kind = tb.kinds[node]
+        if kind == "feeder":
+            self.feeder_ok[tb.feeder_index[node]] = True
+            self._feeders_dirty = True
+        elif kind == "boiler":
+            for u in self.node_units_down.pop(node, ()):
+                self.unit_back(u, update=False)
+        elif kind == "substation":
+            i = tb.sub_index[node]
+            for f in tb.sub_feeders[i]:
+                self.feeder_reswitched[f] = False
+            self._feeders_dirty = True
+            if self.sub_mobile[i]:
+                self.sub_mobile[i] = False
+                self.mobile_transformers.put(1)
+        self.update()
+
+    def unit_out(self, u: int, until_h: float) -> None:
+        tb = self.tables
+        self._dirty.add(tb.unit_source[u])
+        if self.unit_ok[u]:
+            h = tb.unit_source[u]
+            self.unit_ok[u] = False
+            self.unit_heat_ok[h] -= tb.unit_heat_mw[u]
+            if tb.unit_kind[u] == "turbine":
+                self.turbines_ok[h] -= 1
+                self.power_ok[h] -= tb.unit_power_mw[u]
+        self.unit_until[u] = max(self.unit_until[u], until_h)
+
+    def unit_back(self, u: int, update: bool = True) -> None:
+        tb = self.tables
+        if self.destroyed[tb.source_nodes[tb.unit_source[u]]] or self.unit_ok[u]:
+            return
+        if tb.kinds[tb.source_nodes[tb.unit_source[u]]] == "chp" and self.unit_until[u] > self.env.now + 1e-9:
+            return  # hit again meanwhile: a later repair brings it back
+        h = tb.unit_source[u]
+        self._dirty.add(h)
+        self.unit_ok[u] = True
+        self.unit_heat_ok[h] += tb.unit_heat_mw[u]
+        if tb.unit_kind[u] == "turbine":
+            self.turbines_ok[h] += 1
+            self.power_ok[h] += tb.unit_power_mw[u]
+        self.log(self.env.now, "unit_back", tb.source_nodes[tb.unit_source[u]], -1, tb.unit_name[u])
+        if update:
+            self.update()
+
+    def expected_outage_h(self, h: int) -> float:
+        """How long the operator expects zone h to get no (or not enough) heat, from the damage it knows. [h]"""
+        tb = self.tables
+        now = self.env.now
+        node = tb.source_nodes[h]
+        if self.destroyed[node] or self.mains_frozen[h]:
+            return math.inf
+        back = -math.inf
+        if self.down[node]:
+            back = self.expected_back.get(node, now)
+        reason = self.source_status[h][1] if self.source_status[h] else HEATED
+        if reason == NO_PUMPING_POWER or not self.feeder_live[tb.source_feeder[h]]:
+            back = max(back, self._pumping_back(tb.source_feeder[h], now))
+        damaged = [self.unit_until[u] for u in tb.source_units[h] if not self.unit_ok[u]]
+        if damaged and back == -math.inf:
+            back = min(damaged)
+        if back == -math.inf:
+            return 12.0  # nothing known: the operator's default guess [L]
+        return max(back - now, 0.0)
+
+    def _pumping_back(self, f: int, now: float) -> float:
+        """When the operator expects power back on feeder f (its own repair, its substation's or the
+        transmission feeding it; a mobile transformer or re-switching if sooner). [h]"""
+        tb = self.tables
+        eb = self.expected_back
+        back = now
+        node = tb.feeder_nodes[f]
+        if not self.feeder_ok[f]:
+            back = max(back, eb.get(node, now))
+        subs = [tb.feeder_sub[f]] + ([tb.feeder_alt[f]] if tb.feeder_alt[f] >= 0 else [])
+        best = math.inf
+        for i in subs:
+            _, s_node, t1, t2 = tb.subs[i]
+            t = now
+            if self.down[s_node] and not self.sub_mobile[i]:
+                t = max(t, min(eb.get(s_node, now), now + self.rp["mobile_transformer_install_h"]
+                               if self.mobile_transformers.level > 0 else math.inf))
+            if self.down[t1] and (t2 < 0 or self.down[t2]):
+                t = max(t, min(eb.get(t1, now), eb.get(t2, now) if t2 >= 0 else math.inf))
+            best = min(best, t)
+        return max(back, best)
+
+    # -- electric supply and demand ------------------------------------------------------------------------
+    def supply_mw(self) -> float:
+        """Electric supply: national allotment via the transmission substations up (each carrying up to
+        ``transmission_headroom_frac`` times its share), its response to the city generation lost, plus
+        the CHPs' output. [MW]"""
+        if self._supply is None:
+            tb, down = self.tables, self.down
+            ts = min(1.0, tb.ts_headroom * sum(c for t, c in tb.ts_cap if not down[t]) / tb.ts_cap_total)
+            chp = sum(self.source_power)
+            lost = max(tb.chp_power_nominal_mw - chp, 0.0)
+            self._supply = (tb.allotment_mw + tb.allotment_extra_mw(lost)) * ts + chp
+        return self._supply
+
+    def demand_now_mw(self, time_h: float) -> float:
+        """Electric demand of the load that can be supplied (on live feeders): temperature-dependent demand
+        plus electric heaters in flats without heat, scaled by the share of households not dark. [MW]"""
+        tb = self.tables
+        base = self.base_demand[self.step_at(time_h)]
+        heaters = self.unheated_hh * tb.heater_kw_per_household / 1000.0
+        return (base + heaters) * max(1.0 - self.dark_hh / tb.total_hh, 0.0)
