@@ -116,13 +116,17 @@ def headline_frame(ds: xr.Dataset, settings: Settings | None = None) -> pd.DataF
 
 
 def events_in_calendar_time(events: pd.DataFrame, start: str) -> pd.DataFrame:
-    """The DES event log with a ``time`` column in calendar time (ISO 8601, minutes) before ``time_h``."""
+    """The DES event log with its ``time`` column as calendar time in ISO 8601 text to the minute, before
+    ``time_h``. The DES gives calendar times (datetime64); a log with ``time_h`` only gets them from ``start``."""
     if events is None or "time_h" not in events.columns:
         return events
-    t0 = pd.Timestamp(str(start))
     out = events.copy()
-    when = t0 + pd.to_timedelta(out["time_h"].astype(float), unit="h")
-    out.insert(list(out.columns).index("time_h"), "time", when.dt.strftime("%Y-%m-%dT%H:%M"))
+    if "time" in out.columns:
+        when = pd.to_datetime(out["time"])
+    else:
+        when = pd.Timestamp(str(start)) + pd.to_timedelta(out["time_h"].astype(float), unit="h")
+        out.insert(list(out.columns).index("time_h"), "time", when)
+    out["time"] = when.dt.strftime("%Y-%m-%dT%H:%M")
     return out
 
 

@@ -273,3 +273,14 @@ def test_events_in_calendar_time():
     out = events_in_calendar_time(ev, "2026-01-29T00:00")
     assert list(out.columns) == ["realization", "time", "time_h", "kind"]
     assert list(out["time"]) == ["2026-01-29T00:00", "2026-01-30T12:30"]
+
+
+def test_events_with_the_des_calendar_times_keep_them():
+    """The DES's own event log has ``time`` (datetime64) already: it is formatted, not added twice."""
+    from sim.report.exports import events_in_calendar_time
+
+    ev = pd.DataFrame({"realization": [0], "time": np.array(["2026-02-03T05:30"], "datetime64[s]"),
+                       "time_h": [125.5], "kind": ["wave"]})
+    out = events_in_calendar_time(ev, "2026-01-29T00:00")
+    assert list(out.columns) == ["realization", "time", "time_h", "kind"]
+    assert list(out["time"]) == ["2026-02-03T05:30"]
