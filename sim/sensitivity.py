@@ -358,8 +358,8 @@ def summarize_sample(per_run: np.ndarray, weights: np.ndarray, statistic: str) -
     if statistic == "median":
         from sim.stats import median_ci
 
-        med, lo, hi = median_ci(x, 0.95)
-        return float(med), float((hi - lo) / (2 * 1.959964))
+        lo, hi, _coverage = median_ci(x, 0.95)
+        return float(np.median(x)), float((hi - lo) / (2 * 1.959964))
     m = float(np.sum(weights * x))
     n = len(x)
     se = math.sqrt(float(np.sum(weights**2 * (x - m) ** 2)) * n / max(n - 1, 1))
