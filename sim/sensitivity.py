@@ -183,9 +183,14 @@ class Design:
         return [p.key for p in self.parameters]
 
     def same_plan(self, other: Design) -> bool:
-        """Whether two designs run the same jobs (a resumed sweep must)."""
-        return (self.names == other.names and self.X.shape == other.X.shape and np.array_equal(self.X, other.X)
-                and [j["overrides"] for j in self.jobs] == [j["overrides"] for j in other.jobs])
+        """Whether two designs run the same jobs (a resumed sweep must): the same parameters and rows, and
+        the same scenarios up to overrides that do not change numbers (``resume=true``, ``output.*``)."""
+        if self.names != other.names or self.X.shape != other.X.shape or not np.array_equal(self.X, other.X):
+            return False
+        if [int(j["sample"]) for j in self.jobs] != [int(j["sample"]) for j in other.jobs]:
+            return False
+        return all(_same_identity(_identity(a["scenario"], self.names), _identity(b["scenario"], self.names))
+                   for a, b in zip(self.jobs, other.jobs, strict=True))
 
 
 def plan(sobol_cfg: Any, seed: int, scenarios: Sequence[Sequence[str]],
@@ -375,17 +380,30 @@ def figure_values(ds: xr.Dataset, keys: Sequence[str]) -> dict[str, np.ndarray]:
 
 
 # ------------------------------------------------------------------------------------------ collection
-def _scenario_of(overrides: Sequence[str], keys: Sequence[str]) -> list[str]:
-    """A job's scenario: its overrides without the sample index and the parameters' values."""
+def _identity(overrides: Sequence[str], keys: Sequence[str]) -> dict[str, str]:
+    """What makes a job's scenario: its overrides without the sample index, the parameters' values and
+    the keys that never change the numbers (:data:`sim.provenance.HASH_EXCLUDED_KEYS`: ``resume``,
+    ``output.*``, ...), as ``{key: value}``."""
+    from sim.provenance import HASH_EXCLUDED_KEYS
+    from sim.sweep import _parse
+
     skip = {SAMPLE_KEY, *keys}
-    return [o for o in overrides if o.partition("=")[0].lstrip("+") not in skip]
+    return {k: v for k, v in _parse(overrides).items()
+            if k not in skip and k.split(".")[0].split("/")[0] not in HASH_EXCLUDED_KEYS}
 
 
-def _matches(found: Sequence[str], expected: Sequence[str]) -> bool:
+def _same_identity(a: dict[str, str], b: dict[str, str]) -> bool:
+    from sim.sweep import _same_value
+
+    return set(a) == set(b) and all(_same_value(a[k], b[k]) for k in a)
+
+
+def _same_values(found: Sequence[str], expected: Sequence[str], keys: Sequence[str]) -> bool:
+    """The parameters' values of a result's overrides are those of its design row."""
     from sim.sweep import _parse, _same_value
 
     a, b = _parse(found), _parse(expected)
-    return set(a) == set(b) and all(_same_value(a[k], b[k]) for k in b)
+    return all(_same_value(a.get(k), b.get(k)) for k in keys)
 
 
 @dataclass
@@ -403,21 +421,25 @@ def gather(sweep_dir: str | os.PathLike, design: Design) -> Gathered:
     from sim.sweep import find_jobs, scenario_labels
 
     names = design.names
-    expected = {(tuple(j["scenario"]), int(j["sample"])): j for j in design.jobs if int(j["sample"]) != NOMINAL}
     scenarios = list(dict.fromkeys(tuple(j["scenario"]) for j in design.jobs))
     labels = dict(zip(scenarios, scenario_labels([list(s) for s in scenarios]), strict=True))
+    expected: dict[int, list[dict]] = {}
+    for j in design.jobs:
+        if int(j["sample"]) != NOMINAL:
+            expected.setdefault(int(j["sample"]), []).append(j)
     paths: dict[tuple[tuple[str, ...], int], Path] = {}
     for job in find_jobs(sweep_dir):
         sample = _sample_of(job.overrides)
         if job.status != "ok" or sample is None or sample == NOMINAL:
             continue
-        key = (tuple(_scenario_of(job.overrides, names)), sample)
-        exp = expected.get(key)
-        if exp is None or not _matches(job.overrides, exp["overrides"]):
+        ident = _identity(job.overrides, names)
+        exp = next((e for e in expected.get(sample, []) if _same_identity(ident, _identity(e["scenario"], names))), None)
+        if exp is None or not _same_values(job.overrides, exp["overrides"], names):
             log.warning("job %s: its result's overrides are not those of the design; left out", job.num)
             continue
-        paths[key] = job.result
-    missing = [(int(j["num"]), s, labels[sc]) for (sc, s), j in expected.items() if (sc, s) not in paths]
+        paths[(tuple(exp["scenario"]), sample)] = job.result
+    missing = [(int(j["num"]), s, labels[tuple(j["scenario"])]) for s, js in expected.items() for j in js
+               if (tuple(j["scenario"]), s) not in paths]
     return Gathered(scenarios, paths, sorted(missing))
 
 

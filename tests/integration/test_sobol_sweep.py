@@ -80,7 +80,7 @@ def test_sobol_nc_and_csv(sweep):
     with xr.open_dataset(folder / "sweep.nc") as sw:
         assert sw.sizes["scenario"] == 2
     html = (folder / "comparison.html").read_text(encoding="utf-8")
-    assert 'id="sensitivity"' in html and "Depth of the cold snap" not in html  # labels: here none given
+    assert 'id="sensitivity"' in html  # the parameter has no label: its key is shown
     assert "weather.min_temperature_c" in html
 
 
@@ -147,9 +147,16 @@ def test_trust_accepts_the_project_sweeper_and_refuses_user_configs_that_choose_
     proc = _coldgrid(["-m", "experiment=sobol", *SMALL, "hydra.sweeper._target_=os.system"], tmp_path)
     assert proc.returncode == 2 and "is not allowed" in proc.stderr, proc.stderr
     # a user parameter list is values only: a list of their own is accepted, a _target_ in it is not
-    (user / "sobol").mkdir()
+    user = tmp_path / "user2"
+    (user / "sobol").mkdir(parents=True)
     (user / "sobol" / "mine.yaml").write_text(
         "parameters:\n  - {key: buildings.heater_share_frac, bounds: [0.1, 0.5], source: '[L]', _target_: os.system}\n",
         encoding="utf-8")
     proc = _coldgrid(["-m", f"--config-dir={user}", "experiment=sobol", "sobol=mine", *SMALL[:4]], tmp_path)
     assert proc.returncode == 2 and "_target_" in proc.stderr, proc.stderr
+    ok = tmp_path / "user3"
+    (ok / "sobol").mkdir(parents=True)
+    (ok / "sobol" / "mine.yaml").write_text(
+        "parameters:\n  - {key: buildings.heater_share_frac, bounds: [0.1, 0.5], source: '[L]'}\n", encoding="utf-8")
+    proc = _coldgrid([f"--config-dir={ok}", "experiment=sobol", "sobol=mine", "--cfg", "job"], tmp_path)
+    assert proc.returncode == 0 and "buildings.heater_share_frac" in proc.stdout, proc.stderr
