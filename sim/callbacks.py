@@ -89,8 +89,11 @@ class CollectSweep(Callback):
         if done.sweep is not None:
             echo(f"coldgrid: nominal point collected: {done.sweep.resolve()}")
         _echo_failed(sweep_dir)
-        if done.sweep is not None and (config.get("sobol") is None or bool(config.sobol.brief)):
+        wanted = config.get("sobol") is None or bool(config.sobol.brief)
+        if done.sweep is not None and wanted and done.nominal_jobs >= 2:
             self._render(config, sweep_dir)
+        elif done.sweep is not None and wanted:
+            echo("coldgrid: one scenario: no comparison brief (a comparison needs two; the indices are in sobol.csv)")
 
     def _render(self, config: DictConfig, sweep_dir: Path) -> None:
         """The comparison brief (with the sensitivity section when ``sobol.nc`` is there)."""

@@ -371,6 +371,23 @@ def summarize_sample(per_run: np.ndarray, weights: np.ndarray, statistic: str) -
     return m, se
 
 
+#: Variables the lead figures read besides their own ``needs`` (ceilings, weights, age groups).
+_CONTEXT = ("population", "occupants", "apartment_buildings", "realization_weight")
+
+
+def _open_for_figures(path: Path, keys: Sequence[str]) -> xr.Dataset:
+    """The variables of ``result.nc`` that the figures ``keys`` need, loaded (a Kyiv result is large)."""
+    from sim.io import open_result
+    from sim.keyfigures import FIGURES
+
+    needs = {v for f in FIGURES if f.key in keys for v in f.needs} | set(_CONTEXT)
+    try:
+        with xr.open_dataset(path, engine="netcdf4") as ds:
+            return ds[[v for v in ds.data_vars if v in needs]].load()
+    except Exception:  # an unreadable file: open_result's one-line error
+        return open_result(path)
+
+
 def figure_values(ds: xr.Dataset, keys: Sequence[str]) -> dict[str, np.ndarray]:
     """The figures ``keys`` per realization (:func:`sim.keyfigures.values`, the brief's definitions)."""
     from sim import keyfigures
@@ -461,7 +478,6 @@ def sample_outputs(design: Design, gathered: Gathered, baseline: str | None,
     ``attacks=continued``), the paired difference scenario - baseline (``quantity="paired_difference"``:
     the statistic of the realization-by-realization differences, same seed).
     """
-    from sim.io import open_result
     from sim.keyfigures import Settings, definitions, label_of
     from sim.sweep import _find_baseline, _parse, _varying_keys, scenario_labels
 
@@ -472,7 +488,7 @@ def sample_outputs(design: Design, gathered: Gathered, baseline: str | None,
     meta: dict[str, tuple[str, str]] = {}
     for a, sc in enumerate(gathered.scenarios):
         for i in range(n):
-            ds = open_result(gathered.paths[(sc, i)])
+            ds = _open_for_figures(gathered.paths[(sc, i)], keys)
             vals = figure_values(ds, keys)
             if not meta:
                 s = Settings.from_dataset(ds)
@@ -633,6 +649,7 @@ class Collected:
     sobol: Path | None = None
     sweep: Path | None = None
     messages: list[str] = field(default_factory=list)
+    nominal_jobs: int = 0  # scenarios at the nominal point (a comparison brief needs two)
 
 
 def collect_sweep(sweep_dir: str | os.PathLike, baseline: str | None = None,
@@ -655,7 +672,8 @@ def collect_sweep(sweep_dir: str | os.PathLike, baseline: str | None = None,
         done.sobol = collect(sweep_dir, baseline=baseline)
     except ColdgridError as e:
         done.messages.append(" ".join(str(e).split()))
-    if any(int(j["sample"]) == NOMINAL for j in design.jobs):
+    done.nominal_jobs = sum(1 for j in design.jobs if int(j["sample"]) == NOMINAL)
+    if done.nominal_jobs:
         try:
             done.sweep = collect_jobs(sweep_dir, baseline=baseline, reduction_frac=reduction_frac,
                                       select=lambda j: is_nominal(j.overrides))

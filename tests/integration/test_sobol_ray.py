@@ -51,4 +51,5 @@ def test_sobol_sweep_on_a_local_ray_head(tmp_path: Path):
         np.testing.assert_array_equal(a["output"].values, b["output"].values)
         np.testing.assert_array_equal(a["parameter_value"].values, b["parameter_value"].values)
         xr.testing.assert_equal(a[["S1", "ST", "S1_conf", "ST_conf"]], b[["S1", "ST", "S1_conf", "ST_conf"]])
-    assert (tmp_path / "ray" / "sobol.csv").is_file() and (tmp_path / "ray" / "comparison.html").is_file()
+    assert (tmp_path / "ray" / "sobol.csv").is_file() and (tmp_path / "ray" / "sweep.nc").is_file()
+    assert "no comparison brief" in out.stdout  # one policy: the brief needs two
