@@ -28,6 +28,8 @@ SECTIONS = {
     "## Freezing of undrained systems (calibration E7, B2)": (["freezing.png"], r"\d+ h = \d+\.\d days"),
     "## Weather: the cold-snap generator against the Kyiv climatology": (
         ["weather.png"], r"\| SD of daily-mean anomalies \| 5\.01 °C \| \d\.\d+ °C"),
+    "## Global sensitivity: Sobol indices of the Ishigami function": (
+        ["sobol_ishigami.png"], r"\| x1 \| 0\.3139 \| 0\.\d{4} ± 0\.\d{4} \| 0\.5576 \|"),
     "## Cooling under total heat loss": (
         ["../cooling_curves_total_heat_loss.png"], r"\| `panel_16` \| 94 \| -?\d+\.\d / -?\d+\.\d °C"),
 }  # fmt: skip

@@ -17,47 +17,20 @@ sample), :func:`~sim.sensitivity.analyze`, then ``sobol.nc``/``sobol.csv`` by
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 import xarray as xr
 
 from sim import sensitivity as sa
+from sim.validation.sensitivity import ATOL, RTOL, closed_form, outputs
 
-A, B = 7.0, 0.1
-N = 2**13
-ATOL, RTOL = 5e-2, 1e-1
-
-
-def closed_form() -> dict[str, np.ndarray]:
-    """S1, ST and S13 of the Ishigami function from its analytic variance decomposition."""
-    pi = math.pi
-    v1 = 0.5 * (1 + B * pi**4 / 5) ** 2
-    v2 = A**2 / 8
-    v13 = B**2 * pi**8 * (1 / 18 - 1 / 50)
-    v = v1 + v2 + v13
-    s1 = np.array([v1, v2, 0.0]) / v
-    st = np.array([v1 + v13, v2, v13]) / v
-    return {"S1": s1, "ST": st, "S13": np.array(v13 / v)}
-
-
-def ishigami(X: np.ndarray) -> np.ndarray:
-    return np.sin(X[:, 0]) + A * np.sin(X[:, 1]) ** 2 + B * X[:, 2] ** 4 * np.sin(X[:, 0])
+_outputs = outputs
 
 
 def _design(n_extra: int = 0, second_order: bool = True) -> sa.Design:
-    params = [sa.Parameter(f"x{i + 1}", "unif", (-math.pi, math.pi), source="[test]") for i in range(3 + n_extra)]
-    X = sa.saltelli_design(params, N, seed=20260129, second_order=second_order)
-    return sa.Design(params, N, second_order, 20260129, X, resamples=200)
+    from sim.validation.sensitivity import design
 
-
-def _outputs(design: sa.Design) -> xr.Dataset:
-    y = ishigami(design.X)
-    return xr.Dataset({"output": (("scenario", "figure", "sample"), y[None, None, :])},
-                      coords={"scenario": ["ishigami"], "figure": ["y"], "sample": np.arange(len(y)),
-                              "quantity": ("scenario", ["level"]), "baseline": ("scenario", [""]),
-                              "figure_label": ("figure", ["Ishigami function"]), "figure_unit": ("figure", ["1"])})
+    return design(n_extra=n_extra, second_order=second_order)
 
 
 def test_closed_form_values_are_the_published_ones():
