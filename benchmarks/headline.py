@@ -141,6 +141,94 @@ def sweep_speedup(n_jobs: int, overrides: list[str]) -> tuple[float, float]:
     return times[0], times[1]
 
 
+def _sobol_sweep(overrides: list[str], folder: Path, env: dict | None = None) -> tuple[float, float, int]:
+    """One Sobol sweep (``experiment=sobol``): wall time, time spent in its jobs (the sweeper's own
+    ``launched jobs ... in X s``), number of jobs. [s, s, -]"""
+    import re
+    import subprocess
+
+    exe = str(Path(sys.executable).with_name("coldgrid"))
+    t0 = time.perf_counter()
+    proc = subprocess.run([exe, "-m", "experiment=sobol", *overrides, "output.progress=never", "output.pdf=false",
+                           f"hydra.sweep.dir={folder}"], capture_output=True, text=True, cwd=folder.parent, env=env)
+    wall = time.perf_counter() - t0
+    jobs = len(list(folder.glob("*/result.nc")))
+    if proc.returncode != 0 or not (folder / "sobol.nc").is_file():
+        raise RuntimeError(f"Sobol sweep failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    launched = sum(float(x) for x in re.findall(r"launched jobs \d+-\d+ in ([\d.]+) s", proc.stdout + proc.stderr))
+    return wall, launched, jobs
+
+
+def sobol_costs(samples: int, kyiv_realizations: int) -> dict:
+    """Seconds per sample job of a Sobol sweep (quick list, continued) for the small town and for Kyiv,
+    and the speed-up of the Ray launcher over basic on a local Ray head (small town), same process."""
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    quick = ["sobol=quick", f"sobol.samples={samples}", "sobol.resamples=50", "attacks=continued"]
+    small = [*quick, "city=small_town", "realizations=20", "horizon_days=7"]
+    out: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        for name, over in (("small_town", small),
+                           ("kyiv", [*quick, "city=kyiv", f"realizations={kyiv_realizations}", "horizon_days=21"])):
+            wall, launched, jobs = _sobol_sweep(over, tmp / name)
+            out[f"sobol_{name}_s_per_job"] = round(launched / jobs, 3)
+            out[f"sobol_{name}_wall_s"] = round(wall, 2)
+            print(f"  Sobol sweep {name} ({jobs} jobs, {' '.join(over[4:])}): {launched / jobs:.2f} s per job, "
+                  f"{wall:.1f} s with collection")
+        ray = Path(sys.executable).with_name("ray")
+        try:
+            import hydra_plugins.hydra_ray_launcher  # noqa: F401
+        except ImportError:
+            ray = Path("/nonexistent")
+        if not ray.exists():
+            print("  Ray launcher: the [ray] extra is not installed; no speed-up measured")
+            return out
+        import socket
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = int(s.getsockname()[1])
+        env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0")
+        env.pop("RAY_ADDRESS", None)
+        ray_tmp = Path(f"/tmp/cgray{port}")
+        head = subprocess.Popen([str(ray), "start", "--head", "--block", "--node-ip-address=127.0.0.1",
+                                 f"--port={port}", f"--num-cpus={os.cpu_count() or 2}", "--disable-usage-stats",
+                                 "--include-dashboard=false", f"--temp-dir={ray_tmp}"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                with socket.socket() as s:
+                    if s.connect_ex(("127.0.0.1", port)) == 0:
+                        break
+                time.sleep(0.5)
+            ray_over = [*small, "hydra/launcher=ray", f"hydra.launcher.ray.init.address=127.0.0.1:{port}",
+                        "+hydra.launcher.ray.init.object_store_memory=null"]
+            _, ray_s, _ = _sobol_sweep(ray_over, tmp / "ray", env)
+        finally:
+            import signal
+
+            for sig in (signal.SIGTERM, signal.SIGKILL):
+                try:
+                    os.killpg(head.pid, sig)
+                    head.wait(timeout=15)
+                    break
+                except (ProcessLookupError, subprocess.TimeoutExpired):
+                    continue
+            shutil.rmtree(ray_tmp, ignore_errors=True)
+        basic_s = out["sobol_small_town_s_per_job"] * len(list((tmp / "small_town").glob("*/result.nc")))
+        out["sobol_ray_jobs_s"] = round(ray_s, 2)
+        out["sobol_basic_jobs_s"] = round(basic_s, 2)
+        out["sobol_ray_speedup"] = round(basic_s / ray_s, 3)
+        print(f"  Sobol sweep small_town, jobs only: basic {basic_s:.1f} s, ray (local head, "
+              f"{os.cpu_count()} CPUs) {ray_s:.1f} s, speed-up {basic_s / ray_s:.2f}")
+    return out
+
+
 def run_once(overrides: list[str]):
     from sim.chain import run_scenario_full
 
@@ -156,7 +244,10 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--horizon-days", type=float, default=21)
     ap.add_argument("--scaling", default="50,100,200,400", help="realizations for the scaling table")
     ap.add_argument("--thermal-steps", type=int, default=100)
-    ap.add_argument("--sweep-jobs", type=int, default=8, help="jobs of the launcher comparison (0: skip)")
+    ap.add_argument("--sweep-jobs", type=int, default=8,
+                    help="jobs of the launcher comparison (0: skip it and the Sobol costs)")
+    ap.add_argument("--sobol-samples", type=int, default=2, help="base samples of the Sobol cost sweeps")
+    ap.add_argument("--sobol-realizations", type=int, default=40, help="Kyiv realizations per Sobol sample")
     args = ap.parse_args(argv)
     base = [f"city={args.city}", f"horizon_days={args.horizon_days:g}", "output.progress=never"]
 
@@ -211,6 +302,8 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"  sweep of {args.sweep_jobs} jobs ({' '.join(sweep_over)}): basic {basic_s:.1f} s, "
               f"joblib {joblib_s:.1f} s, speed-up {basic_s / joblib_s:.2f}")
 
+    sobol = sobol_costs(args.sobol_samples, args.sobol_realizations) if args.sweep_jobs > 0 else {}
+
     print()
     print(f"headline ({args.city}, {args.horizon_days:g} d, 2 x {args.realizations} realizations): {headline_s:.1f} s")
     print("time per stage: " + ", ".join(f"{k} {v:.1f}s" for k, v in stage_totals.items()))
@@ -240,6 +333,7 @@ def main(argv: list[str] | None = None) -> dict:
         "scaling_exponent": round(exponent, 4),
         "scaling": {str(n): round(t, 3) for n, t in rows},
         "stage_seconds": {k: round(v, 3) for k, v in stage_totals.items()},
+        **sobol,
     }
     print(json.dumps(figures))
     sys.stdout.flush()

@@ -1,4 +1,4 @@
-"""Hydra callbacks of coldgrid: collect a sweep's results at its end.
+"""Hydra callbacks of coldgrid: collect a sweep's results at its end (a Sobol sweep's indices too).
 
 Registered in ``configs/config.yaml`` under ``hydra.callbacks.collect``; experiment presets set its
 ``baseline``. A failed job does not stop a sweep: the task function (:mod:`sim.cli`) catches its error in
@@ -50,6 +50,9 @@ class CollectSweep(Callback):
         if not self.enabled:  # no collection; failed jobs are still listed
             write_failed_list(sweep_dir, find_jobs(sweep_dir))
             return
+        if (sweep_dir / "sobol_design.json").is_file():  # written by hydra/sweeper=sobol (sim.sensitivity)
+            self._collect_sobol(config, sweep_dir)
+            return
         try:
             path = collect(sweep_dir, baseline=self.baseline, reduction_frac=self.reduction_frac)
         except ColdgridError as e:
@@ -62,19 +65,53 @@ class CollectSweep(Callback):
         echo(comparison_summary(read_hxl_csv(path.parent / "comparison.csv")))
         echo(f"coldgrid: sweep collected: {path.resolve()}")
         echo(f"  {(path.parent / 'comparison.csv').resolve()}")
-        failed = path.parent / "failed.txt"
-        if failed.exists():
-            n = len(failed.read_text(encoding="utf-8").splitlines())
-            echo(f"  {n} job(s) failed: {failed.resolve()}")
+        _echo_failed(sweep_dir)
         if bool(config.output.report):
-            from sim.report import render_comparison
+            self._render(config, sweep_dir)
 
-            try:
-                for p in render_comparison(sweep_dir, baseline=self.baseline, pdf=bool(config.output.pdf),
-                                           languages=list(config.output.languages)):
-                    if p.name.startswith("comparison.") and p.suffix in (".html", ".pdf"):
-                        echo(f"Comparison brief: {p.resolve()}")
-            except Exception as e:  # the collected numbers stand; the brief can be re-rendered
-                log.exception("comparison brief not rendered")
-                echo(f"coldgrid: warning: comparison brief not rendered ({type(e).__name__}: {e}); "
-                      f"try coldgrid-report {sweep_dir}")
+    def _collect_sobol(self, config: DictConfig, sweep_dir: Path) -> None:
+        """A Sobol sweep: ``sobol.nc``/``sobol.csv``, the nominal point's ``sweep.nc`` and the brief."""
+        from sim.errors import ColdgridError
+        from sim.sensitivity import SOBOL_CSV, collect_sweep, console_summary
+
+        try:
+            done = collect_sweep(sweep_dir, baseline=self.baseline, reduction_frac=self.reduction_frac)
+        except ColdgridError as e:
+            echo(f"coldgrid: sweep not collected: {' '.join(str(e).split())}")
+            return
+        for message in done.messages:
+            log.error("%s", message)
+            echo(f"coldgrid: {message}")
+        if done.sobol is not None:
+            echo(console_summary(done.sobol))
+            echo(f"coldgrid: Sobol indices: {done.sobol.resolve()}")
+            echo(f"  {(sweep_dir / SOBOL_CSV).resolve()}")
+        if done.sweep is not None:
+            echo(f"coldgrid: nominal point collected: {done.sweep.resolve()}")
+        _echo_failed(sweep_dir)
+        wanted = config.get("sobol") is None or bool(config.sobol.brief)
+        if done.sweep is not None and wanted and done.nominal_jobs >= 2:
+            self._render(config, sweep_dir)
+        elif done.sweep is not None and wanted:
+            echo("coldgrid: one scenario: no comparison brief (a comparison needs two; the indices are in sobol.csv)")
+
+    def _render(self, config: DictConfig, sweep_dir: Path) -> None:
+        """The comparison brief (with the sensitivity section when ``sobol.nc`` is there)."""
+        from sim.report import render_comparison
+
+        try:
+            for p in render_comparison(sweep_dir, baseline=self.baseline, pdf=bool(config.output.pdf),
+                                       languages=list(config.output.languages)):
+                if p.name.startswith("comparison.") and p.suffix in (".html", ".pdf"):
+                    echo(f"Comparison brief: {p.resolve()}")
+        except Exception as e:  # the collected numbers stand; the brief can be re-rendered
+            log.exception("comparison brief not rendered")
+            echo(f"coldgrid: warning: comparison brief not rendered ({type(e).__name__}: {e}); "
+                  f"try coldgrid-report {sweep_dir}")
+
+
+def _echo_failed(sweep_dir: Path) -> None:
+    failed = sweep_dir / "failed.txt"
+    if failed.exists():
+        n = len(failed.read_text(encoding="utf-8").splitlines())
+        echo(f"  {n} job(s) failed: {failed.resolve()}")

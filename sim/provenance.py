@@ -24,9 +24,10 @@ FAILED = "FAILED"  # marker file in a job folder: the job's one-line error messa
 #: Top-level keys left out of :func:`config_hash`: they do not change the numbers of ``result.nc``.
 #: ``hydra`` (Hydra's own settings, present only with ``return_hydra_config``), ``resume`` (the switch
 #: itself), ``label`` (free text shown in outputs; a resumed job keeps the label it was run with),
-#: ``experiment`` (the preset's name; its values are hashed) and ``output`` (which files and progress bars
-#: a run writes, not what is in them).
-HASH_EXCLUDED_KEYS = ("hydra", "resume", "label", "experiment", "output")
+#: ``experiment`` (the preset's name; its values are hashed), ``output`` (which files and progress bars
+#: a run writes, not what is in them) and ``sobol`` (the design of a Sobol sweep, never read by the chain;
+#: each job's parameter values are overrides of their own keys, which are hashed).
+HASH_EXCLUDED_KEYS = ("hydra", "resume", "label", "experiment", "output", "sobol")
 
 
 def config_hash(cfg: DictConfig | dict) -> str:

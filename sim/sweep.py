@@ -31,7 +31,7 @@ import logging
 import math
 import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -507,6 +507,7 @@ def collect(
     sweep_dir: str | os.PathLike,
     baseline: str | None = None,
     reduction_frac: float | None = None,
+    select: Callable[[Job], bool] | None = None,
 ) -> Path:
     """Gather a sweep folder's results into ``sweep.nc``, ``comparison.csv`` (and ``failed.txt``).
 
@@ -522,6 +523,9 @@ def collect(
         ``hydra.callbacks.collect.baseline`` saved in ``multirun.yaml``, else ``attacks=continued``.
     reduction_frac : float, optional
         Relative reduction for the probability column (default from ``multirun.yaml``, else 0.25). [1]
+    select : callable, optional
+        Which jobs go into ``sweep.nc`` and ``comparison.csv`` (a Sobol sweep: its nominal point,
+        :func:`sim.sensitivity.collect_sweep`); ``failed.txt`` lists every failed job of the sweep.
 
     Returns
     -------
@@ -544,6 +548,10 @@ def collect(
         raise ResultError(f"{sweep_dir}: not collected: {len(refused)} job(s) refused to overwrite results "
                           f"already in their folders (first: job {refused[0].num}: {refused[0].message}); "
                           f"see {FAILED_LIST}")
+    if select is not None:
+        jobs = [j for j in jobs if select(j)]
+        if not jobs:
+            raise InputError(f"{sweep_dir}: no job of this sweep to collect into {SWEEP}")
     labels_all = scenario_labels([j.overrides for j in jobs])
     ok = [(j, lab) for j, lab in zip(jobs, labels_all, strict=True) if j.status == "ok"]
     failed = [(j, lab) for j, lab in zip(jobs, labels_all, strict=True) if j.status != "ok"]

@@ -13,6 +13,7 @@ from sim.config.nowcast import NowcastConfig
 from sim.config.output import OutputConfig
 from sim.config.people import PeopleConfig
 from sim.config.repair import RepairConfig
+from sim.config.sobol import SobolConfig, SobolParameter
 from sim.config.weather import WeatherConfig
 
 
@@ -36,6 +37,7 @@ class ColdgridConfig:
     people: PeopleConfig = field(default_factory=PeopleConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     nowcast: NowcastConfig = field(default_factory=NowcastConfig)
+    sobol: SobolConfig | None = None  # experiment=sobol (sim/config/sobol.py); never read by the chain
 
 
 __all__ = [
@@ -48,6 +50,8 @@ __all__ = [
     "OutputConfig",
     "PeopleConfig",
     "RepairConfig",
+    "SobolConfig",
+    "SobolParameter",
     "WeatherConfig",
     "register",
 ]
@@ -69,5 +73,22 @@ def register() -> None:
         ("buildings", BuildingsConfig),
         ("people", PeopleConfig),
         ("nowcast", NowcastConfig),
+        ("sobol", SobolConfig),
     ]:
         cs.store(group=f"schema/{group}", name="base", node=node)
+    register_sobol_sweeper()
+
+
+def register_sobol_sweeper() -> None:
+    """Register coldgrid's Sobol sweeper (``hydra/sweeper=sobol``) with Hydra (idempotent).
+
+    Hydra finds plugins by listing the ``hydra_plugins`` namespace, which an editable install
+    (``pip install -e``) does not expose to :mod:`pkgutil`; registering the config and the class through
+    Hydra's public ``Plugins.register`` makes the sweeper available however coldgrid is installed.
+    """
+    from hydra.core.plugins import Plugins
+
+    from hydra_plugins.coldgrid_sobol_sweeper import config as _config  # noqa: F401 - stores hydra/sweeper/sobol
+    from hydra_plugins.coldgrid_sobol_sweeper.sobol_sweeper import SobolSweeper
+
+    Plugins.instance().register(SobolSweeper)

@@ -43,6 +43,7 @@ ALLOWED_TARGETS = frozenset(
         "sim.callbacks.CollectSweep",
         "hydra._internal.core_plugins.basic_launcher.BasicLauncher",
         "hydra._internal.core_plugins.basic_sweeper.BasicSweeper",
+        "hydra_plugins.coldgrid_sobol_sweeper.sobol_sweeper.SobolSweeper",  # coldgrid's own (experiment=sobol)
         "hydra_plugins.hydra_joblib_launcher.joblib_launcher.JoblibLauncher",
         "hydra_plugins.hydra_ray_launcher.ray_launcher.RayLauncher",
     }

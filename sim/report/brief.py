@@ -4,7 +4,8 @@
 ``report.pdf``, the figures as PNG and SVG in ``figures/``, the HXL-tagged ``summary.csv`` with its
 readme, ``headline.csv`` and ``triggers.csv``; with ``output.languages=[en,uk]`` also ``report.uk.html`` and
 ``report.uk.pdf`` (figures in ``figures/uk/``). :func:`render_comparison` does the same for a sweep (``sweep.nc``): ``comparison.html`` and
-``comparison.pdf`` with paired differences against a baseline.
+``comparison.pdf`` with paired differences against a baseline, and a sensitivity section when the sweep
+folder holds ``sobol.nc`` (a Sobol sweep, :mod:`sim.report.sensitivity`).
 
 The HTML carries its CSS and figures inline (SVG as data URIs): it opens offline and fetches nothing.
 Jinja2 autoescaping is on for every template, so labels, scenario and district names are shown as text.
@@ -28,7 +29,7 @@ from sim import __version__, keyfigures
 from sim.errors import InputError
 from sim.io import atomic_write, atomic_write_text
 from sim.keyfigures import Settings
-from sim.report import content, figures
+from sim.report import content, figures, sensitivity
 from sim.report.exports import write_run_tables
 from sim.report.hxl import write_summary_csv
 from sim.report.i18n import Lang, get_lang
@@ -148,9 +149,11 @@ def _common(ds: xr.Dataset, scenarios: Sequence[content.Scenario], kind: str, la
 
 
 def build_html(
-    ds: xr.Dataset, kind: str = "run", baseline: str | None = None, lang: str | Lang = "en"
+    ds: xr.Dataset, kind: str = "run", baseline: str | None = None, lang: str | Lang = "en",
+    sobol: xr.Dataset | None = None,
 ) -> tuple[str, list[figures.RenderedFigure]]:
-    """The brief's HTML (self-contained) and its figures, for a run (``kind="run"``) or a sweep, in ``lang``."""
+    """The brief's HTML (self-contained) and its figures, for a run (``kind="run"``) or a sweep, in ``lang``;
+    a comparison gets a sensitivity section from ``sobol`` (``sobol.nc``, :mod:`sim.report.sensitivity`)."""
     lang = lang if isinstance(lang, Lang) else get_lang(lang)
     scenarios = content.split_scenarios(ds)
     if kind == "run":
@@ -176,6 +179,18 @@ def build_html(
         ctx["scenario_list"] = [(content.scenario_title(n, d, lang), content.describe_scenario(d, lang))
                                 for n, d in scenarios]
         ctx["main"] = main
+        ctx["sensitivity"] = None
+        if sobol is not None:
+            _ = lang._
+            ctx["sensitivity"] = sensitivity.content(sobol, lang, Settings.from_dataset(main.base_ds))
+            chart = sensitivity.chart(sobol, lang)
+            if chart is not None:
+                figs.append(figures.render(
+                    chart, "sensitivity", _("Which assumptions matter"),
+                    _("Total Sobol index of each parameter (bar; whisker: its interval) and first-order index "
+                      "(lighter bar) for {f}: under the baseline policy and for the pause's paired effect.",
+                      f=ctx["sensitivity"]["figure_label"]),
+                    _("Bar chart of the total and first-order Sobol indices of the uncertain parameters.")))
         template = "comparison.html.j2"
     ctx["figures"] = [
         {"name": f.name, "title": f.title, "caption": f.caption, "alt": f.alt, "src": _data_uri(f)}
@@ -218,8 +233,9 @@ def _render(
     languages: Sequence[str] | None = None,
 ) -> list[Path]:
     paths: list[Path] = []
+    sobol = sensitivity.load(folder) if kind == "comparison" else None  # a Sobol sweep's indices
     for code in _languages(ds, languages):
-        html, figs = build_html(ds, kind=kind, baseline=baseline, lang=code)
+        html, figs = build_html(ds, kind=kind, baseline=baseline, lang=code, sobol=sobol)
         paths.append(atomic_write_text(folder / f"{_stem(stem, code)}.html", html))
         if pdf:
             paths.append(_write_pdf(html, folder / f"{_stem(stem, code)}.pdf"))

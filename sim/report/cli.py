@@ -79,7 +79,14 @@ def render_path(path: Path, pdf: bool = True, baseline: str | None = None) -> li
                 f"{path}: has job folders but no {SWEEP}, and sim.sweep.collect is not available "
                 "to gather them"
             ) from None
-        collect(path, baseline=baseline)
+        if (path / "sobol_design.json").is_file():  # a Sobol sweep: its indices and its nominal point
+            from sim.sensitivity import collect_sweep
+
+            done = collect_sweep(path, baseline=baseline)
+            if done.sweep is None:
+                raise InputError(f"{path}: Sobol sweep not collected: {'; '.join(done.messages)}")
+        else:
+            collect(path, baseline=baseline)
         return render_comparison(path, baseline=baseline, pdf=pdf)
     raise InputError(f"{path}: neither a run folder ({RESULT}) nor a sweep folder ({SWEEP} or <n>/{RESULT})")
 

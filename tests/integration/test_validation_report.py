@@ -35,6 +35,8 @@ SECTIONS = {
         ["ashrae140.png"], r"\| 900FF \| annual maximum \| 43\.3 to 46 °C \| \d+\.\d\d °C \|"),
     "## Unheated apartment blocks over days: Kyiv, January 2026": (
         ["apartments.png"], r"\| k1_15d \| Obozrevatel, 25 Jan 2026 \| .*\| 1 °C \| -?\d+\.\d °C"),
+    "## Global sensitivity: Sobol indices of the Ishigami function": (
+        ["sobol_ishigami.png"], r"\| x1 \| 0\.3139 \| 0\.\d{4} ± 0\.\d{4} \| 0\.5576 \|"),
     "## Cooling under total heat loss": (
         ["../cooling_curves_total_heat_loss.png"], r"\| `panel_16` \| \d+ \| -?\d+\.\d / -?\d+\.\d °C"),
 }  # fmt: skip

@@ -45,7 +45,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("nowcast", ("sim.nowcast",)),  # conditions a scenario's Dataset on reports (weighted statistics)
     ("chain", ("sim.chain",)),  # one scenario: the stages in order
     ("run", ("sim.run",)),  # one job: the chain and its output files
-    ("sweep", ("sim.sweep",)),  # many jobs, collected
+    ("sweep", ("sim.sweep", "sim.sensitivity")),  # many jobs, collected (a Sobol sweep's indices too)
     ("drivers", ("sim.callbacks", "sim.cli", "sim.preflight", "sim.report.cli", "sim.des.testing", "sim.validation")),
 ]
 #: The model stages: they take config values and import no ``sim.config`` module.

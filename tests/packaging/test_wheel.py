@@ -64,6 +64,9 @@ def test_wheel_holds_every_module_config_and_marker(build: tuple[Path, str]):
     assert "sim/py.typed" in expected and "sim/configs/city/small_town.yaml" in expected
     assert not expected - shipped, f"missing from the wheel: {sorted(expected - shipped)}"
     assert not shipped - expected, f"in the wheel but not in the source tree: {sorted(shipped - expected)}"
+    plugin = "hydra_plugins/coldgrid_sobol_sweeper"  # the Sobol sweeper, found by Hydra in its namespace
+    assert {f"{plugin}/{p}" for p in _files(ROOT / plugin)} <= names
+    assert "hydra_plugins/__init__.py" not in names  # a namespace package shared with other plugins
 
 
 def test_wheel_metadata_license_and_dependencies(build: tuple[Path, str]):
