@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: run test test-fast bench lint docs validation-report wheel clean
+.PHONY: run test test-slow test-all test-fast bench lint docs validation-report wheel clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,10 +23,18 @@ $(VENV)/.stamp-dev: pyproject.toml | $(BIN)/python
 run: $(VENV)/.stamp-run
 	$(BIN)/coldgrid $(ARGS)
 
+# the suite a change must pass (a few minutes on 2 cores); the long checks marked `slow` (wheel install,
+# Ray cluster, sweeps end to end, compliance checker, eight weeks) are `make test-slow`, which CI runs too
 test: $(VENV)/.stamp-dev
 	$(BIN)/ruff check sim tests benchmarks docs/scripts
-	$(BIN)/python -m pytest; rc=$$?; \
+	$(BIN)/python -m pytest -m "not slow"; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
+
+test-slow: $(VENV)/.stamp-dev
+	$(BIN)/python -m pytest -m slow; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no slow tests"; exit 1; fi; exit $$rc
+
+test-all: test test-slow
 
 test-fast: $(VENV)/.stamp-dev
 	$(BIN)/python -m pytest -m "not slow" -x -q
