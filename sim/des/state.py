@@ -130,7 +130,9 @@ class SupplyState:
         # -- dispatcher ------------------------------------------------------------------------------------
         self.changed = env.event()
         self.emergency_until = -math.inf
+        self.emergency_start = 0.0  # the current (or last) emergency began at [h]
         self.queue_on = [True] * tb.n_queues
+        self.queue_off_emergency = [False] * tb.n_queues  # the queue went off under emergency outages
         self.k_off = 0.0
         self.dispatch_key: tuple | None = None
         self._supply: float | None = None
@@ -310,7 +312,7 @@ class SupplyState:
                 self.dark_hh += -tb.feeder_hh[f] if on else tb.feeder_hh[f]
                 self.feeder_changes.append((now, f, int(on)))
                 if on and tb.feeder_hh[f] > 0:
-                    self.log(now, "reconnect", tb.feeder_nodes[f], -1, f"{tb.feeder_hh[f]:.0f} households")
+                    self.log(now, "reconnect", tb.feeder_nodes[f], -1, f"{tb.feeder_hh[f]:.0f} households; back from damage")
                 if tb.feeder_source[f] >= 0:
                     self._dirty.add(tb.feeder_source[f])
 

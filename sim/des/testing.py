@@ -41,7 +41,7 @@ def hit_campaign(net: Network, hits: Sequence[tuple], n_realizations: int = 1,
     for r in range(n_realizations):
         for k, t in enumerate(times):
             n = sum(1 for h in hits if float(h[0]) == t)
-            waves.append((r, k, t, 0, 0, 0, 0, 0, 0, n, n, False, False, 0, 0))
+            waves.append((r, k, t, "", 0, 0, 0, 0, 0, 0, n, n, False, False, 0, 0))
         for h in hits:
             k = times.index(float(h[0]))
             node = int(h[1])

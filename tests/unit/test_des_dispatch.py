@@ -102,3 +102,32 @@ def test_damaged_substation_cuts_its_feeders():
     assert not tl.feeder_power[0, 5:15, on_sub].any()  # hit at 5 h, 10 h of work, no alerts
     assert tl.feeder_power[0, 15:, on_sub].all()
     assert tl.feeder_power[0, :, ~on_sub].all()
+
+
+def test_emergency_outages_keep_the_queues_they_cut_until_they_end():
+    """C3: after a major strike schedules are suspended; the queues cut stay cut (no rotation) for the
+    emergency's 12 h, and their households are logged as reconnected when their queue comes back (B7)."""
+    city, net, camp, tl = run_city("kyiv", "single_wave", 6, 4)
+    t0 = int(1.25 * 24)
+    fq = net.feeder_queue
+    hh = net.feeder_table["households"].to_numpy()
+    ev = tl.events
+    checked = 0
+    for r in camp.waves.loc[camp.waves["n_hits"] >= 3, "realization"]:
+        on = np.stack([tl.feeder_power[r, :, fq == q].any(axis=0) for q in range(6)], axis=1)  # (T, 6)
+        k = tl.queues_off[r, t0 + 1 : t0 + 12]
+        if (k != k[0]).any():
+            continue  # the deficit changed within the emergency: more queues cut, in the same order
+        assert (on[t0 + 1 : t0 + 12] == on[t0 + 1]).all()  # the same queues off through the emergency
+        rec = ev[(ev["realization"] == r) & (ev["kind"] == "reconnect")
+                 & ev["detail"].str.contains("after emergency outages")]
+        assert len(rec) > 0 and (rec["time_h"] >= t0 + 12 - 1e-6).all()
+        q = rec["detail"].str.extract(r"queue (\d+)")[0].astype(int) - 1
+        n = rec["detail"].str.extract(r"^(\d+) households")[0].astype(float)
+        cut = np.flatnonzero(~on[t0 + 1])
+        assert set(q) <= set(cut)
+        for qi, ni in zip(q, n, strict=True):  # the queue's households on feeders that are live
+            live = (fq == qi) & tl.feeder_power[r, int(np.ceil(rec["time_h"].iloc[0])) + 1]
+            assert ni <= hh[fq == qi].sum() + 1 and ni >= hh[live].sum() - 1
+        checked += 1
+    assert checked > 0
