@@ -51,13 +51,13 @@ def apply_hit(st: SupplyState, hit: Hit) -> None:
                 st.unit_out(u, math.inf)
         if kind == "feeder":
             st.feeder_ok[tb.feeder_index[node]] = False
-            st.feeders_changed()
+            st.feeders_changed((tb.feeder_index[node],))
         return
     repair_h *= st.rp["repair_time_multiplier"]
     unit_h *= st.rp["repair_time_multiplier"]
     if kind == "feeder":
         st.feeder_ok[tb.feeder_index[node]] = False
-        st.feeders_changed()
+        st.feeders_changed((tb.feeder_index[node],))
     if kind == "boiler":
         if unit >= 0:  # the house struck; the cluster's others keep running
             st.unit_out(unit, now + repair_h)  # back when the node's repair job is done (expected then)

@@ -158,7 +158,7 @@ def substation_workaround(env: simpy.Environment, st: SupplyState, node: int) ->
             for f in feeders[:n]:
                 st.feeder_reswitched[f] = True
             st.log(env.now, "reswitch", node, -1, f"{n} of {len(feeders)} feeders re-switched to neighbours")
-            st.feeders_changed()
+            st.feeders_changed(feeders[:n])
             st.update()
     if not st.down[node] or rp["mobile_transformers"] <= 0:
         return

@@ -88,6 +88,7 @@ class SupplyState:
         self.mains_frozen = [False] * n_h
         self.workarounds: set[int] = set()  # substations whose transformer workaround has started
         self._dirty: set[int] = set(range(n_h))  # sources whose status update() must recompute
+        self._feeders_dirty: set[int] = set(range(n_f))  # feeders whose live state update() must recompute
         # -- derived state (update) ---------------------------------------------------------------------
         self.sub_on = [True] * n_s
         self.sub_unfed_since = [math.inf] * n_s  # its transmission feed is down since [h]
@@ -252,7 +253,6 @@ class SupplyState:
                 changed_subs.append(i)
         if changed_subs or self._feeders_dirty:
             self._update_feeders(now, changed_subs)
-        self._feeders_dirty = False
         self._supply = None
         dirty = self._dirty
         if replan:
@@ -275,11 +275,9 @@ class SupplyState:
                 self._plan(h, now, previous)
         self.notify()
 
-    _feeders_dirty = True
-
-    def feeders_changed(self) -> None:
-        """Mark the feeders for the next :meth:`update` (a feeder was hit or repaired, or re-switched)."""
-        self._feeders_dirty = True
+    def feeders_changed(self, feeders: Any) -> None:
+        """Mark feeders (indices) for the next :meth:`update` (hit or repaired, or re-switched)."""
+        self._feeders_dirty.update(feeders)
 
     def touch(self, h: int) -> None:
         """Mark source h for the next :meth:`update` (its damage, units, pumping or mains changed)."""
@@ -289,20 +287,17 @@ class SupplyState:
         return any(not self.down[t] for t, _c in self.tables.ts_cap)
 
     def _update_feeders(self, now: float, changed_subs: list[int]) -> None:
-        """Feeders live (powered apart from queues): all of them after a feeder was hit, repaired or
-        re-switched; else those that a changed substation feeds (directly, as second feed, or re-switched
-        in its district)."""
+        """Feeders live (powered apart from queues): those marked (hit, repaired or re-switched) and those
+        that a changed substation feeds (directly, as second feed, or re-switched in its district)."""
         tb = self.tables
         sub_on, live, ok, resw = self.sub_on, self.feeder_live, self.feeder_ok, self.feeder_reswitched
-        if self._feeders_dirty:
-            feeders: Any = range(tb.n_feeders)
-        else:
-            seen: set[int] = set()
-            for i in changed_subs:
-                seen.update(tb.sub_all_feeders[i])
-                for j in tb.district_subs[tb.sub_district[i]]:
-                    seen.update(f for f in tb.sub_feeders[j] if resw[f])
-            feeders = sorted(seen)
+        seen = self._feeders_dirty
+        for i in changed_subs:
+            seen.update(tb.sub_all_feeders[i])
+            for j in tb.district_subs[tb.sub_district[i]]:
+                seen.update(f for f in tb.sub_feeders[j] if resw[f])
+        feeders = sorted(seen)
+        seen.clear()
         for f in feeders:
             s, alt = tb.feeder_sub[f], tb.feeder_alt[f]
             on = ok[f] and (sub_on[s] or (alt >= 0 and sub_on[alt])
@@ -456,7 +451,7 @@ class SupplyState:
         kind = tb.kinds[node]
         if kind == "feeder":
             self.feeder_ok[tb.feeder_index[node]] = True
-            self._feeders_dirty = True
+            self._feeders_dirty.add(tb.feeder_index[node])
         elif kind == "boiler":
             for u in self.node_units_down.pop(node, ()):
                 self.unit_back(u, update=False)
@@ -464,7 +459,7 @@ class SupplyState:
             i = tb.sub_index[node]
             for f in tb.sub_feeders[i]:
                 self.feeder_reswitched[f] = False
-            self._feeders_dirty = True
+            self._feeders_dirty.update(tb.sub_all_feeders[i])
             if self.sub_mobile[i]:
                 self.sub_mobile[i] = False
                 self.mobile_transformers.put(1)
