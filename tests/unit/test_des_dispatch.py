@@ -108,7 +108,7 @@ def test_damaged_substation_cuts_its_feeders():
 def test_emergency_outages_keep_the_queues_they_cut_until_they_end():
     """C3: after a major strike schedules are suspended; the queues cut stay cut (no rotation) for the
     emergency's 12 h, and their households are logged as reconnected when their queue comes back (B7)."""
-    city, net, camp, tl = run_city("kyiv", "single_wave", 6, 4)
+    _city, net, camp, tl = run_city("kyiv", "single_wave", 6, 4)
     t0 = int(1.25 * 24)
     fq = net.feeder_queue
     hh = net.feeder_table["households"].to_numpy()

@@ -253,7 +253,7 @@ def test_the_focus_of_a_wave_is_common_to_all_scenarios():
     """CRN: the focus is drawn from its own stream keyed by the wave, so a pause changes no wave's aim."""
     cont, pause = _campaign("continued", n=30), _campaign("pause_week", n=30)
     key = ["realization", "wave"]
-    both = cont.waves[key + ["focus"]].merge(pause.waves[key + ["focus"]], on=key, suffixes=("_c", "_p"))
+    both = cont.waves[[*key, "focus"]].merge(pause.waves[[*key, "focus"]], on=key, suffixes=("_c", "_p"))
     assert len(both) == len(pause.waves) and (both["focus_c"] == both["focus_p"]).all()
 
 

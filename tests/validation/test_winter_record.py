@@ -6,10 +6,12 @@ outage queues, 8-16 h a day without power, schedules suspended after major strik
 never dark for long).
 
 What was fitted and what was not (docs/grid_model.md): the single-wave restoration was fitted to B3 (a
-calibration, ``test_restoration_20jan``); the return *between* waves of a continued campaign, with its
-accumulated damage, was not fitted (a validation). The national allotment (350 MW) was set so that the
-mean time without power falls within C1/C2's range: the hours per day are a calibration of the mean,
-the whole-city blackouts a validation of the extremes.
+calibration, ``test_restoration_20jan``: the CHP weight of the heat-generation focus and the refill rate);
+the return *between* waves of a continued campaign, with its mix of aims (``attacks.focus``, from A3's
+four waves) and its accumulated damage, was not fitted (a validation; it shares the refill rate fitted to
+B3). The national allotment (175 MW) was set so that the mean time without power falls within C1/C2's
+range: the hours per day are a calibration of the mean, the whole-city blackouts a validation of the
+extremes.
 
 Setup: the CLI's defaults (Kyiv, ``attacks=continued``, the cold snap to -25 degC), 21 days, 100
 realizations, DES only. Tolerances, stated before the model was run with them:
