@@ -126,7 +126,7 @@ class SupplyState:
         self.fault_u = draws["fault_u"].ravel().tolist()
         self.fault_f = draws["fault_f"].ravel().tolist()
         self.warm_start = False
-        heatnet.init_state(self)
+        self.ops = heatnet.init_state(self)  # the heat-network operators' state
         self.frozen_pool = CrewPool(env, capacity=max(1, rp["frozen_crews"]))
         # -- dispatcher ------------------------------------------------------------------------------------
         self.changed = env.event()
