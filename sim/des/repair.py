@@ -85,6 +85,7 @@ class RepairShop:
         """Work ``hours`` [h], stopping during air-raid alerts (call with ``yield from``)."""
         env = self.env
         proc = active_process(env)
+        assert proc is not None  # called from a crew's process
         working = self.working
         remaining = hours
         while remaining > 1e-9:

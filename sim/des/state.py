@@ -370,7 +370,7 @@ class SupplyState:
             for j, (u, ok) in enumerate(zip(tb.source_units[h], sections, strict=True)):
                 cause = HEATED if ok else (SOURCE_DAMAGED if not self.unit_ok[u] or reason == SOURCE_DAMAGED
                                            else MAINS_FROZEN if reason == MAINS_FROZEN else NO_PUMPING_POWER)
-                if before is not None and before[j] == ok and (ok or previous[1] == reason):
+                if before is not None and previous is not None and before[j] == ok and (ok or previous[1] == reason):
                     continue  # this section's plan is unchanged
                 for g in tb.section_groups[u]:
                     if ok:

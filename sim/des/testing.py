@@ -46,7 +46,7 @@ def hit_campaign(net: Network, hits: Sequence[tuple], n_realizations: int = 1,
             k = times.index(float(h[0]))
             node = int(h[1])
             kind = net.kind_of(node)
-            src = int(net.nodes.at[node, "heat_source"])
+            src = int(net.nodes["heat_source"].to_numpy()[node])  # nodes are indexed 0..N-1
             first_unit = int(np.flatnonzero(units["source"].to_numpy() == src)[0]) if src >= 0 else -1
             unit = int(h[4]) if len(h) > 4 else first_unit
             unit_h = float(h[5]) if len(h) > 5 else (float(h[2]) if kind == "chp" else 0.0)
