@@ -52,7 +52,8 @@ def _focus() -> dict[str, FocusConfig]:
     # what a wave aims at, drawn per wave (A3: of the four waves on Kyiv reported, 20 and 24 Jan hit heat
     # generation, 3 Feb one plant among other targets, 7 Feb the 750/330 kV substations); each focus's
     # target_weights replace the base weights of the kinds it names. The heat-generation CHP weight is
-    # fitted to the peak of the 20 Jan wave (B3, docs/grid_model.md); the transmission weights are [L].
+    # fitted to the peak of the 20 Jan wave (B3, docs/grid_model.md); the shares rest on four waves and the
+    # transmission weight is an assumption [L]
     return {
         "heat_generation": FocusConfig(prob=0.5, target_weights={"chp": 12.0}),
         "transmission": FocusConfig(prob=0.25, target_weights={"transmission": 8.0}),
