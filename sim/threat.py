@@ -60,7 +60,7 @@ TRANSFORMER_KINDS = ("transmission", "substation")
 SOURCE_KINDS = ("chp", "boiler")
 
 WAVE_COLUMNS = (
-    "realization", "wave", "time_h", "drones", "cruise", "ballistic", "drones_intercepted",
+    "realization", "wave", "time_h", "focus", "drones", "cruise", "ballistic", "drones_intercepted",
     "cruise_intercepted", "ballistic_intercepted", "aimed", "n_hits", "after_pause", "surge",
     "surge_drones", "surge_missiles",
 )
@@ -111,23 +111,66 @@ def _plain_dict(d: Any) -> dict:
     return dict(plain(d) or {})
 
 
-def _check_waves(raw: Any) -> list[dict[str, float]]:
+def _check_waves(raw: Any, focus_names: list[str]) -> list[dict[str, Any]]:
     out = []
     for i, w in enumerate(plain(raw) or []):
         key = f"attacks.waves[{i}]"
         if not isinstance(w, Mapping):
-            raise ConfigError(f"{key} must be a mapping {{day, drones, missiles}}")
-        bad = sorted(set(w) - {"day", "drones", "missiles"})
+            raise ConfigError(f"{key} must be a mapping {{day, drones, missiles, focus}}")
+        bad = sorted(set(w) - {"day", "drones", "missiles", "focus"})
         if bad:
-            raise ConfigError(f"{key}.{bad[0]}: unknown key; valid: day, drones, missiles")
-        vals = {}
+            raise ConfigError(f"{key}.{bad[0]}: unknown key; valid: day, drones, missiles, focus")
+        vals: dict[str, Any] = {}
         for k in ("day", "drones", "missiles"):
             v = w.get(k, 0.0)
             if v is None or not isinstance(v, int | float) or not math.isfinite(float(v)) or float(v) < 0:
                 raise ConfigError(f"{key}.{k} must be a number >= 0, got {v!r}")
             vals[k] = float(v)
+        vals["focus"] = _check_focus_name(f"{key}.focus", w.get("focus"), focus_names)
         out.append(vals)
     return sorted(out, key=lambda w: w["day"])
+
+
+def _check_focus_name(key: str, name: Any, focus_names: list[str]) -> str | None:
+    if name is None:
+        return None
+    if str(name) not in focus_names:
+        raise ConfigError(f"{key}: unknown focus {name!r}; valid: {', '.join(focus_names) or '(none defined)'}")
+    return str(name)
+
+
+def _check_focus(raw: Any, kinds: set[str]) -> dict[str, dict[str, Any]]:
+    """The focus table: name -> {prob (normalized), target_weights (kind -> weight)}."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, f in _plain_dict(raw).items():
+        key = f"attacks.focus.{name}"
+        if not isinstance(f, Mapping):
+            raise ConfigError(f"{key} must be a mapping {{prob, target_weights}}")
+        bad = sorted(set(f) - {"prob", "target_weights"})
+        if bad:
+            raise ConfigError(f"{key}.{bad[0]}: unknown key; valid: prob, target_weights")
+        prob = f.get("prob", 0.0)
+        if isinstance(prob, bool) or not isinstance(prob, int | float) or not math.isfinite(prob) or prob < 0:
+            raise ConfigError(f"{key}.prob must be a number >= 0, got {prob!r}")
+        out[str(name)] = {"prob": float(prob),
+                          "target_weights": _check_weights(f"{key}.target_weights", f.get("target_weights"), kinds)}
+    total = sum(f["prob"] for f in out.values())
+    if out and total <= 0:
+        raise ConfigError("attacks.focus: probabilities sum to zero")
+    for f in out.values():
+        f["prob"] /= total
+    return out
+
+
+def _check_weights(key: str, raw: Any, kinds: set[str]) -> dict[str, float]:
+    tw = {}
+    for k, v in _plain_dict(raw).items():
+        if k not in kinds and k not in ("chp", "boiler", "transmission", "substation", "feeder"):
+            raise ConfigError(f"{key}.{k}: unknown node kind")
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(float(v)) or float(v) < 0:
+            raise ConfigError(f"{key}.{k} must be a number >= 0, got {v!r}")
+        tw[str(k)] = float(v)
+    return tw
 
 
 def _check_hits(raw: Any, net: Network) -> list[dict[str, Any]]:
@@ -170,6 +213,8 @@ def _check(cfg: Any, net: Network) -> dict:
     p = {k: cfg[k] for k in cfg} if not hasattr(cfg, "__dataclass_fields__") else dict(cfg.__dict__)
     p.setdefault("waves", [])
     p.setdefault("hits", [])
+    p.setdefault("focus", {})
+    p.setdefault("wave_focus", None)
     p.setdefault("damage_escalation_prob", 0.0)
     p.setdefault("damage_memory_days", 14.0)
     p.setdefault("unit_repair_median_h", {"light": 72.0, "moderate": 336.0, "severe": 1440.0})
@@ -188,12 +233,9 @@ def _check(cfg: Any, net: Network) -> dict:
         if not 0.0 <= float(p[key]) <= 1.0:
             raise ConfigError(f"attacks.{key} must be in [0, 1], got {p[key]}")
     kinds = set(net.nodes["kind"])
-    tw = {str(k): float(v) for k, v in _plain_dict(p["target_weights"]).items()}
-    for k, v in tw.items():
-        if k not in kinds and k not in ("chp", "boiler", "transmission", "substation", "feeder"):
-            raise ConfigError(f"attacks.target_weights.{k}: unknown node kind")
-        if v < 0:
-            raise ConfigError(f"attacks.target_weights.{k} must be >= 0, got {v}")
+    tw = _check_weights("attacks.target_weights", p["target_weights"], kinds)
+    focus = _check_focus(p.get("focus"), kinds)
+    wave_focus = _check_focus_name("attacks.wave_focus", p.get("wave_focus"), list(focus))
     dp = {str(k): float(v) for k, v in _plain_dict(p["damage_probs"]).items()}
     for k in dp:
         if k not in DRAWN_LEVELS:
@@ -201,8 +243,10 @@ def _check(cfg: Any, net: Network) -> dict:
     dp = _damage_probs("attacks.damage_probs", dp)
     rm = {str(k): {str(lv): float(h) for lv, h in dict(v).items()}
           for k, v in _plain_dict(p["repair_median_h"]).items()}
+    aimed = {k for k, v in tw.items() if v > 0} | {k for f in focus.values() for k, v in f["target_weights"].items()
+                                                  if v > 0}
     for k in kinds:
-        if tw.get(k, 0.0) > 0 or k in SOURCE_KINDS:
+        if k in aimed or k in SOURCE_KINDS:
             for lv in DRAWN_LEVELS:
                 if not rm.get(k, {}).get(lv, 0) > 0:
                     raise ConfigError(f"attacks.repair_median_h.{k}.{lv}: missing or not > 0")
@@ -210,8 +254,9 @@ def _check(cfg: Any, net: Network) -> dict:
     for lv in DRAWN_LEVELS:
         if not um.get(lv, 0) > 0:
             raise ConfigError(f"attacks.unit_repair_median_h.{lv}: missing or not > 0")
-    p.update(policy=policy, target_weights=tw, damage_probs=dp, repair_median_h=rm, unit_repair_median_h=um,
-             waves=_check_waves(p["waves"]), hits=_check_hits(p["hits"], net))
+    p.update(policy=policy, target_weights=tw, focus=focus, wave_focus=wave_focus, damage_probs=dp,
+             repair_median_h=rm, unit_repair_median_h=um, waves=_check_waves(p["waves"], list(focus)),
+             hits=_check_hits(p["hits"], net))
     if p["first_wave_day"] is not None and float(p["first_wave_day"]) < 0:
         raise ConfigError(f"attacks.first_wave_day must be >= 0, got {p['first_wave_day']}")
     return p
@@ -233,7 +278,13 @@ class _Targets:
 
     def __init__(self, p: dict, net: Network) -> None:
         kinds = net.nodes["kind"].to_numpy()
-        self.weights = np.array([p["target_weights"].get(k, 0.0) for k in kinds], dtype=float)
+        base = p["target_weights"]
+        self.weights = np.array([base.get(k, 0.0) for k in kinds], dtype=float)
+        #: the node weights of each focus (its target weights over the base ones)
+        self.focus_weights = {name: np.array([{**base, **f["target_weights"]}.get(k, 0.0) for k in kinds],
+                                             dtype=float) for name, f in p["focus"].items()}
+        self.focus_names = list(p["focus"])
+        self.focus_cum = np.cumsum([f["prob"] for f in p["focus"].values()])
         self.kinds = kinds
         self.levels = [*list(DRAWN_LEVELS), "destroyed"]
         base = np.array([p["damage_probs"].get(lv, 0.0) for lv in self.levels])
@@ -256,7 +307,7 @@ class _Drawer:
 
     def __init__(self, p: dict, targets: _Targets, seed: int, realization: int) -> None:
         self.p, self.seed, self.r = p, seed, realization
-        tg = targets
+        tg = self.targets = targets
         self.weights, self.kinds, self.levels = tg.weights, tg.kinds, tg.levels
         self.level_probs, self.level_cum = tg.level_probs, tg.level_cum
         self.is_source, self.source_of, self.units_of, self.unit_heat = (
@@ -285,9 +336,25 @@ class _Drawer:
         return {"drones": drones, "cruise": cruise, "ballistic": ballistic, "drones_intercepted": di,
                 "cruise_intercepted": ci, "ballistic_intercepted": bi, "aimed": aimed, "n_hits": n_hits}
 
-    def hits(self, k: int, t_h: float, n_hits: int, process: tuple[str, str], exclude=()) -> list[tuple]:
-        """``n_hits`` distinct nodes with damage and repair times; ``process`` names the two streams."""
-        w = self.weights.copy()
+    def focus(self, k: int, given: str | None = None) -> str:
+        """The focus of wave ``k``: ``given``, else ``attacks.wave_focus``, else drawn from the focus table
+        (stream ``wave_focus`` keyed by ``k``, so that a wave has the same aim in every scenario). '' when
+        the table is empty (the base target weights)."""
+        tg = self.targets
+        if given is not None:
+            return given
+        if self.p["wave_focus"] is not None:
+            return str(self.p["wave_focus"])
+        if not tg.focus_names:
+            return ""
+        u = stream(self.seed, "wave_focus", self.r, k).random()
+        return tg.focus_names[min(int(np.searchsorted(tg.focus_cum, u * tg.focus_cum[-1], side="right")),
+                                  len(tg.focus_names) - 1)]
+
+    def hits(self, k: int, t_h: float, n_hits: int, process: tuple[str, str], exclude=(), focus: str = "") -> list[tuple]:
+        """``n_hits`` distinct nodes with damage and repair times; ``process`` names the two streams;
+        ``focus`` the wave's aim (its target weights; '' the base weights)."""
+        w = (self.targets.focus_weights[focus] if focus else self.weights).copy()
         if len(exclude):
             w[list(exclude)] = 0.0
         n = min(n_hits, int((w > 0).sum()))
@@ -442,20 +509,20 @@ def make_campaign(attacks_cfg, network: Network, grid: TimeGrid, n_realizations:
                 t = wv["day"] * 24.0
                 if t >= horizon_h:
                     continue
-                w = {"realization": r, "wave": k, "time_h": t,
+                w = {"realization": r, "wave": k, "time_h": t, "focus": dr.focus(k, wv["focus"]),
                      **dr.size(k, round(wv["drones"]), round(wv["missiles"])),
                      "after_pause": False, "surge": False, "surge_drones": 0, "surge_missiles": 0}
-                k_hits = dr.hits(k, t, w["n_hits"], ("targeting", "damage"))
+                k_hits = dr.hits(k, t, w["n_hits"], ("targeting", "damage"), focus=w["focus"])
                 w["n_hits"] = len(k_hits)
                 w_r.append(w)
                 hits += k_hits
         elif policy == "single_wave":
             t = float(p["day"]) * 24.0
             if t < horizon_h:
-                w = {"realization": r, "wave": 0, "time_h": t,
+                w = {"realization": r, "wave": 0, "time_h": t, "focus": dr.focus(0),
                      **dr.size(0, round(float(p["drones"])), round(float(p["missiles"]))),
                      "after_pause": False, "surge": False, "surge_drones": 0, "surge_missiles": 0}
-                k_hits = dr.hits(0, t, w["n_hits"], ("targeting", "damage"))
+                k_hits = dr.hits(0, t, w["n_hits"], ("targeting", "damage"), focus=w["focus"])
                 w["n_hits"] = len(k_hits)
                 w_r.append(w)
                 hits += k_hits
@@ -464,14 +531,14 @@ def make_campaign(attacks_cfg, network: Network, grid: TimeGrid, n_realizations:
             pending_d = pending_m = 0
             after = False
             for k, t in enumerate(_continued_times(p, seed, r, horizon_h)):
-                w = {"realization": r, "wave": k, "time_h": t, **dr.size(k),
+                w = {"realization": r, "wave": k, "time_h": t, "focus": dr.focus(k), **dr.size(k),
                      "after_pause": False, "surge": False, "surge_drones": 0, "surge_missiles": 0}
                 if paused and pause[0] <= t < pause[1]:
                     withheld.append(w)
                     pending_d += w["drones"]
                     pending_m += w["cruise"] + w["ballistic"]
                     continue
-                k_hits = dr.hits(k, t, w["n_hits"], ("targeting", "damage"))
+                k_hits = dr.hits(k, t, w["n_hits"], ("targeting", "damage"), focus=w["focus"])
                 if paused and t >= pause[1] and not after:
                     after = w["after_pause"] = True
                     frac = float(p["surge_stockpile_frac"])
@@ -485,7 +552,7 @@ def make_campaign(attacks_cfg, network: Network, grid: TimeGrid, n_realizations:
                                     "ballistic_intercepted", "aimed", "n_hits"):
                             w[key] += extra[key]
                         k_hits += dr.hits(k, t, extra["n_hits"], ("surge", "surge_damage"),
-                                          exclude=[h[3] for h in k_hits])
+                                          exclude=[h[3] for h in k_hits], focus=w["focus"])
                 w["n_hits"] = len(k_hits)
                 w_r.append(w)
                 hits += k_hits
@@ -497,7 +564,7 @@ def make_campaign(attacks_cfg, network: Network, grid: TimeGrid, n_realizations:
 
     def frame(rows, columns) -> pd.DataFrame:
         return pd.DataFrame(rows, columns=list(columns)) if rows else pd.DataFrame(
-            {c: pd.Series(dtype=object if c in ("node_kind", "damage") else bool if c in ("needs_transformer",
+            {c: pd.Series(dtype=object if c in ("node_kind", "damage", "focus") else bool if c in ("needs_transformer",
              "surge", "explicit", "after_pause") else float) for c in columns})
 
     waves_df = pd.DataFrame(waves, columns=list(WAVE_COLUMNS)) if waves else frame([], WAVE_COLUMNS)

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 
 
 def _target_weights() -> dict[str, float]:
-    # relative weight of ONE node of each kind; CHPs were hit in most large waves (A3, B1, B4); the CHP
-    # weight is fitted to the peak of the 20 Jan wave (B3: both big CHP zones off; docs/grid_model.md) [L]
-    return {"chp": 14.0, "transmission": 2.5, "substation": 1.0, "boiler": 0.5, "feeder": 0.05}
+    # relative weight of ONE node of each kind, the base of every focus (a "mixed" wave has no aim of its
+    # own: a plant, a transmission and a city substation are equally likely targets; a boiler-house cluster
+    # half as likely, a feeder rarely) [L]
+    return {"chp": 1.0, "transmission": 1.0, "substation": 1.0, "boiler": 0.5, "feeder": 0.05}
 
 
 def _damage_probs() -> dict[str, float]:
@@ -39,12 +40,36 @@ def _unit_repair_median_h() -> dict[str, float]:
 
 
 @dataclass
+class FocusConfig:
+    """What a wave aims at: its probability and the target weights (by node kind) that replace the base
+    ``target_weights`` for the kinds it names."""
+
+    prob: float = 0.0  # probability that a wave has this focus (the table's probabilities are normalized) [1]
+    target_weights: dict[str, float] = field(default_factory=dict)  # node kind -> weight per node
+
+
+def _focus() -> dict[str, FocusConfig]:
+    # what a wave aims at, drawn per wave (A3: of the four waves on Kyiv reported, 20 and 24 Jan hit heat
+    # generation, 3 Feb one plant among other targets, 7 Feb the 750/330 kV substations); each focus's
+    # target_weights replace the base weights of the kinds it names. The heat-generation CHP weight is
+    # fitted to the peak of the 20 Jan wave (B3, docs/grid_model.md); the shares rest on four waves and the
+    # transmission weight is an assumption [L]
+    return {
+        "heat_generation": FocusConfig(prob=0.5, target_weights={"chp": 12.0}),
+        "transmission": FocusConfig(prob=0.25, target_weights={"transmission": 8.0}),
+        "mixed": FocusConfig(prob=0.25, target_weights={}),
+    }
+
+
+@dataclass
 class WaveConfig:
-    """One wave of ``attacks=waves``: its day since ``start`` and its size (launched nationally)."""
+    """One wave of ``attacks=waves``: its day since ``start``, its size (launched nationally) and,
+    optionally, its focus (a key of ``attacks.focus``; None: drawn as for any wave)."""
 
     day: float = 0.0  # days since start [d]
     drones: float = 0.0  # drones launched [drones]
     missiles: float = 0.0  # missiles launched (ballistic_frac of them ballistic) [missiles]
+    focus: str | None = None  # the wave's aim, e.g. heat_generation (None: drawn per wave)
 
 
 @dataclass
@@ -86,6 +111,9 @@ class AttacksConfig:
     city_energy_frac: float = 0.4  # share of leakers aimed at the city's energy (A6: scenario; fit to A3 20 Jan) [1]
     weapons_per_hit: float = 1.6  # unintercepted weapons aimed per damaged node (A6: scenario) [weapons]
     target_weights: dict[str, float] = field(default_factory=_target_weights)  # node kind -> weight per node
+    # the aim of each wave, drawn per wave (stream wave_focus keyed by the wave): focus -> {prob, target_weights}
+    focus: dict[str, FocusConfig] = field(default_factory=_focus)
+    wave_focus: str | None = None  # the focus of every wave (None: drawn per wave from focus) [-]
     damage_probs: dict[str, float] = field(default_factory=_damage_probs)  # damage level -> probability
     repair_median_h: dict[str, dict[str, float]] = field(default_factory=_repair_median_h)  # kind -> level -> [h]
     unit_repair_median_h: dict[str, float] = field(default_factory=_unit_repair_median_h)  # level -> [h]

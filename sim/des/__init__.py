@@ -198,8 +198,11 @@ def simulate_supply(
             if st.g_t:
                 rasterize(grid, np.asarray(st.g_t, dtype=float), np.asarray(st.g_col, dtype=np.int64),
                           np.asarray(st.g_val, dtype=np.int64), zeros_g, dtype=np.int8, out=codes)
-            cap = (rasterize(grid, *(np.asarray(x) for x in zip(*st.cap_changes, strict=True)), cap0,
-                             dtype=np.float64) if st.cap_changes else np.broadcast_to(cap0, (n_t, len(cap0))))
+            if st.cap_changes:
+                t_c, col_c, val_c = (np.asarray(x) for x in zip(*st.cap_changes, strict=True))
+                cap = rasterize(grid, t_c, col_c, val_c, cap0, dtype=np.float64)
+            else:
+                cap = np.broadcast_to(cap0, (n_t, len(cap0)))
             hf = heat_frac[r]
             heat_fraction(tables, codes, cap, outdoor_c[r], season[r], rp["boost_max_frac"], boost_steps, out=hf)
             if len(own_cols):

@@ -12,7 +12,10 @@ consumers off is about k/Q and each queue is off about ``k x block`` hours a day
 with 4-hour blocks). Queues rotate by block: in block ``b`` queues ``(b k + j) mod Q`` for ``j < k`` are
 off. After a major strike, emergency outages replace the schedule for ``emergency_outage_h`` (C3):
 ``k + emergency_extra_queues`` queues off, at most ``emergency_max_queues`` unless the deficit alone
-needs more, a random set each block. The dispatcher acts at block boundaries, at the end of emergencies
+needs more: a random order of the queues is drawn for each emergency and the first k of it are off
+until it ends (schedules are suspended: the households cut stay cut, no rotation). Households whose queue
+comes back after emergency outages are logged as ``reconnect`` events (the operators' count of
+reconnections, calibration B7; the planned rotation is not counted). The dispatcher acts at block boundaries, at the end of emergencies
 and whenever the grid changes (waves, repairs): never per time step, and per queue, not per feeder.
 """
 
@@ -74,16 +77,29 @@ def dispatch(st: SupplyState) -> None:
     if emergency:
         # emergency outages add queues, up to a cap; a deficit larger than the cap still counts in full
         k = max(k, min(n_q, k + round(st.rp["emergency_extra_queues"]), round(st.rp["emergency_max_queues"])))
+        # one random order of the queues per emergency (drawn for the block it began in): the queues cut stay
+        # cut until it ends, more are cut in that order if the deficit grows
         keys = st.draws["emergency_keys"]
-        off = set(np.argsort(keys[block % len(keys)])[:k].tolist())
+        start = math.floor(st.emergency_start / tb.block_h + 1e-9)
+        off = set(np.argsort(keys[start % len(keys)])[:k].tolist())
     else:
         off = rotation(block, k, n_q) if k else set()
-    queue_on = st.queue_on
+    queue_on, off_emergency = st.queue_on, st.queue_off_emergency
     for q in range(n_q):
         on = q not in off
         if on != queue_on[q]:
             queue_on[q] = on
             st.queue_changes.append((now, q, int(on)))
+            if not on:
+                off_emergency[q] = emergency
+            elif off_emergency[q]:
+                # households back after an emergency outage (C3): reconnections as the operators count them
+                # (B7); a planned rotation of the schedule is not one
+                off_emergency[q] = False
+                live, hh = st.feeder_live, tb.feeder_hh
+                n = sum(hh[f] for f in tb.queue_feeders[q] if live[f])
+                if n > 0:
+                    st.log(now, "reconnect", -1, -1, f"{n:.0f} households; queue {q + 1} after emergency outages")
     if k != st.k_off:
         st.k_off = k
         st.k_changes.append((now, float(k)))

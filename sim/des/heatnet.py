@@ -37,7 +37,8 @@ from __future__ import annotations
 import heapq
 import math
 from collections import deque
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
 from itertools import count
 from typing import TYPE_CHECKING
 
@@ -66,50 +67,67 @@ K_DRAWS = 8
 _DRAINED_WAITING = code(DRAINED, DRAINED_WAITING)
 
 
-def init_state(st: SupplyState) -> None:
-    """The heat-network operators' part of the realization state."""
+@dataclass(slots=True)
+class OperatorState:
+    """The heat-network operators' part of a realization's state (``SupplyState.ops``)."""
+
+    #: timed operator actions, a heap of (time [h], seq, kind, target, epoch)
+    actions: list[tuple[float, int, int, int, int]]
+    #: batch id -> deque of (freeze time [h], group, epoch) in time order
+    freeze_batches: dict[int, deque[tuple[float, int, int]]]
+    #: lazy drains, a heap of (time [h], seq, group, epoch): applied at their times when state is read
+    drains: list[tuple[float, int, int, int]]
+    action_seq: Iterator[int]
+    operator_wake: simpy.Event | None  # the operator's wake-up while it waits
+    operator_next: float  # time of the operator's next action [h]
+    drain_wake_at: float  # the drain teams' next wake-up [h]
+    stop_time: list[float]  # per group: circulation stopped at [h]
+    frost_stop: list[float]  # per group: the run's cumulative frost when it stopped [K h]
+    drain_free_at: float  # the drain teams are free again at [h]
+    refill_queue: deque[int]  # groups waiting for refill, in order
+    refill_active: int  # refill teams at work
+    refill_backlog: float  # buildings waiting for refill [buildings]
+    mobile_free: int  # mobile boilers not deployed
+    mobile_units: dict[int, int]  # group -> mobile boilers deployed there
+    mobile_review_at: float  # next review of the mobile-boiler deployment [h]
+    frozen_backlog: float  # frozen systems waiting for contractors [buildings]
+    mobilized: bool  # the contractor pool has been mobilized
+    mains_epoch: list[int]  # per source: epoch of its mains' frost watch
+    zone_dark: list[bool]  # per source: its zone has no circulation
+    mains_freeze_at: list[float]  # per source: its mains freeze at [h]
+
+
+def init_state(st: SupplyState) -> OperatorState:
+    """The heat-network operators' part of the realization state, at the start of a run."""
     tb = st.tables
     n_g, n_h = tb.n_groups, tb.n_sources
-    st.actions = []
-    st.freeze_batches = {}  # batch id -> deque of (freeze time, group, epoch) in time order
-    st.drains = []  # lazy drains (time_h, seq, group, epoch): applied at their times when state is read
-    st.action_seq = count()
-    st.operator_wake = None
-    st.operator_next = math.inf
-    st.drain_wake_at = -math.inf
-    st.stop_time = [0.0] * n_g
-    st.frost_stop = [0.0] * n_g
-    st.drain_free_at = -math.inf
-    st.refill_queue = deque()
-    st.refill_active = 0
-    st.refill_backlog = 0.0
-    st.mobile_free = round(st.rp["mobile_boilers"] * st.rp["mobile_boilers_housing_frac"])
-    st.mobile_units = {}
-    st.mobile_review_at = math.inf
-    st.frozen_backlog = 0.0
-    st.mobilized = False
-    st.mains_epoch = [0] * n_h
-    st.zone_dark = [False] * n_h
-    st.mains_freeze_at = [math.inf] * n_h
+    return OperatorState(
+        actions=[], freeze_batches={}, drains=[], action_seq=count(), operator_wake=None,
+        operator_next=math.inf, drain_wake_at=-math.inf, stop_time=[0.0] * n_g, frost_stop=[0.0] * n_g,
+        drain_free_at=-math.inf, refill_queue=deque(), refill_active=0, refill_backlog=0.0,
+        mobile_free=round(st.rp["mobile_boilers"] * st.rp["mobile_boilers_housing_frac"]), mobile_units={},
+        mobile_review_at=math.inf, frozen_backlog=0.0, mobilized=False, mains_epoch=[0] * n_h,
+        zone_dark=[False] * n_h, mains_freeze_at=[math.inf] * n_h,
+    )  # fmt: skip
 
 
 def push(st: SupplyState, time_h: float, kind: int, target: int, epoch: int) -> None:
     """Schedule an operator action; wake the operator if it is waiting for a later one."""
-    heapq.heappush(st.actions, (time_h, next(st.action_seq), kind, target, epoch))
-    if time_h < st.operator_next - 1e-9 and st.operator_wake is not None and not st.operator_wake.triggered:
-        st.operator_wake.succeed()
+    heapq.heappush(st.ops.actions, (time_h, next(st.ops.action_seq), kind, target, epoch))
+    if time_h < st.ops.operator_next - 1e-9 and st.ops.operator_wake is not None and not st.ops.operator_wake.triggered:
+        st.ops.operator_wake.succeed()
 
 
 def push_drain(st: SupplyState, time_h: float, g: int, epoch: int) -> None:
     """Schedule the drain of a stopped group. Drains are applied lazily (:func:`flush_drains`), at their
     own times, whenever the state is next read: the operator need not wake per building group (the caller
     schedules one wake-up at the last drain of a batch)."""
-    heapq.heappush(st.drains, (time_h, next(st.action_seq), g, epoch))
+    heapq.heappush(st.ops.drains, (time_h, next(st.ops.action_seq), g, epoch))
 
 
 def flush_drains(st: SupplyState, until_h: float) -> None:
     """Apply the drains due by ``until_h`` (each at its own time) of groups still stopped."""
-    drains = st.drains
+    drains = st.ops.drains
     while drains and drains[0][0] <= until_h + 1e-9:
         t, _seq, g, epoch = heapq.heappop(drains)
         if st.epoch[g] == epoch and st.gcode[g] & 3 == STOPPED and not st.gcode[g] & MOBILE_BIT:
@@ -119,7 +137,7 @@ def flush_drains(st: SupplyState, until_h: float) -> None:
 def heat_network_operator(env: simpy.Environment, st: SupplyState) -> Generator:
     """The heat network's control room: carries out the operators' timed actions (drains, freezes,
     re-decisions, faults fixed, mobile boilers) in time order."""
-    heap = st.actions
+    heap = st.ops.actions
     handlers = (_drain_due, _freeze_due, _decide_due, _mains_due, _fault_fixed, _mobile_due, _replan_due)
     while True:
         now = env.now
@@ -128,13 +146,13 @@ def heat_network_operator(env: simpy.Environment, st: SupplyState) -> Generator:
             flush_drains(st, _t)
             handlers[kind](st, target, epoch)
         flush_drains(st, now)
-        st.operator_wake = env.event()
+        st.ops.operator_wake = env.event()
         if heap:
-            st.operator_next = heap[0][0]
-            yield FirstOf(env, env.timeout(max(heap[0][0] - now, 0.0)), st.operator_wake)
+            st.ops.operator_next = heap[0][0]
+            yield FirstOf(env, env.timeout(max(heap[0][0] - now, 0.0)), st.ops.operator_wake)
         else:
-            st.operator_next = math.inf
-            yield st.operator_wake
+            st.ops.operator_next = math.inf
+            yield st.ops.operator_wake
 
 
 def _replan_due(st: SupplyState, _target: int, _epoch: int) -> None:
@@ -165,8 +183,8 @@ def lose_flow(st: SupplyState, h: int, groups: list[int], reasons: list[int]) ->
         if state == NORMAL:
             st.set_code(g, code(STOPPED, why))
             st.epoch[g] += 1
-            st.stop_time[g] = now
-            st.frost_stop[g] = frost_now
+            st.ops.stop_time[g] = now
+            st.ops.frost_stop[g] = frost_now
             st.stop_count[g] += 1
             stopped.append(g)
         elif state == STOPPED:
@@ -177,16 +195,16 @@ def lose_flow(st: SupplyState, h: int, groups: list[int], reasons: list[int]) ->
             st.set_code(g, code(DRAINED, why))
     dark = (st.served_n[h] == 0) if tb.source_interconnected[h] else not any(st.served[g] for g in tb.zones[h])
     no_pumps = st.source_status[h] is not None and st.source_status[h][1] == NO_PUMPING_POWER
-    if st.zone_dark[h] and not (dark and no_pumps):
-        st.zone_dark[h] = False  # pumps back (or part of the zone served): the mains circulate again
-        st.mains_epoch[h] += 1
-    elif dark and no_pumps and not st.zone_dark[h]:
+    if st.ops.zone_dark[h] and not (dark and no_pumps):
+        st.ops.zone_dark[h] = False  # pumps back (or part of the zone served): the mains circulate again
+        st.ops.mains_epoch[h] += 1
+    elif dark and no_pumps and not st.ops.zone_dark[h]:
         # the network's water stands still only when its pumps stop: its mains start to take frost
-        st.zone_dark[h] = True
+        st.ops.zone_dark[h] = True
         _watch_mains(st, h, now)  # before the decision: draining the zone drains its mains too
     if stopped:
         decide(st, h, stopped)
-    if st.rp["mobile_boilers"] and st.mobile_free > 0 and st.expected_outage_h(h) >= st.rp["mobile_min_outage_h"]:
+    if st.rp["mobile_boilers"] and st.ops.mobile_free > 0 and st.expected_outage_h(h) >= st.rp["mobile_min_outage_h"]:
         _schedule_mobile(st, now + st.rp["mobile_deploy_h"])
 
 
@@ -199,7 +217,7 @@ def gain_flow(st: SupplyState, h: int, groups: list[int]) -> None:
     for g in groups:
         c = gcode[g]
         if c & MOBILE_BIT:
-            st.mobile_free += st.mobile_units.pop(g, 0)
+            st.ops.mobile_free += st.ops.mobile_units.pop(g, 0)
             st.set_code(g, 0)
             st.epoch[g] += 1
             released = True
@@ -211,12 +229,12 @@ def gain_flow(st: SupplyState, h: int, groups: list[int]) -> None:
         elif state == DRAINED:
             st.set_code(g, _DRAINED_WAITING)
             st.epoch[g] += 1
-            st.refill_queue.append(g)
-            st.refill_backlog += st.tables.group_buildings[g]
+            st.ops.refill_queue.append(g)
+            st.ops.refill_backlog += st.tables.group_buildings[g]
             queued = True
-    if st.zone_dark[h]:
-        st.zone_dark[h] = False
-        st.mains_epoch[h] += 1
+    if st.ops.zone_dark[h]:
+        st.ops.zone_dark[h] = False
+        st.ops.mains_epoch[h] += 1
     if queued:
         staff_refill(st)
     if released:
@@ -258,13 +276,13 @@ def decide(st: SupplyState, h: int, groups: list[int]) -> None:
     drain: list[int] = []
     if exposure > 0:
         safety = rp["drain_safety_frac"]
-        frost_stop = st.frost_stop
+        frost_stop = st.ops.frost_stop
         for g in groups:
             if exposure >= safety * max(tolerance - (frost_now - frost_stop[g]), 0.0):
                 drain.append(g)
     drain_at: dict[int, float] = {}
-    if drain and st.mains_freeze_at[h] > now + (0.0 if st.warm_start else rp["drain_delay_h"]):
-        st.mains_epoch[h] += 1  # the mains are drained with the zone, after the operator's delay
+    if drain and st.ops.mains_freeze_at[h] > now + (0.0 if st.warm_start else rp["drain_delay_h"]):
+        st.ops.mains_epoch[h] += 1  # the mains are drained with the zone, after the operator's delay
     if drain:
         if st.warm_start:
             for g in drain:  # the outage happened before the run: the systems were drained then
@@ -274,25 +292,25 @@ def decide(st: SupplyState, h: int, groups: list[int]) -> None:
             due = sorted((now + rp["drain_delay_h"] * (0.5 + st.drain_u[g * K_DRAWS + st.stop_count[g] % K_DRAWS]), g)
                          for g in drain)
             rate = rp["drain_buildings_per_h"]
-            free = st.drain_free_at
+            free = st.ops.drain_free_at
             for t, g in due:
                 free = max(t, free) + tb.group_buildings[g] / rate
                 drain_at[g] = free
                 push_drain(st, free, g, st.epoch[g])
-            st.drain_free_at = free
-            if free > st.drain_wake_at:  # one wake-up at the last drain: the log is complete without reads
-                st.drain_wake_at = free
+            st.ops.drain_free_at = free
+            if free > st.ops.drain_wake_at:  # one wake-up at the last drain: the log is complete without reads
+                st.ops.drain_wake_at = free
                 push(st, free, DRAIN, -1, 0)
     inf = math.inf
     if len(groups) > 32:  # a zone's worth: one vectorized search
-        times = st.times_of_frost([st.frost_stop[g] + thr[g] for g in groups])
+        times = st.times_of_frost([st.ops.frost_stop[g] + thr[g] for g in groups])
     else:
-        times = [st.time_of_frost(st.frost_stop[g] + thr[g]) for g in groups]
+        times = [st.time_of_frost(st.ops.frost_stop[g] + thr[g]) for g in groups]
     batch = [(t, g, st.epoch[g]) for g, t in zip(groups, times, strict=True) if t < inf and t < drain_at.get(g, inf)]
     batch.sort()
     if batch:  # one freeze check at the earliest freeze of the batch (re-armed for the next)
-        b = next(st.action_seq)
-        st.freeze_batches[b] = deque(batch)
+        b = next(st.ops.action_seq)
+        st.ops.freeze_batches[b] = deque(batch)
         push(st, max(batch[0][0], now), FREEZE, b, 0)
     drained = set(drain)
     rest = [g for g in groups if g not in drained] if drain else groups
@@ -313,7 +331,7 @@ def _drain_due(st: SupplyState, _g: int, _epoch: int) -> None:
 
 def _freeze_due(st: SupplyState, batch: int, _epoch: int) -> None:
     """Freeze the groups of a batch due by now that are still stopped and filled; re-arm for the rest."""
-    items = st.freeze_batches[batch]
+    items = st.ops.freeze_batches[batch]
     now = st.env.now
     while items and items[0][0] <= now + 1e-9:
         _t, g, epoch = items.popleft()
@@ -324,7 +342,7 @@ def _freeze_due(st: SupplyState, batch: int, _epoch: int) -> None:
     if items:
         push(st, items[0][0], FREEZE, batch, 0)
     else:
-        del st.freeze_batches[batch]
+        del st.ops.freeze_batches[batch]
 
 
 def _decide_due(st: SupplyState, h: int, _epoch: int) -> None:
@@ -341,26 +359,26 @@ def freeze(st: SupplyState, g: int) -> None:
     st.epoch[g] += 1
     tb, rp = st.tables, st.rp
     st.log(st.env.now, "freeze", -1, g, tb.group_note[g])
-    st.frozen_backlog += tb.group_buildings[g]
+    st.ops.frozen_backlog += tb.group_buildings[g]
     st.env.process(frozen_system_contractors(st.env, st, g))
-    if not st.mobilized and st.frozen_backlog >= rp["frozen_mobilize_buildings"] and rp["frozen_crews_mobilized"]:
-        st.mobilized = True
+    if not st.ops.mobilized and st.ops.frozen_backlog >= rp["frozen_mobilize_buildings"] and rp["frozen_crews_mobilized"]:
+        st.ops.mobilized = True
         st.env.process(contractor_mobilization(st.env, st))
 
 
 def _watch_mains(st: SupplyState, h: int, now: float) -> None:
     """A whole zone without flow: its filled mains accumulate frost until drained or back in use."""
     k_h = st.tables.source_mains_k_h[h]
-    st.mains_freeze_at[h] = math.inf
+    st.ops.mains_freeze_at[h] = math.inf
     if math.isfinite(k_h):
         t = st.time_of_frost(st.frost_at(now) + k_h)
         if math.isfinite(t):
-            st.mains_freeze_at[h] = t
-            push(st, t, MAINS, h, st.mains_epoch[h])
+            st.ops.mains_freeze_at[h] = t
+            push(st, t, MAINS, h, st.ops.mains_epoch[h])
 
 
 def _mains_due(st: SupplyState, h: int, epoch: int) -> None:
-    if st.mains_epoch[h] != epoch or not st.zone_dark[h] or st.mains_frozen[h]:
+    if st.ops.mains_epoch[h] != epoch or not st.ops.zone_dark[h] or st.mains_frozen[h]:
         return
     st.mains_frozen[h] = True
     st.touch(h)
@@ -395,15 +413,15 @@ def frozen_system_contractors(env: simpy.Environment, st: SupplyState, g: int) -
         env.process(_contractor_team(env, st, days * 24.0, left, done))
     yield done
     flush_drains(st, env.now)
-    st.frozen_backlog -= tb.group_buildings[g]
+    st.ops.frozen_backlog -= tb.group_buildings[g]
     if st.gcode[g] & 3 == FROZEN:
         st.log(env.now, "frozen_repaired", -1, g, tb.group_note[g])
         h = tb.group_source[g]
         if st.served[g] and not st.mains_frozen[h]:
             st.set_code(g, _DRAINED_WAITING)
             st.epoch[g] += 1
-            st.refill_queue.append(g)
-            st.refill_backlog += tb.group_buildings[g]
+            st.ops.refill_queue.append(g)
+            st.ops.refill_backlog += tb.group_buildings[g]
             staff_refill(st)
         else:
             st.set_code(g, code(DRAINED, MAINS_FROZEN if st.mains_frozen[h] else st.source_status[h][1] or 1))
@@ -432,13 +450,13 @@ def refill_teams_target(st: SupplyState) -> int:
     """Refill teams at work for the current backlog (base teams plus staff joining, capped). [teams]"""
     rp = st.rp
     base = st.tables.crews["heat"]
-    extra = rp["refill_extra_teams_per_kbuilding"] * st.refill_backlog / 1000.0
+    extra = rp["refill_extra_teams_per_kbuilding"] * st.ops.refill_backlog / 1000.0
     return min(max(base, rp["refill_max_teams"]), int(base + extra))
 
 
 def staff_refill(st: SupplyState) -> None:
     """Start refill teams up to the target for the backlog."""
-    n = min(refill_teams_target(st), len(st.refill_queue)) - st.refill_active
+    n = min(refill_teams_target(st), len(st.ops.refill_queue)) - st.ops.refill_active
     for _ in range(n):
         st.env.process(refill_team(st.env, st))
 
@@ -446,8 +464,8 @@ def staff_refill(st: SupplyState) -> None:
 def refill_team(env: simpy.Environment, st: SupplyState) -> Generator:
     """A refill team (building staff with a heat-network crew) refills and restarts drained groups, one at a
     time, in the order they became ready; stops during air-raid alerts."""
-    st.refill_active += 1
-    q = st.refill_queue
+    st.ops.refill_active += 1
+    q = st.ops.refill_queue
     tb, rp = st.tables, st.rp
     shop = st.shop
     per_team = rp["heat_crews_per_job"]
@@ -458,11 +476,11 @@ def refill_team(env: simpy.Environment, st: SupplyState) -> Generator:
     # refill_teams_target(st), inlined: the most frequent check of the DES
     base, per_k, cap = tb.crews["heat"], rp["refill_extra_teams_per_kbuilding"] / 1000.0, rp["refill_max_teams"]
     cap = max(base, cap)
-    while q and st.refill_active <= min(cap, int(base + per_k * st.refill_backlog)):
-        if st.drains:
+    while q and st.ops.refill_active <= min(cap, int(base + per_k * st.ops.refill_backlog)):
+        if st.ops.drains:
             flush_drains(st, env.now)
         g = q.popleft()
-        st.refill_backlog -= buildings[g]
+        st.ops.refill_backlog -= buildings[g]
         if gcode[g] != _DRAINED_WAITING or not served[g]:
             continue
         epoch = epochs[g]
@@ -479,7 +497,7 @@ def refill_team(env: simpy.Environment, st: SupplyState) -> Generator:
             st.set_code(g, 0)
             epochs[g] += 1
             st.log(env.now, "restart", -1, g, tb.group_note[g])
-    st.refill_active -= 1
+    st.ops.refill_active -= 1
 
 
 def _fault_fixed(st: SupplyState, g: int, epoch: int) -> None:
@@ -491,19 +509,19 @@ def _fault_fixed(st: SupplyState, g: int, epoch: int) -> None:
 
 # -- mobile boilers ----------------------------------------------------------------------------------------
 def _schedule_mobile(st: SupplyState, time_h: float) -> None:
-    if time_h < st.mobile_review_at - 1e-9:
-        st.mobile_review_at = time_h
+    if time_h < st.ops.mobile_review_at - 1e-9:
+        st.ops.mobile_review_at = time_h
         push(st, time_h, MOBILE, -1, 0)
 
 
 def _mobile_due(st: SupplyState, _target: int, _epoch: int) -> None:
     """Deploy free mobile boilers to the groups that need them most (see the module docstring)."""
     now = st.env.now
-    if now < st.mobile_review_at - 1e-9:
+    if now < st.ops.mobile_review_at - 1e-9:
         return  # a later review was superseded by an earlier one that already ran
-    st.mobile_review_at = math.inf
+    st.ops.mobile_review_at = math.inf
     tb, rp = st.tables, st.rp
-    if st.mobile_free <= 0:
+    if st.ops.mobile_free <= 0:
         return
     d = st.plan_demand_factor()
     cands = []
@@ -519,9 +537,9 @@ def _mobile_due(st: SupplyState, _target: int, _epoch: int) -> None:
     cands.sort()
     for _, g in cands:
         need = max(1, math.ceil(tb.group_design_mw[g] * max(d, 1e-9) / rp["mobile_boiler_mw"] - 1e-9))
-        if need <= st.mobile_free:
-            st.mobile_free -= need
-            st.mobile_units[g] = need
+        if need <= st.ops.mobile_free:
+            st.ops.mobile_free -= need
+            st.ops.mobile_units[g] = need
             st.set_code(g, code(NORMAL, 0, mobile=True))
             st.epoch[g] += 1
             st.log(now, "mobile_boiler", -1, g, f"{need} mobile boiler houses")

@@ -51,13 +51,13 @@ def apply_hit(st: SupplyState, hit: Hit) -> None:
                 st.unit_out(u, math.inf)
         if kind == "feeder":
             st.feeder_ok[tb.feeder_index[node]] = False
-            st.feeders_changed()
+            st.feeders_changed((tb.feeder_index[node],))
         return
     repair_h *= st.rp["repair_time_multiplier"]
     unit_h *= st.rp["repair_time_multiplier"]
     if kind == "feeder":
         st.feeder_ok[tb.feeder_index[node]] = False
-        st.feeders_changed()
+        st.feeders_changed((tb.feeder_index[node],))
     if kind == "boiler":
         if unit >= 0:  # the house struck; the cluster's others keep running
             st.unit_out(unit, now + repair_h)  # back when the node's repair job is done (expected then)
@@ -90,6 +90,8 @@ def wave(env: simpy.Environment, st: SupplyState, time_h: float, wave_id: int, h
     for hit in hits:
         apply_hit(st, hit)
     if wave_id >= 0 and len(hits) >= st.rp["emergency_min_hits"] and st.rp["emergency_outage_h"] > 0:
+        if env.now >= st.emergency_until - 1e-9:
+            st.emergency_start = env.now  # a new emergency (one in force is extended)
         st.emergency_until = max(st.emergency_until, env.now + st.rp["emergency_outage_h"])
         st.log(env.now, "emergency", -1, -1, f"schedules suspended for {st.rp['emergency_outage_h']:g} h")
     st.warm_start = warm

@@ -85,6 +85,7 @@ class RepairShop:
         """Work ``hours`` [h], stopping during air-raid alerts (call with ``yield from``)."""
         env = self.env
         proc = active_process(env)
+        assert proc is not None  # called from a crew's process
         working = self.working
         remaining = hours
         while remaining > 1e-9:
@@ -158,7 +159,7 @@ def substation_workaround(env: simpy.Environment, st: SupplyState, node: int) ->
             for f in feeders[:n]:
                 st.feeder_reswitched[f] = True
             st.log(env.now, "reswitch", node, -1, f"{n} of {len(feeders)} feeders re-switched to neighbours")
-            st.feeders_changed()
+            st.feeders_changed(feeders[:n])
             st.update()
     if not st.down[node] or rp["mobile_transformers"] <= 0:
         return

@@ -86,6 +86,8 @@ class CrewRequest(PriorityRequest):
     """A request for one crew of a :class:`CrewPool` (a :class:`simpy.PriorityRequest` built without the
     generic resource machinery). Use it like SimPy's: ``with pool.request(priority=p) as req: yield req``."""
 
+    resource: CrewPool
+
     def __init__(self, resource: CrewPool, priority: int = 0, preempt: bool = True) -> None:
         env = resource._env
         self.env = env
@@ -136,7 +138,7 @@ class CrewPool(simpy.PriorityResource):
             raise ValueError('"capacity" must be > 0.')
         self._env = env
         self._capacity = capacity
-        self.users: list[CrewRequest] = []
+        self.users: list[CrewRequest] = []  # type: ignore[assignment]  # only crew requests hold a crew
         self.get_queue: list = []
         self._heap: list[tuple] = []
         self._seq = count()

@@ -191,7 +191,8 @@ def heating_season(start: np.datetime64, dt_h: float, outdoor_c: np.ndarray, lim
     """
     outdoor_c = np.asarray(outdoor_c, dtype=float)
     n_t = outdoor_c.shape[-1]
-    start_h = (np.datetime64(start, "m") - np.datetime64(start, "D")).astype(float) / 60.0
+    t0 = np.datetime64(start)
+    start_h = (t0.astype("datetime64[m]") - t0.astype("datetime64[D]")).astype(float) / 60.0
     day = np.floor((start_h + np.arange(n_t) * dt_h) / 24.0 + 1e-9).astype(np.int64)
     starts = np.flatnonzero(np.r_[True, day[1:] != day[:-1]])
     counts = np.diff(np.r_[starts, n_t])

@@ -88,6 +88,7 @@ class SupplyState:
         self.mains_frozen = [False] * n_h
         self.workarounds: set[int] = set()  # substations whose transformer workaround has started
         self._dirty: set[int] = set(range(n_h))  # sources whose status update() must recompute
+        self._feeders_dirty: set[int] = set(range(n_f))  # feeders whose live state update() must recompute
         # -- derived state (update) ---------------------------------------------------------------------
         self.sub_on = [True] * n_s
         self.sub_unfed_since = [math.inf] * n_s  # its transmission feed is down since [h]
@@ -125,12 +126,14 @@ class SupplyState:
         self.fault_u = draws["fault_u"].ravel().tolist()
         self.fault_f = draws["fault_f"].ravel().tolist()
         self.warm_start = False
-        heatnet.init_state(self)
+        self.ops = heatnet.init_state(self)  # the heat-network operators' state
         self.frozen_pool = CrewPool(env, capacity=max(1, rp["frozen_crews"]))
         # -- dispatcher ------------------------------------------------------------------------------------
         self.changed = env.event()
         self.emergency_until = -math.inf
+        self.emergency_start = 0.0  # the current (or last) emergency began at [h]
         self.queue_on = [True] * tb.n_queues
+        self.queue_off_emergency = [False] * tb.n_queues  # the queue went off under emergency outages
         self.k_off = 0.0
         self.dispatch_key: tuple | None = None
         self._supply: float | None = None
@@ -250,7 +253,6 @@ class SupplyState:
                 changed_subs.append(i)
         if changed_subs or self._feeders_dirty:
             self._update_feeders(now, changed_subs)
-        self._feeders_dirty = False
         self._supply = None
         dirty = self._dirty
         if replan:
@@ -273,11 +275,9 @@ class SupplyState:
                 self._plan(h, now, previous)
         self.notify()
 
-    _feeders_dirty = True
-
-    def feeders_changed(self) -> None:
-        """Mark the feeders for the next :meth:`update` (a feeder was hit or repaired, or re-switched)."""
-        self._feeders_dirty = True
+    def feeders_changed(self, feeders: Any) -> None:
+        """Mark feeders (indices) for the next :meth:`update` (hit or repaired, or re-switched)."""
+        self._feeders_dirty.update(feeders)
 
     def touch(self, h: int) -> None:
         """Mark source h for the next :meth:`update` (its damage, units, pumping or mains changed)."""
@@ -287,20 +287,17 @@ class SupplyState:
         return any(not self.down[t] for t, _c in self.tables.ts_cap)
 
     def _update_feeders(self, now: float, changed_subs: list[int]) -> None:
-        """Feeders live (powered apart from queues): all of them after a feeder was hit, repaired or
-        re-switched; else those that a changed substation feeds (directly, as second feed, or re-switched
-        in its district)."""
+        """Feeders live (powered apart from queues): those marked (hit, repaired or re-switched) and those
+        that a changed substation feeds (directly, as second feed, or re-switched in its district)."""
         tb = self.tables
         sub_on, live, ok, resw = self.sub_on, self.feeder_live, self.feeder_ok, self.feeder_reswitched
-        if self._feeders_dirty:
-            feeders: Any = range(tb.n_feeders)
-        else:
-            seen: set[int] = set()
-            for i in changed_subs:
-                seen.update(tb.sub_all_feeders[i])
-                for j in tb.district_subs[tb.sub_district[i]]:
-                    seen.update(f for f in tb.sub_feeders[j] if resw[f])
-            feeders = sorted(seen)
+        seen = self._feeders_dirty
+        for i in changed_subs:
+            seen.update(tb.sub_all_feeders[i])
+            for j in tb.district_subs[tb.sub_district[i]]:
+                seen.update(f for f in tb.sub_feeders[j] if resw[f])
+        feeders = sorted(seen)
+        seen.clear()
         for f in feeders:
             s, alt = tb.feeder_sub[f], tb.feeder_alt[f]
             on = ok[f] and (sub_on[s] or (alt >= 0 and sub_on[alt])
@@ -310,7 +307,7 @@ class SupplyState:
                 self.dark_hh += -tb.feeder_hh[f] if on else tb.feeder_hh[f]
                 self.feeder_changes.append((now, f, int(on)))
                 if on and tb.feeder_hh[f] > 0:
-                    self.log(now, "reconnect", tb.feeder_nodes[f], -1, f"{tb.feeder_hh[f]:.0f} households")
+                    self.log(now, "reconnect", tb.feeder_nodes[f], -1, f"{tb.feeder_hh[f]:.0f} households; back from damage")
                 if tb.feeder_source[f] >= 0:
                     self._dirty.add(tb.feeder_source[f])
 
@@ -373,7 +370,7 @@ class SupplyState:
             for j, (u, ok) in enumerate(zip(tb.source_units[h], sections, strict=True)):
                 cause = HEATED if ok else (SOURCE_DAMAGED if not self.unit_ok[u] or reason == SOURCE_DAMAGED
                                            else MAINS_FROZEN if reason == MAINS_FROZEN else NO_PUMPING_POWER)
-                if before is not None and before[j] == ok and (ok or previous[1] == reason):
+                if before is not None and previous is not None and before[j] == ok and (ok or previous[1] == reason):
                     continue  # this section's plan is unchanged
                 for g in tb.section_groups[u]:
                     if ok:
@@ -454,7 +451,7 @@ class SupplyState:
         kind = tb.kinds[node]
         if kind == "feeder":
             self.feeder_ok[tb.feeder_index[node]] = True
-            self._feeders_dirty = True
+            self._feeders_dirty.add(tb.feeder_index[node])
         elif kind == "boiler":
             for u in self.node_units_down.pop(node, ()):
                 self.unit_back(u, update=False)
@@ -462,7 +459,7 @@ class SupplyState:
             i = tb.sub_index[node]
             for f in tb.sub_feeders[i]:
                 self.feeder_reswitched[f] = False
-            self._feeders_dirty = True
+            self._feeders_dirty.update(tb.sub_all_feeders[i])
             if self.sub_mobile[i]:
                 self.sub_mobile[i] = False
                 self.mobile_transformers.put(1)

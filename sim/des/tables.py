@@ -160,6 +160,11 @@ class RunTables:
         self.rise_frac = 1.0 - p["mild_demand_frac"]
         self.block_h = p["queue_block_h"]
         self.n_queues = net.n_queues
+        #: the ordinary feeders of each outage queue
+        self.queue_feeders: list[list[int]] = [[] for _ in range(self.n_queues)]
+        for f, q in enumerate(ft["queue"].tolist()):
+            if q >= 0:
+                self.queue_feeders[int(q)].append(f)
         self.rounding_tol = p["queue_rounding_tol"]
         # heat demand factor of the network's supply curve
         self.heat_indoor_c = p["heat_indoor_c"]

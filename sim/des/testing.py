@@ -41,12 +41,12 @@ def hit_campaign(net: Network, hits: Sequence[tuple], n_realizations: int = 1,
     for r in range(n_realizations):
         for k, t in enumerate(times):
             n = sum(1 for h in hits if float(h[0]) == t)
-            waves.append((r, k, t, 0, 0, 0, 0, 0, 0, n, n, False, False, 0, 0))
+            waves.append((r, k, t, "", 0, 0, 0, 0, 0, 0, n, n, False, False, 0, 0))
         for h in hits:
             k = times.index(float(h[0]))
             node = int(h[1])
             kind = net.kind_of(node)
-            src = int(net.nodes.at[node, "heat_source"])
+            src = int(net.nodes["heat_source"].to_numpy()[node])  # nodes are indexed 0..N-1
             first_unit = int(np.flatnonzero(units["source"].to_numpy() == src)[0]) if src >= 0 else -1
             unit = int(h[4]) if len(h) > 4 else first_unit
             unit_h = float(h[5]) if len(h) > 5 else (float(h[2]) if kind == "chp" else 0.0)

@@ -191,4 +191,4 @@ def rasterize(
 
 def event_times(start: np.datetime64, time_h: np.ndarray) -> np.ndarray:
     """Calendar times (datetime64[s]) of event hours since ``start``."""
-    return np.datetime64(start, "s") + np.round(np.asarray(time_h, dtype=float) * 3600.0).astype("timedelta64[s]")
+    return np.datetime64(start).astype("datetime64[s]") + np.round(np.asarray(time_h, dtype=float) * 3600.0).astype("timedelta64[s]")

@@ -85,7 +85,7 @@ def _units(key: str, s: Mapping) -> list[dict[str, Any]]:
                  "power_mw": _number(f"{key}.power_mw", s.get("power_mw", 0.0), 0.0)}]
     if not isinstance(raw, list | tuple) or not raw:
         raise ConfigError(f"{key}.units must be a non-empty list of {{name, kind, heat_share, power_mw}}")
-    units = []
+    units: list[dict[str, Any]] = []
     for j, u in enumerate(raw):
         uk = f"{key}.units[{j}]"
         if not isinstance(u, Mapping):

@@ -69,9 +69,9 @@ def test_refill_teams_grow_with_the_backlog():
     base = st.tables.crews["heat"]
     assert base == 12  # 60 heat crews in teams of 5
     assert refill_teams_target(st) == base
-    st.refill_backlog = 3000.0
+    st.ops.refill_backlog = 3000.0
     assert refill_teams_target(st) == base + 18  # 6 teams per 1,000 buildings waiting
-    st.refill_backlog = 1e6
+    st.ops.refill_backlog = 1e6
     assert refill_teams_target(st) == 48  # at most refill_max_teams
 
 

@@ -224,3 +224,59 @@ def test_plants_have_their_own_damage_and_units():
     assert (src.loc[src["node_kind"] == "chp", "unit_repair_h"] > 0).all()
     assert (src.loc[src["node_kind"] == "boiler", "unit_repair_h"] == 0).all()
     assert (c.hits.loc[~c.hits["node_kind"].isin(["chp", "boiler"]), "unit"] == -1).all()
+
+
+def test_each_wave_has_a_focus_drawn_with_the_configured_probabilities():
+    """attacks.focus: heat generation 0.5, transmission 0.25, mixed 0.25 (A3: of the four waves on Kyiv
+    reported, two hit heat generation, one the 750/330 kV substations, one a plant among other targets).
+    Over ~950 waves each share is within 4 binomial standard errors of its probability."""
+    c = _campaign("continued", n=200)
+    share = c.waves["focus"].value_counts(normalize=True)
+    n = len(c.waves)
+    for name, p in {"heat_generation": 0.5, "transmission": 0.25, "mixed": 0.25}.items():
+        assert abs(share[name] - p) < 4 * np.sqrt(p * (1 - p) / n), (name, share[name])
+
+
+def test_the_focus_sets_what_a_wave_hits():
+    """A heat-generation wave hits the CHPs far more often than a mixed one; a transmission wave the
+    750/330 kV substations (the target weights of its focus over the base weights)."""
+    c = _campaign("continued", n=200)
+    hits = c.hits.merge(c.waves[["realization", "wave", "focus"]], on=["realization", "wave"])
+    per_wave = hits.groupby(["focus", "node_kind"]).size().unstack(fill_value=0)
+    per_wave = per_wave.div(c.waves["focus"].value_counts(), axis=0)
+    assert per_wave.loc["heat_generation", "chp"] > 4 * per_wave.loc["mixed", "chp"]
+    assert per_wave.loc["transmission", "transmission"] > 3 * per_wave.loc["mixed", "transmission"]
+    assert per_wave.loc["heat_generation", "chp"] <= 3  # three plants, drawn without replacement
+
+
+def test_the_focus_of_a_wave_is_common_to_all_scenarios():
+    """CRN: the focus is drawn from its own stream keyed by the wave, so a pause changes no wave's aim."""
+    cont, pause = _campaign("continued", n=30), _campaign("pause_week", n=30)
+    key = ["realization", "wave"]
+    both = cont.waves[[*key, "focus"]].merge(pause.waves[[*key, "focus"]], on=key, suffixes=("_c", "_p"))
+    assert len(both) == len(pause.waves) and (both["focus_c"] == both["focus_p"]).all()
+
+
+def test_a_given_focus_overrides_the_draw():
+    c = _campaign("continued", n=20, wave_focus="transmission")
+    assert (c.waves["focus"] == "transmission").all()
+    waves = [{"day": 1.0, "drones": 300, "missiles": 30, "focus": "mixed"}, {"day": 3.0, "drones": 300, "missiles": 30}]
+    w = _campaign("waves", n=50, waves=waves).waves
+    assert (w.loc[w["wave"] == 0, "focus"] == "mixed").all()
+    assert w.loc[w["wave"] == 1, "focus"].nunique() > 1  # drawn
+    assert (_campaign("single_wave", n=5).waves["focus"] == "heat_generation").all()  # the 20 Jan wave (A3)
+    att = _attacks("continued")
+    att.focus = {}  # an empty table (attacks.focus={}): every wave takes the base weights, as before focus
+    assert (make_campaign(att, _net(), GRID, 5, 7).waves["focus"] == "").all()
+
+
+@pytest.mark.parametrize(
+    ("over", "key"),
+    [({"wave_focus": "power_plants"}, "attacks.wave_focus"),
+     ({"waves": [{"day": 1.0, "drones": 1, "missiles": 1, "focus": "dams"}]}, r"attacks.waves\[0\].focus"),
+     ({"focus": {"heat_generation": {"prob": -1.0}}}, "attacks.focus.heat_generation.prob"),
+     ({"focus": {"heat_generation": {"target_weights": {"dam": 3.0}}}}, "attacks.focus.heat_generation.target_weights.dam")],
+)
+def test_bad_focus_names_the_key(over, key):
+    with pytest.raises(ConfigError, match=key):
+        _campaign("continued", n=1, **over)

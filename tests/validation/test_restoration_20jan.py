@@ -3,8 +3,8 @@
 Reference: ``reference/calibration.md`` A3 (20 Jan: 339 drones, 34 missiles; 5,635 of ~12,000 apartment
 blocks lost heat, 46 %) and B3 (blocks without heat: 5,635 on day 0 -> 4,000 end of day 0 -> 3,260 day 1
 -> ~3,000 day 2 morning -> 2,600 day 2 evening -> 1,940 day 3 morning -> 1,200 day 3 evening).
-A *calibration*, not a validation: the CHP target weight (the peak: both big CHP zones off) and the refill
-rate (``restart_h_per_building`` with the backlog growth of the refill teams) were fitted to this curve
+A *calibration*, not a validation: the CHP weight of the heat-generation focus (the wave's aim in
+``configs/attacks/single_wave.yaml``, A3; the peak: both big CHP zones off) and the refill rate (``restart_h_per_building`` with the backlog growth of the refill teams) were fitted to this curve
 (docs/grid_model.md, "Calibration and validation").
 
 Setup: ``attacks=single_wave`` (the 20 Jan wave at 06:00 of day 1, the config default), Kyiv, January
@@ -14,9 +14,9 @@ wave): end of day 0 = +18 h (midnight), day 1 = +30 h (noon), morning = 08:00, e
 
 Tolerance: the peak within +-20 %, each later point within +-35 % (the reported figures are rounded
 city statements; the model's spread between realizations is wide, p10-p90 of the peak about
-3,100-7,800 blocks: which CHPs a wave trips is a lottery). The fit at the time of writing
-(docs/grid_model.md): peak 6,618 (+17 %); +18 h 4,156 (+4 %), +30 h 3,596 (+10 %), +50 h 2,826 (-6 %),
-+62 h 2,164 (-17 %), +74 h 1,688 (-13 %), +86 h 1,132 (-6 %). The computation is
+3,100-7,600 blocks: which CHPs a wave trips is a lottery). The fit at the time of writing
+(docs/grid_model.md): peak 6,234 (+11 %); +18 h 4,103 (+3 %), +30 h 3,538 (+9 %), +50 h 2,774 (-8 %),
++62 h 2,170 (-17 %), +74 h 1,702 (-12 %), +86 h 1,168 (-3 %). The computation is
 :func:`sim.validation.restoration_20jan`, which the validation report plots.
 """
 
