@@ -65,6 +65,7 @@ __all__ = [
     "discretize",
     "discretize_first_order_hold",
     "energy_balance",
+    "rc3_kernel",
     "steady_state",
     "step_integrals",
     "system_matrices",
@@ -795,6 +796,29 @@ class RCModel:
         self._k = 1 - self._k
         return y[0]
 
+    # --- for callers that advance the model with their own compiled pass (sim.building_stage) --------------
+    def advance_buffers(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(x, y, level)``: the current state and the buffer the next state goes into, (N, R, G) each, and
+        the ventilation levels (R, G) int64, for a caller that computes the step itself with
+        :func:`rc3_kernel` and :func:`sim.ventilation.level_index_kernel` on :attr:`coefficients` and
+        :meth:`level_constants`; it calls :meth:`commit` once ``y`` holds the new state."""
+        return self._x[self._k], self._x[1 - self._k], self._level
+
+    def commit(self) -> None:
+        """Make the buffer written after :meth:`advance_buffers` the current state."""
+        self._k = 1 - self._k
+
+    @property
+    def coefficients(self) -> np.ndarray:
+        """Exact-step coefficients, (G, K, N*N + N*(N + 1) + N): per group and ventilation level phi
+        (row-major), gamma (row-major, column 0 the outdoor temperature) and the first-order-hold ramp."""
+        return self._coef
+
+    def level_constants(self) -> tuple:
+        """The trailing arguments of :func:`sim.ventilation.level_index_kernel` after the wind: ``k_wind``
+        and ``1 / (dT_ref + k_wind v_ref^2)`` per group, the sealing rule and the ladder's thresholds."""
+        return self._vent
+
     def _input_rows(self, value: np.ndarray | float) -> np.ndarray:
         """An input as a C-contiguous, writeable float array (R, 1) (one value per realization) or (R, G).
 
@@ -810,7 +834,7 @@ class RCModel:
 TwoNodeModel = RCModel
 
 
-@numba.njit(cache=True, fastmath=False)
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
 def _step_kernel(
     x, t_out, q0, q1, q2, t_end, wind2, phi, gam, ramp, coef,
     k_wind, inv_ref, seal_frac, seal_start_c, inv_seal_span_k, thr0, inv_log_q, n_thr,
@@ -859,7 +883,7 @@ def _step_kernel(
                 y[i, r, g] = acc
 
 
-@numba.njit(cache=True, fastmath=False)
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
 def _step_kernel3(
     x, t_out, q0, q1, q2, t_end, wind2, phi, gam, ramp, coef,
     k_wind, inv_ref, seal_frac, seal_start_c, inv_seal_span_k, thr0, inv_log_q, n_thr,
@@ -887,12 +911,7 @@ def _step_kernel3(
                 k = level_index_kernel(a, t_o, w2, k_wind[g], inv_ref[g], seal_frac, seal_start_c, inv_seal_span_k,
                                        thr0, inv_log_q, n_thr)  # fmt: skip
                 level[r, g] = k
-            y0 = a * coef[g, k, 0] + s * coef[g, k, 1] + m * coef[g, k, 2]
-            y1 = a * coef[g, k, 3] + s * coef[g, k, 4] + m * coef[g, k, 5]
-            y2 = a * coef[g, k, 6] + s * coef[g, k, 7] + m * coef[g, k, 8]
-            y0 += t_o * coef[g, k, 9] + u1 * coef[g, k, 10] + u2 * coef[g, k, 11] + u3 * coef[g, k, 12]
-            y1 += t_o * coef[g, k, 13] + u1 * coef[g, k, 14] + u2 * coef[g, k, 15] + u3 * coef[g, k, 16]
-            y2 += t_o * coef[g, k, 17] + u1 * coef[g, k, 18] + u2 * coef[g, k, 19] + u3 * coef[g, k, 20]
+            y0, y1, y2 = rc3_kernel(coef, g, k, a, s, m, t_o, u1, u2, u3)
             if first_order_hold:
                 te = t_end[r, g] if wide_te else t_end[r, 0]
                 y0 += te * coef[g, k, 21]
@@ -901,3 +920,19 @@ def _step_kernel3(
             y[0, r, g] = y0
             y[1, r, g] = y1
             y[2, r, g] = y2
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy", inline="always")
+def rc3_kernel(coef, g, k, a, s, m, t_o, q_air, q_surface, q_mass):  # pragma: no cover - compiled
+    """The exact three-node step of one (realization, group) at ventilation level ``k``: ``(y0, y1, y2) =
+    phi x + gamma u`` from the row ``coef[g, k]`` (phi row-major, then gamma, as :attr:`RCModel.coefficients`
+    lays it out), for the state ``(a, s, m)`` [degC] and inputs ``u = (t_o, q_air, q_surface, q_mass)``
+    [degC, W]. Terms are added in a fixed order (state, then inputs), so every caller gets the same
+    round-off: :meth:`RCModel.step` and the fused step of :mod:`sim.building_stage`."""
+    y0 = a * coef[g, k, 0] + s * coef[g, k, 1] + m * coef[g, k, 2]
+    y1 = a * coef[g, k, 3] + s * coef[g, k, 4] + m * coef[g, k, 5]
+    y2 = a * coef[g, k, 6] + s * coef[g, k, 7] + m * coef[g, k, 8]
+    y0 += t_o * coef[g, k, 9] + q_air * coef[g, k, 10] + q_surface * coef[g, k, 11] + q_mass * coef[g, k, 12]
+    y1 += t_o * coef[g, k, 13] + q_air * coef[g, k, 14] + q_surface * coef[g, k, 15] + q_mass * coef[g, k, 16]
+    y2 += t_o * coef[g, k, 17] + q_air * coef[g, k, 18] + q_surface * coef[g, k, 19] + q_mass * coef[g, k, 20]
+    return y0, y1, y2
