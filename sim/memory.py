@@ -35,10 +35,10 @@ class MemoryEstimate:
         return int((self.supply_b + self.thermal_b + self.outputs_b) * WORKING_SET_FACTOR)
 
 
-def _default_levels() -> int:
-    from sim.ventilation import VentilationLevels
-
-    return VentilationLevels().n_levels
+#: Ventilation levels assumed when the caller gives none: the default ladder of
+#: :class:`sim.ventilation.VentilationLevels` (0.1 to 2.5 x the reference in steps of 6 %; a test checks
+#: that the two agree). [-]
+DEFAULT_LEVELS = 57
 
 
 def thermal_stage_b(
@@ -58,11 +58,11 @@ def thermal_stage_b(
     * the per-group table of the fused pass (32 x G), the per-step presence (T) and the wind (R, T) of the
       chain.
 
-    ``n_levels`` K defaults to the ladder of :class:`sim.ventilation.VentilationLevels`.
+    ``n_levels`` K defaults to :data:`DEFAULT_LEVELS`.
     ``tests/unit/test_memory.py`` checks the count against tracemalloc.
     """
     r, t, g = int(realizations), int(n_steps), int(n_groups)
-    k = _default_levels() if n_levels is None else int(n_levels)
+    k = DEFAULT_LEVELS if n_levels is None else int(n_levels)
     r_sky = r if sky_realizations is None else int(sky_realizations)
     state = 8 * (2 * 3 + 1) * r * g
     per_step = 8 * 8 * r * g

@@ -40,14 +40,17 @@ References
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numba
 import numpy as np
 
+from sim.rc_params import Params
+
 __all__ = [
     "DT_REF_K",
     "V_REF_M_PER_S",
+    "GroupVentilation",
     "SealingRule",
     "VentilationLevels",
     "air_change_factor",
@@ -191,6 +194,38 @@ class VentilationLevels:
         """
         f2 = np.asarray(factor, dtype=float) ** 2
         return np.searchsorted(self.squared_thresholds(), f2, side="right").astype(np.int64)
+
+
+@dataclass(frozen=True)
+class GroupVentilation:
+    """Air change that varies with the weather and the indoor temperature (this module).
+
+    The air node's conductance to outdoors is ``h_air_out + h_vent (f - 1)``: windows plus the reference
+    ventilation conductance scaled by the air-change factor ``f`` of
+    :func:`air_change_factor`, evaluated at each step's start and rounded to the nearest
+    level of ``levels``.
+
+    Attributes
+    ----------
+    h_vent_w_per_k : numpy.ndarray, shape (G,)
+        Ventilation part of ``h_air_out_w_per_k`` at the reference conditions. [W/K]
+    k_wind : numpy.ndarray, shape (G,)
+        Wind over stack coefficient of each group (:func:`wind_stack_ratio`). [K s^2/m^2]
+    sealing : SealingRule
+        Residents sealing a cold flat.
+    levels : VentilationLevels
+        The ladder of factors with precomputed exact steps.
+    """
+
+    h_vent_w_per_k: np.ndarray
+    k_wind: np.ndarray
+    sealing: SealingRule = field(default_factory=SealingRule)
+    levels: VentilationLevels = field(default_factory=VentilationLevels)
+
+    def params_at(self, params: Params, factor: np.ndarray | float) -> Params:
+        """``params`` with the air change scaled by ``factor`` (broadcast against the groups)."""
+        extra = self.h_vent_w_per_k * (np.asarray(factor, dtype=float) - 1.0)
+        return replace(params, h_air_out_w_per_k=np.maximum(params.h_air_out_w_per_k + extra, 0.0))
 
 
 @numba.njit(cache=True, fastmath=False, error_model="numpy", inline="always")

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from sim.errors import ColdgridError
-from sim.memory import check_fits, estimate, thermal_stage_b
+from sim.memory import DEFAULT_LEVELS, check_fits, estimate, thermal_stage_b
+from sim.ventilation import VentilationLevels
 
 
 def test_estimate_is_affine_in_realizations():
@@ -62,3 +63,7 @@ def test_thermal_count_matches_tracemalloc(n_real, n_steps, n_per_archetype):
     counted = thermal_stage_b(n_real, n_steps, stage.model.n_groups, sky_realizations=n_sky)
     counted -= 8 * n_real * n_steps  # the chain's wind (R, T), not held by the stage
     assert 0.95 <= held / counted <= 1.15, (held, counted)
+
+
+def test_default_levels_are_the_ventilation_ladder():
+    assert VentilationLevels().n_levels == DEFAULT_LEVELS
