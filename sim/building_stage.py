@@ -89,6 +89,10 @@ class BuildingStage:
     presence: np.ndarray  # (T,) [1]
     coefficients: dict[str, np.ndarray]  # solar, radiant-share and operative-weight arrays per group
 
+    def __post_init__(self) -> None:
+        self.group_table: np.ndarray = np.empty((len(GROUP_ROWS), 0))  # (len(GROUP_ROWS), G), :meth:`_group_table`
+        self._table_key: tuple[Any, ...] | None = None  # what :attr:`group_table` was tabulated from
+
     @classmethod
     def from_groups(
         cls, groups: pd.DataFrame, cfg: Any, rng: np.random.Generator, n_realizations: int, times: np.ndarray,
@@ -149,7 +153,7 @@ class BuildingStage:
         """:attr:`group_table`, tabulated again if :attr:`inputs`, :attr:`cfg` or :attr:`coefficients` were
         replaced since (e.g. ``dataclasses.replace(stage.inputs, ...)`` in a validation set-up)."""
         key = (self.inputs, self.cfg, self.coefficients)
-        if getattr(self, "_table_key", None) is not None and all(a is b for a, b in zip(key, self._table_key, strict=True)):
+        if self._table_key is not None and all(a is b for a, b in zip(key, self._table_key, strict=True)):
             return self.group_table
         c, model = self.coefficients, self.model
         heat, self.heat_scalars = heat_input_constants(self.inputs, self.cfg)
@@ -220,7 +224,7 @@ class BuildingStage:
         if frac.dtype == np.bool_:
             frac = frac.view(np.uint8)  # 0/1, one compiled version for bool inputs
         transmitted, incident = self._transmitted_t[t], self._incident_t[t]
-        _fused_step_kernel(
+        _fused_step_kernel(  # type: ignore[call-arg]  # a numba Dispatcher, untyped arity
             x, t_out, wind, transmitted, incident, np.asarray(powered, dtype=np.bool_), frac,
             float(self.presence[t]), self._group_table(), *self.heat_scalars, model.coefficients,
             *model.level_constants()[2:], model.ventilation is not None, y, level, self.operative_c,
@@ -258,7 +262,7 @@ def _column(value: np.ndarray | float, n_real: int) -> np.ndarray:
     v = np.asarray(value, dtype=float)
     if v.shape != (n_real, 1):
         v = np.broadcast_to(v.reshape(-1, 1) if v.ndim == 1 else v, (n_real, 1))
-    return np.require(v, float, "CW")
+    return np.require(v, float, ["C", "W"])
 
 
 @numba.njit(cache=True, fastmath=False, error_model="numpy", inline="always")

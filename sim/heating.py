@@ -59,7 +59,8 @@ import numba
 import numpy as np
 import pandas as pd
 
-from sim.thermal import RCParams, steady_state
+from sim.rc_params import Params
+from sim.thermal import steady_state
 
 __all__ = [
     "HEAT_INPUT_ROWS",
@@ -149,12 +150,12 @@ class BuildingInputs:
     @property
     def gains_air_frac(self) -> np.ndarray:
         """Share of internal gains into the air node: the convective half and the radiant air share. [1]"""
-        return 1.0 - GAINS_RADIANT_FRAC + GAINS_RADIANT_FRAC * self.radiant_air_share
+        return np.asarray(1.0 - GAINS_RADIANT_FRAC + GAINS_RADIANT_FRAC * self.radiant_air_share)
 
     @property
     def gains_radiant_node_frac(self) -> np.ndarray:
         """Share of internal gains into the node taking radiant heat. [1]"""
-        return GAINS_RADIANT_FRAC * self.radiant_surface_share
+        return np.asarray(GAINS_RADIANT_FRAC * self.radiant_surface_share)
 
     @property
     def gains_air_equivalent_frac(self) -> np.ndarray:
@@ -162,7 +163,7 @@ class BuildingInputs:
         return self.gains_air_frac + self.gains_radiant_node_frac * self.radiant_to_air_frac
 
     @classmethod
-    def from_groups(cls, groups: pd.DataFrame, params: RCParams) -> BuildingInputs:
+    def from_groups(cls, groups: pd.DataFrame, params: Params) -> BuildingInputs:
         """Build from the city's building-group table and the groups' RC parameters.
 
         Parameters
@@ -172,7 +173,7 @@ class BuildingInputs:
             ``occupants``, ``households``, ``kind`` ('apartment' or 'house') and ``heating``
             ('district' or 'gas_boiler'); with ``archetype``, the archetype's gas cookers and radiant
             split are used (:mod:`sim.archetypes`).
-        params : RCParams
+        params : RCParams or RCParams3
             Per-group parameters from :func:`sim.archetypes.group_parameters`, shape (G,).
         """
         missing = [c for c in _REQUIRED if c not in groups.columns]
@@ -279,7 +280,7 @@ def normal_operation_w(
 
 
 def initial_state_c(
-    bp: BuildingInputs, params: RCParams, t_out_c: np.ndarray | float, cfg: Any,
+    bp: BuildingInputs, params: Params, t_out_c: np.ndarray | float, cfg: Any,
     ventilation: Any = None, wind_m_per_s: np.ndarray | float | None = None,
 ) -> np.ndarray:  # fmt: skip
     """Steady-state node temperatures of normal operation (:func:`normal_operation_w`), shape (..., G, 2),
@@ -381,7 +382,7 @@ def heat_inputs_w(
         # would compile a second version); copies only broadcast, read-only or non-contiguous inputs
         if a.shape != (rows[0], width):
             a = np.broadcast_to(a, (*shape[:-1], width)).reshape(rows[0], width)
-        return np.require(a, dtype, "CW")
+        return np.require(a, dtype, ["C", "W"])
 
     # one outdoor temperature per realization, e.g. (R, 1), or one per group
     t_rows = as_rows(t_out, float, 1 if t_out.ndim == 0 or t_out.shape[-1] == 1 else bp.n_groups)
@@ -394,7 +395,7 @@ def heat_inputs_w(
     stove_rows = np.empty(rows) if stove_households is None else stove_households.reshape(rows)
     ex_h = none if extra_h_w_per_k is None else as_rows(np.asarray(extra_h_w_per_k, dtype=float), float)
     groups, scalars = heat_input_constants(bp, cfg)
-    _heat_inputs_kernel(
+    _heat_inputs_kernel(  # type: ignore[call-arg]  # a numba Dispatcher, untyped arity
         t_rows, as_rows(indoor, float), as_rows(powered, bool), as_rows(frac, float), ex_air, ex_mass, ex_h,
         bp.uses_district_heat, groups, float(presence), *scalars, q_rows[0], q_rows[1], stove_rows,
     )  # fmt: skip

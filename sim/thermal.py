@@ -567,7 +567,7 @@ class RCModel:
         """
         v = np.asarray(value, dtype=float)
         shape = (self.n_realizations, 1 if v.ndim == 0 or v.shape[-1] == 1 else self.n_groups)
-        return np.require(v if v.shape == shape else np.broadcast_to(v, shape), float, "CW")
+        return np.require(v if v.shape == shape else np.broadcast_to(v, shape), float, ["C", "W"])
 
 
 #: The engine's former name, kept for callers of the two-node model (any parameter set works).
