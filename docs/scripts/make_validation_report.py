@@ -378,7 +378,7 @@ more of the incident sun than the highest reference program (the expected failur
 the faces of a window; the Duffie and Beckman transmittance of N covers (both faces of every pane,
 inter-reflections, absorption; `sim.solar.glazing_iam`) lowered the annual transmissivity of the south
 window from 0.668 to 0.653 and both annual means by 0.26-0.27 K (900FF from 25.95 °C, 0.25 K above its range,
-to 25.68 °C). Nothing was fitted: the pane's data are the specification's (n 1.526, 3.175 mm, normal
+to 25.68 °C). Nothing was fitted: the pane's data are the specification's (3.175 mm, refractive index 1.526, normal
 transmittance 0.86156, which the formulas reproduce, and 0.747 for the pair). What is left is not
 explained: the circumsolar sky counted at the beam's angle moves the figure by 0.003 only. The lumped
 model also cannot tell the floor, which takes most of the sun and loses almost nothing through its metre
