@@ -7,8 +7,9 @@ scenario) and, in the same process, the baselines the model is measured against:
   (timeouts only) for the whole DES call and for the SimPy runs alone (the DES makes few, rich events:
   its per-event work is the model, so the rate is a ratio of throughput, not of overhead);
 * the thermal throughput (building-group steps per second of the whole thermal step: sun, ventilation, heat
-  inputs and the exact three-node RC step, plus the operative temperature) against a bare numpy
-  two-state update of the same shape;
+  inputs, the exact three-node RC step and the operative temperature, one compiled pass) against a bare
+  numpy three-node update of the same coefficients (the target: >= 0.5) and a bare numpy two-state
+  update, both of the same shape, timed in interleaved rounds (best round of each);
 * a scaling table for 50, 100, 200 and 400 realizations (cost must grow linearly: exponent 0.9-1.1).
 
 Prints a table and, as its last line, one JSON object with the figures. Timings are ratios against
@@ -59,25 +60,63 @@ def bare_simpy_events_per_s(n_events: int = 300_000, n_procs: int = 100) -> floa
     return per * n_procs / dt
 
 
-def bare_numpy_steps_per_s(n_real: int, n_groups: int, n_steps: int, seed: int = 0) -> float:
-    """Building-group steps per second of a bare numpy two-state exact update x' = phi x + gamma u. [1/s]"""
+def _bare_numpy_two_state(n_real: int, n_groups: int, seed: int = 0):
+    """A bare numpy two-state exact update x' = phi x + gamma u over (R, G): one call advances one step."""
     rng = np.random.default_rng(seed)
     p00, p01, p10, p11 = (rng.uniform(0.1, 0.9, n_groups) for _ in range(4))
     g0, g1 = rng.uniform(0, 1e-3, n_groups), rng.uniform(0, 1e-3, n_groups)
-    ta = np.full((n_real, n_groups), 20.0)
-    tm = np.full((n_real, n_groups), 19.0)
+    state = [np.full((n_real, n_groups), 20.0), np.full((n_real, n_groups), 19.0)]
     t_out = rng.normal(-15, 3, (n_real, 1))
     q = rng.uniform(0, 1e4, (n_real, n_groups))
+
+    def step() -> None:
+        ta, tm = state
+        state[0], state[1] = p00 * ta + p01 * tm + g0 * q + 0.1 * t_out, p10 * ta + p11 * tm + g1 * q + 0.05 * t_out
+
+    return step
+
+
+def _bare_numpy_three_node(coef: np.ndarray, n_real: int, seed: int = 0):
+    """A bare numpy three-node exact update over (R, G), the RC update of the stage without anything around
+    it: ``x' = phi x + gamma u`` with per-group ``phi`` (3 x 3) and ``gamma`` (3 x 4; inputs the outdoor
+    temperature (R, 1) and the heat into air, surface and deep mass (R, G)) taken from ``coef`` (G, 21)
+    (:attr:`sim.thermal.RCModel.coefficients` at one ventilation level). One call advances one step."""
+    rng = np.random.default_rng(seed)
+    n_groups = coef.shape[0]
+    phi = [[np.ascontiguousarray(coef[:, 3 * i + j]) for j in range(3)] for i in range(3)]
+    gam = [[np.ascontiguousarray(coef[:, 9 + 4 * i + j]) for j in range(4)] for i in range(3)]
+    state = [np.full((n_real, n_groups), v) for v in (20.0, 19.5, 19.0)]
+    t_out = rng.normal(-15, 3, (n_real, 1))
+    q = [rng.uniform(0, 1e4, (n_real, n_groups)) for _ in range(3)]
+
+    def step() -> None:
+        a, s, m = state
+        state[:] = [phi[i][0] * a + phi[i][1] * s + phi[i][2] * m + gam[i][0] * t_out + gam[i][1] * q[0]
+                    + gam[i][2] * q[1] + gam[i][3] * q[2] for i in range(3)]  # fmt: skip
+
+    return step
+
+
+def bare_numpy_steps_per_s(n_real: int, n_groups: int, n_steps: int, seed: int = 0) -> float:
+    """Building-group steps per second of a bare numpy two-state exact update x' = phi x + gamma u. [1/s]"""
+    step = _bare_numpy_two_state(n_real, n_groups, seed)
     t0 = time.perf_counter()
     for _ in range(n_steps):
-        ta, tm = p00 * ta + p01 * tm + g0 * q + 0.1 * t_out, p10 * ta + p11 * tm + g1 * q + 0.05 * t_out
-    dt = time.perf_counter() - t0
-    return n_real * n_groups * n_steps / dt
+        step()
+    return n_real * n_groups * n_steps / (time.perf_counter() - t0)
 
 
-def thermal_steps_per_s(cfg, n_real: int, n_steps: int, seed: int = 0) -> tuple[float, float, int]:
-    """Building-group steps per second of coldgrid's thermal stage (sun, ventilation, heat inputs, exact
-    three-node RC step: :meth:`sim.building_stage.BuildingStage.step`), and of the RC step alone. [1/s]"""
+def thermal_steps_per_s(cfg, n_real: int, n_steps: int, seed: int = 0, repeats: int = 5) -> dict[str, float]:
+    """Building-group steps per second [1/s] of coldgrid's thermal stage (sun, ventilation, heat inputs,
+    exact three-node RC step and operative temperature in one pass: :meth:`sim.building_stage.BuildingStage.step`),
+    of its three-pass reference (:meth:`~sim.building_stage.BuildingStage.step_reference`), of the RC step
+    alone (:meth:`sim.thermal.RCModel.step`), and of two bare numpy baselines of the same shape (R, G): the
+    three-node update of the same coefficients and a two-state update.
+
+    The five are timed in turn, ``n_steps`` steps each, ``repeats`` rounds; each rate is that of its best
+    round, so that a load from other processes that comes and goes (a shared machine) biases none of them.
+    Returns the rates and ``n_groups``.
+    """
     from omegaconf import OmegaConf
 
     from sim import rng as srng
@@ -99,19 +138,29 @@ def thermal_steps_per_s(cfg, n_real: int, n_steps: int, seed: int = 0) -> tuple[
     stage.start(t_out, wind)
     powered = gen.random((n_real, len(g))) < 0.6
     heat_frac = (gen.random((n_real, len(g))) < 0.5).astype(float)
-    t0 = time.perf_counter()
-    for t in range(n_steps):
-        stage.operative(t, t_out, wind)
-        stage.step(t, t_out, wind, powered, heat_frac)
-    dt = time.perf_counter() - t0
     model = stage.model
     q = np.zeros((n_real, len(g)))
-    t0 = time.perf_counter()
-    for _ in range(n_steps):
-        model.step(t_out, q, q, wind_m_per_s=wind, q_surface_w=q)
-    dt_step = time.perf_counter() - t0
+    n_t = min(n_steps, len(grid.times))
+    rc3 = _bare_numpy_three_node(model.coefficients[:, 0, :21], n_real, seed)
+    two = _bare_numpy_two_state(n_real, len(g), seed)
+    runs = {
+        "fused": lambda t: stage.step(t % n_t, t_out, wind, powered, heat_frac),
+        "reference": lambda t: stage.step_reference(t % n_t, t_out, wind, powered, heat_frac),
+        "rc_step": lambda t: model.step(t_out, q, q, wind_m_per_s=wind, q_surface_w=q),
+        "bare_rc3": lambda t: rc3(),
+        "bare_two_state": lambda t: two(),
+    }
+    for run in runs.values():  # compile and warm the caches
+        run(0)
+    best = dict.fromkeys(runs, float("inf"))
+    for _ in range(max(repeats, 1)):
+        for name, run in runs.items():
+            t0 = time.perf_counter()
+            for t in range(n_steps):
+                run(t)
+            best[name] = min(best[name], time.perf_counter() - t0)
     n = n_real * len(g) * n_steps
-    return n / dt, n / dt_step, len(g)
+    return {**{name: n / dt for name, dt in best.items()}, "n_groups": len(g)}
 
 
 def sweep_speedup(n_jobs: int, overrides: list[str]) -> tuple[float, float]:
@@ -248,6 +297,7 @@ def main(argv: list[str] | None = None) -> dict:
                     help="jobs of the launcher comparison (0: skip it and the Sobol costs)")
     ap.add_argument("--sobol-samples", type=int, default=2, help="base samples of the Sobol cost sweeps")
     ap.add_argument("--sobol-realizations", type=int, default=40, help="Kyiv realizations per Sobol sample")
+    ap.add_argument("--thermal-repeats", type=int, default=5, help="rounds of the thermal timing (best kept)")
     args = ap.parse_args(argv)
     base = [f"city={args.city}", f"horizon_days={args.horizon_days:g}", "output.progress=never"]
 
@@ -278,8 +328,8 @@ def main(argv: list[str] | None = None) -> dict:
 
     cfg = compose(base)
     n_real_t = min(args.realizations, 200)
-    ours, rc_only, n_groups = thermal_steps_per_s(cfg, n_real_t, args.thermal_steps)
-    bare = bare_numpy_steps_per_s(n_real_t, n_groups, args.thermal_steps)
+    rates = thermal_steps_per_s(cfg, n_real_t, args.thermal_steps, repeats=args.thermal_repeats)
+    ours, rc_only, bare, bare3 = rates["fused"], rates["rc_step"], rates["bare_two_state"], rates["bare_rc3"]
 
     sizes = [int(x) for x in args.scaling.split(",") if x]
     rows = []
@@ -311,8 +361,11 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"DES: {des_ms:.1f} ms per {args.city} realization ({n_events / max(n_des_realizations, 1):,.0f} SimPy events); "
           f"{des_rate:,.0f} events/s (SimPy runs alone {simpy_rate_des:,.0f}); bare SimPy {simpy_rate:,.0f} events/s; "
           f"ratio {des_rate / simpy_rate:.2f} (SimPy runs alone {simpy_rate_des / simpy_rate:.2f})")
-    print(f"thermal: {ours:,.0f} group-steps/s; bare numpy {bare:,.0f}; ratio {ours / bare:.2f} "
-          f"(RC step alone {rc_only:,.0f}; ratio {rc_only / bare:.2f})")
+    print(f"thermal ({n_real_t} x {rates['n_groups']:.0f} groups, best of {args.thermal_repeats}): "
+          f"{ours:,.0f} group-steps/s; bare numpy three-node {bare3:,.0f}, ratio {ours / bare3:.2f}; "
+          f"bare numpy two-state {bare:,.0f}, ratio {ours / bare:.2f} (three-pass reference "
+          f"{rates['reference']:,.0f}, ratio {rates['reference'] / bare3:.2f}; RC step alone {rc_only:,.0f}, "
+          f"ratio {rc_only / bare3:.2f})")
     print(f"scaling exponent (time ~ realizations^k): {exponent:.3f}")
     figures = {
         "headline_s": round(headline_s, 2),
@@ -326,6 +379,10 @@ def main(argv: list[str] | None = None) -> dict:
         "thermal_steps_per_s": round(ours, 1),
         "bare_numpy_steps_per_s": round(bare, 1),
         "thermal_ratio_vs_bare_numpy": round(ours / bare, 4),
+        "bare_numpy_rc3_steps_per_s": round(bare3, 1),
+        "thermal_ratio_vs_bare_numpy_rc3": round(ours / bare3, 4),
+        "thermal_reference_ratio_vs_bare_numpy_rc3": round(rates["reference"] / bare3, 4),
+        "rc_step_ratio_vs_bare_numpy_rc3": round(rc_only / bare3, 4),
         "rc_step_ratio_vs_bare_numpy": round(rc_only / bare, 4),
         "sweep_basic_s": round(sweep[0], 2) if sweep else None,
         "sweep_joblib_s": round(sweep[1], 2) if sweep else None,

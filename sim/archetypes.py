@@ -64,7 +64,8 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from sim.thermal import GroupVentilation, RCParams3
+    from sim.rc_params import RCParams3
+    from sim.ventilation import GroupVentilation
 
 #: Volumetric heat capacity of air, rho c_p = 1.2 kg/m3 x 1005 J/(kg K) ~ 1200 J/(m3 K). [J/(m3 K)]
 AIR_J_PER_K_M3 = 1200.0
@@ -716,7 +717,7 @@ def three_node_parameters(
     the network's steady-state heat-loss coefficient is exactly ``h_ve + h_window + h_opaque`` (as ISO
     13790 chooses H_tr,em), capped where the series construction has no solution.
     """
-    from sim.thermal import RCParams3
+    from sim.rc_params import RCParams3
 
     star = fold_star(h_is, h_ms, h_window)
     h_ao = np.asarray(h_ve, dtype=float) + star.h_air_out_w_per_k
@@ -750,8 +751,7 @@ def group_ventilation(params: RCParams3, archetype_names: np.ndarray, n_building
     heat-loss factor already in ``params`` (the ratio of the group's air-node conductance to the
     archetype's), so it is the ventilation part of ``params.h_air_out_w_per_k``.
     """
-    from sim.thermal import GroupVentilation
-    from sim.ventilation import SealingRule, wind_stack_ratio
+    from sim.ventilation import GroupVentilation, SealingRule, wind_stack_ratio
 
     _names, n, codes = _codes(archetype_names, n_buildings)
     vent = np.array([a.h_ventilation_w_per_k for a in _ARCHETYPES])[codes]

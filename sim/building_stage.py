@@ -15,7 +15,16 @@ Per step, in order (every quantity is held over the step, the RC step is exact f
 2. the ventilation at the setpoint sizing the supply curve (:func:`sim.heating.setpoint_ventilation_extra_w_per_k`);
 3. the heat inputs (:func:`sim.heating.heat_inputs_w`): district heat by its delivered fraction, boilers,
    stoves, heaters, people at home (:func:`sim.occupancy.presence`), appliances;
-4. the exact step of the three-node model with the air change of the step's start (:class:`sim.thermal.RCModel`).
+4. the exact step of the three-node model with the air change of the step's start (:class:`sim.thermal.RCModel`);
+
+and the operative temperature at the step's start (:attr:`BuildingStage.operative_c`). :meth:`BuildingStage.step`
+does all of it in one compiled pass over (realizations, groups) (:func:`_fused_step_kernel`), with every
+per-group constant tabulated once (:meth:`BuildingStage.from_groups`) and the per-step inputs (the sun on
+each surface kind) computed for the whole run before the first step. The formulas exist once, as scalar
+compiled functions that both that pass and the three passes of :meth:`BuildingStage.step_reference` call
+(:func:`sim.heating.heat_input_kernel`, :func:`sim.ventilation.level_index_kernel`,
+:func:`sim.thermal.rc3_kernel`, :func:`_sun_kernel`), in the same order, so the two agree to the last bit
+(``tests/unit/test_building_stage.py``).
 """
 
 from __future__ import annotations
@@ -28,13 +37,42 @@ import numpy as np
 import pandas as pd
 
 from sim.archetypes import group_parameters, group_properties, group_ventilation, solar_coefficients
-from sim.heating import BuildingInputs, heat_inputs_w, initial_state_c
+from sim.heating import (
+    HEAT_INPUT_ROWS,
+    BuildingInputs,
+    heat_input_constants,
+    heat_input_kernel,
+    heat_inputs_w,
+    initial_state_c,
+    inv_radiator_excess,
+)
 from sim.occupancy import presence
 from sim.solar import SurfaceIrradiance, surface_irradiance
-from sim.thermal import RCModel
-from sim.ventilation import DT_REF_K, V_REF_M_PER_S
+from sim.thermal import RCModel, rc3_kernel
+from sim.ventilation import DT_REF_K, V_REF_M_PER_S, level_of_squared_factor, squared_factor_kernel
 
-__all__ = ["BuildingStage"]
+__all__ = ["GROUP_ROWS", "BuildingStage"]
+
+#: Rows of the per-group table of the fused pass (:attr:`BuildingStage.group_table`, (len, G)): the heat-input
+#: constants (:data:`sim.heating.HEAT_INPUT_ROWS`, first, so that :func:`sim.heating.heat_input_kernel`
+#: reads them), then window and opaque solar coefficients per surface kind of :data:`sim.solar.SURFACES`
+#: [m2], the sky losses at the room surfaces and into the deep mass [W], the radiant shares to air and
+#: surface mass [1], the operative weights of air, surface mass and outdoors [1], the reference
+#: ventilation conductance [W/K], the wind-stack ratio [K s2/m2], ``dT_ref + k_wind v_ref^2`` [K] and its
+#: inverse [1/K], and 1 for district heat (else 0).
+GROUP_ROWS = (*HEAT_INPUT_ROWS, *(f"win_{i}" for i in range(5)), *(f"opaque_{i}" for i in range(5)), "sky_star",
+              "sky_deep", "star_air", "star_surface", "op_air", "op_surface", "op_out", "h_vent", "k_wind", "vent_ref",
+              "inv_ref", "district")  # fmt: skip
+_N_SURF = 5
+_WIN = len(HEAT_INPUT_ROWS)  # first row of the window coefficients
+_OPQ, _SKY_STAR, _SKY_DEEP = _WIN + 5, _WIN + 10, _WIN + 11
+_STAR_AIR, _STAR_SURF, _OP_AIR, _OP_SURF, _OP_OUT = _WIN + 12, _WIN + 13, _WIN + 14, _WIN + 15, _WIN + 16
+_H_VENT, _K_WIND, _VENT_REF, _INV_REF, _DISTRICT = _WIN + 17, _WIN + 18, _WIN + 19, _WIN + 20, _WIN + 21
+#: Groups per tile of the fused pass: a tile's coefficient rows stay in cache while the realizations pass. [-]
+TILE = 64
+#: Rows of the fused pass's scratch (per tile row): operative temperature, stove households, heat into
+#: air, surface and deep mass, squared air-change factor.
+_SCRATCH_ROWS = 6
 
 
 @dataclass
@@ -50,6 +88,10 @@ class BuildingStage:
     irradiance: SurfaceIrradiance  # (R or 1, T, 5)
     presence: np.ndarray  # (T,) [1]
     coefficients: dict[str, np.ndarray]  # solar, radiant-share and operative-weight arrays per group
+
+    def __post_init__(self) -> None:
+        self.group_table: np.ndarray = np.empty((len(GROUP_ROWS), 0))  # (len(GROUP_ROWS), G), :meth:`_group_table`
+        self._table_key: tuple[Any, ...] | None = None  # what :attr:`group_table` was tabulated from
 
     @classmethod
     def from_groups(
@@ -94,8 +136,34 @@ class BuildingStage:
             coef.update(h_vent=np.ascontiguousarray(vent.h_vent_w_per_k), k_wind=np.ascontiguousarray(vent.k_wind),
                         vent_ref=np.ascontiguousarray(DT_REF_K + vent.k_wind * V_REF_M_PER_S**2))  # fmt: skip
         stage = cls(model, inputs, cfg, irr, presence(times, dt_h), coef)
+        stage._tabulate()
         stage._buffers(n_realizations, len(groups))
         return stage
+
+    def _tabulate(self) -> None:
+        """The per-group table and the per-step irradiance rows of the fused pass (once per run)."""
+        self._group_table()
+        irr = self.irradiance
+        # (T, R or 1, 5), so that a step's rows are one contiguous block
+        self._transmitted_t = np.ascontiguousarray(np.swapaxes(irr.transmitted_w_per_m2, 0, 1))
+        self._incident_t = np.ascontiguousarray(np.swapaxes(irr.incident_w_per_m2, 0, 1))
+        self._work = np.empty(_SCRATCH_ROWS * TILE)
+
+    def _group_table(self) -> np.ndarray:
+        """:attr:`group_table`, tabulated again if :attr:`inputs`, :attr:`cfg` or :attr:`coefficients` were
+        replaced since (e.g. ``dataclasses.replace(stage.inputs, ...)`` in a validation set-up)."""
+        key = (self.inputs, self.cfg, self.coefficients)
+        if self._table_key is not None and all(a is b for a, b in zip(key, self._table_key, strict=True)):
+            return self.group_table
+        c, model = self.coefficients, self.model
+        heat, self.heat_scalars = heat_input_constants(self.inputs, self.cfg)
+        k_wind, inv_ref = model.level_constants()[:2]
+        rows = [*heat, *c["win"].T, *c["opaque"].T, *(c[n] for n in GROUP_ROWS[_SKY_STAR : _INV_REF]), inv_ref,
+                self.inputs.uses_district_heat]  # fmt: skip
+        self.group_table = np.ascontiguousarray(np.stack([np.asarray(x, dtype=float) for x in rows]))
+        assert self.group_table.shape[0] == len(GROUP_ROWS) and np.array_equal(self.group_table[_K_WIND], k_wind)
+        self._table_key = key
+        return self.group_table
 
     def _buffers(self, n_real: int, n_groups: int) -> None:
         shape = (n_real, n_groups)
@@ -103,7 +171,6 @@ class BuildingStage:
         self.stove_households = np.zeros(shape)  # households on gas stoves over the last step
         self.operative_c = np.empty(shape)  # operative temperature at the start of the last step [degC]
         self._air, self._surface, self._deep, self._extra_h = (np.empty(shape) for _ in range(4))
-        self._operative_t = -1  # the step whose operative temperature :attr:`operative_c` holds
 
     @property
     def indoor_c(self) -> np.ndarray:
@@ -116,29 +183,22 @@ class BuildingStage:
         x = initial_state_c(self.inputs, self.model.params, t_out_c, self.cfg, self.model.ventilation, wind_m_per_s)
         self.model.set_state_nodes(x)
 
-    def operative(self, t: int, t_out_c: np.ndarray, wind_m_per_s: np.ndarray) -> np.ndarray:
-        """Operative temperature at the start of step ``t``, (R, G), in :attr:`operative_c`. [degC]
-
-        Computed in the same pass as the step's sun and ventilation terms (:func:`_sun_and_air_kernel`),
-        which :meth:`step` then reuses.
-        """
-        c, irr = self.coefficients, self.irradiance
-        sky_row = 0 if irr.transmitted_w_per_m2.shape[0] == 1 else -1
-        _sun_and_air_kernel(
-            self.model.indoor_c, self.model.surface_c, np.require(t_out_c, float, "C"),
-            np.require(wind_m_per_s, float, "C"), irr.transmitted_w_per_m2[:, t, :], irr.incident_w_per_m2[:, t, :],
-            sky_row, c["win"], c["opaque"], c["sky_star"], c["sky_deep"], c["star_air"], c["star_surface"],
-            c["op_air"], c["op_surface"], c["op_out"], c["h_vent"], c["k_wind"], c["vent_ref"],
-            float(self.cfg.indoor_setpoint_c), self.model.ventilation is not None,
-            self._air, self._surface, self._deep, self._extra_h, self.operative_c,
-        )  # fmt: skip
-        self._operative_t = t
+    def operative(self, t: int, t_out_c: np.ndarray, wind_m_per_s: np.ndarray | None = None) -> np.ndarray:
+        """Operative temperature of the current state under outdoor temperature ``t_out_c`` (R, 1), written
+        into and returned as :attr:`operative_c`, (R, G); the same weights as the fused step's. ``t`` and
+        the wind are not needed (kept for callers of the former signature). [degC]"""
+        c = self.coefficients
+        t_o = np.asarray(t_out_c, dtype=float)
+        np.add(self.model.indoor_c * c["op_air"] + self.model.surface_c * c["op_surface"], t_o * c["op_out"],
+               out=self.operative_c)  # fmt: skip
         return self.operative_c
 
     def step(
         self, t: int, t_out_c: np.ndarray, wind_m_per_s: np.ndarray, powered: np.ndarray, heat_frac: np.ndarray
     ) -> np.ndarray:
-        """Advance step ``t`` (module docstring) and return the indoor air temperature at its end, (R, G).
+        """Advance step ``t`` (module docstring) in one compiled pass and return the indoor air temperature
+        at its end, (R, G); :attr:`operative_c` holds the operative temperature at its start and
+        :attr:`stove_households` the households on gas stoves over it.
 
         Parameters
         ----------
@@ -149,47 +209,176 @@ class BuildingStage:
         powered : numpy.ndarray of bool, shape (R, G)
             Power on in the group's buildings.
         heat_frac : numpy.ndarray, shape (R, G)
-            Delivered district heat relative to the normal supply curve (bool counts as 0/1). [1]
+            Delivered district heat relative to the normal supply curve, float (any float dtype and
+            strides, e.g. a step's slice of the supply's (R, T, G) array) or bool (counts as 0/1). [1]
+
+        Returns
+        -------
+        numpy.ndarray, shape (R, G)
+            A view into the model's state, valid until the next-but-one step. [degC]
         """
-        if self._operative_t != t:  # the sun and ventilation terms of this step
-            self.operative(t, t_out_c, wind_m_per_s)
+        model = self.model
+        x, y, level = model.advance_buffers()
+        t_out, wind = _column(t_out_c, model.n_realizations), _column(wind_m_per_s, model.n_realizations)
+        frac = np.asarray(heat_frac)
+        if frac.dtype == np.bool_:
+            frac = frac.view(np.uint8)  # 0/1, one compiled version for bool inputs
+        transmitted, incident = self._transmitted_t[t], self._incident_t[t]
+        _fused_step_kernel(  # type: ignore[call-arg]  # a numba Dispatcher, untyped arity
+            x, t_out, wind, transmitted, incident, np.asarray(powered, dtype=np.bool_), frac,
+            float(self.presence[t]), self._group_table(), *self.heat_scalars, model.coefficients,
+            *model.level_constants()[2:], model.ventilation is not None, y, level, self.operative_c,
+            self.stove_households, self._work,
+        )  # fmt: skip
+        model.commit()
+        return y[0]
+
+    def step_reference(
+        self, t: int, t_out_c: np.ndarray, wind_m_per_s: np.ndarray, powered: np.ndarray, heat_frac: np.ndarray
+    ) -> np.ndarray:
+        """:meth:`step` as three passes over (R, G): sun, ventilation and operative temperature
+        (:func:`_sun_and_air_kernel`), the heat inputs (:func:`sim.heating.heat_inputs_w`) and the RC step
+        (:meth:`sim.thermal.RCModel.step`). The reference the fused pass is tested against (and the
+        implementation before it); same arguments, results and side effects."""
+        _c, irr = self.coefficients, self.irradiance
+        sky_row = 0 if irr.transmitted_w_per_m2.shape[0] == 1 else -1
+        t_out, wind = _column(t_out_c, self.model.n_realizations), _column(wind_m_per_s, self.model.n_realizations)
+        _sun_and_air_kernel(
+            self.model.indoor_c, self.model.surface_c, t_out, wind, irr.transmitted_w_per_m2[:, t, :],
+            irr.incident_w_per_m2[:, t, :], sky_row, self._group_table(), float(self.cfg.indoor_setpoint_c),
+            self.model.ventilation is not None, self._air, self._surface, self._deep, self._extra_h, self.operative_c,
+        )  # fmt: skip
         extra_h = None if self.model.ventilation is None else self._extra_h
         q_air, q_rad = heat_inputs_w(
-            self.inputs, t_out_c, self.model.indoor_c, powered, heat_frac, self.cfg, out=self._q,
+            self.inputs, t_out, self.model.indoor_c, powered, heat_frac, self.cfg, out=self._q,
             presence=float(self.presence[t]), extra_air_w=self._air, extra_mass_w=self._surface,
             stove_households=self.stove_households, extra_h_w_per_k=extra_h,
         )  # fmt: skip
-        return self.model.step(t_out_c, q_air, self._deep, wind_m_per_s=wind_m_per_s, q_surface_w=q_rad)
+        return self.model.step(t_out, q_air, self._deep, wind_m_per_s=wind, q_surface_w=q_rad)
 
 
-@numba.njit(cache=True, fastmath=False)
+def _column(value: np.ndarray | float, n_real: int) -> np.ndarray:
+    """A per-realization input as a C-contiguous, writeable float64 (R, 1) array (copies only if needed)."""
+    v = np.asarray(value, dtype=float)
+    if v.shape != (n_real, 1):
+        v = np.broadcast_to(v.reshape(-1, 1) if v.ndim == 1 else v, (n_real, 1))
+    return np.require(v, float, ["C", "W"])
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy", inline="always")
+def _sun_kernel(transmitted, incident, rr, table, g):  # pragma: no cover - compiled
+    """Sun of one (realization, group): the heat released at the room surfaces (the sun through windows
+    less their radiation to the sky) [W] and the heat into the deep mass (sun and sky on the opaque
+    envelope) [W]; ``transmitted``/``incident`` are a step's (R or 1, 5) rows, ``rr`` the row, ``table``
+    the (len(GROUP_ROWS), G) group table."""
+    star = -table[_SKY_STAR, g]
+    deep = -table[_SKY_DEEP, g]
+    for k in range(_N_SURF):
+        star += transmitted[rr, k] * table[_WIN + k, g]
+        deep += incident[rr, k] * table[_OPQ + k, g]
+    return star, deep
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy", inline="always")
+def _setpoint_extra_h(table, g, abs_set_minus_out, wind2):  # pragma: no cover - compiled
+    """Ventilation above the reference of a flat at the setpoint, ``h_vent (f_set - 1)`` [W/K]
+    (:func:`sim.heating.setpoint_ventilation_extra_w_per_k`)."""
+    return table[_H_VENT, g] * (np.sqrt((abs_set_minus_out + table[_K_WIND, g] * wind2) / table[_VENT_REF, g]) - 1.0)
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy", inline="always")
+def _operative_kernel(table, g, air, surface, t_o):  # pragma: no cover - compiled
+    """Operative temperature of one (realization, group) (:meth:`sim.archetypes.Archetype.operative_weights`). [degC]"""
+    return air * table[_OP_AIR, g] + surface * table[_OP_SURF, g] + t_o * table[_OP_OUT, g]
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
 def _sun_and_air_kernel(
-    air, surface, t_out, wind, transmitted, incident, sky_row, win, opaque, sky_star, sky_deep, star_air,
-    star_surface, op_air, op_surface, op_out, h_vent, k_wind, vent_ref, set_c, has_vent,
+    air, surface, t_out, wind, transmitted, incident, sky_row, table, set_c, has_vent,
     sol_air, sol_surface, sol_deep, extra_h, operative,
-):  # pragma: no cover - compiled; exercised through BuildingStage.step
-    """One pass over (R, G): the sun through windows less their sky radiation split at the room surfaces
-    (air, surface mass), the sun and sky on the opaque envelope (deep mass), the ventilation above the
-    reference of a flat at the setpoint (:func:`sim.heating.setpoint_ventilation_extra_w_per_k`) and the
-    operative temperature of the current state. ``transmitted``/``incident`` are (R or 1, 5) rows of the
-    step; ``win``/``opaque`` (G, 5) coefficients; ``t_out``/``wind`` (R, 1)."""
+):  # pragma: no cover - compiled; exercised through BuildingStage.step_reference
+    """First pass of :meth:`BuildingStage.step_reference` over (R, G): the sun split at the room surfaces
+    (air, surface mass) and into the deep mass (:func:`_sun_kernel`), the ventilation above the reference
+    at the setpoint (:func:`_setpoint_extra_h`) and the operative temperature of the current state.
+    ``t_out``/``wind`` (R, 1); ``table`` the group table of :data:`GROUP_ROWS`."""
     n_real, n_groups = air.shape
-    n_s = win.shape[1]
     for r in range(n_real):
         rr = r if sky_row < 0 else 0
         t_o = t_out[r, 0]
         w2 = wind[r, 0] * wind[r, 0]
+        dt = set_c - t_o
+        dt = -dt if dt < 0.0 else dt
         for g in range(n_groups):
-            star = -sky_star[g]
-            deep = -sky_deep[g]
-            for k in range(n_s):
-                star += transmitted[rr, k] * win[g, k]
-                deep += incident[rr, k] * opaque[g, k]
-            sol_air[r, g] = star * star_air[g]
-            sol_surface[r, g] = star * star_surface[g]
+            star, deep = _sun_kernel(transmitted, incident, rr, table, g)
+            sol_air[r, g] = star * table[_STAR_AIR, g]
+            sol_surface[r, g] = star * table[_STAR_SURF, g]
             sol_deep[r, g] = deep
-            operative[r, g] = air[r, g] * op_air[g] + surface[r, g] * op_surface[g] + t_o * op_out[g]
+            operative[r, g] = _operative_kernel(table, g, air[r, g], surface[r, g], t_o)
             if has_vent:
-                dt = set_c - t_o
-                dt = -dt if dt < 0.0 else dt
-                extra_h[r, g] = h_vent[g] * (np.sqrt((dt + k_wind[g] * w2) / vent_ref[g]) - 1.0)
+                extra_h[r, g] = _setpoint_extra_h(table, g, dt, w2)
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
+def _fused_step_kernel(
+    x, t_out, wind, transmitted, incident, powered, heat_frac, presence, table, set_c, heating_limit_c,
+    design_span_k, radiator_excess_k, inv_exponent, radiant_frac, supplement_start_c, supplement_span_k,
+    inv_stove_w, coef, seal_frac, seal_start_c, inv_seal_span_k, thr0, inv_log_q, n_thr, has_vent,
+    y, level, operative, stove_hh, work,
+):  # pragma: no cover - compiled; exercised through BuildingStage.step
+    """One step of the thermal stage in one pass over (R, G) (module docstring), tile by tile.
+
+    For each (realization, group), from the state ``x`` (3, R, G) at the step's start: the operative
+    temperature (:func:`_operative_kernel`), the sun (:func:`_sun_kernel`), the ventilation at the setpoint
+    (:func:`_setpoint_extra_h`), the heat inputs (:func:`sim.heating.heat_input_kernel`), the squared
+    air-change factor and its level (:func:`sim.ventilation.squared_factor_kernel`,
+    :func:`sim.ventilation.level_of_squared_factor`) and the exact step (:func:`sim.thermal.rc3_kernel`,
+    with the level's row of ``coef``, (G, K, 24)) into ``y``.
+
+    Groups are taken :data:`TILE` at a time, realization by realization, so that a tile's coefficient rows
+    stay in cache. Each tile row is three short loops: the inputs, written to the scratch ``work`` only
+    (one store target, so the compiler vectorizes that loop), the copies of the operative temperature and
+    the stove households out of it, and the level and exact step (a table lookup per element).
+    """
+    n_real, n_groups = x.shape[1], x.shape[2]
+    one_sky = transmitted.shape[0] == 1
+    for g0 in range(0, n_groups, TILE):
+        n = min(TILE, n_groups - g0)
+        for r in range(n_real):
+            rr = 0 if one_sky else r
+            t_o = t_out[r, 0]
+            w2 = wind[r, 0] * wind[r, 0]
+            dt = set_c - t_o
+            dt = -dt if dt < 0.0 else dt
+            inv_excess = inv_radiator_excess(set_c - t_o, design_span_k, radiator_excess_k, inv_exponent)
+            for j in range(n):
+                g = g0 + j
+                a = x[0, r, g]
+                star, deep = _sun_kernel(transmitted, incident, rr, table, g)
+                extra_h = _setpoint_extra_h(table, g, dt, w2) if has_vent else 0.0
+                q_air, q_rad, stove = heat_input_kernel(
+                    t_o, inv_excess, a, powered[r, g], float(heat_frac[r, g]), star * table[_STAR_AIR, g],
+                    star * table[_STAR_SURF, g], extra_h, table[_DISTRICT, g] > 0.5, table, g, presence, set_c,
+                    heating_limit_c, radiant_frac, supplement_start_c, supplement_span_k, inv_stove_w,
+                )  # fmt: skip
+                work[j] = _operative_kernel(table, g, a, x[1, r, g], t_o)
+                work[TILE + j] = stove
+                work[2 * TILE + j] = q_air
+                work[3 * TILE + j] = q_rad
+                work[4 * TILE + j] = deep
+                work[5 * TILE + j] = squared_factor_kernel(a, t_o, w2, table[_K_WIND, g], table[_INV_REF, g],
+                                                           seal_frac, seal_start_c, inv_seal_span_k)  # fmt: skip
+            for j in range(n):
+                operative[r, g0 + j] = work[j]
+            for j in range(n):
+                stove_hh[r, g0 + j] = work[TILE + j]
+            for j in range(n):
+                g = g0 + j
+                k = 0
+                if has_vent:
+                    k = level_of_squared_factor(work[5 * TILE + j], thr0, inv_log_q, n_thr)
+                    level[r, g] = k
+                y0, y1, y2 = rc3_kernel(coef, g, k, x[0, r, g], x[1, r, g], x[2, r, g], t_o, work[2 * TILE + j],
+                                        work[3 * TILE + j], work[4 * TILE + j])  # fmt: skip
+                y[0, r, g] = y0
+                y[1, r, g] = y1
+                y[2, r, g] = y2

@@ -232,9 +232,12 @@ def _thermal_and_people(cfg, city, grid, forecast, supply, seed, progress):
         frac = heat_frac[:, t, :]
         state = supply.group_state[:, t, :]
         cause = supply.group_cause[:, t, :]
-        operative = stage.operative(t, t_out, wind[:, t : t + 1])
-        acc.update(t, operative if use_operative else indoor, powered)
-        indoor_da[:, t] = (indoor @ weights).reshape(n_real, n_d, len(archetypes))
+        # one compiled pass: the step, and the operative temperature at its start (stage.operative_c)
+        start = indoor  # the state at the start of step t (a view, valid through the next step)
+        indoor = stage.step(t, t_out, wind[:, t : t + 1], powered, frac)
+        operative = stage.operative_c
+        acc.update(t, operative if use_operative else start, powered)
+        indoor_da[:, t] = (start @ weights).reshape(n_real, n_d, len(archetypes))
         operative_da[:, t] = (operative @ weights).reshape(n_real, n_d, len(archetypes))
         by_district["no_power"][:, t] = (~powered) @ occ_w
         by_district["no_heat"][:, t] = (cause > 0) @ bld_w  # an outage, not the season (group_cause)
@@ -243,8 +246,7 @@ def _thermal_and_people(cfg, city, grid, forecast, supply, seed, progress):
         for c in range(len(causes)):
             by_district["by_cause"][:, t, :, c] = (cause == c + 1) @ bld_w
         if trajectories is not None:
-            trajectories[:, t] = indoor
-        indoor = stage.step(t, t_out, wind[:, t : t + 1], powered, frac)
+            trajectories[:, t] = start
         stove_hours += (stage.stove_households @ onehot) * grid.dt_h
         if progress and (t % 24 == 0 or t == n_steps - 1):
             progress("thermal", t + 1, n_steps)

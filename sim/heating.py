@@ -59,12 +59,17 @@ import numba
 import numpy as np
 import pandas as pd
 
-from sim.thermal import RCParams, steady_state
+from sim.rc_params import Params
+from sim.thermal import steady_state
 
 __all__ = [
+    "HEAT_INPUT_ROWS",
     "BuildingInputs",
+    "heat_input_constants",
+    "heat_input_kernel",
     "heat_inputs_w",
     "initial_state_c",
+    "inv_radiator_excess",
     "normal_operation_w",
     "radiant_inputs",
     "setpoint_ventilation_extra_w_per_k",
@@ -145,12 +150,12 @@ class BuildingInputs:
     @property
     def gains_air_frac(self) -> np.ndarray:
         """Share of internal gains into the air node: the convective half and the radiant air share. [1]"""
-        return 1.0 - GAINS_RADIANT_FRAC + GAINS_RADIANT_FRAC * self.radiant_air_share
+        return np.asarray(1.0 - GAINS_RADIANT_FRAC + GAINS_RADIANT_FRAC * self.radiant_air_share)
 
     @property
     def gains_radiant_node_frac(self) -> np.ndarray:
         """Share of internal gains into the node taking radiant heat. [1]"""
-        return GAINS_RADIANT_FRAC * self.radiant_surface_share
+        return np.asarray(GAINS_RADIANT_FRAC * self.radiant_surface_share)
 
     @property
     def gains_air_equivalent_frac(self) -> np.ndarray:
@@ -158,7 +163,7 @@ class BuildingInputs:
         return self.gains_air_frac + self.gains_radiant_node_frac * self.radiant_to_air_frac
 
     @classmethod
-    def from_groups(cls, groups: pd.DataFrame, params: RCParams) -> BuildingInputs:
+    def from_groups(cls, groups: pd.DataFrame, params: Params) -> BuildingInputs:
         """Build from the city's building-group table and the groups' RC parameters.
 
         Parameters
@@ -168,7 +173,7 @@ class BuildingInputs:
             ``occupants``, ``households``, ``kind`` ('apartment' or 'house') and ``heating``
             ('district' or 'gas_boiler'); with ``archetype``, the archetype's gas cookers and radiant
             split are used (:mod:`sim.archetypes`).
-        params : RCParams
+        params : RCParams or RCParams3
             Per-group parameters from :func:`sim.archetypes.group_parameters`, shape (G,).
         """
         missing = [c for c in _REQUIRED if c not in groups.columns]
@@ -275,7 +280,7 @@ def normal_operation_w(
 
 
 def initial_state_c(
-    bp: BuildingInputs, params: RCParams, t_out_c: np.ndarray | float, cfg: Any,
+    bp: BuildingInputs, params: Params, t_out_c: np.ndarray | float, cfg: Any,
     ventilation: Any = None, wind_m_per_s: np.ndarray | float | None = None,
 ) -> np.ndarray:  # fmt: skip
     """Steady-state node temperatures of normal operation (:func:`normal_operation_w`), shape (..., G, 2),
@@ -365,7 +370,6 @@ def heat_inputs_w(
     >>> round(float(x[0, 0, 0]), 9)  # normal operation keeps the setpoint
     21.0
     """
-    set_c = float(cfg.indoor_setpoint_c)
     t_out = np.asarray(t_out_c, dtype=float)
     indoor = np.asarray(indoor_c, dtype=float)
     powered = np.asarray(powered, dtype=bool)
@@ -378,7 +382,7 @@ def heat_inputs_w(
         # would compile a second version); copies only broadcast, read-only or non-contiguous inputs
         if a.shape != (rows[0], width):
             a = np.broadcast_to(a, (*shape[:-1], width)).reshape(rows[0], width)
-        return np.require(a, dtype, "CW")
+        return np.require(a, dtype, ["C", "W"])
 
     # one outdoor temperature per realization, e.g. (R, 1), or one per group
     t_rows = as_rows(t_out, float, 1 if t_out.ndim == 0 or t_out.shape[-1] == 1 else bp.n_groups)
@@ -390,49 +394,48 @@ def heat_inputs_w(
     ex_mass = none if extra_mass_w is None else as_rows(np.asarray(extra_mass_w, dtype=float), float)
     stove_rows = np.empty(rows) if stove_households is None else stove_households.reshape(rows)
     ex_h = none if extra_h_w_per_k is None else as_rows(np.asarray(extra_h_w_per_k, dtype=float), float)
-    slope, offset, people_w, appliance_w = _curve_coefficients(bp, cfg)
-    cap = bp.boiler_cap_w
-    stove_kw = float(cfg.gas_stove_kw)
-    _heat_inputs_kernel(
-        t_rows,
-        as_rows(indoor, float),
-        as_rows(powered, bool),
-        as_rows(frac, float),
-        ex_air,
-        ex_mass,
-        ex_h,
-        bp.uses_district_heat,
-        slope,
-        offset,
-        people_w * float(presence),
-        appliance_w,
-        np.ascontiguousarray(bp.gains_air_frac),
-        np.ascontiguousarray(bp.gains_radiant_node_frac),
-        bp.h_total_w_per_k,
-        np.full(bp.n_groups, np.inf) if cap is None else cap * float(cfg.boiler_kw),
-        bp.households * bp.gas_stove_frac * (float(cfg.gas_stove_share_frac) * stove_kw * 1e3),
-        bp.households * (float(cfg.heater_share_frac) * float(cfg.heater_kw) * 1e3),
-        set_c,
-        float(cfg.heating_limit_c),
-        set_c - float(cfg.design_outdoor_c),
-        float(cfg.radiator_excess_k),
-        1.0 / float(cfg.radiator_exponent),
-        float(cfg.radiant_frac),
-        float(cfg.supplement_start_c),
-        float(cfg.supplement_start_c) - float(cfg.supplement_full_c),
-        1.0 / (stove_kw * 1e3) if stove_kw > 0 else 0.0,
-        q_rows[0],
-        q_rows[1],
-        stove_rows,
-    )
+    groups, scalars = heat_input_constants(bp, cfg)
+    _heat_inputs_kernel(  # type: ignore[call-arg]  # a numba Dispatcher, untyped arity
+        t_rows, as_rows(indoor, float), as_rows(powered, bool), as_rows(frac, float), ex_air, ex_mass, ex_h,
+        bp.uses_district_heat, groups, float(presence), *scalars, q_rows[0], q_rows[1], stove_rows,
+    )  # fmt: skip
     if not direct:  # out= buffers the kernel cannot write into
         q_air[...] = q_rows[0].reshape(shape)
         q_mass[...] = q_rows[1].reshape(shape)
     return q_air, q_mass
 
 
-@numba.njit(cache=True, fastmath=False)
-def _inv_radiator_excess(set_minus_out, design_span_k, radiator_excess_k, inv_exponent):  # pragma: no cover
+#: Rows of the per-group table of :func:`heat_input_constants`.
+HEAT_INPUT_ROWS = ("slope", "offset", "people_w", "appliance_w", "gains_air", "gains_rad", "h_total", "boiler_cap_w",
+                   "stove_w", "heater_w")  # fmt: skip
+
+
+def heat_input_constants(bp: BuildingInputs, cfg: Any) -> tuple[np.ndarray, tuple[float, ...]]:
+    """The constants of :func:`heat_input_kernel`: a per-group table (len(HEAT_INPUT_ROWS), G), C-contiguous
+    (:data:`HEAT_INPUT_ROWS`: supply-curve slope [W/K] and offset [W], people all at home and appliances [W],
+    gains' shares into the air and the radiant node [1], heat-loss coefficient [W/K], boiler cap (inf
+    where none) [W], stove and heater power when all are on [W]) and the scalars that follow ``presence``
+    in its signature (setpoint [degC], heating limit [degC], design span [K], radiator excess [K], 1 / n,
+    radiant share [1], supplement start [degC] and span [K], 1 / stove power [1/W])."""
+    slope, offset, people_w, appliance_w = _curve_coefficients(bp, cfg)
+    cap = bp.boiler_cap_w
+    stove_kw = float(cfg.gas_stove_kw)
+    groups = np.ascontiguousarray(np.stack([
+        slope, offset, people_w, appliance_w, bp.gains_air_frac, bp.gains_radiant_node_frac, bp.h_total_w_per_k,
+        np.full(bp.n_groups, np.inf) if cap is None else cap * float(cfg.boiler_kw),
+        bp.households * bp.gas_stove_frac * (float(cfg.gas_stove_share_frac) * stove_kw * 1e3),
+        bp.households * (float(cfg.heater_share_frac) * float(cfg.heater_kw) * 1e3),
+    ]).astype(float))  # fmt: skip
+    set_c = float(cfg.indoor_setpoint_c)
+    scalars = (set_c, float(cfg.heating_limit_c), set_c - float(cfg.design_outdoor_c), float(cfg.radiator_excess_k),
+               1.0 / float(cfg.radiator_exponent), float(cfg.radiant_frac), float(cfg.supplement_start_c),
+               float(cfg.supplement_start_c) - float(cfg.supplement_full_c),
+               1.0 / (stove_kw * 1e3) if stove_kw > 0 else 0.0)  # fmt: skip
+    return groups, scalars
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
+def inv_radiator_excess(set_minus_out, design_span_k, radiator_excess_k, inv_exponent):  # pragma: no cover
     """1 / dT_rad(T_o): inverse radiator excess temperature of the supply curve at the load. [1/K]"""
     load = set_minus_out / design_span_k
     if load < 1e-3:
@@ -440,75 +443,79 @@ def _inv_radiator_excess(set_minus_out, design_span_k, radiator_excess_k, inv_ex
     return 1.0 / (radiator_excess_k * load**inv_exponent)
 
 
-@numba.njit(cache=True, fastmath=False)
-def _heat_inputs_kernel(
-    t_out, indoor, powered, heat_frac, extra_air, extra_mass, extra_h, uses_dh, slope, offset, people_w, appliance_w,
-    gains_air, gains_rad, h_total, boiler_cap_w, stove_w, heater_w, set_c, heating_limit_c, design_span_k,
-    radiator_excess_k, inv_exponent, radiant_frac, supplement_start_c, supplement_span_k, inv_stove_w,
-    q_air, q_mass, stove_hh,
-):  # pragma: no cover - compiled; exercised through heat_inputs_w
-    """One pass over (R, G) of the formulas in the module docstring; writes ``q_air``, ``q_mass`` and
-    ``stove_hh`` (households on gas stoves).
+@numba.njit(cache=True, fastmath=False, error_model="numpy", inline="always")
+def heat_input_kernel(
+    t_o, inv_excess, indoor, power, frac, extra_air, extra_mass, extra_h, district, groups, g, presence, set_c,
+    heating_limit_c, radiant_frac, supplement_start_c, supplement_span_k, inv_stove_w,
+):  # pragma: no cover - compiled; exercised through heat_inputs_w and sim.building_stage
+    """The formulas of the module docstring for one (realization, group): returns ``(q_air, q_mass,
+    stove_households)``. ``groups[:, g]`` is the group's column of :func:`heat_input_constants`;
+    ``inv_excess`` is :func:`inv_radiator_excess` of the outdoor temperature ``t_o``. NaN propagates as in
+    numpy (``max``/``min`` written as comparisons that keep a NaN left operand). The one definition of the
+    heat inputs: :func:`heat_inputs_w` and the fused step of :mod:`sim.building_stage` both call it."""
+    slope, offset, h_total = groups[0, g], groups[1, g], groups[6, g]
+    set_minus_out = set_c - t_o
+    need = set_c - indoor  # deficit to the setpoint [K]
+    emit = need * inv_excess + 1.0  # EN 442 emitter factor
+    h_eff = h_total + extra_h
+    curve = set_minus_out * (slope * (h_eff / h_total)) - offset  # supply curve
+    curve = 0.0 if curve < 0.0 else curve
+    if district:
+        f = frac if t_o < heating_limit_c else 0.0
+        f = 0.0 if f < 0.0 else f
+        q = curve * (f if f < emit else emit)
+    else:  # own boilers modulate to the emitters while powered
+        q = curve * emit if power else 0.0
+    q = 0.0 if q < 0.0 else q
+    cap = groups[7, g]
+    q = cap if cap < q else q
+    qm = q * radiant_frac
+    q_sys = q
+    q -= qm
+    # internal gains: people at home always, appliances while powered; radiant part partly to mass
+    pw = 1.0 if power else 0.0
+    gains = pw * groups[3, g] + groups[2, g] * presence
+    q += gains * groups[4, g] + extra_air
+    qm += gains * groups[5, g] + extra_mass
+    # stoves and heaters as the flat gets cold, capped by the remaining deficit to the setpoint
+    use = (supplement_start_c - indoor) / supplement_span_k
+    use = 0.0 if use < 0.0 else (1.0 if use > 1.0 else use)
+    need = (need + set_minus_out) * h_eff - gains - extra_air - extra_mass - q_sys
+    need = 0.0 if need < 0.0 else need
+    stove = groups[8, g] * use
+    stove = stove if stove < need else need
+    q += stove
+    need -= stove
+    heater = pw * use * (groups[9, g] * (1.0 if district else 0.0))
+    return q + (heater if heater < need else need), qm, stove * inv_stove_w
 
-    ``t_out`` is (R, 1) or (R, G), ``extra_air``/``extra_mass`` (R, 1) zeros or (R, G); ``boiler_cap_w``
-    is inf where there is no cap. NaN propagates as in numpy (``max``/``min`` written as comparisons that
-    keep a NaN left operand).
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
+def _heat_inputs_kernel(
+    t_out, indoor, powered, heat_frac, extra_air, extra_mass, extra_h, uses_dh, groups, presence, set_c,
+    heating_limit_c, design_span_k, radiator_excess_k, inv_exponent, radiant_frac, supplement_start_c,
+    supplement_span_k, inv_stove_w, q_air, q_mass, stove_hh,
+):  # pragma: no cover - compiled; exercised through heat_inputs_w
+    """:func:`heat_input_kernel` over (R, G); writes ``q_air``, ``q_mass`` and ``stove_hh``.
+
+    ``t_out`` is (R, 1) or (R, G), ``extra_air``/``extra_mass``/``extra_h`` (R, 1) zeros or (R, G).
     """
     n_real, n_groups = indoor.shape
     per_group_t = t_out.shape[1] > 1
     wide_ea, wide_em, wide_h = extra_air.shape[1] > 1, extra_mass.shape[1] > 1, extra_h.shape[1] > 1
-    t_row, inv_row = np.empty(n_groups), np.empty(n_groups)  # outdoor temperature and 1 / dT_rad of a row
     for r in range(n_real):
-        if per_group_t:
-            for g in range(n_groups):
-                t_row[g] = t_out[r, g]
-                inv_row[g] = _inv_radiator_excess(
-                    set_c - t_row[g], design_span_k, radiator_excess_k, inv_exponent
-                )
-        else:  # one pow per realization
-            t_row[:] = t_out[r, 0]
-            inv_row[:] = _inv_radiator_excess(
-                set_c - t_out[r, 0], design_span_k, radiator_excess_k, inv_exponent
-            )
+        inv_r = inv_radiator_excess(set_c - t_out[r, 0], design_span_k, radiator_excess_k, inv_exponent)
         for g in range(n_groups):
-            t_o, inv_excess = t_row[g], inv_row[g]
-            set_minus_out = set_c - t_o
-            district, power = uses_dh[g], powered[r, g]
-            need = set_c - indoor[r, g]  # deficit to the setpoint [K]
-            emit = need * inv_excess + 1.0  # EN 442 emitter factor
-            dh = extra_h[r, g] if wide_h else extra_h[r, 0]
-            h_eff = h_total[g] + dh
-            curve = set_minus_out * (slope[g] * (h_eff / h_total[g])) - offset[g]  # supply curve
-            curve = 0.0 if curve < 0.0 else curve
-            if district:
-                f = heat_frac[r, g] if t_o < heating_limit_c else 0.0
-                f = 0.0 if f < 0.0 else f
-                q = curve * (f if f < emit else emit)
-            else:  # own boilers modulate to the emitters while powered
-                q = curve * emit if power else 0.0
-            q = 0.0 if q < 0.0 else q
-            cap = boiler_cap_w[g]
-            q = cap if cap < q else q
-            qm = q * radiant_frac
-            q_sys = q
-            q -= qm
-            # internal gains: people at home always, appliances while powered; radiant part partly to mass
-            pw = 1.0 if power else 0.0
-            gains = pw * appliance_w[g] + people_w[g]
-            ea = extra_air[r, g] if wide_ea else extra_air[r, 0]
-            em = extra_mass[r, g] if wide_em else extra_mass[r, 0]
-            q += gains * gains_air[g] + ea
-            qm += gains * gains_rad[g] + em
-            # stoves and heaters as the flat gets cold, capped by the remaining deficit to the setpoint
-            use = (supplement_start_c - indoor[r, g]) / supplement_span_k
-            use = 0.0 if use < 0.0 else (1.0 if use > 1.0 else use)
-            need = (need + set_minus_out) * h_eff - gains - ea - em - q_sys
-            need = 0.0 if need < 0.0 else need
-            stove = stove_w[g] * use
-            stove = stove if stove < need else need
-            q += stove
-            need -= stove
-            heater = pw * use * (heater_w[g] * (1.0 if district else 0.0))
-            q_air[r, g] = q + (heater if heater < need else need)
+            t_o, inv_excess = t_out[r, 0], inv_r
+            if per_group_t:  # one pow per group, else one per realization
+                t_o = t_out[r, g]
+                inv_excess = inv_radiator_excess(set_c - t_o, design_span_k, radiator_excess_k, inv_exponent)
+            qa, qm, st = heat_input_kernel(
+                t_o, inv_excess, indoor[r, g], powered[r, g], heat_frac[r, g],
+                extra_air[r, g] if wide_ea else extra_air[r, 0], extra_mass[r, g] if wide_em else extra_mass[r, 0],
+                extra_h[r, g] if wide_h else extra_h[r, 0], uses_dh[g], groups, g, presence, set_c, heating_limit_c,
+                radiant_frac, supplement_start_c, supplement_span_k, inv_stove_w,
+            )  # fmt: skip
+            q_air[r, g] = qa
             q_mass[r, g] = qm
-            stove_hh[r, g] = stove * inv_stove_w
+            stove_hh[r, g] = st

@@ -1,8 +1,9 @@
 """Estimate the memory a run needs before running it, and refuse runs that would not fit.
 
 The big arrays of a run are the supply timeline (power per feeder, heat and state per building group, for
-every realization and step), the occupant-weighted indoor temperatures per district and archetype, and the
-exposure series. Their sizes follow from the config and the city, so the estimate is exact up to a
+every realization and step), the thermal stage (node states, per-step inputs, the exact-step coefficients
+per ventilation level and the sun on each surface: :func:`thermal_stage_b`), the occupant-weighted indoor
+air and operative temperatures per district and archetype, and the exposure series. Their sizes follow from the config and the city, so the estimate is exact up to a
 working-set factor for temporaries.
 """
 
@@ -34,6 +35,43 @@ class MemoryEstimate:
         return int((self.supply_b + self.thermal_b + self.outputs_b) * WORKING_SET_FACTOR)
 
 
+#: Ventilation levels assumed when the caller gives none: the default ladder of
+#: :class:`sim.ventilation.VentilationLevels` (0.1 to 2.5 x the reference in steps of 6 %; a test checks
+#: that the two agree). [-]
+DEFAULT_LEVELS = 57
+
+
+def thermal_stage_b(
+    realizations: int, n_steps: int, n_groups: int, n_levels: int | None = None, sky_realizations: int | None = None
+) -> int:
+    """Bytes the thermal stage (:class:`sim.building_stage.BuildingStage`) keeps for a run, counted array by
+    array (float64 and int64 unless said) [B]:
+
+    * the three-node state in two alternating buffers, 2 x 3 x (R, G), and the ventilation levels (R, G);
+    * the stage's per-step arrays, 8 x (R, G): heat into air and radiant node, gas-stove households,
+      operative temperature, sun into air, surface and deep mass, ventilation above the reference;
+    * the exact-step coefficients per (group, ventilation level): phi (9), gamma (12) and ramp (3), stored
+      once stacked by level and once as the rows the compiled pass reads, 2 x 24 x (G, K);
+    * the sun on each surface kind, incident and transmitted, as computed and as the step-major copies of
+      the fused pass, 4 x (R_sky, T, 5) (``sky_realizations`` R_sky: 1 for one sky, R for an ensemble;
+      default R, the upper bound);
+    * the per-group table of the fused pass (32 x G), the per-step presence (T) and the wind (R, T) of the
+      chain.
+
+    ``n_levels`` K defaults to :data:`DEFAULT_LEVELS`.
+    ``tests/unit/test_memory.py`` checks the count against tracemalloc.
+    """
+    r, t, g = int(realizations), int(n_steps), int(n_groups)
+    k = DEFAULT_LEVELS if n_levels is None else int(n_levels)
+    r_sky = r if sky_realizations is None else int(sky_realizations)
+    state = 8 * (2 * 3 + 1) * r * g
+    per_step = 8 * 8 * r * g
+    coefficients = 8 * 2 * 24 * g * k
+    sun = 8 * 4 * r_sky * t * 5
+    other = 8 * (32 * g + t + r * t)
+    return state + per_step + coefficients + sun + other
+
+
 def estimate(
     realizations: int,
     n_steps: int,
@@ -43,16 +81,19 @@ def estimate(
     n_archetypes: int,
     n_thresholds: int,
     trajectories: bool = False,
+    n_levels: int | None = None,
 ) -> MemoryEstimate:
     """Estimate the memory of a run from its dimensions (see module docstring). [B]
 
-    ``trajectories``: the run keeps per-group indoor temperatures (``buildings.trajectories``).
+    ``trajectories``: the run keeps per-group indoor temperatures (``buildings.trajectories``);
+    ``n_levels``: ventilation levels of the thermal stage (:func:`thermal_stage_b`).
     """
     r, t = int(realizations), int(n_steps)
     supply = r * t * (n_feeders + 7 * n_groups)  # power bool; heat bool, state int8, cause int8, heat_frac float32
     supply += r * t * 8 * 3  # waves, hits, queues
-    thermal = r * n_groups * 8 * 12  # states, inputs and running exposure per group
-    outputs = r * t * n_districts * n_archetypes * 4  # indoor temperature (float32)
+    thermal = thermal_stage_b(r, t, n_groups, n_levels)
+    thermal += r * n_groups * 8 * 12  # running exposure per group (sim.exposure.ExposureAccumulator)
+    outputs = 2 * r * t * n_districts * n_archetypes * 4  # indoor air and operative temperature (float32)
     outputs += r * t * 8 * (n_thresholds * 3 + 8 + 9 * n_districts)  # exposure series, power/heat/causes by district
     if trajectories:
         outputs += r * t * n_groups * 4  # indoor temperature per group (float32)

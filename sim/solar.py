@@ -7,10 +7,11 @@ and diffuse horizontal irradiance (GHI, DNI, DHI) at the weather station and ret
 * the irradiance incident on it (plane of array, Perez sky model [1]_ via
   :func:`pvlib.irradiance.get_total_irradiance`), which heats opaque surfaces, and
 * the irradiance transmitted by glazing relative to normal incidence: the beam part weighted by the
-  incidence-angle modifier of clear glass (:func:`pvlib.iam.physical`, Fresnel and absorption [2]_,
-  raised to the number of panes) and the sky and ground diffuse parts by the hemispherical averages of
-  that modifier (:func:`pvlib.iam.marion_integrate` [3]_). Multiplied by the glazing's total
-  solar energy transmittance at normal incidence ``g`` it gives the solar heat through a window.
+  incidence-angle modifier of clear multi-pane glazing (:func:`glazing_iam`: Fresnel reflection at both
+  faces of every pane with the inter-reflections between them, and absorption along the refracted path,
+  Duffie and Beckman [2]_) and the sky and ground diffuse parts by the hemispherical averages of that
+  modifier (:func:`pvlib.iam.marion_integrate` [3]_). Multiplied by the glazing's total solar energy
+  transmittance at normal incidence ``g`` it gives the solar heat through a window.
 
 :func:`clear_sky` gives the clear-sky irradiance (Ineichen-Perez with the Linke turbidity climatology
 shipped with pvlib [4]_); :func:`decompose` splits GHI into DNI and DHI (Erbs [5]_), for skies that are
@@ -23,8 +24,11 @@ References
 ----------
 .. [1] R. Perez et al., "Modeling daylight availability and irradiance components from direct and global
    irradiance", Solar Energy 44(5), 271-289, 1990.
-.. [2] W. De Soto, S. A. Klein and W. A. Beckman, "Improvement and validation of a model for photovoltaic
-   array performance", Solar Energy 80(1), 78-88, 2006 (the physical IAM of a glass cover).
+.. [2] J. A. Duffie and W. A. Beckman, "Solar Engineering of Thermal Processes", 4th ed., Wiley, 2013,
+   sections 5.1-5.3 (eqs. 5.1.4-5.1.8: reflection of N covers with inter-reflections; eq. 5.2.2:
+   absorption; 5.3: the product). pvlib's :func:`pvlib.iam.physical` (De Soto et al. 2006) is the
+   modifier of a PV module's cover, one air-glass face; raised to the number of panes it counted half
+   the faces of a window and overstated its transmittance at oblique incidence.
 .. [3] B. Marion, "Numerical method for angle-of-incidence correction factors for diffuse radiation
    incident photovoltaic modules", Solar Energy 147, 344-348, 2017.
 .. [4] P. Ineichen and R. Perez, "A new airmass independent formulation for the Linke turbidity
@@ -46,6 +50,8 @@ __all__ = [
     "SurfaceIrradiance",
     "clear_sky",
     "decompose",
+    "glazing_iam",
+    "glazing_transmittance",
     "solar_position",
     "surface_irradiance",
 ]
@@ -58,9 +64,48 @@ SURFACES: tuple[tuple[str, float, float], ...] = (
     ("west", 90.0, 270.0),
     ("roof", 0.0, 180.0),
 )
-#: Refractive index, extinction coefficient [1/m] and thickness [m] of a clear float-glass pane (pvlib
-#: :func:`pvlib.iam.physical` defaults for glass, De Soto et al. 2006).
-_GLASS = {"n": 1.526, "K": 4.0, "L": 0.002}
+#: Refractive index [1], extinction coefficient [1/m] and thickness [m] of a clear float-glass pane: the
+#: pane of ANSI/ASHRAE 140-2020 (3.175 mm, n 1.526, normal-incidence transmittance 0.86156, which
+#: :func:`glazing_iam`'s formulas give with K = 19.6 /m; Duffie and Beckman 5.2: K from about 4 /m for
+#: "water-white" to 32 /m for greenish glass).
+_GLASS = {"n": 1.526, "K": 19.6, "L": 0.003175}
+
+
+def glazing_transmittance(aoi_deg: np.ndarray | float, panes: int = 2, n: float = _GLASS["n"],
+                          k_per_m: float = _GLASS["K"], thickness_m: float = _GLASS["L"]) -> np.ndarray:  # fmt: skip
+    """Solar transmittance of ``panes`` clear panes at incidence angle ``aoi_deg`` [deg] [1] (Duffie and
+    Beckman 2013, eqs. 5.1.4-5.1.8, 5.2.2, 5.3.1): ``tau = tau_a tau_r``, with ``tau_r`` the mean over both
+    polarizations of ``(1 - r) / (1 + (2 N - 1) r)`` (Fresnel reflectance ``r`` at each of the 2 N faces,
+    inter-reflections included) and ``tau_a = exp(-N K L / cos theta_2)`` (absorption along the refracted
+    path). 0 at and beyond grazing incidence.
+
+    Examples
+    --------
+    >>> round(float(glazing_transmittance(0.0, panes=1)), 4)  # the ASHRAE 140 pane
+    0.8616
+    >>> round(float(glazing_transmittance(0.0, panes=2)), 3)  # its double glazing (spec: 0.747)
+    0.747
+    """
+    theta1 = np.radians(np.asarray(aoi_deg, dtype=float))
+    grazing = ~(theta1 < np.pi / 2)  # NaN (sun behind) counts as grazing
+    theta1 = np.clip(np.where(grazing, 0.0, theta1), 1e-9, None)  # the limit at 0 is (n - 1)^2 / (n + 1)^2
+    theta2 = np.arcsin(np.sin(theta1) / n)
+    r_perp = np.sin(theta2 - theta1) ** 2 / np.sin(theta2 + theta1) ** 2
+    r_par = np.tan(theta2 - theta1) ** 2 / np.tan(theta2 + theta1) ** 2
+    m = 2 * int(panes) - 1
+    tau_r = 0.5 * ((1.0 - r_par) / (1.0 + m * r_par) + (1.0 - r_perp) / (1.0 + m * r_perp))
+    tau_a = np.exp(-int(panes) * k_per_m * thickness_m / np.cos(theta2))
+    return np.where(grazing, 0.0, tau_r * tau_a)
+
+
+def glazing_iam(aoi_deg: np.ndarray | float, panes: int = 2) -> np.ndarray:
+    """Incidence-angle modifier of clear glazing: :func:`glazing_transmittance` relative to normal
+    incidence. [1]
+
+    >>> [round(float(x), 3) for x in glazing_iam(np.array([0.0, 60.0, 80.0]))]
+    [1.0, 0.873, 0.352]
+    """
+    return glazing_transmittance(aoi_deg, panes) / glazing_transmittance(0.0, panes)
 
 
 @dataclass(frozen=True)
@@ -126,7 +171,7 @@ def decompose(ghi_w_per_m2: np.ndarray, times: np.ndarray, site: Site, step_h: f
 
     pos = solar_position(times, site, step_h)
     zen = pos["apparent_zenith"].to_numpy(float)
-    doy = pos.index.day_of_year.to_numpy()
+    doy = pd.DatetimeIndex(pos.index).day_of_year.to_numpy()
     ghi = np.asarray(ghi_w_per_m2, dtype=float)
     flat = np.atleast_2d(ghi)
     dni, dhi = np.empty_like(flat), np.empty_like(flat)
@@ -199,12 +244,13 @@ def surface_irradiance(
     up = zen < 90.0
     for s, (_, tilt, s_azi) in enumerate(SURFACES):
         aoi = pvlib.irradiance.aoi(tilt, s_azi, zen, azi)
-        iam_beam = np.nan_to_num(pvlib.iam.physical(aoi, **_GLASS)) ** panes
-        def glazing_iam(a: np.ndarray) -> np.ndarray:
-            return np.asarray(pvlib.iam.physical(a, **_GLASS)) ** panes
+        iam_beam = np.nan_to_num(glazing_iam(aoi, panes))
 
-        iam_sky = float(np.asarray(pvlib.iam.marion_integrate(glazing_iam, tilt, "sky")).ravel()[0])
-        iam_ground = float(np.asarray(pvlib.iam.marion_integrate(glazing_iam, tilt, "ground")).ravel()[0])
+        def modifier(a: np.ndarray) -> np.ndarray:
+            return glazing_iam(a, panes)
+
+        iam_sky = float(np.asarray(pvlib.iam.marion_integrate(modifier, tilt, "sky")).ravel()[0])
+        iam_ground = float(np.asarray(pvlib.iam.marion_integrate(modifier, tilt, "ground")).ravel()[0])
         for r in range(n_r):
             poa = pvlib.irradiance.get_total_irradiance(
                 tilt, s_azi, zen, azi, dni[r], ghi[r], dhi[r], dni_extra=dni_extra, airmass=airmass,

@@ -41,19 +41,14 @@ References
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass
 
 import numba
 import numpy as np
 from scipy.linalg import expm
 
-from sim.ventilation import (
-    DT_REF_K,
-    V_REF_M_PER_S,
-    SealingRule,
-    VentilationLevels,
-    level_index_kernel,
-)
+from sim.rc_params import Params, RCParams, RCParams3
+from sim.ventilation import DT_REF_K, V_REF_M_PER_S, GroupVentilation, level_index_kernel
 
 __all__ = [
     "EnergyBalance",
@@ -65,233 +60,11 @@ __all__ = [
     "discretize",
     "discretize_first_order_hold",
     "energy_balance",
+    "rc3_kernel",
     "steady_state",
     "step_integrals",
     "system_matrices",
 ]
-
-
-class _Params:
-    """Shared behaviour of the parameter sets: validation, broadcasting and the general network form."""
-
-    _CONDUCTANCES: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        arrays = np.broadcast_arrays(*(np.asarray(getattr(self, f.name), dtype=float) for f in fields(self)))  # type: ignore[arg-type]
-        for f, arr in zip(fields(self), arrays, strict=True):  # type: ignore[arg-type]
-            arr = np.array(arr)  # own, writeable copy of the broadcast view
-            arr.flags.writeable = False
-            object.__setattr__(self, f.name, arr)
-        if not all(np.isfinite(getattr(self, f.name)).all() for f in fields(self)):  # type: ignore[arg-type]
-            raise ValueError(f"{type(self).__name__}: all values must be finite")
-        if (self.capacities() <= 0).any():
-            raise ValueError(f"{type(self).__name__}: heat capacities must be > 0")
-        if min(float(np.min(getattr(self, n), initial=0.0)) for n in self._CONDUCTANCES) < 0:
-            raise ValueError(f"{type(self).__name__}: conductances must be >= 0")
-
-    # general form ------------------------------------------------------------------------------------
-    n_nodes: int = 0
-
-    def capacities(self) -> np.ndarray:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def out_conductances(self) -> np.ndarray:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def links(self) -> list[tuple[int, int, np.ndarray]]:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    @property
-    def shape(self) -> tuple[int, ...]:
-        """Common shape of the parameter arrays."""
-        return self.capacities().shape[:-1]
-
-    def conductance_matrix(self) -> np.ndarray:
-        """``K`` with ``C dx/dt = -K x + h_out T_o + q``, shape S + (N, N). [W/K]"""
-        n = self.n_nodes
-        k = np.zeros((*self.shape, n, n))
-        for i, j, h in self.links():
-            k[..., i, i] += h
-            k[..., j, j] += h
-            k[..., i, j] -= h
-            k[..., j, i] -= h
-        idx = np.arange(n)
-        k[..., idx, idx] += self.out_conductances()
-        return k
-
-    def steady_response(self) -> np.ndarray:
-        """``K^-1``: steady-state temperature rise of each node per watt into each node, S + (N, N). [K/W]"""
-        return np.linalg.inv(self.conductance_matrix())
-
-    @property
-    def h_total_w_per_k(self) -> np.ndarray:
-        """Steady-state heat-loss coefficient seen from the air node, ``1 / (K^-1)_00``. [W/K]"""
-        return 1.0 / self.steady_response()[..., 0, 0]
-
-    def to_air_frac(self, node: int) -> np.ndarray:
-        """Share of heat put into ``node`` that acts on the air's steady state, ``(K^-1)_0j / (K^-1)_00``. [1]"""
-        r = self.steady_response()
-        return r[..., 0, node] / r[..., 0, 0]
-
-    @property
-    def c_total_j_per_k(self) -> np.ndarray:
-        """Total heat capacity. [J/K]"""
-        return self.capacities().sum(axis=-1)
-
-    @property
-    def tau_h(self) -> np.ndarray:
-        """Time constant C / H of the whole building, with H the steady-state coefficient. [h]"""
-        return self.c_total_j_per_k / self.h_total_w_per_k / 3600.0
-
-    def scaled(self, factor: np.ndarray | float):
-        """All conductances and capacities times ``factor`` (e.g. buildings per group); tau is unchanged."""
-        return type(self)(*(getattr(self, f.name) * factor for f in fields(self)))  # type: ignore[arg-type]
-
-    def take(self, index: np.ndarray | slice):
-        """Parameters of a subset of groups (numpy indexing on the leading axis)."""
-        return type(self)(*(getattr(self, f.name)[index] for f in fields(self)))  # type: ignore[arg-type]
-
-
-@dataclass(frozen=True)
-class RCParams(_Params):
-    """Conductances and capacities of a two-node RC model, arrays of one common shape (e.g. (G,)).
-
-    Attributes
-    ----------
-    h_air_out_w_per_k : numpy.ndarray
-        Air node to outdoors: ventilation, infiltration and windows. [W/K]
-    h_air_mass_w_per_k : numpy.ndarray
-        Air node to mass node (surface heat transfer in series with the mass). [W/K]
-    h_mass_out_w_per_k : numpy.ndarray
-        Mass node to outdoors: walls, roof and ground floor. [W/K]
-    c_air_j_per_k : numpy.ndarray
-        Heat capacity of the air node (air and furnishings). [J/K]
-    c_mass_j_per_k : numpy.ndarray
-        Heat capacity of the mass node. [J/K]
-    """
-
-    h_air_out_w_per_k: np.ndarray
-    h_air_mass_w_per_k: np.ndarray
-    h_mass_out_w_per_k: np.ndarray
-    c_air_j_per_k: np.ndarray
-    c_mass_j_per_k: np.ndarray
-
-    _CONDUCTANCES = ("h_air_out_w_per_k", "h_air_mass_w_per_k", "h_mass_out_w_per_k")
-    n_nodes = 2
-    #: Node receiving the radiant heat (radiators' radiative share, radiant gains): the mass. [-]
-    radiant_node = 1
-
-    def capacities(self) -> np.ndarray:
-        """Node capacities (air, mass), shape S + (2,). [J/K]"""
-        return np.stack([self.c_air_j_per_k, self.c_mass_j_per_k], axis=-1)
-
-    def out_conductances(self) -> np.ndarray:
-        """Conductances of the nodes to outdoors, S + (2,). [W/K]"""
-        return np.stack([self.h_air_out_w_per_k, self.h_mass_out_w_per_k], axis=-1)
-
-    def links(self) -> list[tuple[int, int, np.ndarray]]:
-        """Conductances between nodes as (i, j, H). [W/K]"""
-        return [(0, 1, self.h_air_mass_w_per_k)]
-
-    @property
-    def h_total_w_per_k(self) -> np.ndarray:
-        """Steady-state heat-loss coefficient seen from the air node, H_ao + H_am H_mo / (H_am + H_mo). [W/K]"""
-        den = self.h_air_mass_w_per_k + self.h_mass_out_w_per_k
-        series = np.divide(
-            self.h_air_mass_w_per_k * self.h_mass_out_w_per_k, den, out=np.zeros(self.shape), where=den > 0
-        )
-        return self.h_air_out_w_per_k + series
-
-    @property
-    def h_loss_w_per_k(self) -> np.ndarray:
-        """Sum of the conductances to outdoors, H_ao + H_mo (the envelope's UA). [W/K]"""
-        return self.h_air_out_w_per_k + self.h_mass_out_w_per_k
-
-    @property
-    def mass_to_air_frac(self) -> np.ndarray:
-        """Share of heat put into the mass that reaches the air node in steady state, H_am / (H_am + H_mo). [1]"""
-        den = self.h_air_mass_w_per_k + self.h_mass_out_w_per_k
-        return np.divide(self.h_air_mass_w_per_k, den, out=np.zeros(self.shape), where=den > 0)
-
-    @property
-    def radiant_to_air_frac(self) -> np.ndarray:
-        """:attr:`mass_to_air_frac` (the radiant node is the mass). [1]"""
-        return self.mass_to_air_frac
-
-    @property
-    def c_total_j_per_k(self) -> np.ndarray:
-        """Total heat capacity, C_a + C_m. [J/K]"""
-        return self.c_air_j_per_k + self.c_mass_j_per_k
-
-
-@dataclass(frozen=True)
-class RCParams3(_Params):
-    """Conductances and capacities of the three-node model (air, surface mass, deep mass), one shape.
-
-    The room surfaces (ISO 13790's capacity-less star node, linked to the air by ``h_is A_t``, to the
-    surface mass by ``h_ms`` and to outdoors by the windows) are folded into the three nodes by the exact
-    star-delta transform; hence the surface mass's own conductance to outdoors.
-
-    Attributes
-    ----------
-    h_air_out_w_per_k : numpy.ndarray
-        Air to outdoors: ventilation, infiltration and the windows' share through the folded star. [W/K]
-    h_air_surface_w_per_k : numpy.ndarray
-        Air to the surface mass through the room surfaces. [W/K]
-    h_surface_mass_w_per_k : numpy.ndarray
-        Surface mass to deep mass: conduction inside the massive layers. [W/K]
-    h_mass_out_w_per_k : numpy.ndarray
-        Deep mass to outdoors: the opaque envelope. [W/K]
-    h_surface_out_w_per_k : numpy.ndarray
-        Surface mass to outdoors: the windows' share through the folded star. [W/K]
-    c_air_j_per_k, c_surface_j_per_k, c_mass_j_per_k : numpy.ndarray
-        Capacities of air (and furnishings), the surface and the deep volumes. [J/K]
-    """
-
-    h_air_out_w_per_k: np.ndarray
-    h_air_surface_w_per_k: np.ndarray
-    h_surface_mass_w_per_k: np.ndarray
-    h_mass_out_w_per_k: np.ndarray
-    h_surface_out_w_per_k: np.ndarray
-    c_air_j_per_k: np.ndarray
-    c_surface_j_per_k: np.ndarray
-    c_mass_j_per_k: np.ndarray
-
-    _CONDUCTANCES = ("h_air_out_w_per_k", "h_air_surface_w_per_k", "h_surface_mass_w_per_k",
-                     "h_mass_out_w_per_k", "h_surface_out_w_per_k")  # fmt: skip
-    n_nodes = 3
-    #: Node receiving the radiant heat: the surface mass. [-]
-    radiant_node = 1
-
-    def capacities(self) -> np.ndarray:
-        """Node capacities (air, surface, deep mass), shape S + (3,). [J/K]"""
-        return np.stack([self.c_air_j_per_k, self.c_surface_j_per_k, self.c_mass_j_per_k], axis=-1)
-
-    def out_conductances(self) -> np.ndarray:
-        """Conductances of the nodes to outdoors, S + (3,). [W/K]"""
-        return np.stack([self.h_air_out_w_per_k, self.h_surface_out_w_per_k, self.h_mass_out_w_per_k], axis=-1)
-
-    def links(self) -> list[tuple[int, int, np.ndarray]]:
-        """Conductances between nodes as (i, j, H). [W/K]"""
-        return [(0, 1, self.h_air_surface_w_per_k), (1, 2, self.h_surface_mass_w_per_k)]
-
-    @property
-    def radiant_to_air_frac(self) -> np.ndarray:
-        """Share of heat put into the surface mass acting on the air's steady state. [1]"""
-        return self.to_air_frac(1)
-
-    @property
-    def mass_to_air_frac(self) -> np.ndarray:
-        """Share of heat put into the deep mass acting on the air's steady state. [1]"""
-        return self.to_air_frac(2)
-
-    @property
-    def c_total_j_per_k(self) -> np.ndarray:
-        """Total heat capacity. [J/K]"""
-        return self.c_air_j_per_k + self.c_surface_j_per_k + self.c_mass_j_per_k
-
-
-Params = RCParams | RCParams3
 
 
 def system_matrices(params: Params) -> tuple[np.ndarray, np.ndarray]:
@@ -531,38 +304,6 @@ def energy_balance(
     return x1, EnergyBalance(stored_j=stored, supplied_j=supplied, lost_j=lost)
 
 
-@dataclass(frozen=True)
-class GroupVentilation:
-    """Air change that varies with the weather and the indoor temperature (:mod:`sim.ventilation`).
-
-    The air node's conductance to outdoors is ``h_air_out + h_vent (f - 1)``: windows plus the reference
-    ventilation conductance scaled by the air-change factor ``f`` of
-    :func:`sim.ventilation.air_change_factor`, evaluated at each step's start and rounded to the nearest
-    level of ``levels``.
-
-    Attributes
-    ----------
-    h_vent_w_per_k : numpy.ndarray, shape (G,)
-        Ventilation part of ``h_air_out_w_per_k`` at the reference conditions. [W/K]
-    k_wind : numpy.ndarray, shape (G,)
-        Wind over stack coefficient of each group (:func:`sim.ventilation.wind_stack_ratio`). [K s^2/m^2]
-    sealing : SealingRule
-        Residents sealing a cold flat.
-    levels : VentilationLevels
-        The ladder of factors with precomputed exact steps.
-    """
-
-    h_vent_w_per_k: np.ndarray
-    k_wind: np.ndarray
-    sealing: SealingRule = field(default_factory=SealingRule)
-    levels: VentilationLevels = field(default_factory=VentilationLevels)
-
-    def params_at(self, params: Params, factor: np.ndarray | float) -> Params:
-        """``params`` with the air change scaled by ``factor`` (broadcast against the groups)."""
-        extra = self.h_vent_w_per_k * (np.asarray(factor, dtype=float) - 1.0)
-        return replace(params, h_air_out_w_per_k=np.maximum(params.h_air_out_w_per_k + extra, 0.0))
-
-
 class RCModel:
     """Node temperatures of G building groups in R realizations, stepped exactly (two or three nodes).
 
@@ -795,6 +536,29 @@ class RCModel:
         self._k = 1 - self._k
         return y[0]
 
+    # --- for callers that advance the model with their own compiled pass (sim.building_stage) --------------
+    def advance_buffers(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(x, y, level)``: the current state and the buffer the next state goes into, (N, R, G) each, and
+        the ventilation levels (R, G) int64, for a caller that computes the step itself with
+        :func:`rc3_kernel` and :func:`sim.ventilation.level_index_kernel` on :attr:`coefficients` and
+        :meth:`level_constants`; it calls :meth:`commit` once ``y`` holds the new state."""
+        return self._x[self._k], self._x[1 - self._k], self._level
+
+    def commit(self) -> None:
+        """Make the buffer written after :meth:`advance_buffers` the current state."""
+        self._k = 1 - self._k
+
+    @property
+    def coefficients(self) -> np.ndarray:
+        """Exact-step coefficients, (G, K, N*N + N*(N + 1) + N): per group and ventilation level phi
+        (row-major), gamma (row-major, column 0 the outdoor temperature) and the first-order-hold ramp."""
+        return self._coef
+
+    def level_constants(self) -> tuple:
+        """The trailing arguments of :func:`sim.ventilation.level_index_kernel` after the wind: ``k_wind``
+        and ``1 / (dT_ref + k_wind v_ref^2)`` per group, the sealing rule and the ladder's thresholds."""
+        return self._vent
+
     def _input_rows(self, value: np.ndarray | float) -> np.ndarray:
         """An input as a C-contiguous, writeable float array (R, 1) (one value per realization) or (R, G).
 
@@ -803,14 +567,14 @@ class RCModel:
         """
         v = np.asarray(value, dtype=float)
         shape = (self.n_realizations, 1 if v.ndim == 0 or v.shape[-1] == 1 else self.n_groups)
-        return np.require(v if v.shape == shape else np.broadcast_to(v, shape), float, "CW")
+        return np.require(v if v.shape == shape else np.broadcast_to(v, shape), float, ["C", "W"])
 
 
 #: The engine's former name, kept for callers of the two-node model (any parameter set works).
 TwoNodeModel = RCModel
 
 
-@numba.njit(cache=True, fastmath=False)
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
 def _step_kernel(
     x, t_out, q0, q1, q2, t_end, wind2, phi, gam, ramp, coef,
     k_wind, inv_ref, seal_frac, seal_start_c, inv_seal_span_k, thr0, inv_log_q, n_thr,
@@ -859,7 +623,7 @@ def _step_kernel(
                 y[i, r, g] = acc
 
 
-@numba.njit(cache=True, fastmath=False)
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
 def _step_kernel3(
     x, t_out, q0, q1, q2, t_end, wind2, phi, gam, ramp, coef,
     k_wind, inv_ref, seal_frac, seal_start_c, inv_seal_span_k, thr0, inv_log_q, n_thr,
@@ -887,12 +651,7 @@ def _step_kernel3(
                 k = level_index_kernel(a, t_o, w2, k_wind[g], inv_ref[g], seal_frac, seal_start_c, inv_seal_span_k,
                                        thr0, inv_log_q, n_thr)  # fmt: skip
                 level[r, g] = k
-            y0 = a * coef[g, k, 0] + s * coef[g, k, 1] + m * coef[g, k, 2]
-            y1 = a * coef[g, k, 3] + s * coef[g, k, 4] + m * coef[g, k, 5]
-            y2 = a * coef[g, k, 6] + s * coef[g, k, 7] + m * coef[g, k, 8]
-            y0 += t_o * coef[g, k, 9] + u1 * coef[g, k, 10] + u2 * coef[g, k, 11] + u3 * coef[g, k, 12]
-            y1 += t_o * coef[g, k, 13] + u1 * coef[g, k, 14] + u2 * coef[g, k, 15] + u3 * coef[g, k, 16]
-            y2 += t_o * coef[g, k, 17] + u1 * coef[g, k, 18] + u2 * coef[g, k, 19] + u3 * coef[g, k, 20]
+            y0, y1, y2 = rc3_kernel(coef, g, k, a, s, m, t_o, u1, u2, u3)
             if first_order_hold:
                 te = t_end[r, g] if wide_te else t_end[r, 0]
                 y0 += te * coef[g, k, 21]
@@ -901,3 +660,19 @@ def _step_kernel3(
             y[0, r, g] = y0
             y[1, r, g] = y1
             y[2, r, g] = y2
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy", inline="always")
+def rc3_kernel(coef, g, k, a, s, m, t_o, q_air, q_surface, q_mass):  # pragma: no cover - compiled
+    """The exact three-node step of one (realization, group) at ventilation level ``k``: ``(y0, y1, y2) =
+    phi x + gamma u`` from the row ``coef[g, k]`` (phi row-major, then gamma, as :attr:`RCModel.coefficients`
+    lays it out), for the state ``(a, s, m)`` [degC] and inputs ``u = (t_o, q_air, q_surface, q_mass)``
+    [degC, W]. Terms are added in a fixed order (state, then inputs), so every caller gets the same
+    round-off: :meth:`RCModel.step` and the fused step of :mod:`sim.building_stage`."""
+    y0 = a * coef[g, k, 0] + s * coef[g, k, 1] + m * coef[g, k, 2]
+    y1 = a * coef[g, k, 3] + s * coef[g, k, 4] + m * coef[g, k, 5]
+    y2 = a * coef[g, k, 6] + s * coef[g, k, 7] + m * coef[g, k, 8]
+    y0 += t_o * coef[g, k, 9] + q_air * coef[g, k, 10] + q_surface * coef[g, k, 11] + q_mass * coef[g, k, 12]
+    y1 += t_o * coef[g, k, 13] + q_air * coef[g, k, 14] + q_surface * coef[g, k, 15] + q_mass * coef[g, k, 16]
+    y2 += t_o * coef[g, k, 17] + q_air * coef[g, k, 18] + q_surface * coef[g, k, 19] + q_mass * coef[g, k, 20]
+    return y0, y1, y2

@@ -40,14 +40,17 @@ References
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numba
 import numpy as np
 
+from sim.rc_params import Params
+
 __all__ = [
     "DT_REF_K",
     "V_REF_M_PER_S",
+    "GroupVentilation",
     "SealingRule",
     "VentilationLevels",
     "air_change_factor",
@@ -193,22 +196,67 @@ class VentilationLevels:
         return np.searchsorted(self.squared_thresholds(), f2, side="right").astype(np.int64)
 
 
-@numba.njit(cache=True, fastmath=False)
-def level_index_kernel(indoor_c, outdoor_c, wind2, k_wind, inv_ref, seal_frac, seal_start_c, inv_seal_span_k,
-                       thr0, inv_log_q, n_thresholds):  # fmt: skip
-    """Level index of one (realization, group): the scalar form of :func:`air_change_factor` and
-    :meth:`VentilationLevels.index`: the count of :meth:`VentilationLevels.squared_thresholds`
-    (``thr0 q^j``) at or below the squared factor, from one logarithm (``inv_ref = 1 / (dT_ref + k_w
-    v_ref^2)``, ``inv_seal_span_k = 1 / (start - full)``, ``inv_log_q = 1 / log q``).
-    """  # pragma: no cover - compiled; exercised through sim.thermal.RCModel.step
+@dataclass(frozen=True)
+class GroupVentilation:
+    """Air change that varies with the weather and the indoor temperature (this module).
+
+    The air node's conductance to outdoors is ``h_air_out + h_vent (f - 1)``: windows plus the reference
+    ventilation conductance scaled by the air-change factor ``f`` of
+    :func:`air_change_factor`, evaluated at each step's start and rounded to the nearest
+    level of ``levels``.
+
+    Attributes
+    ----------
+    h_vent_w_per_k : numpy.ndarray, shape (G,)
+        Ventilation part of ``h_air_out_w_per_k`` at the reference conditions. [W/K]
+    k_wind : numpy.ndarray, shape (G,)
+        Wind over stack coefficient of each group (:func:`wind_stack_ratio`). [K s^2/m^2]
+    sealing : SealingRule
+        Residents sealing a cold flat.
+    levels : VentilationLevels
+        The ladder of factors with precomputed exact steps.
+    """
+
+    h_vent_w_per_k: np.ndarray
+    k_wind: np.ndarray
+    sealing: SealingRule = field(default_factory=SealingRule)
+    levels: VentilationLevels = field(default_factory=VentilationLevels)
+
+    def params_at(self, params: Params, factor: np.ndarray | float) -> Params:
+        """``params`` with the air change scaled by ``factor`` (broadcast against the groups)."""
+        extra = self.h_vent_w_per_k * (np.asarray(factor, dtype=float) - 1.0)
+        return replace(params, h_air_out_w_per_k=np.maximum(params.h_air_out_w_per_k + extra, 0.0))
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy", inline="always")
+def squared_factor_kernel(indoor_c, outdoor_c, wind2, k_wind, inv_ref, seal_frac, seal_start_c, inv_seal_span_k):
+    """Squared air-change factor ``f^2`` of one (realization, group): the scalar form of
+    :func:`air_change_factor` squared (``inv_ref = 1 / (dT_ref + k_w v_ref^2)``, ``inv_seal_span_k =
+    1 / (start - full)``). [1]"""  # pragma: no cover - compiled; exercised through sim.thermal.RCModel.step
     dt = indoor_c - outdoor_c
     if dt < 0.0:
         dt = -dt
     s = (seal_start_c - indoor_c) * inv_seal_span_k
     s = 0.0 if s < 0.0 else (1.0 if s > 1.0 else s)
     s = 1.0 - seal_frac * s
-    f2 = (dt + k_wind * wind2) * inv_ref * (s * s)
+    return (dt + k_wind * wind2) * inv_ref * (s * s)
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy", inline="always")
+def level_of_squared_factor(f2, thr0, inv_log_q, n_thresholds):  # pragma: no cover - compiled
+    """Level index of a squared factor: the count of :meth:`VentilationLevels.squared_thresholds`
+    (``thr0 q^j``) at or below ``f2``, from one logarithm (``inv_log_q = 1 / log q``)."""
     if f2 < thr0:
         return 0
     k = int(math.log(f2 / thr0) * inv_log_q) + 1
     return n_thresholds if k > n_thresholds else k
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
+def level_index_kernel(indoor_c, outdoor_c, wind2, k_wind, inv_ref, seal_frac, seal_start_c, inv_seal_span_k,
+                       thr0, inv_log_q, n_thresholds):  # fmt: skip
+    """Level index of one (realization, group): the scalar form of :func:`air_change_factor` and
+    :meth:`VentilationLevels.index` (:func:`squared_factor_kernel`, :func:`level_of_squared_factor`).
+    """  # pragma: no cover - compiled; exercised through sim.thermal.RCModel.step
+    f2 = squared_factor_kernel(indoor_c, outdoor_c, wind2, k_wind, inv_ref, seal_frac, seal_start_c, inv_seal_span_k)
+    return level_of_squared_factor(f2, thr0, inv_log_q, n_thresholds)

@@ -58,7 +58,8 @@ import numpy as np
 
 from sim.archetypes import H_IS_W_PER_K_M2, MassLayer, fold_star, radiant_distribution, three_node_parameters
 
-__all__ = ["EPW_PATH", "REFERENCE_RANGES", "bestest_box", "figures", "free_float", "run_case"]
+__all__ = ["EPW_PATH", "REFERENCE_RANGES", "TRANSMISSIVITY_RANGES", "bestest_box", "figures", "free_float", "run_case",
+           "window_transmissivity"]
 
 #: ASHRAE 140-2020 Tables B8-5a/b/c: range (min, max) of the reference programs' annual minimum, maximum
 #: and mean hourly zone air temperature in the free-float cases. [degC]
@@ -66,6 +67,12 @@ REFERENCE_RANGES: dict[str, dict[str, tuple[float, float]]] = {
     "600FF": {"tmin_c": (-13.8, -9.9), "tmax_c": (62.4, 68.4), "tmean_c": (24.3, 26.1)},
     "900FF": {"tmin_c": (0.6, 2.2), "tmax_c": (43.3, 46.0), "tmean_c": (24.5, 25.7)},
 }
+#: ASHRAE 140-2020 Table B8-11: range (min, max) of the reference programs' annual transmissivity of the
+#: windows, annual unshaded transmitted over incident solar radiation: case 600 (south, double pane),
+#: 620 (west, double pane), 670 (south, single pane). As rendered in JasonGlazer/ashrae-140-automation
+#: ``std140_tf_output-section_7_table_b8_11.md``. [1]
+TRANSMISSIVITY_RANGES: dict[str, tuple[float, float]] = {
+    "600_south": (0.587, 0.627), "620_west": (0.600, 0.640), "670_south_single": (0.747, 0.770)}
 #: The TMY3 weather of Denver International Airport (the file the standard uses), in ../shared/data.
 EPW_PATH = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "USA_CO_Denver.Intl.AP.725650_TMY3.epw"
 
@@ -120,16 +127,16 @@ def bestest_box(case: str, air_density_kg_per_m3: float = 0.99) -> Box:
                 MassLayer("timber floor", _FLOOR, 0.025, 650, 0.14, 1200, 1)]  # fmt: skip
     mass.append(MassLayer("plasterboard ceiling", _FLOOR, 0.010, 950, 0.16, 840, 1))
     ts = 72.0  # the model's default cool-down time; every layer here is thinner than its reach
-    c_mass = sum(x.area * x.capacity_j_per_k_m2(ts) for x in mass)  # type: ignore[operator]
-    h_ms = sum(x.area * x.surface_conductance_w_per_k_m2(ts) for x in mass)  # type: ignore[operator]
-    h_sm = sum(x.area * x.internal_conductance_w_per_k_m2(ts) for x in mass)  # type: ignore[operator]
+    c_mass = sum((float(x.area) * x.capacity_j_per_k_m2(ts) for x in mass), 0.0)
+    h_ms = sum((float(x.area) * x.surface_conductance_w_per_k_m2(ts) for x in mass), 0.0)
+    h_sm = sum((float(x.area) * x.internal_conductance_w_per_k_m2(ts) for x in mass), 0.0)
     h_is = H_IS_W_PER_K_M2 * _INTERIOR_M2
     h_win = _WINDOW_U * _WINDOW_M2
     h_op = wall * sum(_WALLS.values()) + roof * _FLOOR + floor * _FLOOR
     h_ve = air_density_kg_per_m3 * 1005.0 * 0.5 * _VOLUME / 3600.0
     params = three_node_parameters(*(np.array([v]) for v in (
         h_ve, h_win, h_op, h_is, h_ms, h_sm, air_density_kg_per_m3 * 1005.0 * _VOLUME, c_mass)))  # fmt: skip
-    a_m = sum(x.area * x.faces for x in mass)  # type: ignore[operator]
+    a_m = sum((float(x.area) * x.faces for x in mass), 0.0)
     shares = radiant_distribution(fold_star(h_is, h_ms, h_win).shares, a_m / _INTERIOR_M2)
     kappa = float(params.mass_to_air_frac[0])  # deep mass -> air, steady state
     h_r = 4.5  # ISO 13790 11.3.5 (h_r = 5 eps, eps 0.9); times the sky depression, per K
@@ -201,6 +208,28 @@ def run_case(case: str) -> dict[str, Any]:
     return out
 
 
+def window_transmissivity(epw_path: Path | str = EPW_PATH) -> dict[str, float]:
+    """Annual transmitted over incident solar radiation of the BESTEST windows (Table B8-11's quantity),
+    from :func:`sim.solar.surface_irradiance` and the pane's normal-incidence transmittance
+    (:func:`sim.solar.glazing_transmittance`): the glazing model the chain uses, on Denver's TMY3. [1]"""
+    import pvlib
+
+    from sim.solar import SURFACES, Site, glazing_transmittance, surface_irradiance
+
+    data, meta = pvlib.iotools.read_epw(str(epw_path))
+    times = data.index.tz_localize(None).to_numpy().astype("datetime64[ns]")
+    site = Site(float(meta["latitude"]), float(meta["longitude"]), float(meta["TZ"]), float(meta["altitude"]), 0.2)
+    col = {name: i for i, (name, _, _) in enumerate(SURFACES)}
+    out = {}
+    for key, surface, panes in (("600_south", "south", 2), ("620_west", "west", 2), ("670_south_single", "south", 1)):
+        irr = surface_irradiance(times, site, data["ghi"].to_numpy(float), data["dni"].to_numpy(float),
+                                 data["dhi"].to_numpy(float), panes=panes)  # fmt: skip
+        k = col[surface]
+        ratio = irr.transmitted_w_per_m2[0, :, k].sum() / irr.incident_w_per_m2[0, :, k].sum()
+        out[key] = float(ratio * glazing_transmittance(0.0, panes))
+    return out
+
+
 def figures(quick: bool = False) -> dict[str, float]:
     """``ashrae140.<case>.{tmin_c, tmax_c, tmean_c}`` for 600FF and 900FF (a validation: nothing was fitted
     to the reference ranges), and each range's bounds (``...tmin_c_ref_lo``/``_hi``). NaN without the
@@ -212,4 +241,9 @@ def figures(quick: bool = False) -> dict[str, float]:
             out[f"ashrae140.{case}.{key}"] = float("nan") if res is None else res[key]
             out[f"ashrae140.{case}.{key}_ref_lo"] = lo
             out[f"ashrae140.{case}.{key}_ref_hi"] = hi
+    tau = window_transmissivity() if EPW_PATH.is_file() else {}
+    for key, (lo, hi) in TRANSMISSIVITY_RANGES.items():
+        out[f"ashrae140.transmissivity.{key}"] = tau.get(key, float("nan"))
+        out[f"ashrae140.transmissivity.{key}_ref_lo"] = lo
+        out[f"ashrae140.transmissivity.{key}_ref_hi"] = hi
     return out

@@ -53,9 +53,6 @@ STAGES = ("inputs", "des", "thermal", "heating", "people")
 
 #: Imports against the flow that exist today. Each must be a current edge; remove an entry with the edge.
 ALLOWED_BACK_EDGES: dict[tuple[str, str], str] = {
-    # found by this test, not yet assigned: archetypes builds sim.thermal.RCParams (a parameter table
-    # that could live below both).
-    ("sim.archetypes", "sim.thermal"): "inputs -> thermal",
     # config validation of weather.bias_correction calls the bias-correction module's check (issue #20,
     # "config validation in one place per group": the check moves into sim.config).
     ("sim.config.validate", "sim.bias_correction"): "config -> inputs",

@@ -24,7 +24,7 @@ def tiny() -> tuple[dict, str]:
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         figures = main(["--city", "small_town", "--realizations", "2", "--horizon-days", "1",
-                        "--scaling", "2,4", "--thermal-steps", "2", "--sweep-jobs", "0"])
+                        "--scaling", "2,4", "--thermal-steps", "2", "--thermal-repeats", "1", "--sweep-jobs", "0"])
     return figures, out.getvalue()
 
 
@@ -37,12 +37,15 @@ def test_printed_json_is_the_returned_figures(tiny):
 def test_rates_are_positive_and_ratios_agree(tiny):
     f, _ = tiny
     for key in ("des_events_per_s", "bare_simpy_events_per_s", "thermal_steps_per_s", "bare_numpy_steps_per_s",
+                "bare_numpy_rc3_steps_per_s",
                 "headline_s", "peak_memory_mb", "des_ms_per_realization", "des_simpy_runs_ratio_vs_bare_simpy"):
         assert math.isfinite(f[key]) and f[key] > 0, key
     assert f["des_ratio_vs_bare_simpy"] == pytest.approx(f["des_events_per_s"] / f["bare_simpy_events_per_s"],
                                                          rel=1e-3, abs=1e-4)
     assert f["thermal_ratio_vs_bare_numpy"] == pytest.approx(
         f["thermal_steps_per_s"] / f["bare_numpy_steps_per_s"], rel=1e-3, abs=1e-4)
+    assert f["thermal_ratio_vs_bare_numpy_rc3"] == pytest.approx(
+        f["thermal_steps_per_s"] / f["bare_numpy_rc3_steps_per_s"], rel=1e-3, abs=1e-4)
 
 
 def test_stage_timers_cover_every_stage_within_the_wall_time(tiny):

@@ -4,10 +4,13 @@ Reference: ASHRAE 140-2020 Informative Annex B8, Tables B8-5a/b/c, the range of 
 programs (BSIMAC, CSE, DeST, EnergyPlus, ESP-r, TRNSYS) for the annual minimum, maximum and mean hourly
 zone air temperature with the TMY3 file of Denver (``sim.validation.ashrae140.REFERENCE_RANGES``; sources in
 its docstring). Tolerance: the published range itself (Standard 140 sets no pass/fail band; lying inside
-the spread of the reference programs is the customary test). The 900FF annual mean lies 0.25 K above the
-range (model bias, docs/validation.md): that test is marked as an expected failure (strict, so that it
-fails the suite once the model lands inside), and a coarse guard keeps every figure within 1 K of its
-range so that a real fault (a sign, a unit, a lost gain) still fails.
+the spread of the reference programs is the customary test). A coarse guard keeps every figure within
+1 K of its range so that a real fault (a sign, a unit, a lost gain) fails even where a range is narrow.
+
+The 900FF annual mean (25.68 degC against 24.5-25.7) is inside by 0.02 K only: both cases' means sit at
+the top of their ranges because the windows still transmit more sun than the reference programs' (Table
+B8-11, below: 0.653 against 0.587-0.627 for case 600's south window). That comparison is an expected
+failure (strict), with a guard of 0.05 on the transmissivity.
 """
 
 from __future__ import annotations
@@ -16,7 +19,14 @@ from pathlib import Path
 
 import pytest
 
-from sim.validation.ashrae140 import EPW_PATH, REFERENCE_RANGES, bestest_box, run_case
+from sim.validation.ashrae140 import (
+    EPW_PATH,
+    REFERENCE_RANGES,
+    TRANSMISSIVITY_RANGES,
+    bestest_box,
+    run_case,
+    window_transmissivity,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not (ROOT.parent / "shared" / "data" / EPW_PATH.name).is_file(),
@@ -59,8 +69,6 @@ def test_900ff_extremes_inside_the_reference_range(results, key):
     assert lo <= results["900FF"][key] <= hi
 
 
-@pytest.mark.xfail(strict=True, reason="known bias: the model's 900FF annual mean is 25.95 degC, 0.25 K above "
-                                       "the reference range 24.5-25.7 (docs/validation.md)")  # fmt: skip
 def test_900ff_mean_inside_the_reference_range(results):
     lo, hi = REFERENCE_RANGES["900FF"]["tmean_c"]
     assert lo <= results["900FF"]["tmean_c"] <= hi
@@ -77,3 +85,24 @@ def test_heavy_mass_damps_the_swing(results):
     light, heavy = results["600FF"], results["900FF"]
     assert heavy["tmax_c"] - heavy["tmin_c"] < 0.7 * (light["tmax_c"] - light["tmin_c"])
     assert abs(heavy["tmean_c"] - light["tmean_c"]) < 0.5
+
+
+@pytest.fixture(scope="module")
+def transmissivity():
+    return window_transmissivity()
+
+
+def test_window_transmissivity_near_table_b8_11(transmissivity):
+    """ASHRAE 140-2020 Table B8-11 (annual transmitted over incident solar radiation of the windows, the six
+    reference programs' range): the glazing model of the chain (sim.solar.glazing_iam, Duffie and Beckman)
+    within 0.05 of each range, and ordered as in the table (single pane above double)."""
+    for key, (lo, hi) in TRANSMISSIVITY_RANGES.items():
+        assert lo - 0.05 <= transmissivity[key] <= hi + 0.05, (key, transmissivity[key])
+    assert transmissivity["670_south_single"] > transmissivity["600_south"] + 0.08
+
+
+@pytest.mark.xfail(strict=True, reason="known bias: the windows transmit 0.653 (south, double pane) against "
+                                       "0.587-0.627 in Table B8-11 (docs/validation.md)")  # fmt: skip
+def test_window_transmissivity_inside_table_b8_11(transmissivity):
+    for key, (lo, hi) in TRANSMISSIVITY_RANGES.items():
+        assert lo <= transmissivity[key] <= hi, key

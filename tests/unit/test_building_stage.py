@@ -1,0 +1,98 @@
+"""The fused thermal step (:meth:`sim.building_stage.BuildingStage.step`) against its three-pass reference.
+
+The reference (:meth:`BuildingStage.step_reference`) is the former implementation: sun and ventilation,
+then :func:`sim.heating.heat_inputs_w`, then :meth:`sim.thermal.RCModel.step`. Both call the same scalar
+formulas in the same order, so they must agree to the last bit (tolerance 0), state, operative temperature
+and gas-stove households alike, over steps that cross heat-on, heat-off, power-on and power-off and that
+let the ventilation level move.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.archetypes import ARCHETYPES, archetype
+from sim.building_stage import TILE, BuildingStage
+from sim.config.buildings import BuildingsConfig
+from sim.weather import Forecast
+
+N_REAL = 3
+N_STEPS = 36
+
+
+def _groups(n_per_archetype: int) -> pd.DataFrame:
+    rows = []
+    for name in ARCHETYPES:
+        a = archetype(name)
+        for i in range(n_per_archetype):
+            occ = a.floor_area_m2 / 30.0
+            rows.append({"archetype": name, "n_buildings": 1.0 + i, "floor_area_m2": a.floor_area_m2, "occupants": occ,
+                         "households": occ / 2.4, "kind": a.kind,
+                         "heating": "district" if a.kind == "apartment" else "gas_boiler"})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _stage(groups: pd.DataFrame, cfg: BuildingsConfig) -> tuple[BuildingStage, np.ndarray]:
+    times = np.datetime64("2026-01-20T00:00", "h") + np.arange(N_STEPS + 1).astype("timedelta64[h]")
+    gen = np.random.default_rng(7)
+    t_out = -12.0 + 6.0 * np.sin(np.arange(N_STEPS + 1) / 4.0) + gen.normal(0, 1, (N_REAL, N_STEPS + 1))
+    forecast = Forecast(times=times, outdoor_c=t_out, source="test")
+    stage = BuildingStage.from_groups(groups, cfg, np.random.default_rng(1), N_REAL, times, 1.0, forecast)
+    return stage, t_out
+
+
+def _run(stage: BuildingStage, t_out: np.ndarray, method: str, bool_heat: bool) -> list[np.ndarray]:
+    gen = np.random.default_rng(3)  # the same inputs for both methods
+    wind = np.full((N_REAL, 1), 4.0)
+    stage.start(t_out[:, :1], wind)
+    out = []
+    n_g = stage.model.n_groups
+    for t in range(N_STEPS):
+        powered = gen.random((N_REAL, n_g)) < (0.9 if t < 12 else 0.3)
+        frac = gen.random((N_REAL, n_g))
+        frac = frac < 0.5 if bool_heat else np.where(t < 6, 1.0, frac * (t > 24))
+        col = np.ascontiguousarray(t_out[:, t : t + 1])
+        air = getattr(stage, method)(t, col, wind * (1 + 0.1 * t), powered, frac)
+        out += [air.copy(), stage.model.state.copy(), stage.operative_c.copy(), stage.stove_households.copy(),
+                stage.model._level.copy()]  # fmt: skip
+    return out
+
+
+@pytest.mark.parametrize("bool_heat", [False, True])
+@pytest.mark.parametrize("variable_ventilation", [True, False])
+def test_fused_step_equals_three_pass_reference(bool_heat: bool, variable_ventilation: bool) -> None:
+    groups = _groups(TILE // len(ARCHETYPES) + 2)  # more groups than one tile, the last tile partial
+    assert len(groups) > TILE and len(groups) % TILE
+    cfg = BuildingsConfig(variable_ventilation=variable_ventilation)
+    fused = _run(*_stage(groups, cfg), "step", bool_heat)
+    ref = _run(*_stage(groups, cfg), "step_reference", bool_heat)
+    for a, b in zip(fused, ref, strict=True):
+        np.testing.assert_array_equal(a, b)
+    # the run did exercise stoves, ventilation levels and a cooling flat (so the comparison is not vacuous)
+    assert max(float(a.max()) for a in fused[3::5]) > 0
+    air = np.stack(fused[0::5])
+    assert float(air.min()) < float(air[0].min()) - 1.0
+    if variable_ventilation:
+        assert len(np.unique(np.stack(fused[4::5]))) > 3
+
+
+def test_replaced_inputs_are_tabulated_again() -> None:
+    """A stage whose inputs are replaced after construction (as the validation's stove case does) steps
+    with the new inputs: more gas stoves give more stove households than the original inputs."""
+    groups = _groups(1)
+    cfg = BuildingsConfig(gas_stove_share_frac=1.0)
+    base, t_out = _stage(groups, cfg)
+    more, _ = _stage(groups, cfg)
+    more.inputs = dataclasses.replace(more.inputs, gas_stove_frac=np.ones(len(groups)))
+    runs = [_run(s, t_out, "step", False) for s in (base, more)]
+    stoves = [sum(float(a.sum()) for a in r[3::5]) for r in runs]
+    assert stoves[1] > stoves[0]
+    # and the fused pass still equals the reference with the replaced inputs
+    ref, _ = _stage(groups, cfg)
+    ref.inputs = dataclasses.replace(ref.inputs, gas_stove_frac=np.ones(len(groups)))
+    for a, b in zip(runs[1], _run(ref, t_out, "step_reference", False), strict=True):
+        np.testing.assert_array_equal(a, b)
