@@ -17,7 +17,7 @@ from sim import smc
 from sim.observations import CITY, Observations
 from sim.weighted_stats import weighted_quantile
 
-__all__ = ["least_expected", "log_likelihood", "predict_reports"]
+__all__ = ["CITY", "least_expected", "log_likelihood", "predict_reports", "predict_table"]
 
 
 def predict_reports(ds: xr.Dataset, reports: Observations) -> np.ndarray:
@@ -28,14 +28,27 @@ def predict_reports(ds: xr.Dataset, reports: Observations) -> np.ndarray:
     shares by ``population``; ``queues_off`` is city-wide.
     """
     table = reports.table
+    return _predict(ds, table["time"].to_numpy("datetime64[ns]"), table["district_index"].to_numpy(),
+                    table["quantity"].to_numpy())
+
+
+def predict_table(ds: xr.Dataset) -> np.ndarray:
+    """:func:`predict_reports` for the reports a nowcast stored in its Dataset (``report_time``,
+    ``report_district``, ``report_quantity``): shape (R, K), e.g. to re-render a brief from ``result.nc``."""
+    names = [str(n) for n in ds["district"].values]
+    index = np.array([CITY if str(d) == "city" else names.index(str(d)) for d in ds["report_district"].values],
+                     dtype=np.int64)
+    return _predict(ds, ds["report_time"].values.astype("datetime64[ns]"), index, ds["report_quantity"].values)
+
+
+def _predict(ds: xr.Dataset, report_time: np.ndarray, district: np.ndarray, quantity: np.ndarray) -> np.ndarray:
     times = ds["time"].values
-    step = np.searchsorted(times, table["time"].to_numpy("datetime64[ns]"), side="right") - 1
+    step = np.searchsorted(times, report_time, side="right") - 1
     if np.any(step < 0):
         raise ValueError("a report precedes the run's first step")
-    district = table["district_index"].to_numpy()
-    quantity = table["quantity"].to_numpy()
+    quantity = np.asarray(quantity).astype(str)
     R = ds.sizes["realization"]
-    out = np.empty((R, len(table)))
+    out = np.empty((R, len(report_time)))
     population = ds["population"].values.astype(float)
     pop_share = population / population.sum()
     for q in np.unique(quantity):
