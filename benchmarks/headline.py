@@ -9,7 +9,9 @@ scenario) and, in the same process, the baselines the model is measured against:
 * the thermal throughput (building-group steps per second of the whole thermal step: sun, ventilation, heat
   inputs and the exact three-node RC step, plus the operative temperature) against a bare numpy
   two-state update of the same shape;
-* a scaling table for 50, 100, 200 and 400 realizations (cost must grow linearly: exponent 0.9-1.1).
+* a scaling table for 50, 100, 200 and 400 realizations (cost must grow linearly: exponent 0.9-1.1);
+* the cost of a nowcast (:mod:`benchmarks.nowcast`): a run conditioned on identical-twin reports against
+  the plain run of the same size (ratio, rejuvenations, final effective sample size).
 
 Prints a table and, as its last line, one JSON object with the figures. Timings are ratios against
 baselines run in the same process; nothing here is asserted (the test suite only smoke-tests this code).
@@ -26,6 +28,11 @@ from pathlib import Path
 
 import numpy as np
 import simpy
+
+try:
+    from benchmarks.nowcast import nowcast_cost
+except ModuleNotFoundError:  # run as a script (make bench): benchmarks/ itself is on sys.path
+    from nowcast import nowcast_cost  # type: ignore[no-redef]
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -157,6 +164,9 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--scaling", default="50,100,200,400", help="realizations for the scaling table")
     ap.add_argument("--thermal-steps", type=int, default=100)
     ap.add_argument("--sweep-jobs", type=int, default=8, help="jobs of the launcher comparison (0: skip)")
+    ap.add_argument("--nowcast-realizations", type=int, default=None,
+                    help="realizations of the nowcast-against-plain comparison (default: --realizations; 0: skip; "
+                         "issue #18 asks for 1000)")
     args = ap.parse_args(argv)
     base = [f"city={args.city}", f"horizon_days={args.horizon_days:g}", "output.progress=never"]
 
@@ -211,6 +221,14 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"  sweep of {args.sweep_jobs} jobs ({' '.join(sweep_over)}): basic {basic_s:.1f} s, "
               f"joblib {joblib_s:.1f} s, speed-up {basic_s / joblib_s:.2f}")
 
+    n_now = args.realizations if args.nowcast_realizations is None else args.nowcast_realizations
+    nowcast = nowcast_cost(compose, base, n_now) if n_now > 0 else {}
+    if nowcast:
+        print(f"  nowcast: {n_now} realizations, {nowcast['nowcast_reports']} twin reports: "
+              f"{nowcast['nowcast_s']:.1f} s against the plain run's {nowcast['nowcast_plain_s']:.1f} s, ratio "
+              f"{nowcast['nowcast_ratio_vs_plain']:.2f}; {nowcast['nowcast_rejuvenations']} rejuvenations, final ESS "
+              f"{nowcast['nowcast_final_ess']:.1f}; the filter itself {nowcast['nowcast_filter_s']:.2f} s")
+
     print()
     print(f"headline ({args.city}, {args.horizon_days:g} d, 2 x {args.realizations} realizations): {headline_s:.1f} s")
     print("time per stage: " + ", ".join(f"{k} {v:.1f}s" for k, v in stage_totals.items()))
@@ -240,6 +258,7 @@ def main(argv: list[str] | None = None) -> dict:
         "scaling_exponent": round(exponent, 4),
         "scaling": {str(n): round(t, 3) for n, t in rows},
         "stage_seconds": {k: round(v, 3) for k, v in stage_totals.items()},
+        **{k: round(v, 4) if isinstance(v, float) else v for k, v in nowcast.items()},
     }
     print(json.dumps(figures))
     sys.stdout.flush()
