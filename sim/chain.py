@@ -168,8 +168,8 @@ class _Rejuvenation:
     """The nowcast filter's two callables (a warm start at a report time, a generation restarted from it)
     and what the restarted generations add to the run: their event logs and DES statistics."""
 
-    warm_start: Callable
-    restart: Callable
+    warm_start: Callable | None
+    restart: Callable | None
     events: list[pd.DataFrame]
     stats: dict[str, float]
 

@@ -25,7 +25,7 @@ import xarray as xr
 
 from sim import smc
 from sim.observations import Observations, read_observations
-from sim.predicted_reports import least_expected, log_likelihood, predict_reports
+from sim.predicted_reports import least_expected, log_likelihood, predict_reports, to_datetime64
 from sim.rejuvenation import assimilate, pooled_weights
 from sim.timegrid import TimeGrid
 
@@ -109,7 +109,7 @@ def condition(ds: xr.Dataset, reports: Observations | None, cfg: Any, n_queues: 
     R = ds.sizes["realization"]
     times = ds["time"].values
     out = ds.copy()
-    out.attrs["nowcast_as_of"] = str(np.datetime64(reports.as_of, "m"))
+    out.attrs["nowcast_as_of"] = str(to_datetime64(reports.as_of, "m"))
     out.attrs["nowcast_observations"] = reports.source
     out.attrs["nowcast_reports"] = len(reports)
     out.attrs["nowcast_prior_realizations"] = int(R)
@@ -125,7 +125,7 @@ def condition(ds: xr.Dataset, reports: Observations | None, cfg: Any, n_queues: 
     out = out.assign(_trace_variables(result))
     out.attrs["nowcast_restarts"] = len(result.generations) - 1
     out.attrs["nowcast_restart_states"] = " | ".join(
-        f"{np.datetime64(g.restart, 'm')}: {g.warm.summary}" for g in result.generations[1:] if g.warm is not None)
+        f"{to_datetime64(g.restart, 'm')}: {g.warm.summary}" for g in result.generations[1:] if g.warm is not None)
     status = result.status
     if result.collapsed:
         status = _withleast_expected(status, result, reports)

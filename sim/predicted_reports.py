@@ -17,7 +17,16 @@ from sim import smc
 from sim.observations import CITY, Observations
 from sim.weighted_stats import weighted_quantile
 
-__all__ = ["CITY", "least_expected", "log_likelihood", "predict_reports", "predict_table"]
+__all__ = ["CITY", "least_expected", "log_likelihood", "predict_reports", "predict_table", "to_datetime64"]
+
+
+def to_datetime64(t: Any, unit: str = "ns") -> np.datetime64:
+    """``t`` (a numpy or pandas time, or an ISO string) as a numpy datetime64 in ``unit``.
+
+    >>> to_datetime64("2026-01-29T06:30", "h")
+    np.datetime64('2026-01-29T06','h')
+    """
+    return np.datetime64(t, unit)  # type: ignore[call-overload]  # numpy's stubs: no unit with a datetime64
 
 
 def predict_reports(ds: xr.Dataset, reports: Observations) -> np.ndarray:
@@ -87,7 +96,7 @@ def least_expected(reports: Observations, predicted: np.ndarray, loglik: np.ndar
                     at: np.datetime64) -> str:
     """The report at time ``at`` with the lowest predictive probability under the weights before it."""
     table = reports.table
-    k_at = np.flatnonzero(table["time"].to_numpy("datetime64[ns]") == np.datetime64(at, "ns"))
+    k_at = np.flatnonzero(table["time"].to_numpy("datetime64[ns]") == to_datetime64(at))
     log_pred = logsumexp(loglik[:, k_at], b=prior[:, None], axis=0)
     k = int(k_at[np.argmin(log_pred)])
     row = table.iloc[k]

@@ -49,7 +49,7 @@ from scipy.special import logsumexp
 
 from sim import smc
 from sim.observations import Observations
-from sim.predicted_reports import log_likelihood, predict_reports
+from sim.predicted_reports import log_likelihood, predict_reports, to_datetime64
 from sim.rng import stream
 from sim.warm_start import WarmStart
 
@@ -90,12 +90,12 @@ class Generation:
         """Normalized weights after the reports up to ``upto`` (all: None) from its restart on. [1]"""
         use = np.ones(len(report_time), dtype=bool)
         if upto is not None:
-            use &= report_time <= np.datetime64(upto, "ns")
+            use &= report_time <= to_datetime64(upto)
         if self.restart is not None:
-            use &= report_time >= np.datetime64(self.restart, "ns")
+            use &= report_time >= to_datetime64(self.restart)
         if not use.any():
             return np.full(self.size, 1.0 / self.size)
-        seq = smc.sequential_weights(self.loglik[:, use], report_time[use])
+        seq = smc.sequential_weights(self.loglik[:, use], list(report_time[use]))
         return seq.final
 
 
@@ -111,10 +111,10 @@ def pooled_weights(gens: list[Generation], report_time: np.ndarray, upto: np.dat
     within = [g.weights(report_time, upto) for g in gens]
     if len(gens) == 1:
         return within[0], float(smc.effective_sample_size(within[0]))
-    t_star = max(np.datetime64(g.restart, "ns") for g in gens if g.restart is not None)
+    t_star = max(to_datetime64(g.restart) for g in gens if g.restart is not None)
     common = report_time >= t_star
     if upto is not None:
-        common &= report_time <= np.datetime64(upto, "ns")
+        common &= report_time <= to_datetime64(upto)
     log_z = np.empty(len(gens))
     for i, g in enumerate(gens):
         before = g.weights(report_time, t_star - np.timedelta64(1, "ns")) if (
@@ -160,7 +160,7 @@ def _generation(index: int, ds: xr.Dataset, reports: Observations, cfg: Any, n_q
 
 
 def _fmt(t: np.datetime64) -> str:
-    return str(np.datetime64(t, "m")).replace("T", " ")
+    return str(to_datetime64(t, "m")).replace("T", " ")
 
 
 def assimilate(prior: xr.Dataset, reports: Observations, cfg: Any, n_queues: int,
@@ -195,7 +195,7 @@ def assimilate(prior: xr.Dataset, reports: Observations, cfg: Any, n_queues: int
         w, ess_before = pooled_weights(gens, report_time, t)
         restarted, ess_after = False, ess_before
         can = warm_start is not None and len(gens) - 1 < max_g and (end is None or t < end)
-        if ess_before < frac * R and can:
+        if ess_before < frac * R and can and warm_start is not None and restart is not None:
             q = _median_queues(gens, w, reports, t)
             warm = warm_start(t, q)
             g = len(gens)
@@ -207,7 +207,7 @@ def assimilate(prior: xr.Dataset, reports: Observations, cfg: Any, n_queues: int
                             f"{gens[-1].size} realizations restarted from the reported state ({warm.summary}), "
                             f"pooled effective sample size {ess_after:.1f}")
             log.info("coldgrid: nowcast: %s", messages[-1])
-        rows.append({"time": np.datetime64(t, "ns"), "ess_before": ess_before, "ess_after": ess_after,
+        rows.append({"time": to_datetime64(t), "ess_before": ess_before, "ess_after": ess_after,
                      "restarted": restarted, "generations": len(gens)})
     trace = pd.DataFrame(rows)
     weights, final = pooled_weights(gens, report_time, None)
@@ -221,7 +221,7 @@ def assimilate(prior: xr.Dataset, reports: Observations, cfg: Any, n_queues: int
         i = len(low) - 1
         while i > 0 and low[i - 1]:
             i -= 1
-        collapse_time = np.datetime64(trace["time"].iloc[i], "ns")
+        collapse_time = to_datetime64(trace["time"].iloc[i])
         status = smc.collapse_message(float(trace["ess_after"].iloc[i]), R, _fmt(collapse_time)) + done
     else:
         status = (f"nowcast: conditioned on {reports.describe()}; effective sample size {final:.0f} of {R} "

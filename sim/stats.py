@@ -489,13 +489,13 @@ def comparison_table(
         }
 
     for key in [k for k in va.data_vars if k in vb.data_vars]:
-        rows.append(row(key, va[key], vb[key], "", ""))
+        rows.append(row(str(key), va[key], vb[key], "", ""))
     if districts:
         da_, db_ = keyfigures.district_values(a, s), keyfigures.district_values(b, s)
         codes = a["katotth"].values if "katotth" in a.coords else [""] * a.sizes.get("district", 0)
         for key in [k for k in da_.data_vars if k in db_.data_vars and k in va.data_vars]:
             for i, name in enumerate(da_["district"].values):
-                rows.append(row(key, da_[key].isel(district=i), db_[key].isel(district=i), str(codes[i]), str(name)))
+                rows.append(row(str(key), da_[key].isel(district=i), db_[key].isel(district=i), str(codes[i]), str(name)))
     cols = [c if c not in ("diff_p5", "diff_p95") else {"diff_p5": lo_name, "diff_p95": hi_name}[c]
             for c in COMPARISON_COLUMNS]
     return pd.DataFrame(rows, columns=cols)

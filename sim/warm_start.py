@@ -54,6 +54,7 @@ from scipy.optimize import lsq_linear
 from sim.city import City
 from sim.network import Network
 from sim.observations import CITY, Observations
+from sim.predicted_reports import to_datetime64
 from sim.threat import Campaign, make_campaign
 from sim.timegrid import TimeGrid
 
@@ -145,7 +146,7 @@ def zone_table(city: City, network: Network) -> ZoneTable:
 
 def _report_rows(reports: Observations, at: np.datetime64, quantity: str) -> pd.DataFrame:
     t = reports.table
-    return t[(t["time"].to_numpy("datetime64[ns]") == np.datetime64(at, "ns")) & (t["quantity"] == quantity)]
+    return t[(t["time"].to_numpy("datetime64[ns]") == to_datetime64(at)) & (t["quantity"] == quantity)]
 
 
 def explain_heat(zones: ZoneTable, rows: pd.DataFrame, dispersion: float, offset: float,
@@ -290,8 +291,8 @@ def reported_warm_start(zones: ZoneTable, reports: Observations, restart: np.dat
     queues_fallback : float
         Queues off at ``restart`` when the city did not report them (e.g. the ensemble's median). [queues]
     """
-    restart = np.datetime64(restart, "ns")
-    start = np.datetime64(start, "ns")
+    restart = to_datetime64(restart)
+    start = to_datetime64(start)
     times = reports.times
     times = times[times <= restart]
     shares = np.array([_heat_shares(zones, reports, t, cfg) for t in times])  # (n_t, S)
@@ -299,7 +300,7 @@ def reported_warm_start(zones: ZoneTable, reports: Observations, restart: np.dat
     is_chp = (src["kind"] == "chp").to_numpy()
 
     def hour(t: np.datetime64) -> float:
-        return float((np.datetime64(t, "ns") - start).astype("timedelta64[ns]").astype(float)) / 3600e9
+        return float((to_datetime64(t) - start).astype("timedelta64[ns]").astype(float)) / 3600e9
 
     hits, units, states, onsets, chps = [], [], [], [], []
     n_houses = 0
@@ -364,8 +365,8 @@ def reported_warm_start(zones: ZoneTable, reports: Observations, restart: np.dat
 
 def _clock(start: np.datetime64, hours: float) -> str:
     """``HH:MM`` (with the day when not the first) of ``hours`` after ``start``."""
-    t = np.datetime64(start, "m") + np.timedelta64(round(hours * 60), "m")
-    day = int((t.astype("datetime64[D]") - np.datetime64(start, "D")).astype(int))
+    t = to_datetime64(start, "m") + np.timedelta64(round(hours * 60), "m")
+    day = int((t.astype("datetime64[D]") - to_datetime64(start, "D")).astype(int))
     return (f"day {day} " if day else "") + str(t)[11:16]
 
 
@@ -378,10 +379,11 @@ def _restart_attacks(attacks_cfg: Any, warm: WarmStart) -> DictConfig:
     warm-start hits, the waves anchored at the latest onset."""
     plain = OmegaConf.to_container(attacks_cfg, resolve=True) if OmegaConf.is_config(attacks_cfg) else (
         dict(attacks_cfg.__dict__) if hasattr(attacks_cfg, "__dataclass_fields__") else dict(attacks_cfg))
-    cfg = OmegaConf.create(plain)  # untyped: the warm-start hits are plain rows
+    cfg: Any = OmegaConf.create(plain)  # untyped: the warm-start hits are plain rows
     kept = []
     given = cfg.get("hits")
-    for h in (OmegaConf.to_container(given, resolve=True) if OmegaConf.is_config(given) else list(given or [])):
+    rows: Any = OmegaConf.to_container(given, resolve=True) if OmegaConf.is_config(given) else list(given or [])
+    for h in rows:
         day, rd = float(h.get("day", 0.0)), h.get("repair_days")
         lasting = str(h.get("damage", "destroyed")) == "destroyed" or (rd is not None and (day + float(rd)) * 24.0
                                                                         > warm.restart_h)

@@ -97,7 +97,8 @@ def quantile_summary(da: xr.DataArray, pct: np.ndarray, dim: str = "realization"
     return out
 
 
-def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float | Sequence[float], axis: int = 0) -> np.ndarray:
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float | Sequence[float] | np.ndarray,
+                      axis: int = 0) -> np.ndarray:
     """Weighted type-7 quantiles of ``values`` along ``axis``.
 
     Parameters

@@ -15,6 +15,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import matplotlib as mpl
 import matplotlib.dates as mdates
@@ -53,7 +54,7 @@ MUTED = "#6b7280"
 CAPACITY = "#b91c1c"
 FULL_W, HALF_W = 7.0, 3.45  # [in] A4 text width ~180 mm, one column ~88 mm
 
-_RC = {
+_RC: Any = {  # matplotlib rc parameters (typed by the stubs as literal keys)
     "font.family": "sans-serif",
     "font.sans-serif": ["Liberation Sans", "Arial", "Helvetica", "DejaVu Sans"],
     "font.size": 7.5,
@@ -96,6 +97,8 @@ class RenderedFigure:
     def png(self) -> bytes:
         if self._png is None:
             buf = io.BytesIO()
+            if self.figure is None:
+                raise ValueError(f"figure {self.name!r} has no matplotlib figure to render as PNG")
             with mpl.rc_context(_RC):
                 self.figure.savefig(buf, format="png", dpi=self.dpi, facecolor="white", metadata={"Software": None})
             self._png = buf.getvalue()
@@ -187,7 +190,7 @@ def fan_chart(scenarios: Sequence[Scenario], thresholds_c: Sequence[float] | Non
                                     xy=(window[0], 1.0), xycoords=("data", "axes fraction"), xytext=(3, -10),
                                     textcoords="offset points", color=color, fontsize=6.5, va="top")
                 if "waves" in ds and k == 0:
-                    share = probability((ds["waves"] > 0).transpose("realization", ...).values, w)
+                    share = np.asarray(probability((ds["waves"] > 0).transpose("realization", ...).values, w))
                     tr = ax.get_xaxis_transform()
                     for j in np.nonzero(share > 0)[0]:
                         ax.plot([t[j], t[j]], [0.965 - 0.035 * i, 1.0 - 0.035 * i], transform=tr, color=color,

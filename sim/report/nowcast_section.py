@@ -15,7 +15,7 @@ import numpy as np
 import xarray as xr
 from matplotlib.figure import Figure
 
-from sim.predicted_reports import predict_table
+from sim.predicted_reports import predict_table, to_datetime64
 from sim.report.i18n import Lang
 from sim.weighted_stats import weighted_quantile
 
@@ -39,7 +39,7 @@ def _prior_weights(ds: xr.Dataset) -> np.ndarray:
 
 
 def _time(t: np.datetime64, lang: Lang) -> str:
-    return f"{lang.date(t, 'd MMM')} {str(np.datetime64(t, 'm'))[11:16]}"
+    return f"{lang.date(t, 'd MMM')} {str(to_datetime64(t, 'm'))[11:16]}"
 
 
 def _quantity(q: str, lang: Lang) -> str:
