@@ -10,7 +10,9 @@ scenario) and, in the same process, the baselines the model is measured against:
   inputs, the exact three-node RC step and the operative temperature, one compiled pass) against a bare
   numpy three-node update of the same coefficients (the target: >= 0.5) and a bare numpy two-state
   update, both of the same shape, timed in interleaved rounds (best round of each);
-* a scaling table for 50, 100, 200 and 400 realizations (cost must grow linearly: exponent 0.9-1.1).
+* a scaling table for 50, 100, 200 and 400 realizations (cost must grow linearly: exponent 0.9-1.1);
+* the cost of a nowcast (:mod:`benchmarks.nowcast`): a run conditioned on identical-twin reports against
+  the plain run of the same size (ratio, rejuvenations, final effective sample size).
 
 Prints a table and, as its last line, one JSON object with the figures. Timings are ratios against
 baselines run in the same process; nothing here is asserted (the test suite only smoke-tests this code).
@@ -27,6 +29,11 @@ from pathlib import Path
 
 import numpy as np
 import simpy
+
+try:
+    from benchmarks.nowcast import nowcast_cost
+except ModuleNotFoundError:  # run as a script (make bench): benchmarks/ itself is on sys.path
+    from nowcast import nowcast_cost  # type: ignore[no-redef]
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -298,6 +305,9 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--sobol-samples", type=int, default=2, help="base samples of the Sobol cost sweeps")
     ap.add_argument("--sobol-realizations", type=int, default=40, help="Kyiv realizations per Sobol sample")
     ap.add_argument("--thermal-repeats", type=int, default=5, help="rounds of the thermal timing (best kept)")
+    ap.add_argument("--nowcast-realizations", type=int, default=None,
+                    help="realizations of the nowcast-against-plain comparison (default: --realizations; 0: skip; "
+                         "issue #18 asks for 1000)")
     args = ap.parse_args(argv)
     base = [f"city={args.city}", f"horizon_days={args.horizon_days:g}", "output.progress=never"]
 
@@ -353,6 +363,13 @@ def main(argv: list[str] | None = None) -> dict:
               f"joblib {joblib_s:.1f} s, speed-up {basic_s / joblib_s:.2f}")
 
     sobol = sobol_costs(args.sobol_samples, args.sobol_realizations) if args.sweep_jobs > 0 else {}
+    n_now = args.realizations if args.nowcast_realizations is None else args.nowcast_realizations
+    nowcast = nowcast_cost(compose, base, n_now) if n_now > 0 else {}
+    if nowcast:
+        print(f"  nowcast: {n_now} realizations, {nowcast['nowcast_reports']} twin reports: "
+              f"{nowcast['nowcast_s']:.1f} s against the plain run's {nowcast['nowcast_plain_s']:.1f} s, ratio "
+              f"{nowcast['nowcast_ratio_vs_plain']:.2f}; {nowcast['nowcast_rejuvenations']} rejuvenations, final ESS "
+              f"{nowcast['nowcast_final_ess']:.1f}; the filter itself {nowcast['nowcast_filter_s']:.2f} s")
 
     print()
     print(f"headline ({args.city}, {args.horizon_days:g} d, 2 x {args.realizations} realizations): {headline_s:.1f} s")
@@ -391,6 +408,7 @@ def main(argv: list[str] | None = None) -> dict:
         "scaling": {str(n): round(t, 3) for n, t in rows},
         "stage_seconds": {k: round(v, 3) for k, v in stage_totals.items()},
         **sobol,
+        **{k: round(v, 4) if isinstance(v, float) else v for k, v in nowcast.items()},
     }
     print(json.dumps(figures))
     sys.stdout.flush()

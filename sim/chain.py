@@ -130,22 +130,96 @@ def run_scenario_full(cfg: DictConfig, progress: Progress | None = None) -> RunO
         forecast = make_forecast(cfg.weather, grid, n_real, seed)
     with _timed(times, "threat"):
         campaign = make_campaign(cfg.attacks, network, grid, n_real, seed)
-    with _timed(times, "des"):
+    sim_out = _simulate(cfg, city, network, grid, forecast, campaign, seed, times, progress)
+    ds, events, des_stats = sim_out.dataset, sim_out.events, dict(sim_out.stats)
+    if reports is not None:
+        rj = _rejuvenation(cfg, city, network, grid, forecast, seed, reports, times)
+        t0 = time.perf_counter()
+        ds = condition(ds, reports, cfg.nowcast, network.n_queues, restart=rj.restart, warm_start=rj.warm_start,
+                       end=grid.times[-1] + np.timedelta64(round(grid.dt_h * 3600e9), "ns"))
+        restarts = sum(v for k, v in times.items() if k.startswith("restart "))
+        times["nowcast"] = time.perf_counter() - t0 - restarts  # the filter itself, without the restarted runs
+        if rj.events:
+            events = pd.concat([events, *rj.events], ignore_index=True)
+        for k, v in rj.stats.items():
+            des_stats[k] = des_stats.get(k, 0) + v
+    # CF time on the model clock (sim.timegrid, sim.io); set last: merging variables resets coordinate attrs
+    ds["time"].attrs = grid.time_attrs()
+    return RunOutput(dataset=ds, events=events, stage_seconds=times, stats=des_stats)
+
+
+def _simulate(cfg, city, network, grid, forecast, campaign, seed, times, progress=None, stage: str = "") -> RunOutput:
+    """The supply (DES), thermal and people stages and the Dataset of one ensemble."""
+    with _timed(times, f"{stage}des"):
         supply = simulate_supply(
             city, network, campaign, forecast.outdoor_c, cfg.repair, cfg.buildings, grid, seed,
             progress=progress,
         )
     # one BLAS thread: the step's matrix products are small, and parallel sweeps run one job per core
-    with _timed(times, "thermal+people"), threadpool_limits(1):
+    with _timed(times, f"{stage}thermal+people"), threadpool_limits(1):
         indoor, exposure = _thermal_and_people(cfg, city, grid, forecast, supply, seed, progress)
-    with _timed(times, "dataset"):
+    with _timed(times, f"{stage}dataset"):
         ds = _assemble(cfg, city, grid, forecast, supply, indoor, exposure)
-    if reports is not None:
-        with _timed(times, "nowcast"):
-            ds = condition(ds, reports, cfg.nowcast, network.n_queues)
-    # CF time on the model clock (sim.timegrid, sim.io); set last: merging variables resets coordinate attrs
-    ds["time"].attrs = grid.time_attrs()
-    return RunOutput(dataset=ds, events=supply.events, stage_seconds=times, stats=dict(supply.stats))
+    return RunOutput(dataset=ds, events=supply.events, stats=dict(supply.stats))
+
+
+@dataclass
+class _Rejuvenation:
+    """The nowcast filter's two callables (a warm start at a report time, a generation restarted from it)
+    and what the restarted generations add to the run: their event logs and DES statistics."""
+
+    warm_start: Callable | None
+    restart: Callable | None
+    events: list[pd.DataFrame]
+    stats: dict[str, float]
+
+
+def _rejuvenation(cfg, city, network, grid, forecast, seed, reports, times) -> _Rejuvenation:
+    """Build the callables of :func:`sim.rejuvenation.assimilate` for this run: the reported-state warm
+    start (:mod:`sim.warm_start`) and a restart that simulates ``nowcast.restart_realizations`` new
+    realizations from it with fresh streams (:func:`sim.rejuvenation.generation_seed`) and the prior's
+    weather, realization by realization (cycled when the sizes differ)."""
+    from sim.rejuvenation import generation_seed
+    from sim.warm_start import reported_warm_start, warm_start_campaign, zone_table
+
+    zones = zone_table(city, network)
+    n_real = int(cfg.realizations)
+    n_restart = int(cfg.nowcast.get("restart_realizations") or n_real)
+    out = _Rejuvenation(None, None, [], {})
+
+    def warm_start(at, queues):
+        return reported_warm_start(zones, reports, at, grid.start, cfg.nowcast, network.n_queues, queues)
+
+    def restart(g, warm):
+        fc = forecast if n_restart == n_real else _forecast_rows(forecast, np.arange(n_restart) % n_real)
+        est = memory.estimate(n_real + g * n_restart, grid.n_steps, len(city.groups), len(network.feeders),
+                              len(city.districts), city.groups["archetype"].nunique(), len(cfg.people.thresholds_c),
+                              bool(cfg.buildings.trajectories))
+        memory.check_fits(est, n_real + g * n_restart)
+        seed_g = generation_seed(seed, g)
+        stage = f"restart {g} "
+        with _timed(times, f"{stage}threat"):
+            campaign = warm_start_campaign(cfg.attacks, network, grid, n_restart, seed_g, warm)
+        run = _simulate(cfg, city, network, grid, fc, campaign, seed_g, times, None, stage)
+        ev = run.events.copy()
+        ev["realization"] = ev["realization"].to_numpy() + n_real + (g - 1) * n_restart
+        out.events.append(ev)
+        for k, v in run.stats.items():
+            out.stats[k] = out.stats.get(k, 0) + v
+        return run.dataset
+
+    out.warm_start, out.restart = warm_start, restart
+    return out
+
+
+def _forecast_rows(forecast, rows: np.ndarray):
+    """The forecast of the given realizations (rows of every (R, T) array)."""
+    def pick(a):
+        return a[rows] if a is not None and np.ndim(a) == 2 else a
+
+    return dataclasses.replace(forecast, outdoor_c=forecast.outdoor_c[rows],
+                               **{k: pick(getattr(forecast, k)) for k in ("ghi_w_per_m2", "dni_w_per_m2",
+                                                                          "dhi_w_per_m2", "wind_m_per_s")})
 
 
 def _district_archetype_weights(city: City, archetypes: list[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -751,16 +751,19 @@ def district_ranking(ds: xr.Dataset, settings: Settings | None = None) -> xr.Dat
 
     Districts are ranked in each run by person-days below ``severe_c`` per 1,000 people present; the
     probability is the share of runs in which a district is among the ``top_districts`` hardest hit
-    (ties broken by the district order). Returns variables ``rate`` (realization, district) and ``p_top``
+    (ties broken by the district order; a conditioned nowcast's runs count by their weights). Returns variables ``rate`` (realization, district) and ``p_top``
     (district), sorted by ``p_top`` then by the median rate, highest first.
     """
+    from sim import weighted_stats as stats
+
     s = settings or Settings.from_dataset(ds)
-    rate = district_rate(ds, s).transpose("realization", "district")
+    w = stats.realization_weights(ds)  # a conditioned nowcast: the weights' share of the runs
+    rate = district_rate(ds, s).transpose("realization", "district").drop_vars("realization_weight", errors="ignore")
     order = np.argsort(-rate.values, axis=1, kind="stable")
     ranks = np.empty_like(order)
     np.put_along_axis(ranks, order, np.arange(rate.sizes["district"])[None, :], axis=1)
-    top = (ranks < int(s.top_districts)).mean(axis=0)
-    med = np.median(rate.values, axis=0)
+    top = stats.probability(ranks < int(s.top_districts), w)
+    med = stats.median(rate.values, w)
     sort = np.lexsort((-med, -top))
     out = xr.Dataset(
         {"rate": rate, "p_top": ("district", top)},

@@ -22,14 +22,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import xarray as xr
-from scipy.special import logsumexp
 
 from sim import smc
-from sim.observations import CITY, Observations, read_observations
+from sim.observations import Observations, read_observations
+from sim.predicted_reports import least_expected, log_likelihood, predict_reports, to_datetime64
+from sim.rejuvenation import assimilate, pooled_weights
 from sim.timegrid import TimeGrid
-from sim.weighted_stats import weighted_quantile
 
-__all__ = ["condition", "load_reports", "log_likelihood", "predict_reports", "twin_reports", "uniform_weights",
+#: The nowcast's weight variables (replaced, not pooled, when generations are appended).
+WEIGHT_VARIABLES = ("realization_weight", "effective_sample_size")
+
+__all__ = ["WEIGHT_VARIABLES", "condition", "load_reports", "log_likelihood", "predict_reports", "twin_reports", "uniform_weights",
            "weight_variables"]
 
 log = logging.getLogger("coldgrid")
@@ -55,56 +58,6 @@ def load_reports(cfg: Any, district_names: list[str], district_codes: list[str],
     end = grid.start + np.timedelta64(round(grid.horizon_h * 3600e9), "ns")
     return read_observations(cfg.observations, district_names, district_codes, start=grid.start, end=end,
                              n_queues=n_queues, as_of=cfg.as_of)
-
-
-def predict_reports(ds: xr.Dataset, reports: Observations) -> np.ndarray:
-    """What each realization says each report should be: shape (R, K), in the report's units.
-
-    ``buildings_without_heat`` and ``share_without_power`` of a district are read from the Dataset at
-    the step holding the report's time; a city total sums the districts' buildings, and weights their
-    shares by ``population``; ``queues_off`` is city-wide.
-    """
-    table = reports.table
-    times = ds["time"].values
-    step = np.searchsorted(times, table["time"].to_numpy("datetime64[ns]"), side="right") - 1
-    if np.any(step < 0):
-        raise ValueError("a report precedes the run's first step")
-    district = table["district_index"].to_numpy()
-    quantity = table["quantity"].to_numpy()
-    R = ds.sizes["realization"]
-    out = np.empty((R, len(table)))
-    population = ds["population"].values.astype(float)
-    pop_share = population / population.sum()
-    for q in np.unique(quantity):
-        k = np.flatnonzero(quantity == q)
-        da = ds[q].transpose("realization", "time", ...).values
-        if q == "queues_off":
-            out[:, k] = da[:, step[k]]
-            continue
-        by_district = da[:, step[k], :]  # (R, k, D)
-        city = by_district.sum(axis=2) if q == "buildings_without_heat" else by_district @ pop_share
-        d = np.where(district[k] == CITY, 0, district[k])
-        one = np.take_along_axis(by_district, d[None, :, None], axis=2)[:, :, 0]
-        out[:, k] = np.where(district[k] == CITY, city, one)
-    return out
-
-
-def log_likelihood(reports: Observations, predicted: np.ndarray, cfg: Any, n_queues: int) -> np.ndarray:
-    """``log p(report k | realization r)``, shape (R, K), by the error model of each quantity (:mod:`sim.smc`)."""
-    table = reports.table
-    y = table["value"].to_numpy(float)
-    quantity = table["quantity"].to_numpy()
-    out = np.empty_like(predicted, dtype=float)
-    for q in np.unique(quantity):
-        k = np.flatnonzero(quantity == q)
-        if q == "buildings_without_heat":
-            out[:, k] = smc.log_lik_buildings(y[k], predicted[:, k], float(cfg.heat_dispersion),
-                                              float(cfg.heat_offset_buildings))
-        elif q == "share_without_power":
-            out[:, k] = smc.log_lik_share(y[k], predicted[:, k], float(cfg.power_precision))
-        else:
-            out[:, k] = smc.log_lik_queues(y[k], predicted[:, k], float(cfg.queue_sd), n_queues)
-    return out
 
 
 def weight_variables(times: np.ndarray, weights: np.ndarray, ess: np.ndarray) -> dict[str, xr.DataArray]:
@@ -137,48 +90,102 @@ def uniform_weights(times: np.ndarray, n_realizations: int) -> dict[str, xr.Data
     return weight_variables(times, np.full(R, 1.0 / R), np.full(len(times), float(R)))
 
 
-def condition(ds: xr.Dataset, reports: Observations | None, cfg: Any, n_queues: int) -> xr.Dataset:
-    """Weight the realizations of ``ds`` by the reports; the Dataset itself when there are none.
+def condition(ds: xr.Dataset, reports: Observations | None, cfg: Any, n_queues: int,
+              restart: Any = None, warm_start: Any = None, end: np.datetime64 | None = None) -> xr.Dataset:
+    """Condition the run ``ds`` on the reports; the Dataset itself when there are none.
 
-    Returns a copy with ``realization_weight``, ``effective_sample_size``, the reports (``report_time``,
-    ``report_district``, ``report_quantity``, ``report_value`` on a ``report`` dimension) and the global
-    attributes ``nowcast_as_of``, ``nowcast_reports`` and ``nowcast_status`` (one line; it says when the
-    ensemble collapsed, and the collapse is logged as a warning).
+    The filter (:func:`sim.rejuvenation.assimilate`) weights the realizations report time by report time
+    and, given ``restart`` and ``warm_start`` (the chain's), rejuvenates a degenerate ensemble with
+    realizations restarted from the reported state; their Datasets are appended along ``realization``
+    (variable ``generation``: 0 the run itself). Returns a copy with ``realization_weight``,
+    ``effective_sample_size``, the reports (``report_time``, ``report_district``, ``report_quantity``,
+    ``report_value`` on a ``report`` dimension), the filter's trace (``assimilation_time``,
+    ``ess_before_restart``, ``ess_after_restart``, ``restarted`` on an ``assimilation`` dimension) and the
+    global attributes ``nowcast_as_of``, ``nowcast_reports``, ``nowcast_restarts`` and ``nowcast_status``
+    (one line; it says when the ensemble collapsed and what was done, and a collapse is logged as a warning).
     """
     if reports is None:
         return ds
     R = ds.sizes["realization"]
     times = ds["time"].values
     out = ds.copy()
-    out.attrs["nowcast_as_of"] = str(np.datetime64(reports.as_of, "m"))
+    out.attrs["nowcast_as_of"] = str(to_datetime64(reports.as_of, "m"))
     out.attrs["nowcast_observations"] = reports.source
     out.attrs["nowcast_reports"] = len(reports)
+    out.attrs["nowcast_prior_realizations"] = int(R)
+    out.attrs["nowcast_restarts"] = 0
     out = out.assign(_report_variables(reports))
     if len(reports) == 0:
         out.attrs["nowcast_status"] = f"nowcast: {reports.describe()}; the ensemble is unconditioned"
         return out
-    predicted = predict_reports(ds, reports)
-    loglik = log_likelihood(reports, predicted, cfg, n_queues)
-    report_time = reports.table["time"].to_numpy("datetime64[ns]")
-    seq = smc.sequential_weights(loglik, report_time)
-    # ESS over the grid: R before the first report, then that after the last report at or before each step
-    after = np.searchsorted(seq.times.astype("datetime64[ns]"), times, side="right") - 1
-    ess_t = np.where(after >= 0, seq.ess[np.maximum(after, 0)], float(R))
-    out = out.assign(weight_variables(times, seq.final, ess_t))
-    low = np.flatnonzero(seq.ess < float(cfg.collapse_ess_frac) * R)
-    final_ess = float(seq.ess[-1])
-    if smc.is_collapsed(final_ess, R, float(cfg.collapse_ess_frac)):
-        i = int(low[0])
-        prior = seq.weights[i - 1] if i > 0 else np.full(R, 1.0 / R)
-        at = str(np.datetime64(seq.times[i], "m")).replace("T", " ")
-        status = smc.collapse_message(float(seq.ess[i]), R, at,
-                                      _least_expected(reports, predicted, loglik, prior, seq.times[i]))
+    result = assimilate(ds, reports, cfg, n_queues, restart=restart, warm_start=warm_start, end=end)
+    if len(result.generations) > 1:
+        out = _pooled(out, result)
+    out = out.assign(weight_variables(times, result.weights, result.ess_on(times)))
+    out = out.assign(_trace_variables(result))
+    out.attrs["nowcast_restarts"] = len(result.generations) - 1
+    out.attrs["nowcast_restart_states"] = " | ".join(
+        f"{to_datetime64(g.restart, 'm')}: {g.warm.summary}" for g in result.generations[1:] if g.warm is not None)
+    status = result.status
+    if result.collapsed:
+        status = _withleast_expected(status, result, reports)
         log.warning("coldgrid: %s", status)
-    else:
-        status = (f"nowcast: conditioned on {reports.describe()}; effective sample size {final_ess:.0f} of "
-                  f"{R} realizations")
     out.attrs["nowcast_status"] = status
     return out
+
+
+def _pooled(out: xr.Dataset, result: Any) -> xr.Dataset:
+    """The generations' Datasets along ``realization`` (renumbered), with ``generation (realization)``."""
+    per_r = [v for v in out.data_vars if "realization" in out[v].dims and v not in WEIGHT_VARIABLES]
+    parts = [out[per_r]] + [g.dataset[per_r] for g in result.generations[1:]]
+    pooled = xr.concat(parts, dim="realization", data_vars="all", coords="minimal", compat="override",
+                       join="exact", combine_attrs="override")
+    pooled = pooled.assign_coords(realization=("realization", np.arange(pooled.sizes["realization"]),
+                                               out["realization"].attrs))
+    rest = out.drop_vars([*per_r, *[v for v in WEIGHT_VARIABLES if v in out]]).drop_dims("realization",
+                                                                                         errors="ignore")
+    merged = xr.merge([rest, pooled], combine_attrs="override")
+    merged.attrs = dict(out.attrs)
+    merged["generation"] = xr.DataArray(
+        result.generation.astype(np.int64), dims=("realization",),
+        attrs={"units": "1", "long_name": "nowcast generation of the realization (0: the run from start; g >= 1: "
+                                          "restarted from the reported state at assimilation time g)"})
+    merged.attrs["realizations"] = int(merged.sizes["realization"])
+    return merged
+
+
+def _trace_variables(result: Any) -> dict[str, xr.DataArray]:
+    tr = result.trace
+    dims = ("assimilation",)
+    return {
+        "assimilation_time": xr.DataArray(tr["time"].to_numpy("datetime64[ns]"), dims=dims,
+                                          attrs={"long_name": "report time assimilated by the nowcast filter"}),
+        "ess_before_restart": xr.DataArray(tr["ess_before"].to_numpy(float), dims=dims,
+                                           attrs={"units": "1", "long_name": "effective sample size after the "
+                                                                             "reports of the time, before any rejuvenation"}),
+        "ess_after_restart": xr.DataArray(tr["ess_after"].to_numpy(float), dims=dims,
+                                          attrs={"units": "1", "long_name": "effective sample size after the "
+                                                                            "reports of the time and any rejuvenation"}),
+        "restarted": xr.DataArray(tr["restarted"].to_numpy(np.int8), dims=dims,
+                                  attrs={"units": "1", "long_name": "1 where the ensemble was rejuvenated "
+                                                                    "(realizations restarted from the reported state)"}),
+    }
+
+
+def _withleast_expected(status: str, result: Any, reports: Observations) -> str:
+    """Insert the report the ensemble expected least (at the first time its ESS fell below the collapse
+    threshold) into a collapse message."""
+    at = result.collapse_time
+    report_time = reports.table["time"].to_numpy("datetime64[ns]")
+    gens = [g for g in result.generations if g.restart is None or g.restart <= at]
+    earlier = reports.times[reports.times < at]
+    prior = (pooled_weights(gens, report_time, earlier[-1])[0] if len(earlier)
+             else np.concatenate([np.full(g.size, 1.0) for g in gens]) / sum(g.size for g in gens))
+    predicted = np.concatenate([g.predicted for g in gens])
+    loglik = np.concatenate([g.loglik for g in gens])
+    worst = least_expected(reports, predicted, loglik, prior, at)
+    head, sep, tail = status.partition("; the conditioned figures")
+    return f"{head}; least expected: {worst}{sep}{tail}" if sep else status
 
 
 def twin_reports(ds: xr.Dataset, realization: int, times: np.ndarray, cfg: Any, n_queues: int,
@@ -226,21 +233,6 @@ def twin_reports(ds: xr.Dataset, realization: int, times: np.ndarray, cfg: Any, 
                      "queues_off": float(queues[i])})
     return pd.DataFrame(rows, columns=["time", "district", "buildings_without_heat", "share_without_power",
                                        "queues_off"]).astype({"buildings_without_heat": "Int64"})
-
-
-def _least_expected(reports: Observations, predicted: np.ndarray, loglik: np.ndarray, prior: np.ndarray,
-                    at: np.datetime64) -> str:
-    """The report at time ``at`` with the lowest predictive probability under the weights before it."""
-    table = reports.table
-    k_at = np.flatnonzero(table["time"].to_numpy("datetime64[ns]") == np.datetime64(at, "ns"))
-    log_pred = logsumexp(loglik[:, k_at], b=prior[:, None], axis=0)
-    k = int(k_at[np.argmin(log_pred)])
-    row = table.iloc[k]
-    p5, p95 = weighted_quantile(predicted[:, k], prior, [0.05, 0.95])
-    fmt = (lambda v: f"{v:.2f}") if row["quantity"] == "share_without_power" else (lambda v: f"{v:,.1f}")
-    place = "the city" if row["district_index"] == CITY else row["district"]
-    return (f"{row['quantity']} in {place} (line {row['line']}): reported {fmt(row['value'])}, "
-            f"ensemble 5-95 % {fmt(p5)}-{fmt(p95)}")
 
 
 def _report_variables(reports: Observations) -> dict[str, xr.DataArray]:

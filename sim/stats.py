@@ -7,6 +7,11 @@ paired differences is not the difference of the two medians. Each median carries
 distribution-free confidence interval from order statistics (:func:`median_ci`).
 
 The figures themselves are defined once, in :mod:`sim.keyfigures`; this module summarizes them.
+
+A nowcast weights its realizations (``realization_weight``, :mod:`sim.rejuvenation`): every statistic
+here then uses the weights (weighted type-7 quantiles, :func:`sim.weighted_stats.weighted_quantile`;
+weighted shares for probabilities; the Monte Carlo error from Kish's effective sample size). Equal
+weights, the plain run's, take the unweighted code path: the same numbers bit for bit.
 """
 
 from __future__ import annotations
@@ -21,6 +26,15 @@ from scipy import stats as _sp
 
 from sim import keyfigures
 from sim.keyfigures import Settings
+from sim.weighted_stats import (
+    median,
+    percentiles,
+    probability,
+    quantile_summary,
+    realization_weights,
+    weighted_quantile,
+    weighted_summarize,
+)
 
 __all__ = [
     "HEADLINE_COLUMNS",
@@ -28,10 +42,16 @@ __all__ = [
     "duration_survival",
     "headline_table",
     "headline_values",
+    "median",
     "median_ci",
     "paired_difference",
+    "paired_weights",
+    "percentiles",
     "prob_reduction_at_least",
+    "probability",
+    "realization_weights",
     "summarize",
+    "weighted_median_ci",
 ]
 
 #: Columns of :func:`headline_table` with the default 90 % interval (``p5``/``p95`` follow the interval).
@@ -42,7 +62,8 @@ HEADLINE_COLUMNS = [
 
 
 def summarize(
-    da: xr.DataArray, dim: str = "realization", percentiles: Sequence[float] = (5, 50, 95)
+    da: xr.DataArray, dim: str = "realization", percentiles: Sequence[float] = (5, 50, 95),
+    weights: np.ndarray | xr.DataArray | bool | None = None,
 ) -> xr.DataArray:
     """Percentiles of ``da`` over ``dim``.
 
@@ -54,6 +75,10 @@ def summarize(
         Dimension to reduce (the Monte Carlo realizations).
     percentiles : sequence of float
         Percentiles in [0, 100]; linear interpolation between realizations (numpy's default). [%]
+    weights : array_like or bool, optional
+        Realization weights; default (None) the ``realization_weight`` coordinate of ``da`` when its
+        weights are not all equal; ``False``: unweighted. Weighted percentiles are
+        :func:`sim.weighted_stats.weighted_summarize` (equal weights give the same numbers).
 
     Returns
     -------
@@ -70,10 +95,12 @@ def summarize(
     pct = np.asarray(percentiles, dtype=float)
     if pct.ndim != 1 or ((pct < 0) | (pct > 100)).any():
         raise ValueError(f"percentiles must be a sequence within [0, 100], got {percentiles!r}")
-    out = da.quantile(pct / 100.0, dim=dim, keep_attrs=True)
-    out = out.rename(quantile="percentile").assign_coords(percentile=pct)
-    out["percentile"].attrs.update(units="%", long_name=f"percentile over {dim}s")
-    return out
+    w = realization_weights(da) if weights is None and dim == "realization" else (
+        None if weights is None or weights is False else np.asarray(weights, dtype=float))
+    da = da.drop_vars("realization_weight", errors="ignore")
+    if w is not None and not np.all(w == w.ravel()[0]):
+        return weighted_summarize(da, w, dim=dim, percentiles=percentiles)
+    return quantile_summary(da, pct, dim)
 
 
 def paired_difference(
@@ -81,6 +108,7 @@ def paired_difference(
     b: xr.DataArray,
     dim: str = "realization",
     percentiles: Sequence[float] | None = (5, 50, 95),
+    weights: np.ndarray | None = None,
 ) -> xr.DataArray:
     """Realization-wise difference ``b - a`` of two scenarios run with the same seed, then its percentiles.
 
@@ -93,13 +121,16 @@ def paired_difference(
         The realization dimension.
     percentiles : sequence of float or None
         Percentiles of the difference [%]; ``None`` returns the realization-wise differences.
+    weights : numpy.ndarray, optional
+        Weights of the realization pairs (:func:`paired_weights`); None: equal.
 
     Returns
     -------
     xarray.DataArray
         ``b - a`` (negative: ``b`` has less), summarized by :func:`summarize` unless ``percentiles`` is None.
     """
-    a, b = xr.align(a, b, join="exact")
+    a, b = xr.align(a.drop_vars("realization_weight", errors="ignore"),
+                    b.drop_vars("realization_weight", errors="ignore"), join="exact")
     diff = b - a
     diff.attrs = {
         "units": a.attrs.get("units", "1"),
@@ -107,7 +138,22 @@ def paired_difference(
     }
     if percentiles is None:
         return diff
-    return summarize(diff, dim=dim, percentiles=percentiles)
+    return summarize(diff, dim=dim, percentiles=percentiles, weights=False if weights is None else weights)
+
+
+def paired_weights(a: xr.Dataset, b: xr.Dataset) -> np.ndarray | None:
+    """Weights of the realization pairs of two runs: None when both are unweighted; the common weights when
+    they agree (two nowcasts on the same reports whose policies differ only after ``as_of``); else the mean
+    of the two (an approximation: the pairs' histories were weighted differently; docs/nowcast.md)."""
+    wa, wb = realization_weights(a), realization_weights(b)
+    if wa is None and wb is None:
+        return None
+    n = a.sizes.get("realization", 0)
+    wa = np.full(n, 1.0 / n) if wa is None else wa / wa.sum()
+    wb = np.full(n, 1.0 / n) if wb is None else wb / wb.sum()
+    if wa.shape != wb.shape:
+        raise ValueError("the two runs have different realizations; paired differences need the same ones")
+    return wa if np.allclose(wa, wb, rtol=1e-12, atol=0.0) else 0.5 * (wa + wb)
 
 
 def prob_reduction_at_least(
@@ -116,6 +162,7 @@ def prob_reduction_at_least(
     frac: float = 0.25,
     dim: str = "realization",
     zero_baseline: str = "fail",
+    weights: np.ndarray | None = None,
 ) -> xr.DataArray:
     """Probability over realizations that scenario ``b`` cuts exposure by at least ``frac`` relative to ``a``.
 
@@ -136,6 +183,9 @@ def prob_reduction_at_least(
         The realization dimension.
     zero_baseline : {"fail", "exclude"}
         Treatment of realizations with ``a == 0``.
+    weights : numpy.ndarray, optional
+        Weights of the realization pairs (a nowcast, :func:`paired_weights`): the probability is the
+        weights' share ``sum_r w_r 1[success_r] / sum_r w_r``; None: equal weights.
 
     Returns
     -------
@@ -153,12 +203,18 @@ def prob_reduction_at_least(
         raise ValueError(f"frac must be within [0, 1], got {frac}")
     if zero_baseline not in ("fail", "exclude"):
         raise ValueError(f"zero_baseline must be 'fail' or 'exclude', got {zero_baseline!r}")
-    a, b = xr.align(a, b, join="exact")
+    a, b = xr.align(a.drop_vars("realization_weight", errors="ignore"),
+                    b.drop_vars("realization_weight", errors="ignore"), join="exact")
     positive = a > 0
     # a - b >= frac a; for frac > 0 also b < a, so that underflow in frac * a never credits a tie
     success = positive & (a - b >= frac * a) & ((b < a) | (frac == 0.0))
+    zero = ~positive
+    if weights is not None:
+        w = xr.DataArray(np.asarray(weights, dtype=float) / np.sum(weights), dims=(dim,))
+        zero = zero & (w > 0)  # a realization of weight 0 is not in the ensemble
+        success, positive = success * w, positive * w
     if zero_baseline == "fail":
-        prob = success.mean(dim).astype(float)
+        prob = (success.mean(dim) if weights is None else success.sum(dim)).astype(float)
     else:
         n_pos = positive.sum(dim)
         prob = (success.sum(dim) / n_pos.where(n_pos > 0)).astype(float)
@@ -166,7 +222,7 @@ def prob_reduction_at_least(
         "units": "1",
         "long_name": f"probability that b cuts {a.attrs.get('long_name', a.name or 'exposure')} "
         f"by at least {frac:.0%} relative to a",
-        "n_baseline_zero": int((~positive).sum()),
+        "n_baseline_zero": int(zero.sum()),
         "zero_baseline": zero_baseline,
     }
     return prob
@@ -252,16 +308,40 @@ def _ci_index(n: int, confidence: float) -> tuple[int, float]:
     return k, 1.0 - 2.0 * float(_sp.binom.cdf(k - 1, n, 0.5))
 
 
-def mc_error(values: np.ndarray, s: Settings) -> dict[str, float | bool]:
+def weighted_median_ci(values: np.ndarray, weights: np.ndarray, confidence: float = 0.95
+                       ) -> tuple[float, float, float]:
+    """:func:`median_ci` of weighted realizations: the order statistics ``k`` and ``n - k + 1`` of
+    :func:`median_ci` for ``n`` = Kish's effective sample size (rounded), read as the weighted type-7
+    quantiles at ``(k - 1)/(n - 1)`` and ``(n - k)/(n - 1)`` (for equal weights exactly ``x_(k)`` and
+    ``x_(n-k+1)``). Returns (low, high, coverage)."""
+    x = np.asarray(values, dtype=float).ravel()
+    w = np.asarray(weights, dtype=float)
+    n = round(float(np.sum(w) ** 2 / np.sum(w * w)))
+    if x.size == 0 or n < 2:
+        return (float(np.min(x)), float(np.max(x)), 0.0) if x.size else (float("nan"), float("nan"), 0.0)
+    k, coverage = _ci_index(n, float(confidence))
+    if k < 1:
+        lo, hi = weighted_quantile(x, w, [0.0, 1.0])
+        return float(lo), float(hi), coverage
+    lo, hi = weighted_quantile(x, w, [(k - 1) / (n - 1), (n - k) / (n - 1)])
+    return float(lo), float(hi), coverage
+
+
+def mc_error(values: np.ndarray, s: Settings, weights: np.ndarray | None = None) -> dict[str, float | bool]:
     """Monte Carlo error of a median and the rule that says whether the realizations were enough.
 
-    Enough: the half-width of the order-statistic interval (:func:`median_ci`, ``s.mc_confidence``) is at
-    most ``s.mc_rel_tolerance`` of the median's magnitude (an interval of zero width always is; a zero
-    median with a wider interval never is), and the interval reached its coverage.
+    Enough: the half-width of the order-statistic interval (:func:`median_ci`, ``s.mc_confidence``; with
+    ``weights``, :func:`weighted_median_ci` on the effective sample size) is at most
+    ``s.mc_rel_tolerance`` of the median's magnitude (an interval of zero width always is; a zero median
+    with a wider interval never is), and the interval reached its coverage.
     """
     x = np.asarray(values, dtype=float)
-    lo, hi, coverage = median_ci(x, s.mc_confidence)
-    med = float(np.median(x)) if x.size else float("nan")
+    if weights is None:
+        lo, hi, coverage = median_ci(x, s.mc_confidence)
+        med = float(np.median(x)) if x.size else float("nan")
+    else:
+        lo, hi, coverage = weighted_median_ci(x, weights, s.mc_confidence)
+        med = float(median(x, weights)) if x.size else float("nan")
     half = (hi - lo) / 2.0
     if half == 0:
         rel = 0.0
@@ -322,11 +402,12 @@ def headline_table(
     """
     s = _settings(ds, restored_frac=restored_frac, household_size=household_size)
     v = keyfigures.values(ds, s)
+    w = realization_weights(ds)
     lo_name, hi_name = s.pct_names
     rows = []
     for key, da in v.data_vars.items():
-        p_lo, p50, p_hi = np.percentile(da.values, s.percentiles)  # as summarize(), without xarray's overhead
-        err = mc_error(da.values, s)
+        p_lo, p50, p_hi = percentiles(da.values, s.percentiles, w)  # as summarize(), without xarray's overhead
+        err = mc_error(da.values, s, w)
         ceiling = float(da.attrs["ceiling"])
         rows.append({
             "figure": key, "label": da.attrs["long_name"], "p50": float(p50), lo_name: float(p_lo),
@@ -381,34 +462,40 @@ def comparison_table(
     """
     s = _settings(a, reduction_frac=frac, restored_frac=restored_frac)
     va, vb = keyfigures.values(a, s), keyfigures.values(b, s)
+    w = paired_weights(a, b)
+    wa, wb = realization_weights(a), realization_weights(b)
     lo, _, hi = s.percentiles
     lo_name, hi_name = f"diff_p{lo:g}", f"diff_p{hi:g}"
     rows = []
 
     def row(key: str, x: xr.DataArray, y: xr.DataArray, code: str, name: str) -> dict:
-        d_lo, d50, d_hi = paired_difference(x, y, percentiles=(lo, 50, hi)).values
+        d_lo, d50, d_hi = paired_difference(x, y, percentiles=(lo, 50, hi), weights=w).values
         diff = (y - x).values
         base = x.values
         rel = np.divide(diff, base, out=np.full(diff.shape, np.nan), where=base > 0)
-        err = mc_error(diff, s)
+        err = mc_error(diff, s, w)
         good = bool(va[key].attrs["cut_is_good"])
+        ok = np.isfinite(rel)
         return {
             "figure": key, "label": va[key].attrs["long_name"], "unit": va[key].attrs["units"],
-            "adm5_code": code, "adm5_name": name, "a_p50": float(x.median()), "b_p50": float(y.median()),
+            "adm5_code": code, "adm5_name": name, "a_p50": float(median(x.values, wa)),
+            "b_p50": float(median(y.values, wb)),
             "diff_p50": float(d50), lo_name: float(d_lo), hi_name: float(d_hi),
-            "rel_diff_p50": float(np.nanmedian(rel)) if np.isfinite(rel).any() else float("nan"),
-            "prob_reduction": float(prob_reduction_at_least(x, y, frac=s.reduction_frac)) if good else float("nan"),
+            "rel_diff_p50": (float(np.nanmedian(rel)) if w is None else float(median(rel[ok], w[ok])))
+            if ok.any() and (w is None or w[ok].sum() > 0) else float("nan"),
+            "prob_reduction": float(prob_reduction_at_least(x, y, frac=s.reduction_frac, weights=w)) if good
+            else float("nan"),
             "diff_ci_low": err["ci_low"], "diff_ci_high": err["ci_high"], "mc_enough": err["enough"],
         }
 
     for key in [k for k in va.data_vars if k in vb.data_vars]:
-        rows.append(row(key, va[key], vb[key], "", ""))
+        rows.append(row(str(key), va[key], vb[key], "", ""))
     if districts:
         da_, db_ = keyfigures.district_values(a, s), keyfigures.district_values(b, s)
         codes = a["katotth"].values if "katotth" in a.coords else [""] * a.sizes.get("district", 0)
         for key in [k for k in da_.data_vars if k in db_.data_vars and k in va.data_vars]:
             for i, name in enumerate(da_["district"].values):
-                rows.append(row(key, da_[key].isel(district=i), db_[key].isel(district=i), str(codes[i]), str(name)))
+                rows.append(row(str(key), da_[key].isel(district=i), db_[key].isel(district=i), str(codes[i]), str(name)))
     cols = [c if c not in ("diff_p5", "diff_p95") else {"diff_p5": lo_name, "diff_p95": hi_name}[c]
             for c in COMPARISON_COLUMNS]
     return pd.DataFrame(rows, columns=cols)

@@ -428,16 +428,20 @@ def tornado_table(
 
     def level(case: str) -> dict[str, float] | None:
         i = cases.get((case, policies[0]))
-        return None if i is None else {k: float(v.median()) for k, v in values[i].data_vars.items()}
+        if i is None:
+            return None
+        w = stats.realization_weights(results[i])  # a nowcast's weights (None: equal)
+        return {str(k): float(stats.median(v.values, w)) for k, v in values[i].data_vars.items()}
 
     def effect(case: str) -> dict[str, float] | None:
         i, j = cases.get((case, policies[0])), cases.get((case, policies[1]))
         if i is None or j is None:
             return None
-        out = {}
+        out: dict[str, float] = {}
         for k in values[i].data_vars:
             if k in values[j].data_vars:
-                out[k] = float(stats.paired_difference(values[i][k], values[j][k], percentiles=(50,)).values[0])
+                out[str(k)] = float(stats.paired_difference(values[i][k], values[j][k], percentiles=(50,),
+                                                       weights=stats.paired_weights(results[i], results[j])).values[0])
         return out
 
     inputs = sorted({c[: -len("_low")] for c, _ in cases if c.endswith("_low")}

@@ -21,12 +21,84 @@ from collections.abc import Sequence
 import numpy as np
 import xarray as xr
 
-from sim.stats import summarize
+__all__ = ["crps", "median", "percentiles", "probability", "quantile_summary", "realization_weights", "weighted_mean",
+           "weighted_quantile", "weighted_summarize"]
 
-__all__ = ["crps", "weighted_mean", "weighted_quantile", "weighted_summarize"]
+
+def realization_weights(obj: xr.Dataset | xr.DataArray | None) -> np.ndarray | None:
+    """The realization weights of a run when they are not all equal (a conditioned nowcast), else None.
+
+    A Dataset's ``realization_weight`` variable, or a DataArray's ``realization_weight`` coordinate.
+
+    Examples
+    --------
+    >>> ds = xr.Dataset({"realization_weight": ("realization", [0.25, 0.25, 0.25, 0.25])})
+    >>> realization_weights(ds) is None
+    True
+    >>> realization_weights(ds.assign(realization_weight=("realization", [0.1, 0.2, 0.3, 0.4])))
+    array([0.1, 0.2, 0.3, 0.4])
+    """
+    if obj is None:
+        return None
+    w = obj.get("realization_weight") if isinstance(obj, xr.Dataset) else obj.coords.get("realization_weight")
+    if w is None:
+        return None
+    v = np.asarray(w.values, dtype=float).ravel()
+    if v.size == 0 or np.all(v == v[0]):
+        return None
+    return v
 
 
-def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float | Sequence[float], axis: int = 0) -> np.ndarray:
+def percentiles(values: np.ndarray, pct: Sequence[float] | float, weights: np.ndarray | None = None,
+                axis: int = 0) -> np.ndarray:
+    """Percentiles over realizations (``axis``): :func:`numpy.percentile` without weights, else the weighted
+    type-7 estimator (:func:`weighted_quantile`). [%]
+
+    Examples
+    --------
+    >>> x = np.array([1.0, 2.0, 3.0, 10.0])
+    >>> float(percentiles(x, 50)), float(percentiles(x, 50, np.array([1.0, 1.0, 1.0, 0.0])))
+    (2.5, 2.0)
+    """
+    if weights is None:
+        return np.percentile(values, pct, axis=axis)
+    return weighted_quantile(values, weights, np.asarray(pct, dtype=float) / 100.0, axis=axis)
+
+
+def median(values: np.ndarray, weights: np.ndarray | None = None, axis: int = 0) -> np.ndarray | float:
+    """Median over realizations, weighted when ``weights`` is given (see :func:`percentiles`)."""
+    if weights is None:
+        return np.median(values, axis=axis)
+    return percentiles(values, 50.0, weights, axis=axis)
+
+
+def probability(event: np.ndarray, weights: np.ndarray | None = None, axis: int = 0) -> np.ndarray | float:
+    """Share of realizations (``axis``) where ``event`` holds; the weights' share of them when weighted. [1]
+
+    Examples
+    --------
+    >>> float(probability([True, False, False, False])), float(probability([True, False], [3.0, 1.0]))
+    (0.25, 0.75)
+    """
+    event = np.asarray(event, dtype=bool)
+    if weights is None:
+        return event.mean(axis=axis)
+    w = np.asarray(weights, dtype=float)
+    return np.tensordot(w / w.sum(), np.moveaxis(event, axis, 0).astype(float), axes=(0, 0))
+
+
+def quantile_summary(da: xr.DataArray, pct: np.ndarray, dim: str = "realization") -> xr.DataArray:
+    """Unweighted percentiles ``pct`` [%] of ``da`` over ``dim`` (xarray's type 7) with a leading
+    ``percentile`` coordinate: the layout of :func:`sim.stats.summarize`."""
+    pct = np.asarray(pct, dtype=float)
+    out = da.quantile(pct / 100.0, dim=dim, keep_attrs=True)
+    out = out.rename(quantile="percentile").assign_coords(percentile=pct)
+    out["percentile"].attrs.update(units="%", long_name=f"percentile over {dim}s")
+    return out
+
+
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float | Sequence[float] | np.ndarray,
+                      axis: int = 0) -> np.ndarray:
     """Weighted type-7 quantiles of ``values`` along ``axis``.
 
     Parameters
@@ -112,7 +184,7 @@ def weighted_summarize(
     pct = np.asarray(percentiles, dtype=float)
     w = weights.transpose(dim).values if isinstance(weights, xr.DataArray) else np.asarray(weights)
     if w.size and np.all(w == w.flat[0]) and w.flat[0] > 0:  # equal weights: sim.stats.summarize exactly
-        return summarize(da, dim=dim, percentiles=percentiles)
+        return quantile_summary(da, pct, dim)
     axis = da.get_axis_num(dim)
     values = weighted_quantile(da.values, w, pct / 100.0, axis=axis)
     dims = ["percentile", *[d for d in da.dims if d != dim]]

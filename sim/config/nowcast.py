@@ -44,6 +44,11 @@ class NowcastConfig:
     # The ensemble has collapsed when the effective sample size falls below this share of realizations
     # after the last rejuvenation [L] [1]
     collapse_ess_frac: float = 0.1
+    # Rejuvenations at most: each simulates restart_realizations new realizations from the reported
+    # state (sim.warm_start) at the report time the ensemble degenerated; 0: weights only [-]
+    max_rejuvenations: int = 3
+    # Realizations per rejuvenation; None: the run's realizations [-]
+    restart_realizations: int | None = None
 
 
 def validate_nowcast_config(cfg: Any) -> None:
@@ -77,5 +82,11 @@ def validate_nowcast_config(cfg: Any) -> None:
     for key in ("resample_ess_frac", "collapse_ess_frac"):
         if not 0.0 < float(getattr(cfg, key)) <= 1.0:
             fail(key, "must be a share in (0, 1]")
+    mr = getattr(cfg, "max_rejuvenations", 0)
+    if isinstance(mr, bool) or not isinstance(mr, int) or mr < 0:
+        fail("max_rejuvenations", "must be a whole number >= 0")
+    rr = getattr(cfg, "restart_realizations", None)
+    if rr is not None and (isinstance(rr, bool) or not isinstance(rr, int) or rr < 1):
+        fail("restart_realizations", "must be a whole number >= 1 or null (the run's realizations)")
     if float(cfg.collapse_ess_frac) > float(cfg.resample_ess_frac):
         fail("collapse_ess_frac", f"must not exceed nowcast.resample_ess_frac={cfg.resample_ess_frac}")

@@ -29,7 +29,7 @@ from sim import __version__, keyfigures
 from sim.errors import InputError
 from sim.io import atomic_write, atomic_write_text
 from sim.keyfigures import Settings
-from sim.report import content, figures, sensitivity
+from sim.report import content, figures, nowcast_section, sensitivity
 from sim.report.exports import write_run_tables
 from sim.report.hxl import write_summary_csv
 from sim.report.i18n import Lang, get_lang
@@ -130,6 +130,21 @@ def _figures(
     return out
 
 
+def _nowcast_figure(ds: xr.Dataset, lang: Lang) -> list[figures.RenderedFigure]:
+    """The nowcast's figure (:mod:`sim.report.nowcast_section`), for a run conditioned on reports."""
+    fig = nowcast_section.nowcast_chart(ds, lang)
+    if fig is None:
+        return []
+    _ = lang._
+    return [figures.render(
+        fig, "nowcast", _("The reports against the ensemble"),
+        _("Buildings without heat in the city: median and 90 % band of the runs before the reports (prior, grey) "
+          "and weighted by them (conditioned); points: the city's reports. Below: effective number of runs "
+          "(dotted: rejuvenations). Dashed: the time of the last report used."),
+        _("Buildings without heat over time, prior and conditioned on the city's reports, with the effective "
+          "sample size below."))]
+
+
 def _common(ds: xr.Dataset, scenarios: Sequence[content.Scenario], kind: str, lang: Lang,
             trigger: str = "") -> dict:
     _ = lang._
@@ -159,7 +174,7 @@ def build_html(
     if kind == "run":
         if len(scenarios) != 1:
             raise InputError("a run brief needs one scenario; use render_comparison for a sweep")
-        figs = _figures(scenarios, lang)
+        figs = _figures(scenarios, lang) + _nowcast_figure(scenarios[0][1], lang)
         body = content.run_content(scenarios[0][1], lang)
         ctx = _common(ds, scenarios, kind, lang, body["triggers"].get("contract", "")) | body
         if body["triggers"].get("lead"):
@@ -167,6 +182,9 @@ def build_html(
         ctx["scenario_text"] = content.describe_scenario(scenarios[0][1], lang)
         ctx["pause_text"] = content.pause_statement(scenarios[0][1], lang)
         ctx["scenario_name"] = scenarios[0][0]
+        ctx["nowcast"] = nowcast_section.nowcast_content(scenarios[0][1], lang)
+        if ctx["nowcast"] and ctx["nowcast"]["status"]:
+            ctx["caveats"] = [*ctx["caveats"], ctx["nowcast"]["status"]]
         template = "run.html.j2"
     else:
         pairs = content.pairs_for(scenarios, baseline)

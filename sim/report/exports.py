@@ -49,6 +49,7 @@ def headline_frame(ds: xr.Dataset, settings: Settings | None = None) -> pd.DataF
     """
     s = settings or Settings.from_dataset(ds)
     city = stats.headline_table(ds)
+    w = stats.realization_weights(ds)  # a conditioned nowcast's weights (None: equal)
     lo_name, hi_name = s.pct_names
     city.insert(1, "adm5_code", "")
     city.insert(2, "adm5_name", "")
@@ -61,8 +62,8 @@ def headline_frame(ds: xr.Dataset, settings: Settings | None = None) -> pd.DataF
 
     def row(key: str, values: np.ndarray, i: int, label: str, unit: str, definition: str, section: str,
             lead: bool) -> dict:
-        p_lo, p50, p_hi = np.percentile(values, s.percentiles)
-        err = stats.mc_error(values, s)
+        p_lo, p50, p_hi = stats.percentiles(values, s.percentiles, w)
+        err = stats.mc_error(values, s, w)
         ceiling = _district_ceiling(unit, pop[i])
         return {
             "figure": key, "adm5_code": codes[i] if codes else "", "adm5_name": names[i], "label": label,
@@ -87,8 +88,8 @@ def headline_frame(ds: xr.Dataset, settings: Settings | None = None) -> pd.DataF
         rate = keyfigures.district_rate(ds, s).transpose("realization", "district")
         pd12 = keyfigures.values(ds, s, keys=["person_days_below_12"])["person_days_below_12"].values
         city_rate = 1000.0 * pd12 / max(float(ds["population"].sum()), 1.0)
-        p_lo, p50, p_hi = np.percentile(city_rate, s.percentiles)
-        err = stats.mc_error(city_rate, s)
+        p_lo, p50, p_hi = stats.percentiles(city_rate, s.percentiles, w)
+        err = stats.mc_error(city_rate, s, w)
         city_row = {"figure": "person_days_below_12_per_1000", "adm5_code": "", "adm5_name": "", "label": label,
                     "p50": float(p50), lo_name: float(p_lo), hi_name: float(p_hi), "unit": "per 1,000",
                     "definition": definition, "section": "where", "lead": False, "ceiling": float("nan"),

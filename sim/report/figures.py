@@ -15,6 +15,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import matplotlib as mpl
 import matplotlib.dates as mdates
@@ -28,6 +29,7 @@ from sim.io import atomic_write
 from sim.keyfigures import Settings
 from sim.report.i18n import Lang
 from sim.stats import duration_survival, summarize
+from sim.weighted_stats import median, probability, realization_weights
 
 EN = Lang("en")
 
@@ -52,7 +54,7 @@ MUTED = "#6b7280"
 CAPACITY = "#b91c1c"
 FULL_W, HALF_W = 7.0, 3.45  # [in] A4 text width ~180 mm, one column ~88 mm
 
-_RC = {
+_RC: Any = {  # matplotlib rc parameters (typed by the stubs as literal keys)
     "font.family": "sans-serif",
     "font.sans-serif": ["Liberation Sans", "Arial", "Helvetica", "DejaVu Sans"],
     "font.size": 7.5,
@@ -95,6 +97,8 @@ class RenderedFigure:
     def png(self) -> bytes:
         if self._png is None:
             buf = io.BytesIO()
+            if self.figure is None:
+                raise ValueError(f"figure {self.name!r} has no matplotlib figure to render as PNG")
             with mpl.rc_context(_RC):
                 self.figure.savefig(buf, format="png", dpi=self.dpi, facecolor="white", metadata={"Software": None})
             self._png = buf.getvalue()
@@ -121,9 +125,9 @@ def _figure(width: float, height: float) -> Figure:
         return Figure(figsize=(width, height), layout="constrained")
 
 
-def _bands(da: xr.DataArray) -> dict[float, np.ndarray]:
-    """Percentiles 5, 25, 50, 75, 95 over realizations, as arrays keyed by percentile."""
-    q = summarize(da, percentiles=(5, 25, 50, 75, 95))
+def _bands(da: xr.DataArray, weights: np.ndarray | None = None) -> dict[float, np.ndarray]:
+    """Percentiles 5, 25, 50, 75, 95 over realizations (weighted for a conditioned nowcast), keyed by percentile."""
+    q = summarize(da, percentiles=(5, 25, 50, 75, 95), weights=False if weights is None else weights)
     return {float(p): q.sel(percentile=p).values for p in q["percentile"].values}
 
 
@@ -173,7 +177,8 @@ def fan_chart(scenarios: Sequence[Scenario], thresholds_c: Sequence[float] | Non
             for i, (name, ds) in enumerate(scenarios):
                 color = COLORS[i % len(COLORS)]
                 t = ds["time"].values
-                b = _bands(ds["people_below_threshold"].sel(threshold=float(have[np.argmin(np.abs(have - c))])))
+                w = realization_weights(ds)
+                b = _bands(ds["people_below_threshold"].sel(threshold=float(have[np.argmin(np.abs(have - c))])), w)
                 ax.fill_between(t, b[5], b[95], color=color, alpha=0.15, lw=0, gid=f"band5-95:{c:g}:{i}")
                 ax.fill_between(t, b[25], b[75], color=color, alpha=0.32, lw=0, gid=f"band25-75:{c:g}:{i}")
                 ax.plot(t, b[50], color=color, lw=1.6, label=_safe(name) if k == 0 else None, gid=f"median:{c:g}:{i}")
@@ -185,7 +190,7 @@ def fan_chart(scenarios: Sequence[Scenario], thresholds_c: Sequence[float] | Non
                                     xy=(window[0], 1.0), xycoords=("data", "axes fraction"), xytext=(3, -10),
                                     textcoords="offset points", color=color, fontsize=6.5, va="top")
                 if "waves" in ds and k == 0:
-                    share = (ds["waves"] > 0).mean("realization").values
+                    share = np.asarray(probability((ds["waves"] > 0).transpose("realization", ...).values, w))
                     tr = ax.get_xaxis_transform()
                     for j in np.nonzero(share > 0)[0]:
                         ax.plot([t[j], t[j]], [0.965 - 0.035 * i, 1.0 - 0.035 * i], transform=tr, color=color,
@@ -196,7 +201,7 @@ def fan_chart(scenarios: Sequence[Scenario], thresholds_c: Sequence[float] | Non
             ax.set_title(lang._("People below {c} °C indoors (median, 50 % and 90 % of runs)", c=f"{c:g}"))
         for i, (_name, ds) in enumerate(scenarios):
             if "outdoor_temperature" in ds and i == 0:
-                o = _bands(ds["outdoor_temperature"])
+                o = _bands(ds["outdoor_temperature"], realization_weights(ds))
                 t = ds["time"].values
                 ax_t.fill_between(t, o[5], o[95], color="#60a5fa", alpha=0.25, lw=0)
                 ax_t.plot(t, o[50], color="#1d4ed8", lw=1.0, gid="outdoor_median")
@@ -248,7 +253,9 @@ def district_chart(scenarios: Sequence[Scenario], threshold_c: float | None = No
         height = 0.8 / k
         y = np.arange(n)
         for i, (name, ds) in enumerate(scenarios):
-            st = summarize(keyfigures.district_rate(ds, s), percentiles=(lo_p, 50, hi_p)).sel(district=names)
+            st = summarize(keyfigures.district_rate(ds, s), percentiles=(lo_p, 50, hi_p),
+                           weights=False if realization_weights(ds) is None else realization_weights(ds)
+                           ).sel(district=names)
             med, lo, hi = (st.sel(percentile=p).values for p in (50.0, lo_p, hi_p))
             yy = y + (k - 1 - 2 * i) * height / 2
             bars = ax.barh(yy, med, height=height * 0.9, color=COLORS[i % len(COLORS)], label=_safe(name))
@@ -300,7 +307,7 @@ def duration_curves(scenarios: Sequence[Scenario], histogram: str | None = None,
         for ax, (g, lab) in zip(axes, groups, strict=True):
             for i, (name, ds) in enumerate(scenarios):
                 surv = duration_survival(ds[histogram].sel(age_group=g))
-                b = _bands(surv)
+                b = _bands(surv, realization_weights(ds))
                 x = surv["duration_bin"].values
                 color = COLORS[i % len(COLORS)]
                 ax.fill_between(x, 100 * b[5], 100 * b[95], color=color, alpha=0.15, lw=0)
@@ -329,15 +336,16 @@ def heating_point_chart(scenarios: Sequence[Scenario], lang: Lang = EN) -> Figur
         for i, (name, ds) in enumerate(scenarios):
             color = COLORS[i % len(COLORS)]
             t = ds["time"].values
-            b = _bands(ds["heating_point_demand"])
+            w = realization_weights(ds)
+            b = _bands(ds["heating_point_demand"], w)
             ax.fill_between(t, b[5], b[95], color=color, alpha=0.18, lw=0)
             ax.plot(t, b[50], color=color, lw=1.4, gid=f"median:demand:{i}",
                     label=lang._("demand, {name}", name=_safe(name)) if len(scenarios) > 1 else lang._("demand (places)"))
-            peak = float(np.median(ds["heating_point_demand"].max("time").values))
+            peak = float(median(ds["heating_point_demand"].max("time").values, w))
             ax.axhline(peak, color=color, lw=0.8, ls=":", gid=f"peak:demand:{i}",
                        label=lang._("at the peak (median of each run's peak)") if i == 0 else None)
             if ax2 is not None and "diesel_consumption" in ds:
-                d = summarize(ds["diesel_consumption"]).sel(percentile=50).values
+                d = summarize(ds["diesel_consumption"], weights=False if w is None else w).sel(percentile=50).values
                 days = ds["day"].values.astype("datetime64[s]")
                 edges = np.append(days, days[-1] + np.timedelta64(1, "D"))
                 ax2.stairs(d, edges, color=color if len(scenarios) > 1 else MUTED, lw=1.0, ls=(0, (3, 1.5)),

@@ -23,6 +23,7 @@ import xarray as xr
 from sim.io import atomic_write_text, write_csv
 from sim.keyfigures import Settings, _day_index, _dt_h
 from sim.stats import summarize
+from sim.weighted_stats import realization_weights
 
 __all__ = [
     "ALL_DISTRICTS",
@@ -223,6 +224,8 @@ def _scenario_frame(label: str, ds: xr.Dataset) -> pd.DataFrame:
     cols: dict[str, np.ndarray] = {}
     lc, sc = _c(s.long_c), _c(s.severe_c)
     lh, sh = f"{s.long_h:g}", f"{s.severe_h:g}"
+    weights = realization_weights(ds)  # a conditioned nowcast's (None: equal)
+    w_arg = False if weights is None else weights
 
     def put(name: str, district: np.ndarray | None, city: np.ndarray | None) -> None:
         arr = np.full((n_days, n_d + 1), np.nan)
@@ -239,7 +242,7 @@ def _scenario_frame(label: str, ds: xr.Dataset) -> pd.DataFrame:
 
     def q(da: xr.DataArray, which=pcts) -> np.ndarray:
         """Percentiles over realizations -> (P, day[, district]) array."""
-        out = summarize(da, percentiles=which)
+        out = summarize(da, percentiles=which, weights=w_arg)
         dims = ["percentile"] + [d for d in ("date_index", "district") if d in out.dims]
         return out.transpose(*dims).values
 
@@ -352,8 +355,9 @@ def _scenario_frame(label: str, ds: xr.Dataset) -> pd.DataFrame:
             dist = (ds["diesel_consumption_by_district"] * frac
                     if "diesel_consumption_by_district" in ds else None)
             put("diesel_l_p50",
-                None if dist is None else summarize(dist, percentiles=(50,)).transpose("percentile", "day", "district").values[0],
-                summarize(litres, percentiles=(50,)).values[0])
+                None if dist is None else summarize(dist, percentiles=(50,), weights=w_arg).transpose(
+                    "percentile", "day", "district").values[0],
+                summarize(litres, percentiles=(50,), weights=w_arg).values[0])
 
     n = n_days * (n_d + 1)
     frame = {

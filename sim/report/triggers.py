@@ -30,6 +30,7 @@ import pandas as pd
 import xarray as xr
 
 from sim.keyfigures import Settings, _dt_h, _hours
+from sim.weighted_stats import median, percentiles, probability, realization_weights
 
 __all__ = ["TRIGGER_COLUMNS", "chosen", "trigger_table"]
 
@@ -56,8 +57,16 @@ def _forward_min(series: np.ndarray, n: int) -> np.ndarray:
     return np.lib.stride_tricks.sliding_window_view(pad, n, axis=1).min(axis=-1)
 
 
-def _med(a: np.ndarray) -> float:
-    return float(np.median(a)) if a.size else float("nan")
+def _med(a: np.ndarray, w: np.ndarray | None = None) -> float:
+    return float(median(a, w)) if a.size and (w is None or w.sum() > 0) else float("nan")
+
+
+def _p95(a: np.ndarray, w: np.ndarray | None = None) -> float:
+    return float(percentiles(a, 95, w)) if a.size and (w is None or w.sum() > 0) else float("nan")
+
+
+def _share(event: np.ndarray, w: np.ndarray | None) -> float:
+    return float(probability(event, w)) if event.size and (w is None or w.sum() > 0) else float("nan")
 
 
 def trigger_table(ds: xr.Dataset, settings: Settings | None = None) -> pd.DataFrame:
@@ -65,9 +74,11 @@ def trigger_table(ds: xr.Dataset, settings: Settings | None = None) -> pd.DataFr
 
     Returns an empty table (with :data:`TRIGGER_COLUMNS`) when the result lacks the variables needed
     (``buildings_without_heat``, ``outdoor_temperature``, ``heating_point_demand_by_district``,
-    ``heating_point_capacity_by_district``).
+    ``heating_point_capacity_by_district``). A conditioned nowcast's runs count by their weights
+    (``realization_weight``): shares, probabilities, medians and the 95th percentile are weighted.
     """
     s = settings or Settings.from_dataset(ds)
+    w = realization_weights(ds)
     need = ("buildings_without_heat", "outdoor_temperature", "heating_point_demand_by_district",
             "heating_point_capacity_by_district")
     if not all(v in ds for v in need):
@@ -102,9 +113,11 @@ def trigger_table(ds: xr.Dataset, settings: Settings | None = None) -> pd.DataFr
             peak_t = np.argmax(np.where(after, demand, -np.inf), axis=1)
             lead_d = (hours[peak_t] - hours[np.maximum(t_fire, 0)]) / 24.0
             n_fired = int(fired.sum())
-            prob = float(shortfall_after[fired].mean()) if n_fired else float("nan")
-            hit = float((fired & shortfall_after)[shortfall_any].mean()) if shortfall_any.any() else float("nan")
-            day50 = _med(hours[t_fire[fired]] / 24.0)
+            wf = None if w is None else w[fired]
+            prob = _share(shortfall_after[fired], wf) if n_fired else float("nan")
+            hit = (_share((fired & shortfall_after)[shortfall_any], None if w is None else w[shortfall_any])
+                   if shortfall_any.any() else float("nan"))
+            day50 = _med(hours[t_fire[fired]] / 24.0, wf)
             date50 = (times[0] + pd.Timedelta(hours=day50 * 24.0)).strftime("%Y-%m-%d") if n_fired else ""
             base = {
                 "trigger": f"T{len(rows) // (len(districts) + 1) + 1}",
@@ -114,25 +127,25 @@ def trigger_table(ds: xr.Dataset, settings: Settings | None = None) -> pd.DataFr
                 "blocks_frac": float(frac),
                 "sustained_h": float(s.trigger_sustained_h),
                 "forecast_days": float(s.trigger_forecast_days),
-                "runs_triggered": n_fired / blocks.shape[0],
+                "runs_triggered": _share(fired, w),
                 "probability": prob,
                 "hit_rate": hit,
                 "trigger_day_p50": day50,
                 "trigger_date_p50": date50,
-                "lead_time_days_p50": _med(lead_d[fired]),
+                "lead_time_days_p50": _med(lead_d[fired], wf),
             }
             # the city's places to open at the worst hour after the trigger, in each run
             city_z = np.where(after, unmet, 0.0).max(axis=1)[fired] if n_fired else np.array([])
             rows.append(base | {
-                "places_to_open_p50": _med(city_z),
-                "places_to_open_p95": float(np.percentile(city_z, 95)) if city_z.size else float("nan"),
+                "places_to_open_p50": _med(city_z, wf),
+                "places_to_open_p95": _p95(city_z, wf),
                 "adm5_code": "", "adm5_name": "",
             })
             for i, (name, code) in enumerate(zip(districts, codes, strict=True)):
                 z = unmet_after[fired, i]
                 rows.append(base | {
-                    "places_to_open_p50": _med(z),
-                    "places_to_open_p95": float(np.percentile(z, 95)) if z.size else float("nan"),
+                    "places_to_open_p50": _med(z, wf),
+                    "places_to_open_p95": _p95(z, wf),
                     "adm5_code": code, "adm5_name": name,
                 })
     table = pd.DataFrame(rows, columns=TRIGGER_COLUMNS)

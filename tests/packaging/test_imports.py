@@ -29,7 +29,8 @@ from tests.conftest import ROOT as ROOT_DIR
 #: Layers in the order of the flow; a module belongs to the layer of its longest matching prefix.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("sim", "sim.errors", "sim.rng", "sim.timegrid", "sim.memory", "sim.resources", "sim.smc",
-              "sim.stdout", "sim.folders")),
+              "sim.stdout", "sim.folders",
+              "sim.weighted_stats")),  # + weighted quantiles of a nowcast's realizations (numpy only)
     ("config", ("sim.config",)),
     ("inputs", ("sim.city", "sim.archetypes", "sim.weather", "sim.weather_file", "sim.threat", "sim.ghcn",
                 "sim.weather_ensemble", "sim.bias_correction", "sim.observations",
@@ -41,8 +42,11 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("building_stage", ("sim.building_stage",)),  # one step of the buildings: inputs, RC step, operative
     ("people", ("sim.exposure", "sim.needs", "sim.people")),
     ("io", ("sim.io", "sim.provenance")),  # result files and their provenance (config hash, state)
-    ("outputs", ("sim.stats", "sim.weighted_stats", "sim.report")),  # numbers users read, briefs, HXL
-    ("nowcast", ("sim.nowcast",)),  # conditions a scenario's Dataset on reports (weighted statistics)
+    ("outputs", ("sim.stats", "sim.predicted_reports", "sim.report")),  # numbers users read, briefs, HXL; the
+    # reports each realization predicts (a nowcast's brief re-predicts them from result.nc)
+    ("nowcast", ("sim.warm_start", "sim.rejuvenation", "sim.nowcast")),  # conditions a
+    # scenario's Dataset on reports: reports predicted by each realization, the reported-state warm start,
+    # the filter with rejuvenation, the outputs
     ("chain", ("sim.chain",)),  # one scenario: the stages in order
     ("run", ("sim.run",)),  # one job: the chain and its output files
     ("sweep", ("sim.sweep", "sim.sensitivity")),  # many jobs, collected (a Sobol sweep's indices too)
