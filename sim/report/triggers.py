@@ -106,6 +106,8 @@ def trigger_table(ds: xr.Dataset, settings: Settings | None = None) -> pd.DataFr
             y = round(frac * n_total)
             cond = (sustained > y) & (fmin < x)
             fired = cond.any(axis=1)
+            if w is not None:  # a realization of zero weight is not in the ensemble: it cannot fire
+                fired &= w > 0
             t_fire = np.where(fired, np.argmax(cond, axis=1), -1)
             after = steps >= t_fire[:, None]
             unmet_after = np.where(after[:, :, None], unmet_d, 0.0).max(axis=1)  # (R, D)
