@@ -33,23 +33,30 @@ def pause_sweep(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def assert_prints_comparison(out: str, table, figure: str) -> str:
+    """``out`` (a sweep's stdout) holds the comparison table, with the row of ``figure`` showing both medians
+    and the median of paired differences of ``table`` (comparison.csv), before the paths; returns that row."""
+    row = table[(table["adm5_name"].fillna("") == "")].set_index("figure").loc[figure]
+    lines = out.splitlines()
+    assert any("median of paired diff." in ln for ln in lines), out
+    line = next(ln for ln in lines if ln.startswith(str(row["label"])))
+    unit = str(row["unit"])
+    for cell in (fmt_value(row["baseline_p50"], unit), fmt_value(row["scenario_p50"], unit), signed(row["diff_p50"])):
+        assert cell in line, (cell, line)
+    assert "not the difference of the two medians" in out
+    assert out.index("median of paired diff.") < out.index("coldgrid: sweep collected:")
+    return line
+
+
 def test_the_sweep_callback_prints_its_comparison_table(pause_sweep: Path, capsys: pytest.CaptureFixture):
     cfg = OmegaConf.create({"hydra": {"sweep": {"dir": str(pause_sweep)}}, "output": {"report": False}})
     CollectSweep().on_multirun_end(cfg)
     out = capsys.readouterr().out
     table = read_hxl_csv(pause_sweep / "comparison.csv")
+    line = assert_prints_comparison(out, table, "people_cold_24h")
     row = table[(table["adm5_name"].fillna("") == "")].set_index("figure").loc["people_cold_24h"]
-    lines = out.splitlines()
-    assert any("median of paired diff." in ln for ln in lines), out
-    # the table row of the figure shows both medians and the median of paired differences of comparison.csv
-    line = next(ln for ln in lines if ln.startswith(str(row["label"])))
-    unit = str(row["unit"])
-    for cell in (fmt_value(row["baseline_p50"], unit), fmt_value(row["scenario_p50"], unit), signed(row["diff_p50"])):
-        assert cell in line, (cell, line)
     assert float(row["diff_p50"]) < 0  # 0.7 x the baseline in every run
     assert "100 %" in line  # every run cuts by 30 %, so P(cut >= 25 %) = 1
-    assert "not the difference of the two medians" in out
-    assert out.index("median of paired diff.") < out.index("coldgrid: sweep collected:")
 
 
 def test_comparison_csv_is_hxl_with_district_rows(pause_sweep: Path):
