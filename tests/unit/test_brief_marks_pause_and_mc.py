@@ -192,3 +192,30 @@ def test_the_donor_sentence_counts_frozen_systems_avoided(comparison):
     table = stats.comparison_table(a, b)
     row = table[(table["adm5_name"] == "") & (table["figure"] == "buildings_frozen_peak")].iloc[0]
     np.testing.assert_allclose(row["diff_p50"], d, rtol=1e-9)
+
+
+# ------------------------------------------------------------------------------ lead figures and bands
+def test_the_saturating_24h_count_is_secondary_and_16c_is_a_lead_box(run10):
+    ds, table, html = run10
+    city = table[table["adm5_name"] == ""].set_index("figure")
+    boxes = re.findall(r'<div class="kf[^"]*" data-figure="([^"]+)">', html)
+    assert "people_cold_24h" not in boxes and not bool(city.loc["people_cold_24h", "lead"])
+    assert "people_cold_24h" in city.index  # kept as a secondary figure
+    assert "people_below_16_mean" in boxes and bool(city.loc["people_below_16_worst_day", "lead"])
+    below16 = ds["people_below_threshold"].values[:, :, 1]  # 16 degC on the fixture's axis
+    worst = below16.reshape(below16.shape[0], -1, 24).mean(axis=2).max(axis=1)
+    box = re.search(r'data-figure="people_below_16_mean">.*?<div class="kf-sub">([^<]*)</div>', html, re.S).group(1)
+    assert box == f"worst day: {count(np.median(worst))}"
+
+
+def test_the_cold_bands_name_their_sources(run10):
+    _, _, html = run10
+    bands = html[html.index('<table class="bands"'):]
+    bands = bands[: bands.index("</table>")]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", bands, re.S)[1:]  # after the header
+    assert len(rows) == 6
+    sources = [re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)[-1] for r in rows]
+    assert sources[:2] == ["WHO 2018", "WHO 2018"]
+    assert all("Cold Weather Plan for England 2011" in s for s in sources[2:])
+    assert "Collins 1986" in sources[-1]
+    assert "< 6 °C for ≥ 2 h" in rows[-1]  # the dangerous band at the config's danger_c, danger_h
