@@ -54,6 +54,7 @@ def assert_refused(r, *expected):
         ("# @package _global_\nhydra:\n  run:\n    dir: {flag}\n", "hydra.run.dir is not allowed"),
         ("# @package _global_\nlabel: ${{oc.env:HOME}}\n", "resolver 'oc.env'"),
         ("# @package _global_\nseed: ${{now:%s}}\n", "resolver 'now'"),
+        ("# @package _global_\nlabel: '${{oc.decode:\"[1, 2]\"}}'\n", "resolver 'oc.decode'"),
     ],
 )
 def test_shared_config_with_code_is_refused_and_runs_nothing(tmp_path, text, expected):
