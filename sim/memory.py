@@ -53,7 +53,7 @@ def estimate(
     supply += r * t * 8 * 3  # waves, hits, queues
     thermal = r * n_groups * 8 * 12  # states, inputs and running exposure per group
     outputs = r * t * n_districts * n_archetypes * 4  # indoor temperature (float32)
-    outputs += r * t * 8 * (n_thresholds * 3 + 8 + 9 * n_districts)  # exposure series, power/heat/causes by district
+    outputs += r * t * 8 * (n_thresholds * 3 + 8 + 12 * n_districts)  # exposure series (with 16 degC by age), power/heat/causes by district
     if trajectories:
         outputs += r * t * n_groups * 4  # indoor temperature per group (float32)
     return MemoryEstimate(supply, thermal, outputs)
