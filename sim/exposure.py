@@ -75,6 +75,8 @@ class Exposure:
         People below each threshold at each step. [people]
     people_below_by_district : ndarray (R, T, K, D)
         People (all ages) below each threshold at each step, by district. [people]
+    people_below_long_by_district_age : ndarray (R, T, D, A)
+        People below ``long_exposure_c`` at each step, by district and age group. [people]
     person_hours_below_h : ndarray (R, K, D, A)
         Person-hours below each threshold. [h]
     people_ever_below : ndarray (R, K, D, A)
@@ -139,6 +141,7 @@ class Exposure:
     occupants: np.ndarray
     people_below: np.ndarray
     people_below_by_district: np.ndarray
+    people_below_long_by_district_age: np.ndarray
     person_hours_below_h: np.ndarray
     people_ever_below: np.ndarray
     people_cold_long: np.ndarray
@@ -381,6 +384,7 @@ class ExposureAccumulator:
         self._max_severe = np.zeros((R, n_groups), dtype=steps_t)
         self._people_below = np.zeros((T, A, K * R))  # (R, T, K, A) in finish()
         self._people_below_d = np.zeros((T, K * R, n_districts))  # (R, T, K, D) in finish()
+        self._people_below_long_da = np.zeros((T, R, n_districts * A))  # (R, T, D, A) in finish()
         self._no_water = np.zeros((R, T))
         self._demand = np.zeros((R, T))
         self._unpowered = np.zeros((R, T))
@@ -445,6 +449,7 @@ class ExposureAccumulator:
         np.minimum(self._min_c, indoor_c, out=self._min_c)
 
         cold = below[self._i_long]
+        np.matmul(cold, self._to_district, out=self._people_below_long_da[t])  # by district and age
         if self._i_long >= K:
             np.add(self._cold_steps, cold, out=self._cold_steps)
         for run, longest, mask in (
@@ -544,6 +549,9 @@ class ExposureAccumulator:
             occupants=self._district_sum(np.ones(self._occ.shape)),
             people_below=people_below,
             people_below_by_district=people_below_d,
+            people_below_long_by_district_age=np.ascontiguousarray(
+                self._people_below_long_da.reshape(self.n_steps, R, self.n_districts, len(AGE_GROUPS)).swapaxes(0, 1)
+            ),
             person_hours_below_h=self._district_sum(np.swapaxes(self._steps_below, 0, 1)) * self.dt_h,
             people_ever_below=self._district_sum(self._min_c[:, None, :] < self.thresholds_c[:, None]),
             people_cold_long=self._district_sum(self._max_spell >= self._need_long),

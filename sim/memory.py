@@ -94,7 +94,8 @@ def estimate(
     thermal = thermal_stage_b(r, t, n_groups, n_levels)
     thermal += r * n_groups * 8 * 12  # running exposure per group (sim.exposure.ExposureAccumulator)
     outputs = 2 * r * t * n_districts * n_archetypes * 4  # indoor air and operative temperature (float32)
-    outputs += r * t * 8 * (n_thresholds * 3 + 8 + 9 * n_districts)  # exposure series, power/heat/causes by district
+    # exposure series (with 16 degC by district and age), power/heat/causes by district
+    outputs += r * t * 8 * (n_thresholds * 3 + 8 + 12 * n_districts)
     if trajectories:
         outputs += r * t * n_groups * 4  # indoor temperature per group (float32)
     return MemoryEstimate(supply, thermal, outputs)

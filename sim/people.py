@@ -14,6 +14,7 @@ variable                               dims                units    meaning
 people_below_threshold *               R, T, K             1        people strictly below the threshold
 people_below_threshold_by_age          R, T, K, A          1        the same by age group
 people_below_threshold_by_district     R, T, K, D          1        the same by district (all ages)
+people_below_long_by_district_age      R, T, D, A          1        below 16 degC, by district and age group
 person_hours_below_threshold *         R, K, D             h        person-hours below the threshold
 person_hours_below_threshold_by_age    R, K, D, A          h        the same by age group
 people_ever_below_threshold            R, K, D, A          1        below the threshold at any step
@@ -174,6 +175,13 @@ def exposure_to_dataset(
             (*rtk, "district"),
             "1",
             "people with indoor temperature below threshold, by district",
+        ),
+        "people_below_long_by_district_age": _var(
+            e.people_below_long_by_district_age,
+            ("realization", "time", "district", "age_group"),
+            "1",
+            f"people with indoor temperature below {lc}, by district and age group",
+            threshold_c=e.long_exposure_c,
         ),
         "people_below_threshold_by_age": _var(
             e.people_below,

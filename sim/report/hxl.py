@@ -270,9 +270,13 @@ def _scenario_frame(label: str, ds: xr.Dataset) -> pd.DataFrame:
             q(_by_day(city_da, ds, "mean"), (50,))[0])
         if tag == lc and "people_below_threshold_by_age" in ds:
             by_age = ds["people_below_threshold_by_age"].sel(threshold=thr)
+            by_da = ds.get("people_below_long_by_district_age")
+            if by_da is not None and not np.isclose(float(by_da.attrs.get("threshold_c", np.nan)), c):
+                by_da = None  # recorded at another threshold
             for g, name in (("65plus", f"people_65plus_below_{lc}c_p50"), ("under5", f"people_under5_below_{lc}c_p50")):
                 if g in by_age["age_group"].values:
-                    put(name, None, q(_by_day(by_age.sel(age_group=g), ds, "max"), (50,))[0])
+                    put(name, None if by_da is None else q(_by_day(by_da.sel(age_group=g), ds, "max"), (50,))[0],
+                        q(_by_day(by_age.sel(age_group=g), ds, "max"), (50,))[0])
 
     for var, tag, hours, by_age_var in (
         ("people_severe_cold", sc, sh, "people_severe_cold"),
@@ -296,14 +300,19 @@ def _scenario_frame(label: str, ds: xr.Dataset) -> pd.DataFrame:
         thr = float(thresholds[np.argmin(np.abs(thresholds - s.severe_c))])
         ph = ds["person_hours_below_threshold"].sel(threshold=thr)
         dist_final, city_final = q(ph / 24.0), q(ph.sum("district") / 24.0)
-        city_cum = None
+        city_cum = dist_cum = None
         if "people_below_threshold" in ds:
             cum = (ds["people_below_threshold"].sel(threshold=thr) * _dt_h(ds) / 24.0).cumsum("time")
             city_cum = q(_by_day(cum, ds, "last"))
+        if by_d in ds:
+            cum_d = (ds[by_d].sel(threshold=thr) * _dt_h(ds) / 24.0).cumsum("time")
+            dist_cum = q(_by_day(cum_d, ds, "last"))
         for i, p in enumerate((lo, 50.0, hi)):
             city_col = city_cum[i].copy() if city_cum is not None else np.full(n_days, np.nan)
             city_col[-1] = city_final[i]  # exactly the headline figure
-            put(f"person_days_below_{sc}c_so_far_{_p(p)}", last_only(dist_final[i]), city_col)
+            dist_col = dist_cum[i].copy() if dist_cum is not None else np.full((n_days, n_d), np.nan)
+            dist_col[-1] = dist_final[i]  # exactly the district figure
+            put(f"person_days_below_{sc}c_so_far_{_p(p)}", dist_col, city_col)
 
     def daily_and_peak(var: str, var_d: str | None, name: str, peak_name: str | None, scale: float = 1.0) -> None:
         if var not in ds:
@@ -343,8 +352,13 @@ def _scenario_frame(label: str, ds: xr.Dataset) -> pd.DataFrame:
             q(_by_day(ds["heating_point_unmet_demand"], ds, "max"), (50,))[0]
             if "heating_point_unmet_demand" in ds else None)
     daily_and_peak("generators_running", "generators_running_by_district", "generators_p50", "generators_peak_so_far_p50")
-    daily_and_peak("generator_kw", None, "generator_kw_p50", None)
-    daily_and_peak("generator_load_kw", None, "generator_load_kw_p50", None)
+    for var in ("generator_kw", "generator_load_kw"):
+        if var in ds and "generators_running" in ds and "generators_running_by_district" in ds:
+            # each district's share of the city's generators carries the same rating and load per generator
+            # (sim.exposure: kW = generators x the mean rating of a point's generator, load = kW x load share)
+            per_gen = (ds[var] / ds["generators_running"].where(ds["generators_running"] > 0)).fillna(0.0)
+            ds = ds.assign({f"_{var}_by_district": ds["generators_running_by_district"] * per_gen})
+        daily_and_peak(var, f"_{var}_by_district", f"{var}_p50", None)
     if "diesel_consumption" in ds and ds.sizes.get("day", 0) >= 1:
         # L/day rates per day of the run -> litres per calendar date (a partial day for the hours it covers)
         run_day = _day_index(ds)

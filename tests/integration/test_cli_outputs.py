@@ -77,6 +77,30 @@ def test_two_runs_started_at_once_into_one_folder_do_not_both_succeed(tmp_path):
     assert f"seed: {winner_seed}" in (folder / ".hydra" / "config.yaml").read_text(encoding="utf-8")
 
 
+def test_a_run_into_a_folder_another_run_holds_is_refused_and_touches_nothing(tmp_path):
+    """The overlap made certain: this test holds the folder's lock exactly as a running coldgrid does
+    (``sim.folders.claim``: ``flock`` on ``.coldgrid.lock``), so the second run starts while the first is
+    known to be writing. Refused with one line, exit 2, no file of the folder changed; once the lock is
+    released the same command runs, so the lock (nothing else) refused it."""
+    import fcntl
+
+    folder = tmp_path / "run"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("the first run's file\n")
+    cmd = [COLDGRID, *SMALL, "seed=2", "output.report=false", f"hydra.run.dir={folder}"]
+    with open(folder / ".coldgrid.lock", "a+", encoding="utf-8") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        held.write(f"{os.getpid()}\n")
+        held.flush()
+        before = {p.name: p.read_bytes() for p in folder.iterdir()}
+        r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
+        one_line_error(r, "another coldgrid run is writing into this folder")
+        assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert (folder / "result.nc").exists()
+
+
 @pytest.mark.parametrize("case", ["file_in_the_way", "name_too_long", "empty", "read_only"])
 def test_output_location_problems_are_one_line(tmp_path, case):
     if case == "file_in_the_way":
@@ -94,6 +118,38 @@ def test_output_location_problems_are_one_line(tmp_path, case):
     r = run(*SMALL, "output.report=false", f"hydra.run.dir={where}", cwd=tmp_path)
     one_line_error(r, expected)
     assert not list(tmp_path.glob("*.nc"))
+
+
+@pytest.mark.parametrize(("err", "reason"), [(errno.EACCES, "permission denied"), (errno.EROFS, "read-only file system")])
+def test_unwritable_output_folder_is_one_line_everywhere(tmp_path, monkeypatch, capsys, err, reason):
+    """Permission denied and a read-only file system, on any machine: a real ``chmod a-w`` folder where
+    that binds (not root), else (root ignores the mode bits, as here in containers) the same error raised
+    by ``mkdir`` for that folder in this process."""
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    where = locked / "run"
+    real_chmod = err == errno.EACCES and os.geteuid() != 0
+    if real_chmod:
+        locked.chmod(0o500)
+    else:
+        real_mkdir = Path.mkdir
+
+        def refuse(self, *a, **kw):
+            if self == where or locked in self.parents:
+                raise OSError(err, os.strerror(err), str(self))
+            return real_mkdir(self, *a, **kw)
+
+        monkeypatch.setattr(Path, "mkdir", refuse)
+    try:
+        code, out, errtext = _main(monkeypatch, capsys, *SMALL, "output.report=false", f"hydra.run.dir={where}")
+    finally:
+        locked.chmod(0o700)
+    assert code == 2, out + errtext
+    lines = errtext.strip().splitlines()
+    assert len(lines) == 1, errtext
+    assert lines[0].startswith("coldgrid: error: ") and "Traceback" not in errtext
+    assert f"cannot create the output folder ({reason})" in lines[0], lines[0]
+    assert not where.exists()
 
 
 def _is_read_only(path: str) -> bool:

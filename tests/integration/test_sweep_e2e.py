@@ -42,8 +42,21 @@ def pause_sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
     its own copy (:func:`copy_of`), so each test holds whatever the order in which the tests run.
     """
     out = tmp_path_factory.mktemp("pause_sweep")
-    coldgrid("-m", "experiment=pause_vs_continued", *SMALL, f"hydra.sweep.dir={out}", cwd=out)
+    proc = coldgrid("-m", "experiment=pause_vs_continued", *SMALL, f"hydra.sweep.dir={out}", cwd=out)
+    SWEEP_STDOUT[out] = proc.stdout
     return out
+
+
+#: what the fixture's sweep printed, by sweep folder
+SWEEP_STDOUT: dict[Path, str] = {}
+
+
+def test_sweep_ends_by_printing_its_comparison_table(pause_sweep: Path):
+    """Issue 16: a sweep printed only paths; it prints its comparison (comparison.csv's numbers)."""
+    from tests.unit.test_sweep_comparison_outputs import assert_prints_comparison
+
+    assert_prints_comparison(SWEEP_STDOUT[pause_sweep], read_hxl_csv(pause_sweep / "comparison.csv"),
+                             "person_days_below_12")
 
 
 def copy_of(sweep: Path, tmp_path: Path) -> Path:

@@ -54,6 +54,7 @@ def assert_refused(r, *expected):
         ("# @package _global_\nhydra:\n  run:\n    dir: {flag}\n", "hydra.run.dir is not allowed"),
         ("# @package _global_\nlabel: ${{oc.env:HOME}}\n", "resolver 'oc.env'"),
         ("# @package _global_\nseed: ${{now:%s}}\n", "resolver 'now'"),
+        ("# @package _global_\nlabel: '${{oc.decode:\"[1, 2]\"}}'\n", "resolver 'oc.decode'"),
     ],
 )
 def test_shared_config_with_code_is_refused_and_runs_nothing(tmp_path, text, expected):
@@ -61,6 +62,49 @@ def test_shared_config_with_code_is_refused_and_runs_nothing(tmp_path, text, exp
     write(tmp_path / "cfg", text.format(flag=flag))
     r = run("--config-dir", str(tmp_path / "cfg"), "experiment=shared", *SMALL, f"hydra.run.dir={tmp_path / 'run'}")
     assert_refused(r, "shared.yaml", expected)
+    assert not flag.exists()
+    assert not (tmp_path / "run").exists()
+
+
+#: Payloads Hydra 1.3 itself does not block (hydra/_internal/target_policy.py blocklists os.system, not these):
+#: each creates the file {flag} when instantiated, so "the file never appears" can fail (see the control).
+OPEN_TARGET = "_target_: builtins.open\n      file: {flag}\n      mode: w\n"
+UNBLOCKED = {
+    "callback builtins.open": ("# @package _global_\nhydra:\n  callbacks:\n    x:\n      " + OPEN_TARGET,
+                               "_target_=builtins.open"),
+    "oc.create builtins.open": ("# @package _global_\nhydra:\n  callbacks:\n    x: '${{oc.create:{{_target_: "
+                                "builtins.open, file: {flag}, mode: w}}}}'\n", "resolver 'oc.create'"),
+    "callback pathlib touch": ("# @package _global_\nhydra:\n  callbacks:\n    x:\n      _target_: "
+                               "pathlib.Path.touch\n      _args_: ['{flag}']\n", "_target_=pathlib.Path.touch"),
+}
+
+
+def test_control_hydra_itself_would_run_the_unblocked_payloads(tmp_path):
+    """Without coldgrid's check, Hydra instantiates these targets and the file appears: the payloads below
+    are live, so their "never created" assertions can fail."""
+    from hydra.utils import instantiate
+
+    flag = tmp_path / "pwned"
+    instantiate({"_target_": "builtins.open", "file": str(flag), "mode": "w"}).close()
+    assert flag.exists()
+    flag.unlink()
+    instantiate({"_target_": "pathlib.Path.touch", "_args_": [str(flag)]})
+    assert flag.exists()
+
+
+@pytest.mark.parametrize("case", sorted(UNBLOCKED))
+@pytest.mark.parametrize("spelling", [["--config-dir", "{d}"], ["--config-d", "{d}"], ["-cd={d}"]])
+def test_payloads_hydra_does_not_block_are_refused_and_create_nothing(tmp_path, case, spelling):
+    flag = tmp_path / "pwned"
+    text, expected = UNBLOCKED[case]
+    write(tmp_path / "cfg", text.format(flag=flag))
+    args = [a.format(d=tmp_path / "cfg") for a in spelling]
+    r = run(*args, "experiment=shared", *SMALL, f"hydra.run.dir={tmp_path / 'run'}")
+    assert r.returncode == 2, r.stdout + r.stderr
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("coldgrid: error: "), r.stderr
+    if spelling[0] != "--config-d":  # the abbreviation is refused before any file is read
+        assert expected in lines[0], lines[0]
     assert not flag.exists()
     assert not (tmp_path / "run").exists()
 

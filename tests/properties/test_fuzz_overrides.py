@@ -199,3 +199,20 @@ def test_bad_numbers_through_the_real_command(tmp_path, key, bad):
     assert r.returncode == 2 and "Traceback" not in r.stderr
     lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and lines[0].startswith(f"coldgrid: error: {key}="), r.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("key", "bad"), [(k, BAD_VALUES[i % len(BAD_VALUES)])
+                                          for i, k in enumerate([*NUMERIC_KEYS, "weather.max_gap_h"])])
+def test_every_numeric_key_refuses_a_bad_value_with_one_line_and_exit_2(tmp_path, key, bad):
+    """Every numeric key, each with one bad value (the values taken in turn), through the command's main
+    in this process: exit status 2 and one line, not only a ColdgridError from validate()."""
+    if key.startswith("city.grid.") and bad in ("abc", "'[1, 2]'"):
+        bad = "1e308"  # an untyped mapping: a non-number is checked where the network is built
+    code, err = _cli_in_process(["city=small_town", "realizations=1", "horizon_days=1", "output.report=false",
+                                 f"{key}={bad}", f"hydra.run.dir={tmp_path / 'run'}"])
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert code == 2, (key, bad, err)
+    assert len(lines) == 1 and lines[0].startswith("coldgrid: error: "), (key, bad, err)
+    assert "Traceback" not in err
+    assert not (tmp_path / "run" / "result.nc").exists()

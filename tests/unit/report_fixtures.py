@@ -205,6 +205,13 @@ def make_run(
             "heating_point_capacity_by_district": v(
                 cap_d, ("district",), "1", "places by district", places_per_point=100.0
             ),
+            "people_below_long_by_district_age": v(
+                people_below[:, :, THRESHOLDS.index(16.0), None, None] * w[:, None] * age_share,
+                ("realization", "time", "district", "age_group"),
+                "1",
+                "people below 16 degC, by district and age group",
+                threshold_c=16.0,
+            ),
             "people_below_threshold_by_district": v(
                 people_below[..., None] * w,
                 ("realization", "time", "threshold", "district"),

@@ -113,8 +113,10 @@ def test_district_table_equals_headline_csv_and_numpy(run_folder):
         np.testing.assert_allclose(rows.loc["person_days_below_12_per_1000", "p50"], np.median(rate[:, i]), rtol=1e-9)
         np.testing.assert_allclose(rows.loc["hardest_hit_share", "p50"], 100 * top3[i], rtol=1e-9)
         tr = re.search(rf'<tr data-district="{name}">(.*?)</tr>', html, re.S).group(1)
-        assert f'{round(100 * top3[i])} %' in tr or (top3[i] in (0.0, 1.0))
+        share_cell = re.findall(r'<td class="num">([^<]*)</td>', tr)[1]  # after "people present"
+        assert share_cell == f"{round(100 * top3[i])} %", (name, share_cell, top3[i])
         assert count(np.median(demand[:, i])) in tr
+    assert {0.0, 1.0} <= set(np.round(top3, 12))  # the fixture has districts at 0 and 100 %: both are checked
 
 
 def test_timeline_equals_summary_csv(run_folder):
@@ -206,10 +208,17 @@ def test_fan_chart_plots_people_below_16_and_12_medians_and_bands():
         ax = axes[0]
         median = next(ln for ln in ax.get_lines() if (ln.get_gid() or "").startswith("median:"))
         np.testing.assert_allclose(median.get_ydata(), np.median(below[:, :, K[c]], axis=0), rtol=1e-9)
-        band = next(col for col in ax.collections if (col.get_gid() or "").startswith("band5-95:"))
-        ys = band.get_paths()[0].vertices[:, 1]
-        lo, hi = np.percentile(below[:, :, K[c]], [5, 95], axis=0)
-        assert np.isclose(ys.min(), lo.min()) and np.isclose(ys.max(), hi.max())
+        x = median.get_xydata()[:, 0]  # the time axis in plot units, as the band's vertices
+        for name, (p_lo, p_hi) in (("band5-95:", (5, 95)), ("band25-75:", (25, 75))):
+            band = next(col for col in ax.collections if (col.get_gid() or "").startswith(name))
+            verts = band.get_paths()[0].vertices
+            lo, hi = np.percentile(below[:, :, K[c]], [p_lo, p_hi], axis=0)
+            assert not np.allclose(lo, hi), "fixture too narrow to tell the band's ends apart"
+            # at every time step the band spans exactly [p_lo, p_hi] of the runs at that step
+            for j, xj in enumerate(x):
+                ys = verts[np.isclose(verts[:, 0], xj, rtol=0, atol=1e-6), 1]  # 1e-6 d: well below an hour
+                assert ys.size >= 2, (name, j)
+                np.testing.assert_allclose([ys.min(), ys.max()], [lo[j], hi[j]], rtol=1e-9, err_msg=f"{name} {c} {j}")
 
 
 def test_district_chart_bars_are_the_median_rates():
