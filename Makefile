@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: run test test-fast bench lint docs validation-report wheel clean
+.PHONY: run test test-fast bench lint typecheck mutation docs validation-report wheel clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test-fast: $(VENV)/.stamp-dev
 
 lint: $(VENV)/.stamp-dev
 	$(BIN)/ruff check sim tests benchmarks docs/scripts
+
+# mypy in default mode over sim/ ([tool.mypy] in pyproject.toml); not yet part of `make test`
+typecheck: $(VENV)/.stamp-dev
+	$(BIN)/mypy
 
 bench: $(VENV)/.stamp-dev
 	$(BIN)/python benchmarks/headline.py $(ARGS)

@@ -9,6 +9,7 @@ by :mod:`sim.des.network`. Everything here is district level: no coordinates.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -107,7 +108,7 @@ def _groups_of(n_buildings: int, per_group: int) -> list[int]:
     return [int(x) for x in _split_integer(n_buildings, np.ones(n_groups))]
 
 
-def build_city(cfg) -> City:
+def build_city(cfg: Any) -> City:
     """Build a :class:`City` from a ``city`` config (a CityConfig or DictConfig).
 
     People present (``population_total`` x (1 - ``share_left_frac``)) are split over districts by

@@ -13,7 +13,7 @@ import re
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from sim import __version__
 from sim.errors import ColdgridError, ConfigError, RefusedError
@@ -190,7 +190,8 @@ def _validate_and_run(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> s
     from sim.run import run_job
 
     validate(cfg)
-    run_job(cfg, out_dir, overrides=overrides, echo=echo, hydra_cfg=HydraConfig.get())
+    # HydraConfig.get() is typed as the HydraConf schema; at run time it is the DictConfig of that schema
+    run_job(cfg, out_dir, overrides=overrides, echo=echo, hydra_cfg=cast("DictConfig", HydraConfig.get()))
     return "ok"
 
 
@@ -206,15 +207,11 @@ def _hydra_entry() -> None:
 def list_nodes(overrides: list[str]) -> str:
     """The text of ``coldgrid --nodes [city=...]``: name, kind and district of every node of the city's
     network, the names ``attacks.hits`` accepts (no coordinates: the infrastructure is synthetic)."""
-    from hydra import compose, initialize_config_dir
-
     from sim.city import build_city
-    from sim.config import register
+    from sim.config.load import compose_config
     from sim.network import build_network, node_listing
 
-    register()
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        cfg = compose("config", overrides=overrides)
+    cfg = compose_config(overrides, CONFIG_DIR)
     city = build_city(cfg.city)
     table = node_listing(build_network(city, cfg.city.grid))
     width = max(len("name"), *(len(n) for n in table["name"]))

@@ -42,8 +42,8 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
             tmp.unlink()
 
 
-def atomic_write(path: str | os.PathLike, writer: Callable[[Path], None]) -> Path:
-    """Call ``writer(tmp_path)`` and rename the result to ``path``."""
+def atomic_write(path: str | os.PathLike, writer: Callable[[Path], object]) -> Path:
+    """Call ``writer(tmp_path)`` (its return value is ignored) and rename the result to ``path``."""
     with atomic_path(path) as tmp:
         writer(tmp)
     return Path(path)
@@ -62,7 +62,7 @@ def check_finite(ds: xr.Dataset) -> None:
         if np.issubdtype(v.dtype, np.number) and v.size and not np.isfinite(v.values).all()
     ]
     if bad:
-        raise ResultError(f"result would contain NaN or inf in: {', '.join(bad)} (a model fault; please report it)")
+        raise ResultError(f"result would contain NaN or inf in: {', '.join(map(str, bad))} (a model fault; please report it)")
 
 
 #: Epoch of the stored time axis; the UTC offset of the model clock is appended (CF 4.4, UDUNITS). [-]

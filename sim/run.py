@@ -19,6 +19,8 @@ from sim.errors import RefusedError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from sim.chain import RunOutput
+
 log = logging.getLogger("coldgrid")
 
 RESULT = "result.nc"
@@ -140,7 +142,7 @@ def run_job(
     return result_path
 
 
-def run_scenario_full(cfg: DictConfig, progress: Callable[[str, int, int], None] | None = None):
+def run_scenario_full(cfg: DictConfig, progress: Callable[[str, int, int], None] | None = None) -> RunOutput:
     """:func:`sim.chain.run_scenario_full`, imported when a job runs (the chain is heavy to import)."""
     from sim.chain import run_scenario_full as full
 

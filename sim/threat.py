@@ -271,6 +271,8 @@ class _Drawer:
             missiles = _gamma_count(rng, float(p["missiles_mean"]), float(p["missiles_cv"]))
             ballistic = int(rng.binomial(missiles, float(p["ballistic_frac"])))
         else:
+            if missiles is None:
+                raise ValueError("_Drawer.size: give missiles with drones")
             ballistic = round(missiles * float(p["ballistic_frac"]))
         return self._intercept(rng, drones, missiles - ballistic, ballistic)
 
@@ -373,7 +375,7 @@ def other_alerts(p: dict, seed: int, r: int, horizon_h: float) -> list[tuple[flo
     if rate_h <= 0 or mean_len <= 0:
         return []
     rng = stream(seed, "alerts", r)
-    out = []
+    out: list[tuple[float, float]] = []
     t = 0.0
     while True:
         t += rng.exponential(1.0 / rate_h)
@@ -400,7 +402,7 @@ def _alerts(p: dict, seed: int, r: int, horizon_h: float, waves: list[dict]) -> 
     return [tuple(m) for m in merged]
 
 
-def make_campaign(attacks_cfg, network: Network, grid: TimeGrid, n_realizations: int, seed: int) -> Campaign:
+def make_campaign(attacks_cfg: Any, network: Network, grid: TimeGrid, n_realizations: int, seed: int) -> Campaign:
     """Draw the strike campaign of every realization.
 
     Parameters

@@ -115,9 +115,9 @@ class Forecast:
 
     def sky(self, step_h: float = 1.0, rule: SkyRule | None = None) -> Sky:
         """Irradiance and wind of the forecast, (R or 1, T) each; the default sky fills what is absent."""
-        if self.ghi_w_per_m2 is not None and self.wind_m_per_s is not None:
-            return Sky(self.ghi_w_per_m2, self.dni_w_per_m2, self.dhi_w_per_m2, self.wind_m_per_s,
-                       self.sky_source)  # type: ignore[arg-type]  # fmt: skip
+        ghi, dni, dhi, wind = self.ghi_w_per_m2, self.dni_w_per_m2, self.dhi_w_per_m2, self.wind_m_per_s
+        if ghi is not None and dni is not None and dhi is not None and wind is not None:
+            return Sky(ghi, dni, dhi, wind, self.sky_source)
         d = default_sky(self.times, self.site, rule=rule, step_h=step_h)
         if self.ghi_w_per_m2 is not None:
             return Sky(self.ghi_w_per_m2, self.dni_w_per_m2, self.dhi_w_per_m2, d.wind_m_per_s,  # type: ignore[arg-type]
@@ -640,5 +640,5 @@ def _draw_knots(
 
 def _hour_of_day_h(t: np.datetime64) -> float:
     """Local time of day of a datetime64. [h]"""
-    t_ns = np.datetime64(t, "ns")
+    t_ns = t.astype("datetime64[ns]")
     return float((t_ns - t_ns.astype("datetime64[D]")) / np.timedelta64(1, "h"))

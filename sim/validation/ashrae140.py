@@ -120,16 +120,17 @@ def bestest_box(case: str, air_density_kg_per_m3: float = 0.99) -> Box:
                 MassLayer("timber floor", _FLOOR, 0.025, 650, 0.14, 1200, 1)]  # fmt: skip
     mass.append(MassLayer("plasterboard ceiling", _FLOOR, 0.010, 950, 0.16, 840, 1))
     ts = 72.0  # the model's default cool-down time; every layer here is thinner than its reach
-    c_mass = sum(x.area * x.capacity_j_per_k_m2(ts) for x in mass)  # type: ignore[operator]
-    h_ms = sum(x.area * x.surface_conductance_w_per_k_m2(ts) for x in mass)  # type: ignore[operator]
-    h_sm = sum(x.area * x.internal_conductance_w_per_k_m2(ts) for x in mass)  # type: ignore[operator]
+    # the case's layers carry their areas in m2 (no archetype shares, which are strings)
+    c_mass = sum(float(x.area) * x.capacity_j_per_k_m2(ts) for x in mass)
+    h_ms = sum(float(x.area) * x.surface_conductance_w_per_k_m2(ts) for x in mass)
+    h_sm = sum(float(x.area) * x.internal_conductance_w_per_k_m2(ts) for x in mass)
     h_is = H_IS_W_PER_K_M2 * _INTERIOR_M2
     h_win = _WINDOW_U * _WINDOW_M2
     h_op = wall * sum(_WALLS.values()) + roof * _FLOOR + floor * _FLOOR
     h_ve = air_density_kg_per_m3 * 1005.0 * 0.5 * _VOLUME / 3600.0
     params = three_node_parameters(*(np.array([v]) for v in (
         h_ve, h_win, h_op, h_is, h_ms, h_sm, air_density_kg_per_m3 * 1005.0 * _VOLUME, c_mass)))  # fmt: skip
-    a_m = sum(x.area * x.faces for x in mass)  # type: ignore[operator]
+    a_m = sum(float(x.area) * x.faces for x in mass)
     shares = radiant_distribution(fold_star(h_is, h_ms, h_win).shares, a_m / _INTERIOR_M2)
     kappa = float(params.mass_to_air_frac[0])  # deep mass -> air, steady state
     h_r = 4.5  # ISO 13790 11.3.5 (h_r = 5 eps, eps 0.9); times the sky depression, per K

@@ -113,9 +113,9 @@ def restoration_points(curve: pd.DataFrame) -> pd.DataFrame:
              "model_median": curve.attrs["peak_median"], "model_p10": curve.attrs["peak_p10"],
              "model_p90": curve.attrs["peak_p90"], "tolerance": TOLERANCES["restoration_peak_rel"]}]  # fmt: skip
     for dt, ref in B3_POINTS:
-        r = curve.loc[dt]
-        rows.append({"point": f"+{dt} h", "hours_after_wave": dt, "reported": ref, "model_median": float(r["median"]),
-                     "model_p10": float(r["p10"]), "model_p90": float(r["p90"]),
+        rows.append({"point": f"+{dt} h", "hours_after_wave": dt, "reported": ref,
+                     "model_median": float(curve["median"].loc[dt]),
+                     "model_p10": float(curve["p10"].loc[dt]), "model_p90": float(curve["p90"].loc[dt]),
                      "tolerance": TOLERANCES["restoration_point_rel"]})  # fmt: skip
     df = pd.DataFrame(rows).set_index("point")
     df["deviation"] = df["model_median"] / df["reported"] - 1.0
@@ -177,7 +177,7 @@ def alchevsk_check(outdoor_c: float = -28.0) -> dict[str, float]:
 
     _, net = load_city("small_town")
     f = int(net.heat_source_feeder[0])
-    sub = int(net.feeder_table.at[f, "substation"])
+    sub = int(net.feeder_table["substation"].loc[f])
     camp = hit_campaign(net, [(2.0, sub, 48.0)])
     *_, tl = run_city("small_town", n_realizations=1, days=4, outdoor_c=outdoor_c, campaign=camp,
                       repair={"drain_threshold_c": -100.0, "mobile_boilers": 0}, attacks={"alerts_per_day": 0.0})

@@ -226,8 +226,9 @@ def cool_down(name: str, hours: int = 48, t_out_c: float = -12.0) -> np.ndarray:
     cfg = BuildingsConfig(indoor_setpoint_c=21.0)
     a = archetype(name)
     p = archetype_parameters(name).scaled(np.ones(1))
-    bp = BuildingInputs(1.0, a.floor_area_m2, 0.0, 0.0, a.kind == "house", a.kind != "house", p.h_total_w_per_k,
-                        p.radiant_to_air_frac)  # fmt: skip
+    one = np.ones(1)  # a group of one building
+    bp = BuildingInputs(one, a.floor_area_m2 * one, 0.0 * one, 0.0 * one, np.array([a.kind == "house"]),
+                        np.array([a.kind != "house"]), p.h_total_w_per_k, p.radiant_to_air_frac)
     t_out = np.full((1, 1), t_out_c)
     model = TwoNodeModel(p, 3600.0, 1)
     model.set_state_nodes(initial_state_c(bp, p, t_out, cfg))
