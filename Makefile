@@ -38,6 +38,13 @@ lint: $(VENV)/.stamp-dev
 typecheck: $(VENV)/.stamp-dev
 	$(BIN)/mypy
 
+# mutation testing ([tool.mutmut] in pyproject.toml): `make mutation` runs every mutant of sim.stats,
+# sim.exposure, sim.needs, sim.keyfigures and sim.report.content (about 6,200; hours on 2 cores);
+# `make mutation ARGS='sim.needs.*'` runs a subset. `mutmut results` lists the survivors.
+mutation: $(VENV)/.stamp-dev
+	$(BIN)/mutmut run --max-children 2 $(ARGS)
+	$(BIN)/mutmut results
+
 bench: $(VENV)/.stamp-dev
 	$(BIN)/python benchmarks/headline.py $(ARGS)
 

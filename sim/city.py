@@ -8,6 +8,7 @@ by :mod:`sim.des.network`. Everything here is district level: no coordinates.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,8 @@ import pandas as pd
 
 from sim.archetypes import ARCHETYPES, archetype
 from sim.errors import ConfigError
+
+log = logging.getLogger(__name__)
 
 #: Columns of :attr:`City.groups` (units in names; counts are plain numbers).
 GROUP_COLUMNS = (
@@ -215,4 +218,7 @@ def build_city(cfg: Any) -> City:
     upper_frac = np.where(storeys >= upper, (storeys - upper + 1) / storeys, 0.0)
     groups["upper_floor_occupants"] = occupants * upper_frac
     groups = groups[list(GROUP_COLUMNS)]
-    return City(name=str(cfg.name), districts=districts, groups=groups)
+    city = City(name=str(cfg.name), districts=districts, groups=groups)
+    log.debug("city %s: %d districts, %d building groups, %.0f people present", city.name, len(districts),
+              len(groups), float(groups["occupants"].sum()))
+    return city

@@ -28,10 +28,13 @@ if TYPE_CHECKING:
 # Hydra and OmegaConf are imported where they are used, so that this module loads fast and main() installs
 # its signal handlers before the heavy imports (an early Ctrl-C then ends in one line, not a traceback).
 
-log = logging.getLogger("coldgrid")
+log = logging.getLogger(__name__)
 
 #: Where the Hydra configs live (``configs/`` in the source tree, ``sim/configs/`` in a wheel).
 CONFIG_DIR = config_dir()
+#: What ``--verbose`` adds to the command line: debug logs of every ``sim.*`` logger (one line per stage of
+#: the chain) on stderr and in the run folder's log, as ``hydra.verbose=[sim]`` would give in the log alone.
+VERBOSE_OVERRIDES = ("hydra.verbose=[sim]", "hydra.job_logging.handlers.console.level=DEBUG")
 GROUPS = ("city", "weather", "attacks", "repair", "buildings", "people", "nowcast", "experiment")
 LAUNCHERS = {
     "basic": "run jobs one after another in this process (default)",
@@ -91,6 +94,7 @@ def help_text() -> str:
         "",
         "Every key of a group can be set too, e.g. weather.min_temperature_c=-30 repair.crew_multiplier=2.",
         "Show the composed config: coldgrid --cfg job [overrides]. Outputs land in outputs/runs/<time>/.",
+        "Debug logs of each stage on stderr: coldgrid --verbose [overrides] (or hydra.verbose=[sim] for the log file).",
         "Hydra's own options: coldgrid --hydra-help.",
     ]
     return "\n".join(lines)
@@ -244,6 +248,8 @@ def _print_nodes(overrides: list[str]) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Console entry point of ``coldgrid``."""
     args = sys.argv[1:] if argv is None else argv
+    if "--verbose" in args:
+        args = [a for a in args if a != "--verbose"] + list(VERBOSE_OVERRIDES)
     _tolerant_streams()
     if any(a in ("-h", "--help") for a in args):
         echo(help_text())

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from sim.chain import RunOutput
 
-log = logging.getLogger("coldgrid")
+log = logging.getLogger(__name__)
 
 RESULT = "result.nc"
 
@@ -111,6 +111,8 @@ def run_job(
     except OSError as e:
         raise output_error(e, str(out_dir)) from None
     bar = ProgressBar(str(cfg.output.progress))
+    log.debug("run: %s, %d realizations, %g days from %s into %s", cfg.attacks.policy, int(cfg.realizations),
+              float(cfg.horizon_days), cfg.start, out_dir)
     try:
         output = run_scenario_full(cfg, progress=bar)
     finally:
@@ -123,6 +125,8 @@ def run_job(
     except OSError as e:
         raise output_error(e, str(out_dir)) from None
     clear_failure(out_dir)
+    for stage, seconds in output.stage_seconds.items():  # the chain's stages (sim.chain), in order
+        log.debug("stage %s done in %.2f s", stage, seconds)
     timing = ", ".join(f"{k} {v:.1f}s" for k, v in output.stage_seconds.items())
     log.info("stage times: %s", timing)
     echo("")

@@ -44,7 +44,7 @@ import xarray as xr
 from sim import __version__
 from sim.errors import ConfigError, InputError, ResultError
 
-log = logging.getLogger("coldgrid")
+log = logging.getLogger(__name__)
 
 DESIGN = "sobol_design.json"  # in the sweep folder: the parameters, the design and every job's overrides
 SOBOL_NC = "sobol.nc"

@@ -35,6 +35,7 @@ the horizon.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -49,6 +50,8 @@ from sim.network.params import damage_probs as _damage_probs
 from sim.network.params import plain
 from sim.rng import stream
 from sim.timegrid import TimeGrid
+
+log = logging.getLogger(__name__)
 
 POLICIES = ("continued", "pause_week", "pause_then_surge", "pause_broken", "single_wave", "waves",
             "total_heat_loss", "none")
@@ -510,5 +513,8 @@ def make_campaign(attacks_cfg: Any, network: Network, grid: TimeGrid, n_realizat
         for c in ("realization", "wave", "node", "unit"):
             if c in df:
                 df[c] = df[c].astype(np.int64)
-    return Campaign(policy=policy, n_realizations=n_realizations, waves=waves_df, hits=hits_df,
-                    withheld=withheld_df, alerts=alerts_df, params=p)
+    campaign = Campaign(policy=policy, n_realizations=n_realizations, waves=waves_df, hits=hits_df,
+                        withheld=withheld_df, alerts=alerts_df, params=p)
+    log.debug("threat %s: %d waves and %d hits over %d realizations", policy, len(waves_df), len(hits_df),
+              n_realizations)
+    return campaign

@@ -29,6 +29,7 @@ Times are naive local wall-clock times, the same clock as the run's ``start``.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,8 @@ from sim.sky import Sky, SkyRule, cold_snap_sky, default_sky
 from sim.solar import Site
 from sim.timegrid import TimeGrid
 from sim.weather_file import read_sky_columns, read_temperature_file
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "Forecast",
@@ -132,6 +135,15 @@ class Forecast:
 
 
 def make_forecast(cfg: Any, grid: TimeGrid, n_realizations: int, seed: int) -> Forecast:
+    """Build the forecast named by ``cfg.kind`` (see :func:`_make_forecast`), with a debug log line."""
+    fc = _make_forecast(cfg, grid, n_realizations, seed)
+    log.debug("weather %s: %d realizations x %d steps, %.1f to %.1f degC (%s)", _get(cfg, "kind", "cold_snap"),
+              fc.outdoor_c.shape[0], fc.outdoor_c.shape[1], float(np.min(fc.outdoor_c)), float(np.max(fc.outdoor_c)),
+              fc.source)
+    return fc
+
+
+def _make_forecast(cfg: Any, grid: TimeGrid, n_realizations: int, seed: int) -> Forecast:
     """Build the forecast named by ``cfg.kind``.
 
     Parameters
