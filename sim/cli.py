@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 #: Where the Hydra configs live (``configs/`` in the source tree, ``sim/configs/`` in a wheel).
 CONFIG_DIR = config_dir()
 #: What ``--verbose`` adds to the command line: debug logs of every ``sim.*`` logger (one line per stage of
-#: the chain) on stderr and in the run folder's log, as ``hydra.verbose=[sim]`` would give in the log alone.
+#: the chain) on the console and in the run folder's log, as ``hydra.verbose=[sim]`` would give in the log alone.
 VERBOSE_OVERRIDES = ("hydra.verbose=[sim]", "hydra.job_logging.handlers.console.level=DEBUG")
 GROUPS = ("city", "weather", "attacks", "repair", "buildings", "people", "nowcast", "experiment")
 LAUNCHERS = {
@@ -94,7 +94,7 @@ def help_text() -> str:
         "",
         "Every key of a group can be set too, e.g. weather.min_temperature_c=-30 repair.crew_multiplier=2.",
         "Show the composed config: coldgrid --cfg job [overrides]. Outputs land in outputs/runs/<time>/.",
-        "Debug logs of each stage on stderr: coldgrid --verbose [overrides] (or hydra.verbose=[sim] for the log file).",
+        "Debug logs of each stage on the console: coldgrid --verbose [overrides] (or hydra.verbose=[sim] for the log file).",
         "Hydra's own options: coldgrid --hydra-help.",
     ]
     return "\n".join(lines)

@@ -1,5 +1,5 @@
 """Debug logging: a run at debug level says what each stage of the chain did, under the ``sim.*`` loggers
-(one ``logging.getLogger(__name__)`` per module), and ``coldgrid --verbose`` shows those lines on stderr."""
+(one ``logging.getLogger(__name__)`` per module), and ``coldgrid --verbose`` shows those lines on the console."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def test_a_debug_run_logs_every_stage(tmp_path, caplog):
 
 
 @pytest.mark.slow
-def test_verbose_flag_prints_debug_lines_on_stderr(tmp_path):
+def test_verbose_flag_prints_debug_lines_on_the_console(tmp_path):
     out = tmp_path / "run"
     proc = subprocess.run(
         [sys.executable, "-m", "sim.cli", "--verbose", "city=small_town", "realizations=2", "horizon_days=1",
@@ -44,8 +44,9 @@ def test_verbose_flag_prints_debug_lines_on_stderr(tmp_path):
         cwd=tmp_path, capture_output=True, text=True, timeout=600,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "[sim.city][DEBUG] - city small_town" in proc.stderr, proc.stderr[-2000:]
-    assert "stage des done in" in proc.stderr
+    console = proc.stdout + proc.stderr  # Hydra's console handler
+    assert "[sim.city][DEBUG] - city small_town" in console, console[-2000:]
+    assert "stage des done in" in console
     assert (out / "result.nc").exists()
     # without --verbose: no debug lines
     quiet = subprocess.run(
@@ -54,4 +55,4 @@ def test_verbose_flag_prints_debug_lines_on_stderr(tmp_path):
         cwd=tmp_path, capture_output=True, text=True, timeout=600,
     )
     assert quiet.returncode == 0, quiet.stderr[-2000:]
-    assert "DEBUG" not in quiet.stderr
+    assert "DEBUG" not in quiet.stdout + quiet.stderr
