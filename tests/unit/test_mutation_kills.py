@@ -74,9 +74,9 @@ class TestPointsByDistrict:
         np.testing.assert_allclose(needs.points_by_district(6, np.zeros(n)), expected)
 
     def test_by_district_needs_names_and_known_names(self):
-        with pytest.raises(ValueError, match="^heating_points_by_district needs the district names$"):
+        with pytest.raises(ValueError, match=r"^heating_points_by_district needs the district names$"):
             needs.points_by_district(4, np.ones(2), {"A": 1})
-        with pytest.raises(ValueError, match="unknown districts: C, D$"):
+        with pytest.raises(ValueError, match=r"unknown districts: C, D$"):
             needs.points_by_district(4, np.ones(2), {"C": 1, "D": 2}, ["A", "B"])
 
 
