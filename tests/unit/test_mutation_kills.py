@@ -93,6 +93,10 @@ class TestDieselPerDay:
         out = needs.diesel_l_per_day(np.full((2, 60), 40.0), 0.5, 1.0, 0.25)
         np.testing.assert_allclose(out, [[240.0, 240.0], [240.0, 240.0]])
 
+    def test_last_day_shorter_than_an_hour(self):
+        # 49 half-hour steps: day 1 is one step (0.5 h) of 5 L, a rate of 5 x 24 / 0.5 = 240 L/d
+        np.testing.assert_allclose(needs.diesel_l_per_day(np.full(49, 40.0), 0.5, 1.0, 0.25), [240.0, 240.0])
+
     def test_uneven_use_within_a_day(self):
         # hourly, 26 h: generators run only in hour 25 (day 1, 2 h covered): 10 kW x 1 x 1 h x 0.3 = 3 L -> 36 L/d
         kw = np.zeros(26)
