@@ -39,15 +39,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def compose(overrides: list[str]):
-    from hydra import compose as hcompose
-    from hydra import initialize_config_dir
+    from sim.config.load import compose_config
 
-    from sim.config import register
-    from sim.resources import config_dir
-
-    register()
-    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
-        return hcompose("config", overrides=overrides)
+    return compose_config(overrides)
 
 
 def bare_simpy_events_per_s(n_events: int = 300_000, n_procs: int = 100) -> float:

@@ -98,7 +98,7 @@ class QuantileMap:
 
 
 def fit_quantile_map(
-    station: pd.Series, model: pd.Series, days_of_year: Sequence[int], window_days: float,
+    station: pd.Series, model: pd.Series, days_of_year: Sequence[int] | np.ndarray, window_days: float,
     probabilities: np.ndarray = PROBABILITIES,
 ) -> QuantileMap:
     """Empirical quantiles of station and model daily means in a window around each day of year.
@@ -155,7 +155,8 @@ def station_daily_means(path: str | os.PathLike[str], first_year: int, last_year
     if "TAVG" not in daily.columns:
         raise InputError(f"station file {path}: no TAVG (daily mean temperature) records")
     tavg = daily["TAVG"]
-    tavg = tavg[(tavg.index.year >= first_year) & (tavg.index.year <= last_year)].dropna()
+    year = pd.DatetimeIndex(tavg.index).year
+    tavg = tavg[(year >= first_year) & (year <= last_year)].dropna()
     if tavg.empty:
         raise InputError(f"station file {path}: no TAVG values in {first_year}-{last_year} (weather.bias_reference_years)")
     return tavg

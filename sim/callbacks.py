@@ -18,7 +18,7 @@ from omegaconf import DictConfig
 
 from sim.stdout import echo
 
-log = logging.getLogger("coldgrid")
+log = logging.getLogger(__name__)
 
 
 class CollectSweep(Callback):

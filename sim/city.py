@@ -8,13 +8,17 @@ by :mod:`sim.des.network`. Everything here is district level: no coordinates.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from sim.archetypes import ARCHETYPES, archetype
 from sim.errors import ConfigError
+
+log = logging.getLogger(__name__)
 
 #: Columns of :attr:`City.groups` (units in names; counts are plain numbers).
 GROUP_COLUMNS = (
@@ -107,7 +111,7 @@ def _groups_of(n_buildings: int, per_group: int) -> list[int]:
     return [int(x) for x in _split_integer(n_buildings, np.ones(n_groups))]
 
 
-def build_city(cfg) -> City:
+def build_city(cfg: Any) -> City:
     """Build a :class:`City` from a ``city`` config (a CityConfig or DictConfig).
 
     People present (``population_total`` x (1 - ``share_left_frac``)) are split over districts by
@@ -214,4 +218,7 @@ def build_city(cfg) -> City:
     upper_frac = np.where(storeys >= upper, (storeys - upper + 1) / storeys, 0.0)
     groups["upper_floor_occupants"] = occupants * upper_frac
     groups = groups[list(GROUP_COLUMNS)]
-    return City(name=str(cfg.name), districts=districts, groups=groups)
+    city = City(name=str(cfg.name), districts=districts, groups=groups)
+    log.debug("city %s: %d districts, %d building groups, %.0f people present", city.name, len(districts),
+              len(groups), float(groups["occupants"].sum()))
+    return city

@@ -13,7 +13,7 @@ import re
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from sim import __version__
 from sim.errors import ColdgridError, ConfigError, RefusedError
@@ -28,10 +28,13 @@ if TYPE_CHECKING:
 # Hydra and OmegaConf are imported where they are used, so that this module loads fast and main() installs
 # its signal handlers before the heavy imports (an early Ctrl-C then ends in one line, not a traceback).
 
-log = logging.getLogger("coldgrid")
+log = logging.getLogger(__name__)
 
 #: Where the Hydra configs live (``configs/`` in the source tree, ``sim/configs/`` in a wheel).
 CONFIG_DIR = config_dir()
+#: What ``--verbose`` adds to the command line: debug logs of every ``sim.*`` logger (one line per stage of
+#: the chain) on the console and in the run folder's log, as ``hydra.verbose=[sim]`` would give in the log alone.
+VERBOSE_OVERRIDES = ("hydra.verbose=[sim]", "hydra.job_logging.handlers.console.level=DEBUG")
 GROUPS = ("city", "weather", "attacks", "repair", "buildings", "people", "nowcast", "experiment")
 LAUNCHERS = {
     "basic": "run jobs one after another in this process (default)",
@@ -91,6 +94,7 @@ def help_text() -> str:
         "",
         "Every key of a group can be set too, e.g. weather.min_temperature_c=-30 repair.crew_multiplier=2.",
         "Show the composed config: coldgrid --cfg job [overrides]. Outputs land in outputs/runs/<time>/.",
+        "Debug logs of each stage on the console: coldgrid --verbose [overrides] (or hydra.verbose=[sim] for the log file).",
         "Hydra's own options: coldgrid --hydra-help.",
     ]
     return "\n".join(lines)
@@ -190,7 +194,8 @@ def _validate_and_run(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> s
     from sim.run import run_job
 
     validate(cfg)
-    run_job(cfg, out_dir, overrides=overrides, echo=echo, hydra_cfg=HydraConfig.get())
+    # HydraConfig.get() is typed as the HydraConf schema; at run time it is the DictConfig of that schema
+    run_job(cfg, out_dir, overrides=overrides, echo=echo, hydra_cfg=cast("DictConfig", HydraConfig.get()))
     return "ok"
 
 
@@ -206,15 +211,11 @@ def _hydra_entry() -> None:
 def list_nodes(overrides: list[str]) -> str:
     """The text of ``coldgrid --nodes [city=...]``: name, kind and district of every node of the city's
     network, the names ``attacks.hits`` accepts (no coordinates: the infrastructure is synthetic)."""
-    from hydra import compose, initialize_config_dir
-
     from sim.city import build_city
-    from sim.config import register
+    from sim.config.load import compose_config
     from sim.network import build_network, node_listing
 
-    register()
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        cfg = compose("config", overrides=overrides)
+    cfg = compose_config(overrides, CONFIG_DIR)
     city = build_city(cfg.city)
     table = node_listing(build_network(city, cfg.city.grid))
     width = max(len("name"), *(len(n) for n in table["name"]))
@@ -247,6 +248,8 @@ def _print_nodes(overrides: list[str]) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Console entry point of ``coldgrid``."""
     args = sys.argv[1:] if argv is None else argv
+    if "--verbose" in args:
+        args = [a for a in args if a != "--verbose"] + list(VERBOSE_OVERRIDES)
     _tolerant_streams()
     if any(a in ("-h", "--help") for a in args):
         echo(help_text())

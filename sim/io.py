@@ -8,6 +8,7 @@ file or a complete one.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,6 +20,8 @@ import xarray as xr
 from sim import __version__
 from sim.errors import ResultError
 from sim.timegrid import format_utc_offset
+
+log = logging.getLogger(__name__)
 
 CONVENTIONS = "CF-1.10"
 INSTITUTION = "coldgrid developers (model-based scenario analysis, not a forecast)"
@@ -42,8 +45,8 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
             tmp.unlink()
 
 
-def atomic_write(path: str | os.PathLike, writer: Callable[[Path], None]) -> Path:
-    """Call ``writer(tmp_path)`` and rename the result to ``path``."""
+def atomic_write(path: str | os.PathLike, writer: Callable[[Path], object]) -> Path:
+    """Call ``writer(tmp_path)`` (its return value is ignored) and rename the result to ``path``."""
     with atomic_path(path) as tmp:
         writer(tmp)
     return Path(path)
@@ -62,7 +65,7 @@ def check_finite(ds: xr.Dataset) -> None:
         if np.issubdtype(v.dtype, np.number) and v.size and not np.isfinite(v.values).all()
     ]
     if bad:
-        raise ResultError(f"result would contain NaN or inf in: {', '.join(bad)} (a model fault; please report it)")
+        raise ResultError(f"result would contain NaN or inf in: {', '.join(map(str, bad))} (a model fault; please report it)")
 
 
 #: Epoch of the stored time axis; the UTC offset of the model clock is appended (CF 4.4, UDUNITS). [-]
@@ -136,7 +139,9 @@ def write_netcdf(ds: xr.Dataset, path: str | os.PathLike, *, check: bool = True)
     if check:
         check_finite(ds)
     stored, encoding = to_cf(ds)
-    return atomic_write(path, lambda p: stored.to_netcdf(p, engine="netcdf4", encoding=encoding))
+    out = atomic_write(path, lambda p: stored.to_netcdf(p, engine="netcdf4", encoding=encoding))
+    log.debug("io: wrote %s (%d variables)", out, len(stored.data_vars))
+    return out
 
 
 def open_result(path: str | os.PathLike, require_coldgrid: bool = True) -> xr.Dataset:
@@ -178,7 +183,9 @@ def write_csv(df: pd.DataFrame, path: str | os.PathLike, *, header_rows: list[li
                 fh.write(",".join(_csv_cell(c) for c in row) + "\n")
             df.to_csv(fh, index=False, header=False, lineterminator="\n")
 
-    return atomic_write(path, _write)
+    out = atomic_write(path, _write)
+    log.debug("io: wrote %s (%d rows)", out, len(df))
+    return out
 
 
 def _csv_cell(value: object) -> str:

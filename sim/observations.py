@@ -224,7 +224,7 @@ def _hxl_key(tag: str) -> str:
 def _apply_hxl(df: pd.DataFrame, lines: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
     """Skip an HXL row below the header, or rename hashtag columns when the header is the HXL row."""
     known = {_hxl_key(k): v for k, v in HXL_TAGS.items()}
-    if _is_hxl(df.columns):
+    if _is_hxl([str(c) for c in df.columns]):
         df = df.rename(columns={c: known.get(_hxl_key(c), c) for c in df.columns})
     elif len(df) and _is_hxl(df.iloc[0].tolist()):
         df, lines = df.iloc[1:].reset_index(drop=True), lines[1:]
@@ -233,8 +233,8 @@ def _apply_hxl(df: pd.DataFrame, lines: np.ndarray) -> tuple[pd.DataFrame, np.nd
 
 def _parse_times(raw: pd.Series, lines: np.ndarray, where: str) -> np.ndarray:
     text = raw.str.strip()
-    for i in np.flatnonzero(text.to_numpy() == ""):
-        raise InputError(f"{where}: line {lines[i]}: column time: empty")
+    for k in np.flatnonzero(text.to_numpy() == ""):
+        raise InputError(f"{where}: line {lines[k]}: column time: empty")
     out = np.empty(len(text), "datetime64[ns]")
     for i, s in enumerate(text):
         try:
@@ -255,6 +255,7 @@ def _resolve_districts(
     lookup |= {str(c).strip().casefold(): i for i, c in enumerate(codes) if str(c).strip()}
     lookup |= {c: CITY for c in CITY_NAMES}
     index = np.empty(len(raw), np.int64)
+    j: int | None
     for i, s in enumerate(raw.str.strip()):
         if not s:
             raise InputError(f"{where}: line {lines[i]}: column district: empty (a district name, KATOTTH code or city)")
@@ -265,7 +266,7 @@ def _resolve_districts(
                 f"name ({', '.join(names)}), its KATOTTH code, or city"
             )
         index[i] = j
-    label = np.array(["city" if j == CITY else str(names[j]) for j in index], dtype=object)
+    label = np.array(["city" if k == CITY else str(names[int(k)]) for k in index], dtype=object)
     return index, label
 
 
@@ -280,7 +281,7 @@ def _parse_values(
         hint = " (write 1900, without thousands separators)" if "," in text.iloc[i] else ""
         raise InputError(f"{where}: line {lines[i]}: column {q}: not a number {text.iloc[i]!r}{hint}")
 
-    def fail(i: int, why: str) -> None:
+    def fail(i: int | np.integer, why: str) -> None:
         raise InputError(f"{where}: line {lines[i]}: column {q}: {values[i]:g} {why}")
 
     has = np.isfinite(values)
@@ -340,5 +341,5 @@ def _check_period(table: pd.DataFrame, where: str, start: np.datetime64 | None, 
             )
 
 
-def _fmt(t: object) -> str:
-    return str(np.datetime64(t, "m")).replace("T", " ")
+def _fmt(t: np.datetime64 | pd.Timestamp) -> str:
+    return pd.Timestamp(t).strftime("%Y-%m-%d %H:%M")

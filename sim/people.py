@@ -55,6 +55,7 @@ definitions are attributes ``threshold_c`` and ``duration_h`` of ``people_cold_2
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 import numpy as np
@@ -63,6 +64,8 @@ import xarray as xr
 from sim.exposure import AGE_GROUPS, Exposure, ExposureAccumulator
 
 __all__ = ["AGE_GROUPS", "Exposure", "ExposureAccumulator", "exposure_to_dataset"]
+
+log = logging.getLogger(__name__)
 
 _AGE_LONG = "all residents, 65 and over, under 5"
 
@@ -340,4 +343,6 @@ def exposure_to_dataset(
         f"strictly below threshold; long exposure: below {lc} for {lh} continuously; severe: below {sc} "
         f"for {sh} continuously; dangerous: below {dc} for {dh} continuously; durations per affected person (ever below {lc}); step {e.dt_h:g} h"
     )
+    log.debug("people: exposure at %d thresholds in %d districts; peak heating-point demand %.0f people",
+              len(e.thresholds_c), len(district_names), float(np.max(e.heating_point_demand, initial=0.0)))
     return ds

@@ -19,7 +19,9 @@ from sim.errors import RefusedError
 if TYPE_CHECKING:
     import pandas as pd
 
-log = logging.getLogger("coldgrid")
+    from sim.chain import RunOutput
+
+log = logging.getLogger(__name__)
 
 RESULT = "result.nc"
 
@@ -109,6 +111,8 @@ def run_job(
     except OSError as e:
         raise output_error(e, str(out_dir)) from None
     bar = ProgressBar(str(cfg.output.progress))
+    log.debug("run: %s, %d realizations, %g days from %s into %s", cfg.attacks.policy, int(cfg.realizations),
+              float(cfg.horizon_days), cfg.start, out_dir)
     try:
         output = run_scenario_full(cfg, progress=bar)
     finally:
@@ -121,6 +125,8 @@ def run_job(
     except OSError as e:
         raise output_error(e, str(out_dir)) from None
     clear_failure(out_dir)
+    for stage, seconds in output.stage_seconds.items():  # the chain's stages (sim.chain), in order
+        log.debug("stage %s done in %.2f s", stage, seconds)
     timing = ", ".join(f"{k} {v:.1f}s" for k, v in output.stage_seconds.items())
     log.info("stage times: %s", timing)
     echo("")
@@ -140,7 +146,7 @@ def run_job(
     return result_path
 
 
-def run_scenario_full(cfg: DictConfig, progress: Callable[[str, int, int], None] | None = None):
+def run_scenario_full(cfg: DictConfig, progress: Callable[[str, int, int], None] | None = None) -> RunOutput:
     """:func:`sim.chain.run_scenario_full`, imported when a job runs (the chain is heavy to import)."""
     from sim.chain import run_scenario_full as full
 

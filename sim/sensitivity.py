@@ -44,7 +44,7 @@ import xarray as xr
 from sim import __version__
 from sim.errors import ConfigError, InputError, ResultError
 
-log = logging.getLogger("coldgrid")
+log = logging.getLogger(__name__)
 
 DESIGN = "sobol_design.json"  # in the sweep folder: the parameters, the design and every job's overrides
 SOBOL_NC = "sobol.nc"
@@ -71,9 +71,9 @@ class Parameter:
 
     @classmethod
     def from_config(cls, node: Any) -> Parameter:
-        return cls(str(node.key) if not isinstance(node, dict) else str(node["key"]),
-                   **{k: (tuple(float(x) for x in v) if k == "bounds" else v)
-                      for k, v in _fields(node).items() if k != "key"})
+        fields: dict[str, Any] = {k: (tuple(float(x) for x in v) if k == "bounds" else v)
+                                  for k, v in _fields(node).items() if k != "key"}
+        return cls(str(node.key) if not isinstance(node, dict) else str(node["key"]), **fields)
 
 
 def _fields(node: Any) -> dict[str, Any]:
@@ -559,7 +559,7 @@ def sobol_dataset(design: Design, outputs: xr.Dataset, indices_ds: xr.Dataset, s
         "parameter_value": ("1", "the design: each sample's parameter value (factor on the configured value where "
                                  "relative=1; otherwise in the key's unit)"),
     }
-    for name in list(ds.data_vars):
+    for name in map(str, list(ds.data_vars)):
         base = name.removesuffix("_conf")
         units, long_name = attrs.get(base, ("1", name))
         if name.endswith("_conf"):

@@ -250,7 +250,7 @@ def sequential_weights(
         w = normalize_log_weights(log_w)
         return SequentialWeights(np.array([None]), w[None], effective_sample_size(w)[None], np.zeros(1))
     per_time = np.zeros((R, len(times)))  # the summed log-likelihoods of the reports at each time
-    np.add.at(per_time, (slice(None), inverse.ravel()), log_lik)
+    np.add.at(per_time.T, inverse.ravel(), np.asarray(log_lik).T)  # per_time.T is a view: sums into per_time
     weights = np.empty((len(times), R))
     evidence = np.empty(len(times))
     for i in range(len(times)):

@@ -35,6 +35,7 @@ the horizon.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -49,6 +50,8 @@ from sim.network.params import damage_probs as _damage_probs
 from sim.network.params import plain
 from sim.rng import stream
 from sim.timegrid import TimeGrid
+
+log = logging.getLogger(__name__)
 
 POLICIES = ("continued", "pause_week", "pause_then_surge", "pause_broken", "single_wave", "waves",
             "total_heat_loss", "none")
@@ -322,6 +325,8 @@ class _Drawer:
             missiles = _gamma_count(rng, float(p["missiles_mean"]), float(p["missiles_cv"]))
             ballistic = int(rng.binomial(missiles, float(p["ballistic_frac"])))
         else:
+            if missiles is None:
+                raise ValueError("_Drawer.size: give missiles with drones")
             ballistic = round(missiles * float(p["ballistic_frac"]))
         return self._intercept(rng, drones, missiles - ballistic, ballistic)
 
@@ -440,7 +445,7 @@ def other_alerts(p: dict, seed: int, r: int, horizon_h: float) -> list[tuple[flo
     if rate_h <= 0 or mean_len <= 0:
         return []
     rng = stream(seed, "alerts", r)
-    out = []
+    out: list[tuple[float, float]] = []
     t = 0.0
     while True:
         t += rng.exponential(1.0 / rate_h)
@@ -467,7 +472,7 @@ def _alerts(p: dict, seed: int, r: int, horizon_h: float, waves: list[dict]) -> 
     return [tuple(m) for m in merged]
 
 
-def make_campaign(attacks_cfg, network: Network, grid: TimeGrid, n_realizations: int, seed: int) -> Campaign:
+def make_campaign(attacks_cfg: Any, network: Network, grid: TimeGrid, n_realizations: int, seed: int) -> Campaign:
     """Draw the strike campaign of every realization.
 
     Parameters
@@ -575,5 +580,8 @@ def make_campaign(attacks_cfg, network: Network, grid: TimeGrid, n_realizations:
         for c in ("realization", "wave", "node", "unit"):
             if c in df:
                 df[c] = df[c].astype(np.int64)
-    return Campaign(policy=policy, n_realizations=n_realizations, waves=waves_df, hits=hits_df,
-                    withheld=withheld_df, alerts=alerts_df, params=p)
+    campaign = Campaign(policy=policy, n_realizations=n_realizations, waves=waves_df, hits=hits_df,
+                        withheld=withheld_df, alerts=alerts_df, params=p)
+    log.debug("threat %s: %d waves and %d hits over %d realizations", policy, len(waves_df), len(hits_df),
+              n_realizations)
+    return campaign

@@ -29,6 +29,7 @@ Times are naive local wall-clock times, the same clock as the run's ``start``.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,8 @@ from sim.sky import Sky, SkyRule, cold_snap_sky, default_sky
 from sim.solar import Site
 from sim.timegrid import TimeGrid
 from sim.weather_file import read_sky_columns, read_temperature_file
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "Forecast",
@@ -115,9 +118,9 @@ class Forecast:
 
     def sky(self, step_h: float = 1.0, rule: SkyRule | None = None) -> Sky:
         """Irradiance and wind of the forecast, (R or 1, T) each; the default sky fills what is absent."""
-        if self.ghi_w_per_m2 is not None and self.wind_m_per_s is not None:
-            return Sky(self.ghi_w_per_m2, self.dni_w_per_m2, self.dhi_w_per_m2, self.wind_m_per_s,
-                       self.sky_source)  # type: ignore[arg-type]  # fmt: skip
+        ghi, dni, dhi, wind = self.ghi_w_per_m2, self.dni_w_per_m2, self.dhi_w_per_m2, self.wind_m_per_s
+        if ghi is not None and dni is not None and dhi is not None and wind is not None:
+            return Sky(ghi, dni, dhi, wind, self.sky_source)
         d = default_sky(self.times, self.site, rule=rule, step_h=step_h)
         if self.ghi_w_per_m2 is not None:
             return Sky(self.ghi_w_per_m2, self.dni_w_per_m2, self.dhi_w_per_m2, d.wind_m_per_s,  # type: ignore[arg-type]
@@ -132,6 +135,15 @@ class Forecast:
 
 
 def make_forecast(cfg: Any, grid: TimeGrid, n_realizations: int, seed: int) -> Forecast:
+    """Build the forecast named by ``cfg.kind`` (see :func:`_make_forecast`), with a debug log line."""
+    fc = _make_forecast(cfg, grid, n_realizations, seed)
+    log.debug("weather %s: %d realizations x %d steps, %.1f to %.1f degC (%s)", _get(cfg, "kind", "cold_snap"),
+              fc.outdoor_c.shape[0], fc.outdoor_c.shape[1], float(np.min(fc.outdoor_c)), float(np.max(fc.outdoor_c)),
+              fc.source)
+    return fc
+
+
+def _make_forecast(cfg: Any, grid: TimeGrid, n_realizations: int, seed: int) -> Forecast:
     """Build the forecast named by ``cfg.kind``.
 
     Parameters
@@ -640,5 +652,5 @@ def _draw_knots(
 
 def _hour_of_day_h(t: np.datetime64) -> float:
     """Local time of day of a datetime64. [h]"""
-    t_ns = np.datetime64(t, "ns")
+    t_ns = t.astype("datetime64[ns]")
     return float((t_ns - t_ns.astype("datetime64[D]")) / np.timedelta64(1, "h"))

@@ -63,7 +63,7 @@ _KELVIN = {"k", "kelvin", "kelvins", "degk", "deg_k"}
 _NETCDF_SUFFIXES = {".nc", ".nc4", ".netcdf", ".cdf", ".h5"}
 
 #: A function giving the location of element i of a series in its file, e.g. "line 7".
-Locator = Callable[[int], str]
+Locator = Callable[[int | np.integer], str]
 
 
 def read_temperature_file(
@@ -408,9 +408,9 @@ def read_sky_columns(
                 times = ds["time"].to_numpy().astype("datetime64[ns]")
                 if "realization" in da.dims:
                     da = da.transpose("realization", "time")
-                    found[col] = [(times, da.isel(realization=i).to_numpy(float)) for i in range(da.sizes["realization"])]
+                    found[col] = [(times, da.isel(realization=i).to_numpy().astype(float)) for i in range(da.sizes["realization"])]
                 else:
-                    found[col] = [(times, da.to_numpy(float).reshape(-1))]
+                    found[col] = [(times, da.to_numpy().astype(float).reshape(-1))]
     else:
         header = pd.read_csv(p, nrows=0).columns
         cols = [c for c in SKY_COLUMNS if c in header]

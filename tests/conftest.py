@@ -14,10 +14,9 @@ import re
 from pathlib import Path
 
 import pytest
-from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig
 
-from sim.config import register
+from sim.config.load import compose_config as _compose
 from sim.resources import config_dir
 
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -41,9 +40,7 @@ _SKIPPED = pytest.StashKey[list[tuple[str, list[str], str]]]()
 
 def compose_config(overrides: list[str] | None = None) -> DictConfig:
     """Compose the project's real config with overrides (as the CLI would)."""
-    register()
-    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-        return compose("config", overrides=list(overrides or []))
+    return _compose(list(overrides or []))
 
 
 @pytest.fixture

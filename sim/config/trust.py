@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
@@ -130,7 +130,7 @@ def _hydra_parser() -> argparse.ArgumentParser:
     parser = get_args_parser()
     parser.allow_abbrev = False  # "--config-d DIR" must not mean --config-dir
 
-    def error(message: str) -> None:
+    def error(message: str) -> NoReturn:
         raise ConfigError(f"command line: {message} (see coldgrid --help)")
 
     parser.error = error  # type: ignore[method-assign]
@@ -428,8 +428,8 @@ def _walk(node: Any, path: str = "") -> Iterator[tuple[str, Any, Any]]:
 
     if isinstance(node, DictConfig):
         for key in node:
-            sub = f"{path}.{key}" if path else str(key)
-            child = node._get_node(key)
+            sub = f"{path}.{key!s}" if path else str(key)
+            child: Any = node._get_node(key)
             yield sub, key, child
             yield from _walk(child, sub)
     elif isinstance(node, ListConfig):

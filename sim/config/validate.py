@@ -36,7 +36,7 @@ MAX_MAGNITUDE = 1e9
 def _walk(node: Any, path: str = "") -> Iterator[tuple[str, Any]]:
     if isinstance(node, DictConfig):
         for key in node:
-            sub = f"{path}.{key}" if path else str(key)
+            sub = f"{path}.{key!s}" if path else str(key)
             yield sub, key
             try:
                 child = node._get_node(key)
@@ -170,7 +170,7 @@ def numeric_leaves(cfg: DictConfig) -> Iterator[tuple[str, float | int]]:
     def walk(node: Any, path: str) -> Iterator[tuple[str, float | int]]:
         if isinstance(node, DictConfig):
             for key in node:
-                yield from walk(node._get_node(key), f"{path}.{key}" if path else str(key))
+                yield from walk(node._get_node(key), f"{path}.{key!s}" if path else str(key))
         elif isinstance(node, ListConfig):
             for i in range(len(node)):
                 yield from walk(node._get_node(i), f"{path}[{i}]")
@@ -205,7 +205,7 @@ def refuse_unknown_keys(cfg: DictConfig) -> None:
             typ = OmegaConf.get_type(node)
             fields = {f.name for f in dataclasses.fields(typ)} if dataclasses.is_dataclass(typ) else None
             for key in node:
-                sub = f"{path}.{key}" if path else str(key)
+                sub = f"{path}.{key!s}" if path else str(key)
                 if fields is not None and str(key) not in fields:
                     raise ConfigError(f"{sub}: unknown key (see coldgrid --help or coldgrid --cfg job)")
                 check(node._get_node(key), sub)

@@ -36,7 +36,7 @@ from sim.report.i18n import Lang, get_lang
 
 __all__ = ["build_html", "load_result", "render_comparison", "render_run", "split_scenarios"]
 
-log = logging.getLogger("coldgrid")
+log = logging.getLogger(__name__)
 
 split_scenarios = content.split_scenarios
 
@@ -292,7 +292,9 @@ def render_run(
         raise InputError(
             f"{run_dir}: this result has a 'scenario' dimension (a sweep); use render_comparison"
         )
-    return _render(run_dir, ds, "report", "run", pdf, None, languages)
+    written = _render(run_dir, ds, "report", "run", pdf, None, languages)
+    log.debug("report: %d files of the brief in %s", len(written), run_dir)
+    return written
 
 
 def render_comparison(

@@ -6,15 +6,18 @@ Both read the same tables as the CSVs (:func:`sim.report.exports.headline_frame`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from sim.report.exports import fmt_value
+from sim.report.frames import series_at
 from sim.report.numbers import pct, signed
 
 __all__ = ["comparison_summary", "run_summary"]
 
 
-def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
+def _table(rows: Sequence[tuple[str, ...]], header: tuple[str, ...]) -> str:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     fmt = "  ".join(("{:<" if i == 0 else "{:>") + f"{w}}}" for i, w in enumerate(widths))
     return "\n".join(fmt.format(*r).rstrip() for r in [header, *rows])
@@ -55,7 +58,8 @@ def comparison_summary(table: pd.DataFrame) -> str:
     differences with its interval, and the probability of a cut (``comparison.csv`` rows)."""
     if table is None or table.empty or "figure" not in table.columns:
         return "coldgrid: no paired comparison (fewer than two comparable jobs)"
-    city = table[(table.get("adm5_name", "").fillna("") == "") & table["figure"].notna() & (table["figure"] != "")]
+    names = table["adm5_name"].fillna("") if "adm5_name" in table.columns else pd.Series("", index=table.index)
+    city = table[(names == "") & table["figure"].notna() & (table["figure"] != "")]
     prob_col = next((c for c in table.columns if c.startswith("prob_reduction")), None)
     diff_cols = [c for c in table.columns if c.startswith("diff_p") and c != "diff_p50"]
     out = []
@@ -63,7 +67,7 @@ def comparison_summary(table: pd.DataFrame) -> str:
         grp = grp.set_index("figure")
         rows = []
         for key in [k for k in SWEEP_FIGURES if k in grp.index]:
-            r = grp.loc[key]
+            r = series_at(grp, key)
             unit = str(r["unit"])
             rng = f"{signed(r[diff_cols[0]])} to {signed(r[diff_cols[1]])}" if len(diff_cols) == 2 else ""
             prob = "" if prob_col is None or pd.isna(r[prob_col]) else pct(float(r[prob_col]))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,7 @@ import xarray as xr
 from sim import keyfigures, stats
 from sim.keyfigures import Settings
 from sim.report.exports import COUNT_UNITS, headline_frame
+from sim.report.frames import series_at
 from sim.report.hxl import ALL_DISTRICTS, summary_frame
 from sim.report.i18n import Lang
 from sim.report.scenarios import Scenario, _config, _tokens, split_scenarios
@@ -302,10 +304,10 @@ class Figures:
         return key in self.city.index
 
     def row(self, key: str) -> pd.Series:
-        return self.city.loc[key]
+        return series_at(self.city, key)
 
     def p50(self, key: str) -> float:
-        return float(self.city.loc[key, "p50"])
+        return float(self.city["p50"].loc[key])
 
     def label(self, key: str) -> str:
         f = self.defs.get(key)
@@ -323,14 +325,14 @@ class Figures:
         return self.lang._(str(self.city.loc[key, "unit"]))
 
     def value(self, key: str, which: str = "p50", row: pd.Series | None = None) -> str:
-        r = self.city.loc[key] if row is None else row
+        r = series_at(self.city, key) if row is None else row
         x = float(r[which])
         if not np.isfinite(x):
             return "–"
         return self.lang.count(x) if str(r["unit"]) in COUNT_UNITS else self.lang.num(x)
 
     def interval(self, key: str, row: pd.Series | None = None) -> str:
-        r = self.city.loc[key] if row is None else row
+        r = series_at(self.city, key) if row is None else row
         lo, hi = self.value(key, self.lo, r), self.value(key, self.hi, r)
         text = lo if lo == hi else f"{lo}–{hi}"
         if bool(r["at_ceiling"]):
@@ -338,7 +340,7 @@ class Figures:
         return text
 
     def mc(self, key: str, row: pd.Series | None = None) -> str:
-        r = self.city.loc[key] if row is None else row
+        r = series_at(self.city, key) if row is None else row
         if pd.isna(r["mc_rel_error"]):
             return ""
         err = min(float(r["mc_rel_error"]), 9.99)
@@ -498,25 +500,25 @@ def district_needs(f: Figures) -> dict:
     classes = [k for k in f.city.index if k.startswith("generators_peak_")]
     rows = []
     for i, name in enumerate(str(d) for d in ds["district"].values):
-        r = {"name": f.lang.place(name), "key": name, "code": codes[i], "cells": [],
+        r: dict[str, Any] = {"name": f.lang.place(name), "key": name, "code": codes[i], "cells": [],
              "population": f.lang.count(float(ds["population"][i])) if "population" in ds else ""}
-        p_top = float(share.loc[name, "p50"]) / 100.0 if name in share.index else float("nan")
+        p_top = float(share["p50"].loc[name]) / 100.0 if name in share.index else float("nan")
         r["p_top"], r["p_top_value"] = f.lang.pct(p_top), p_top if np.isfinite(p_top) else 0.0
         for key, _lab, with_range in spec:
             d = f.district_rows(key)
-            row = d.loc[name]
+            row = series_at(d, name)
             cell = {"median": f.value(key, "p50", row), "range": f.interval(key, row) if with_range else ""}
             if key == "generators_peak" and classes:
                 parts = []
                 for c in classes:
                     dc = f.district_rows(c)
                     if name in dc.index:
-                        parts.append(f.value(c, "p50", dc.loc[name]))
+                        parts.append(f.value(c, "p50", series_at(dc, name)))
                 kws = "/".join(f.defs[c].extra["kw"] for c in classes if c in f.defs)
                 cell["range"] = f"{'/'.join(parts)} ({kws} kW)" if parts else ""
             r["cells"].append(cell)
         rate = f.district_rows("person_days_below_12_per_1000")
-        r["sort"] = (r["p_top_value"], float(rate.loc[name, "p50"]) if name in rate.index else 0.0)
+        r["sort"] = (r["p_top_value"], float(rate["p50"].loc[name]) if name in rate.index else 0.0)
         rows.append(r)
     rows.sort(key=lambda r: (-r["sort"][0], -r["sort"][1]))
     return {"rows": rows, "columns": [lab for _k, lab, _r in spec]}
@@ -603,7 +605,7 @@ def trigger_content(ds: xr.Dataset, f: Figures) -> dict:
         })
     chosen = city[city["chosen"]]
     # every key the templates read, also when no candidate fired (StrictUndefined)
-    out = {"candidates": cands, "sentence": "", "protocol": "", "skill": "", "usable": False, "contract": "",
+    out: dict[str, Any] = {"candidates": cands, "sentence": "", "protocol": "", "skill": "", "usable": False, "contract": "",
            "lead": ""}
     if chosen.empty:
         out["protocol"] = _("No candidate trigger fired in any run.")
@@ -673,8 +675,8 @@ class PairFigures:
         return text if text == "0" else ("+" if x > 0 else "−") + text
 
     def stats(self, key: str, row: pd.Series | None = None) -> dict:
-        r = self.city.loc[key] if row is None else row
-        ceiling = float(self.base.city.loc[key, "ceiling"]) if key in self.base.city.index else float("nan")
+        r = series_at(self.city, key) if row is None else row
+        ceiling = float(self.base.city["ceiling"].loc[key]) if key in self.base.city.index else float("nan")
         mark = ""
         at_ceiling = max(float(r["a_p50"]), float(r["b_p50"])) >= ceiling * (1 - 1e-9)
         if np.isfinite(ceiling) and ceiling > 0 and row is None and at_ceiling:
@@ -698,7 +700,7 @@ class PairFigures:
 def comparison_content(scenarios: Sequence[Scenario], pairs: Sequence[Pair], lang: Lang = EN) -> dict:
     """Highlights, key figures (medians of paired differences, probability of a cut), tables per pair."""
     _ = lang._
-    blocks = []
+    blocks: list[dict[str, Any]] = []
     notes: list[str] = []
 
     def fn(text: str) -> int:
@@ -824,7 +826,7 @@ def district_pair_rows(pf: PairFigures) -> dict:
     rows = []
     for name, grp in t.groupby("adm5_name", sort=False):
         grp = grp.set_index("figure")
-        cells = [pf.stats(k, grp.loc[k]) for k in keys]
+        cells = [pf.stats(k, series_at(grp, k)) for k in keys]
         rows.append({"name": pf.lang.place(str(name)), "code": str(grp["adm5_code"].iloc[0]), "cells": cells,
                      "sort": cells[0]["diff_value"]})
     rows.sort(key=lambda r: r["sort"])

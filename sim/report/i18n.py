@@ -16,8 +16,10 @@ import gettext
 import io
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 import numpy as np
+import pandas as pd
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -35,7 +37,7 @@ PLACE_NAMES = ("Holosiivskyi", "Darnytskyi", "Desnianskyi", "Dniprovskyi", "Obol
                "Podilskyi", "Sviatoshynskyi", "Solomianskyi", "Shevchenkivskyi")
 
 
-def catalog_path(lang: str):
+def catalog_path(lang: str) -> Traversable:
     """The ``.po`` file of a language (a Traversable inside the package)."""
     return resources.files("sim.report").joinpath(f"locale/{lang}/LC_MESSAGES/{DOMAIN}.po")
 
@@ -92,11 +94,11 @@ class Lang:
     def signed(self, x: float) -> str:
         return numbers.signed(x, locale=self.code)
 
-    def date(self, t: object, fmt: str = "d MMM y") -> str:
+    def date(self, t: _dt.date | np.datetime64 | pd.Timestamp, fmt: str = "d MMM y") -> str:
         """A date, e.g. ``29 Jan 2026`` / ``29 січ. 2026 р.``."""
         if isinstance(t, np.datetime64):
             t = _dt.datetime.fromisoformat(str(np.datetime_as_string(t, unit="s")))
-        elif hasattr(t, "to_pydatetime"):
+        elif isinstance(t, pd.Timestamp):
             t = t.to_pydatetime()
         return format_date(t, fmt, locale=self.code)
 
@@ -121,7 +123,7 @@ def message_ids() -> list[str | tuple[str, str]]:
         for _file, _line, message, _comments, _ctx in extract_from_dir(
             str(root), method_map, options_map=options, keywords={"_": None, "n_": (1, 2)}
         ):
-            out.append(tuple(message) if isinstance(message, tuple | list) else message)
+            out.append((str(message[0]), str(message[1])) if isinstance(message, tuple | list) else message)
     out += keyfigures.message_ids() + list(PLACE_NAMES)
     return [m for m in dict.fromkeys(out) if m]
 

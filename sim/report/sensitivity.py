@@ -11,6 +11,7 @@ share of Monte Carlo noise. Numbers are read from ``sobol.nc``; nothing is re-es
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import matplotlib as mpl
 import numpy as np
@@ -140,7 +141,7 @@ def content(ds: xr.Dataset, lang: Lang = EN, settings: object | None = None) -> 
     labels = {d.key: d.label for d in keyfigures.FIGURES}
     ranked = []
     for g, key in enumerate(ds["figure"].values):
-        row = {"figure": str(key), "cells": []}
+        row: dict[str, Any] = {"figure": str(key), "cells": []}
         for a in panels:
             st, conf = ds["ST"].values[a, g], ds["ST_conf"].values[a, g]
             top = [int(p) for p in np.argsort(-np.nan_to_num(st, nan=-1.0))[:3] if np.isfinite(st[p])]

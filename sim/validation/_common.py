@@ -1,10 +1,11 @@
-"""Tolerances of the validation tests and the config composition they share."""
+"""Tolerances of the validation tests and the config composition they share (:func:`sim.config.load.compose_config`)."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from sim.config.load import compose_config
 from sim.resources import config_dir
+
+__all__ = ["CONFIGS", "TOLERANCES", "compose_config"]
 
 #: Tolerances of the validation tests (the tests and the validation report read them from here).
 TOLERANCES: dict[str, float] = {
@@ -32,16 +33,5 @@ TOLERANCES: dict[str, float] = {
 }
 
 CONFIGS = config_dir()
-
-
-def compose_config(overrides: list[str]) -> Any:
-    """The project's config (``configs/``) composed with ``overrides`` as the CLI would (Hydra compose)."""
-    from hydra import compose, initialize_config_dir
-
-    from sim.config import register
-
-    register()
-    with initialize_config_dir(config_dir=str(CONFIGS), version_base="1.3"):
-        return compose("config", overrides=list(overrides))
 
 

@@ -10,9 +10,13 @@ parameter is fitted). Tolerance: SALib's own regression test of this function (t
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import xarray as xr
+
+if TYPE_CHECKING:
+    from sim.sensitivity import Design
 
 A, B = 7.0, 0.1
 N = 2**13
@@ -35,7 +39,7 @@ def ishigami(X: np.ndarray) -> np.ndarray:
     return np.sin(X[:, 0]) + A * np.sin(X[:, 1]) ** 2 + B * X[:, 2] ** 4 * np.sin(X[:, 0])
 
 
-def design(n_extra: int = 0, second_order: bool = True, n: int = N):
+def design(n_extra: int = 0, second_order: bool = True, n: int = N) -> Design:
     """A :class:`sim.sensitivity.Design` over x1..x3 (and ``n_extra`` inputs without effect), U(-pi, pi)."""
     from sim import sensitivity as sa
 
@@ -43,7 +47,7 @@ def design(n_extra: int = 0, second_order: bool = True, n: int = N):
     return sa.Design(params, n, second_order, SEED, sa.saltelli_design(params, n, SEED, second_order), resamples=200)
 
 
-def outputs(d) -> xr.Dataset:
+def outputs(d: Design) -> xr.Dataset:
     """The table of per-sample outputs a sweep's collection builds, with the Ishigami function as the model."""
     y = ishigami(d.X)
     return xr.Dataset({"output": (("scenario", "figure", "sample"), y[None, None, :])},

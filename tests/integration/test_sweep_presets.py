@@ -6,10 +6,9 @@ import itertools
 from pathlib import Path
 
 import pytest
-from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig
 
-from sim.config import register
+from sim.config.load import compose_config
 from sim.config.validate import validate
 from tests.conftest import CONFIG_DIR
 
@@ -18,9 +17,7 @@ SENSITIVITY_CASES = sorted(p.stem for p in (Path(CONFIG_DIR) / "experiment" / "s
 
 
 def _compose(overrides: list[str], hydra_config: bool = False) -> DictConfig:
-    register()
-    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-        return compose("config", overrides=overrides, return_hydra_config=hydra_config)
+    return compose_config(overrides, return_hydra_config=hydra_config)
 
 
 def _expand(params: dict) -> list[list[str]]:

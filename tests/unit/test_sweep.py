@@ -87,12 +87,9 @@ def test_config_hash_ignores_resume_label_output_and_order():
 
 
 def test_config_hash_same_with_hydra_config_and_plain_dict():
-    from hydra import compose, initialize_config_dir
+    from sim.config.load import compose_config as compose
 
-    from tests.conftest import CONFIG_DIR
-
-    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-        with_hydra = compose("config", overrides=["city=small_town"], return_hydra_config=True)
+    with_hydra = compose(["city=small_town"], return_hydra_config=True)
     plain = compose_config(["city=small_town"])
     assert sweep.config_hash(with_hydra) == sweep.config_hash(plain)
     assert sweep.config_hash(OmegaConf.to_container(plain, resolve=True)) == sweep.config_hash(plain)
