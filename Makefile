@@ -27,6 +27,7 @@ run: $(VENV)/.stamp-run
 # Ray cluster, sweeps end to end, compliance checker, eight weeks) are `make test-slow`, which CI runs too
 test: $(VENV)/.stamp-dev
 	$(BIN)/ruff check sim tests benchmarks docs/scripts
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -m "not slow"; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
 

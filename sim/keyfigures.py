@@ -128,9 +128,9 @@ class Settings:
         """Settings of a run: its resolved config (``config`` attribute), then the variables' own
         ``threshold_c``/``duration_h`` attributes (what was computed), then ``overrides`` (None is ignored)."""
         cfg = config_of(ds)
-        people = cfg.get("people") if isinstance(cfg.get("people"), dict) else {}
-        output = cfg.get("output") if isinstance(cfg.get("output"), dict) else {}
-        city = cfg.get("city") if isinstance(cfg.get("city"), dict) else {}
+        people: dict[str, Any] = cfg["people"] if isinstance(cfg.get("people"), dict) else {}
+        output: dict[str, Any] = cfg["output"] if isinstance(cfg.get("output"), dict) else {}
+        city: dict[str, Any] = cfg["city"] if isinstance(cfg.get("city"), dict) else {}
         kw: dict[str, Any] = {}
         for key, src in (
             ("long_c", people.get("long_exposure_c")),
@@ -226,7 +226,7 @@ class FigureDef:
     needs: tuple[str, ...]
     section: str
     lead: bool = False
-    district: Compute | None = None
+    district: Callable[[xr.Dataset, Settings], xr.DataArray | None] | None = None
     ceiling: Callable[[xr.Dataset, Settings], float] | None = None
     cut_is_good: bool = True
     threshold: str | None = None
@@ -328,12 +328,12 @@ def _peak(da: xr.DataArray) -> xr.DataArray:
 
 
 def _unmet_d(ds: xr.Dataset) -> xr.DataArray:
-    return np.maximum(ds["heating_point_demand_by_district"] - ds["heating_point_capacity_by_district"], 0.0)
+    return (ds["heating_point_demand_by_district"] - ds["heating_point_capacity_by_district"]).clip(min=0.0)
 
 
 def _points_needed_d(ds: xr.Dataset) -> xr.DataArray:
     places = float(ds["heating_point_capacity_by_district"].attrs.get("places_per_point", 100.0)) or 1.0
-    return np.maximum(ds["heating_point_demand_by_district"] / places,
+    return xr.ufuncs.maximum(ds["heating_point_demand_by_district"] / places,
                       ds["heating_point_capacity_by_district"] / places)
 
 
@@ -764,7 +764,7 @@ def district_ranking(ds: xr.Dataset, settings: Settings | None = None) -> xr.Dat
     np.put_along_axis(ranks, order, np.arange(rate.sizes["district"])[None, :], axis=1)
     top = stats.probability(ranks < int(s.top_districts), w)
     med = stats.median(rate.values, w)
-    sort = np.lexsort((-med, -top))
+    sort = np.lexsort((-np.asarray(med), -np.asarray(top)))
     out = xr.Dataset(
         {"rate": rate, "p_top": ("district", top)},
         coords={"district": rate["district"]},

@@ -458,8 +458,8 @@ def tornado_table(
             lo, hi = fn(f"{name}_low"), fn(f"{name}_high")
             settings = []
             for case in (f"{name}_low", f"{name}_high"):
-                i = cases.get((case, policies[0]))
-                settings.append("" if i is None else _config_diff(base_cfg, str(results[i].attrs.get("config", ""))))
+                k = cases.get((case, policies[0]))
+                settings.append("" if k is None else _config_diff(base_cfg, str(results[k].attrs.get("config", ""))))
             for fig, b in base.items():
                 vlo = lo.get(fig, np.nan) if lo else np.nan
                 vhi = hi.get(fig, np.nan) if hi else np.nan
@@ -492,7 +492,7 @@ def _stack(results: Sequence[xr.Dataset], labels: Sequence[str], jobs: Sequence[
         stripped.append(ds)
     sweep = xr.concat(stripped, dim=pd.Index(list(labels), name="scenario"), data_vars="all", coords="different", compat="equals",
                       join="outer", combine_attrs="drop_conflicts")
-    per = {
+    per: dict[str, tuple[list[Any], str]] = {
         "job": ([j.num for j in jobs], "job number (sub-folder of the sweep folder)"),
         "overrides": ([" ".join(j.overrides) for j in jobs], "the job's command-line overrides"),
         "scenario_name": ([str(r.attrs.get("scenario", "")) for r in results], "the run's scenario name"),

@@ -74,13 +74,13 @@ def headline_frame(ds: xr.Dataset, settings: Settings | None = None) -> pd.DataF
             "mc_enough": err["enough"],
         }
 
-    for key in dv.data_vars:
+    for key in map(str, dv.data_vars):
         if key not in meta.index:
             continue
         m = meta.loc[key]
         for i in range(len(names)):
-            rows.append(row(key, dv[key].isel(district=i).values, i, m["label"], m["unit"], m["definition"],
-                            m["section"], bool(m["lead"])))
+            rows.append(row(key, dv[key].isel(district=i).values, i, str(m["label"]), str(m["unit"]),
+                            str(m["definition"]), str(m["section"]), bool(m["lead"])))
     if "person_hours_below_threshold" in ds and "population" in ds and names and np.isclose(
             ds["threshold"].values.astype(float), s.severe_c).any():
         label = keyfigures.EXTRA_LABELS["person_days_below_12_per_1000"].format(**s.placeholders())

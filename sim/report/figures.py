@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -414,8 +415,6 @@ def save(figures: Sequence[RenderedFigure], folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for f in figures:
-        paths.append(atomic_write(folder / f"{f.name}.png", lambda p, f=f: p.write_bytes(f.png)))
-        paths.append(
-            atomic_write(folder / f"{f.name}.svg", lambda p, f=f: p.write_text(f.svg, encoding="utf-8"))
-        )
+        paths.append(atomic_write(folder / f"{f.name}.png", partial(Path.write_bytes, data=f.png)))
+        paths.append(atomic_write(folder / f"{f.name}.svg", partial(Path.write_text, data=f.svg, encoding="utf-8")))
     return paths

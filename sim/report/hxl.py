@@ -14,6 +14,7 @@ The thresholds in column names and tags (``cold16``, ``cold12``) come from the r
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -203,7 +204,8 @@ def _by_day(da: xr.DataArray, ds: xr.Dataset, how: str) -> xr.DataArray:
     dates = pd.DatetimeIndex(ds["time"].values).normalize()
     day = xr.DataArray(np.searchsorted(dates.unique(), dates), dims="time", name="date_index")
     g = da.groupby(day)
-    return {"max": g.max, "mean": g.mean, "sum": g.sum, "last": g.last}[how]("time")
+    methods: dict[str, Callable[..., xr.DataArray]] = {"max": g.max, "mean": g.mean, "sum": g.sum, "last": g.last}
+    return methods[how]("time")
 
 
 def _runmax(da: xr.DataArray) -> xr.DataArray:
@@ -347,7 +349,7 @@ def _scenario_frame(label: str, ds: xr.Dataset) -> pd.DataFrame:
         put("heating_point_capacity", None if cap_d is None else np.broadcast_to(cap_d, (n_days, n_d)),
             np.full(n_days, float(ds["heating_point_capacity"].max())))
     if "heating_point_demand_by_district" in ds and "heating_point_capacity_by_district" in ds:
-        unmet_d = np.maximum(ds["heating_point_demand_by_district"] - ds["heating_point_capacity_by_district"], 0)
+        unmet_d = (ds["heating_point_demand_by_district"] - ds["heating_point_capacity_by_district"]).clip(min=0)
         put("heating_point_unmet_p50", q(_by_day(unmet_d, ds, "max"), (50,))[0],
             q(_by_day(ds["heating_point_unmet_demand"], ds, "max"), (50,))[0]
             if "heating_point_unmet_demand" in ds else None)
@@ -362,8 +364,8 @@ def _scenario_frame(label: str, ds: xr.Dataset) -> pd.DataFrame:
     if "diesel_consumption" in ds and ds.sizes.get("day", 0) >= 1:
         # L/day rates per day of the run -> litres per calendar date (a partial day for the hours it covers)
         run_day = _day_index(ds)
-        hours = np.bincount(run_day.values, minlength=ds.sizes["day"])[: ds.sizes["day"]] * _dt_h(ds)
-        frac = xr.DataArray(hours / 24.0, dims="day")
+        day_h = np.bincount(run_day.values, minlength=ds.sizes["day"])[: ds.sizes["day"]] * _dt_h(ds)
+        frac = xr.DataArray(day_h / 24.0, dims="day")
         if n_days == ds.sizes["day"]:
             litres = ds["diesel_consumption"] * frac
             dist = (ds["diesel_consumption_by_district"] * frac

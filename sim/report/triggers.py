@@ -25,6 +25,8 @@ time, probability, early actions).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import xarray as xr
@@ -96,22 +98,22 @@ def trigger_table(ds: xr.Dataset, settings: Settings | None = None) -> pd.DataFr
     n_total = float(ds["apartment_buildings"].sum()) if "apartment_buildings" in ds else float(blocks.max())
     sustained = _sustained_min(blocks, max(1, int(np.ceil(s.trigger_sustained_h / dt_h - 1e-9))))
     fmin = _forward_min(outdoor, max(1, int(np.ceil(s.trigger_forecast_days * 24.0 / dt_h - 1e-9))))
-    shortfall_any = (unmet > 0).any(axis=1)
+    shortfall_any: np.ndarray = np.asarray((unmet > 0).any(axis=1))
     districts = [str(d) for d in ds["district"].values]
     codes = [str(c) for c in ds["katotth"].values] if "katotth" in ds.coords else [""] * len(districts)
     steps = np.arange(blocks.shape[1])[None, :]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for x in s.trigger_forecast_min_c:
         for frac in s.trigger_blocks_frac:
             y = round(frac * n_total)
             cond = (sustained > y) & (fmin < x)
-            fired = cond.any(axis=1)
+            fired: np.ndarray = np.asarray(cond.any(axis=1))
             if w is not None:  # a realization of zero weight is not in the ensemble: it cannot fire
                 fired &= w > 0
             t_fire = np.where(fired, np.argmax(cond, axis=1), -1)
             after = steps >= t_fire[:, None]
             unmet_after = np.where(after[:, :, None], unmet_d, 0.0).max(axis=1)  # (R, D)
-            shortfall_after = fired & (np.where(after, unmet, 0.0) > 0).any(axis=1)
+            shortfall_after: np.ndarray = fired & (np.where(after, unmet, 0.0) > 0).any(axis=1)
             peak_t = np.argmax(np.where(after, demand, -np.inf), axis=1)
             lead_d = (hours[peak_t] - hours[np.maximum(t_fire, 0)]) / 24.0
             n_fired = int(fired.sum())
