@@ -99,3 +99,21 @@ def test_missing_message_lists_the_rows_and_says_resume():
     text = sa.missing_message([(5, 1, "attacks=continued"), (9, 3, "attacks=pause_week")], 40)
     assert "2 of 40 sample jobs" in text and "design rows 1, 3" in text and "jobs 5, 9" in text
     assert "resume=true" in text and "\n" not in text
+
+
+@pytest.mark.parametrize("name", ["default", "quick"])
+def test_shipped_ranges_hold_the_configured_value_of_the_default_scenario(name):
+    """Each uniform range must contain the value the default scenario runs with (the nominal point of the
+    brief), so that a calibrated default that moved (e.g. a refill rate refitted to B3) cannot leave the
+    Sobol range describing another model. Relative ranges are factors: they must hold 1."""
+    from sim.config.load import compose_config
+    from sim.resources import config_dir
+
+    node = OmegaConf.merge(OmegaConf.structured(SobolConfig), OmegaConf.load(config_dir() / "sobol" / f"{name}.yaml"))
+    cfg = compose_config([])
+    for p in sa.parameters_of(node):
+        if p.dist != "unif":
+            continue
+        lo, hi = p.bounds
+        nominal = 1.0 if p.relative else float(OmegaConf.select(cfg, p.key))
+        assert lo <= nominal <= hi, f"{p.key}: configured {nominal} outside the Sobol range [{lo}, {hi}]"
