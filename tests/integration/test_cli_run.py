@@ -63,3 +63,22 @@ def test_existing_result_is_not_overwritten(two_runs):
     assert r.returncode == 2 and "exists" in r.stderr
     assert (folder / "result.nc").read_bytes() == before
     assert np.frombuffer(before[:4], dtype=np.uint8).tolist()[:4] == [0x89, 0x48, 0x44, 0x46]  # HDF5 (NetCDF-4)
+
+
+def test_events_csv_is_in_calendar_time_of_the_run(two_runs):
+    """events.csv as the CLI writes it: a calendar ``time`` column (local wall-clock time of the run, the
+    same clock as result.nc read with sim.io.open_result) beside ``time_h`` since the start, one row per
+    event; the calendar time is the run's start plus time_h (issue 16: events.csv in calendar time)."""
+    import pandas as pd
+
+    from sim.io import open_result
+
+    folder, _ = two_runs[0]
+    ev = pd.read_csv(folder / "events.csv")
+    assert {"realization", "time", "time_h", "kind"} <= set(ev.columns)
+    assert len(ev) > 0
+    times = pd.to_datetime(ev["time"], format="%Y-%m-%dT%H:%M")
+    with open_result(folder / "result.nc") as ds:
+        start = pd.Timestamp(ds["time"].values[0])
+    expected = start + pd.to_timedelta(ev["time_h"], unit="h")
+    assert (abs(times - expected) < pd.Timedelta(minutes=1)).all()
