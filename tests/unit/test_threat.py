@@ -29,6 +29,7 @@ def _net():
 
 def _attacks(policy: str, **over):
     cfg = load_option("attacks", policy)
+    OmegaConf.set_struct(cfg, False)  # keys added as a user adds them with `+key=value` on the command line
     return OmegaConf.merge(cfg, over)
 
 
