@@ -71,7 +71,10 @@ def test_sobol_nc_and_csv(sweep):
 
     f = list(ds["figure"].values).index("people_below_16_mean")
     rho = spearmanr(ds["parameter_value"].values[:, 0], ds["output"].values[0, f]).statistic
-    assert rho < -0.8, rho
+    # 12 rows of 3 small-town realizations: the supply noise keeps rho near -0.75 (seeded, so fixed); rows
+    # mismatched to their samples give independent ranks, and P(rho <= -0.671) = 1 % for n = 12 (one-sided
+    # critical value of Spearman's rho, e.g. Zar 1972, Table 1), so a mismatch fails with 99 % probability
+    assert rho < -0.671, rho
     ok = np.isfinite(ds["ST"].values[0, f]).all() and np.isfinite(ds["S1"].values[0, f]).all()
     assert ok and ds["ST"].values[0, f, 0] > 0
     text = (folder / "sobol.csv").read_text(encoding="utf-8").splitlines()
