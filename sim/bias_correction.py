@@ -149,7 +149,7 @@ def fit_quantile_map(
 
 def station_daily_means(path: str | os.PathLike[str], first_year: int, last_year: int) -> pd.Series:
     """Daily mean temperature (GHCN-Daily TAVG) of a station over calendar years [first, last]. [degC]"""
-    from sim.ghcn import read_ghcn_daily
+    from sim.station_daily import read_ghcn_daily
 
     daily = read_ghcn_daily(path)
     if "TAVG" not in daily.columns:
@@ -227,7 +227,7 @@ def apply_bias_correction(cfg: Any, outdoor_c: np.ndarray, grid: TimeGrid) -> tu
     method = str(getattr(cfg, "bias_correction", "none") or "none")
     if method == "none":
         return outdoor_c, ""
-    from sim.ghcn import DEFAULT_STATION_FILE
+    from sim.station_daily import DEFAULT_STATION_FILE
     from sim.weather_file import read_series
 
     station_file = Path(str(cfg.bias_station_file)) if cfg.bias_station_file else DEFAULT_STATION_FILE

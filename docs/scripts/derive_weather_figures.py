@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import least_squares
 
-from sim.ghcn import read_ghcn_daily  # the reader lives in the package (also used by bias correction)
+from sim.station_daily import read_ghcn_daily  # the reader lives in the package (bias correction uses it)
 
 DJF = (12, 1, 2)
 

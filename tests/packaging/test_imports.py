@@ -32,7 +32,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
               "sim.stdout", "sim.folders",
               "sim.weighted_stats")),  # + weighted quantiles of a nowcast's realizations (numpy only)
     ("config", ("sim.config",)),
-    ("inputs", ("sim.city", "sim.archetypes", "sim.weather", "sim.weather_file", "sim.threat", "sim.ghcn",
+    ("inputs", ("sim.city", "sim.archetypes", "sim.weather", "sim.weather_file", "sim.threat", "sim.station_daily",
                 "sim.weather_ensemble", "sim.bias_correction", "sim.observations",
                 "sim.solar", "sim.sky", "sim.ventilation", "sim.occupancy",
                 "sim.network")),  # + the grid and heat-network tables the threat and the DES read  # + the sun, sky, air and occupants

@@ -34,7 +34,7 @@ from sim.bias_correction import (
 )
 from sim.config import WeatherConfig
 from sim.errors import ConfigError, InputError
-from sim.ghcn import DEFAULT_STATION_FILE, read_ghcn_daily
+from sim.station_daily import DEFAULT_STATION_FILE, read_ghcn_daily
 from sim.timegrid import TimeGrid
 from tests.conftest import compose_config
 
