@@ -10,12 +10,11 @@ from __future__ import annotations
 import logging
 import os
 import re
-import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from sim import __version__
+from sim import __version__, interrupts
 from sim.errors import ColdgridError, ConfigError, RefusedError
 from sim.resources import config_dir
 from sim.stdout import echo
@@ -29,6 +28,8 @@ if TYPE_CHECKING:
 # its signal handlers before the heavy imports (an early Ctrl-C then ends in one line, not a traceback).
 
 log = logging.getLogger(__name__)
+
+PROG = "coldgrid"
 
 #: Where the Hydra configs live (``configs/`` in the source tree, ``sim/configs/`` in a wheel).
 CONFIG_DIR = config_dir()
@@ -257,18 +258,14 @@ def main(argv: list[str] | None = None) -> None:
     if "--nodes" in args:  # before prepare(): a listing runs nothing and claims no output folder
         _print_nodes([a for a in args if a != "--nodes"])
         return
-    signal.signal(signal.SIGTERM, _terminate)  # SIGTERM unwinds like Ctrl-C: temp files are removed
-    signal.signal(signal.SIGINT, _terminate)
-    try:
+    interrupts.install()  # SIGTERM unwinds like Ctrl-C: temp files are removed
+    with interrupts.signal_wins(PROG):
         from omegaconf.errors import OmegaConfBaseException
 
         from sim.preflight import prepare
-    except KeyboardInterrupt as e:
-        _interrupted(e)
     try:
-        plan = prepare(args, CONFIG_DIR)
-    except KeyboardInterrupt as e:
-        _interrupted(e)
+        with interrupts.signal_wins(PROG):
+            plan = prepare(args, CONFIG_DIR)
     except ColdgridError as e:
         _fail(e)
     except OmegaConfBaseException as e:
@@ -284,7 +281,8 @@ def main(argv: list[str] | None = None) -> None:
     sys.argv = [sys.argv[0], *plan.argv]
     os.environ["HYDRA_FULL_ERROR"] = "1"  # we format errors ourselves, on one line
     try:
-        _hydra_entry()
+        with interrupts.signal_wins(PROG):
+            _hydra_entry()
     except ColdgridError as e:
         _fail(e)
     except OmegaConfBaseException as e:
@@ -297,8 +295,6 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(e, HydraException):
             _fail(ConfigError(one_line(e)))
         raise
-    except KeyboardInterrupt as e:
-        _interrupted(e)
     if plan.sweep_id is not None and plan.folder is not None:
         _sweep_exit(plan.folder, plan.sweep_id)
     _flush_stdout()
@@ -328,20 +324,6 @@ def _os_error(e: OSError, where: str) -> ColdgridError:
     return ConfigError(one_line(e)) if isinstance(e, HydraException) else output_error(e, where)
 
 
-def _interrupted(e: KeyboardInterrupt) -> None:
-    print("coldgrid: interrupted; no partial result was written", file=sys.stderr)
-    sys.exit(143 if isinstance(e, Terminated) and e.args == (signal.SIGTERM,) else 130)
-
-
-class Terminated(KeyboardInterrupt):
-    """Raised in the main thread on SIGTERM so that the run unwinds and cleans up its temporary files."""
-
-
-def _terminate(signum: int, frame: object) -> None:
-    # Generators (SimPy processes) closed while unwinding would report the interrupt again as
-    # "Exception ignored"; the run is ending, so those reports are noise.
-    sys.unraisablehook = lambda _unraisable: None
-    raise Terminated(signum)
 
 
 def _fail(err: ColdgridError) -> None:

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
 from pathlib import Path
 
-from sim import __version__
+from sim import __version__, interrupts
 from sim.errors import ColdgridError, InputError
 
 RESULT, SWEEP = "result.nc", "sweep.nc"
@@ -24,14 +23,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise InputError(f"{message} (see coldgrid-report --help)")
-
-
-class Terminated(KeyboardInterrupt):
-    """Raised on SIGTERM so that rendering unwinds and removes its temporary files."""
-
-
-def _terminate(signum: int, frame: object) -> None:
-    raise Terminated(signum)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -97,16 +88,14 @@ def main(argv: list[str] | None = None) -> None:
 
     tolerant_streams()
     os.environ.setdefault("MPLBACKEND", "Agg")
-    signal.signal(signal.SIGTERM, _terminate)  # like Ctrl-C: temporary files are removed on the way out
+    interrupts.install()  # SIGTERM like Ctrl-C: temporary files are removed on the way out
     try:
-        args = _parser().parse_args(argv)
-        paths = render_path(args.path, pdf=not args.no_pdf, baseline=args.baseline)
+        with interrupts.signal_wins("coldgrid-report", "file"):
+            args = _parser().parse_args(argv)
+            paths = render_path(args.path, pdf=not args.no_pdf, baseline=args.baseline)
     except ColdgridError as e:
         print(f"coldgrid-report: error: {' '.join(str(e).split())}", file=sys.stderr)
         sys.exit(e.exit_code)
-    except KeyboardInterrupt as e:
-        print("coldgrid-report: interrupted; no partial file was written", file=sys.stderr)
-        sys.exit(143 if isinstance(e, Terminated) else 130)
     for p in paths:
         if p.suffix in (".html", ".pdf", ".csv"):
             echo(str(p.resolve()))
