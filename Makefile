@@ -23,12 +23,14 @@ $(VENV)/.stamp-dev: pyproject.toml | $(BIN)/python
 run: $(VENV)/.stamp-run
 	$(BIN)/coldgrid $(ARGS)
 
-# the suite a change must pass (a few minutes on 2 cores); the long checks marked `slow` (wheel install,
-# Ray cluster, sweeps end to end, compliance checker, eight weeks) are `make test-slow`, which CI runs too
+# the suite a change must pass (about 6 minutes on 2 cores, on one worker per core up to 4: TEST_WORKERS=0
+# runs it in this process); the long checks marked `slow` (wheel install, Ray cluster, sweeps end to end,
+# compliance checker, eight weeks) are `make test-slow`, which CI runs too
+TEST_WORKERS ?= auto
 test: $(VENV)/.stamp-dev
 	$(BIN)/ruff check sim tests benchmarks docs/scripts
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -m "not slow"; rc=$$?; \
+	$(BIN)/python -m pytest -m "not slow" -n $(TEST_WORKERS) --maxprocesses 4 --dist loadfile; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
 
 test-slow: $(VENV)/.stamp-dev

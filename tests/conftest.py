@@ -36,6 +36,12 @@ REQUIRED_PARTS: dict[str, re.Pattern[str]] = {
 REQUIRE_ALL_ENV = "COLDGRID_REQUIRE_ALL"
 #: The required skips of this session: (node id, parts, reason).
 _SKIPPED = pytest.StashKey[list[tuple[str, list[str], str]]]()
+_REQUIRED_SKIP = "coldgrid_required_skip"
+_SESSION_CONFIG: list[pytest.Config] = []
+
+
+def _config_of_session() -> pytest.Config:
+    return _SESSION_CONFIG[-1]
 
 
 def compose_config(overrides: list[str] | None = None) -> DictConfig:
@@ -74,6 +80,7 @@ def pytest_configure(config: pytest.Config) -> None:
         f"requires(part): needs one of {', '.join(REQUIRED_PARTS)}; a skip fails when {REQUIRE_ALL_ENV}=1",
     )
     config.stash[_SKIPPED] = []
+    _SESSION_CONFIG.append(config)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -86,10 +93,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     parts = required_parts(item, reason)
     if not parts:
         return
-    item.config.stash[_SKIPPED].append((item.nodeid, parts, reason))
+    # user_properties travel with the report from an xdist worker to the controller, which prints the summary
+    report.user_properties.append((_REQUIRED_SKIP, (parts, reason)))
     if require_all():
         report.outcome = "failed"
         report.longrepr = (f"required test skipped ({', '.join(parts)}; {REQUIRE_ALL_ENV}=1): {reason}")
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    for key, value in report.user_properties:
+        if key == _REQUIRED_SKIP:
+            parts, reason = value
+            _config_of_session().stash[_SKIPPED].append((report.nodeid, list(parts), str(reason)))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:

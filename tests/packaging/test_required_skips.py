@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REQUIRE_ALL_ENV, ROOT
 
 SUITE = '''
@@ -41,28 +43,32 @@ def test_passes():
 '''
 
 
-def _run(tmp_path: Path, require_all: str | None) -> subprocess.CompletedProcess:
+def _run(tmp_path: Path, require_all: str | None, workers: int = 0) -> subprocess.CompletedProcess:
     shutil.copy(ROOT / "tests" / "conftest.py", tmp_path / "conftest.py")
     (tmp_path / "test_suite.py").write_text(SUITE, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != REQUIRE_ALL_ENV}
     if require_all is not None:
         env[REQUIRE_ALL_ENV] = require_all
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", "--rootdir", str(tmp_path), str(tmp_path)],
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", "-n", str(workers),
+         "--rootdir", str(tmp_path), str(tmp_path)],
         cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300,
     )
 
 
-def test_local_run_skips_visibly(tmp_path: Path):
-    proc = _run(tmp_path, None)
+# make test runs on xdist workers: the verdict and the summary must survive the trip to the controller
+@pytest.mark.parametrize("workers", [0, 2])
+def test_local_run_skips_visibly(tmp_path: Path, workers: int):
+    proc = _run(tmp_path, None, workers)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     last = proc.stdout.strip().splitlines()[-1]
     assert "1 passed" in last and "4 skipped" in last and "1 xfailed" in last, last
     assert "3 required test(s) skipped; CI fails on these: needs chromium, ray, shared" in proc.stdout
 
 
-def test_ci_fails_on_each_required_skip_only(tmp_path: Path):
-    proc = _run(tmp_path, "1")
+@pytest.mark.parametrize("workers", [0, 2])
+def test_ci_fails_on_each_required_skip_only(tmp_path: Path, workers: int):
+    proc = _run(tmp_path, "1", workers)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     out = proc.stdout
     for name, part in (("test_browser", "chromium"), ("test_marked", "ray"), ("test_shared_data", "shared")):
