@@ -220,10 +220,11 @@ def build_html(
 
 
 def _write_pdf(html: str, path: Path) -> Path:
-    import weasyprint
-
+    # before the import: weasyprint parses its user-agent stylesheets at import time and logs each at INFO
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
+    import weasyprint
+
     doc = weasyprint.HTML(string=html, base_url=None)
     return atomic_write(path, lambda p: doc.write_pdf(p))
 

@@ -176,3 +176,21 @@ def test_cli_run_and_sweep(tmp_path, capsys):
     main([str(sweep_dir), "--no-pdf"])
     assert (sweep_dir / "comparison.html").exists()
     assert "baseline" in _fail(capsys, [str(sweep_dir), "--no-pdf", "--baseline", "x=y"])
+
+
+def test_pdf_rendering_logs_nothing_at_info(tmp_path):
+    """A sweep's console (Hydra's root logger at INFO) showed weasyprint's "Step 2 - Fetching and parsing
+    CSS" lines: weasyprint logs them while it is imported, before a level set after the import applies."""
+    import subprocess
+    import sys
+
+    code = (
+        "import logging, sys, pathlib\n"
+        "logging.basicConfig(level=logging.INFO, stream=sys.stderr, format='%(name)s: %(message)s')\n"
+        "from sim.report.brief import _write_pdf\n"
+        f"_write_pdf('<p>brief</p>', pathlib.Path({str(tmp_path / 'b.pdf')!r}))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "b.pdf").stat().st_size > 0
+    assert "weasyprint" not in r.stderr and "fontTools" not in r.stderr, r.stderr
