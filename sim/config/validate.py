@@ -147,7 +147,9 @@ def validate(cfg: DictConfig) -> None:
     from sim.config.buildings import validate_buildings_config
     from sim.config.nowcast import validate_nowcast_config
     from sim.config.people import validate_people_config
+    from sim.config.repair import validate_repair_config
 
+    validate_repair_config(cfg.repair)
     validate_buildings_config(cfg.buildings)
     validate_people_config(cfg.people)
     if "nowcast" in cfg:
