@@ -33,7 +33,14 @@ MAX_HORIZON_DAYS = 366.0
 MAX_MAGNITUDE = 1e9
 
 
+def _is_none(node: Any) -> bool:
+    """A typed container node that holds None (e.g. ``units: null`` of a heat source)."""
+    return isinstance(node, DictConfig | ListConfig) and node._is_none()
+
+
 def _walk(node: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    if _is_none(node):
+        return
     if isinstance(node, DictConfig):
         for key in node:
             sub = f"{path}.{key!s}" if path else str(key)
@@ -144,12 +151,16 @@ def validate(cfg: DictConfig) -> None:
     parse_start(str(cfg.start), float(cfg.horizon_days))
     if cfg.weather.kind == "file" and (OmegaConf.is_missing(cfg.weather, "path") or not cfg.weather.path):
         raise ConfigError("weather.path: weather=file needs weather.path=<CSV or NetCDF file>")
+    from sim.config.attacks import validate_attacks_config
     from sim.config.buildings import validate_buildings_config
+    from sim.config.city import validate_city_config
     from sim.config.nowcast import validate_nowcast_config
     from sim.config.people import validate_people_config
     from sim.config.repair import validate_repair_config
 
     validate_repair_config(cfg.repair)
+    validate_city_config(cfg.city)
+    validate_attacks_config(cfg.attacks)
     validate_buildings_config(cfg.buildings)
     validate_people_config(cfg.people)
     if "nowcast" in cfg:
@@ -170,6 +181,8 @@ def numeric_leaves(cfg: DictConfig) -> Iterator[tuple[str, float | int]]:
     """Every int or float value of a config with its dotted key (booleans excluded)."""
 
     def walk(node: Any, path: str) -> Iterator[tuple[str, float | int]]:
+        if _is_none(node):
+            return
         if isinstance(node, DictConfig):
             for key in node:
                 yield from walk(node._get_node(key), f"{path}.{key!s}" if path else str(key))
@@ -197,12 +210,14 @@ def refuse_unknown_keys(cfg: DictConfig) -> None:
     """Raise ConfigError for a key that no schema declares (e.g. added with ``+foo=1``).
 
     Struct mode stops ``foo=1``, but Hydra's ``+`` adds keys to any node; every node typed by a dataclass
-    schema must hold only the schema's fields. Free mappings (``city.grid``, stock shares) are not typed
-    by a dataclass and keep their own checks.
+    schema must hold only the schema's fields (``city.grid`` too: :class:`sim.config.grid.GridConfig`).
+    Free mappings (stock shares, target weights) are not typed by a dataclass and keep their own checks.
     """
     import dataclasses
 
     def check(node: Any, path: str) -> None:
+        if _is_none(node):
+            return
         if isinstance(node, DictConfig):
             typ = OmegaConf.get_type(node)
             fields = {f.name for f in dataclasses.fields(typ)} if dataclasses.is_dataclass(typ) else None

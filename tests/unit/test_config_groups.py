@@ -75,3 +75,106 @@ def test_des_reads_the_keys_the_check_checks():
         validate_repair_config(dataclasses.replace(RepairConfig(), frozen_crews=2.5))
     p = repair_params(RepairConfig(frozen_crews=7))
     assert p["frozen_crews"] == 7 and isinstance(p["frozen_crews"], int) and p["boost_h"] == 24.0
+
+
+# --- attacks ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("attacks.weapons_per_hit=0.5", "attacks.weapons_per_hit must be >= 1, got 0.5"),
+        ("attacks.repair_sigma=-0.1", "attacks.repair_sigma must be >= 0, got -0.1"),
+        ("attacks.damage_escalation_prob=1.5", "attacks.damage_escalation_prob must be in [0, 1], got 1.5"),
+        ("attacks.wave_focus=dams", "attacks.wave_focus: unknown focus 'dams'; valid: heat_generation, "
+                                    "transmission, mixed"),
+        ("+attacks.target_weights.dam=1", "attacks.target_weights.dam: unknown node kind"),
+        ("attacks.damage_probs.light=-1", "attacks.damage_probs.light must be in [0.0, None], got -1.0"),
+        ("attacks.repair_median_h.feeder.severe=0", "attacks.repair_median_h.feeder.severe: missing or not > 0"),
+        ("attacks.unit_repair_median_h.light=0", "attacks.unit_repair_median_h.light: missing or not > 0"),
+        ("attacks.first_wave_day=-2", "attacks.first_wave_day must be >= 0, got -2.0"),
+        ("+attacks.hits=[{node: CHP-5, damage: destroyed, repair_days: 3}]",
+         "attacks.hits[0].repair_days: a destroyed node is never repaired (use damage: severe)"),
+        ("+attacks.waves=[{day: -1}]", "attacks.waves[0].day must be a number >= 0, got -1.0"),
+    ],
+)
+def test_bad_attacks_values_are_rejected_by_validate(override, message):
+    assert rejected([override]) == message
+
+
+def test_a_hit_on_an_unknown_node_passes_validate_and_fails_when_the_network_is_built():
+    """Node names are run-time data (the network built from the city): the one check left in sim.threat."""
+    from sim.chain import run_scenario
+
+    cfg = compose_config([*SMALL, "+attacks.hits=[{node: CHP-7, day: 1.0, damage: severe}]"])
+    validate(cfg)
+    with pytest.raises(ConfigError, match=r"^attacks\.hits\[0\]\.node: unknown node 'CHP-7'"):
+        run_scenario(cfg)
+
+
+def test_names_the_config_repeats_agree_with_the_model():
+    import sim.config.attacks as ca
+    import sim.config.checks as cc
+    import sim.config.grid as cg
+    import sim.network as net
+    import sim.network.params as netp
+    import sim.threat as threat
+
+    assert ca.POLICIES == threat.POLICIES and ca.DRAWN_LEVELS == threat.DRAWN_LEVELS
+    assert ca.SOURCE_KINDS == threat.SOURCE_KINDS and ca.NODE_KINDS == net.NODE_KINDS
+    assert cc.DAMAGE_LEVELS == net.DAMAGE_LEVELS and cg.UNIT_KINDS == netp.UNIT_KINDS
+    assert dataclasses.asdict(cg.GridConfig()) == {**net.GRID_DEFAULTS, "transmission_kv": [330.0, 330.0]}
+    assert net.GRID_DEFAULTS["transmission_kv"] == [330, 330]
+
+
+# --- city and city.grid -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("city.household_size=0", "city.household_size must be > 0, got 0.0"),
+        ("city.share_65plus_frac=1.2", "city.share_65plus_frac must be in [0, 1], got 1.2"),
+        ("city.private_population_frac=-0.1", "city.private_population_frac must be in [0, 1], got -0.1"),
+        ("city.apartment_blocks=0 & city.private_houses=0", "city: no buildings (apartment_blocks and private_houses are both zero)"),
+        ("city.grid.queues=0", "city.grid.queues must be an integer >= 1, got 0"),
+        ("city.grid.queue_block_h=30", "city.grid.queue_block_h must be in [0.25, 24.0], got 30.0"),
+        ("city.grid.mild_temperature_c=-25", "city.grid.mild_temperature_c must be above "
+                                             "city.grid.design_temperature_c"),
+        ("city.grid.allotment_response=[[0,0],[100]]",
+         "city.grid.allotment_response must be a list of [lost_mw, extra_mw] pairs"),
+        ("city.grid.heat_sources=[{name: X, districts: {Nowhere: 0.5}}]",
+         "city.grid.heat_sources[0].districts: unknown district 'Nowhere'"),
+        ("city.grid.heat_sources=[{name: X, units: [{kind: reactor}]}]",
+         "city.grid.heat_sources[0].units[0].kind: unknown unit kind 'reactor'; valid: turbine, peak_boiler"),
+        ("city.grid.links=[{a: BH-North-1, b: BH-North-1, capacity_mw: 5}]",
+         "city.grid.links[0]: a link joins two different sources"),
+    ],
+)
+def test_bad_city_values_are_rejected_by_validate(override, message):
+    assert rejected(override.split(" & ")) == message
+
+
+@pytest.mark.parametrize(
+    ("override", "where"),
+    [("city.grid.queus=3", "queus"), ("city.grid.queues=many", "city.grid.queues"),
+     ("city.grid.heat_sources=[{name: X, colour: red}]", "colour")],
+)
+def test_city_grid_is_typed(override, where):
+    """An unknown key or a wrong type under city.grid fails when Hydra composes (one line in the CLI)."""
+    from hydra.errors import ConfigCompositionException
+
+    from sim.cli import one_line
+
+    with pytest.raises(ConfigCompositionException) as e:
+        compose_config([*SMALL, override])
+    assert where in one_line(e.value) and "\n" not in one_line(e.value)
+
+
+def test_city_grid_node_is_a_grid_config():
+    from sim.config.grid import GridConfig, HeatSourceConfig
+
+    cfg = compose_config(["city=kyiv"])
+    assert OmegaConf.get_type(cfg.city.grid) is GridConfig
+    assert OmegaConf.get_type(cfg.city.grid.heat_sources[0]) is HeatSourceConfig
+    assert cfg.city.grid.queues == 6 and cfg.city.grid.heat_sources[0].name == "CHP-5"
