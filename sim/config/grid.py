@@ -17,7 +17,7 @@ from typing import Any
 
 from omegaconf import MISSING
 
-from sim.config.checks import check_damage_probs, integer, is_mapping, number, plain, plain_dict
+from sim.config.checks import check_damage_probs, integer, is_mapping, number, plain_dict
 from sim.errors import ConfigError
 
 #: Kinds of a CHP's units (``sim.network.params.UNIT_KINDS``).
@@ -231,5 +231,4 @@ def _check_links(links: Any) -> None:
             raise ConfigError(f"{key}: a link joins two different sources")
 
 
-__all__ = ["GRID_KEYS", "GridConfig", "HeatSourceConfig", "LinkConfig", "UnitConfig", "plain",
-           "validate_grid_config"]
+__all__ = ["GRID_KEYS", "GridConfig", "HeatSourceConfig", "LinkConfig", "UnitConfig", "validate_grid_config"]

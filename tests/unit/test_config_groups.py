@@ -178,3 +178,63 @@ def test_city_grid_node_is_a_grid_config():
     assert OmegaConf.get_type(cfg.city.grid) is GridConfig
     assert OmegaConf.get_type(cfg.city.grid.heat_sources[0]) is HeatSourceConfig
     assert cfg.city.grid.queues == 6 and cfg.city.grid.heat_sources[0].name == "CHP-5"
+
+
+# --- weather and the run's keys ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("weather.day_to_day_autocorr=1.0", "weather.day_to_day_autocorr: must be in [0, 1), got 1"),
+        ("weather.diurnal_max_hour=6", "weather.diurnal_max_hour: must be different from diurnal_min_hour, got 6"),
+        ("weather.ground_albedo=1.5", "weather: Site: albedo must be within [0, 1]"),
+        ("weather.latitude_deg=95", "weather: Site: latitude within [-90, 90] and longitude within [-180, 360] "
+                                    "degrees"),
+        ("weather.sky_clear_index_spell=1.2", "weather: SkyRule.k_spell must be within [0, 1]"),
+        ("weather.wind_base_m_per_s=-1", "weather: SkyRule: wind speeds must be >= 0"),
+        ("weather=file", "weather.path: weather=file needs weather.path=<CSV or NetCDF file>"),
+        ("weather=file & weather.path=x.epw & dt_minutes=120",
+         "dt_minutes: EPW weather needs steps of at most 60 minutes"),
+        ("weather.bias_correction=quantile_mapping",
+         "weather.bias_correction=quantile_mapping: applies to forecasts read from a file (weather=file); "
+         "weather=cold_snap is derived from the station record already"),
+        ("start=2026-02-30", "start=2026-02-30: not an ISO 8601 date (e.g. 2026-01-29 or 2026-01-29T00:00)"),
+        ("start=2262-04-11", "start=2262-04-11: outside the dates a run can cover (1677-09-22 .. 2262-04-11)"),
+    ],
+)
+def test_bad_weather_and_run_values_are_rejected_by_validate(override, message):
+    assert rejected(override.split(" & ")) == message
+
+
+def test_a_missing_weather_value_names_the_key():
+    from sim.config import WeatherConfig
+    from sim.config.weather import validate_weather_config
+
+    cfg = OmegaConf.structured(WeatherConfig)
+    cfg.spell_onset_days = "???"
+    with pytest.raises(ConfigError, match=r"^weather\.spell_onset_days: required, but no value is set \(\?\?\?\)$"):
+        validate_weather_config(cfg)
+
+
+def test_weather_names_agree_with_the_model():
+    import sim.bias_correction as bc
+    import sim.config.weather as cw
+    import sim.weather as w
+
+    assert cw.KINDS == w.KINDS and cw.BIAS_METHODS == bc.METHODS and cw.COLD_SNAP_KEYS == w._COLD_SNAP_KEYS
+    assert {k: getattr(cw.WeatherConfig(), k) for k in cw.COLD_SNAP_KEYS}.keys() == cw.COLD_SNAP_KEYS.keys()
+
+
+def test_a_stage_is_never_reached_with_a_bad_value(monkeypatch):
+    """run_scenario validates first: a bad value of each group fails before the city is built."""
+    import sim.chain
+
+    def never(*args, **kwargs):
+        raise AssertionError("a stage ran")
+
+    monkeypatch.setattr(sim.chain, "build_city", never)
+    for override in ("repair.replan_h=0", "city.grid.queues=0", "attacks.first_wave_day=-2",
+                     "weather.ground_albedo=2", "buildings.ua_cv=-1", "people.danger_h=0", "start=2026-02-30"):
+        with pytest.raises(ConfigError):
+            sim.chain.run_scenario(compose_config([*SMALL, override]))
