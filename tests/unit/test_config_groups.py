@@ -238,3 +238,32 @@ def test_a_stage_is_never_reached_with_a_bad_value(monkeypatch):
                      "weather.ground_albedo=2", "buildings.ua_cv=-1", "people.danger_h=0", "start=2026-02-30"):
         with pytest.raises(ConfigError):
             sim.chain.run_scenario(compose_config([*SMALL, override]))
+
+
+# --- the command line and the output folder (sim.config.trust, sim.config.output) ------------------
+
+
+def test_removing_a_key_is_refused_and_removing_an_option_is_not(tmp_path):
+    from sim.config.trust import refuse_removals
+
+    (tmp_path / "attacks").mkdir()
+    refuse_removals(["~attacks", "seed=3"], [tmp_path])
+    with pytest.raises(ConfigError, match=r"^~seed: keys cannot be removed .*set a value instead, e\.g\. seed=\.\.\.$"):
+        refuse_removals(["~seed"], [tmp_path])
+
+
+@pytest.mark.parametrize("raw", ["", " ", "."])
+def test_an_empty_output_folder_is_refused(raw):
+    from sim.config.output import output_folder
+
+    cfg = OmegaConf.create({"hydra": {"run": {"dir": raw}}})
+    with pytest.raises(ConfigError, match=r"^hydra\.run\.dir='.*': an empty folder name would write into the current"):
+        output_folder(cfg)
+
+
+def test_the_output_folder_is_absolute(tmp_path, monkeypatch):
+    from sim.config.output import output_folder
+
+    monkeypatch.chdir(tmp_path)
+    cfg = OmegaConf.create({"hydra": {"sweep": {"dir": "runs/a"}}})
+    assert output_folder(cfg, "hydra.sweep.dir") == tmp_path / "runs" / "a"
