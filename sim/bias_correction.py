@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy.ndimage import uniform_filter1d
 
-from sim.errors import ConfigError, InputError
+from sim.errors import InputError
 from sim.timegrid import TimeGrid
 
 __all__ = [
@@ -47,7 +47,6 @@ __all__ = [
     "fit_quantile_map",
     "running_daily_mean",
     "station_daily_means",
-    "validate_forecast_file_config",
 ]
 
 METHODS = ("none", "quantile_mapping")
@@ -242,29 +241,3 @@ def apply_bias_correction(cfg: Any, outdoor_c: np.ndarray, grid: TimeGrid) -> tu
     note = (f"quantile mapping of daily means: {Path(str(cfg.bias_model_climatology)).name} onto "
             f"{station_file.name} TAVG {first}-{last}, window +-{float(cfg.bias_window_days):g} d")
     return correct_forecast(outdoor_c, grid, qmap), note
-
-
-def validate_forecast_file_config(cfg: Any) -> None:
-    """Check the GRIB and bias-correction keys of the ``weather`` group; raise :class:`ConfigError` naming the key."""
-    method = getattr(cfg, "bias_correction", "none")
-    if method not in METHODS:
-        raise ConfigError(f"weather.bias_correction={method}: must be one of: {', '.join(METHODS)}")
-    if method == "none":
-        return
-    if cfg.kind != "file":
-        raise ConfigError(
-            f"weather.bias_correction={method}: applies to forecasts read from a file (weather=file); "
-            f"weather={cfg.kind} is derived from the station record already"
-        )
-    if not cfg.bias_model_climatology:
-        raise ConfigError(
-            "weather.bias_model_climatology: quantile_mapping needs the forecast system's own climatology "
-            "(its hindcasts or reforecasts, a CSV/NetCDF/GRIB file like weather.path); without it the "
-            "mapping would erase the forecast (docs/weather.md)"
-        )
-    years = list(cfg.bias_reference_years)
-    if len(years) != 2 or int(years[0]) > int(years[1]):
-        raise ConfigError(f"weather.bias_reference_years={years}: give [first, last] calendar years, first <= last")
-    window = float(cfg.bias_window_days)
-    if not 1.0 <= window <= 91.0:
-        raise ConfigError(f"weather.bias_window_days={window:g}: must be between 1 and 91 days")

@@ -19,7 +19,8 @@ from pathlib import Path
 from omegaconf import DictConfig, OmegaConf
 
 from sim.config import register, trust
-from sim.errors import ConfigError, RefusedError
+from sim.config.output import output_folder
+from sim.errors import RefusedError
 from sim.folders import Claim, claim, holds_sweep, is_finished_run
 
 
@@ -36,16 +37,6 @@ class Plan:
 def _quote(value: str) -> str:
     """A Hydra override value in single quotes (backslashes, quotes and ``${`` escaped)."""
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'").replace("${", "\\${") + "'"
-
-
-def _refuse_removals(overrides: list[str], dirs: list[Path]) -> None:
-    for o in overrides:
-        if o.startswith("~"):
-            key = o[1:].split("=", 1)[0]
-            group = key.split("/", 1)[0].split("@", 1)[0]
-            if not any((d / group).is_dir() for d in dirs):
-                raise ConfigError(f"{o}: keys cannot be removed (every key of a coldgrid config needs a value); "
-                                  f"set a value instead, e.g. {key}=...")
 
 
 def _job_config(cfg: DictConfig) -> DictConfig:
@@ -67,7 +58,7 @@ def prepare(args: list[str], config_dir: Path) -> Plan:
     cl = trust.parse_command_line(args)
     trust.check_override_keys(cl.overrides)
     user_dirs = ([cl.config_dir] if cl.config_dir is not None else []) + trust.searchpath_dirs(cl.overrides)
-    _refuse_removals(cl.overrides, [config_dir, *user_dirs])
+    trust.refuse_removals(cl.overrides, [config_dir, *user_dirs])
     trust.check_dirs(user_dirs)
     register()
     cfg, options = trust.compose(cl, config_dir)
@@ -81,12 +72,7 @@ def prepare(args: list[str], config_dir: Path) -> Plan:
     if not cl.multirun:
         validate(job)
     key = "hydra.sweep.dir" if cl.multirun else "hydra.run.dir"
-    raw = OmegaConf.select(cfg, key)
-    folder = Path(str(raw if raw is not None else "")).expanduser()
-    if str(raw or "").strip() in ("", "."):
-        raise ConfigError(f"{key}='{raw or ''}': an empty folder name would write into the current folder; "
-                          "give a folder")
-    folder = folder.absolute()
+    folder = output_folder(cfg, key)
     resume = bool(job.get("resume", False))
     held = claim(folder, key)
     if not cl.multirun and is_finished_run(folder) and not resume:

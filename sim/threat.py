@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import ConfigError
-from sim.network import DAMAGE_LEVELS, Network
+from sim.network import Network
 from sim.network.params import damage_probs as _damage_probs
 from sim.network.params import plain
 from sim.rng import stream
@@ -114,105 +113,51 @@ def _plain_dict(d: Any) -> dict:
     return dict(plain(d) or {})
 
 
-def _check_waves(raw: Any, focus_names: list[str]) -> list[dict[str, Any]]:
-    out = []
-    for i, w in enumerate(plain(raw) or []):
-        key = f"attacks.waves[{i}]"
-        if not isinstance(w, Mapping):
-            raise ConfigError(f"{key} must be a mapping {{day, drones, missiles, focus}}")
-        bad = sorted(set(w) - {"day", "drones", "missiles", "focus"})
-        if bad:
-            raise ConfigError(f"{key}.{bad[0]}: unknown key; valid: day, drones, missiles, focus")
-        vals: dict[str, Any] = {}
-        for k in ("day", "drones", "missiles"):
-            v = w.get(k, 0.0)
-            if v is None or not isinstance(v, int | float) or not math.isfinite(float(v)) or float(v) < 0:
-                raise ConfigError(f"{key}.{k} must be a number >= 0, got {v!r}")
-            vals[k] = float(v)
-        vals["focus"] = _check_focus_name(f"{key}.focus", w.get("focus"), focus_names)
-        out.append(vals)
+def _waves(raw: Any) -> list[dict[str, Any]]:
+    """``attacks.waves`` as plain dicts sorted by day."""
+    out = [{"day": float(w.get("day", 0.0)), "drones": float(w.get("drones", 0.0)),
+            "missiles": float(w.get("missiles", 0.0)), "focus": None if w.get("focus") is None else str(w["focus"])}
+           for w in plain(raw) or []]
     return sorted(out, key=lambda w: w["day"])
 
 
-def _check_focus_name(key: str, name: Any, focus_names: list[str]) -> str | None:
-    if name is None:
-        return None
-    if str(name) not in focus_names:
-        raise ConfigError(f"{key}: unknown focus {name!r}; valid: {', '.join(focus_names) or '(none defined)'}")
-    return str(name)
-
-
-def _check_focus(raw: Any, kinds: set[str]) -> dict[str, dict[str, Any]]:
+def _focus(raw: Any) -> dict[str, dict[str, Any]]:
     """The focus table: name -> {prob (normalized), target_weights (kind -> weight)}."""
-    out: dict[str, dict[str, Any]] = {}
-    for name, f in _plain_dict(raw).items():
-        key = f"attacks.focus.{name}"
-        if not isinstance(f, Mapping):
-            raise ConfigError(f"{key} must be a mapping {{prob, target_weights}}")
-        bad = sorted(set(f) - {"prob", "target_weights"})
-        if bad:
-            raise ConfigError(f"{key}.{bad[0]}: unknown key; valid: prob, target_weights")
-        prob = f.get("prob", 0.0)
-        if isinstance(prob, bool) or not isinstance(prob, int | float) or not math.isfinite(prob) or prob < 0:
-            raise ConfigError(f"{key}.prob must be a number >= 0, got {prob!r}")
-        out[str(name)] = {"prob": float(prob),
-                          "target_weights": _check_weights(f"{key}.target_weights", f.get("target_weights"), kinds)}
+    out: dict[str, dict[str, Any]] = {
+        str(name): {"prob": float(f.get("prob", 0.0)), "target_weights": _weights(f.get("target_weights"))}
+        for name, f in _plain_dict(raw).items()
+    }
     total = sum(f["prob"] for f in out.values())
-    if out and total <= 0:
-        raise ConfigError("attacks.focus: probabilities sum to zero")
     for f in out.values():
         f["prob"] /= total
     return out
 
 
-def _check_weights(key: str, raw: Any, kinds: set[str]) -> dict[str, float]:
-    tw = {}
-    for k, v in _plain_dict(raw).items():
-        if k not in kinds and k not in ("chp", "boiler", "transmission", "substation", "feeder"):
-            raise ConfigError(f"{key}.{k}: unknown node kind")
-        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(float(v)) or float(v) < 0:
-            raise ConfigError(f"{key}.{k} must be a number >= 0, got {v!r}")
-        tw[str(k)] = float(v)
-    return tw
+def _weights(raw: Any) -> dict[str, float]:
+    return {str(k): float(v) for k, v in _plain_dict(raw).items()}
 
 
-def _check_hits(raw: Any, net: Network) -> list[dict[str, Any]]:
+def _hits(raw: Any, net: Network) -> list[dict[str, Any]]:
+    """``attacks.hits`` with node ids. The node names are checked here, not in :mod:`sim.config.attacks`:
+    they are known only once the network is built from the city (run-time data)."""
     out = []
     names = list(net.nodes["name"])
     for i, h in enumerate(plain(raw) or []):
-        key = f"attacks.hits[{i}]"
-        if not isinstance(h, Mapping):
-            raise ConfigError(f"{key} must be a mapping {{node, day, damage, repair_days}}")
-        bad = sorted(set(h) - {"node", "day", "damage", "repair_days"})
-        if bad:
-            raise ConfigError(f"{key}.{bad[0]}: unknown key; valid: node, day, damage, repair_days")
         name = str(h.get("node"))
         try:
             node = net.node_id(name)
         except KeyError:
-            raise ConfigError(f"{key}.node: unknown node {name!r}; valid (coldgrid --nodes city=...): "
+            raise ConfigError(f"attacks.hits[{i}].node: unknown node {name!r}; valid (coldgrid --nodes city=...): "
                               + ", ".join(names)) from None
-        level = str(h.get("damage", "destroyed"))
-        if level not in DAMAGE_LEVELS:
-            raise ConfigError(f"{key}.damage: unknown level {level!r}; valid: {', '.join(DAMAGE_LEVELS)}")
-        day = h.get("day", 0.0)
-        if not isinstance(day, int | float) or not math.isfinite(float(day)) or float(day) < 0:
-            raise ConfigError(f"{key}.day must be a number >= 0, got {day!r}")
         rd = h.get("repair_days")
-        if rd is not None and (not isinstance(rd, int | float) or float(rd) < 0 or math.isnan(float(rd))):
-            raise ConfigError(f"{key}.repair_days must be a number >= 0 or null, got {rd!r}")
-        if rd is not None and level == "destroyed":
-            raise ConfigError(f"{key}.repair_days: a destroyed node is never repaired (use damage: severe)")
-        out.append({"node": node, "day": float(day), "damage": level,
+        out.append({"node": node, "day": float(h.get("day", 0.0)), "damage": str(h.get("damage", "destroyed")),
                     "repair_days": None if rd is None else float(rd)})
     return out
 
 
 def _check(cfg: Any, net: Network) -> dict:
-    """Validate the attacks config; return plain parameters."""
-    policy = str(cfg.policy)
-    if policy not in POLICIES:
-        raise ConfigError(f"attacks.policy: unknown policy {policy!r}; valid: {', '.join(POLICIES)}")
+    """The attacks config as plain parameters (its values are checked beforehand by
+    :func:`sim.config.attacks.validate_attacks_config`; only the hits' node names are checked here)."""
     p = {k: cfg[k] for k in cfg} if not hasattr(cfg, "__dataclass_fields__") else dict(cfg.__dict__)
     p.setdefault("waves", [])
     p.setdefault("hits", [])
@@ -221,47 +166,15 @@ def _check(cfg: Any, net: Network) -> dict:
     p.setdefault("damage_escalation_prob", 0.0)
     p.setdefault("damage_memory_days", 14.0)
     p.setdefault("unit_repair_median_h", {"light": 72.0, "moderate": 336.0, "severe": 1440.0})
-    for key in ("mean_interval_days", "interval_shape", "weapons_per_hit"):
-        if not float(p[key]) > 0:
-            raise ConfigError(f"attacks.{key} must be > 0, got {p[key]}")
-    if float(p["weapons_per_hit"]) < 1.0:
-        raise ConfigError(f"attacks.weapons_per_hit must be >= 1, got {p['weapons_per_hit']}")
-    for key in ("drones_mean", "missiles_mean", "drones_cv", "missiles_cv", "alert_hours", "alert_lead_h",
-                "alerts_per_day", "other_alert_hours", "pause_days", "surge_stockpile_frac", "repair_sigma",
-                "drones", "missiles", "damage_memory_days"):
-        if float(p[key]) < 0:
-            raise ConfigError(f"attacks.{key} must be >= 0, got {p[key]}")
-    for key in ("ballistic_frac", "intercept_drone_prob", "intercept_cruise_prob", "intercept_ballistic_prob",
-                "city_energy_frac", "damage_escalation_prob"):
-        if not 0.0 <= float(p[key]) <= 1.0:
-            raise ConfigError(f"attacks.{key} must be in [0, 1], got {p[key]}")
-    kinds = set(net.nodes["kind"])
-    tw = _check_weights("attacks.target_weights", p["target_weights"], kinds)
-    focus = _check_focus(p.get("focus"), kinds)
-    wave_focus = _check_focus_name("attacks.wave_focus", p.get("wave_focus"), list(focus))
-    dp = {str(k): float(v) for k, v in _plain_dict(p["damage_probs"]).items()}
-    for k in dp:
-        if k not in DRAWN_LEVELS:
-            raise ConfigError(f"attacks.damage_probs.{k}: unknown damage level; valid: {', '.join(DRAWN_LEVELS)}")
-    dp = _damage_probs("attacks.damage_probs", dp)
+    focus = _focus(p.get("focus"))
+    wave_focus = p.get("wave_focus")
+    dp = _damage_probs({str(k): float(v) for k, v in _plain_dict(p["damage_probs"]).items()})
     rm = {str(k): {str(lv): float(h) for lv, h in dict(v).items()}
           for k, v in _plain_dict(p["repair_median_h"]).items()}
-    aimed = {k for k, v in tw.items() if v > 0} | {k for f in focus.values() for k, v in f["target_weights"].items()
-                                                  if v > 0}
-    for k in kinds:
-        if k in aimed or k in SOURCE_KINDS:
-            for lv in DRAWN_LEVELS:
-                if not rm.get(k, {}).get(lv, 0) > 0:
-                    raise ConfigError(f"attacks.repair_median_h.{k}.{lv}: missing or not > 0")
     um = {str(k): float(v) for k, v in _plain_dict(p["unit_repair_median_h"]).items()}
-    for lv in DRAWN_LEVELS:
-        if not um.get(lv, 0) > 0:
-            raise ConfigError(f"attacks.unit_repair_median_h.{lv}: missing or not > 0")
-    p.update(policy=policy, target_weights=tw, focus=focus, wave_focus=wave_focus, damage_probs=dp,
-             repair_median_h=rm, unit_repair_median_h=um, waves=_check_waves(p["waves"], list(focus)),
-             hits=_check_hits(p["hits"], net))
-    if p["first_wave_day"] is not None and float(p["first_wave_day"]) < 0:
-        raise ConfigError(f"attacks.first_wave_day must be >= 0, got {p['first_wave_day']}")
+    p.update(policy=str(cfg.policy), target_weights=_weights(p["target_weights"]), focus=focus,
+             wave_focus=None if wave_focus is None else str(wave_focus), damage_probs=dp, repair_median_h=rm,
+             unit_repair_median_h=um, waves=_waves(p["waves"]), hits=_hits(p["hits"], net))
     return p
 
 

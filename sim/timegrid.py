@@ -69,8 +69,11 @@ LAST_DATE = _dt.datetime(2262, 4, 11)
 
 
 def parse_start(start: str, horizon_days: float = 0.0) -> np.datetime64:
-    """``start`` as datetime64[ns]; raise ConfigError for an unparsable date, a UTC offset, or a run
+    """``start`` as datetime64[ns]; raise ValueError for an unparsable date, a UTC offset, or a run
     outside datetime64[ns] (which numpy would wrap around silently: 1600 would become 2184).
+
+    A user's ``start`` is checked by :func:`sim.config.run.validate_run_config`, which turns this
+    ValueError into a one-line :class:`~sim.errors.ConfigError` before the run.
 
     Examples
     --------
@@ -79,24 +82,22 @@ def parse_start(start: str, horizon_days: float = 0.0) -> np.datetime64:
     >>> parse_start("1600-01-01")
     Traceback (most recent call last):
     ...
-    sim.errors.ConfigError: start=1600-01-01: outside the dates a run can cover (1677-09-22 .. 2262-04-11)
+    ValueError: start=1600-01-01: outside the dates a run can cover (1677-09-22 .. 2262-04-11)
     """
-    from sim.errors import ConfigError
-
     text = str(start).strip()
     try:
         when = _dt.datetime.fromisoformat(text)
     except ValueError:
-        raise ConfigError(f"start={text}: not an ISO 8601 date (e.g. 2026-01-29 or 2026-01-29T00:00)") from None
+        raise ValueError(f"start={text}: not an ISO 8601 date (e.g. 2026-01-29 or 2026-01-29T00:00)") from None
     if when.tzinfo is not None:
-        raise ConfigError(f"start={text}: give the local time of the city without a UTC offset "
+        raise ValueError(f"start={text}: give the local time of the city without a UTC offset "
                           "(the model clock is the city's standard time, city.utc_offset_h)")
     try:
         end = when + _dt.timedelta(days=float(horizon_days))
     except OverflowError:
         end = _dt.datetime.max
     if not (when >= FIRST_DATE and end <= LAST_DATE):
-        raise ConfigError(f"start={text}: outside the dates a run can cover "
+        raise ValueError(f"start={text}: outside the dates a run can cover "
                           f"({FIRST_DATE:%Y-%m-%d} .. {LAST_DATE:%Y-%m-%d})")
     return np.datetime64(when, "ns")
 

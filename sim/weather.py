@@ -35,11 +35,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from omegaconf.errors import MissingMandatoryValue
 from scipy.optimize import brentq
 from scipy.signal import lfilter
 
-from sim.errors import ConfigError, InputError
+from sim.errors import InputError
 from sim.rng import stream
 from sim.sky import Sky, SkyRule, cold_snap_sky, default_sky
 from sim.solar import Site
@@ -166,8 +165,8 @@ def _make_forecast(cfg: Any, grid: TimeGrid, n_realizations: int, seed: int) -> 
         return cold_snap(cfg, grid, n_realizations, seed)
     if kind == "file":
         path = _get(cfg, "path", None)
-        if path is None or str(path) in ("", "???"):
-            raise ConfigError("weather.path: required for weather=file (a CSV or NetCDF file)")
+        if path is None or str(path) in ("", "???"):  # a user's config: sim.config.weather checks it
+            raise ValueError("weather.path: required for weather=file (a CSV or NetCDF file)")
         if str(path).lower().endswith(".epw"):
             return load_epw(path, grid, n_realizations)
         fc = load_file(path, grid, n_realizations, max_gap_h=_get(cfg, "max_gap_h", None),
@@ -183,7 +182,7 @@ def _make_forecast(cfg: Any, grid: TimeGrid, n_realizations: int, seed: int) -> 
                             dni_w_per_m2=dni, dhi_w_per_m2=dhi, wind_m_per_s=wind, site=site,
                             sky_source=sky_src)  # fmt: skip
         return _bias_corrected(cfg, forecast, grid)
-    raise ConfigError(f"weather.kind: unknown value {kind!r}, expected one of {', '.join(KINDS)}")
+    raise ValueError(f"weather.kind: unknown value {kind!r}, expected one of {', '.join(KINDS)}")
 
 
 def load_file(
@@ -229,25 +228,16 @@ def _bias_corrected(cfg: Any, forecast: Forecast, grid: TimeGrid) -> Forecast:
 
 
 def _numbers(cfg: Any, keys: dict[str, str], cls: type, defaults: Any) -> Any:
-    """``cls(**{attr: float(cfg.key)})`` for ``keys`` (config key -> attribute), defaults where absent;
-    raises :class:`ConfigError` naming the key or the rule that failed."""
-    values = {}
-    for key, attr in keys.items():
-        v = _get(cfg, key, getattr(defaults, attr))
-        try:
-            values[attr] = float(v)
-        except (TypeError, ValueError):
-            raise ConfigError(f"weather.{key}: expected a number, got {v!r}") from None
-    try:
-        return cls(**values)
-    except ValueError as e:
-        raise ConfigError(f"weather: {e}") from None
+    """``cls(**{attr: float(cfg.key)})`` for ``keys`` (config key -> attribute), defaults where absent.
+
+    The values are checked beforehand by :func:`sim.config.weather.validate_weather_config`."""
+    return cls(**{attr: float(_get(cfg, key, getattr(defaults, attr))) for key, attr in keys.items()})
 
 
 def site_from_config(cfg: Any, utc_offset_h: float = 2.0) -> Site:
     """The solar site of the ``weather`` group (``latitude_deg``, ``longitude_deg``, ``altitude_m``,
     ``ground_albedo``; Kyiv's when absent) on the run's clock ``utc_offset_h`` (``city.utc_offset_h``:
-    the grid's times are local times of that offset) [h]; raises :class:`ConfigError` naming the key."""
+    the grid's times are local times of that offset) [h]."""
     keys = {"latitude_deg": "latitude_deg", "longitude_deg": "longitude_deg",
             "altitude_m": "altitude_m", "ground_albedo": "albedo"}  # fmt: skip
     return dataclasses.replace(_numbers(cfg, keys, Site, Site()), utc_offset_h=float(utc_offset_h))
@@ -277,8 +267,8 @@ def load_epw(path: Any, grid: TimeGrid, n_realizations: int) -> Forecast:
         raise InputError(f"weather file {path}: not found") from None
     except Exception as e:
         raise InputError(f"weather file {path}: not a readable EPW file ({type(e).__name__})") from None
-    if grid.dt_h > 1.0 + 1e-9:
-        raise ConfigError("dt_minutes: EPW weather needs steps of at most 60 minutes")
+    if grid.dt_h > 1.0 + 1e-9:  # a user's dt_minutes with an EPW file: sim.config.weather checks it
+        raise ValueError("dt_minutes: EPW weather needs steps of at most 60 minutes")
     idx = data.index
     key = {(m, d, h): i for i, (m, d, h) in enumerate(zip(idx.month, idx.day, idx.hour, strict=True))}
     t = pd.DatetimeIndex(grid.times)
@@ -491,8 +481,8 @@ def cold_snap(cfg: Any, grid: TimeGrid, n_realizations: int, seed: int) -> Forec
     """
     p = _cold_snap_params(cfg)
     R = int(n_realizations)
-    if R < 1:
-        raise ConfigError(f"realizations: must be >= 1, got {R}")
+    if R < 1:  # the config key realizations is checked by sim.config.validate
+        raise ValueError(f"realizations: must be >= 1, got {R}")
     times = grid.times
     hours = grid.hours
     start_tod_h = _hour_of_day_h(grid.start)
@@ -587,44 +577,14 @@ def _get(cfg: Any, key: str, default: Any) -> Any:
     """Attribute of a dataclass or DictConfig; ``default`` if absent (ConfigAttributeError is an AttributeError)."""
     try:
         value = getattr(cfg, key)
-    except MissingMandatoryValue:
-        raise ConfigError(f"weather.{key}: required, but no value is set (???)") from None
     except AttributeError:
         return default
     return default if value is None and default is not None else value
 
 
 def _cold_snap_params(cfg: Any) -> dict[str, float]:
-    """Read and check the cold_snap keys; raise :class:`ConfigError` naming the key."""
-    p: dict[str, float] = {}
-    for key, default in _COLD_SNAP_KEYS.items():
-        value = _get(cfg, key, default)
-        try:
-            p[key] = float(value)
-        except (TypeError, ValueError):
-            raise ConfigError(f"weather.{key}: expected a number, got {value!r}") from None
-        if not np.isfinite(p[key]):
-            raise ConfigError(f"weather.{key}: must be finite, got {value!r}")
-
-    def need(ok: bool, key: str, rule: str) -> None:
-        if not ok:
-            raise ConfigError(f"weather.{key}: must be {rule}, got {p[key]:g}")
-
-    need(-70.0 <= p["min_temperature_c"] <= 50.0, "min_temperature_c", "in -70..50 degC")
-    need(-70.0 <= p["baseline_temperature_c"] <= 50.0, "baseline_temperature_c", "in -70..50 degC")
-    for key in ("spell_onset_days", "spell_plateau_days", "spell_decay_days", "diurnal_range_sd_c"):
-        need(p[key] >= 0.0, key, ">= 0")
-    need(0.0 <= p["diurnal_range_c"] <= 30.0, "diurnal_range_c", "in 0..30 degC")
-    need(0.0 <= p["diurnal_min_hour"] < 24.0, "diurnal_min_hour", "in [0, 24) h")
-    need(0.0 <= p["diurnal_max_hour"] < 24.0, "diurnal_max_hour", "in [0, 24) h")
-    need(
-        p["diurnal_max_hour"] != p["diurnal_min_hour"], "diurnal_max_hour", "different from diurnal_min_hour"
-    )
-    need(0.0 <= p["day_to_day_sd_c"] <= 20.0, "day_to_day_sd_c", "in 0..20 degC")
-    need(0.0 <= p["day_to_day_autocorr"] < 1.0, "day_to_day_autocorr", "in [0, 1)")
-    need(0.0 <= p["spread_initial_c"] <= 20.0, "spread_initial_c", "in 0..20 degC")
-    need(p["spread_growth_c_per_day"] >= 0.0, "spread_growth_c_per_day", ">= 0")
-    return p
+    """The cold_snap keys as floats (checked beforehand by :func:`sim.config.weather.validate_weather_config`)."""
+    return {key: float(_get(cfg, key, default)) for key, default in _COLD_SNAP_KEYS.items()}
 
 
 def _draw_knots(

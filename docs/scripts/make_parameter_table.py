@@ -578,8 +578,9 @@ def build() -> str:
             g_rows, sources = grid_rows(option, *extra["grid"])
             missing += sum(1 for r in g_rows if not r.source)
             lines += ["### Grid and heat-network topology (`city.grid`)", "",
-                      "`city.grid` is a free mapping validated by `sim/network/params.py` (`GRID_DEFAULTS`); keys "
-                      "not set in the city's YAML take the defaults listed there.", "", *table(g_rows), ""]
+                      "`city.grid` is typed by `GridConfig` (`sim/config/grid.py`, which also checks its values); "
+                      "keys not set in the city's YAML take the defaults listed there (`GRID_DEFAULTS` of "
+                      "`sim/network/params.py` repeats them).", "", *table(g_rows), ""]
             if sources:
                 lines += ["CHP heat sources (`city.grid.heat_sources`): electric output and the share of "
                           "each district's apartment blocks in the source's heat zone (the rest are served "

@@ -2,11 +2,18 @@
 
 Defaults are the January-February 2026 campaign on Kyiv (``reference/calibration.md``, lines cited as
 ``A3`` etc.); see ``docs/grid_model.md`` for the model and :mod:`sim.threat` for how they are used.
+:func:`validate_attacks_config` checks the values (called by :func:`sim.config.validate.validate`).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from dataclasses import dataclass, field
+from typing import Any
+
+from sim.config.checks import DAMAGE_LEVELS, check_damage_probs, is_mapping, plain, plain_dict
+from sim.errors import ConfigError
 
 
 def _target_weights() -> dict[str, float]:
@@ -139,3 +146,139 @@ class AttacksConfig:
     waves: list[WaveConfig] = field(default_factory=list)
     # explicit hits on named nodes, any policy: [{node, day, damage, repair_days}, ...]
     hits: list[HitConfig] = field(default_factory=list)
+
+
+#: The policies (``sim.threat.POLICIES``; tests/unit/test_config_groups.py checks both agree).
+POLICIES = ("continued", "pause_week", "pause_then_surge", "pause_broken", "single_wave", "waves",
+            "total_heat_loss", "none")
+#: Node kinds a strike can hit (``sim.network.NODE_KINDS``).
+NODE_KINDS = ("transmission", "substation", "feeder", "chp", "boiler")
+#: Node kinds made of units (``sim.threat.SOURCE_KINDS``): they need repair times even when not aimed at.
+SOURCE_KINDS = ("chp", "boiler")
+#: Levels a wave's damage draw can give (``sim.threat.DRAWN_LEVELS``).
+DRAWN_LEVELS = ("light", "moderate", "severe")
+
+
+def _nonneg_number(v: Any) -> bool:
+    return not isinstance(v, bool) and isinstance(v, int | float) and math.isfinite(float(v)) and float(v) >= 0
+
+
+def _check_weights(key: str, raw: Any) -> dict[str, float]:
+    out = {}
+    for k, v in plain_dict(raw).items():
+        if k not in NODE_KINDS:
+            raise ConfigError(f"{key}.{k}: unknown node kind")
+        if not _nonneg_number(v):
+            raise ConfigError(f"{key}.{k} must be a number >= 0, got {v!r}")
+        out[str(k)] = float(v)
+    return out
+
+
+def _check_focus(raw: Any) -> dict[str, dict[str, float]]:
+    """The focus table's target weights by focus name (probabilities checked)."""
+    out: dict[str, dict[str, float]] = {}
+    total = 0.0
+    for name, f in plain_dict(raw).items():
+        key = f"attacks.focus.{name}"
+        if not is_mapping(f):
+            raise ConfigError(f"{key} must be a mapping {{prob, target_weights}}")
+        bad = sorted(set(f) - {"prob", "target_weights"})
+        if bad:
+            raise ConfigError(f"{key}.{bad[0]}: unknown key; valid: prob, target_weights")
+        prob = f.get("prob", 0.0)
+        if not _nonneg_number(prob):
+            raise ConfigError(f"{key}.prob must be a number >= 0, got {prob!r}")
+        total += float(prob)
+        out[str(name)] = _check_weights(f"{key}.target_weights", f.get("target_weights"))
+    if out and total <= 0:
+        raise ConfigError("attacks.focus: probabilities sum to zero")
+    return out
+
+
+def _check_focus_name(key: str, name: Any, focus_names: list[str]) -> None:
+    if name is not None and str(name) not in focus_names:
+        raise ConfigError(f"{key}: unknown focus {name!r}; valid: {', '.join(focus_names) or '(none defined)'}")
+
+
+def _check_waves(raw: Any, focus_names: list[str]) -> None:
+    for i, w in enumerate(plain(raw) or []):
+        key = f"attacks.waves[{i}]"
+        if not is_mapping(w):
+            raise ConfigError(f"{key} must be a mapping {{day, drones, missiles, focus}}")
+        bad = sorted(set(w) - {"day", "drones", "missiles", "focus"})
+        if bad:
+            raise ConfigError(f"{key}.{bad[0]}: unknown key; valid: day, drones, missiles, focus")
+        for k in ("day", "drones", "missiles"):
+            v = w.get(k, 0.0)
+            if v is None or not isinstance(v, int | float) or not math.isfinite(float(v)) or float(v) < 0:
+                raise ConfigError(f"{key}.{k} must be a number >= 0, got {v!r}")
+        _check_focus_name(f"{key}.focus", w.get("focus"), focus_names)
+
+
+def _check_hits(raw: Any) -> None:
+    """Everything of ``attacks.hits`` but the node names (they are known once the network is built)."""
+    for i, h in enumerate(plain(raw) or []):
+        key = f"attacks.hits[{i}]"
+        if not is_mapping(h):
+            raise ConfigError(f"{key} must be a mapping {{node, day, damage, repair_days}}")
+        bad = sorted(set(h) - {"node", "day", "damage", "repair_days"})
+        if bad:
+            raise ConfigError(f"{key}.{bad[0]}: unknown key; valid: node, day, damage, repair_days")
+        level = str(h.get("damage", "destroyed"))
+        if level not in DAMAGE_LEVELS:
+            raise ConfigError(f"{key}.damage: unknown level {level!r}; valid: {', '.join(DAMAGE_LEVELS)}")
+        day = h.get("day", 0.0)
+        if not isinstance(day, int | float) or not math.isfinite(float(day)) or float(day) < 0:
+            raise ConfigError(f"{key}.day must be a number >= 0, got {day!r}")
+        rd = h.get("repair_days")
+        if rd is not None and (not isinstance(rd, int | float) or float(rd) < 0 or math.isnan(float(rd))):
+            raise ConfigError(f"{key}.repair_days must be a number >= 0 or null, got {rd!r}")
+        if rd is not None and level == "destroyed":
+            raise ConfigError(f"{key}.repair_days: a destroyed node is never repaired (use damage: severe)")
+
+
+def validate_attacks_config(cfg: Any) -> None:
+    """Check an ``attacks`` config (dataclass or DictConfig); raise :class:`ConfigError` naming the key.
+
+    The node names of ``attacks.hits`` are checked by :func:`sim.threat.make_campaign`, against the
+    network built from the city (``coldgrid --nodes`` lists them).
+    """
+    policy = str(cfg.policy)
+    if policy not in POLICIES:
+        raise ConfigError(f"attacks.policy: unknown policy {policy!r}; valid: {', '.join(POLICIES)}")
+    p = dataclasses.asdict(cfg) if dataclasses.is_dataclass(cfg) and not isinstance(cfg, type) else {k: cfg[k] for k in cfg}
+    for key in ("mean_interval_days", "interval_shape", "weapons_per_hit"):
+        if not float(p[key]) > 0:
+            raise ConfigError(f"attacks.{key} must be > 0, got {p[key]}")
+    if float(p["weapons_per_hit"]) < 1.0:
+        raise ConfigError(f"attacks.weapons_per_hit must be >= 1, got {p['weapons_per_hit']}")
+    for key in ("drones_mean", "missiles_mean", "drones_cv", "missiles_cv", "alert_hours", "alert_lead_h",
+                "alerts_per_day", "other_alert_hours", "pause_days", "surge_stockpile_frac", "repair_sigma",
+                "drones", "missiles", "damage_memory_days"):
+        if float(p.get(key, 0.0)) < 0:
+            raise ConfigError(f"attacks.{key} must be >= 0, got {p[key]}")
+    for key in ("ballistic_frac", "intercept_drone_prob", "intercept_cruise_prob", "intercept_ballistic_prob",
+                "city_energy_frac", "damage_escalation_prob"):
+        if not 0.0 <= float(p.get(key, 0.0)) <= 1.0:
+            raise ConfigError(f"attacks.{key} must be in [0, 1], got {p[key]}")
+    tw = _check_weights("attacks.target_weights", p["target_weights"])
+    focus = _check_focus(p.get("focus"))
+    _check_focus_name("attacks.wave_focus", p.get("wave_focus"), list(focus))
+    dp = {str(k): float(v) for k, v in plain_dict(p["damage_probs"]).items()}
+    check_damage_probs("attacks.damage_probs", dp, DRAWN_LEVELS)
+    rm = {str(k): {str(lv): float(h) for lv, h in dict(v).items()}
+          for k, v in plain_dict(p["repair_median_h"]).items()}
+    aimed = {k for k, v in tw.items() if v > 0} | {k for f in focus.values() for k, v in f.items() if v > 0}
+    for k in NODE_KINDS:
+        if k in aimed or k in SOURCE_KINDS:
+            for lv in DRAWN_LEVELS:
+                if not rm.get(k, {}).get(lv, 0) > 0:
+                    raise ConfigError(f"attacks.repair_median_h.{k}.{lv}: missing or not > 0")
+    um = {str(k): float(v) for k, v in plain_dict(p.get("unit_repair_median_h", _unit_repair_median_h())).items()}
+    for lv in DRAWN_LEVELS:
+        if not um.get(lv, 0) > 0:
+            raise ConfigError(f"attacks.unit_repair_median_h.{lv}: missing or not > 0")
+    _check_waves(p.get("waves"), list(focus))
+    _check_hits(p.get("hits"))
+    if p.get("first_wave_day") is not None and float(p["first_wave_day"]) < 0:
+        raise ConfigError(f"attacks.first_wave_day must be >= 0, got {p['first_wave_day']}")

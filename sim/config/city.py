@@ -1,9 +1,16 @@
-"""Schema of the ``city`` config group: districts, building stock and population."""
+"""Schema and checks of the ``city`` config group: districts, building stock, population and grid.
+
+:func:`validate_city_config` checks the values (called by :func:`sim.config.validate.validate`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from sim.config.checks import plain_dict
+from sim.config.grid import GridConfig, validate_grid_config
+from sim.errors import ConfigError
 
 
 @dataclass
@@ -37,7 +44,53 @@ class CityConfig:
     household_size: float = 2.42  # people per household where no household data [people]
     upper_floor_from_storey: int = 6  # storeys at and above this need booster pumps for water [-]
     heating_points: int = 0  # heating points open in the city (people.heating_points=null uses this) [points]
-    grid: dict[str, Any] = field(default_factory=dict)  # grid and heat-network topology, see sim.des.network
+    grid: GridConfig = field(default_factory=GridConfig)  # grid and heat-network topology (sim.config.grid)
     # UTC offset of the model clock: local standard time, no daylight saving (Kyiv: EET, UTC+2,
     # Ukrainian law on time calculation; the model's winter runs never cross a DST change) [h]
     utc_offset_h: float = 2.0
+
+
+def _check_stock(stock: Any, key: str) -> float:
+    """The shares of a stock (archetype -> share) are >= 0 and not all zero; their sum.
+
+    Whether each name is an archetype of that kind is checked by :func:`sim.city.build_city`: the archetype
+    table (:mod:`sim.archetypes`) is model data, after the config layer.
+    """
+    shares = {str(k): float(v) for k, v in plain_dict(stock).items()}
+    for name, share in shares.items():
+        if share < 0:
+            raise ConfigError(f"city.{key}.{name} must be >= 0, got {share}")
+    if shares and sum(shares.values()) <= 0:
+        raise ConfigError(f"city.{key}: shares sum to zero")
+    return sum(shares.values())
+
+
+def validate_city_config(cfg: Any) -> None:
+    """Check a ``city`` config (CityConfig or DictConfig) and its ``grid``; raise :class:`ConfigError`
+    naming the key."""
+    if not cfg.districts:
+        raise ConfigError("city.districts: at least one district is needed")
+    names = [str(d.name) for d in cfg.districts]
+    if len(set(names)) != len(names):
+        raise ConfigError("city.districts: district names must be unique")
+    pop_w = [float(d.population_weight) for d in cfg.districts]
+    if any(w < 0 for w in pop_w) or sum(pop_w) <= 0:
+        raise ConfigError("city.districts.population_weight: must be >= 0 and not all zero")
+    block_w = [float(d.population_weight if d.apartment_block_weight is None else d.apartment_block_weight)
+               for d in cfg.districts]
+    if not 0.0 <= cfg.share_left_frac < 1.0:
+        raise ConfigError(f"city.share_left_frac must be in [0, 1), got {cfg.share_left_frac}")
+    if not 0.0 <= cfg.private_population_frac <= 1.0:
+        raise ConfigError(f"city.private_population_frac must be in [0, 1], got {cfg.private_population_frac}")
+    for key in ("share_65plus_frac", "share_under5_frac"):
+        if not 0.0 <= float(getattr(cfg, key)) <= 1.0:
+            raise ConfigError(f"city.{key} must be in [0, 1], got {getattr(cfg, key)}")
+    if cfg.household_size <= 0:
+        raise ConfigError(f"city.household_size must be > 0, got {cfg.household_size}")
+    if cfg.population_total <= 0:
+        raise ConfigError(f"city.population_total must be > 0, got {cfg.population_total}")
+    apartments = _check_stock(cfg.apartment_stock, "apartment_stock") > 0 and int(cfg.apartment_blocks) > 0
+    houses = _check_stock(cfg.private_stock, "private_stock") > 0 and int(cfg.private_houses) > 0
+    if not ((apartments and sum(block_w) > 0) or houses):
+        raise ConfigError("city: no buildings (apartment_blocks and private_houses are both zero)")
+    validate_grid_config(cfg.grid, names)

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from omegaconf import OmegaConf
 
 from sim.errors import ConfigError
 
@@ -70,3 +73,14 @@ def validate_output_config(cfg: Any) -> None:
     for key in ("trigger_sustained_h", "trigger_forecast_days"):
         if not float(getattr(cfg, key)) > 0:
             fail(key, "must be > 0")
+
+
+def output_folder(cfg: Any, key: str = "hydra.run.dir") -> Path:
+    """The absolute output folder ``key`` (``hydra.run.dir`` or ``hydra.sweep.dir``) of a composed config
+    with its Hydra part; raise :class:`ConfigError` for an empty name (it would write into the current
+    folder)."""
+    raw = OmegaConf.select(cfg, key)
+    if str(raw or "").strip() in ("", "."):
+        raise ConfigError(f"{key}='{raw or ''}': an empty folder name would write into the current folder; "
+                          "give a folder")
+    return Path(str(raw)).expanduser().absolute()

@@ -3,11 +3,16 @@
 Defaults are Kyiv in late January 2026 (``reference/calibration.md`` B1-B7, E7) where a figure exists; the
 rest are assumptions [L] (sweep parameters). The refill rate is fitted to the B3 restoration curve and the
 frost tolerance of stopped systems to the Alchevsk disaster of January 2006 (``docs/grid_model.md``).
+:func:`validate_repair_config` checks the values (called by :func:`sim.config.validate.validate`).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import Any
+
+from sim.errors import ConfigError
 
 
 @dataclass
@@ -65,3 +70,55 @@ class RepairConfig:
     emergency_min_hits: int = 3  # node hits in a wave that make it a major strike (C3) [-]
     emergency_extra_queues: float = 2.0  # queues off beyond the deficit during emergency outages (C3) [-]
     emergency_max_queues: int = 4  # emergency outages switch off at most this many queues (A3) [-]
+
+
+#: Integer keys (counts).
+INT_KEYS = ("power_crews", "heat_crews", "transformer_spares", "emergency_min_hits", "emergency_max_queues",
+            "mobile_transformers", "frozen_crews", "frozen_crews_mobilized", "refill_max_teams", "mobile_boilers")
+#: Shares in [0, 1].
+FRAC_KEYS = ("reswitch_frac", "drain_safety_frac", "restart_fault_prob", "mobile_boilers_housing_frac")
+#: Everything else: finite and >= 0.
+NONNEG_KEYS = ("crew_multiplier", "repair_time_multiplier", "transformer_lead_days", "mobile_transformer_install_h",
+               "reswitch_h", "drain_delay_h", "drain_forecast_h", "drain_buildings_per_h", "freeze_k_h",
+               "freeze_cv", "frozen_team_days_per_building", "frozen_mobilize_days", "frozen_mobilize_buildings",
+               "frozen_mains_repair_days", "restart_h_per_building", "restart_cv",
+               "refill_extra_teams_per_kbuilding", "restart_fault_h", "boost_h", "mobile_boiler_mw",
+               "mobile_deploy_h", "mobile_min_outage_h", "emergency_outage_h", "emergency_extra_queues")
+#: Every number the DES reads (:data:`sim.des.params.KEYS` lists the same keys).
+KEYS = (*INT_KEYS, *FRAC_KEYS, *NONNEG_KEYS, "power_crews_per_job", "heat_crews_per_job", "drain_threshold_c",
+        "boost_max_frac", "replan_h")
+
+
+def _get(cfg: Any, key: str) -> Any:
+    """A config value from a dataclass instance, a DictConfig or a dict."""
+    return cfg[key] if isinstance(cfg, dict) or hasattr(cfg, "__getitem__") else getattr(cfg, key)
+
+
+def validate_repair_config(cfg: Any) -> None:
+    """Check a ``repair`` config (dataclass, DictConfig or dict); raise :class:`ConfigError` naming the key.
+
+    :func:`sim.des.params.repair_params` reads the same keys as plain numbers for the DES.
+    """
+    p: dict[str, float] = {}
+    for k in KEYS:
+        try:
+            p[k] = float(_get(cfg, k))
+        except (KeyError, AttributeError, TypeError, ValueError):
+            raise ConfigError(f"repair.{k}: missing or not a number") from None
+        if not math.isfinite(p[k]):
+            raise ConfigError(f"repair.{k} must be finite, got {p[k]:g}")
+    for k in INT_KEYS:
+        if p[k] < 0 or p[k] != int(p[k]):
+            raise ConfigError(f"repair.{k} must be an integer >= 0, got {p[k]:g}")
+    for k in FRAC_KEYS:
+        if not 0.0 <= p[k] <= 1.0:
+            raise ConfigError(f"repair.{k} must be in [0, 1], got {p[k]:g}")
+    for k in NONNEG_KEYS:
+        if p[k] < 0:
+            raise ConfigError(f"repair.{k} must be >= 0, got {p[k]:g}")
+    for k in ("power_crews_per_job", "heat_crews_per_job", "boost_max_frac"):
+        if p[k] < 1:
+            raise ConfigError(f"repair.{k} must be >= 1, got {p[k]:g}")
+    for k in ("crew_multiplier", "drain_buildings_per_h", "replan_h", "frozen_team_days_per_building"):
+        if p[k] <= 0:
+            raise ConfigError(f"repair.{k} must be > 0, got {p[k]:g}")

@@ -201,6 +201,26 @@ def searchpath_dirs(overrides: Iterable[str]) -> list[Path]:
     return out
 
 
+def refuse_removals(overrides: Iterable[str], dirs: Iterable[Path]) -> None:
+    """Raise ConfigError for a ``~key`` override that removes a key (a group option ``~group`` is fine).
+
+    Parameters
+    ----------
+    overrides : iterable of str
+        The command line's overrides.
+    dirs : iterable of pathlib.Path
+        The config folders: a ``~name`` whose name is a group folder in one of them removes an option.
+    """
+    folders = list(dirs)
+    for o in overrides:
+        if o.startswith("~"):
+            key = o[1:].split("=", 1)[0]
+            group = key.split("/", 1)[0].split("@", 1)[0]
+            if not any((d / group).is_dir() for d in folders):
+                raise ConfigError(f"{o}: keys cannot be removed (every key of a coldgrid config needs a value); "
+                                  f"set a value instead, e.g. {key}=...")
+
+
 def check_override_keys(overrides: Iterable[str]) -> None:
     """Refuse ``_target_``-like keys and resolvers in the job's overrides (Hydra's may use the allowed ones)."""
     for o in overrides:

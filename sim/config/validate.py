@@ -14,6 +14,15 @@ from typing import Any
 
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
+from sim.config.attacks import validate_attacks_config
+from sim.config.buildings import validate_buildings_config
+from sim.config.city import validate_city_config
+from sim.config.nowcast import validate_nowcast_config
+from sim.config.output import validate_output_config
+from sim.config.people import validate_people_config
+from sim.config.repair import validate_repair_config
+from sim.config.run import validate_run_config
+from sim.config.weather import validate_weather_config
 from sim.errors import ConfigError
 
 WEATHER_KINDS = ("cold_snap", "file")
@@ -33,7 +42,14 @@ MAX_HORIZON_DAYS = 366.0
 MAX_MAGNITUDE = 1e9
 
 
+def _is_none(node: Any) -> bool:
+    """A typed container node that holds None (e.g. ``units: null`` of a heat source)."""
+    return isinstance(node, DictConfig | ListConfig) and node._is_none()
+
+
 def _walk(node: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    if _is_none(node):
+        return
     if isinstance(node, DictConfig):
         for key in node:
             sub = f"{path}.{key!s}" if path else str(key)
@@ -118,7 +134,15 @@ def _rules() -> list[Rule]:
 
 
 def validate(cfg: DictConfig) -> None:
-    """Check a composed coldgrid config; raise ConfigError naming the first bad key."""
+    """Check a composed coldgrid config; raise ConfigError naming the first bad key.
+
+    Runs once per run, before any stage (``coldgrid`` calls it before claiming the output folder, and
+    :func:`sim.chain.run_scenario` before the city is built): every group's check lives next to its
+    schema (``sim.config.<group>.validate_<group>_config``). Checks that need run-time data stay with
+    that data: the node names of ``attacks.hits`` and the ends of ``city.grid.links`` (the built
+    network), the archetype names of the stocks (``sim.archetypes``), a weather or report file's
+    contents (``sim.weather_file``, ``sim.observations``); ``docs/decisions.md`` lists them.
+    """
     refuse_targets(cfg)
     refuse_unknown_keys(cfg)
     for key, ok, message in _rules():
@@ -134,30 +158,16 @@ def validate(cfg: DictConfig) -> None:
         if not good:
             raise ConfigError(f"{key}={value}: {message}")
     refuse_huge_numbers(cfg)
-    if float(cfg.horizon_days) * 1440.0 / float(cfg.dt_minutes) < 1.0:
-        raise ConfigError(
-            f"horizon_days={float(cfg.horizon_days):g}: shorter than one time step "
-            f"(dt_minutes={float(cfg.dt_minutes):g})"
-        )
-    from sim.timegrid import parse_start
-
-    parse_start(str(cfg.start), float(cfg.horizon_days))
-    if cfg.weather.kind == "file" and (OmegaConf.is_missing(cfg.weather, "path") or not cfg.weather.path):
-        raise ConfigError("weather.path: weather=file needs weather.path=<CSV or NetCDF file>")
-    from sim.config.buildings import validate_buildings_config
-    from sim.config.nowcast import validate_nowcast_config
-    from sim.config.people import validate_people_config
-
+    validate_run_config(cfg)
+    validate_weather_config(cfg.weather, float(cfg.dt_minutes))
+    validate_repair_config(cfg.repair)
+    validate_city_config(cfg.city)
+    validate_attacks_config(cfg.attacks)
     validate_buildings_config(cfg.buildings)
     validate_people_config(cfg.people)
     if "nowcast" in cfg:
         validate_nowcast_config(cfg.nowcast)
-    from sim.bias_correction import validate_forecast_file_config
-
-    validate_forecast_file_config(cfg.weather)
     if "output" in cfg:
-        from sim.config.output import validate_output_config
-
         validate_output_config(cfg.output)
     thresholds = list(cfg.people.thresholds_c)
     if not thresholds or any(not -30.0 <= float(t) <= 30.0 for t in thresholds):
@@ -168,6 +178,8 @@ def numeric_leaves(cfg: DictConfig) -> Iterator[tuple[str, float | int]]:
     """Every int or float value of a config with its dotted key (booleans excluded)."""
 
     def walk(node: Any, path: str) -> Iterator[tuple[str, float | int]]:
+        if _is_none(node):
+            return
         if isinstance(node, DictConfig):
             for key in node:
                 yield from walk(node._get_node(key), f"{path}.{key!s}" if path else str(key))
@@ -195,12 +207,14 @@ def refuse_unknown_keys(cfg: DictConfig) -> None:
     """Raise ConfigError for a key that no schema declares (e.g. added with ``+foo=1``).
 
     Struct mode stops ``foo=1``, but Hydra's ``+`` adds keys to any node; every node typed by a dataclass
-    schema must hold only the schema's fields. Free mappings (``city.grid``, stock shares) are not typed
-    by a dataclass and keep their own checks.
+    schema must hold only the schema's fields (``city.grid`` too: :class:`sim.config.grid.GridConfig`).
+    Free mappings (stock shares, target weights) are not typed by a dataclass and keep their own checks.
     """
     import dataclasses
 
     def check(node: Any, path: str) -> None:
+        if _is_none(node):
+            return
         if isinstance(node, DictConfig):
             typ = OmegaConf.get_type(node)
             fields = {f.name for f in dataclasses.fields(typ)} if dataclasses.is_dataclass(typ) else None

@@ -1,12 +1,19 @@
 """Schema of the ``weather`` config group: synthetic cold-snap ensembles or a file.
 
 Figures marked "GHCN" are derived from the GHCN-Daily record of Kyiv, station UPM00033345
-(calibration F5), by ``docs/scripts/derive_weather_figures.py``; see ``docs/weather.md``.
+(calibration F5), by ``docs/scripts/derive_weather_figures.py``; see ``docs/weather.md``. :func:`validate_weather_config`
+checks the values (called by :func:`sim.config.validate.validate`).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from typing import Any
+
+from omegaconf import DictConfig, OmegaConf
+
+from sim.errors import ConfigError
 
 
 @dataclass
@@ -71,3 +78,150 @@ class WeatherConfig:
     bias_station_file: str | None = None  # a GHCN-Daily file; unset, the Kyiv record beside the repository (F5) [-]
     bias_reference_years: list[int] = field(default_factory=lambda: [1991, 2020])  # station years, the WMO normal period as in calibration F1 [-]
     bias_window_days: float = 15.0  # half-width of the calendar window of the quantiles [d]
+
+
+#: Values of ``weather.kind`` (``sim.weather.KINDS``; tests/unit/test_config_groups.py checks both agree).
+KINDS = ("cold_snap", "file")
+#: Values of ``weather.bias_correction`` (``sim.bias_correction.METHODS``).
+BIAS_METHODS = ("none", "quantile_mapping")
+#: The cold-snap keys and their defaults where a config object lacks one (``sim.weather._COLD_SNAP_KEYS``).
+COLD_SNAP_KEYS: dict[str, float] = {
+    "min_temperature_c": -25.0,
+    "baseline_temperature_c": -7.6,
+    "spell_start_day": -1.0,
+    "spell_onset_days": 4.0,
+    "spell_plateau_days": 2.5,
+    "spell_decay_days": 4.5,
+    "diurnal_range_c": 7.1,
+    "diurnal_range_sd_c": 2.8,
+    "diurnal_min_hour": 6.0,
+    "diurnal_max_hour": 14.5,
+    "day_to_day_sd_c": 5.0,
+    "day_to_day_autocorr": 0.84,
+    "spread_initial_c": 1.0,
+    "spread_growth_c_per_day": 0.5,
+}
+_SITE_DEFAULTS = {"latitude_deg": 50.45, "longitude_deg": 30.52, "altitude_m": 170.0, "ground_albedo": 0.2}
+_SKY_DEFAULTS = {"sky_clear_index_base": 0.45, "sky_clear_index_spell": 0.85, "sky_clear_index_per_k": 0.02,
+                 "wind_base_m_per_s": 3.5, "wind_spell_m_per_s": 2.0}
+
+
+def _get(cfg: Any, key: str, default: Any) -> Any:
+    """A key of a dataclass or DictConfig; ``default`` where absent or None; ConfigError where ``???``."""
+    if isinstance(cfg, DictConfig) and key in list(cfg.keys()) and OmegaConf.is_missing(cfg, key):  # "in cfg" is False for ???
+        raise ConfigError(f"weather.{key}: required, but no value is set (???)")
+    value = getattr(cfg, key, default)
+    if value == "???":
+        raise ConfigError(f"weather.{key}: required, but no value is set (???)")
+    return default if value is None else value
+
+
+def _numbers(cfg: Any, defaults: dict[str, float]) -> dict[str, float]:
+    out = {}
+    for key, default in defaults.items():
+        v = _get(cfg, key, default)
+        try:
+            out[key] = float(v)
+        except (TypeError, ValueError):
+            raise ConfigError(f"weather.{key}: expected a number, got {v!r}") from None
+    return out
+
+
+def _check_cold_snap(cfg: Any) -> None:
+    p: dict[str, float] = {}
+    for key, default in COLD_SNAP_KEYS.items():
+        value = _get(cfg, key, default)
+        try:
+            p[key] = float(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"weather.{key}: expected a number, got {value!r}") from None
+        if not math.isfinite(p[key]):
+            raise ConfigError(f"weather.{key}: must be finite, got {value!r}")
+
+    def need(ok: bool, key: str, rule: str) -> None:
+        if not ok:
+            raise ConfigError(f"weather.{key}: must be {rule}, got {p[key]:g}")
+
+    need(-70.0 <= p["min_temperature_c"] <= 50.0, "min_temperature_c", "in -70..50 degC")
+    need(-70.0 <= p["baseline_temperature_c"] <= 50.0, "baseline_temperature_c", "in -70..50 degC")
+    for key in ("spell_onset_days", "spell_plateau_days", "spell_decay_days", "diurnal_range_sd_c"):
+        need(p[key] >= 0.0, key, ">= 0")
+    need(0.0 <= p["diurnal_range_c"] <= 30.0, "diurnal_range_c", "in 0..30 degC")
+    need(0.0 <= p["diurnal_min_hour"] < 24.0, "diurnal_min_hour", "in [0, 24) h")
+    need(0.0 <= p["diurnal_max_hour"] < 24.0, "diurnal_max_hour", "in [0, 24) h")
+    need(
+        p["diurnal_max_hour"] != p["diurnal_min_hour"], "diurnal_max_hour", "different from diurnal_min_hour"
+    )
+    need(0.0 <= p["day_to_day_sd_c"] <= 20.0, "day_to_day_sd_c", "in 0..20 degC")
+    need(0.0 <= p["day_to_day_autocorr"] < 1.0, "day_to_day_autocorr", "in [0, 1)")
+    need(0.0 <= p["spread_initial_c"] <= 20.0, "spread_initial_c", "in 0..20 degC")
+    need(p["spread_growth_c_per_day"] >= 0.0, "spread_growth_c_per_day", ">= 0")
+
+
+def _check_site_and_sky(cfg: Any) -> None:
+    """The sun's site and the synthetic sky (``sim.solar.Site``, ``sim.sky.SkyRule`` hold the same rules)."""
+    site = _numbers(cfg, _SITE_DEFAULTS)
+    if not (-90.0 <= site["latitude_deg"] <= 90.0 and -180.0 <= site["longitude_deg"] <= 360.0):
+        raise ConfigError("weather: Site: latitude within [-90, 90] and longitude within [-180, 360] degrees")
+    if not 0.0 <= site["ground_albedo"] <= 1.0:
+        raise ConfigError("weather: Site: albedo must be within [0, 1]")
+    sky = _numbers(cfg, _SKY_DEFAULTS)
+    for key, name in (("sky_clear_index_base", "k_base"), ("sky_clear_index_spell", "k_spell")):
+        if not 0.0 <= sky[key] <= 1.0:
+            raise ConfigError(f"weather: SkyRule.{name} must be within [0, 1]")
+    if sky["wind_base_m_per_s"] < 0 or sky["wind_spell_m_per_s"] < 0:
+        raise ConfigError("weather: SkyRule: wind speeds must be >= 0")
+
+
+def validate_forecast_file_config(cfg: Any) -> None:
+    """Check the bias-correction keys of the ``weather`` group; raise :class:`ConfigError` naming the key."""
+    method = getattr(cfg, "bias_correction", "none")
+    if method not in BIAS_METHODS:
+        raise ConfigError(f"weather.bias_correction={method}: must be one of: {', '.join(BIAS_METHODS)}")
+    if method == "none":
+        return
+    if cfg.kind != "file":
+        raise ConfigError(
+            f"weather.bias_correction={method}: applies to forecasts read from a file (weather=file); "
+            f"weather={cfg.kind} is derived from the station record already"
+        )
+    if not cfg.bias_model_climatology:
+        raise ConfigError(
+            "weather.bias_model_climatology: quantile_mapping needs the forecast system's own climatology "
+            "(its hindcasts or reforecasts, a CSV/NetCDF/GRIB file like weather.path); without it the "
+            "mapping would erase the forecast (docs/weather.md)"
+        )
+    years = list(cfg.bias_reference_years)
+    if len(years) != 2 or int(years[0]) > int(years[1]):
+        raise ConfigError(f"weather.bias_reference_years={years}: give [first, last] calendar years, first <= last")
+    window = float(cfg.bias_window_days)
+    if not 1.0 <= window <= 91.0:
+        raise ConfigError(f"weather.bias_window_days={window:g}: must be between 1 and 91 days")
+
+
+def validate_weather_config(cfg: Any, dt_minutes: float | None = None) -> None:
+    """Check a ``weather`` config (dataclass or DictConfig); raise :class:`ConfigError` naming the key.
+
+    Parameters
+    ----------
+    cfg : WeatherConfig or omegaconf.DictConfig
+        The ``weather`` group.
+    dt_minutes : float, optional
+        The run's step (``dt_minutes``): an EPW file has hourly records, so a coarser step is refused.
+
+    The columns, times and values of a weather file are checked when it is read (:mod:`sim.weather_file`):
+    they are run-time data.
+    """
+    kind = str(_get(cfg, "kind", "cold_snap"))
+    if kind not in KINDS:
+        raise ConfigError(f"weather.kind: unknown value {kind!r}, expected one of {', '.join(KINDS)}")
+    if kind == "cold_snap":
+        _check_cold_snap(cfg)
+    else:
+        path = None if isinstance(cfg, DictConfig) and OmegaConf.is_missing(cfg, "path") else cfg.path
+        if not path or str(path) == "???":
+            raise ConfigError("weather.path: weather=file needs weather.path=<CSV or NetCDF file>")
+        if str(path).lower().endswith(".epw") and dt_minutes is not None and float(dt_minutes) > 60.0 + 1e-6:
+            raise ConfigError("dt_minutes: EPW weather needs steps of at most 60 minutes")
+    _check_site_and_sky(cfg)
+    validate_forecast_file_config(cfg)

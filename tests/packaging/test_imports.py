@@ -56,11 +56,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
 STAGES = ("inputs", "des", "thermal", "heating", "people")
 
 #: Imports against the flow that exist today. Each must be a current edge; remove an entry with the edge.
-ALLOWED_BACK_EDGES: dict[tuple[str, str], str] = {
-    # config validation of weather.bias_correction calls the bias-correction module's check (issue #20,
-    # "config validation in one place per group": the check moves into sim.config).
-    ("sim.config.validate", "sim.bias_correction"): "config -> inputs",
-}
+ALLOWED_BACK_EDGES: dict[tuple[str, str], str] = {}
 #: Edges inside one layer that close a cycle but are imported only for annotations (under TYPE_CHECKING),
 #: never at run time; the cycle test ignores them. Same rule: each must exist, the list only shrinks.
 ANNOTATION_ONLY_EDGES: dict[tuple[str, str], str] = {

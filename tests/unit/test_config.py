@@ -40,7 +40,7 @@ def test_out_of_range_values_name_the_key(override, key):
 
 def test_target_anywhere_is_refused():
     cfg = compose_config()
-    OmegaConf.set_struct(cfg, False)
-    cfg.city.grid = {"x": {"_target_": "os.system"}}
+    # as `+city.grid.x._target_=os.system` adds it (city.grid is typed: a plain assignment is refused)
+    OmegaConf.update(cfg, "city.grid.x", {"_target_": "os.system"}, force_add=True)
     with pytest.raises(ConfigError, match="_target_"):
         validate(cfg)

@@ -10,6 +10,7 @@ from omegaconf import OmegaConf
 
 from sim.city import build_city
 from sim.config import CityConfig
+from sim.config.grid import validate_grid_config
 from sim.errors import ConfigError
 from sim.network import COMPONENTS, build_network, node_listing
 from tests.conftest import ROOT
@@ -145,6 +146,8 @@ def test_network_is_deterministic():
     ],
 )
 def test_bad_grid_config_names_the_key(grid, match):
+    """Values are checked by sim.config.grid; a link's ends by build_network (clusters are named as built)."""
     city, _ = _city("small_town")
     with pytest.raises(ConfigError, match=match):
+        validate_grid_config(grid, city.district_names)
         build_network(city, grid)

@@ -11,6 +11,7 @@ from omegaconf import OmegaConf
 
 from sim.city import build_city
 from sim.config import AttacksConfig, CityConfig
+from sim.config.attacks import validate_attacks_config
 from sim.config.load import load_option
 from sim.errors import ConfigError
 from sim.network import build_network
@@ -140,7 +141,7 @@ def test_single_wave_none_and_total_heat_loss():
 )
 def test_bad_attacks_config_names_the_key(over, key):
     with pytest.raises(ConfigError, match=key):
-        make_campaign(OmegaConf.merge(OmegaConf.structured(AttacksConfig), over), _net(), GRID, 1, 0)
+        validate_attacks_config(OmegaConf.merge(OmegaConf.structured(AttacksConfig), over))
 
 
 def test_waves_policy_draws_the_listed_waves():
@@ -183,7 +184,7 @@ def test_unknown_node_name_is_a_one_line_error_listing_the_valid_names():
     assert "\n" not in msg and "attacks.hits[0].node" in msg and "'CHP-7'" in msg
     assert all(name in msg for name in ("CHP-5", "Darnytsia CHP", "TS-1", "SS-Obolonskyi-2"))
     with pytest.raises(ConfigError, match=r"attacks.hits\[0\].damage"):
-        _campaign("continued", n=1, hits=[{"node": "CHP-5", "day": 1.0, "damage": "obliterated"}])
+        validate_attacks_config(_attacks("continued", hits=[{"node": "CHP-5", "day": 1.0, "damage": "obliterated"}]))
 
 
 def test_other_alerts_do_not_depend_on_the_horizon():
@@ -280,4 +281,4 @@ def test_a_given_focus_overrides_the_draw():
 )
 def test_bad_focus_names_the_key(over, key):
     with pytest.raises(ConfigError, match=key):
-        _campaign("continued", n=1, **over)
+        validate_attacks_config(_attacks("continued", **over))

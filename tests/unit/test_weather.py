@@ -14,6 +14,7 @@ from omegaconf import OmegaConf
 
 import sim.weather
 from sim.config import WeatherConfig
+from sim.config.weather import validate_weather_config
 from sim.errors import ColdgridWarning, ConfigError, InputError
 from sim.timegrid import TimeGrid
 from sim.weather import (
@@ -147,12 +148,17 @@ def test_make_forecast_dispatch_and_dictconfig() -> None:
     a = make_forecast(dc, g, 2, SEED)
     b = make_forecast(WeatherConfig(), g, 2, SEED)
     np.testing.assert_array_equal(a.outdoor_c, b.outdoor_c)
+    # a user's values are checked by sim.config.weather before the run; the stage guards its arguments
     with pytest.raises(ConfigError, match=r"weather\.kind"):
+        validate_weather_config(WeatherConfig(kind="ensemble"))
+    with pytest.raises(ConfigError, match=r"weather\.path"):
+        validate_weather_config(WeatherConfig(kind="file"))
+    with pytest.raises(ConfigError, match=r"weather\.path"):
+        validate_weather_config(OmegaConf.create({"kind": "file", "path": "???"}))
+    with pytest.raises(ValueError, match=r"weather\.kind"):
         make_forecast(WeatherConfig(kind="ensemble"), g, 2, SEED)
-    with pytest.raises(ConfigError, match=r"weather\.path"):
+    with pytest.raises(ValueError, match=r"weather\.path"):
         make_forecast(WeatherConfig(kind="file"), g, 2, SEED)
-    with pytest.raises(ConfigError, match=r"weather\.path"):
-        make_forecast(OmegaConf.create({"kind": "file", "path": "???"}), g, 2, SEED)
 
 
 @pytest.mark.parametrize(
@@ -171,12 +177,12 @@ def test_bad_cold_snap_values_raise_config_error(key: str, value: object) -> Non
     cfg = OmegaConf.create(dataclasses.asdict(WeatherConfig()))
     cfg[key] = value
     with pytest.raises(ConfigError, match=rf"^weather\.{key}: ") as info:
-        cold_snap(cfg, grid(2), 2, SEED)
+        validate_weather_config(cfg)
     assert "\n" not in str(info.value)
 
 
 def test_zero_realizations_rejected() -> None:
-    with pytest.raises(ConfigError, match="realizations"):
+    with pytest.raises(ValueError, match="realizations"):
         cold_snap(WeatherConfig(), grid(2), 0, SEED)
 
 
