@@ -289,7 +289,7 @@ def decide(st: SupplyState, h: int, groups: list[int]) -> None:
                 _drain_now(st, g, now)
                 drain_at[g] = now
         else:
-            due = sorted((now + rp["drain_delay_h"] * (0.5 + st.drain_u[g * K_DRAWS + st.stop_count[g] % K_DRAWS]), g)
+            due = sorted((now + rp["drain_delay_h"] * (0.5 + st.drain_u.item(g * K_DRAWS + st.stop_count[g] % K_DRAWS)), g)
                          for g in drain)
             rate = rp["drain_buildings_per_h"]
             free = st.ops.drain_free_at
@@ -486,11 +486,11 @@ def refill_team(env: simpy.Environment, st: SupplyState) -> Generator:
         epoch = epochs[g]
         k = g * K_DRAWS + restart_count[g] % K_DRAWS
         restart_count[g] += 1
-        yield from shop.work(h_per_building * buildings[g] * restart_f[k] / per_team)
+        yield from shop.work(h_per_building * buildings[g] * restart_f.item(k) / per_team)
         if epochs[g] != epoch:
             continue  # its source stopped meanwhile: refilled again when it returns
-        if fault_u[k] < fault_prob:
-            extra = rp["restart_fault_h"] * st.fault_f[k]
+        if fault_u.item(k) < fault_prob:
+            extra = rp["restart_fault_h"] * st.fault_f.item(k)
             st.log(env.now, "restart_fault", -1, g, f"local faults: {extra:.0f} h more")
             push(st, env.now + extra, FAULT, g, epoch)
         else:

@@ -121,10 +121,11 @@ class SupplyState:
         self.restart_count = [0] * n_g
         self.unheated_hh = 0.0
         self.draws = draws
-        self.drain_u = draws["drain_u"].ravel().tolist()
-        self.restart_f = draws["restart_f"].ravel().tolist()
-        self.fault_u = draws["fault_u"].ravel().tolist()
-        self.fault_f = draws["fault_f"].ravel().tolist()
+        # flat (G * K_DRAWS,) views, read with .item(): a few hundred draws are used, not all
+        self.drain_u: np.ndarray = draws["drain_u"].ravel()
+        self.restart_f: np.ndarray = draws["restart_f"].ravel()
+        self.fault_u: np.ndarray = draws["fault_u"].ravel()
+        self.fault_f: np.ndarray = draws["fault_f"].ravel()
         self.warm_start = False
         self.ops = heatnet.init_state(self)  # the heat-network operators' state
         self.frozen_pool = CrewPool(env, capacity=max(1, rp["frozen_crews"]))
