@@ -146,15 +146,14 @@ def simulate_supply(
     n_blocks = int(horizon_h / network.params["queue_block_h"]) + 1
     tables = RunTables(network, grid, rp, heater_kw, freeze_tolerance_k_h(seed, n_g, rp["freeze_k_h"], rp["freeze_cv"]))
 
-    # the outputs, written in full once here: first-touch page faults in one pass, not per realization
+    # the outputs: every cell of a realization's rows is written once by write_outputs (no fill pass first;
+    # the pages are touched there)
     feeder_power = np.zeros((n_r, n_t, n_f), dtype=bool)
     heat_frac = np.zeros((n_r, n_t, n_g), dtype=np.float32)
     group_heat = np.zeros((n_r, n_t, n_g), dtype=bool)
     group_state = np.zeros((n_r, n_t, n_g), dtype=np.int8)
     group_cause = np.zeros((n_r, n_t, n_g), dtype=np.int8)
-    for a in (feeder_power, heat_frac, group_heat, group_state, group_cause):
-        a.fill(0)
-    queues_off = np.empty((n_r, n_t), dtype=float)
+    queues_off = np.zeros((n_r, n_t), dtype=float)
     waves_rt = np.zeros((n_r, n_t), dtype=np.int64)
     hits_rt = np.zeros((n_r, n_t), dtype=np.int64)
     season = heating_season(grid.start, grid.dt_h, outdoor_c, limit_c)
