@@ -302,11 +302,18 @@ def decide(st: SupplyState, h: int, groups: list[int]) -> None:
                 st.ops.drain_wake_at = free
                 push(st, free, DRAIN, -1, 0)
     inf = math.inf
-    if len(groups) > 32:  # a zone's worth: one vectorized search
-        times = st.times_of_frost([st.ops.frost_stop[g] + thr[g] for g in groups])
+    frost_stop = st.ops.frost_stop
+    watch = groups
+    if drain_at:
+        # a group drained before its frost exposure comes within 1e-6 K h of its tolerance cannot freeze
+        # first (cumulative frost never decreases): its freeze time need not be searched
+        frost_at = st.frost_at
+        watch = [g for g in groups if g not in drain_at or frost_at(drain_at[g]) >= frost_stop[g] + thr[g] - 1e-6]
+    if len(watch) > 32:  # a zone's worth: one vectorized search
+        times = st.times_of_frost([frost_stop[g] + thr[g] for g in watch])
     else:
-        times = [st.time_of_frost(st.ops.frost_stop[g] + thr[g]) for g in groups]
-    batch = [(t, g, st.epoch[g]) for g, t in zip(groups, times, strict=True) if t < inf and t < drain_at.get(g, inf)]
+        times = [st.time_of_frost(frost_stop[g] + thr[g]) for g in watch]
+    batch = [(t, g, st.epoch[g]) for g, t in zip(watch, times, strict=True) if t < inf and t < drain_at.get(g, inf)]
     batch.sort()
     if batch:  # one freeze check at the earliest freeze of the batch (re-armed for the next)
         b = next(st.ops.action_seq)
