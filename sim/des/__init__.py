@@ -17,8 +17,9 @@ functions named after real actors, ``env`` passed explicitly):
 The state of a realization is :class:`~sim.des.state.SupplyState` (component columns and the one update
 path); the network's read-only tables are :class:`~sim.des.tables.RunTables`; everything that touches
 SimPy's internals is in :mod:`sim.des.simpy_adapter`. The DES records change points and flat event
-records; they are rasterized onto the time grid with numpy at the end (:mod:`sim.des.timeline`), and the
-delivered heat fraction is computed there, vectorized (:func:`sim.des.sources.heat_fraction`).
+records; after each realization's run they are turned into its rows of the outputs on the time grid, with
+the delivered heat fraction (:func:`sim.des.sources.heat_fraction`'s formulas), in one compiled pass
+(:mod:`sim.des.raster`).
 """
 
 from __future__ import annotations
@@ -37,12 +38,13 @@ from sim.des import heatnet
 from sim.des.dispatch import dispatcher
 from sim.des.hits import wave
 from sim.des.params import repair_params
+from sim.des.raster import OutputPlan, write_outputs
 from sim.des.repair import air_raid_siren
 from sim.des.simpy_adapter import dispose, events_processed
-from sim.des.sources import heat_fraction, heating_season
+from sim.des.sources import heating_season
 from sim.des.state import K_DRAWS, SupplyState
 from sim.des.tables import RunTables
-from sim.des.timeline import CAUSES, EVENT_COLUMNS, SupplyTimeline, event_times, rasterize
+from sim.des.timeline import CAUSES, EVENT_COLUMNS, SupplyTimeline, event_times
 from sim.network import Network, build_network
 from sim.rng import stream
 from sim.threat import Campaign
@@ -139,32 +141,27 @@ def simulate_supply(
         raise ValueError("network was built for another city (group count differs)")
     heater_kw = float(_get(buildings_cfg, "heater_share_frac")) * float(_get(buildings_cfg, "heater_kw"))
     limit_c = float(_get(buildings_cfg, "heating_limit_c"))
-    is_dh = network.group_heat_source >= 0
     n_f, n_g, n_q = network.n_feeders, len(groups), network.n_queues
     horizon_h = grid.horizon_h
     n_blocks = int(horizon_h / network.params["queue_block_h"]) + 1
     tables = RunTables(network, grid, rp, heater_kw, freeze_tolerance_k_h(seed, n_g, rp["freeze_k_h"], rp["freeze_cv"]))
 
-    # the outputs, written in full once here: first-touch page faults in one pass, not per realization
+    # the outputs: every cell of a realization's rows is written once by write_outputs (no fill pass first;
+    # the pages are touched there)
     feeder_power = np.zeros((n_r, n_t, n_f), dtype=bool)
     heat_frac = np.zeros((n_r, n_t, n_g), dtype=np.float32)
     group_heat = np.zeros((n_r, n_t, n_g), dtype=bool)
     group_state = np.zeros((n_r, n_t, n_g), dtype=np.int8)
     group_cause = np.zeros((n_r, n_t, n_g), dtype=np.int8)
-    for a in (feeder_power, heat_frac, group_heat, group_state, group_cause):
-        a.fill(0)
-    queues_off = np.empty((n_r, n_t), dtype=float)
+    queues_off = np.zeros((n_r, n_t), dtype=float)
     waves_rt = np.zeros((n_r, n_t), dtype=np.int64)
     hits_rt = np.zeros((n_r, n_t), dtype=np.int64)
     season = heating_season(grid.start, grid.dt_h, outdoor_c, limit_c)
 
     waves_of, alerts_of = _campaign_by_realization(campaign, grid, n_r, waves_rt, hits_rt)
-    fq = np.where(network.feeder_queue >= 0, network.feeder_queue, n_q)  # critical feeders: an always-on column
-    own_cols = np.flatnonzero(~is_dh)
-    own_feeder = network.group_feeder[own_cols]
     cap0 = np.array([sum(tables.unit_heat_mw[u] for u in tables.source_units[h]) for h in range(tables.n_sources)])
-    zeros_g = np.zeros(n_g, dtype=np.int8)
-    boost_steps = round(rp["boost_h"] / grid.dt_h)
+    plan = OutputPlan(tables, network.feeder_queue, network.group_heat_source, network.group_feeder, cap0,
+                      rp["boost_max_frac"], round(rp["boost_h"] / grid.dt_h))
     records: list[tuple[list, ...]] = []  # event-log columns of each realization
     n_events = 0
     simpy_s = 0.0
@@ -187,36 +184,10 @@ def simulate_supply(
             simpy_s += time.perf_counter() - t_run
             n_events += events_processed(env)
 
-            # rasterize change points (numpy, no stepping)
-            queue_on = np.ones((n_t, n_q + 1), dtype=bool)
-            queue_on[:, :n_q] = _raster(grid, st.queue_changes, n_q)
-            fp = feeder_power[r]
-            np.take(queue_on, fq, axis=1, out=fp)
-            if st.feeder_changes:
-                fp &= _raster(grid, st.feeder_changes, n_f)
-            codes = np.zeros((n_t, n_g), dtype=np.int8)
-            if st.g_t:
-                rasterize(grid, np.asarray(st.g_t, dtype=float), np.asarray(st.g_col, dtype=np.int64),
-                          np.asarray(st.g_val, dtype=np.int64), zeros_g, dtype=np.int8, out=codes)
-            if st.cap_changes:
-                t_c, col_c, val_c = (np.asarray(x) for x in zip(*st.cap_changes, strict=True))
-                cap = rasterize(grid, t_c, col_c, val_c, cap0, dtype=np.float64)
-            else:
-                cap = np.broadcast_to(cap0, (n_t, len(cap0)))
-            hf = heat_frac[r]
-            heat_fraction(tables, codes, cap, outdoor_c[r], season[r], rp["boost_max_frac"], boost_steps, out=hf)
-            if len(own_cols):
-                hf[:, own_cols] = fp[:, own_feeder]  # own boilers: their feeder has power
-            np.greater(hf, 0.0, out=group_heat[r])
-            np.bitwise_and(codes, 3, out=group_state[r])
-            np.right_shift(codes, 2, out=group_cause[r])
-            np.bitwise_and(group_cause[r], 7, out=group_cause[r])
-            if st.k_changes:
-                kt, kv = zip(*st.k_changes, strict=True)
-                queues_off[r] = rasterize(grid, np.asarray(kt), np.zeros(len(kt), dtype=np.int64),
-                                          np.asarray(kv, dtype=np.int64), np.zeros(1))[:, 0]
-            else:
-                queues_off[r] = 0.0
+            # change points -> this realization's output rows (one compiled pass, no stepping)
+            write_outputs(plan, r, st.queue_changes, st.feeder_changes, st.cap_changes, st.g_t, st.g_col, st.g_val,
+                          st.k_changes, outdoor_c[r], season[r], feeder_power, heat_frac, group_heat, group_state,
+                          group_cause, queues_off)
             records.append((st.ev_t, st.ev_kind, st.ev_node, st.ev_group, st.ev_detail))
             # A finished environment is cyclic garbage (waiting processes, their events, the state). Collect
             # it here, young generations only: the automatic collector would also scan the whole heap of
@@ -299,16 +270,6 @@ def _campaign_by_realization(campaign: Campaign, grid: TimeGrid, n_r: int, waves
             if r < n_r:
                 alerts_of[r].append((s, e))
     return waves_of, alerts_of
-
-
-def _raster(grid: TimeGrid, changes: list[tuple], n: int) -> np.ndarray:
-    """On/off columns (T, n) from change points ``(time_h, column, 0/1)``, all on before their first."""
-    if not changes:
-        return np.ones((grid.n_steps, n), dtype=bool)
-    t, c, v = zip(*changes, strict=True)
-    on = rasterize(grid, np.asarray(t, dtype=float), np.asarray(c, dtype=np.int64), np.asarray(v, dtype=np.int64),
-                   np.ones(n, dtype=np.int8), dtype=np.int8)
-    return on.view(bool)  # the values are 0 and 1
 
 
 def _label_events(records: list[tuple[list, ...]], net: Network, city: City, grid: TimeGrid) -> pd.DataFrame:

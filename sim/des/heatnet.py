@@ -289,7 +289,7 @@ def decide(st: SupplyState, h: int, groups: list[int]) -> None:
                 _drain_now(st, g, now)
                 drain_at[g] = now
         else:
-            due = sorted((now + rp["drain_delay_h"] * (0.5 + st.drain_u[g * K_DRAWS + st.stop_count[g] % K_DRAWS]), g)
+            due = sorted((now + rp["drain_delay_h"] * (0.5 + st.drain_u.item(g * K_DRAWS + st.stop_count[g] % K_DRAWS)), g)
                          for g in drain)
             rate = rp["drain_buildings_per_h"]
             free = st.ops.drain_free_at
@@ -302,11 +302,18 @@ def decide(st: SupplyState, h: int, groups: list[int]) -> None:
                 st.ops.drain_wake_at = free
                 push(st, free, DRAIN, -1, 0)
     inf = math.inf
-    if len(groups) > 32:  # a zone's worth: one vectorized search
-        times = st.times_of_frost([st.ops.frost_stop[g] + thr[g] for g in groups])
+    frost_stop = st.ops.frost_stop
+    watch = groups
+    if drain_at:
+        # a group drained before its frost exposure comes within 1e-6 K h of its tolerance cannot freeze
+        # first (cumulative frost never decreases): its freeze time need not be searched
+        frost_at = st.frost_at
+        watch = [g for g in groups if g not in drain_at or frost_at(drain_at[g]) >= frost_stop[g] + thr[g] - 1e-6]
+    if len(watch) > 32:  # a zone's worth: one vectorized search
+        times = st.times_of_frost([frost_stop[g] + thr[g] for g in watch])
     else:
-        times = [st.time_of_frost(st.ops.frost_stop[g] + thr[g]) for g in groups]
-    batch = [(t, g, st.epoch[g]) for g, t in zip(groups, times, strict=True) if t < inf and t < drain_at.get(g, inf)]
+        times = [st.time_of_frost(frost_stop[g] + thr[g]) for g in watch]
+    batch = [(t, g, st.epoch[g]) for g, t in zip(watch, times, strict=True) if t < inf and t < drain_at.get(g, inf)]
     batch.sort()
     if batch:  # one freeze check at the earliest freeze of the batch (re-armed for the next)
         b = next(st.ops.action_seq)
@@ -486,11 +493,11 @@ def refill_team(env: simpy.Environment, st: SupplyState) -> Generator:
         epoch = epochs[g]
         k = g * K_DRAWS + restart_count[g] % K_DRAWS
         restart_count[g] += 1
-        yield from shop.work(h_per_building * buildings[g] * restart_f[k] / per_team)
+        yield from shop.work(h_per_building * buildings[g] * restart_f.item(k) / per_team)
         if epochs[g] != epoch:
             continue  # its source stopped meanwhile: refilled again when it returns
-        if fault_u[k] < fault_prob:
-            extra = rp["restart_fault_h"] * st.fault_f[k]
+        if fault_u.item(k) < fault_prob:
+            extra = rp["restart_fault_h"] * st.fault_f.item(k)
             st.log(env.now, "restart_fault", -1, g, f"local faults: {extra:.0f} h more")
             push(st, env.now + extra, FAULT, g, epoch)
         else:

@@ -52,6 +52,7 @@ class SupplyState:
         rp = tb.rp
         self.outdoor_c = np.asarray(outdoor_c, dtype=float)
         self.outdoor = self.outdoor_c.tolist()
+        self._dt_h, self._last_step = tb.dt_h, len(self.outdoor) - 1  # for step_at
         x = np.minimum(np.maximum((tb.mild_c - self.outdoor_c) / tb.mild_span, 0.0), 1.5)
         #: Temperature-dependent electric demand of each step (without heaters). [MW]
         self.base_demand = (tb.peak_mw * (tb.mild_frac + tb.rise_frac * x)).tolist()
@@ -121,10 +122,11 @@ class SupplyState:
         self.restart_count = [0] * n_g
         self.unheated_hh = 0.0
         self.draws = draws
-        self.drain_u = draws["drain_u"].ravel().tolist()
-        self.restart_f = draws["restart_f"].ravel().tolist()
-        self.fault_u = draws["fault_u"].ravel().tolist()
-        self.fault_f = draws["fault_f"].ravel().tolist()
+        # flat (G * K_DRAWS,) views, read with .item(): a few hundred draws are used, not all
+        self.drain_u: np.ndarray = draws["drain_u"].ravel()
+        self.restart_f: np.ndarray = draws["restart_f"].ravel()
+        self.fault_u: np.ndarray = draws["fault_u"].ravel()
+        self.fault_f: np.ndarray = draws["fault_f"].ravel()
         self.warm_start = False
         self.ops = heatnet.init_state(self)  # the heat-network operators' state
         self.frozen_pool = CrewPool(env, capacity=max(1, rp["frozen_crews"]))
@@ -178,8 +180,8 @@ class SupplyState:
 
     # -- time helpers -------------------------------------------------------------------------------------
     def step_at(self, time_h: float) -> int:
-        i = int(time_h / self.tables.dt_h + 1e-9)
-        return min(max(i, 0), len(self.outdoor) - 1)
+        i = int(time_h / self._dt_h + 1e-9)
+        return min(max(i, 0), self._last_step)
 
     def outdoor_at(self, time_h: float) -> float:
         """Outdoor temperature at ``time_h`` (the value of its step). [degC]"""
@@ -237,13 +239,15 @@ class SupplyState:
         down, sub_on, sub_mobile, destroyed = self.down, self.sub_on, self.sub_mobile, self.destroyed
         changed_subs: list[int] = []
         unfed_since = self.sub_unfed_since
+        inf, reswitchable = math.inf, tb.sub_reswitchable
+        ts_up: bool | None = None  # any_transmission_up(), once per update (nothing here changes it)
         for i, node, t1, t2 in tb.subs:
             fed = not down[t1] or (t2 >= 0 and not down[t2])
             if fed:
-                unfed_since[i] = math.inf
-            elif tb.sub_reswitchable[i] and self.any_transmission_up():
+                unfed_since[i] = inf
+            elif reswitchable[i] and (ts_up if ts_up is not None else (ts_up := self.any_transmission_up())):
                 # the 110 kV network is re-switched to another transmission substation (B5)
-                if unfed_since[i] == math.inf:
+                if unfed_since[i] == inf:
                     unfed_since[i] = now
                     self.push_replan(now + self.rp["reswitch_h"])
                 fed = now >= unfed_since[i] + self.rp["reswitch_h"] - 1e-9
