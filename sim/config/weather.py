@@ -7,9 +7,10 @@ checks the values (called by :func:`sim.config.validate.validate`).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from omegaconf import DictConfig, OmegaConf
 
@@ -84,22 +85,13 @@ class WeatherConfig:
 KINDS = ("cold_snap", "file")
 #: Values of ``weather.bias_correction`` (``sim.bias_correction.METHODS``).
 BIAS_METHODS = ("none", "quantile_mapping")
-#: The cold-snap keys and their defaults where a config object lacks one (``sim.weather._COLD_SNAP_KEYS``).
+#: The cold-snap keys and their defaults where a config object lacks one (the schema's defaults;
+#: ``sim.weather._COLD_SNAP_KEYS`` holds the same for library callers, tests/unit/test_config_groups.py
+#: checks both agree).
 COLD_SNAP_KEYS: dict[str, float] = {
-    "min_temperature_c": -25.0,
-    "baseline_temperature_c": -7.6,
-    "spell_start_day": -1.0,
-    "spell_onset_days": 4.0,
-    "spell_plateau_days": 2.5,
-    "spell_decay_days": 4.5,
-    "diurnal_range_c": 7.1,
-    "diurnal_range_sd_c": 2.8,
-    "diurnal_min_hour": 6.0,
-    "diurnal_max_hour": 14.5,
-    "day_to_day_sd_c": 5.0,
-    "day_to_day_autocorr": 0.84,
-    "spread_initial_c": 1.0,
-    "spread_growth_c_per_day": 0.5,
+    f.name: float(cast("float", f.default))
+    for f in dataclasses.fields(WeatherConfig)
+    if f.name.startswith(("min_temperature", "baseline_temperature", "spell_", "diurnal_", "day_to_day_", "spread_"))
 }
 _SITE_DEFAULTS = {"latitude_deg": 50.45, "longitude_deg": 30.52, "altitude_m": 170.0, "ground_albedo": 0.2}
 _SKY_DEFAULTS = {"sky_clear_index_base": 0.45, "sky_clear_index_spell": 0.85, "sky_clear_index_per_k": 0.02,
