@@ -10,6 +10,7 @@ share of Monte Carlo noise. Numbers are read from ``sobol.nc``; nothing is re-es
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -97,10 +98,11 @@ def chart(ds: xr.Dataset, lang: Lang = EN) -> Figure | None:
                     label=lang._("first order (S1)"), gid=f"s1:{j}")
             ax.axvline(0, color=_fig.MUTED, lw=0.6)
             ax.set_xlim(0, max(1.0, float(np.nanmax(np.nan_to_num(st + stc))) * 1.05))
-            ax.set_title(_fig._safe(_title(ds, a, lang)), fontsize=7.5, loc="left")
-            ax.set_xlabel(lang._("share of the variance between samples"))
+            # wrapped: with the long parameter labels on the left, a panel is narrow
+            ax.set_title(textwrap.fill(_fig._safe(_title(ds, a, lang)), 30), fontsize=7.5, loc="left")
             ax.invert_yaxis() if j == 0 else None
             ax.grid(axis="y", visible=False)
+        fig.supxlabel(lang._("share of the variance between samples"), fontsize=7.5)  # one label for all panels
         axes[0].set_yticks(y, [_fig._safe(_label(ds, int(p), lang)) for p in order])
         axes[0].legend(loc="lower right", fontsize=6.5, frameon=True, framealpha=0.9, edgecolor="none")
         return fig

@@ -37,6 +37,8 @@ SECTIONS = {
         ["apartments.png"], r"\| k1_15d \| Obozrevatel, 25 Jan 2026 \| .*\| 1 °C \| -?\d+\.\d °C"),
     "## Global sensitivity: Sobol indices of the Ishigami function": (
         ["sobol_ishigami.png"], r"\| x1 \| 0\.3139 \| 0\.\d{4} ± 0\.\d{4} \| 0\.5576 \|"),
+    "## Which assumptions matter: Sobol indices of the Kyiv default": (
+        ["sobol_kyiv.png"], r"\| 1 \| [^|]+ \(`[a-z0-9_.]+`\) \| -?\d+\.\d\d ± \d+\.\d\d \| -?\d+\.\d\d \|"),
     "## Cooling under total heat loss": (
         ["../cooling_curves_total_heat_loss.png"], r"\| `panel_16` \| \d+ \| -?\d+\.\d / -?\d+\.\d °C"),
 }  # fmt: skip
