@@ -22,13 +22,21 @@ does all of it in one compiled pass over (realizations, groups) (:func:`_fused_s
 per-group constant tabulated once (:meth:`BuildingStage.from_groups`) and the per-step inputs (the sun on
 each surface kind) computed for the whole run before the first step. The formulas exist once, as scalar
 compiled functions that both that pass and the three passes of :meth:`BuildingStage.step_reference` call
-(:func:`sim.heating.heat_input_kernel`, :func:`sim.ventilation.level_index_kernel`,
+(:func:`sim.heating.heat_input_kernel`, :func:`sim.ventilation.squared_factor_kernel`,
 :func:`sim.thermal.rc3_kernel`, :func:`_sun_kernel`), in the same order, so the two agree to the last bit
-(``tests/unit/test_building_stage.py``).
+(``tests/unit/test_building_stage.py``). The one difference is the ventilation level: the reference takes
+it from a logarithm (:func:`sim.ventilation.level_of_squared_factor`), the fused pass from a table of
+that function's exact breakpoints (:class:`sim.ventilation.LevelLookup`, ``tests/unit/test_level_lookup.py``),
+which gives the same level for every value and costs a shift and two loads instead of a logarithm.
+
+The fused pass runs its chunks of realizations on numba's threads (``NUMBA_NUM_THREADS``; joblib's
+workers set it to 1 themselves); each element is computed the same way on any thread, so the results do
+not depend on the number of threads.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +60,13 @@ from sim.thermal import RCModel, rc3_kernel
 from sim.ventilation import DT_REF_K, V_REF_M_PER_S, level_from_lookup, squared_factor_kernel
 
 __all__ = ["GROUP_ROWS", "BuildingStage"]
+
+# The fused pass runs on numba's threads (OpenMP layer). OpenMP threads spin by default while they wait
+# for the next parallel region; on a shared 2-core machine a spinning thread takes the core that the main
+# thread's work between steps needs (measured: 0.12 x the bare two-state update instead of 0.44 x with one
+# thread and 0.75 x with two passive ones). Read by libgomp when numba loads it, at the first fused step;
+# a value the user set wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 #: Rows of the per-group table of the fused pass (:attr:`BuildingStage.group_table`, (len, G)): the heat-input
 #: constants (:data:`sim.heating.HEAT_INPUT_ROWS`, first, so that :func:`sim.heating.heat_input_kernel`
@@ -174,7 +189,8 @@ class BuildingStage:
         self.operative_c = np.empty(shape)  # operative temperature at the start of the last step [degC]
         self._air, self._surface, self._deep, self._extra_h = (np.empty(shape) for _ in range(4))
         # the fused pass's scratch, one row per chunk of realizations (:func:`_fused_step_kernel`)
-        n_chunks = max(1, min(n_real, _CHUNKS_PER_THREAD * int(numba.config.NUMBA_NUM_THREADS)))
+        threads = int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]  # the most numba will run
+        n_chunks = max(1, min(n_real, _CHUNKS_PER_THREAD * threads))
         self._work = np.empty((n_chunks, _SCRATCH_ROWS * TILE))
         self._kbuf = np.empty((n_chunks, TILE), dtype=np.int64)
 
