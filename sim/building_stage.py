@@ -22,13 +22,21 @@ does all of it in one compiled pass over (realizations, groups) (:func:`_fused_s
 per-group constant tabulated once (:meth:`BuildingStage.from_groups`) and the per-step inputs (the sun on
 each surface kind) computed for the whole run before the first step. The formulas exist once, as scalar
 compiled functions that both that pass and the three passes of :meth:`BuildingStage.step_reference` call
-(:func:`sim.heating.heat_input_kernel`, :func:`sim.ventilation.level_index_kernel`,
+(:func:`sim.heating.heat_input_kernel`, :func:`sim.ventilation.squared_factor_kernel`,
 :func:`sim.thermal.rc3_kernel`, :func:`_sun_kernel`), in the same order, so the two agree to the last bit
-(``tests/unit/test_building_stage.py``).
+(``tests/unit/test_building_stage.py``). The one difference is the ventilation level: the reference takes
+it from a logarithm (:func:`sim.ventilation.level_of_squared_factor`), the fused pass from a table of
+that function's exact breakpoints (:class:`sim.ventilation.LevelLookup`, ``tests/unit/test_level_lookup.py``),
+which gives the same level for every value and costs a shift and two loads instead of a logarithm.
+
+The fused pass runs its chunks of realizations on numba's threads (``NUMBA_NUM_THREADS``; joblib's
+workers set it to 1 themselves); each element is computed the same way on any thread, so the results do
+not depend on the number of threads.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,9 +57,16 @@ from sim.heating import (
 from sim.occupancy import presence
 from sim.solar import SurfaceIrradiance, surface_irradiance
 from sim.thermal import RCModel, rc3_kernel
-from sim.ventilation import DT_REF_K, V_REF_M_PER_S, level_of_squared_factor, squared_factor_kernel
+from sim.ventilation import DT_REF_K, V_REF_M_PER_S, level_from_lookup, squared_factor_kernel
 
 __all__ = ["GROUP_ROWS", "BuildingStage"]
+
+# The fused pass runs on numba's threads (OpenMP layer). OpenMP threads spin by default while they wait
+# for the next parallel region; on a shared 2-core machine a spinning thread takes the core that the main
+# thread's work between steps needs (measured: 0.12 x the bare two-state update instead of 0.44 x with one
+# thread and 0.75 x with two passive ones). Read by libgomp when numba loads it, at the first fused step;
+# a value the user set wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 #: Rows of the per-group table of the fused pass (:attr:`BuildingStage.group_table`, (len, G)): the heat-input
 #: constants (:data:`sim.heating.HEAT_INPUT_ROWS`, first, so that :func:`sim.heating.heat_input_kernel`
@@ -73,6 +88,9 @@ TILE = 64
 #: Rows of the fused pass's scratch (per tile row): operative temperature, stove households, heat into
 #: air, surface and deep mass, squared air-change factor.
 _SCRATCH_ROWS = 6
+#: Chunks of realizations per thread of the fused pass: the threads take chunks in turn, so that a thread
+#: slowed by other processes on a shared machine holds the others up by one chunk at most. [-]
+_CHUNKS_PER_THREAD = 4
 
 
 @dataclass
@@ -147,7 +165,6 @@ class BuildingStage:
         # (T, R or 1, 5), so that a step's rows are one contiguous block
         self._transmitted_t = np.ascontiguousarray(np.swapaxes(irr.transmitted_w_per_m2, 0, 1))
         self._incident_t = np.ascontiguousarray(np.swapaxes(irr.incident_w_per_m2, 0, 1))
-        self._work = np.empty(_SCRATCH_ROWS * TILE)
 
     def _group_table(self) -> np.ndarray:
         """:attr:`group_table`, tabulated again if :attr:`inputs`, :attr:`cfg` or :attr:`coefficients` were
@@ -171,6 +188,11 @@ class BuildingStage:
         self.stove_households = np.zeros(shape)  # households on gas stoves over the last step
         self.operative_c = np.empty(shape)  # operative temperature at the start of the last step [degC]
         self._air, self._surface, self._deep, self._extra_h = (np.empty(shape) for _ in range(4))
+        # the fused pass's scratch, one row per chunk of realizations (:func:`_fused_step_kernel`)
+        threads = int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]  # the most numba will run
+        n_chunks = max(1, min(n_real, _CHUNKS_PER_THREAD * threads))
+        self._work = np.empty((n_chunks, _SCRATCH_ROWS * TILE))
+        self._kbuf = np.empty((n_chunks, TILE), dtype=np.int64)
 
     @property
     def indoor_c(self) -> np.ndarray:
@@ -224,12 +246,13 @@ class BuildingStage:
         if frac.dtype == np.bool_:
             frac = frac.view(np.uint8)  # 0/1, one compiled version for bool inputs
         transmitted, incident = self._transmitted_t[t], self._incident_t[t]
-        _fused_step_kernel(  # type: ignore[call-arg]  # a numba Dispatcher, untyped arity
-            x, t_out, wind, transmitted, incident, np.asarray(powered, dtype=np.bool_), frac,
-            float(self.presence[t]), self._group_table(), *self.heat_scalars, model.coefficients,
-            *model.level_constants()[2:], model.ventilation is not None, y, level, self.operative_c,
-            self.stove_households, self._work,
-        )  # fmt: skip
+        with numba.parallel_chunksize(1):  # the threads take the chunks of realizations in turn
+            _fused_step_kernel(  # type: ignore[call-arg]  # a numba Dispatcher, untyped arity
+                x, t_out, wind, transmitted, incident, np.asarray(powered, dtype=np.bool_), frac,
+                float(self.presence[t]), self._group_table(), *self.heat_scalars, model.coefficients,
+                *model.level_constants()[2:5], *model.level_lookup(), model.ventilation is not None, y, level,
+                self.operative_c, self.stove_households, self._work, self._kbuf,
+            )  # fmt: skip
         model.commit()
         return y[0]
 
@@ -318,67 +341,86 @@ def _sun_and_air_kernel(
                 extra_h[r, g] = _setpoint_extra_h(table, g, dt, w2)
 
 
-@numba.njit(cache=True, fastmath=False, error_model="numpy")
+@numba.njit(cache=True, fastmath=False, error_model="numpy", parallel=True)
 def _fused_step_kernel(
     x, t_out, wind, transmitted, incident, powered, heat_frac, presence, table, set_c, heating_limit_c,
     design_span_k, radiator_excess_k, inv_exponent, radiant_frac, supplement_start_c, supplement_span_k,
-    inv_stove_w, coef, seal_frac, seal_start_c, inv_seal_span_k, thr0, inv_log_q, n_thr, has_vent,
-    y, level, operative, stove_hh, work,
+    inv_stove_w, coef, seal_frac, seal_start_c, inv_seal_span_k, lut_shift, lut_base, lut_level, lut_bp, has_vent,
+    y, level, operative, stove_hh, work, kbuf,
 ):  # pragma: no cover - compiled; exercised through BuildingStage.step
     """One step of the thermal stage in one pass over (R, G) (module docstring), tile by tile.
 
     For each (realization, group), from the state ``x`` (3, R, G) at the step's start: the operative
     temperature (:func:`_operative_kernel`), the sun (:func:`_sun_kernel`), the ventilation at the setpoint
     (:func:`_setpoint_extra_h`), the heat inputs (:func:`sim.heating.heat_input_kernel`), the squared
-    air-change factor and its level (:func:`sim.ventilation.squared_factor_kernel`,
-    :func:`sim.ventilation.level_of_squared_factor`) and the exact step (:func:`sim.thermal.rc3_kernel`,
-    with the level's row of ``coef``, (G, K, 24)) into ``y``.
+    air-change factor (:func:`sim.ventilation.squared_factor_kernel`) and its level (the table
+    ``lut_*`` of :meth:`sim.thermal.RCModel.level_lookup`, :func:`sim.ventilation.level_from_lookup`:
+    the level :func:`sim.ventilation.level_of_squared_factor` gives, without its logarithm) and the exact
+    step (:func:`sim.thermal.rc3_kernel`, with the level's row of ``coef``, (G, K, 24)) into ``y``.
 
-    Groups are taken :data:`TILE` at a time, realization by realization, so that a tile's coefficient rows
-    stay in cache. Each tile row is three short loops: the inputs, written to the scratch ``work`` only
-    (one store target, so the compiler vectorizes that loop), the copies of the operative temperature and
-    the stove households out of it, and the level and exact step (a table lookup per element).
+    The realizations are cut into ``work.shape[0]`` chunks that the threads take in turn (``prange``,
+    chunk size 1), each with its own scratch rows ``work[c]`` (6 * :data:`TILE`) and ``kbuf[c]``
+    (:data:`TILE`, int64); every element is computed the same way whatever the chunks and threads, so
+    the result does not depend on them. Within a chunk, groups are taken :data:`TILE` at a time,
+    realization by realization, so that a tile's coefficient rows stay in cache. The tile's first group
+    is computed from a counter (provably >= 0), so that group indices need no wraparound and the loads
+    along a tile row are plain vector loads, not gathers. Each tile row is short loops: the inputs,
+    written to the scratch only (one store target, so the compiler vectorizes that loop), the copies of
+    the operative temperature and the stove households out of it, the levels, and the exact step.
     """
     n_real, n_groups = x.shape[1], x.shape[2]
     one_sky = transmitted.shape[0] == 1
-    for g0 in range(0, n_groups, TILE):
-        n = min(TILE, n_groups - g0)
-        for r in range(n_real):
-            rr = 0 if one_sky else r
-            t_o = t_out[r, 0]
-            w2 = wind[r, 0] * wind[r, 0]
-            dt = set_c - t_o
-            dt = -dt if dt < 0.0 else dt
-            inv_excess = inv_radiator_excess(set_c - t_o, design_span_k, radiator_excess_k, inv_exponent)
-            for j in range(n):
-                g = g0 + j
-                a = x[0, r, g]
-                star, deep = _sun_kernel(transmitted, incident, rr, table, g)
-                extra_h = _setpoint_extra_h(table, g, dt, w2) if has_vent else 0.0
-                q_air, q_rad, stove = heat_input_kernel(
-                    t_o, inv_excess, a, powered[r, g], float(heat_frac[r, g]), star * table[_STAR_AIR, g],
-                    star * table[_STAR_SURF, g], extra_h, table[_DISTRICT, g] > 0.5, table, g, presence, set_c,
-                    heating_limit_c, radiant_frac, supplement_start_c, supplement_span_k, inv_stove_w,
-                )  # fmt: skip
-                work[j] = _operative_kernel(table, g, a, x[1, r, g], t_o)
-                work[TILE + j] = stove
-                work[2 * TILE + j] = q_air
-                work[3 * TILE + j] = q_rad
-                work[4 * TILE + j] = deep
-                work[5 * TILE + j] = squared_factor_kernel(a, t_o, w2, table[_K_WIND, g], table[_INV_REF, g],
-                                                           seal_frac, seal_start_c, inv_seal_span_k)  # fmt: skip
-            for j in range(n):
-                operative[r, g0 + j] = work[j]
-            for j in range(n):
-                stove_hh[r, g0 + j] = work[TILE + j]
-            for j in range(n):
-                g = g0 + j
-                k = 0
+    n_chunks = work.shape[0]
+    per = (n_real + n_chunks - 1) // n_chunks
+    n_tiles = (n_groups + TILE - 1) // TILE
+    for c in numba.prange(n_chunks):
+        w = work[c]
+        w_bits = w.view(np.int64)
+        kb = kbuf[c]
+        for tile in range(n_tiles):
+            g0 = tile * TILE
+            n = min(TILE, n_groups - g0)
+            for r in range(c * per, min(n_real, (c + 1) * per)):
+                rr = 0 if one_sky else r
+                t_o = t_out[r, 0]
+                w2 = wind[r, 0] * wind[r, 0]
+                dt = set_c - t_o
+                dt = -dt if dt < 0.0 else dt
+                inv_excess = inv_radiator_excess(set_c - t_o, design_span_k, radiator_excess_k, inv_exponent)
+                for j in range(n):
+                    g = g0 + j
+                    a = x[0, r, g]
+                    star, deep = _sun_kernel(transmitted, incident, rr, table, g)
+                    extra_h = _setpoint_extra_h(table, g, dt, w2) if has_vent else 0.0
+                    q_air, q_rad, stove = heat_input_kernel(
+                        t_o, inv_excess, a, powered[r, g], float(heat_frac[r, g]), star * table[_STAR_AIR, g],
+                        star * table[_STAR_SURF, g], extra_h, table[_DISTRICT, g] > 0.5, table, g, presence,
+                        set_c, heating_limit_c, radiant_frac, supplement_start_c, supplement_span_k, inv_stove_w,
+                    )  # fmt: skip
+                    w[j] = _operative_kernel(table, g, a, x[1, r, g], t_o)
+                    w[TILE + j] = stove
+                    w[2 * TILE + j] = q_air
+                    w[3 * TILE + j] = q_rad
+                    w[4 * TILE + j] = deep
+                    w[5 * TILE + j] = squared_factor_kernel(a, t_o, w2, table[_K_WIND, g], table[_INV_REF, g],
+                                                            seal_frac, seal_start_c, inv_seal_span_k)  # fmt: skip
+                for j in range(n):
+                    operative[r, g0 + j] = w[j]
+                for j in range(n):
+                    stove_hh[r, g0 + j] = w[TILE + j]
                 if has_vent:
-                    k = level_of_squared_factor(work[5 * TILE + j], thr0, inv_log_q, n_thr)
-                    level[r, g] = k
-                y0, y1, y2 = rc3_kernel(coef, g, k, x[0, r, g], x[1, r, g], x[2, r, g], t_o, work[2 * TILE + j],
-                                        work[3 * TILE + j], work[4 * TILE + j])  # fmt: skip
-                y[0, r, g] = y0
-                y[1, r, g] = y1
-                y[2, r, g] = y2
+                    for j in range(n):
+                        k = level_from_lookup(w[5 * TILE + j], w_bits[5 * TILE + j], lut_shift, lut_base,
+                                              lut_level, lut_bp)  # fmt: skip
+                        kb[j] = k
+                        level[r, g0 + j] = k
+                else:
+                    for j in range(n):
+                        kb[j] = 0
+                for j in range(n):
+                    g = g0 + j
+                    y0, y1, y2 = rc3_kernel(coef, g, kb[j], x[0, r, g], x[1, r, g], x[2, r, g], t_o,
+                                            w[2 * TILE + j], w[3 * TILE + j], w[4 * TILE + j])  # fmt: skip
+                    y[0, r, g] = y0
+                    y[1, r, g] = y1
+                    y[2, r, g] = y2

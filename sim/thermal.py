@@ -48,7 +48,7 @@ import numpy as np
 from scipy.linalg import expm
 
 from sim.rc_params import Params, RCParams, RCParams3
-from sim.ventilation import DT_REF_K, V_REF_M_PER_S, GroupVentilation, level_index_kernel
+from sim.ventilation import DT_REF_K, V_REF_M_PER_S, GroupVentilation, LevelLookup, level_index_kernel
 
 __all__ = [
     "EnergyBalance",
@@ -379,6 +379,7 @@ class RCModel:
         self._level = np.zeros(shape, dtype=np.int64)
         if ventilation is None:
             self._vent = (np.zeros(self.n_groups), np.ones(self.n_groups), 0.0, 1.0, 1.0, 1.0, 1.0, 0)
+            self._lookup = LevelLookup(0, 0, np.zeros(1, dtype=np.int64), np.full(1, np.nan), np.zeros(0))
         else:
             lv, sl = ventilation.levels, ventilation.sealing
             k_wind = np.ascontiguousarray(ventilation.k_wind, dtype=float)
@@ -386,6 +387,7 @@ class RCModel:
             self._vent = (k_wind, np.ascontiguousarray(1.0 / (DT_REF_K + k_wind * V_REF_M_PER_S**2)), sl.seal_frac,
                           sl.start_c, 1.0 / (sl.start_c - sl.full_c), float(thr[0]), 1.0 / (2.0 * np.log(lv.ratio)),
                           int(thr.shape[0]))  # fmt: skip
+            self._lookup = LevelLookup.build(*self._vent[5:])
         # coefficients of each (group, level) in one contiguous row: phi (N*N), gamma (N*(N+1)), ramp (N);
         # a group's levels side by side, so that the realizations of a group reuse cached rows
         n = self.n_nodes
@@ -558,6 +560,13 @@ class RCModel:
         """The trailing arguments of :func:`sim.ventilation.level_index_kernel` after the wind: ``k_wind``
         and ``1 / (dT_ref + k_wind v_ref^2)`` per group, the sealing rule and the ladder's thresholds."""
         return self._vent
+
+    def level_lookup(self) -> tuple:
+        """``(shift, base, level, breakpoint)`` of the :class:`sim.ventilation.LevelLookup` of
+        :meth:`level_constants`' ladder, the arguments of :func:`sim.ventilation.level_from_lookup` after
+        the squared factor and its bits (a single level 0 without ventilation)."""
+        lk = self._lookup
+        return lk.shift, lk.base, lk.level, lk.breakpoint
 
     def _input_rows(self, value: np.ndarray | float) -> np.ndarray:
         """An input as a C-contiguous, writeable float array (R, 1) (one value per realization) or (R, G).

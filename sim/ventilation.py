@@ -51,6 +51,7 @@ __all__ = [
     "DT_REF_K",
     "V_REF_M_PER_S",
     "GroupVentilation",
+    "LevelLookup",
     "SealingRule",
     "VentilationLevels",
     "air_change_factor",
@@ -260,3 +261,98 @@ def level_index_kernel(indoor_c, outdoor_c, wind2, k_wind, inv_ref, seal_frac, s
     """  # pragma: no cover - compiled; exercised through sim.thermal.RCModel.step
     f2 = squared_factor_kernel(indoor_c, outdoor_c, wind2, k_wind, inv_ref, seal_frac, seal_start_c, inv_seal_span_k)
     return level_of_squared_factor(f2, thr0, inv_log_q, n_thresholds)
+
+
+@dataclass(frozen=True)
+class LevelLookup:
+    """The level of a squared factor from a table instead of a logarithm: exactly
+    :func:`level_of_squared_factor` (same thresholds, same rounding), for the fused thermal step.
+
+    ``f2 -> k`` is a step function of ``f2`` with ``n_thresholds`` breakpoints (the smallest ``f2`` of
+    each level, found by bisection over the doubles with :func:`level_of_squared_factor` itself). The
+    positive doubles are cut into buckets by their exponent and leading ``mantissa_bits`` mantissa bits
+    (``key = bits(f2) >> shift``, a bucket spans a ratio of at most ``2^(2^-mantissa_bits)``, narrower
+    than the ladder's step), so a bucket holds at most one breakpoint: ``k = level[i] + (f2 >= breakpoint[i])``
+    with ``i = clip(key - base, 0, len(level) - 1)`` (:func:`level_from_lookup`). The first bucket lies
+    below the first breakpoint and the last above the last, so values outside the ladder clip to levels
+    0 and ``n_thresholds`` as the logarithm does.
+
+    Attributes
+    ----------
+    shift : int
+        ``52 - mantissa_bits``. [-]
+    base : int
+        Key of the first bucket. [-]
+    level : numpy.ndarray of int64, shape (B,)
+        Level at each bucket's lower end. [-]
+    breakpoint : numpy.ndarray, shape (B,)
+        The breakpoint inside each bucket (NaN if none: no ``f2`` compares at or above it). [1]
+    breakpoints : numpy.ndarray, shape (n_thresholds,)
+        Smallest squared factor of levels 1..n_thresholds. [1]
+    """
+
+    shift: int
+    base: int
+    level: np.ndarray
+    breakpoint: np.ndarray
+    breakpoints: np.ndarray
+
+    @classmethod
+    def build(cls, thr0: float, inv_log_q: float, n_thresholds: int) -> LevelLookup:
+        """The table of :func:`level_of_squared_factor` with these arguments (see the class docstring)."""
+        thr0, inv_log_q, n_thr = float(thr0), float(inv_log_q), int(n_thresholds)
+
+        def level(bits: int) -> int:
+            return int(level_of_squared_factor(_double(bits), thr0, inv_log_q, n_thr))
+
+        lo = _bits(thr0)
+        if not (n_thr >= 1 and level(lo) == 1 and level(lo - 1) == 0):
+            raise ValueError(f"LevelLookup: no ladder with thr0={thr0}, n_thresholds={n_thr}")
+        bps = [lo]
+        for j in range(2, n_thr + 1):
+            lo = bps[-1]
+            hi = _bits(_double(lo) * 2.0)
+            while level(hi) < j:
+                hi = _bits(_double(hi) * 2.0)
+            while hi - lo > 1:  # level(lo) < j <= level(hi)
+                mid = (lo + hi) // 2
+                lo, hi = (lo, mid) if level(mid) >= j else (mid, hi)
+            bps.append(hi)
+        for m in range(4, 20):
+            shift = 52 - m
+            base = (bps[0] >> shift) - 1  # a bucket entirely below the first breakpoint
+            keys = [b >> shift for b in bps]
+            if len(set(keys)) < len(keys):  # two breakpoints in one bucket: finer buckets
+                continue
+            n_b = keys[-1] + 2 - base  # up to a bucket entirely above the last breakpoint
+            lut_level = np.array([level((base + i) << shift) for i in range(n_b)], dtype=np.int64)
+            lut_bp = np.full(n_b, np.nan)  # no breakpoint: f2 >= nan is false, inf included
+            for b, key in zip(bps, keys, strict=True):
+                if b != key << shift:  # a breakpoint at a bucket's lower end is in its level already
+                    lut_bp[key - base] = _double(b)
+            return cls(shift, base, lut_level, lut_bp, np.array([_double(b) for b in bps]))
+        raise ValueError("LevelLookup: ladder too fine for 19 mantissa bits")  # pragma: no cover
+
+    def __call__(self, f2: np.ndarray | float) -> np.ndarray:
+        """Levels of squared factors (any shape), as :func:`level_from_lookup` computes them. [-]"""
+        f = np.asarray(f2, dtype=np.float64)
+        i = np.clip((f.view(np.int64) >> self.shift) - self.base, 0, self.level.shape[0] - 1)
+        return self.level[i] + (f >= self.breakpoint[i])
+
+
+def _bits(x: float) -> int:
+    return int(np.array(x, dtype=np.float64).view(np.int64))
+
+
+def _double(bits: int) -> float:
+    return float(np.array(bits, dtype=np.int64).view(np.float64))
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy", inline="always")
+def level_from_lookup(f2, f2_bits, shift, base, lut_level, lut_bp):  # pragma: no cover - compiled
+    """Level index of a squared factor ``f2`` (its bits as int64 ``f2_bits``) from a :class:`LevelLookup`:
+    the same as :func:`level_of_squared_factor`, without the logarithm. [-]"""
+    i = (f2_bits >> shift) - base
+    last = lut_level.shape[0] - 1
+    i = 0 if i < 0 else (last if i > last else i)
+    return lut_level[i] + (1 if f2 >= lut_bp[i] else 0)

@@ -96,3 +96,20 @@ def test_replaced_inputs_are_tabulated_again() -> None:
     ref.inputs = dataclasses.replace(ref.inputs, gas_stove_frac=np.ones(len(groups)))
     for a, b in zip(runs[1], _run(ref, t_out, "step_reference", False), strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("n_chunks", [1, 2])
+def test_chunks_of_realizations_do_not_change_the_step(n_chunks: int) -> None:
+    """The fused pass cuts the realizations into chunks for numba's threads (one per realization here,
+    N_REAL = 3): one chunk, or two uneven ones (2 + 1), give the same bits, and so does the reference."""
+    groups = _groups(2)
+    cfg = BuildingsConfig()
+    per_realization = _run(*_stage(groups, cfg), "step", False)
+    stage, t_out = _stage(groups, cfg)
+    assert stage._work.shape[0] == N_REAL
+    stage._work, stage._kbuf = stage._work[:n_chunks].copy(), stage._kbuf[:n_chunks].copy()
+    chunked = _run(stage, t_out, "step", False)
+    ref = _run(*_stage(groups, cfg), "step_reference", False)
+    for a, b, c in zip(chunked, per_realization, ref, strict=True):
+        np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(a, c)
