@@ -49,6 +49,10 @@ class NowcastConfig:
     max_rejuvenations: int = 3
     # Realizations per rejuvenation; None: the run's realizations [-]
     restart_realizations: int | None = None
+    # Power of the reports' likelihood in the weights, in (0, 1]: 1 treats every report as independent
+    # given the state; below 1 tempers the weights as if there were that share of independent reports
+    # (correlated errors of one source; docs/nowcast.md) [L] [1]
+    likelihood_exponent: float = 1.0
 
 
 def validate_nowcast_config(cfg: Any) -> None:
@@ -88,5 +92,8 @@ def validate_nowcast_config(cfg: Any) -> None:
     rr = getattr(cfg, "restart_realizations", None)
     if rr is not None and (isinstance(rr, bool) or not isinstance(rr, int) or rr < 1):
         fail("restart_realizations", "must be a whole number >= 1 or null (the run's realizations)")
+    le = getattr(cfg, "likelihood_exponent", 1.0)
+    if le is not None and not 0.0 < float(le) <= 1.0:
+        fail("likelihood_exponent", "must be in (0, 1] (1: every report independent given the state)")
     if float(cfg.collapse_ess_frac) > float(cfg.resample_ess_frac):
         fail("collapse_ess_frac", f"must not exceed nowcast.resample_ess_frac={cfg.resample_ess_frac}")
