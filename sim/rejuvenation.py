@@ -59,7 +59,7 @@ log = logging.getLogger("coldgrid")
 
 #: A restarted generation starts with equal weights at its restart time (its states were built from the
 #: reports up to then; weighting them by the same reports again would use the data twice) [-]
-RESTART_UNIFORM = False
+RESTART_UNIFORM = True
 #: Simulates generation ``g`` (>= 1) from a warm start; returns a Dataset with the reported variables.
 Restart = Callable[[int, WarmStart], xr.Dataset]
 #: Builds the warm start at a report time from the reports (and the current pooled ensemble's median queues).

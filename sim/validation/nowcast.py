@@ -115,12 +115,17 @@ class _Ensemble:
     def condition(self, reports: Any, nowcast: Any) -> xr.Dataset:
         from sim.nowcast import condition
         from sim.rejuvenation import generation_seed
-        from sim.warm_start import reported_warm_start, warm_start_campaign, zone_table
+        from sim.rng import stream
+        from sim.warm_start import bootstrap_warm_starts, warm_start_campaign, zone_table
 
         zones = zone_table(self.city, self.net)
+        draws = int(getattr(nowcast, "warm_start_draws", 0) or 0)
 
         def warm_start(at, queues):
-            return reported_warm_start(zones, reports, at, self.grid.start, nowcast, self.net.n_queues, queues)
+            minute = int((np.datetime64(at, "m") - np.datetime64(self.grid.start, "m")).astype(int))
+            rng = stream(self.seed, "warm_start_bootstrap", -1, minute)
+            return bootstrap_warm_starts(zones, reports, at, self.grid.start, nowcast, self.net.n_queues, queues,
+                                         draws, rng)
 
         def restart(g, warm):
             seed_g = generation_seed(self.seed, g)

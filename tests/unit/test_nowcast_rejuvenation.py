@@ -191,3 +191,90 @@ def test_restarted_wave_histories_are_conditioned_on_no_unreported_wave():
     ref = np.minimum(t[t >= restart_h], 14 * 24.0)  # no wave within the horizon counts as the horizon
     se = ref.std() / np.sqrt(n)
     assert abs(first.mean() - ref.mean()) < 4 * se, (first.mean(), ref.mean(), se)
+
+
+def test_a_restarted_generation_starts_with_equal_weights_at_its_restart(tmp_path):
+    """The warm start was built from the reports up to its restart time, so the generation is weighted by
+    the later reports only (resample-move: equal weights after the move; Gilks & Berzuini 2001): its
+    weights are the sequential weights of the 12:00 report alone, written out here; the 06:00 report,
+    which realization 0 of the generation explains far better, does not enter them."""
+    obs = reports(tmp_path, "2026-01-29T06:00,A,200,,\n2026-01-29T06:00,B,100,,\n2026-01-29T12:00,A,150,,\n")
+    cfg = NowcastConfig()
+    gen = _restart_dataset(200.0, 100.0)
+    heat = gen["buildings_without_heat"].values.copy()
+    heat[:, 1, :] = [[200.0, 100.0], [400.0, 100.0], [200.0, 100.0], [200.0, 100.0]]  # 06:00
+    heat[:, 2, 0] = [150.0, 150.0, 300.0, 150.0]  # 12:00
+    gen = gen.assign(buildings_without_heat=(("realization", "time", "district"), heat))
+    result = assimilate(toy_dataset(), obs, cfg, 6, restart=lambda g, w: gen,
+                        warm_start=lambda at, q: WarmStart(np.datetime64(at, "ns"), 6.0))
+    g1 = result.generations[1]
+    assert g1.restart == np.datetime64(TIMES[1], "ns")
+    t = obs.table["time"].to_numpy("datetime64[ns]")
+    w = g1.weights(t, None)
+    lik = np.exp(smc.log_lik_buildings(150.0, np.array([150.0, 150.0, 300.0, 150.0]), 25.0, 5.0))
+    np.testing.assert_allclose(w, lik / lik.sum(), rtol=1e-10)
+    # at its restart time the generation's weights are equal
+    np.testing.assert_allclose(g1.weights(t, TIMES[1]), np.full(4, 0.25), rtol=1e-12)
+
+
+def _toy_zones():
+    """Two districts, one CHP (zone 100 + 100 buildings) and a boiler cluster in district a with two houses
+    of 30 buildings each."""
+    from sim.warm_start import ZoneTable
+
+    src = pd.DataFrame({"node": [0, 1], "name": ["C1", "B1"], "kind": ["chp", "boiler"], "district": ["a", "a"]})
+    houses = pd.DataFrame({"unit": [5, 6], "source": [1, 1], "name": ["BH-1", "BH-2"], "buildings": [30.0, 30.0]})
+    subs = pd.DataFrame({"node": [9], "name": ["SS-a"], "district": ["a"]})
+    return ZoneTable(["A", "B"], src, np.array([[100.0, 60.0], [100.0, 0.0]]), houses, subs)
+
+
+def test_bootstrap_warm_starts_spread_the_state_by_the_report_error(tmp_path):
+    """Reports of 45 and 0 buildings in A and B: half-way between one boiler house out (30) and two (60),
+    so parametric bootstrap draws of the reports (negative binomial, CV about 1/sqrt(25) + Poisson) give
+    warm states with one and with two houses out; the counts add up to the draws; no draws: the point
+    estimate alone, the same as reported_warm_start."""
+    from sim.rng import stream
+    from sim.warm_start import bootstrap_warm_starts, reported_warm_start
+
+    obs = reports(tmp_path, "2026-01-29T06:00,A,45,,\n2026-01-29T06:00,B,0,,\n")
+    cfg = NowcastConfig()
+    at = np.datetime64(TIMES[1], "ns")
+    point = reported_warm_start(_toy_zones(), obs, at, TIMES[0], cfg, 6)
+    none = bootstrap_warm_starts(_toy_zones(), obs, at, TIMES[0], cfg, 6, 0.0, 0, stream(1, "t"))
+    assert none == point and none.members == ()
+    spread = bootstrap_warm_starts(_toy_zones(), obs, at, TIMES[0], cfg, 6, 0.0, 200, stream(1, "t"))
+    assert sum(spread.member_counts) == 200 and len(spread.members) >= 2
+    n_houses = {len([u for u in m.units if u >= 0]) for m in spread.members}
+    assert {1, 2} <= n_houses
+    assert spread.hits == point.hits  # the point estimate is kept as the warm start's own state
+
+
+def test_warm_start_members_share_the_restarted_realizations():
+    """A warm start with two members (counts 3 and 1) on small_town: 8 realizations, 6 of the first
+    member's damage (its substation struck) and 2 of the second's (another substation); every realization
+    carries exactly its member's explicit hit: restarted realizations get different damage."""
+    from sim.city import build_city
+    from sim.network import build_network
+    from sim.timegrid import TimeGrid
+    from sim.validation._common import compose_config
+    from sim.warm_start import warm_start_campaign
+
+    c = compose_config(["city=small_town", "attacks=continued", "horizon_days=3"])
+    city = build_city(c.city)
+    net = build_network(city, c.city.grid)
+    grid = TimeGrid.from_config(str(c.start), float(c.horizon_days), float(c.dt_minutes), float(c.city.utc_offset_h))
+    names = [str(n) for n in net.nodes["name"].to_numpy()[net.substation_table["node"].to_numpy()]]
+    at = grid.times[12]
+
+    def member(name):
+        return WarmStart(restart=at, restart_h=12.0, hits=[{"node": name, "day": 0.25, "damage": "moderate",
+                                                            "repair_days": None}], units=[-1], states=["out"],
+                         onset_h=6.0)
+
+    warm = WarmStart(restart=at, restart_h=12.0, members=(member(names[0]), member(names[1])), member_counts=(3, 1))
+    camp = warm_start_campaign(c.attacks, net, grid, 8, 5, warm)
+    assert camp.n_realizations == 8
+    explicit = camp.hits[camp.hits["explicit"].to_numpy(bool)]
+    node_of = dict(zip(net.substation_table["node"].to_numpy(), names, strict=True))
+    struck = explicit.groupby("realization")["node"].apply(lambda s: tuple(node_of[int(n)] for n in s))
+    assert struck.to_dict() == {r: ((names[0],) if r < 6 else (names[1],)) for r in range(8)}
