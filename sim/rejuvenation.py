@@ -53,13 +53,10 @@ from sim.predicted_reports import log_likelihood, predict_reports, to_datetime64
 from sim.rng import stream
 from sim.warm_start import WarmStart
 
-__all__ = ["FilterResult", "Generation", "assimilate", "generation_seed", "likelihood_exponent", "pooled_weights"]
+__all__ = ["FilterResult", "Generation", "assimilate", "generation_seed", "pooled_weights"]
 
 log = logging.getLogger("coldgrid")
 
-#: A restarted generation starts with equal weights at its restart time (its states were built from the
-#: reports up to then; weighting them by the same reports again would use the data twice) [-]
-RESTART_UNIFORM = True
 #: Simulates generation ``g`` (>= 1) from a warm start; returns a Dataset with the reported variables.
 Restart = Callable[[int, WarmStart], xr.Dataset]
 #: Builds the warm start at a report time from the reports (and the current pooled ensemble's median queues).
@@ -84,7 +81,6 @@ class Generation:
     predicted: np.ndarray  # (R_g, K) the reports as each realization predicts them
     restart: np.datetime64 | None = None  # None: the prior, weighted by every report
     warm: WarmStart | None = None
-    exponent: float = 1.0  # power of the likelihood (nowcast.likelihood_exponent; 1: untempered)
 
     @property
     def size(self) -> int:
@@ -96,11 +92,10 @@ class Generation:
         if upto is not None:
             use &= report_time <= to_datetime64(upto)
         if self.restart is not None:
-            after = to_datetime64(self.restart)
-            use &= (report_time > after) if RESTART_UNIFORM else (report_time >= after)
+            use &= report_time > to_datetime64(self.restart)  # equal weights at the restart (module docstring)
         if not use.any():
             return np.full(self.size, 1.0 / self.size)
-        seq = smc.sequential_weights(self.loglik[:, use], list(report_time[use]), exponent=self.exponent)
+        seq = smc.sequential_weights(self.loglik[:, use], list(report_time[use]))
         return seq.final
 
 
@@ -125,7 +120,7 @@ def pooled_weights(gens: list[Generation], report_time: np.ndarray, upto: np.dat
         before = g.weights(report_time, t_star - np.timedelta64(1, "ns")) if (
             g.restart is None or g.restart < t_star) else np.full(g.size, 1.0 / g.size)
         with np.errstate(divide="ignore"):
-            log_z[i] = logsumexp(np.log(before) + g.exponent * g.loglik[:, common].sum(axis=1))
+            log_z[i] = logsumexp(np.log(before) + g.loglik[:, common].sum(axis=1))
     lam = np.exp(log_z - log_z.max())
     lam /= lam.sum()
     w = np.concatenate([lam[i] * wi for i, wi in enumerate(within)])
@@ -161,14 +156,7 @@ class FilterResult:
 def _generation(index: int, ds: xr.Dataset, reports: Observations, cfg: Any, n_queues: int,
                 restart: np.datetime64 | None = None, warm: WarmStart | None = None) -> Generation:
     pred = predict_reports(ds, reports)
-    return Generation(index, ds, log_likelihood(reports, pred, cfg, n_queues), pred, restart, warm,
-                      likelihood_exponent(cfg))
-
-
-def likelihood_exponent(cfg: Any) -> float:
-    """``nowcast.likelihood_exponent`` (1 when the config has no such key: untempered). [1]"""
-    value = getattr(cfg, "likelihood_exponent", None) if not isinstance(cfg, dict) else cfg.get("likelihood_exponent")
-    return 1.0 if value is None else float(value)
+    return Generation(index, ds, log_likelihood(reports, pred, cfg, n_queues), pred, restart, warm)
 
 
 def _fmt(t: np.datetime64) -> str:

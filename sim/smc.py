@@ -207,8 +207,8 @@ class SequentialWeights:
     ess : numpy.ndarray
         Their effective sample size, shape (n,). [realizations]
     log_evidence : numpy.ndarray
-        ``log p(y_i | y_1..y_{i-1})`` estimated by the weighted mean of the likelihoods (of the tempered
-        likelihoods when tempered), shape (n,); low values flag reports the ensemble does not expect.
+        ``log p(y_i | y_1..y_{i-1})`` estimated by the weighted mean of the likelihoods, shape (n,); low
+        values flag reports the ensemble does not expect.
     """
 
     times: np.ndarray
@@ -223,15 +223,9 @@ class SequentialWeights:
 
 
 def sequential_weights(
-    log_lik: np.ndarray, report_time: Sequence, log_w0: np.ndarray | None = None, exponent: float = 1.0
+    log_lik: np.ndarray, report_time: Sequence, log_w0: np.ndarray | None = None
 ) -> SequentialWeights:
-    """Sequential importance weights over report times, optionally tempered.
-
-    ``log w_t = log w_{t-1} + exponent * sum_k log p(y_k | x_k)``: with ``exponent`` 1 the importance
-    weights of the reports' likelihood; below 1 a power ("tempered") likelihood ``p^exponent``, which
-    flattens the weights (the intermediate targets of Del Moral, Doucet & Jasra 2006, J. R. Stat. Soc. B
-    68(3) 411-436; as a fixed power, the likelihood of ``exponent`` times as many independent reports,
-    Holmes & Walker 2017, Biometrika 104(2) 497-503).
+    """Sequential importance weights over report times.
 
     Parameters
     ----------
@@ -241,8 +235,6 @@ def sequential_weights(
         Time of each report, shape (K,); reports at the same time are assimilated together.
     log_w0 : numpy.ndarray, optional
         Log-weights before the first report, shape (R,); default uniform.
-    exponent : float
-        Power of the likelihood, in (0, 1]; 1 (default): untempered. [1]
 
     Returns
     -------
@@ -250,8 +242,6 @@ def sequential_weights(
         With one entry per distinct report time; with no reports, a single entry at time None holding
         the initial weights.
     """
-    if not 0.0 < float(exponent) <= 1.0:
-        raise ValueError(f"likelihood exponent must be in (0, 1], got {exponent}")
     log_lik = np.asarray(log_lik, dtype=float)
     R = log_lik.shape[0]
     log_w = np.zeros(R) if log_w0 is None else np.asarray(log_w0, dtype=float).copy()
@@ -261,8 +251,6 @@ def sequential_weights(
         return SequentialWeights(np.array([None]), w[None], effective_sample_size(w)[None], np.zeros(1))
     per_time = np.zeros((R, len(times)))  # the summed log-likelihoods of the reports at each time
     np.add.at(per_time.T, inverse.ravel(), np.asarray(log_lik).T)  # per_time.T is a view: sums into per_time
-    if exponent != 1.0:
-        per_time *= float(exponent)
     weights = np.empty((len(times), R))
     evidence = np.empty(len(times))
     for i in range(len(times)):

@@ -66,7 +66,6 @@ __all__ = [
     "WARM_LEVEL",
     "WarmStart",
     "ZoneTable",
-    "bootstrap_warm_starts",
     "explain_heat",
     "houses_out",
     "reported_warm_start",
@@ -89,9 +88,6 @@ POWER_SIGNIFICANCE = 3.0
 CHP_OUT_FRAC = 0.85
 #: Damage level of warm-start hits: the middle level; the repair is drawn as for a wave's hit of it [L].
 WARM_LEVEL = "moderate"
-#: The onset wave (wave 0 of the anchored renewal process) keeps its drawn grid damage (transmission,
-#: substations, feeders) besides the warm start's substations; False: only the warm start's hits.
-ONSET_WAVE_GRID = True
 #: The damage is placed half-way between the last report that did not show it and the first that did,
 #: at most this long before the latter [L]. [h]
 ONSET_LEAD_MAX_H = 12.0
@@ -246,10 +242,6 @@ class WarmStart:
         Source name -> share of its zone without heat at the restart (the fit). [1]
     summary : str
         One line, e.g. ``CHP-5 since 12:00, Darnytsia CHP since 12:00 out, 4 boiler houses out, 2 substations down``.
-    members, member_counts : tuple
-        A spread of warm states (:func:`bootstrap_warm_starts`): the distinct warm starts of parametric
-        bootstrap draws of the reports and how many draws gave each; empty: a point estimate (this one).
-        The restarted realizations are shared among the members in proportion to the counts.
     """
 
     restart: np.datetime64
@@ -260,8 +252,6 @@ class WarmStart:
     onset_h: float | None = None
     heat_share: dict[str, float] = field(default_factory=dict)
     summary: str = "nothing down"
-    members: tuple[WarmStart, ...] = ()
-    member_counts: tuple[int, ...] = ()
 
 
 def _heat_shares(zones: ZoneTable, reports: Observations, at: np.datetime64, cfg: Any) -> np.ndarray:
@@ -377,67 +367,6 @@ def reported_warm_start(zones: ZoneTable, reports: Observations, restart: np.dat
     )
 
 
-def bootstrap_warm_starts(zones: ZoneTable, reports: Observations, restart: np.datetime64, start: np.datetime64,
-                          cfg: Any, n_queues: int, queues_fallback: float, draws: int,
-                          rng: np.random.Generator) -> WarmStart:
-    """A spread of warm states: :func:`reported_warm_start` of ``draws`` parametric bootstrap draws of the
-    reports (Efron & Tibshirani 1993, *An Introduction to the Bootstrap*, ch. 6), as the design asks.
-
-    Each draw replaces every report up to ``restart`` by a draw of the nowcast's own error model around
-    it (:func:`sim.smc.sample_buildings` around ``max(y - offset, 0)``, :func:`sim.smc.sample_share`,
-    :func:`sim.smc.sample_queues`): what the city might have reported of the same state. The distinct
-    warm starts become the ``members`` of the point estimate's warm start (the reports as given), with
-    how many draws gave each; the point estimate's own ``summary`` and ``onset_h`` are kept.
-    """
-    from sim import smc
-
-    point = reported_warm_start(zones, reports, restart, start, cfg, n_queues, queues_fallback)
-    if draws <= 0:
-        return point
-    t = reports.table
-    upto = t["time"].to_numpy("datetime64[ns]") <= to_datetime64(restart)
-    q = t["quantity"].to_numpy()
-    y = t["value"].to_numpy(float)
-    k, off = float(cfg.heat_dispersion), float(cfg.heat_offset_buildings)
-    found: dict[tuple, int] = {}
-    warm_of: dict[tuple, WarmStart] = {}
-    for _ in range(int(draws)):
-        v = y.copy()
-        b = upto & (q == "buildings_without_heat")
-        v[b] = smc.sample_buildings(np.maximum(y[b] - off, 0.0), k, off, rng)
-        sh = upto & (q == "share_without_power")
-        v[sh] = smc.sample_share(y[sh], float(cfg.power_precision), rng)
-        qu = upto & (q == "queues_off")
-        v[qu] = smc.sample_queues(y[qu], float(cfg.queue_sd), n_queues, rng)
-        drawn = replace(reports, table=t.assign(value=v))
-        w = reported_warm_start(zones, drawn, restart, start, cfg, n_queues, queues_fallback)
-        key = _warm_key(w)
-        found[key] = found.get(key, 0) + 1
-        warm_of.setdefault(key, w)
-    keys = sorted(found, key=lambda kk: -found[kk])
-    return replace(point, members=tuple(warm_of[kk] for kk in keys), member_counts=tuple(found[kk] for kk in keys),
-                   summary=f"{point.summary}; {len(keys)} distinct states in {int(draws)} bootstrap draws")
-
-
-def _warm_key(w: WarmStart) -> tuple:
-    return (tuple((h["node"], round(float(h["day"]) * 24.0, 3), h["damage"]) for h in w.hits), tuple(w.units),
-            tuple(w.states), w.onset_h)
-
-
-def _allocate(counts: tuple[int, ...], n: int) -> np.ndarray:
-    """Realizations per member, in proportion to ``counts`` (largest remainders), summing to ``n``.
-
-    >>> _allocate((5, 3, 2), 4).tolist()
-    [2, 1, 1]
-    """
-    c = np.asarray(counts, dtype=float)
-    exact = n * c / c.sum()
-    out = np.floor(exact).astype(np.int64)
-    rest = n - int(out.sum())
-    out[np.argsort(-(exact - out), kind="stable")[:rest]] += 1
-    return out
-
-
 def _clock(start: np.datetime64, hours: float) -> str:
     """``HH:MM`` (with the day when not the first) of ``hours`` after ``start``."""
     t = to_datetime64(start, "m") + np.timedelta64(round(hours * 60), "m")
@@ -492,17 +421,6 @@ def warm_start_campaign(attacks_cfg: Any, network: Network, grid: TimeGrid, n_re
     its next one a whole interval later. See :func:`_warm_campaign` for the hits.
     """
     n = int(n_realizations)
-    if warm.members:
-        from sim.rng import stream
-
-        parts, first = [], 0
-        for j, (member, n_j) in enumerate(zip(warm.members, _allocate(warm.member_counts, n), strict=True)):
-            if n_j == 0:
-                continue
-            seed_j = int(stream(int(seed), "warm_start_member", -1, j).integers(0, 2**31 - 1))
-            parts.append((first, warm_start_campaign(attacks_cfg, network, grid, int(n_j), seed_j, member)))
-            first += int(n_j)
-        return _concat_campaigns(parts, n)
     kept: list[int] = []
     camp = None
     for factor in _POOL_FACTORS:
@@ -515,23 +433,6 @@ def warm_start_campaign(attacks_cfg: Any, network: Network, grid: TimeGrid, n_re
         rest = [r for r in range(camp.n_realizations) if r not in set(kept)]
         kept = kept + rest[: n - len(kept)]
     return _select_realizations(camp, np.asarray(kept, dtype=np.int64))
-
-
-def _concat_campaigns(parts: list[tuple[int, Campaign]], n: int) -> Campaign:
-    """Campaigns of consecutive realization ranges (``(first realization, campaign)``) as one of ``n``."""
-
-    def cat(name: str) -> pd.DataFrame:
-        frames = []
-        for first, c in parts:
-            df = getattr(c, name).copy()
-            if "realization" in df and len(df):
-                df["realization"] = df["realization"].to_numpy(np.int64) + first
-            frames.append(df)
-        return pd.concat(frames, ignore_index=True)
-
-    base = parts[0][1]
-    return replace(base, n_realizations=n, waves=cat("waves"), hits=cat("hits"), withheld=cat("withheld"),
-                   alerts=cat("alerts"))
 
 
 def _select_realizations(camp: Campaign, rows: np.ndarray) -> Campaign:
@@ -588,8 +489,7 @@ def _warm_campaign(attacks_cfg: Any, network: Network, grid: TimeGrid, n_realiza
     in_dropped = np.array([k in dropped for k in keys], dtype=bool) & (hits["wave"] >= 0).to_numpy()
     # the onset wave keeps what it did to the grid (transmission, substations, feeders: drawn as usual);
     # its heat-source hits are replaced by the warm start's
-    source_hit = (hits["wave"] == 0).to_numpy() & anchored & (
-        np.isin(hits["node_kind"].to_numpy(), SOURCE_KINDS) | (not ONSET_WAVE_GRID))
+    source_hit = (hits["wave"] == 0).to_numpy() & anchored & np.isin(hits["node_kind"].to_numpy(), SOURCE_KINDS)
     hits = hits[~(in_dropped | source_hit)].copy()
     n_warm = len(warm.hits)
     if n_warm:

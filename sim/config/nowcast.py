@@ -49,14 +49,6 @@ class NowcastConfig:
     max_rejuvenations: int = 3
     # Realizations per rejuvenation; None: the run's realizations [-]
     restart_realizations: int | None = None
-    # Power of the reports' likelihood in the weights, in (0, 1]: 1 treats every report as independent
-    # given the state; below 1 tempers the weights as if there were that share of independent reports
-    # (correlated errors of one source; docs/nowcast.md) [L] [1]
-    likelihood_exponent: float = 1.0
-    # Parametric bootstrap draws of the reports for the reported-state warm start: the restarted
-    # realizations share the distinct warm states they give (sim.warm_start.bootstrap_warm_starts);
-    # 0: one warm state, the point estimate [-]
-    warm_start_draws: int = 0
 
 
 def validate_nowcast_config(cfg: Any) -> None:
@@ -96,11 +88,5 @@ def validate_nowcast_config(cfg: Any) -> None:
     rr = getattr(cfg, "restart_realizations", None)
     if rr is not None and (isinstance(rr, bool) or not isinstance(rr, int) or rr < 1):
         fail("restart_realizations", "must be a whole number >= 1 or null (the run's realizations)")
-    wd = getattr(cfg, "warm_start_draws", 0)
-    if isinstance(wd, bool) or not isinstance(wd, int) or wd < 0:
-        fail("warm_start_draws", "must be a whole number >= 0 (0: one warm state)")
-    le = getattr(cfg, "likelihood_exponent", 1.0)
-    if le is not None and not 0.0 < float(le) <= 1.0:
-        fail("likelihood_exponent", "must be in (0, 1] (1: every report independent given the state)")
     if float(cfg.collapse_ess_frac) > float(cfg.resample_ess_frac):
         fail("collapse_ess_frac", f"must not exceed nowcast.resample_ess_frac={cfg.resample_ess_frac}")

@@ -115,17 +115,12 @@ class _Ensemble:
     def condition(self, reports: Any, nowcast: Any) -> xr.Dataset:
         from sim.nowcast import condition
         from sim.rejuvenation import generation_seed
-        from sim.rng import stream
-        from sim.warm_start import bootstrap_warm_starts, warm_start_campaign, zone_table
+        from sim.warm_start import reported_warm_start, warm_start_campaign, zone_table
 
         zones = zone_table(self.city, self.net)
-        draws = int(getattr(nowcast, "warm_start_draws", 0) or 0)
 
         def warm_start(at, queues):
-            minute = int((np.datetime64(at, "m") - np.datetime64(self.grid.start, "m")).astype(int))
-            rng = stream(self.seed, "warm_start_bootstrap", -1, minute)
-            return bootstrap_warm_starts(zones, reports, at, self.grid.start, nowcast, self.net.n_queues, queues,
-                                         draws, rng)
+            return reported_warm_start(zones, reports, at, self.grid.start, nowcast, self.net.n_queues, queues)
 
         def restart(g, warm):
             seed_g = generation_seed(self.seed, g)
@@ -226,11 +221,9 @@ def _stage_a_weights(cond: xr.Dataset, prior: xr.Dataset, reports: Any, nowcast:
     """The weights of the prior by every report, without rejuvenation (stage A), for comparison."""
     from sim import smc
     from sim.nowcast import log_likelihood, predict_reports
-    from sim.rejuvenation import likelihood_exponent
 
     ll = log_likelihood(reports, predict_reports(prior, reports), nowcast, n_queues)
-    return smc.sequential_weights(ll, reports.table["time"].to_numpy("datetime64[ns]"),
-                                  exponent=likelihood_exponent(nowcast)).final
+    return smc.sequential_weights(ll, reports.table["time"].to_numpy("datetime64[ns]")).final
 
 
 def no_report_check(realizations: int = 4) -> dict[str, Any]:

@@ -120,29 +120,6 @@ def test_weights_equal_the_normalized_product_of_likelihoods():
     assert seq.log_evidence[0] == pytest.approx(np.log(np.mean(np.exp(ll[:, 0]))), rel=1e-12)
 
 
-def test_tempered_weights_are_the_powered_likelihoods_and_exponent_one_is_untempered():
-    """``exponent`` a: weights proportional to prod L^a (written out here), flatter than the untempered ones
-    (a higher ESS), and a = 1 gives the untempered weights bit for bit."""
-    x = np.array([-1.0, 0.0, 0.5, 2.0])
-    y = np.array([1.5, 2.5])
-    ll = _gauss_loglik(y[None, :], x[:, None], 1.0)
-    plain = smc.sequential_weights(ll, [0, 1])
-    np.testing.assert_array_equal(smc.sequential_weights(ll, [0, 1], exponent=1.0).weights, plain.weights)
-    both = np.exp(-0.5 * (1.5 - x) ** 2 - 0.5 * (2.5 - x) ** 2)  # the likelihood up to a constant
-    for a in (0.5, 0.1):
-        tempered = smc.sequential_weights(ll, [0, 1], exponent=a)
-        np.testing.assert_allclose(tempered.final, both**a / np.sum(both**a), rtol=1e-12)
-        assert tempered.ess[-1] > plain.ess[-1]
-    # the ESS rises towards R as the exponent falls
-    ess = [smc.sequential_weights(ll, [0, 1], exponent=a).ess[-1] for a in (1.0, 0.5, 0.1, 0.01)]
-    assert ess == sorted(ess) and ess[-1] == pytest.approx(4.0, rel=0.01)
-    # the evidence is that of the tempered likelihood
-    t = smc.sequential_weights(ll, [0, 1], exponent=0.5)
-    assert t.log_evidence[0] == pytest.approx(np.log(np.mean(np.exp(0.5 * ll[:, 0]))), rel=1e-12)
-    with pytest.raises(ValueError, match="exponent"):
-        smc.sequential_weights(ll, [0, 1], exponent=0.0)
-
-
 def test_no_reports_keep_uniform_weights():
     seq = smc.sequential_weights(np.zeros((5, 0)), [])
     np.testing.assert_array_equal(seq.final, np.full(5, 0.2))
