@@ -305,11 +305,7 @@ def reported_warm_start(zones: ZoneTable, reports: Observations, restart: np.dat
     hits, units, states, onsets, chps = [], [], [], [], []
     n_houses = 0
     for s in range(len(src)):
-        if is_chp[s]:
-            out = shares[:, s] >= CHP_DOWN_FRAC
-        else:  # out when the share is at least one of its houses' sections (not the noise of small counts)
-            houses_s = zones.houses[zones.houses["source"] == s]
-            out = np.array([bool(houses_out(houses_s, x * zones.buildings[:, s].sum())) for x in shares[:, s]])
+        out = shares[:, s] >= (CHP_DOWN_FRAC if is_chp[s] else 1e-9)
         if not out[-1]:
             continue
         i_first = len(out) - 1
@@ -402,62 +398,9 @@ def _restart_attacks(attacks_cfg: Any, warm: WarmStart) -> DictConfig:
     return cfg
 
 
-#: Pool sizes tried (multiples of the realizations asked for) when drawing wave histories without an
-#: unreported wave before the restart; beyond the last, the remaining realizations keep their histories.
-_POOL_FACTORS = (2, 4, 8, 16)
-
-
 def warm_start_campaign(attacks_cfg: Any, network: Network, grid: TimeGrid, n_realizations: int, seed: int,
                         warm: WarmStart) -> Campaign:
-    """The campaign of realizations restarted from ``warm``; the waves conditioned on the reports.
-
-    The wave process after the restart is the prior's conditioned on what the reports say about the
-    time before it: no wave between the latest onset (or ``start``, when nothing is down) and the
-    restart other than the one that did the warm start's damage. Realizations are drawn from
-    :func:`_warm_campaign` and kept when their waves satisfy this (rejection sampling, an exact draw of
-    the conditional renewal process, Devroye 1986, *Non-Uniform Random Variate Generation*, II.3); the
-    waves before the restart are then removed as before. Dropping the early waves of every draw instead
-    (the first version) makes the next wave too late: a history whose wave fell before the restart has
-    its next one a whole interval later. See :func:`_warm_campaign` for the hits.
-    """
-    n = int(n_realizations)
-    kept: list[int] = []
-    camp = None
-    for factor in _POOL_FACTORS:
-        camp, quiet = _warm_campaign(attacks_cfg, network, grid, factor * n, seed, warm)
-        kept = list(np.flatnonzero(quiet)[:n])
-        if len(kept) == n:
-            break
-    assert camp is not None
-    if len(kept) < n:  # the reports' quiet spell is very unlikely under the policy: keep some histories as drawn
-        rest = [r for r in range(camp.n_realizations) if r not in set(kept)]
-        kept = kept + rest[: n - len(kept)]
-    return _select_realizations(camp, np.asarray(kept, dtype=np.int64))
-
-
-def _select_realizations(camp: Campaign, rows: np.ndarray) -> Campaign:
-    """The campaign of realizations ``rows`` of ``camp``, renumbered 0..len(rows)-1 in that order."""
-    new = np.full(camp.n_realizations, -1, dtype=np.int64)
-    new[rows] = np.arange(len(rows))
-
-    def take(df: pd.DataFrame) -> pd.DataFrame:
-        if len(df) == 0 or "realization" not in df:
-            return df.reset_index(drop=True)
-        r = new[df["realization"].to_numpy(np.int64)]
-        out = df[r >= 0].copy()
-        out["realization"] = r[r >= 0]
-        return out.sort_values("realization", kind="stable").reset_index(drop=True)
-
-    return replace(camp, n_realizations=len(rows), waves=take(camp.waves), hits=take(camp.hits),
-                   withheld=take(camp.withheld), alerts=take(camp.alerts))
-
-
-def _warm_campaign(attacks_cfg: Any, network: Network, grid: TimeGrid, n_realizations: int, seed: int,
-                   warm: WarmStart) -> tuple[Campaign, np.ndarray]:
-    """The campaign of realizations restarted from ``warm``: ``attacks`` with fresh streams (``seed``), and
-    which realizations had no unreported wave before the restart (bool (R,): for a renewal policy, no
-    wave in ``[latest onset, restart)`` but the onset's wave 0, or none before the restart without an
-    onset; every realization for other policies).
+    """The campaign of realizations restarted from ``warm``: ``attacks`` with fresh streams (``seed``).
 
     Waves before the restart are removed with their hits and alerts (the reports describe what they did),
     and so is wave 0 of an anchored renewal process (it stands for the damage of the warm start). Each
@@ -478,11 +421,6 @@ def _warm_campaign(attacks_cfg: Any, network: Network, grid: TimeGrid, n_realiza
     anchored = str(cfg.policy) in _RENEWAL_POLICIES and warm.onset_h is not None
     onset_wave = (anchored & (waves["wave"] == 0)).to_numpy()  # the wave of the warm start's damage
     drop = (waves["time_h"] < restart_h).to_numpy() & ~onset_wave
-    quiet = np.ones(n_realizations, dtype=bool)
-    if str(cfg.policy) in _RENEWAL_POLICIES:
-        lo = warm.onset_h if warm.onset_h is not None else -np.inf
-        early = drop & (waves["time_h"] >= lo).to_numpy()
-        quiet[waves.loc[early, "realization"].to_numpy(np.int64)] = False
     dropped = set(zip(waves.loc[drop, "realization"], waves.loc[drop, "wave"], strict=True))
     hits = camp.hits.copy()
     keys = list(zip(hits["realization"], hits["wave"], strict=True))
@@ -534,7 +472,7 @@ def _warm_campaign(attacks_cfg: Any, network: Network, grid: TimeGrid, n_realiza
         waves["n_hits"] = [int(n_hits.get((r, w), 0)) for r, w in zip(waves["realization"], waves["wave"],
                                                                        strict=True)]
     return replace(camp, waves=waves.reset_index(drop=True), hits=hits.reset_index(drop=True),
-                   alerts=alerts.reset_index(drop=True)), quiet
+                   alerts=alerts.reset_index(drop=True))
 
 
 def _as_reported(repair_h: np.ndarray, median_h: np.ndarray, elapsed_h: np.ndarray, states: np.ndarray,
