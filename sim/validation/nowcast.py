@@ -19,7 +19,8 @@ Settings (:data:`TWIN`): Kyiv, ``attacks=continued``, the default cold snap, 7 d
 06:00 to the end. The criterion was fixed before looking (docs/nowcast.md, stage-B design; the stage-A
 weights alone gave +0.05): mean skill over the truths > 0.1, the conditioned forecast better in at least 8
 of 10 truths (70 % of the quick test's truths), and no collapse (a perfect model must be able to explain its
-own reports once rejuvenated).
+own reports once rejuvenated). Changes to the filter are diagnosed and tuned on truths of their own
+(``truth_seed0``, e.g. 20263129: docs/nowcast.md), never on the test's (``seed + 1000 + k``).
 """
 
 from __future__ import annotations

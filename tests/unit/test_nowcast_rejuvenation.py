@@ -1,7 +1,7 @@
 """The nowcast filter with rejuvenation (sim.rejuvenation) and the reported-state warm start (sim.warm_start).
 
 References: the filter's weights against their definitions (sequential importance weights of each
-generation from its restart on, pooled in proportion to the generations' Kish ESS; Kong, Liu & Wong 1994);
+generation after its restart, equal at it, pooled by the generations' evidence; Kong, Liu & Wong 1994);
 the warm start's inversion against synthetic reports made from a known outage of the zone matrix (the
 linear model it inverts, so an exact outage must come back); the repair times conditioned on the reports
 against the truncated lognormal of scipy.stats (a Kolmogorov-Smirnov test at 1 %, 4,000 draws).
@@ -35,7 +35,7 @@ def _restart_dataset(values_a: float, values_b: float, n: int = 4) -> xr.Dataset
 def test_a_degenerate_ensemble_is_rejuvenated_and_the_pool_follows_the_ess(tmp_path):
     """Reports only realization 1 explains at 06:00 (ESS ~1 of 3 < 0.5 R): one restart at 06:00 whose four
     realizations reproduce the reports; each generation's weights are its own sequential weights from its
-    restart on, pooled by ESS_g / sum ESS."""
+    restart on (equal at the restart), pooled by their evidence."""
     obs = reports(tmp_path, "2026-01-29T06:00,A,200,,\n2026-01-29T06:00,B,100,,\n2026-01-29T12:00,A,200,,\n")
     cfg = NowcastConfig()
     calls = []
