@@ -6,18 +6,27 @@ time (:func:`sim.smc.sequential_weights`). When the effective sample size falls 
 ensemble is **rejuvenated**: a new generation of ``nowcast.restart_realizations`` realizations is
 simulated from the reported state at ``t_k`` (:mod:`sim.warm_start`: the damage that explains the
 reports, as ``attacks.hits``; fresh random streams for everything else: later waves, repairs, drains,
-weather members as the prior's). Each generation ``g`` is weighted by the reports from its restart time
-on; generations are combined, not replaced, at most ``nowcast.max_rejuvenations`` times.
+weather members as the prior's). Each generation ``g`` starts with equal weights at its restart time and
+is weighted by the reports after it; generations are combined, not replaced, at most
+``nowcast.max_rejuvenations`` times.
 
 Estimator
 ---------
 Within generation ``g`` the self-normalized importance weights ``w~_gj`` (Geweke 1989, Econometrica
 57(6) 1317-1339) estimate the posterior of that generation's model: for ``g = 0`` the model itself, for
-``g >= 1`` the model restarted from the reported state at ``t_g``. The generations are competing
+``g >= 1`` the model restarted from the reported state at ``t_g``. A restarted generation's weights are
+equal at ``t_g`` and use only the reports after it: its states were built from the reports up to
+``t_g``, so weighting them by the reports of ``t_g`` again would use those reports twice (in a
+resample-move filter the weights are equal after the move: Gilks & Berzuini 2001, J. R. Stat. Soc. B
+63(1) 127-146; Doucet & Johansen 2009). The first version weighted them by the reports of ``t_g`` too,
+and the random grid damage of the restarted realizations (substations, feeders of the onset wave) left a
+handful of them effective at once (docs/nowcast.md, "The forecast criterion"). The generations are competing
 hypotheses about the state (the model's own histories, or one of the reported-state warm starts), and
 they are pooled as in Bayesian model averaging (Hoeting, Madigan, Raftery & Volinsky 1999, Stat. Sci.
 14(4) 382-417) with equal prior odds: ``lambda_g`` proportional to the generation's evidence on the
-reports every generation was weighted by, those from the latest restart ``t*`` on,
+reports every generation can be scored on, those from the latest restart ``t*`` on (including those
+of ``t*``, which measure how well a warm start reproduces them; leaving them out of the evidence too
+was tried and was worse in the twin experiment),
 ``Z_g = sum_j w~_gj(< t*) prod_{k: t_k >= t*} p(y_k | x_gj)`` (the predictive likelihood of those reports
 given the generation's own earlier reports; the importance-sampling estimate of the evidence, Chopin &
 Papaspiliopoulos 2020, *An Introduction to Sequential Monte Carlo*, Springer, ch. 10). A generation the
@@ -87,12 +96,13 @@ class Generation:
         return int(self.dataset.sizes["realization"])
 
     def weights(self, report_time: np.ndarray, upto: np.datetime64 | None) -> np.ndarray:
-        """Normalized weights after the reports up to ``upto`` (all: None) from its restart on. [1]"""
+        """Normalized weights after the reports up to ``upto`` (all: None); a restarted generation's by the
+        reports after its restart only (equal at the restart). [1]"""
         use = np.ones(len(report_time), dtype=bool)
         if upto is not None:
             use &= report_time <= to_datetime64(upto)
         if self.restart is not None:
-            use &= report_time >= to_datetime64(self.restart)
+            use &= report_time > to_datetime64(self.restart)  # equal weights at the restart (module docstring)
         if not use.any():
             return np.full(self.size, 1.0 / self.size)
         seq = smc.sequential_weights(self.loglik[:, use], list(report_time[use]))

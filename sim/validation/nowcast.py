@@ -19,7 +19,8 @@ Settings (:data:`TWIN`): Kyiv, ``attacks=continued``, the default cold snap, 7 d
 06:00 to the end. The criterion was fixed before looking (docs/nowcast.md, stage-B design; the stage-A
 weights alone gave +0.05): mean skill over the truths > 0.1, the conditioned forecast better in at least 8
 of 10 truths (70 % of the quick test's truths), and no collapse (a perfect model must be able to explain its
-own reports once rejuvenated).
+own reports once rejuvenated). Changes to the filter are diagnosed and tuned on truths of their own
+(``truth_seed0``, e.g. 20263129: docs/nowcast.md), never on the test's (``seed + 1000 + k``).
 """
 
 from __future__ import annotations
@@ -37,10 +38,26 @@ from sim.validation._common import compose_config
 #: Settings of the twin experiment (the report's; the test uses ``quick``).
 TWIN: dict[str, Any] = {
     "seed": 20261129, "truths": 10, "realizations": 200, "days": 7.0, "report_hours": (6, 18, 30, 42),
-    "as_of_h": 54, "score_from_h": 54, "score_every_h": 6,
+    "as_of_h": 54, "score_from_h": 54, "score_every_h": 6, "truth_seed0": None,
 }  # fmt: skip
 #: The quick settings of the test (fewer truths and realizations; same design).
 TWIN_QUICK: dict[str, Any] = {**TWIN, "truths": 6, "realizations": 80}
+
+
+def truth_seeds(settings: dict[str, Any]) -> list[int]:
+    """The truths' seeds: ``truth_seed0 + k``, k = 0..truths-1, ``truth_seed0`` defaulting to ``seed + 1000``.
+
+    A ``truth_seed0`` of its own gives a disjoint set of truths for diagnosing and tuning the filter, so
+    that the test's truths (``seed + 1000 + k``) are only used to validate it.
+
+    >>> truth_seeds({"seed": 20261129, "truths": 3})
+    [20262129, 20262130, 20262131]
+    >>> truth_seeds({"seed": 20261129, "truths": 2, "truth_seed0": 20263129})
+    [20263129, 20263130]
+    """
+    first = settings.get("truth_seed0")
+    first = int(settings["seed"]) + 1000 if first is None else int(first)
+    return [first + k for k in range(int(settings["truths"]))]
 
 
 def supply_dataset(cfg: Any, city: Any, network: Any, grid: Any, forecast: Any, campaign: Any,
@@ -127,7 +144,9 @@ def twin_experiment(settings: dict[str, Any] | None = None, overrides: list[str]
     ``skill_analysis``, ``skill_analysis_weights_only``) and ``analysis_coverage_90`` (share of districts
     whose true value lies within the conditioned 5-95 % range then), ``ess_min`` (the lowest pooled ESS after any rejuvenation), ``ess_final``,
     ``restarts``, ``collapsed`` and ``warm_start`` (what the last restart found down). ``attrs``: the
-    settings, ``n_realizations``, the ESS trace of each truth (``traces``).
+    settings, ``n_realizations``, the ESS trace of each truth (``traces``) and the CRPS of each score time
+    averaged over districts (``crps_by_time``: truth seed -> ``time``, ``unconditioned``, ``conditioned``,
+    ``weights_only``), a diagnostic of where in the forecast the skill is won or lost.
     """
     from sim.config.nowcast import NowcastConfig
     from sim.nowcast import twin_reports
@@ -149,10 +168,9 @@ def twin_experiment(settings: dict[str, Any] | None = None, overrides: list[str]
     # the analysis: the state at the last report time, which the filter has seen (a filtering score)
     t_an = int(np.searchsorted(times, report_times[report_times <= hours(st["as_of_h"])][-1]))
     a_prior = prior.dataset["buildings_without_heat"].isel(time=t_an).values  # (R, D)
-    rows, traces = [], {}
+    rows, traces, by_time = [], {}, {}
     with tempfile.TemporaryDirectory() as tmp:
-        for k in range(int(st["truths"])):
-            truth_seed = int(st["seed"]) + 1000 + k
+        for k, truth_seed in enumerate(truth_seeds(st)):
             truth = _Ensemble(base, 1, truth_seed).dataset
             table = twin_reports(truth, 0, report_times, nowcast, n_q, stream(truth_seed, "twin_reports"))
             path = Path(tmp) / f"reports_{k}.csv"
@@ -189,11 +207,14 @@ def twin_experiment(settings: dict[str, Any] | None = None, overrides: list[str]
                 "prior_share": float(w[gen0].sum()),
                 "warm_start": cond.attrs.get("nowcast_restart_states", ""),
             })
+            by_time[truth_seed] = pd.DataFrame({
+                "time": times[score_t], "unconditioned": crps(x_prior, np.ones(x_prior.shape[0]), y).mean(axis=-1),
+                "conditioned": crps(x, w, y).mean(axis=-1), "weights_only": crps(x_prior, w0, y).mean(axis=-1)})
             traces[truth_seed] = pd.DataFrame({"time": cond["assimilation_time"].values,
                                                "ess_before": cond["ess_before_restart"].values,
                                                "ess_after": ess_after, "restarted": cond["restarted"].values})
     df = pd.DataFrame(rows)
-    df.attrs.update(settings=st, n_realizations=int(st["realizations"]), traces=traces)
+    df.attrs.update(settings=st, n_realizations=int(st["realizations"]), traces=traces, crps_by_time=by_time)
     return df
 
 

@@ -1,7 +1,7 @@
 """The nowcast filter with rejuvenation (sim.rejuvenation) and the reported-state warm start (sim.warm_start).
 
 References: the filter's weights against their definitions (sequential importance weights of each
-generation from its restart on, pooled in proportion to the generations' Kish ESS; Kong, Liu & Wong 1994);
+generation after its restart, equal at it, pooled by the generations' evidence; Kong, Liu & Wong 1994);
 the warm start's inversion against synthetic reports made from a known outage of the zone matrix (the
 linear model it inverts, so an exact outage must come back); the repair times conditioned on the reports
 against the truncated lognormal of scipy.stats (a Kolmogorov-Smirnov test at 1 %, 4,000 draws).
@@ -35,7 +35,7 @@ def _restart_dataset(values_a: float, values_b: float, n: int = 4) -> xr.Dataset
 def test_a_degenerate_ensemble_is_rejuvenated_and_the_pool_follows_the_ess(tmp_path):
     """Reports only realization 1 explains at 06:00 (ESS ~1 of 3 < 0.5 R): one restart at 06:00 whose four
     realizations reproduce the reports; each generation's weights are its own sequential weights from its
-    restart on, pooled by ESS_g / sum ESS."""
+    restart on (equal at the restart), pooled by their evidence."""
     obs = reports(tmp_path, "2026-01-29T06:00,A,200,,\n2026-01-29T06:00,B,100,,\n2026-01-29T12:00,A,200,,\n")
     cfg = NowcastConfig()
     calls = []
@@ -159,3 +159,27 @@ def test_repairs_conditioned_on_the_reports_are_truncated_lognormals(state):
         assert out.max() < e
         law = stats.truncnorm(-np.inf, a)
     assert stats.kstest(z, law.cdf).pvalue > 0.01
+
+
+def test_a_restarted_generation_starts_with_equal_weights_at_its_restart(tmp_path):
+    """The warm start was built from the reports up to its restart time, so the generation is weighted by
+    the later reports only (resample-move: equal weights after the move; Gilks & Berzuini 2001): its
+    weights are the sequential weights of the 12:00 report alone, written out here; the 06:00 report,
+    which realization 0 of the generation explains far better, does not enter them."""
+    obs = reports(tmp_path, "2026-01-29T06:00,A,200,,\n2026-01-29T06:00,B,100,,\n2026-01-29T12:00,A,150,,\n")
+    cfg = NowcastConfig()
+    gen = _restart_dataset(200.0, 100.0)
+    heat = gen["buildings_without_heat"].values.copy()
+    heat[:, 1, :] = [[200.0, 100.0], [400.0, 100.0], [200.0, 100.0], [200.0, 100.0]]  # 06:00
+    heat[:, 2, 0] = [150.0, 150.0, 300.0, 150.0]  # 12:00
+    gen = gen.assign(buildings_without_heat=(("realization", "time", "district"), heat))
+    result = assimilate(toy_dataset(), obs, cfg, 6, restart=lambda g, w: gen,
+                        warm_start=lambda at, q: WarmStart(np.datetime64(at, "ns"), 6.0))
+    g1 = result.generations[1]
+    assert g1.restart == np.datetime64(TIMES[1], "ns")
+    t = obs.table["time"].to_numpy("datetime64[ns]")
+    w = g1.weights(t, None)
+    lik = np.exp(smc.log_lik_buildings(150.0, np.array([150.0, 150.0, 300.0, 150.0]), 25.0, 5.0))
+    np.testing.assert_allclose(w, lik / lik.sum(), rtol=1e-10)
+    # at its restart time the generation's weights are equal
+    np.testing.assert_allclose(g1.weights(t, TIMES[1]), np.full(4, 0.25), rtol=1e-12)
