@@ -214,7 +214,8 @@ def _weighted_quantiles_steps(steps: np.ndarray, weights: np.ndarray, qs: list[f
         total = cum[..., -1:] if cum.shape[-1] else np.zeros((*steps.shape[:-1], 1))
         for q, res in zip(qs, out, strict=True):
             reached = (cum >= q * total * (1.0 - 1e-12)) & (w_sorted > 0)
-            idx = np.argmax(reached, axis=-1)
+            # no groups: argmax of an empty axis raises; the result is 0 (nobody affected) anyway
+            idx = np.argmax(reached, axis=-1) if cum.shape[-1] else np.zeros(steps.shape[:-1], dtype=np.intp)
             value = np.take_along_axis(s_sorted, idx[..., None], axis=-1)[..., 0] if cum.shape[-1] else idx
             res[..., a] = np.where(total[..., 0] > 0, value, 0)
     return out

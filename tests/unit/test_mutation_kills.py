@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from omegaconf import OmegaConf
 
 from sim import needs
+from sim.config.people import PeopleConfig
+from sim.exposure import ExposureAccumulator, weighted_quantile_steps
 
 
 class TestHeatingPointEligibleBoundaries:
@@ -111,3 +114,263 @@ def test_generator_kw_broadcasts_points_per_district():
     # (R=1, T=2, D=2) shares x points per district (3, 5) x 20 kW
     frac = np.array([[[0.5, 1.0], [0.0, 0.2]]])
     np.testing.assert_allclose(needs.generator_kw(frac, np.array([3, 5]), 20.0), [[[30.0, 100.0], [0.0, 20.0]]])
+
+
+# --- sim.exposure -------------------------------------------------------------------------------------------
+
+
+def _accumulate(indoor_c, powered=None, occupants=None, cfg=None, dt_h=1.0, district=None, n_districts=None,
+                share_65plus=None, share_under5=None, upper=None, unpowered=None):
+    """Run (R, T, G) indoor temperatures through an ExposureAccumulator and return the Exposure.
+
+    ``unpowered``: a per-step share of heating points without grid power, given to ``update`` (a list of T
+    values, each a float or an (R,) array)."""
+    indoor_c = np.asarray(indoor_c, dtype=float)
+    R, T, G = indoor_c.shape
+    district = np.zeros(G, dtype=int) if district is None else np.asarray(district)
+    acc = ExposureAccumulator(
+        np.full(G, 10.0) if occupants is None else np.asarray(occupants, dtype=float),
+        np.zeros(G) if share_65plus is None else np.asarray(share_65plus, dtype=float),
+        np.zeros(G) if share_under5 is None else np.asarray(share_under5, dtype=float),
+        np.zeros(G) if upper is None else np.asarray(upper, dtype=float),
+        district,
+        int(district.max()) + 1 if n_districts is None else n_districts,
+        cfg or PeopleConfig(heating_points=4),
+        dt_h,
+        R,
+        T,
+    )
+    powered = np.ones((R, T, G), dtype=bool) if powered is None else np.asarray(powered, dtype=bool)
+    for t in range(T):
+        acc.update(t, indoor_c[:, t], powered[:, t], None if unpowered is None else unpowered[t])
+    return acc.finish()
+
+
+def _new(occupants=(1.0, 1.0), share_65plus=None, share_under5=None, upper=None, district=None, n_districts=1,
+         cfg=None, dt_h=1.0):
+    G = len(occupants)
+    return ExposureAccumulator(
+        np.asarray(occupants, dtype=float),
+        np.zeros(G) if share_65plus is None else np.asarray(share_65plus, dtype=float),
+        np.zeros(G) if share_under5 is None else np.asarray(share_under5, dtype=float),
+        np.zeros(G) if upper is None else np.asarray(upper, dtype=float),
+        np.zeros(G, dtype=int) if district is None else np.asarray(district),
+        n_districts,
+        cfg or PeopleConfig(heating_points=4),
+        dt_h,
+        1,
+        2,
+    )
+
+
+class TestWeightedQuantileSteps:
+    """The median and p90 of hours below 16 degC over affected people (the brief's duration figures)."""
+
+    def test_one_step_spells_count_as_affected(self):
+        # 3 people cold for 1 step, 1 person for 3 steps: half of the 4 affected are at 1 step or less
+        assert weighted_quantile_steps(np.array([[1, 3]]), np.array([3.0, 1.0]), 0.5)[0] == 1
+
+    def test_returns_whole_steps(self):
+        out = weighted_quantile_steps(np.array([[0, 1, 3, 5]]), np.array([9.0, 1.0, 1.0, 2.0]), 0.5)
+        assert np.issubdtype(out.dtype, np.integer)  # documented "ndarray of int" (steps)
+        np.testing.assert_array_equal(out, [3])
+
+    def test_durations_of_groups_without_people_are_nobody_affected(self):
+        # the groups were cold but nobody lives there (e.g. no 65+ among them): 0, not the shortest spell
+        np.testing.assert_array_equal(weighted_quantile_steps(np.array([[2, 5]]), np.zeros(2), 0.5), [0])
+
+    def test_fewer_than_one_person_in_total(self):
+        # fractional occupants (0.25 and 0.5 people): cum 0.25 < 0.375 <= 0.75 -> the 5-step group
+        np.testing.assert_array_equal(weighted_quantile_steps(np.array([[2, 5]]), np.array([0.25, 0.5]), 0.5), [5])
+
+    def test_no_groups_gives_zero(self):
+        # no groups, nobody affected: 0 for each realization (this raised "argmax of an empty sequence")
+        out = weighted_quantile_steps(np.zeros((2, 0), dtype=int), np.zeros(0), 0.9)
+        np.testing.assert_array_equal(out, [0, 0])
+
+
+class TestAccumulatorErrorsNameTheInput:
+    """Bad input to the accumulator: a one-line error that names the argument and the rule."""
+
+    @pytest.mark.parametrize("name", ["share_65plus", "share_under5", "upper_floor_occupants", "district_index"])
+    def test_wrong_shape_names_the_argument(self, name):
+        args = {"share_65plus": None, "share_under5": None, "upper": None, "district": None}
+        key = {"upper_floor_occupants": "upper", "district_index": "district"}.get(name, name)
+        args[key] = np.zeros(3, dtype=int) if name == "district_index" else np.zeros(3)
+        with pytest.raises(ValueError, match=rf"^{name} has shape \(3,\), expected \(2,\)$"):
+            _new(**args)
+
+    def test_negative_occupants(self):
+        with pytest.raises(ValueError, match=r"^occupants must be finite and >= 0$"):
+            _new(occupants=(1.0, -1.0))
+
+    def test_shares_above_one(self):
+        with pytest.raises(ValueError, match=r"^share_65plus and share_under5 must be >= 0 and sum to at most 1$"):
+            _new(share_65plus=(0.8, 0.0), share_under5=(0.3, 0.0))
+
+    def test_everyone_on_upper_floors_is_allowed(self):
+        # a tower whose 1000 occupants all live above the pump floor: all lose water when the power is off
+        acc = _new(occupants=(1000.0,), upper=(1000.0,))
+        acc.update(0, np.full((1, 1), 20.0), np.zeros((1, 1), dtype=bool))
+        acc.update(1, np.full((1, 1), 20.0), np.ones((1, 1), dtype=bool))
+        np.testing.assert_array_equal(acc.finish().people_without_water, [[1000.0, 0.0]])
+
+    def test_more_upper_floor_occupants_than_occupants(self):
+        with pytest.raises(ValueError, match=r"^upper_floor_occupants must be within \[0, occupants\]$"):
+            _new(occupants=(10.0,), upper=(15.0,))
+
+    def test_district_index_equal_to_the_number_of_districts(self):
+        with pytest.raises(ValueError, match=r"^district_index must be integers in \[0, 2\)$"):
+            _new(district=np.array([0, 2]), n_districts=2)
+
+    def test_zero_time_step(self):
+        with pytest.raises(ValueError, match=r"^dt_h must be > 0$"):
+            _new(dt_h=0.0)
+
+    def test_heating_points_not_filled(self):
+        with pytest.raises(ValueError, match=r"^people\.heating_points is None \(the city's figure\): fill it "
+                                             r"first, e\.g\. with sim\.chain\.resolve_defaults\(cfg\), or give a number$"):
+            _new(cfg=PeopleConfig())
+
+    @pytest.mark.parametrize(("kw", "share"), [([10.0, 30.0], [0.5, 0.6]), ([10.0, 30.0], [1.0])])
+    def test_generator_classes(self, kw, share):
+        cfg = PeopleConfig(heating_points=4, generator_class_kw=kw, generator_class_share=share)
+        with pytest.raises(ValueError, match=r"^generator_class_kw and generator_class_share need one share per "
+                                             r"class, summing to 1$"):
+            _new(cfg=cfg)
+
+    def test_step_beyond_the_run(self):
+        acc = _new()
+        for t in range(2):
+            acc.update(t, np.full((1, 2), 20.0), np.ones((1, 2), dtype=bool))
+        with pytest.raises(ValueError, match=r"^step 2 is beyond n_steps=2$"):
+            acc.update(2, np.full((1, 2), 20.0), np.ones((1, 2), dtype=bool))
+
+    def test_only_powered_has_the_wrong_shape(self):
+        with pytest.raises(ValueError, match=r"^indoor_c \(1, 2\) and powered \(1, 3\) must be \(1, 2\)$"):
+            _new().update(0, np.full((1, 2), 20.0), np.ones((1, 3), dtype=bool))
+
+
+def test_people_config_without_the_newer_keys_uses_their_defaults():
+    """A people config written before the severe band and the per-district points (no severe_exposure_c/h,
+    no heating_points_by_district): 12 degC for 72 h, points spread like the people present."""
+    old = {k: v for k, v in vars(PeopleConfig(heating_points=4)).items()
+           if k not in ("severe_exposure_c", "severe_exposure_h", "heating_points_by_district")}
+    cfg = OmegaConf.create(old)
+    # 1 person at 11.9 degC for 72 h (severe), 2 at 12.5 degC for 80 h (not below 12), 4 at 11.9 for 71 h
+    cols = [np.r_[np.full(72, 11.9), np.full(8, 20.0)], np.full(80, 12.5), np.r_[np.full(71, 11.9), np.full(9, 20.0)]]
+    e = _accumulate(np.stack(cols, axis=-1)[None], occupants=[1.0, 2.0, 4.0], district=[0, 1, 1], cfg=cfg)
+    np.testing.assert_array_equal(e.people_severe[0, :, 0], [1.0, 0.0])
+    np.testing.assert_allclose(e.heating_point_capacity_by_district, [400.0 / 7, 2400.0 / 7])  # 4 x 100 x (1, 6)/7
+
+
+def test_severe_band_follows_the_config():
+    # severe below 10 degC: 11 degC for 80 h is not severe, 9.5 degC for 72 h is
+    cols = [np.full(80, 11.0), np.r_[np.full(72, 9.5), np.full(8, 20.0)]]
+    e = _accumulate(np.stack(cols, axis=-1)[None], occupants=[3.0, 5.0],
+                    cfg=PeopleConfig(heating_points=4, severe_exposure_c=10.0))
+    assert e.people_severe[0, 0, 0] == 5.0
+
+
+def test_daily_steps_one_step_can_reach_each_duration():
+    """Steps of 24 h: one day at 5 degC is 24 h below 16 (long), 24 h below 6 (>= 2 h, dangerous) and, with
+    severe_exposure_h = 24, 24 h below 12 (severe); the warm day after changes nothing."""
+    cfg = PeopleConfig(heating_points=4, severe_exposure_h=24.0)
+    e = _accumulate(np.array([[[5.0], [20.0]]]), occupants=[7.0], cfg=cfg, dt_h=24.0)
+    assert (e.people_cold_long[0, 0, 0], e.people_danger[0, 0, 0], e.people_severe[0, 0, 0]) == (7.0, 7.0, 7.0)
+
+
+def test_long_exposure_cut_shared_with_the_heating_point_cut():
+    """long_exposure_c = 17 degC is no threshold but the vulnerable heating-point cut: hours below 17 are still
+    counted (5 steps at 16.5 degC, then 3 warm)."""
+    cfg = PeopleConfig(heating_points=4, long_exposure_c=17.0, vulnerable_seek_below_c=17.0)
+    indoor = np.r_[np.full(5, 16.5), np.full(3, 20.0)][None, :, None]
+    e = _accumulate(indoor, occupants=[2.0], cfg=cfg)
+    assert (e.cold_hours_median_h[0, 0], e.cold_spell_median_h[0, 0]) == (5.0, 5.0)
+    assert e.cold_hours_hist[0, 0, 0] == 2.0  # the [0, 6) h bin
+
+
+def test_people_below_16_by_district_and_age_by_hand():
+    # g0 (district 0): 10 people, 20 % 65+, 10 % under 5, 15 degC both steps;
+    # g1 (district 1): 20 people, 50 % 65+, 15 degC then 17 degC; g2 (district 1): 5 people, 20 % under 5, 10 degC
+    indoor = np.array([[[15.0, 15.0, 10.0], [15.0, 17.0, 10.0]]])
+    e = _accumulate(indoor, occupants=[10.0, 20.0, 5.0], district=[0, 1, 1],
+                    share_65plus=[0.2, 0.5, 0.0], share_under5=[0.1, 0.0, 0.2])
+    np.testing.assert_allclose(e.people_below_long_by_district_age[0],
+                               [[[10, 2, 1], [25, 10, 1]], [[10, 2, 1], [5, 0, 1]]])
+
+
+def test_nobody_ever_below_a_threshold_they_sit_exactly_at():
+    e = _accumulate(np.full((1, 3, 1), 16.0), occupants=[4.0])
+    np.testing.assert_array_equal(e.people_ever_below[0, :, 0, 0], [4.0, 0.0, 0.0, 0.0])  # 18, 16, 12, 9 degC
+
+
+class TestPointsUnpoweredGivenPerStep:
+    """The grid model may give the share of heating points without grid power to ``update``."""
+
+    def test_array_and_scalar_shares_are_clipped_to_0_1(self):
+        # step 0: three realizations, shares off by round-off at both ends; step 1: one share for all
+        unpowered = [np.array([-1e-9, 0.5, 1.0 + 1e-7]), 0.25]
+        e = _accumulate(np.full((3, 2, 2), 20.0), district=[0, 1], unpowered=unpowered)
+        np.testing.assert_array_equal(e.points_unpowered_frac, [[0.0, 0.25], [0.5, 0.25], [1.0, 0.25]])
+        np.testing.assert_array_equal(e.points_unpowered_by_district[:, 0], [[0.0, 0.0], [0.5, 0.5], [1.0, 1.0]])
+        np.testing.assert_array_equal(e.points_unpowered_by_district[:, 1], np.full((3, 2), 0.25))
+
+    def test_share_given_to_finish_is_clipped(self):
+        acc = _new()
+        for t in range(2):
+            acc.update(t, np.full((1, 2), 20.0), np.ones((1, 2), dtype=bool))
+        e = acc.finish(points_unpowered_frac=np.array([[1.0 + 1e-7, -1e-9]]))
+        np.testing.assert_array_equal(e.points_unpowered_frac, [[1.0, 0.0]])
+
+
+class TestPointsUnpoweredByDistrict:
+    def test_fractional_occupants(self):
+        # 0.25 people in district 0 (dark), 0.5 in district 1 (lit): city 0.25/0.75, districts 1 and 0
+        e = _accumulate(np.full((1, 1, 2), 20.0), powered=[[[False, True]]], occupants=[0.25, 0.5], district=[0, 1])
+        np.testing.assert_allclose(e.points_unpowered_frac[0], [1 / 3])
+        np.testing.assert_array_equal(e.points_unpowered_by_district[0, 0], [1.0, 0.0])
+
+    def test_district_with_nobody_present_is_not_nan(self):
+        e = _accumulate(np.full((1, 1, 2), 20.0), powered=np.zeros((1, 1, 2)), occupants=[10.0, 0.0],
+                        district=[0, 1])
+        assert np.isfinite(e.points_unpowered_by_district).all()
+        assert e.points_unpowered_by_district[0, 0, 0] == 1.0
+
+    def test_any_blackout_rule_by_district(self):
+        """any_blackout: one dark group puts every point on generators. 4 points spread like the people
+        (100 and 300) -> 1 and 3, nobody cold -> the open points; 20 kW each -> 20 and 60 kW."""
+        cfg = PeopleConfig(heating_points=4, generator_rule="any_blackout", generator_class_kw=[20.0],
+                           generator_class_share=[1.0])
+        powered = [[[False, True], [True, True]]]
+        e = _accumulate(np.full((1, 2, 2), 20.0), powered=powered, occupants=[100.0, 300.0], district=[0, 1],
+                        cfg=cfg)
+        np.testing.assert_array_equal(e.points_unpowered_by_district[0], [[1.0, 1.0], [0.0, 0.0]])
+        np.testing.assert_allclose(e.generator_kw_by_district[0], [[20.0, 60.0], [0.0, 0.0]])
+
+
+def test_diesel_per_day_has_one_row_per_realization():
+    # one district, two realizations: dark all day / lit all day; 1 point x 20 kW x 0.5 x 24 h x 0.25 L/kWh = 60 L/d
+    cfg = PeopleConfig(heating_points=1, generator_class_kw=[20.0], generator_class_share=[1.0],
+                       generator_load_frac=0.5, diesel_l_per_kwh=0.25)
+    powered = np.zeros((2, 24, 1), dtype=bool)
+    powered[1] = True
+    e = _accumulate(np.full((2, 24, 1), 20.0), powered=powered, occupants=[5.0], cfg=cfg)
+    np.testing.assert_allclose(e.diesel_l_per_day, [[60.0], [0.0]])
+
+
+class TestDurationBins:
+    def test_two_hour_steps(self):
+        """dt_h = 2 h, 10 steps (20 h), edges 0/6/12 h: 4 cold steps = 8 h -> [6, 12); 7 steps = 14 h ->
+        [12, 20); the last edge is the run length."""
+        cfg = PeopleConfig(heating_points=4, duration_bin_edges_h=[0.0, 6.0, 12.0])
+        cols = [np.r_[np.full(4, 15.0), np.full(6, 20.0)], np.r_[np.full(7, 15.0), np.full(3, 20.0)]]
+        e = _accumulate(np.stack(cols, axis=-1)[None], occupants=[1.0, 2.0], cfg=cfg, dt_h=2.0)
+        np.testing.assert_array_equal(e.duration_bin_edges_h, [0.0, 6.0, 12.0, 20.0])
+        np.testing.assert_array_equal(e.cold_hours_hist[0, :, 0], [0.0, 1.0, 2.0])
+
+    def test_run_shorter_than_the_last_edge(self):
+        # 10 h run, edges up to 24 h: the open last bin ends at the last configured edge
+        cfg = PeopleConfig(heating_points=4, duration_bin_edges_h=[0.0, 6.0, 12.0, 24.0])
+        e = _accumulate(np.full((1, 10, 1), 20.0), cfg=cfg)
+        np.testing.assert_array_equal(e.duration_bin_edges_h, [0.0, 6.0, 12.0, 24.0, 24.0])
