@@ -5,31 +5,39 @@ state the reports describe instead of from the model's own histories. The mappin
 uses only the network tables (:mod:`sim.network`) and the public keys of the threat (``attacks.hits``,
 ``first_wave_day``); the DES then does the rest (drains, repairs, refills, dispatch):
 
-1. **Heat.** Each report of buildings without heat (a district, or the city as the sum over districts)
-   is one row of a linear model ``y_k = sum_s A[k, s] x_s``: ``A[k, s]`` the district-heated buildings
+1. **Power first.** A district's reported share without power above what the queues off explain
+   (step 4) puts substations down; the buildings whose heat source's pumping feeder then has no
+   substation left (:func:`pumping_loss`: a boiler cluster's sections without backup pumps, a CHP's zone
+   if it has no house load; the feeders and backup houses of :mod:`sim.network.build` and
+   :mod:`sim.des.tables`) are without heat already, cause ``no_pumping_power`` in the DES.
+2. **Heat.** Each report of buildings without heat (a district, or the city as the sum over districts),
+   less the buildings step 1 already explains there (floored at 0), is one row of a linear model ``y_k = sum_s A[k, s] x_s``: ``A[k, s]`` the district-heated buildings
    of heat source s's zone in the report's place (:func:`zone_table`), ``x_s`` in [0, 1] the share of
    the zone without heat. It is solved with bounds by :func:`scipy.optimize.lsq_linear` (Branch, Coleman
    & Li 1999, SIAM J. Sci. Comput. 21(1) 1-23), each row scaled by the report's standard deviation
    under the nowcast's negative-binomial error model (``sqrt(m + m^2/k)``, ``m = y + offset``), with a
    ridge that makes the solution unique: a boiler cluster's share costs :data:`BOILER_RIDGE`, a CHP's
    :data:`CHP_RIDGE` (strikes hit CHPs far more often than one boiler cluster: target weights 14 and 0.5
-   per node, ``configs/attacks``), so a loss that a CHP zone explains is given to the CHP.
-2. **Decisions.** A CHP whose share is at least :data:`CHP_DOWN_FRAC` is hit: still down when the share
+   per node, ``configs/attacks``), so a loss that a CHP zone explains is given to the CHP. A source's
+   share is at most the part of its zone step 1 leaves heated: the substations' loss is not counted twice.
+3. **Decisions.** A CHP whose share is at least :data:`CHP_DOWN_FRAC` is hit: still down when the share
    is at least :data:`CHP_OUT_FRAC` (its restart drawn as for a fresh hit of level
    :data:`WARM_LEVEL`, counted from the restart time), else back and refilling (its restart falls on
    the restart time, so its drained buildings wait for refill then). A CHP below
    :data:`CHP_DOWN_FRAC` is taken as running and the fit is repeated without it, so that its buildings
-   go to the boiler houses. A boiler cluster's buildings without heat become boiler houses out, largest
-   sections first while a house fits into what is left (:func:`houses_out`); their repair is drawn as
+   go to the boiler houses. A boiler cluster's own buildings without heat become boiler houses out, largest
+   sections first while a house fits into what is left (:func:`houses_out`; only houses with backup pumps
+   when its pumps have no power); their repair is drawn as
    for a fresh hit. Their onset: the first of the consecutive report times up to the restart at which
    the source was already out, less half the time since the report before it (at most
    ``ONSET_LEAD_MAX_H``; a refilling CHP zone at least :data:`REFILL_LEAD_H` before the restart, so
    that the operators had a reason to drain it).
-3. **Power.** A district's reported share without power above what the queues off explain
+4. **Power.** A district's reported share without power above what the queues off explain
    (``share = f + (1 - f) q / n``: ``f`` the share of the district's feeders cut by damaged substations,
    ``q`` of ``n`` queues off; ``q`` from the city's report at that time, else the ensemble's median)
    becomes ``round(f x substations)`` of its city substations down (level :data:`WARM_LEVEL`), in the
-   order of the network table. Transmission damage is not inverted: the queues follow from the CHPs'
+   order of the network table (at the earlier report times too, for step 1 there, with the same fallback
+   of queues). Transmission damage is not inverted: the queues follow from the CHPs'
    lost generation and the dispatch (docs/nowcast.md, "Limits").
 
 The result is a :class:`WarmStart`: hits as ``attacks.hits`` rows (node name, day, damage, repair
@@ -58,6 +66,8 @@ from sim.predicted_reports import to_datetime64
 from sim.threat import Campaign, make_campaign
 from sim.timegrid import TimeGrid
 
+_PHI = (math.sqrt(5.0) - 1.0) / 2.0  # the interleave of sim.des.tables (which boiler houses have backup pumps)
+
 __all__ = [
     "BOILER_RIDGE",
     "CHP_DOWN_FRAC",
@@ -68,6 +78,7 @@ __all__ = [
     "ZoneTable",
     "explain_heat",
     "houses_out",
+    "pumping_loss",
     "reported_warm_start",
     "warm_start_campaign",
     "zone_table",
@@ -109,6 +120,13 @@ class ZoneTable:
         Boiler houses: ``unit`` (unit index), ``source``, ``name``, ``buildings`` (of its section).
     substations : pandas.DataFrame
         ``node``, ``name``, ``district`` of the city substations, in the network's order.
+    pump_substations : numpy.ndarray, optional
+        int (S, 2): node ids of the substations that feed source s's pumping feeder (the second -1 when
+        single-fed); None: no source depends on the grid (the zones alone, as in the examples).
+    pump_buildings : numpy.ndarray, optional
+        (D, S) buildings of source s's zone in district d that lose heat when its pumps lose grid power:
+        a boiler cluster's sections without backup pumping, a CHP's zone when it has no house load of
+        its own (a running CHP with turbines powers its own pumps: ``sim.des.state``). [buildings]
     """
 
     districts: list[str]
@@ -116,6 +134,8 @@ class ZoneTable:
     buildings: np.ndarray
     houses: pd.DataFrame
     substations: pd.DataFrame
+    pump_substations: np.ndarray | None = None
+    pump_buildings: np.ndarray | None = None
 
 
 def zone_table(city: City, network: Network) -> ZoneTable:
@@ -134,14 +154,56 @@ def zone_table(city: City, network: Network) -> ZoneTable:
     is_house = (units["kind"] == "boiler_house").to_numpy()
     sec_b = np.bincount(section[dh & (section >= 0)], weights=g["n_buildings"].to_numpy(float)[dh & (section >= 0)],
                         minlength=len(units))
-    houses = pd.DataFrame({"unit": np.flatnonzero(is_house), "source": units["source"].to_numpy()[is_house],
-                           "name": units["name"].astype(str).to_numpy()[is_house], "buildings": sec_b[is_house]})
+    # a boiler house's section has backup pumping by the deterministic rule of sim.des.tables.RunTables
+    unit_src = units["source"].to_numpy()
+    backup_frac = st["backup_pumping_frac"].to_numpy(float)
+    j_in_src = pd.Series(unit_src).groupby(unit_src).cumcount().to_numpy()
+    backup = ((j_in_src * _PHI) % 1.0) < backup_frac[unit_src]
+    houses = pd.DataFrame({"unit": np.flatnonzero(is_house), "source": unit_src[is_house],
+                           "name": units["name"].astype(str).to_numpy()[is_house], "buildings": sec_b[is_house],
+                           "backup": backup[is_house]})
+    # the substations of each source's pumping feeder, and the buildings that its pumps' stop leaves cold
+    ft = network.feeder_table
+    f_of = st["feeder"].to_numpy(np.int64)
+    pump_subs = np.stack([ft["substation"].to_numpy(np.int64)[f_of], ft["alt_substation"].to_numpy(np.int64)[f_of]],
+                         axis=1)
+    dark_frac = np.zeros(n_s)
+    for s in range(n_s):
+        if st["kind"].iloc[s] == "chp":
+            dark_frac[s] = 0.0 if bool(st["house_load"].iloc[s]) else 1.0
+        else:
+            mine = is_house & (unit_src == s)
+            total = sec_b[mine].sum()
+            dark_frac[s] = sec_b[mine & ~backup].sum() / total if total > 0 else 0.0
     nodes = network.nodes
     sub = network.substation_table
     substations = pd.DataFrame({"node": sub["node"].to_numpy(np.int64),
                                 "name": nodes["name"].to_numpy()[sub["node"].to_numpy()].astype(str),
                                 "district": sub["district"].astype(str).to_numpy()})
-    return ZoneTable(list(city.district_names), sources, A, houses, substations)
+    return ZoneTable(list(city.district_names), sources, A, houses, substations, pump_subs, A * dark_frac[None, :])
+
+
+def pumping_loss(zones: ZoneTable, down: set[int]) -> np.ndarray:
+    """Buildings without heat that substations ``down`` (node ids) already cause: (D, S), by district and
+    source, the buildings of each source whose pumping feeder has no substation left (``pump_buildings``).
+
+    Examples
+    --------
+    A boiler cluster whose pumps hang on substation 5 alone (60 of its 80 buildings without backup) and
+    one fed from 5 and 6:
+
+    >>> z = ZoneTable(["a"], pd.DataFrame({"kind": ["boiler", "boiler"]}), np.array([[80.0, 40.0]]),
+    ...               pd.DataFrame(), pd.DataFrame(), np.array([[5, -1], [5, 6]]), np.array([[60.0, 40.0]]))
+    >>> pumping_loss(z, {5}).tolist(), pumping_loss(z, {5, 6}).tolist()
+    ([[60.0, 0.0]], [[60.0, 40.0]])
+    """
+    out = np.zeros_like(zones.buildings)
+    if zones.pump_substations is None or zones.pump_buildings is None or not down:
+        return out
+    ps = zones.pump_substations
+    lost = np.isin(ps[:, 0], list(down)) & ((ps[:, 1] < 0) | np.isin(ps[:, 1], list(down)))
+    out[:, lost] = zones.pump_buildings[:, lost]
+    return out
 
 
 def _report_rows(reports: Observations, at: np.datetime64, quantity: str) -> pd.DataFrame:
@@ -150,7 +212,7 @@ def _report_rows(reports: Observations, at: np.datetime64, quantity: str) -> pd.
 
 
 def explain_heat(zones: ZoneTable, rows: pd.DataFrame, dispersion: float, offset: float,
-                 fixed_off: np.ndarray | None = None) -> np.ndarray:
+                 fixed_off: np.ndarray | None = None, explained: np.ndarray | None = None) -> np.ndarray:
     """Share of each heat source's zone without heat that explains reports of buildings without heat.
 
     Parameters
@@ -162,11 +224,15 @@ def explain_heat(zones: ZoneTable, rows: pd.DataFrame, dispersion: float, offset
         The nowcast's negative-binomial error model (``heat_dispersion``, ``heat_offset_buildings``).
     fixed_off : numpy.ndarray, optional
         bool (S,): sources held at 0 (running).
+    explained : numpy.ndarray, optional
+        (D, S) buildings already without heat for another reason (:func:`pumping_loss` of the substations
+        down). Only the rest of each report, ``max(y - explained, 0)``, is explained, and a source's share
+        is at most the part of its zone not already without heat. [buildings]
 
     Returns
     -------
     numpy.ndarray
-        (S,) shares in [0, 1]; zeros without reports. [1]
+        (S,) shares in [0, 1] of the sources' own losses (beyond ``explained``); zeros without reports. [1]
 
     Examples
     --------
@@ -185,17 +251,24 @@ def explain_heat(zones: ZoneTable, rows: pd.DataFrame, dispersion: float, offset
         return np.zeros(n_s)
     d = rows["district_index"].to_numpy()
     A = np.where((d == CITY)[:, None], zones.buildings.sum(axis=0)[None, :], zones.buildings[np.maximum(d, 0)])
-    y = rows["value"].to_numpy(float)
-    m = y + offset
-    sd = np.sqrt(m + m * m / dispersion)
+    y_rep = rows["value"].to_numpy(float)
+    m = y_rep + offset
+    sd = np.sqrt(m + m * m / dispersion)  # the report's error, whatever part of it is explained already
+    upper = np.ones(n_s)
+    y = y_rep
+    if explained is not None:
+        e = np.where(d == CITY, explained.sum(), explained[np.maximum(d, 0)].sum(axis=1))
+        y = np.maximum(y_rep - e, 0.0)
+        zone = zones.buildings.sum(axis=0)
+        upper = np.clip(1.0 - np.divide(explained.sum(axis=0), zone, out=np.zeros(n_s), where=zone > 0), 1e-12, 1.0)
     is_chp = (zones.sources["kind"] == "chp").to_numpy()
     ridge = np.sqrt(np.where(is_chp, CHP_RIDGE, BOILER_RIDGE))
-    upper = np.ones(n_s)
     if fixed_off is not None:
-        upper = np.where(fixed_off, 1e-12, 1.0)
+        upper = np.where(fixed_off, 1e-12, upper)
     M = np.vstack([A / sd[:, None], np.diag(ridge)])
     b = np.concatenate([y / sd, np.zeros(n_s)])
-    return np.clip(lsq_linear(M, b, bounds=(np.zeros(n_s), upper), method="bvls").x, 0.0, 1.0)
+    x = np.clip(lsq_linear(M, b, bounds=(np.zeros(n_s), upper), method="bvls").x, 0.0, 1.0)
+    return np.where(upper > 1e-12, x, 0.0)  # held off, or all of the zone explained already
 
 
 def houses_out(houses: pd.DataFrame, buildings: float) -> list[int]:
@@ -239,7 +312,8 @@ class WarmStart:
     onset_h : float or None
         The latest onset [h since start]: anchors the waves after the restart; None without hits.
     heat_share : dict
-        Source name -> share of its zone without heat at the restart (the fit). [1]
+        Source name -> share of its zone without heat at the restart by its own loss (the fit, beyond what
+        the substations down explain). [1]
     summary : str
         One line, e.g. ``CHP-5 since 12:00, Darnytsia CHP since 12:00 out, 4 boiler houses out, 2 substations down``.
     """
@@ -254,15 +328,38 @@ class WarmStart:
     summary: str = "nothing down"
 
 
-def _heat_shares(zones: ZoneTable, reports: Observations, at: np.datetime64, cfg: Any) -> np.ndarray:
+def _heat_shares(zones: ZoneTable, reports: Observations, at: np.datetime64, cfg: Any,
+                 explained: np.ndarray | None = None) -> np.ndarray:
     rows = _report_rows(reports, at, "buildings_without_heat")
     k, off = float(cfg.heat_dispersion), float(cfg.heat_offset_buildings)
-    x = explain_heat(zones, rows, k, off)
+    x = explain_heat(zones, rows, k, off, explained=explained)
     is_chp = (zones.sources["kind"] == "chp").to_numpy()
     running = is_chp & (x < CHP_DOWN_FRAC)
     if running.any() and len(rows):
-        x = explain_heat(zones, rows, k, off, fixed_off=running)
+        x = explain_heat(zones, rows, k, off, fixed_off=running, explained=explained)
     return x
+
+
+def _substations_down(zones: ZoneTable, reports: Observations, at: np.datetime64, cfg: Any, n_queues: int,
+                      queues_fallback: float) -> list[tuple[int, str]]:
+    """City substations (node id, name) down at report time ``at``: per district, ``round(f x
+    substations)`` in the network's order, ``f`` the share of the reported share without power beyond
+    what the queues off explain (module docstring, step 3)."""
+    q_rows = _report_rows(reports, at, "queues_off")
+    q = float(q_rows["value"].iloc[0]) if len(q_rows) else float(queues_fallback)
+    base = min(max(q / max(n_queues, 1), 0.0), 1.0)
+    sd = math.sqrt(base * (1.0 - base) / (float(cfg.power_precision) + 1.0))  # the beta error model at base
+    p_rows = _report_rows(reports, at, "share_without_power")
+    out: list[tuple[int, str]] = []
+    for _, row in p_rows[p_rows["district_index"] != CITY].iterrows():
+        excess = float(row["value"]) - base
+        if base >= 1.0 or excess <= POWER_SIGNIFICANCE * sd:
+            continue
+        subs = zones.substations[zones.substations["district"] == zones.districts[int(row["district_index"])]]
+        n_down = min(len(subs), max(0, round(excess / (1.0 - base) * len(subs))))
+        out += [(int(n), str(name)) for n, name in zip(subs["node"].iloc[:n_down], subs["name"].iloc[:n_down],
+                                                           strict=True)]
+    return out
 
 
 def _onset(times: np.ndarray, i_first: int, start: np.datetime64) -> np.datetime64:
@@ -295,7 +392,10 @@ def reported_warm_start(zones: ZoneTable, reports: Observations, restart: np.dat
     start = to_datetime64(start)
     times = reports.times
     times = times[times <= restart]
-    shares = np.array([_heat_shares(zones, reports, t, cfg) for t in times])  # (n_t, S)
+    # substations first: the buildings whose pumps they stop are without heat already (not boiler houses out)
+    subs_down = [_substations_down(zones, reports, t, cfg, n_queues, queues_fallback) for t in times]
+    pump_lost = [pumping_loss(zones, {n for n, _ in sd_t}) for sd_t in subs_down]
+    shares = np.array([_heat_shares(zones, reports, t, cfg, e) for t, e in zip(times, pump_lost, strict=True)])
     src = zones.sources
     is_chp = (src["kind"] == "chp").to_numpy()
 
@@ -313,8 +413,10 @@ def reported_warm_start(zones: ZoneTable, reports: Observations, restart: np.dat
             i_first -= 1
         on_h = hour(max(_onset(times, i_first, start), start))
         name = str(src["name"].iloc[s])
-        picked = [-1] if is_chp[s] else houses_out(zones.houses[zones.houses["source"] == s],
-                                                   shares[-1, s] * zones.buildings[:, s].sum())
+        mine = zones.houses[zones.houses["source"] == s]
+        if pump_lost[-1][:, s].any() and "backup" in mine:  # the houses without pumps are out already
+            mine = mine[mine["backup"].to_numpy(bool)]
+        picked = [-1] if is_chp[s] else houses_out(mine, shares[-1, s] * zones.buildings[:, s].sum())
         state = "out"
         if is_chp[s] and shares[-1, s] < CHP_OUT_FRAC:
             state = "back" if i_first < len(out) - 1 else "either"  # refilling after an earlier outage
@@ -329,27 +431,16 @@ def reported_warm_start(zones: ZoneTable, reports: Observations, restart: np.dat
         else:
             n_houses += len(picked)
     # power: substations down where the share without power exceeds what the queues explain
-    q_rows = _report_rows(reports, restart, "queues_off")
-    q = float(q_rows["value"].iloc[0]) if len(q_rows) else float(queues_fallback)
-    base = min(max(q / max(n_queues, 1), 0.0), 1.0)
-    sd = math.sqrt(base * (1.0 - base) / (float(cfg.power_precision) + 1.0))  # the beta error model at base
-    n_subs = 0
-    p_rows = _report_rows(reports, restart, "share_without_power")
     prev = times[times < restart]
     sub_h = hour(max(_onset(np.append(prev, restart), len(prev), start), start))
-    for _, row in p_rows[p_rows["district_index"] != CITY].iterrows():
-        excess = float(row["value"]) - base
-        if base >= 1.0 or excess <= POWER_SIGNIFICANCE * sd:
-            continue
-        subs = zones.substations[zones.substations["district"] == zones.districts[int(row["district_index"])]]
-        n_down = min(len(subs), max(0, round(excess / (1.0 - base) * len(subs))))
-        for node_name in subs["name"].iloc[:n_down]:
-            hits.append({"node": str(node_name), "day": sub_h / 24.0, "damage": WARM_LEVEL, "repair_days": None})
-            units.append(-1)
-            states.append("out")
-        if n_down:
-            onsets.append(sub_h)
-        n_subs += n_down
+    subs_at = subs_down[-1] if len(times) and times[-1] == restart else []
+    for _, node_name in subs_at:
+        hits.append({"node": node_name, "day": sub_h / 24.0, "damage": WARM_LEVEL, "repair_days": None})
+        units.append(-1)
+        states.append("out")
+    if subs_at:
+        onsets.append(sub_h)
+    n_subs = len(subs_at)
     parts = [", ".join(chps) + " out"] if chps else []
     if n_houses:
         parts.append(f"{n_houses} boiler house{'s' if n_houses != 1 else ''} out")
