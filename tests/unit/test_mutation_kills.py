@@ -12,7 +12,7 @@ from omegaconf import OmegaConf
 from sim import needs
 from sim.config.people import PeopleConfig
 from sim.exposure import ExposureAccumulator, weighted_quantile_steps
-from sim.stats import _ceiling_hit, duration_survival, headline_table, headline_values
+from sim.stats import HEADLINE_COLUMNS, _ceiling_hit, duration_survival, headline_table, headline_values
 
 
 class TestHeatingPointEligibleBoundaries:
@@ -385,7 +385,7 @@ def _tiny_run(people=(10.0, 20.0, 30.0, 40.0, 50.0), left=(5.0, 30.0, 30.0, 60.0
               config="", household_size=None):
     """A run of R realizations, 2 districts (20 and 30 residents; one person aged 65+, no children under 5)
     and 2 daily steps: ``people`` below 16 degC for 24 h per realization (half in each district, 65+ person
-    always among them); 100 buildings without heat on day 0, ``left`` of them still without heat on day 1."""
+    always among them, and the same people below 12 degC for 72 h); 100 buildings without heat on day 0, ``left`` of them still without heat on day 1."""
     p = np.asarray(people, dtype=float)
     R = p.size
     ds = xr.Dataset(coords={
@@ -395,6 +395,7 @@ def _tiny_run(people=(10.0, 20.0, 30.0, 40.0, 50.0), left=(5.0, 30.0, 30.0, 60.0
     ds["population"] = ("district", [20.0, 30.0])
     ds["occupants"] = (("district", "age_group"), [[20.0, 1.0, 0.0], [30.0, 0.0, 0.0]])
     ds["people_cold_24h"] = (("realization", "district"), np.stack([p / 2, p / 2], axis=-1))
+    ds["people_severe_cold"] = ds["people_cold_24h"]  # the same people also below 12 degC for 72 h
     by_age = np.zeros((R, 2, 3))
     by_age[:, :, 0] = p[:, None] / 2
     by_age[:, 0, 1] = 1.0
@@ -454,6 +455,28 @@ class TestHeadlineTableArguments:
         row = headline_table(ds).set_index("figure").loc["people_cold_24h"]
         np.testing.assert_allclose([row["p50"], row["p5"], row["p95"]], [25.0, 11.5, 38.5], rtol=1e-12)
         np.testing.assert_allclose([row["p50_ci_low"], row["p50_ci_high"]], [10.0, 40.0], rtol=1e-12)
+
+
+class TestHeadlineTableColumns:
+    """The columns of ``headline.csv`` besides the numbers: what each row is, and the interval's names."""
+
+    def test_unit_definition_section_and_lead_of_a_row(self):
+        t = headline_table(_tiny_run(), household_size=2.5).set_index("figure")
+        hh = t.loc["households_cold_24h"]
+        assert (hh["unit"], hh["section"], bool(hh["lead"])) == ("households", "exposure", False)
+        assert hh["definition"] == "the same, in households: people / 2.5 (Shelter Cluster Ukraine)"
+        assert bool(t.loc["people_cold_72h", "lead"]) is True  # a key-figure box of the brief
+
+    def test_an_80_percent_interval_names_its_columns_p10_p90(self):
+        # people 10, 20, 30, 40, 50, type 7: p10 = 10 + 0.4 x 10 = 14, p90 = 10 + 3.6 x 10 = 46
+        t = headline_table(_tiny_run(config="output: {interval_pct: 80}"))
+        assert list(t.columns) == [{"p5": "p10", "p95": "p90"}.get(c, c) for c in HEADLINE_COLUMNS]
+        row = t.set_index("figure").loc["people_cold_24h"]
+        np.testing.assert_allclose([row["p10"], row["p90"]], [14.0, 46.0], rtol=1e-12)
+
+    def test_a_run_without_figures_still_has_the_columns(self):
+        t = headline_table(xr.Dataset())
+        assert t.empty and list(t.columns) == HEADLINE_COLUMNS
 
 
 class TestHeadlineValuesArguments:
