@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import xarray as xr
 from omegaconf import OmegaConf
 
 from sim import needs
 from sim.config.people import PeopleConfig
 from sim.exposure import ExposureAccumulator, weighted_quantile_steps
+from sim.stats import HEADLINE_COLUMNS, _ceiling_hit, duration_survival, headline_table, headline_values
 
 
 class TestHeatingPointEligibleBoundaries:
@@ -374,3 +376,162 @@ class TestDurationBins:
         cfg = PeopleConfig(heating_points=4, duration_bin_edges_h=[0.0, 6.0, 12.0, 24.0])
         e = _accumulate(np.full((1, 10, 1), 20.0), cfg=cfg)
         np.testing.assert_array_equal(e.duration_bin_edges_h, [0.0, 6.0, 12.0, 24.0, 24.0])
+
+
+# --- sim.stats ----------------------------------------------------------------------------------------------
+
+
+def _tiny_run(people=(10.0, 20.0, 30.0, 40.0, 50.0), left=(5.0, 30.0, 30.0, 60.0, 30.0), weights=None,
+              config="", household_size=None):
+    """A run of R realizations, 2 districts (20 and 30 residents; one person aged 65+, no children under 5)
+    and 2 daily steps: ``people`` below 16 degC for 24 h per realization (half in each district, 65+ person
+    always among them, and the same people below 12 degC for 72 h); 100 buildings without heat on day 0, ``left`` of them still without heat on day 1."""
+    p = np.asarray(people, dtype=float)
+    R = p.size
+    ds = xr.Dataset(coords={
+        "realization": np.arange(R), "district": ["A", "B"], "age_group": ["all", "65plus", "under5"],
+        "time": np.datetime64("2026-01-29", "ns") + np.arange(2) * np.timedelta64(24, "h"),
+    })
+    ds["population"] = ("district", [20.0, 30.0])
+    ds["occupants"] = (("district", "age_group"), [[20.0, 1.0, 0.0], [30.0, 0.0, 0.0]])
+    ds["people_cold_24h"] = (("realization", "district"), np.stack([p / 2, p / 2], axis=-1))
+    ds["people_severe_cold"] = ds["people_cold_24h"]  # the same people also below 12 degC for 72 h
+    by_age = np.zeros((R, 2, 3))
+    by_age[:, :, 0] = p[:, None] / 2
+    by_age[:, 0, 1] = 1.0
+    ds["people_cold_24h_by_age"] = (("realization", "district", "age_group"), by_age)
+    bwh = np.zeros((R, 2, 2))
+    bwh[:, 0, 0] = 100.0
+    bwh[:, 1, 0] = left
+    ds["buildings_without_heat"] = (("realization", "time", "district"), bwh)
+    if weights is not None:
+        ds["realization_weight"] = ("realization", np.asarray(weights, dtype=float))
+    if config:
+        ds.attrs["config"] = config
+    if household_size is not None:
+        ds.attrs["household_size"] = household_size
+    return ds
+
+
+class TestHeadlineTableArguments:
+    """headline_table uses the restored_frac and household_size it is given, the run's realization weights
+    and the order-statistic interval of the median; expected values by hand on 5 realizations."""
+
+    def test_restored_frac_argument_sets_the_restore_days(self):
+        # peak 100 on day 0; day 1 leaves 5, 30, 30, 60, 30. restored_frac 0.5: back (<= 50) on day 1 in 4 of 5
+        # -> 1 d, else censored at the run's end, 2 d: median 1. The default 0.1 (<= 10): only the first -> 2 d.
+        ds = _tiny_run(config="output: {restored_frac: 0.1}")
+        row = headline_table(ds, restored_frac=0.5).set_index("figure").loc["days_to_restore_heat"]
+        assert row["p50"] == 1.0
+        assert headline_table(ds).set_index("figure").loc["days_to_restore_heat", "p50"] == 2.0
+
+    def test_household_size_argument_wins_over_the_runs(self):
+        # people 10..50, median 30; 2.5 people per household -> 12 (the run says 4 -> 7.5); ceiling 50 / 2.5
+        ds = _tiny_run(household_size=4.0)
+        row = headline_table(ds, household_size=2.5).set_index("figure").loc["households_cold_24h"]
+        assert (row["p50"], row["ceiling"]) == (12.0, 20.0)
+        assert headline_table(ds).set_index("figure").loc["households_cold_24h", "p50"] == 7.5
+
+    @pytest.mark.parametrize(("confidence", "low", "high", "coverage_ok"), [
+        # median_ci (Conover 1999, 3.2): [x_(k), x_(n-k+1)] with coverage 1 - 2 P(B <= k - 1), B ~ Bin(5, 1/2).
+        # 95 %: P(B <= 0) = 1/32, 2/32 > 0.05, so no k >= 1 qualifies: (min, max), coverage 30/32 < 0.95.
+        (0.95, 10.0, 50.0, False),
+        # 60 %: k = 2 gives 1 - 2 x 6/32 = 0.625 >= 0.6 (k = 3 would give 1 - 2 x 16/32 = 0): [x_(2), x_(4)].
+        (0.6, 20.0, 40.0, True),
+    ])
+    def test_median_interval_is_the_order_statistic_interval(self, confidence, low, high, coverage_ok):
+        ds = _tiny_run(config=f"output: {{mc_confidence: {confidence}, mc_rel_tolerance: 0.5}}")
+        row = headline_table(ds).set_index("figure").loc["people_cold_24h"]
+        assert (row["p50_ci_low"], row["p50_ci_high"]) == (low, high)
+        # half-width (high - low) / 2 over the median 30 must be <= 0.5, and the coverage reached
+        np.testing.assert_allclose(row["mc_rel_error"], (high - low) / 2 / 30.0)
+        assert row["mc_enough"] == coverage_ok
+
+    def test_a_zero_weight_removes_its_realization(self):
+        # weight 0 on the 1000-people realization: type 7 over 10, 20, 30, 40 (Akinshin, arXiv:2304.07265):
+        # p50 25, p5 10 + 0.05 x 3 x 10 = 11.5, p95 10 + 0.95 x 30 = 38.5; Kish's n = 4, too few for 95 %
+        # (2 P(B <= 0) = 2/16 > 0.05): the interval is (min, max) of the four, (10, 40).
+        ds = _tiny_run(people=(10.0, 20.0, 30.0, 40.0, 1000.0), weights=(1.0, 1.0, 1.0, 1.0, 0.0))
+        row = headline_table(ds).set_index("figure").loc["people_cold_24h"]
+        np.testing.assert_allclose([row["p50"], row["p5"], row["p95"]], [25.0, 11.5, 38.5], rtol=1e-12)
+        np.testing.assert_allclose([row["p50_ci_low"], row["p50_ci_high"]], [10.0, 40.0], rtol=1e-12)
+
+
+class TestHeadlineTableColumns:
+    """The columns of ``headline.csv`` besides the numbers: what each row is, and the interval's names."""
+
+    def test_unit_definition_section_and_lead_of_a_row(self):
+        t = headline_table(_tiny_run(), household_size=2.5).set_index("figure")
+        hh = t.loc["households_cold_24h"]
+        assert (hh["unit"], hh["section"], bool(hh["lead"])) == ("households", "exposure", False)
+        assert hh["definition"] == "the same, in households: people / 2.5 (Shelter Cluster Ukraine)"
+        assert bool(t.loc["people_cold_72h", "lead"]) is True  # a key-figure box of the brief
+
+    def test_an_80_percent_interval_names_its_columns_p10_p90(self):
+        # people 10, 20, 30, 40, 50, type 7: p10 = 10 + 0.4 x 10 = 14, p90 = 10 + 3.6 x 10 = 46
+        t = headline_table(_tiny_run(config="output: {interval_pct: 80}"))
+        assert list(t.columns) == [{"p5": "p10", "p95": "p90"}.get(c, c) for c in HEADLINE_COLUMNS]
+        row = t.set_index("figure").loc["people_cold_24h"]
+        np.testing.assert_allclose([row["p10"], row["p90"]], [14.0, 46.0], rtol=1e-12)
+
+    def test_a_run_without_figures_still_has_the_columns(self):
+        t = headline_table(xr.Dataset())
+        assert t.empty and list(t.columns) == HEADLINE_COLUMNS
+
+
+class TestHeadlineValuesArguments:
+    def test_household_size_argument_wins_over_the_runs(self):
+        # people 10, 20, 30, 40, 50 at 2.5 people per household (the run says 4)
+        v = headline_values(_tiny_run(household_size=4.0), household_size=2.5)
+        np.testing.assert_allclose(v["households_cold_24h"].values, [4.0, 8.0, 12.0, 16.0, 20.0], rtol=1e-12)
+
+    def test_restored_frac_argument(self):
+        v = headline_values(_tiny_run(), restored_frac=0.5)  # see TestHeadlineTableArguments
+        np.testing.assert_array_equal(v["days_to_restore_heat"].values, [1.0, 1.0, 1.0, 2.0, 1.0])
+
+
+class TestAtCeiling:
+    """``at_ceiling``: the upper end of the interval is the figure's physical bound (everyone)."""
+
+    def test_exactly_at_and_just_below_the_population(self):
+        # 50 residents; p95 of 10, 20, 30, 50, 50 (type 7: x_(4) + 0.8 (x_(5) - x_(4))) is 50 -> at the bound
+        at = headline_table(_tiny_run(people=(10.0, 20.0, 30.0, 50.0, 50.0))).set_index("figure")
+        assert at.loc["people_cold_24h", "p95"] == 50.0
+        assert bool(at.loc["people_cold_24h", "at_ceiling"]) is True
+        # one person short in the two worst runs: p95 49, not at the bound
+        below = headline_table(_tiny_run(people=(10.0, 20.0, 30.0, 49.0, 49.0))).set_index("figure")
+        assert bool(below.loc["people_cold_24h", "at_ceiling"]) is False
+
+    def test_a_bound_of_one_person_and_of_nobody(self):
+        # the one person aged 65+ is cold in every run: p95 1 = the bound 1; nobody under 5 lives there: a
+        # bound of 0 is no bound, never reported as hit (the figure is 0 too)
+        t = headline_table(_tiny_run()).set_index("figure")
+        assert (t.loc["people_cold_24h_65plus", "ceiling"], t.loc["people_cold_24h_65plus", "p95"]) == (1.0, 1.0)
+        assert bool(t.loc["people_cold_24h_65plus", "at_ceiling"]) is True
+        assert (t.loc["people_cold_24h_under5", "ceiling"], t.loc["people_cold_24h_under5", "p95"]) == (0.0, 0.0)
+        assert bool(t.loc["people_cold_24h_under5", "at_ceiling"]) is False
+
+    def test_round_off_tolerance_is_inclusive(self):
+        # a p95 within a relative 1e-9 of the bound (round-off of a weighted share) counts as at the bound,
+        # the edge included; 1e-8 below does not
+        c = 100.0
+        assert _ceiling_hit(c * (1 - 1e-9), c) is True
+        assert _ceiling_hit(c * (1 - 1e-8), c) is False
+        assert _ceiling_hit(c, float("inf")) is False
+        assert _ceiling_hit(c, float("nan")) is False
+
+
+class TestDurationSurvivalGuard:
+    def test_less_than_one_person_affected(self):
+        # 0.25 people in [0, 6) h and 0.25 in [6, 12) h: half of the 0.5 affected are cold for >= 6 h
+        hist = xr.DataArray([[0.25, 0.25, 0.0]], dims=("realization", "duration_bin"),
+                            coords={"duration_bin": [0.0, 6.0, 12.0]})
+        np.testing.assert_array_equal(duration_survival(hist).values, [[1.0, 0.5, 0.0]])
+
+    def test_nobody_affected_is_zero_and_attributes(self):
+        hist = xr.DataArray(np.zeros((2, 3)), dims=("realization", "duration_bin"),
+                            coords={"duration_bin": [0.0, 6.0, 12.0]})
+        out = duration_survival(hist)
+        np.testing.assert_array_equal(out.values, np.zeros((2, 3)))  # documented: 0 where nobody is affected
+        assert out.attrs == {"units": "1",
+                             "long_name": "share of affected people still cold after the given duration"}
