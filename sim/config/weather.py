@@ -120,14 +120,9 @@ def _numbers(cfg: Any, defaults: dict[str, float]) -> dict[str, float]:
 
 
 def _check_cold_snap(cfg: Any) -> None:
-    p: dict[str, float] = {}
-    for key, default in COLD_SNAP_KEYS.items():
-        value = _get(cfg, key, default)
-        try:
-            p[key] = float(value)
-        except (TypeError, ValueError):
-            raise ConfigError(f"weather.{key}: expected a number, got {value!r}") from None
-        if not math.isfinite(p[key]):
+    p = _numbers(cfg, COLD_SNAP_KEYS)
+    for key, value in p.items():
+        if not math.isfinite(value):
             raise ConfigError(f"weather.{key}: must be finite, got {value!r}")
 
     def need(ok: bool, key: str, rule: str) -> None:
