@@ -44,12 +44,9 @@ def received() -> int | None:
     return _RECEIVED[0] if _RECEIVED else None
 
 
-def exit_status(e: BaseException | None = None) -> int:
-    """143 for SIGTERM, 130 for SIGINT (a plain ``KeyboardInterrupt`` counts as SIGINT)."""
-    signum = received()
-    if signum is None and isinstance(e, Terminated) and e.args:
-        signum = e.args[0]
-    return 128 + int(signal.SIGTERM) if signum == signal.SIGTERM else 128 + int(signal.SIGINT)
+def exit_status() -> int:
+    """143 after SIGTERM, else 130 (SIGINT, or a plain ``KeyboardInterrupt`` without a handled signal)."""
+    return 128 + int(signal.SIGTERM) if received() == signal.SIGTERM else 128 + int(signal.SIGINT)
 
 
 def interrupted(prog: str, what: str = "result") -> None:
