@@ -4,6 +4,6 @@ The public entry point is :func:`sim.chain.run_scenario`; see ``DESIGN.md`` in t
 stages (city -> weather -> threat -> des -> thermal -> people -> io).
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
 
 __all__ = ["__version__"]

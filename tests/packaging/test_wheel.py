@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
+import sim
 from tests.conftest import ROOT, SHARED
 
 pytestmark = pytest.mark.slow
@@ -76,6 +77,7 @@ def test_wheel_metadata_license_and_dependencies(build: tuple[Path, str]):
         meta = email.message_from_string(z.read(info).decode("utf-8"))
         assert any(n.endswith(".dist-info/licenses/LICENSE") for n in z.namelist())
     assert meta["License-Expression"] == "MIT"
+    assert meta["Version"] == sim.__version__, "the wheel is not stamped with sim.__version__"
     requires = [Requirement(r) for r in meta.get_all("Requires-Dist")]
     runtime = {r.name.lower() for r in requires if r.marker is None}
     dev = {r.name.lower() for r in requires if r.marker is not None and r.marker.evaluate({"extra": "dev"})}
