@@ -75,6 +75,7 @@ def run_job(
     from sim.folders import check_free_space, estimate_result_bytes, output_error
     from sim.provenance import clear_failure, config_hash, encode_overrides, result_state
     from sim.report.console import run_summary
+    from sim.threads import limit_to_job
     from sim.timegrid import TimeGrid
 
     out_dir = Path(out_dir)
@@ -110,6 +111,7 @@ def run_job(
             _write_hydra_record(out_dir, cfg, hydra_cfg, overrides or [])
     except OSError as e:
         raise output_error(e, str(out_dir)) from None
+    limit_to_job()  # a Ray job's kernels on the CPUs Ray gave it, not on every core of the node
     bar = ProgressBar(str(cfg.output.progress))
     log.debug("run: %s, %d realizations, %g days from %s into %s", cfg.attacks.policy, int(cfg.realizations),
               float(cfg.horizon_days), cfg.start, out_dir)

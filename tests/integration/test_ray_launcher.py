@@ -110,3 +110,10 @@ def test_ray_launcher_matches_basic(tmp_path: Path):
                                     _load(tmp_path / "ray" / job / "result.nc"))
     assert (tmp_path / "ray" / "sweep.nc").exists()
     assert (tmp_path / "ray" / "comparison.csv").exists()
+    # each Ray task (Ray's default: one CPU) runs the thermal kernels on one thread, not on one per core
+    # of the node (sim.threads); the basic launcher's jobs are not limited
+    for job in ("0", "1"):
+        ray_log = "".join(p.read_text() for p in (tmp_path / "ray" / job).glob("*.log"))
+        assert "compiled kernels on 1 thread(s): the 1 CPU(s) Ray assigned to this job" in ray_log, ray_log[-2000:]
+        basic_log = "".join(p.read_text() for p in (tmp_path / "basic" / job).glob("*.log"))
+        assert basic_log and "Ray assigned" not in basic_log
