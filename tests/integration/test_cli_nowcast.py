@@ -55,6 +55,30 @@ def test_bad_nowcast_and_bias_keys_are_one_line_exit_2(tmp_path, args, expected)
     assert expected in lines[0]
 
 
+@pytest.mark.parametrize(
+    ("observed", "expected"),
+    [
+        (None, "nowcast.past_weather: weather file {p}: not found"),
+        ("time,outdoor_temperature_c\n2026-01-29T00:00,-3\n2026-01-29T01:00,-4\n",
+         "nowcast.past_weather: weather file {p}: covers 2026-01-29 00:00:00 .. 2026-01-29 01:00:00, but the run "
+         "needs 2026-01-29 00:00:00 .. 2026-01-29 17:00:00 (start .. the last step before nowcast.as_of)"),
+    ],
+)
+def test_bad_past_weather_is_one_line_exit_2(tmp_path, observed, expected):
+    reports = tmp_path / "reports.csv"
+    reports.write_text(HEADER + "2026-01-29T18:00,city,2,,\n")
+    past = tmp_path / "observed.csv"
+    if observed is not None:
+        past.write_text(observed)
+    r = run(*SMALL, f"nowcast.observations={reports}", f"nowcast.past_weather={past}",
+            f"hydra.run.dir={tmp_path / 'run'}")  # fmt: skip
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert r.returncode == 2, r.stderr
+    assert len(lines) == 1 and lines[0].startswith("coldgrid: error: "), r.stderr
+    assert expected.format(p=past) in lines[0]
+    assert not (tmp_path / "run" / "result.nc").exists()
+
+
 def test_a_nowcast_run_writes_weights_and_ess(tmp_path):
     reports = tmp_path / "reports.csv"
     reports.write_text(HEADER + "#date,#adm5+name,#indicator+buildings+noheat,#indicator+share+nopower,"
