@@ -1160,15 +1160,15 @@ def section_nowcast_twin(img: Path, paths: tuple[Path, ...] = NOWCAST_TWIN) -> t
         ax.bar(x - 0.27, df["skill"], 0.26, color="C0", label="forecast, rejuvenated")
         ax.bar(x, df["skill_weights_only"].clip(lower=-1.5), 0.26, color="C7", label="forecast, weights only (clipped at -1.5)")
         ax.bar(x + 0.27, df["skill_analysis"], 0.26, color="C2", label="analysis (last report)")
-        for i in np.flatnonzero(df["collapsed"].to_numpy(bool)):
-            ax.annotate("collapsed", (i - 0.27, min(float(df["skill"].iloc[i]), 0.0) - 0.05), ha="center", va="top",
-                        fontsize=7, color="C3")  # fmt: skip
+        gone = np.flatnonzero(df["collapsed"].to_numpy(bool))
+        ax.scatter(gone - 0.27, np.full(len(gone), 1.12), marker="v", color="C3", s=22, zorder=3,
+                   label="collapsed (ESS < 0.1 R)")  # fmt: skip
         ax.axhline(0.1, color="k", lw=0.8, ls="--", label="criterion: mean > 0.1")
         ax.axhline(0.0, color="k", lw=0.5)
         ax.set_xticks(x, [str(t)[-4:] for t in df["truth_seed"]], fontsize=7)
         ax.set_xlabel("truth seed (last 4 digits)")
         ax.set_ylabel("CRPS skill 1 - CRPS_c / CRPS_u")
-        ax.set_ylim(-1.6, 1.1)
+        ax.set_ylim(-1.6, 1.22)
         ax.set_title(f"{len(df)} truths, {int(df['realizations'].iloc[0])} realizations", fontsize=9)
         ax.grid(alpha=0.3, axis="y")
         if k == 0:
