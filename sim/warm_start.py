@@ -386,8 +386,6 @@ def heat_misfit(zones: ZoneTable, rows: pd.DataFrame, dispersion: float, offset:
     return float(r @ r + ridge @ (x * x))
 
 
-#: Whether the heat reports may change how many of a district's substations are down (else only which) [-].
-FREE_SUBSTATION_COUNT = False
 #: Substation sets tried per district (every subset up to this many, else ``n_down`` one at a time). [-]
 MAX_SUBSTATION_SETS = 256
 
@@ -418,7 +416,7 @@ def _choose_substations(zones: ZoneTable, subs: pd.DataFrame, n_down: int, down:
         return power + heat_misfit(zones, rows, dispersion, offset, down | {int(nodes[i]) for i in pick})
 
     if 2**n <= MAX_SUBSTATION_SETS:
-        sizes = [n_down] + ([k for k in range(n + 1) if k != n_down] if FREE_SUBSTATION_COUNT else [])
+        sizes = [n_down] + [k for k in range(n + 1) if k != n_down]
         best, best_cost = tuple(range(n_down)), math.inf
         for k in sizes:
             for pick in itertools.combinations(range(n), k):  # lexicographic: the network's order first

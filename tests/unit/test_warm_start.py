@@ -128,15 +128,11 @@ def test_without_a_heat_report_the_substations_are_the_network_order(tmp_path):
     assert [h["node"] for h in warm.hits] == ["SS-A-1"]
 
 
-def test_a_heat_report_can_overrule_part_of_the_power_report(tmp_path, monkeypatch):
+def test_a_heat_report_can_overrule_part_of_the_power_report(tmp_path):
     """All of A reported without power but only 10 buildings without heat: three substations down would
     stop both clusters' pumps (800 buildings, a misfit of about 26,000 in squared report SDs); one
     substation down costs the beta likelihood of a share 1.0 reported at 1/3 (-2 log L about 160), so
-    only SS-A-3 is put down and the rest of the power report is left to the queues and the grid above
-    (with ``FREE_SUBSTATION_COUNT``; without it, all three)."""
-    import sim.warm_start
-
-    monkeypatch.setattr(sim.warm_start, "FREE_SUBSTATION_COUNT", True)
+    only SS-A-3 is put down and the rest of the power report is left to the queues and the grid above."""
     warm = _warm3(tmp_path, "10", "1.0")
     assert [h["node"] for h in warm.hits] == ["SS-A-3"]
 
