@@ -19,14 +19,7 @@ import pandas as pd
 import pytest
 
 from sim.config.nowcast import NowcastConfig
-from sim.warm_start import (
-    BOILER_RIDGE,
-    ZoneTable,
-    explain_heat,
-    heat_misfit,
-    pumping_loss,
-    reported_warm_start,
-)
+from sim.warm_start import BOILER_RIDGE, ZoneTable, explain_heat, heat_misfit, pumping_loss, reported_warm_start
 from tests.unit.test_nowcast import TIMES, reports
 
 RESTART = np.datetime64("2026-01-29T06:00")
