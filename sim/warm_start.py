@@ -35,16 +35,9 @@ uses only the network tables (:mod:`sim.network`) and the public keys of the thr
 4. **Power.** A district's reported share without power above what the queues off explain
    (``share = f + (1 - f) q / n``: ``f`` the share of the district's feeders cut by damaged substations,
    ``q`` of ``n`` queues off; ``q`` from the city's report at that time, else the ensemble's median)
-   puts city substations down (level :data:`WARM_LEVEL`): the set of the district's substations that
-   fits that report (``f`` = the set's share of them; the beta likelihood of the error model) and,
-   through the pumps it stops (step 1) with the fit of the sources to the rest (step 2), the heat reports
-   of that time best, the two ``-2 log`` likelihoods added (:func:`heat_misfit`; every subset up to
-   :data:`MAX_SUBSTATION_SETS` per district, else ``round(f x substations)`` one at a time). Without heat
-   reports this is ``round(f x substations)`` in the order of the network table; with them, a district
-   reported with power cuts but few buildings without heat gets fewer substations, or those no heat
-   source's pumps hang on (the rest of its power loss is left to the queues and transmission damage:
-   the report's error is cheaper than a heat report missed by hundreds). At the earlier report times
-   too, for step 1 there, with the same fallback of queues. Transmission damage is not inverted: the queues follow from the CHPs'
+   becomes ``round(f x substations)`` of its city substations down (level :data:`WARM_LEVEL`), in the
+   order of the network table (at the earlier report times too, for step 1 there, with the same fallback
+   of queues). Transmission damage is not inverted: the queues follow from the CHPs'
    lost generation and the dispatch (docs/nowcast.md, "Limits").
 
 The result is a :class:`WarmStart`: hits as ``attacks.hits`` rows (node name, day, damage, repair
@@ -57,7 +50,6 @@ policy's intervals say.
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -81,12 +73,10 @@ __all__ = [
     "CHP_DOWN_FRAC",
     "CHP_OUT_FRAC",
     "CHP_RIDGE",
-    "MAX_SUBSTATION_SETS",
     "WARM_LEVEL",
     "WarmStart",
     "ZoneTable",
     "explain_heat",
-    "heat_misfit",
     "houses_out",
     "pumping_loss",
     "reported_warm_start",
@@ -350,96 +340,11 @@ def _heat_shares(zones: ZoneTable, reports: Observations, at: np.datetime64, cfg
     return x
 
 
-def heat_misfit(zones: ZoneTable, rows: pd.DataFrame, dispersion: float, offset: float, down: set[int]) -> float:
-    """How badly the heat reports ``rows`` are fitted when substations ``down`` (node ids) are down and the
-    sources' own losses are fitted to the rest (:func:`explain_heat` with ``explained`` =
-    :func:`pumping_loss`): the sum of squared residuals in report standard deviations (the
-    negative-binomial SD of each report) plus the fit's ridge, the objective ``explain_heat`` minimizes.
-    A substation whose stopped pumps leave more buildings without heat than a district reported cannot be
-    undone by the fit, so it costs its whole excess. [1]
-
-    Examples
-    --------
-    One district of 400 buildings, its boiler cluster pumped from substation 5 alone (no backup); a report
-    of 10 buildings without heat: with 5 down all 400 are dark, 390 more than reported.
-
-    >>> z = ZoneTable(["a"], pd.DataFrame({"node": [0], "name": ["B"], "kind": ["boiler"], "district": ["a"]}),
-    ...               np.array([[400.0]]), pd.DataFrame(), pd.DataFrame(), np.array([[5, -1]]), np.array([[400.0]]))
-    >>> rows = pd.DataFrame({"district_index": [0], "value": [10.0]})
-    >>> m = 10.0 + 5.0
-    >>> round(heat_misfit(z, rows, 25.0, 5.0, {5}), 6) == round((390.0 / math.sqrt(m + m * m / 25.0)) ** 2, 6)
-    True
-    >>> heat_misfit(z, rows, 25.0, 5.0, set()) < 1.0
-    True
-    """
-    if len(rows) == 0:
-        return 0.0
-    explained = pumping_loss(zones, down)
-    x = explain_heat(zones, rows, dispersion, offset, explained=explained)
-    d = rows["district_index"].to_numpy()
-    A = np.where((d == CITY)[:, None], zones.buildings.sum(axis=0)[None, :], zones.buildings[np.maximum(d, 0)])
-    e = np.where(d == CITY, explained.sum(), explained[np.maximum(d, 0)].sum(axis=1))
-    y = rows["value"].to_numpy(float)
-    m = y + offset
-    r = (y - e - A @ x) / np.sqrt(m + m * m / dispersion)
-    ridge = np.where((zones.sources["kind"] == "chp").to_numpy(), CHP_RIDGE, BOILER_RIDGE)
-    return float(r @ r + ridge @ (x * x))
-
-
-#: Substation sets tried per district (every subset up to this many, else ``n_down`` one at a time). [-]
-MAX_SUBSTATION_SETS = 256
-
-
-def _choose_substations(zones: ZoneTable, subs: pd.DataFrame, n_down: int, down: set[int], rows: pd.DataFrame,
-                        dispersion: float, offset: float, share: float, base: float, precision: float) -> list[int]:
-    """Which of a district's substations ``subs`` (rows, in the network's order) are down: the set that fits
-    the district's reported share without power ``share`` (model ``f + (1 - f) base``, ``f`` the set's
-    share of the district's substations; ``-2 log`` of the nowcast's beta likelihood,
-    :func:`sim.smc.log_lik_share`) and, through the pumps it stops, the heat reports ``rows``
-    (:func:`heat_misfit`, with the substations ``down`` elsewhere: squared residuals in report SDs, the
-    Gaussian form of ``-2 log`` likelihood) best, the two added (the report errors are independent).
-    Sets of ``n_down`` (the power report's own answer, ``round(f x substations)``) are tried first and in the
-    network's order, so they win ties and are the answer without heat reports. Returns positions in
-    ``subs``."""
-    n = len(subs)
-    if n == 0 or (n_down <= 0 and len(rows) == 0):
-        return []
-    if len(rows) == 0:
-        return list(range(min(n_down, n)))
-    from sim.smc import log_lik_share
-
-    nodes = subs["node"].to_numpy(np.int64)
-
-    def cost(pick: tuple[int, ...]) -> float:
-        f = len(pick) / n
-        power = -2.0 * float(log_lik_share(np.array([share]), np.array([f + (1.0 - f) * base]), precision)[0])
-        return power + heat_misfit(zones, rows, dispersion, offset, down | {int(nodes[i]) for i in pick})
-
-    if 2**n <= MAX_SUBSTATION_SETS:
-        sizes = [n_down] + [k for k in range(n + 1) if k != n_down]
-        best, best_cost = tuple(range(n_down)), math.inf
-        for k in sizes:
-            for pick in itertools.combinations(range(n), k):  # lexicographic: the network's order first
-                c = cost(pick)
-                if c < best_cost - 1e-9:
-                    best, best_cost = pick, c
-        return list(best)
-    chosen: list[int] = []
-    for _ in range(min(n_down, n)):  # greedy, one substation at a time
-        left = [i for i in range(n) if i not in chosen]
-        costs = [cost((*chosen, i)) for i in left]
-        chosen.append(left[int(np.argmin(np.round(costs, 9)))])
-    return sorted(chosen)
-
-
 def _substations_down(zones: ZoneTable, reports: Observations, at: np.datetime64, cfg: Any, n_queues: int,
                       queues_fallback: float) -> list[tuple[int, str]]:
     """City substations (node id, name) down at report time ``at``: per district, ``round(f x
-    substations)``, ``f`` the share of the reported share without power beyond what the queues off explain
-    (module docstring, step 4), unless another set of the district's substations fits that report and,
-    through the pumps it stops, the heat reports of ``at`` better (:func:`_choose_substations`)."""
-    heat_rows = _report_rows(reports, at, "buildings_without_heat")
-    k, off = float(cfg.heat_dispersion), float(cfg.heat_offset_buildings)
+    substations)`` in the network's order, ``f`` the share of the reported share without power beyond
+    what the queues off explain (module docstring, step 3)."""
     q_rows = _report_rows(reports, at, "queues_off")
     q = float(q_rows["value"].iloc[0]) if len(q_rows) else float(queues_fallback)
     base = min(max(q / max(n_queues, 1), 0.0), 1.0)
@@ -452,9 +357,8 @@ def _substations_down(zones: ZoneTable, reports: Observations, at: np.datetime64
             continue
         subs = zones.substations[zones.substations["district"] == zones.districts[int(row["district_index"])]]
         n_down = min(len(subs), max(0, round(excess / (1.0 - base) * len(subs))))
-        pick = _choose_substations(zones, subs, n_down, {n for n, _ in out}, heat_rows, k, off, float(row["value"]),
-                                   base, float(cfg.power_precision))
-        out += [(int(subs["node"].iloc[i]), str(subs["name"].iloc[i])) for i in pick]
+        out += [(int(n), str(name)) for n, name in zip(subs["node"].iloc[:n_down], subs["name"].iloc[:n_down],
+                                                           strict=True)]
     return out
 
 
