@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from sim.config.nowcast import NowcastConfig
-from sim.warm_start import BOILER_RIDGE, ZoneTable, explain_heat, heat_misfit, pumping_loss, reported_warm_start
+from sim.warm_start import BOILER_RIDGE, ZoneTable, explain_heat, pumping_loss, reported_warm_start
 from tests.unit.test_nowcast import TIMES, reports
 
 RESTART = np.datetime64("2026-01-29T06:00")
@@ -80,59 +80,3 @@ def test_without_power_reports_the_fit_is_as_before():
     z = _zones()
     np.testing.assert_allclose(explain_heat(z, rows, 25.0, 5.0, explained=np.zeros((2, 3))),
                                explain_heat(z, rows, 25.0, 5.0), atol=1e-9)
-
-
-# --- which substations: the set that fits the power report and, through the pumps it stops, the heat reports ---
-# District A now has a third substation, SS-A-3, on which no heat source's pumps hang. A third of A without
-# power and no queue off puts round(1/3 x 3) = 1 substation down; the network's order would take SS-A-1 and
-# leave BH-A-1's 400 buildings without heat whatever the heat report says.
-
-
-def _zones3() -> ZoneTable:
-    z = _zones()
-    substations = pd.DataFrame({"node": [10, 11, 13, 12], "name": ["SS-A-1", "SS-A-2", "SS-A-3", "SS-B-1"],
-                                "district": ["A", "A", "A", "B"]})
-    return ZoneTable(z.districts, z.sources, z.buildings, z.houses, substations, z.pump_substations, z.pump_buildings)
-
-
-def _warm3(tmp_path, heat_a: str, share_a: str):
-    obs = reports(tmp_path, f"2026-01-29T06:00,A,{heat_a},{share_a},\n2026-01-29T06:00,city,,,0\n")
-    return reported_warm_start(_zones3(), obs, RESTART, TIMES[0], NowcastConfig(), n_queues=6)
-
-
-def test_few_buildings_without_heat_put_down_the_substation_no_pumps_hang_on(tmp_path):
-    """10 reported in A: SS-A-3 explains the power report as well as SS-A-1 does, and leaves no pumps
-    stopped (SS-A-1 would leave 400 without heat, 390 more than reported, about 80 report SDs)."""
-    warm = _warm3(tmp_path, "10", "0.3333")
-    assert [h["node"] for h in warm.hits] == ["SS-A-3"]
-    assert warm.summary == "1 substation down"
-
-
-def test_a_heat_report_that_the_pumps_explain_keeps_the_network_order(tmp_path):
-    """400 reported in A: SS-A-1 and SS-A-2 each explain it exactly (BH-A-1's or BH-A-2's pumps); the
-    first in the network's order is taken, and no boiler house is out (SS-A-3 would need four)."""
-    warm = _warm3(tmp_path, "400", "0.3333")
-    assert [h["node"] for h in warm.hits] == ["SS-A-1"]
-    assert warm.heat_share == {}
-
-
-def test_without_a_heat_report_the_substations_are_the_network_order(tmp_path):
-    warm = _warm3(tmp_path, "", "0.3333")
-    assert [h["node"] for h in warm.hits] == ["SS-A-1"]
-
-
-def test_a_heat_report_can_overrule_part_of_the_power_report(tmp_path):
-    """All of A reported without power but only 10 buildings without heat: three substations down would
-    stop both clusters' pumps (800 buildings, a misfit of about 26,000 in squared report SDs); one
-    substation down costs the beta likelihood of a share 1.0 reported at 1/3 (-2 log L about 160), so
-    only SS-A-3 is put down and the rest of the power report is left to the queues and the grid above."""
-    warm = _warm3(tmp_path, "10", "1.0")
-    assert [h["node"] for h in warm.hits] == ["SS-A-3"]
-
-
-def test_heat_misfit_counts_what_the_pumps_leave_beyond_the_report():
-    z = _zones()
-    rows = pd.DataFrame({"district_index": [0], "value": [10.0]})
-    m = 15.0
-    assert heat_misfit(z, rows, 25.0, 5.0, {10}) == pytest.approx((390.0 / math.sqrt(m + m * m / 25.0)) ** 2, rel=1e-6)
-    assert heat_misfit(z, rows.iloc[:0], 25.0, 5.0, {10}) == 0.0
