@@ -127,7 +127,9 @@ def run_scenario_full(cfg: DictConfig, progress: Progress | None = None) -> RunO
                           n_archetypes, len(cfg.people.thresholds_c), bool(cfg.buildings.trajectories))
     memory.check_fits(est, n_real)
     with _timed(times, "weather"):
-        forecast = make_forecast(cfg.weather, grid, n_real, seed)
+        past = cfg.nowcast.get("past_weather") if reports is not None else None
+        forecast = make_forecast(cfg.weather, grid, n_real, seed, past_weather=past,
+                                 as_of=None if reports is None else reports.as_of)
     with _timed(times, "threat"):
         campaign = make_campaign(cfg.attacks, network, grid, n_real, seed)
     sim_out = _simulate(cfg, city, network, grid, forecast, campaign, seed, times, progress)

@@ -43,7 +43,7 @@ from sim.rng import stream
 from sim.sky import Sky, SkyRule, cold_snap_sky, default_sky
 from sim.solar import Site
 from sim.timegrid import TimeGrid
-from sim.weather_file import read_sky_columns, read_temperature_file
+from sim.weather_file import read_observed_series, read_sky_columns, read_temperature_file
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,7 @@ __all__ = [
     "site_from_config",
     "sky_rule_from_config",
     "spell_shape",
+    "splice_past_weather",
 ]
 
 KINDS = ("cold_snap", "file")
@@ -133,16 +134,68 @@ class Forecast:
         return int(self.outdoor_c.shape[0])
 
 
-def make_forecast(cfg: Any, grid: TimeGrid, n_realizations: int, seed: int) -> Forecast:
-    """Build the forecast named by ``cfg.kind`` (see :func:`_make_forecast`), with a debug log line."""
-    fc = _make_forecast(cfg, grid, n_realizations, seed)
+def make_forecast(cfg: Any, grid: TimeGrid, n_realizations: int, seed: int, past_weather: Any = None,
+                  as_of: np.datetime64 | None = None) -> Forecast:
+    """Build the forecast named by ``cfg.kind`` (see :func:`_make_forecast`), with a debug log line.
+
+    With ``past_weather`` (``nowcast.past_weather``: a CSV or NetCDF file of one observed series) and
+    ``as_of`` (``nowcast.as_of``), the steps before ``as_of`` take the observed temperature in every
+    realization and the forecast holds from ``as_of`` on (:func:`splice_past_weather`); a forecast file
+    (``weather=file``) then need only cover ``[as_of, start + horizon)``. Errors of the observed file are
+    those of a weather file, prefixed by ``nowcast.past_weather:``.
+    """
+    spliced = past_weather is not None and str(past_weather).strip() != "" and as_of is not None
+    fc = _make_forecast(cfg, grid, n_realizations, seed, needed_from=as_of if spliced else None)
+    if spliced and as_of is not None:
+        try:
+            observed_c, source = read_observed_series(past_weather, grid, as_of,
+                                                      max_gap_h=_get(cfg, "max_gap_h", None),
+                                                      utc_offset_h=float(grid.utc_offset_h))
+        except InputError as e:
+            raise InputError(f"nowcast.past_weather: {e}") from None
+        fc = splice_past_weather(fc, observed_c, source)
     log.debug("weather %s: %d realizations x %d steps, %.1f to %.1f degC (%s)", _get(cfg, "kind", "cold_snap"),
               fc.outdoor_c.shape[0], fc.outdoor_c.shape[1], float(np.min(fc.outdoor_c)), float(np.max(fc.outdoor_c)),
               fc.source)
     return fc
 
 
-def _make_forecast(cfg: Any, grid: TimeGrid, n_realizations: int, seed: int) -> Forecast:
+def splice_past_weather(forecast: Forecast, observed_c: np.ndarray, source: str = "observed") -> Forecast:
+    """The forecast with its first steps replaced by one observed series, in every realization.
+
+    Parameters
+    ----------
+    forecast : Forecast
+        Outdoor temperature (R, T), e.g. the members of an ensemble forecast. [degC]
+    observed_c : numpy.ndarray
+        Observed temperature at the first ``n_past`` step starts (those before ``nowcast.as_of``), shape
+        (n_past,), ``n_past <= T``. [degC]
+    source : str
+        Where the observations come from (metadata; prefixed to the forecast's ``source``).
+
+    Returns
+    -------
+    Forecast
+        ``outdoor_c[r, :n_past] = observed_c`` for every realization r, ``outdoor_c[r, n_past:]`` the
+        forecast's; the sky (irradiance, wind) stays the forecast's.
+
+    >>> fc = Forecast(times=np.arange(4).astype("datetime64[h]").astype("datetime64[ns]"),
+    ...               outdoor_c=np.array([[0.0, 1, 2, 3], [10, 11, 12, 13]]), source="ens")
+    >>> splice_past_weather(fc, np.array([-5.0, -6.0]), "obs").outdoor_c
+    array([[-5., -6.,  2.,  3.],
+           [-5., -6., 12., 13.]])
+    """
+    obs = np.asarray(observed_c, dtype=np.float64).reshape(-1)
+    n_past = obs.shape[0]
+    if n_past > forecast.outdoor_c.shape[1]:
+        raise ValueError(f"observed_c has {n_past} steps, the forecast {forecast.outdoor_c.shape[1]}")
+    out = np.array(forecast.outdoor_c, dtype=np.float64, copy=True)
+    out[:, :n_past] = obs[None, :]
+    return dataclasses.replace(forecast, outdoor_c=out, source=f"{source}; then {forecast.source}")
+
+
+def _make_forecast(cfg: Any, grid: TimeGrid, n_realizations: int, seed: int,
+                   needed_from: np.datetime64 | None = None) -> Forecast:
     """Build the forecast named by ``cfg.kind``.
 
     Parameters
@@ -155,6 +208,9 @@ def _make_forecast(cfg: Any, grid: TimeGrid, n_realizations: int, seed: int) -> 
         Number of Monte Carlo realizations R. [-]
     seed : int
         The run's seed. [-]
+    needed_from : numpy.datetime64, optional
+        A forecast file need only cover the steps from this time on (observed weather replaces the
+        earlier ones, :func:`splice_past_weather`). Default: the whole run.
 
     Returns
     -------
@@ -170,9 +226,10 @@ def _make_forecast(cfg: Any, grid: TimeGrid, n_realizations: int, seed: int) -> 
         if str(path).lower().endswith(".epw"):
             return load_epw(path, grid, n_realizations)
         fc = load_file(path, grid, n_realizations, max_gap_h=_get(cfg, "max_gap_h", None),
-                       utc_offset_h=float(grid.utc_offset_h))
+                       utc_offset_h=float(grid.utc_offset_h), needed_from=needed_from)
         site = site_from_config(cfg, grid.utc_offset_h)
-        sky = read_sky_columns(path, grid, n_realizations, max_gap_h=_get(cfg, "max_gap_h", None))
+        sky = read_sky_columns(path, grid, n_realizations, max_gap_h=_get(cfg, "max_gap_h", None),
+                               needed_from=needed_from)
         ghi, dni, dhi, wind, sky_src = sky
         if ghi is not None and dni is None:
             from sim.solar import decompose
@@ -186,7 +243,8 @@ def _make_forecast(cfg: Any, grid: TimeGrid, n_realizations: int, seed: int) -> 
 
 
 def load_file(
-    path: Any, grid: TimeGrid, n_realizations: int, max_gap_h: float | None = None, utc_offset_h: float = 0.0
+    path: Any, grid: TimeGrid, n_realizations: int, max_gap_h: float | None = None, utc_offset_h: float = 0.0,
+    needed_from: np.datetime64 | None = None,
 ) -> Forecast:
     """Read outdoor temperature from a CSV or NetCDF file and put it on the grid.
 
@@ -207,13 +265,15 @@ def load_file(
         step ``grid.dt_h``. [h]
     utc_offset_h : float
         Local time minus UTC for GRIB files, whose times are UTC (:mod:`sim.weather_ensemble`). [h]
+    needed_from : numpy.datetime64, optional
+        The file need only cover the steps from this time on (:func:`splice_past_weather`).
 
     Returns
     -------
     Forecast
     """
     outdoor_c, source = read_temperature_file(path, grid, n_realizations, max_gap_h=max_gap_h,
-                                              utc_offset_h=utc_offset_h)
+                                              utc_offset_h=utc_offset_h, needed_from=needed_from)
     return Forecast(times=grid.times, outdoor_c=outdoor_c, source=source)
 
 

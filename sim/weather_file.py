@@ -42,7 +42,7 @@ import pandas as pd
 from sim.errors import ColdgridWarning, InputError
 from sim.timegrid import TimeGrid
 
-__all__ = ["SKY_COLUMNS", "read_series", "read_sky_columns", "read_temperature_file"]
+__all__ = ["SKY_COLUMNS", "read_observed_series", "read_series", "read_sky_columns", "read_temperature_file"]
 
 VALID_RANGE_C = (-70.0, 50.0)
 CSV_TIME, CSV_VALUE, CSV_REALIZATION = "time", "outdoor_temperature_c", "realization"
@@ -68,7 +68,7 @@ Locator = Callable[[int | np.integer], str]
 
 def read_temperature_file(
     path: str | os.PathLike[str], grid: TimeGrid, n_realizations: int, max_gap_h: float | None = None,
-    utc_offset_h: float = 0.0,
+    utc_offset_h: float = 0.0, needed_from: np.datetime64 | None = None,
 ) -> tuple[np.ndarray, str]:
     """Read, check and interpolate a temperature file to the grid.
 
@@ -85,6 +85,10 @@ def read_temperature_file(
         step. [h]
     utc_offset_h : float
         Local time minus UTC, applied to GRIB files (whose times are UTC; :mod:`sim.weather_ensemble`). [h]
+    needed_from : numpy.datetime64, optional
+        The file need only cover the steps from this time on (a forecast spliced with observed weather
+        before it, ``nowcast.past_weather``); earlier steps hold the file's first value (the caller
+        replaces them). Default: the whole run.
 
     Returns
     -------
@@ -104,7 +108,7 @@ def read_temperature_file(
         raise InputError(f"weather.max_gap_h={max_gap_h}: must be a number of hours > 0")
     series = read_series(path, utc_offset_h)
     on_grid = [
-        _check_and_interpolate(name, times, values, where, grid, gap_h) for times, values, where in series
+        _check_and_interpolate(name, times, values, where, grid, gap_h, needed_from) for times, values, where in series
     ]
     n_file = len(on_grid)
     R = int(n_realizations)
@@ -121,6 +125,58 @@ def read_temperature_file(
     elif n_file > R:
         note += f", first {R} used"
     return outdoor_c, f"file: {name} ({note})"
+
+
+def read_observed_series(
+    path: str | os.PathLike[str], grid: TimeGrid, until: np.datetime64, max_gap_h: float | None = None,
+    utc_offset_h: float = 0.0,
+) -> tuple[np.ndarray, str]:
+    """The observed outdoor temperature of ``nowcast.past_weather`` at the step starts before ``until``.
+
+    The file is read and checked as a weather file (:func:`read_series`: CSV or NetCDF, the same columns,
+    variables and one-line errors) and must hold one series (no ``realization`` column or member
+    dimension of length > 1: it is what happened, not an ensemble). It must cover the step starts in
+    ``[start, until)`` with no interval longer than ``max_gap_h`` (default the model step) among them;
+    times after ``until`` are allowed and ignored (the forecast holds from ``until`` on).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        CSV or NetCDF file of observed temperatures.
+    grid : TimeGrid
+        The run's time grid.
+    until : numpy.datetime64
+        ``nowcast.as_of``: the first time that is not observed.
+    max_gap_h : float, optional
+        Largest accepted interval between consecutive file times within ``[start, until)``. [h]
+    utc_offset_h : float
+        Local time minus UTC for zoned NetCDF times (:mod:`sim.weather_ensemble`). [h]
+
+    Returns
+    -------
+    observed_c : numpy.ndarray
+        Temperature at the step starts before ``until``, shape (n_past,). [degC]
+    source : str
+        Short description for metadata.
+
+    Raises
+    ------
+    InputError
+        One line naming the file and the row (CSV line) or variable, as for ``weather=file``.
+    """
+    name = str(path)
+    gap_h = float(grid.dt_h if max_gap_h is None else max_gap_h)
+    if not np.isfinite(gap_h) or gap_h <= 0.0:
+        raise InputError(f"weather.max_gap_h={max_gap_h}: must be a number of hours > 0")
+    series = read_series(path, utc_offset_h)
+    if len(series) != 1:
+        raise InputError(f"weather file {name}: {len(series)} realizations or members; observed weather "
+                         "(nowcast.past_weather) is one series, without a realization column or member dimension")
+    times, values, where = series[0]
+    until = _ns(until)
+    n_past = int(np.count_nonzero(grid.times < until))
+    on_grid = _check_and_interpolate(name, times, values, where, grid, gap_h, needed_until=until)
+    return on_grid[:n_past].astype(np.float64), f"observed before {_fmt(until)}: {name}"
 
 
 def read_series(path: str | os.PathLike[str], utc_offset_h: float = 0.0) -> list[tuple[np.ndarray, np.ndarray, Locator]]:
@@ -331,16 +387,30 @@ def _check_series(name: str, times: np.ndarray, values: np.ndarray, where: Locat
 
 
 def _check_and_interpolate(
-    name: str, times: np.ndarray, values: np.ndarray, where: Locator, grid: TimeGrid, max_gap_h: float
+    name: str, times: np.ndarray, values: np.ndarray, where: Locator, grid: TimeGrid, max_gap_h: float,
+    needed_from: np.datetime64 | None = None, needed_until: np.datetime64 | None = None,
 ) -> np.ndarray:
-    """Interpolate one checked series (times, values) to the grid, shape (T,). [degC]"""
+    """Interpolate one checked series (times, values) to the grid, shape (T,). [degC]
+
+    The file must cover the step starts in ``[needed_from, needed_until)`` (default: every step); outside
+    them the first or last value is held (np.interp)."""
     step = np.diff(times)
     grid_times = grid.times
-    first, last = grid_times[0], grid_times[-1]
+    needed = np.ones(grid_times.shape, bool)
+    if needed_from is not None:
+        needed &= grid_times >= _ns(needed_from)
+    if needed_until is not None:
+        needed &= grid_times < _ns(needed_until)
+    what = ("start .. start + horizon - dt" if needed_from is None and needed_until is None
+            else "start .. the last step before nowcast.as_of" if needed_from is None
+            else "nowcast.as_of .. start + horizon - dt")  # fmt: skip
+    if not needed.any():
+        return np.interp(grid.hours, (times - grid_times[0]) / np.timedelta64(1, "h"), values)
+    first, last = grid_times[needed][0], grid_times[needed][-1]
     if times[0] > first or times[-1] < last:
         raise InputError(
             f"weather file {name}: covers {_fmt(times[0])} .. {_fmt(times[-1])}, but the run needs "
-            f"{_fmt(first)} .. {_fmt(last)} (start .. start + horizon - dt)"
+            f"{_fmt(first)} .. {_fmt(last)} ({what})"
         )
     gap_h = step / np.timedelta64(1, "h")
     relevant = (times[1:] > first) & (times[:-1] < last)
@@ -349,8 +419,13 @@ def _check_and_interpolate(
             f"weather file {name}: {where(i + 1)}: gap of {gap_h[i]:g} h after {_fmt(times[i])} "
             f"exceeds {max_gap_h:g} h (the model step; set weather.max_gap_h to accept coarser data)"
         )
-    x_h = (times - first) / np.timedelta64(1, "h")
+    x_h = (times - grid_times[0]) / np.timedelta64(1, "h")
     return np.interp(grid.hours, x_h, values)
+
+
+def _ns(t: Any) -> np.datetime64:
+    """A time as numpy.datetime64[ns]."""
+    return np.datetime64(t, "ns")
 
 
 def _fmt(t: Any) -> str:
@@ -376,13 +451,16 @@ SKY_COLUMNS: dict[str, tuple[float, float]] = {
 
 
 def read_sky_columns(
-    path: str | os.PathLike[str], grid: TimeGrid, n_realizations: int, max_gap_h: float | None = None
+    path: str | os.PathLike[str], grid: TimeGrid, n_realizations: int, max_gap_h: float | None = None,
+    needed_from: np.datetime64 | None = None,
 ) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None, np.ndarray | None, str]:
     """Irradiance and wind from the optional columns of a weather file, on the grid.
 
     A CSV may carry columns, a NetCDF file variables, named as in :data:`SKY_COLUMNS` (same time axis and
     ``realization`` rule as the temperature). GHI alone is accepted (DNI and DHI are then derived from
-    it by the caller); DNI and DHI need GHI. Values are interpolated linearly to the step starts.
+    it by the caller); DNI and DHI need GHI. Values are interpolated linearly to the step starts. With
+    ``needed_from`` the columns need only cover the steps from that time on (as the temperature, for a
+    forecast spliced with observed weather; earlier steps hold the first value).
 
     Returns
     -------
@@ -429,6 +507,8 @@ def read_sky_columns(
     ):
         raise InputError(f"weather file {name}: give ghi_w_per_m2 alone or all of ghi, dni and dhi_w_per_m2")
     grid_ns = grid.times.astype("datetime64[ns]").astype(np.int64)
+    need_ns = grid_ns if needed_from is None else grid_ns[grid_ns >= _ns(needed_from).astype(np.int64)]
+    need_ns = grid_ns if need_ns.size == 0 else need_ns
     out: dict[str, np.ndarray] = {}
     for col, series in found.items():
         lo, hi = SKY_COLUMNS[col]
@@ -440,7 +520,7 @@ def read_sky_columns(
                                  f"{values[bad][0]!r} (record {int(bad.argmax()) + 1})")  # fmt: skip
             order = np.argsort(times)
             t_ns = times[order].astype(np.int64)
-            if t_ns[0] > grid_ns[0] or t_ns[-1] < grid_ns[-1]:
+            if t_ns[0] > need_ns[0] or t_ns[-1] < need_ns[-1]:
                 raise InputError(f"weather file {name}: {col} does not cover the run period")
             on_grid.append(np.interp(grid_ns, t_ns, values[order]))
         r = int(n_realizations)

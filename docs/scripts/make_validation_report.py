@@ -1124,6 +1124,135 @@ few hundred (docs/sweeps.md).
     return md, []
 
 
+#: The stored runs of the identical-twin experiment of the nowcast (too slow to rerun here: each is written
+#: by ``docs/scripts/nowcast_twin_figures.py``); the first has the slow test's settings.
+NOWCAST_TWIN = (DOCS / "data" / "nowcast_twin.csv", DOCS / "data" / "nowcast_twin_report.csv")
+NOWCAST_TWIN_COMMAND = "nice -n 10 .venv/bin/python docs/scripts/nowcast_twin_figures.py"
+
+
+def _rel(path: Path) -> str:
+    """``path`` relative to the repository when it is inside it."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def _twin_criterion(df: pd.DataFrame) -> tuple[bool, bool, bool]:
+    """The design's forecast criterion (docs/nowcast.md, fixed before any run): mean CRPS skill > 0.1,
+    better than the unconditioned forecast in >= 70 % of the truths, no collapse."""
+    return (bool(df["skill"].mean() > 0.1), bool((df["skill"] > 0).mean() >= 0.7), not bool(df["collapsed"].any()))
+
+
+def section_nowcast_twin(img: Path, paths: tuple[Path, ...] = NOWCAST_TWIN) -> tuple[str, list[dict]]:
+    """The nowcast's identical-twin experiment (sim.validation.nowcast, tests/validation/test_nowcast_twin.py)
+    from its stored per-truth figures (``docs/data/nowcast_twin*.csv``)."""
+    from sim.validation.nowcast import TWIN_QUICK, truth_seeds
+
+    heading = "## Nowcast: the identical-twin experiment"
+    runs = [(p, pd.read_csv(p)) for p in paths if p.is_file()]
+    if not runs:
+        return f"{heading}\n\nNo stored run ({', '.join(_rel(p) for p in paths)} missing).\n", []
+    test_seeds = truth_seeds(TWIN_QUICK)
+
+    fig, axes = plt.subplots(1, len(runs), figsize=(4.6 * len(runs) + 1.0, 3.4), squeeze=False)
+    tables, rows, failed = [], [], []
+    for k, (path, df) in enumerate(runs):
+        ax = axes[0, k]
+        x = np.arange(len(df))
+        ax.bar(x - 0.27, df["skill"], 0.26, color="C0", label="forecast, rejuvenated")
+        ax.bar(x, df["skill_weights_only"].clip(lower=-1.5), 0.26, color="C7", label="forecast, weights only (clipped at -1.5)")
+        ax.bar(x + 0.27, df["skill_analysis"], 0.26, color="C2", label="analysis (last report)")
+        gone = np.flatnonzero(df["collapsed"].to_numpy(bool))
+        ax.scatter(gone - 0.27, np.full(len(gone), 1.12), marker="v", color="C3", s=22, zorder=3,
+                   label="collapsed (ESS < 0.1 R)")  # fmt: skip
+        ax.axhline(0.1, color="k", lw=0.8, ls="--", label="criterion: mean > 0.1")
+        ax.axhline(0.0, color="k", lw=0.5)
+        ax.set_xticks(x, [str(t)[-4:] for t in df["truth_seed"]], fontsize=7)
+        ax.set_xlabel("truth seed (last 4 digits)")
+        ax.set_ylabel("CRPS skill 1 - CRPS_c / CRPS_u")
+        ax.set_ylim(-1.6, 1.22)
+        ax.set_title(f"{len(df)} truths, {int(df['realizations'].iloc[0])} realizations", fontsize=9)
+        ax.grid(alpha=0.3, axis="y")
+        if k == 0:
+            ax.legend(fontsize=6, loc="lower left")
+        mean_ok, share_ok, none_ok = _twin_criterion(df)
+        seeds = [int(t) for t in df["truth_seed"]]
+        r0 = df.iloc[0]
+        is_test = seeds == test_seeds and int(r0["realizations"]) == int(TWIN_QUICK["realizations"])
+        what = ("the slow test's settings and truths" if is_test else
+                f"{len(df)} truths, {int(r0['realizations'])} realizations")
+        lines = "\n".join(
+            f"| {int(r.truth_seed)} | {r.crps_unconditioned:,.1f} | {r.crps_conditioned:,.1f} | {r.skill:+.2f} | "
+            f"{r.skill_weights_only:+.2f} | {r.skill_analysis:+.2f} | {r.ess_min:.1f} | {int(r.restarts)} | "
+            f"{'yes' if r.collapsed else 'no'} |" for r in df.itertuples())
+        modified = bool(df["sim_modified"].any()) if "sim_modified" in df else False
+        tables.append(f"""**{what[0].upper() + what[1:]}** (`{_rel(path)}`: truth seeds {seeds[0]}-{seeds[-1]},
+ensemble seed {int(r0['ensemble_seed'])}, {int(r0['realizations'])} realizations, {float(r0['days']):g} days,
+reports at hours {r0['report_hours']}, `as_of` hour {int(r0['as_of_h'])}; run once on {r0['run_utc']} at commit
+`{str(r0['commit'])[:10]}`{' with uncommitted changes in sim/' if modified else ''}, {int(r0['wall_s'])} s):
+
+| truth seed | CRPS unconditioned | CRPS conditioned | forecast skill | weights only | analysis skill | ESS min | restarts | collapsed |
+|---|---|---|---|---|---|---|---|---|
+{lines}
+
+Mean forecast skill **{df['skill'].mean():+.2f}** (criterion > 0.1: {'met' if mean_ok else 'not met'}), better than the
+unconditioned forecast in **{int((df['skill'] > 0).sum())} of {len(df)}** truths (>= 70 %: {'met' if share_ok else 'not met'}),
+**{int(df['collapsed'].sum())} collapse(s)** (none allowed: {'met' if none_ok else 'not met'}); analysis skill: mean
+{df['skill_analysis'].mean():+.2f}, lowest {df['skill_analysis'].min():+.2f}; the prior's weights alone (stage A, no
+rejuvenation): mean forecast skill {df['skill_weights_only'].mean():+.2f}.
+""")
+        label = "test's truths" if is_test else f"{len(df)} truths, {int(r0['realizations'])} realizations"
+        an_ok = bool((df["skill_analysis"] > 0).all() and df["skill_analysis"].mean() > 0.5)
+        fc_ok = mean_ok and share_ok and none_ok
+        if not fc_ok:
+            failed.append(label)
+        rows.append({"check": f"nowcast twin ({label}): conditioned analysis closer to the truth",
+                     "measured": f"mean skill {df['skill_analysis'].mean():+.2f}, lowest {df['skill_analysis'].min():+.2f}",
+                     "tolerance": "every truth > 0, mean > 0.5", "result": _ok(an_ok)})
+        rows.append({"check": f"nowcast twin ({label}): conditioned forecast (design criterion)",
+                     "measured": f"{df['skill'].mean():+.2f}, {int((df['skill'] > 0).sum())}/{len(df)} better, "
+                                 f"{int(df['collapsed'].sum())} collapses",
+                     "tolerance": "mean skill > 0.1, >= 70 % better, no collapse",
+                     "result": "pass" if fc_ok else "not met (xfail)"})  # fmt: skip
+    _save(fig, img / "nowcast_twin.png")
+    not_met = (f"The forecast criterion is **not met yet** ({'; '.join(failed)})" if failed else
+               "The criterion is met in the stored runs; the strict xfail of the test must go")
+    md = f"""{heading}
+
+Test: `tests/validation/test_nowcast_twin.py` (slow); computation: `sim.validation.nowcast.twin_experiment`.
+A perfect-model experiment (Evensen 2009, *Data Assimilation*, ch. 4), a self-consistency check of the
+filter, not of the model against the world: realization 0 of a run with another seed plays the city (Kyiv,
+`attacks=continued`, the default cold snap, 7 days); its reports at 06:00 and 18:00 of days 0 and 1
+(buildings without heat and share without power per district, queues off; 84 reports), drawn from the
+nowcast's own error model, condition an ensemble with `nowcast.as_of` = day 2 06:00; the forecast of days
+2-7 (every 6 h) and the analysis (the state at the last report, which the filter has seen) are scored by
+the CRPS of buildings without heat per district against the truth, conditioned (rejuvenated, the filter as
+built) against unconditioned: skill `1 - CRPS_c / CRPS_u` per truth; "weights only" is the stage-A
+reweighting of the prior without rejuvenation. Nothing was fitted to these truths: the filter was tuned on
+truths of their own (seeds 20263129-20263148, docs/nowcast.md "The forecast criterion: causes tested").
+
+The experiment takes minutes per run, too long for this page's own run: the figures are those of the
+stored runs below, made with `{NOWCAST_TWIN_COMMAND}` (the test's settings; `--truths 10 --realizations 200
+--out docs/data/nowcast_twin_report.csv` for the design's ten truths), and drawn here. A change of the
+filter needs a new run of the script; the table says at which commit the stored run was made.
+
+**The criterion** (docs/nowcast.md, stage-B design, fixed before any run): mean forecast skill > 0.1, the
+conditioned forecast better in at least 70 % of the truths (8 of 10), and no collapse (a perfect model
+must explain its own reports once rejuvenated). The test asserts the analysis (every truth > 0, mean >
+0.5: a regression guard set after the first run) and keeps the forecast criterion as a strict xfail.
+
+![Identical-twin skill per truth]({IMG}/nowcast_twin.png)
+
+{chr(10).join(tables)}
+**What does not fit.** {not_met}: the filter reproduces the state it has
+seen (the analysis skill is high in every truth), but a handful of effective histories forecast the next
+strike waves and the restorations of the damage seen no better, in some truths worse, than the whole
+ensemble, and a perfect-model nowcast still collapses in some truths (the ensemble, even rejuvenated from
+the reported state, holds no history that reproduces every report). With 6 truths the mean skill is
+resolved to about 0.2 at best (the skill of one truth changes by up to 0.5 between filter versions whose
+restarts draw other histories). Causes tested and what was kept: docs/nowcast.md.
+"""
+    return md, rows
+
+
 def build(out_dir: Path, quick: bool = False, ghcn: Path = GHCN_FILE) -> Path:
     """Compute every check, write the figures and ``out_dir/validation.md``; return the page's path."""
     settings = QUICK if quick else FULL
@@ -1133,7 +1262,8 @@ def build(out_dir: Path, quick: bool = False, ghcn: Path = GHCN_FILE) -> Path:
     sections, summary = [], []
     for make in (section_erlang, section_thermal, section_small_houses, section_ashrae140, section_apartments,
                  lambda i: section_restoration(i, settings), section_freezing, lambda i: section_winter(i, settings),
-                 section_hindcast, lambda i: section_weather(i, ghcn), section_sobol, section_sobol_kyiv):
+                 section_hindcast, lambda i: section_weather(i, ghcn), section_sobol, section_sobol_kyiv,
+                 section_nowcast_twin):
         md, rows = make(img)
         sections.append(md)
         summary += rows

@@ -26,6 +26,10 @@ class NowcastConfig:
     observations: str | None = None
     # Use reports up to this time (ISO 8601 local time); None: the last report in the file [-]
     as_of: str | None = None
+    # Observed outdoor temperature (CSV or NetCDF, one series, the format of weather=file): every
+    # realization takes it before as_of, the forecast (weather.*) from as_of on; None: the forecast
+    # throughout [-]
+    past_weather: str | None = None
     # Reported buildings without heat: negative binomial around the model's count plus an offset.
     # Dispersion k: coefficient of variation 1/sqrt(k) at large counts; k = 25 gives 20 %, the change
     # of the restoration curve of calibration B3 over about 6 h of report timing [L]. [-]
@@ -72,6 +76,16 @@ def validate_nowcast_config(cfg: Any) -> None:
             fail("as_of", "not an ISO 8601 time (e.g. 2026-01-30T08:00)")
         if cfg.observations is None:
             fail("as_of", "needs nowcast.observations=<CSV file of reports>")
+    past = getattr(cfg, "past_weather", None)
+    if past is not None:
+        if not str(past).strip():
+            fail("past_weather", "empty path; give a CSV or NetCDF file of observed temperatures or leave it unset")
+        if cfg.observations is None:
+            fail("past_weather", "needs nowcast.observations=<CSV file of reports> (the observed weather is "
+                                 "spliced with the forecast at nowcast.as_of)")
+        if str(past).lower().endswith(".epw"):
+            fail("past_weather", "observed weather is a CSV or NetCDF file (time, outdoor_temperature_c), "
+                                 "not a typical year (EPW)")
     for key in ("heat_dispersion", "power_precision", "queue_sd"):
         value = float(getattr(cfg, key))
         if not (math.isfinite(value) and value > 0.0):

@@ -55,6 +55,30 @@ def test_bad_nowcast_and_bias_keys_are_one_line_exit_2(tmp_path, args, expected)
     assert expected in lines[0]
 
 
+@pytest.mark.parametrize(
+    ("observed", "expected"),
+    [
+        (None, "nowcast.past_weather: weather file {p}: not found"),
+        ("time,outdoor_temperature_c\n2026-01-29T00:00,-3\n2026-01-29T01:00,-4\n",
+         "nowcast.past_weather: weather file {p}: covers 2026-01-29 00:00:00 .. 2026-01-29 01:00:00, but the run "
+         "needs 2026-01-29 00:00:00 .. 2026-01-29 17:00:00 (start .. the last step before nowcast.as_of)"),
+    ],
+)
+def test_bad_past_weather_is_one_line_exit_2(tmp_path, observed, expected):
+    reports = tmp_path / "reports.csv"
+    reports.write_text(HEADER + "2026-01-29T18:00,city,2,,\n")
+    past = tmp_path / "observed.csv"
+    if observed is not None:
+        past.write_text(observed)
+    r = run(*SMALL, f"nowcast.observations={reports}", f"nowcast.past_weather={past}",
+            f"hydra.run.dir={tmp_path / 'run'}")  # fmt: skip
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert r.returncode == 2, r.stderr
+    assert len(lines) == 1 and lines[0].startswith("coldgrid: error: "), r.stderr
+    assert expected.format(p=past) in lines[0]
+    assert not (tmp_path / "run" / "result.nc").exists()
+
+
 def test_a_nowcast_run_writes_weights_and_ess(tmp_path):
     reports = tmp_path / "reports.csv"
     reports.write_text(HEADER + "#date,#adm5+name,#indicator+buildings+noheat,#indicator+share+nopower,"
@@ -78,3 +102,29 @@ def test_a_nowcast_run_writes_weights_and_ess(tmp_path):
 def test_help_lists_the_nowcast_group():
     r = run("--help")
     assert "\n  nowcast\n    default" in r.stdout
+
+
+def test_a_forecast_issued_at_as_of_runs_with_the_observed_weather_before_it(tmp_path):
+    """The use of nowcast.past_weather: an ensemble forecast (3 members, -10/-9/-8 degC) that starts at
+    as_of (18:00) is accepted, and result.nc holds the observed -20 degC before it in every realization."""
+    import pandas as pd
+    import xarray as xr
+
+    t = pd.date_range("2026-01-29T18:00", "2026-01-31T00:00", freq="h")
+    xr.Dataset({"outdoor_temperature": (("time", "member"), -10.0 + np.zeros((len(t), 3)) + np.arange(3),
+                                        {"units": "degC"})},
+               coords={"time": t.values, "member": np.arange(3)}).to_netcdf(tmp_path / "ens.nc")  # fmt: skip
+    t_obs = pd.date_range("2026-01-29T00:00", "2026-01-29T20:00", freq="h")
+    pd.DataFrame({"time": t_obs.strftime("%Y-%m-%dT%H:%M"), "outdoor_temperature_c": -20.0}).to_csv(
+        tmp_path / "obs.csv", index=False)
+    reports = tmp_path / "reports.csv"
+    reports.write_text(HEADER + "2026-01-29T18:00,North,2,,\n")
+    out = tmp_path / "run"
+    r = run("city=small_town", "realizations=3", "horizon_days=2", "output.report=false", "output.events_csv=false",
+            "weather=file", f"weather.path={tmp_path / 'ens.nc'}", f"nowcast.observations={reports}",
+            f"nowcast.past_weather={tmp_path / 'obs.csv'}", f"hydra.run.dir={out}")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    with open_result(out / "result.nc") as ds:
+        t_out = ds["outdoor_temperature"].values
+    np.testing.assert_array_equal(t_out[:, :18], -20.0)  # 00:00 .. 17:00 observed
+    np.testing.assert_array_equal(t_out[:, 18:], np.array([-10.0, -9.0, -8.0])[:, None] + np.zeros((3, 30)))

@@ -39,6 +39,8 @@ SECTIONS = {
         ["sobol_ishigami.png"], r"\| x1 \| 0\.3139 \| 0\.\d{4} ± 0\.\d{4} \| 0\.5576 \|"),
     "## Which assumptions matter: Sobol indices of the Kyiv default": (
         ["sobol_kyiv.png"], r"\| 1 \| [^|]+ \(`[a-z0-9_.]+`\) \| -?\d+\.\d\d ± \d+\.\d\d \| -?\d+\.\d\d \|"),
+    "## Nowcast: the identical-twin experiment": (
+        ["nowcast_twin.png"], r"\| 2026213\d \| [\d,]+\.\d \| [\d,]+\.\d \| [+-]\d\.\d\d \| [+-]\d+\.\d\d \| [+-]\d\.\d\d \|"),
     "## Cooling under total heat loss": (
         ["../cooling_curves_total_heat_loss.png"], r"\| `panel_16` \| \d+ \| -?\d+\.\d / -?\d+\.\d °C"),
 }  # fmt: skip
@@ -89,3 +91,43 @@ def test_committed_report_is_complete_and_full(quick_report):
     assert list(_sections(committed)) == list(_sections((quick_report / "validation.md").read_text(encoding="utf-8")))
     for fig in re.findall(r"\]\((img/[^)]+\.png)\)", committed):
         assert (ROOT / "docs" / fig).is_file(), fig
+
+
+def _report_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_validation_report", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_validation_report"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(("skills", "collapsed", "met"), [((0.3, 0.2, 0.1), (False,) * 3, True),
+                                                          ((0.3, 0.2, 0.1), (False, True, False), False),
+                                                          ((0.5, -0.1, -0.1), (False,) * 3, False)])  # fmt: skip
+def test_the_twin_section_renders_stored_figures_and_judges_the_criterion(tmp_path, skills, collapsed, met):
+    """The nowcast twin section reads a stored run (docs/scripts/nowcast_twin_figures.py's columns) and
+    applies the design's criterion (mean skill > 0.1, >= 70 % better, no collapse) to it; the figures here
+    are made up: means 0.2 (met), 0.2 with a collapse, 0.1 (not > 0.1) and 1 of 3 better."""
+    import pandas as pd
+
+    rows = [{"truth_seed": 20262129 + k, "crps_unconditioned": 100.0, "crps_conditioned": 100.0 * (1 - sk),
+             "skill": sk, "crps_weights_only": 150.0, "skill_weights_only": -0.5, "crps_analysis_unconditioned": 80.0,
+             "crps_analysis_conditioned": 8.0, "skill_analysis": 0.9, "analysis_coverage_90": 0.8, "ess_min": 12.5,
+             "ess_final": 20.0, "restarts": 2, "collapsed": c, "ensemble_seed": 20261129, "realizations": 80,
+             "days": 7.0, "report_hours": "6 18 30 42", "as_of_h": 54, "score_every_h": 6, "commit": "f" * 40,
+             "sim_modified": False, "run_utc": "2026-12-02T07:32Z", "wall_s": 62}
+            for k, (sk, c) in enumerate(zip(skills, collapsed, strict=True))]
+    path = tmp_path / "twin.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    md, summary = _report_module().section_nowcast_twin(tmp_path / "img", (path,))
+    assert (tmp_path / "img" / "nowcast_twin.png").stat().st_size > 10_000
+    first = {0.3: "70.0 | +0.30", 0.5: "50.0 | +0.50"}[skills[0]]
+    assert f"| 20262129 | 100.0 | {first} | -0.50 | +0.90 | 12.5 | 2 | no |" in md
+    assert "at commit\n`ffffffffff`" in md or "at commit `ffffffffff`" in md
+    analysis, forecast = summary
+    assert analysis["result"] == "pass" and analysis["measured"] == "mean skill +0.90, lowest +0.90"
+    assert forecast["result"] == ("pass" if met else "not met (xfail)")
+    assert ("criterion is met in the stored runs" in md) == met
+    assert ("**not met yet**" in md) == (not met)

@@ -20,6 +20,10 @@ Criteria:
   tuned on other truths (seeds 20263129-20263148, docs/nowcast.md "The forecast criterion: causes
   tested"), not on these. It is an xfail (strict), so that a filter which meets it turns this test red
   until the marker is removed.
+
+The per-truth figures of one run of these settings are stored in ``docs/data/nowcast_twin.csv`` by
+``docs/scripts/nowcast_twin_figures.py`` (with the commit) and shown on docs/validation.md; rerun it when
+the filter changes.
 """
 
 from __future__ import annotations
