@@ -12,7 +12,15 @@ from omegaconf import OmegaConf
 from sim import needs
 from sim.config.people import PeopleConfig
 from sim.exposure import ExposureAccumulator, weighted_quantile_steps
-from sim.stats import HEADLINE_COLUMNS, _ceiling_hit, duration_survival, headline_table, headline_values
+from sim.stats import (
+    HEADLINE_COLUMNS,
+    _ceiling_hit,
+    duration_survival,
+    headline_table,
+    headline_values,
+    paired_weights,
+    weighted_median_ci,
+)
 
 
 class TestHeatingPointEligibleBoundaries:
@@ -535,3 +543,75 @@ class TestDurationSurvivalGuard:
         np.testing.assert_array_equal(out.values, np.zeros((2, 3)))  # documented: 0 where nobody is affected
         assert out.attrs == {"units": "1",
                              "long_name": "share of affected people still cold after the given duration"}
+
+
+def _weighted_pair(wa=None, wb=None, n=3):
+    """Two runs of ``n`` realizations with the given ``realization_weight`` (None: none)."""
+    out = []
+    for w in (wa, wb):
+        ds = xr.Dataset(coords={"realization": np.arange(n)})
+        if w is not None:
+            ds["realization_weight"] = ("realization", np.asarray(w, dtype=float))
+        out.append(ds)
+    return out
+
+
+class TestPairedWeights:
+    """Weights of realization pairs (docs/nowcast.md): None, the common normalized weights, or their mean."""
+
+    def test_two_unweighted_runs_have_no_weights(self):
+        assert paired_weights(*_weighted_pair()) is None
+
+    @pytest.mark.parametrize("weighted_side", ["a", "b"])
+    def test_one_weighted_run_averages_with_equal_weights(self, weighted_side):
+        # weights 1, 1, 2 -> 1/4, 1/4, 1/2; the other run is 1/3 each: the mean of the two, by hand
+        w = [1.0, 1.0, 2.0]
+        pair = _weighted_pair(wa=w) if weighted_side == "a" else _weighted_pair(wb=w)
+        np.testing.assert_allclose(paired_weights(*pair), [7 / 24, 7 / 24, 10 / 24], rtol=1e-12)
+
+    def test_the_same_weights_unnormalized_are_the_common_weights(self):
+        out = paired_weights(*_weighted_pair(wa=[1.0, 1.0, 2.0], wb=[2.0, 2.0, 4.0]))
+        np.testing.assert_array_equal(out, [0.25, 0.25, 0.5])
+
+    def test_weights_apart_by_1e_8_are_averaged(self):
+        # the test is relative 1e-12 with no absolute slack: 1e-8 apart is not "the same weights"
+        wa = np.array([1.0, 1.0, 2.0])
+        wb = np.array([1.0, 1.0, 2.0 * (1 + 1e-8)])
+        expected = 0.5 * (wa / wa.sum() + wb / wb.sum())
+        out = paired_weights(*_weighted_pair(wa=wa, wb=wb))
+        np.testing.assert_array_equal(out, expected)
+        assert not np.array_equal(out, wa / wa.sum())
+
+    def test_different_realizations_are_refused(self):
+        a, _ = _weighted_pair(wa=[1.0, 2.0, 3.0])
+        _, b = _weighted_pair(wb=[1.0, 2.0], n=2)
+        with pytest.raises(ValueError, match="^the two runs have different realizations; paired differences "
+                                             "need the same ones$"):
+            paired_weights(a, b)
+
+
+class TestWeightedMedianCi:
+    """median_ci on Kish's effective sample size (Conover 1999, 3.2); expected values by hand."""
+
+    @pytest.mark.parametrize("w", [np.full(10, 0.1), np.ones(10)])
+    def test_equal_weights_give_the_order_statistics(self, w):
+        # n = 10: k = 2 (2 P(B <= 1) = 22/1024 <= 0.05 < 2 P(B <= 2) = 112/1024): [x_(2), x_(9)], coverage 1 - 22/1024
+        lo, hi, cov = weighted_median_ci(np.arange(1.0, 11.0), w)
+        np.testing.assert_allclose([lo, hi], [2.0, 9.0], rtol=1e-12)
+        assert cov == 1 - 22 / 1024
+
+    def test_six_realizations_give_min_and_max_with_their_coverage(self):
+        # n = 6: k = 1 (2 P(B <= 0) = 2/64): [x_(1), x_(6)], coverage 62/64
+        assert weighted_median_ci(np.array([4.0, 1.0, 6.0, 2.0, 5.0, 3.0]), np.ones(6)) == (1.0, 6.0, 62 / 64)
+
+    def test_two_realizations_are_too_few_for_95_percent(self):
+        # n = 2: no k >= 1 reaches 95 %; (min, max) with coverage 1 - 2 x 0.5^2 = 0.5
+        assert weighted_median_ci(np.array([7.0, 3.0]), np.array([1.0, 1.0])) == (3.0, 7.0, 0.5)
+
+    def test_a_point_mass_spans_every_realization_with_no_coverage(self):
+        # Kish's n = 1: no interval can be had; the range of the values, coverage 0
+        assert weighted_median_ci(np.array([5.0, 100.0, 20.0]), np.array([1.0, 1e-300, 1e-300])) == (5.0, 100.0, 0.0)
+
+    def test_no_realizations(self):
+        lo, hi, cov = weighted_median_ci(np.array([]), np.array([]))
+        assert np.isnan(lo) and np.isnan(hi) and cov == 0.0
