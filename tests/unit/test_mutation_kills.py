@@ -13,8 +13,10 @@ from sim import needs
 from sim.config.people import PeopleConfig
 from sim.exposure import ExposureAccumulator, weighted_quantile_steps
 from sim.stats import (
+    COMPARISON_COLUMNS,
     HEADLINE_COLUMNS,
     _ceiling_hit,
+    comparison_table,
     duration_survival,
     headline_table,
     headline_values,
@@ -615,3 +617,105 @@ class TestWeightedMedianCi:
     def test_no_realizations(self):
         lo, hi, cov = weighted_median_ci(np.array([]), np.array([]))
         assert np.isnan(lo) and np.isnan(hi) and cov == 0.0
+
+
+def _pair(config_a="", config_b="", weights=None, capacity=False):
+    """Baseline a (people 10..50 below 16 degC for 24 h) and alternative b (5, 20, 10, 40, 25), same seed;
+    with ``capacity`` also 100 heating-point places in both (a figure whose cut is no improvement)."""
+    a = _tiny_run(config=config_a, weights=weights)
+    b = _tiny_run(people=(5.0, 20.0, 10.0, 40.0, 25.0), config=config_b, weights=weights)
+    if capacity:
+        for ds, demand in ((a, 50.0), (b, 30.0)):
+            ds["heating_point_capacity"] = 100.0
+            ds["heating_point_demand"] = (("realization", "time"), np.full((5, 2), demand))
+    return a, b
+
+
+class TestComparisonTableByHand:
+    """comparison.csv on two 5-realization runs; b - a = -5, 0, -20, 0, -25 people, run by run."""
+
+    def test_city_row(self):
+        row = comparison_table(*_pair()).set_index(["figure", "adm5_name"]).loc[("people_cold_24h", "")]
+        assert (row["label"], row["unit"], row["adm5_code"]) == (
+            "People below 16 °C indoors for 24 h or more", "people", "")
+        assert (row["a_p50"], row["b_p50"]) == (30.0, 20.0)
+        # sorted differences -25, -20, -5, 0, 0; type 7: p5 = -25 + 0.2 x 5, p95 = 0
+        np.testing.assert_allclose([row["diff_p50"], row["diff_p5"], row["diff_p95"]], [-5.0, -24.0, 0.0],
+                                   rtol=1e-12, atol=1e-12)
+        # (b - a) / a = -1/2, 0, -2/3, 0, -1/2: median -1/2
+        assert row["rel_diff_p50"] == -0.5
+        # a cut of >= 25 % with b < a in runs 0, 2 and 4
+        assert row["prob_reduction"] == 0.6
+        # n = 5 is too few for a 95 % interval: (min, max) of the differences, not enough
+        assert (row["diff_ci_low"], row["diff_ci_high"], bool(row["mc_enough"])) == (-25.0, 0.0, False)
+
+    def test_district_rows(self):
+        t = comparison_table(*_pair()).set_index(["figure", "adm5_name"])
+        # half the people in each district: a 5..25, b 2.5, 10, 5, 20, 12.5
+        for name in ("A", "B"):
+            row = t.loc[("people_cold_24h", name)]
+            assert (row["a_p50"], row["b_p50"], row["diff_p50"]) == (15.0, 10.0, -2.5)
+            assert row["prob_reduction"] == 0.6
+        assert set(t.index.get_level_values("adm5_name")) == {"", "A", "B"}
+
+    def test_district_codes_are_the_katotth_coordinate(self):
+        a, b = _pair()
+        codes = ["UA01", "UA02"]
+        t = comparison_table(a.assign_coords(katotth=("district", codes)), b.assign_coords(katotth=("district", codes)))
+        rows = t[t["figure"] == "people_cold_24h"].set_index("adm5_name")
+        assert (rows.loc["A", "adm5_code"], rows.loc["B", "adm5_code"], rows.loc["", "adm5_code"]) == ("UA01", "UA02", "")
+
+    def test_city_rows_only(self):
+        t = comparison_table(*_pair(), districts=False)
+        assert set(t["adm5_name"]) == {""} and "people_cold_24h" in set(t["figure"])
+
+    @pytest.mark.parametrize(("kwargs", "config", "expected"), [
+        # a - b >= frac a and b < a: frac 0.6 only in run 2 (20 >= 18); 0.5 in runs 0, 2, 4 (5 >= 5: inclusive)
+        ({"frac": 0.6}, "", 0.2),
+        ({"frac": 0.5}, "", 0.6),
+        ({}, "output: {reduction_frac: 0.6}", 0.2),  # the baseline's config
+    ])
+    def test_reduction_frac(self, kwargs, config, expected):
+        t = comparison_table(*_pair(config_a=config), **kwargs).set_index(["figure", "adm5_name"])
+        assert t.loc[("people_cold_24h", ""), "prob_reduction"] == expected
+
+    def test_restored_frac_argument(self):
+        # see TestHeadlineTableArguments: restored_frac 0.5 gives 1 day in 4 of 5 runs of both
+        t = comparison_table(*_pair(), restored_frac=0.5).set_index(["figure", "adm5_name"])
+        assert t.loc[("days_to_restore_heat", ""), "a_p50"] == 1.0
+        assert comparison_table(*_pair()).set_index(["figure", "adm5_name"]).loc[
+            ("days_to_restore_heat", ""), "a_p50"] == 2.0
+
+    def test_a_cut_that_is_no_improvement_has_no_probability(self):
+        t = comparison_table(*_pair(capacity=True)).set_index(["figure", "adm5_name"])
+        assert np.isnan(t.loc[("heating_point_capacity", ""), "prob_reduction"])
+        assert t.loc[("heating_point_demand_peak", ""), "prob_reduction"] == 1.0  # 50 -> 30 places in every run
+
+    def test_interval_columns_follow_the_interval(self):
+        # 80 %: p10 of -25, -20, -5, 0, 0 = -25 + 0.4 x 5, p90 = 0
+        t = comparison_table(*_pair(config_a="output: {interval_pct: 80}"))
+        assert list(t.columns) == [{"diff_p5": "diff_p10", "diff_p95": "diff_p90"}.get(c, c)
+                                   for c in COMPARISON_COLUMNS]
+        row = t.set_index(["figure", "adm5_name"]).loc[("people_cold_24h", "")]
+        np.testing.assert_allclose([row["diff_p10"], row["diff_p90"]], [-23.0, 0.0], rtol=1e-12, atol=1e-12)
+
+    def test_monte_carlo_columns_at_60_percent(self):
+        # 60 %, n = 5: k = 2, [x_(2), x_(4)] of the differences = (-20, 0); half-width 10 / |median 5| = 2
+        cfg = "output: {mc_confidence: 0.6, mc_rel_tolerance: 2.0}"
+        row = comparison_table(*_pair(config_a=cfg)).set_index(["figure", "adm5_name"]).loc[("people_cold_24h", "")]
+        assert (row["diff_ci_low"], row["diff_ci_high"], bool(row["mc_enough"])) == (-20.0, 0.0, True)
+
+    def test_weighted_pairs(self):
+        # weight 0 on run 4: the others are 10, 20, 30, 40 against 5, 20, 10, 40 (differences -5, 0, -20, 0)
+        a, b = _pair(weights=(1.0, 1.0, 1.0, 1.0, 0.0))
+        row = comparison_table(a, b).set_index(["figure", "adm5_name"]).loc[("people_cold_24h", "")]
+        # type 7 over the four: a 25, b 15, differences -20, -5, 0, 0 -> -2.5; (b - a)/a -1/2, 0, -2/3, 0 -> -1/4
+        assert (row["a_p50"], row["b_p50"]) == (25.0, 15.0)
+        np.testing.assert_allclose([row["diff_p50"], row["rel_diff_p50"]], [-2.5, -0.25], rtol=1e-12)
+        assert row["prob_reduction"] == 0.5  # runs 0 and 2 of the four
+
+    def test_no_baseline_exposure_gives_no_relative_difference(self):
+        a, b = _pair()
+        zero = a.assign(people_cold_24h=a["people_cold_24h"] * 0.0)
+        row = comparison_table(zero, b).set_index(["figure", "adm5_name"]).loc[("people_cold_24h", "")]
+        assert np.isnan(row["rel_diff_p50"]) and row["prob_reduction"] == 0.0
