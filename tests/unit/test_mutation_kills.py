@@ -20,7 +20,9 @@ from sim.stats import (
     duration_survival,
     headline_table,
     headline_values,
+    paired_difference,
     paired_weights,
+    summarize,
     weighted_median_ci,
 )
 
@@ -719,3 +721,95 @@ class TestComparisonTableByHand:
         zero = a.assign(people_cold_24h=a["people_cold_24h"] * 0.0)
         row = comparison_table(zero, b).set_index(["figure", "adm5_name"]).loc[("people_cold_24h", "")]
         assert np.isnan(row["rel_diff_p50"]) and row["prob_reduction"] == 0.0
+
+
+def _runs(values, dim="realization", weight=None, **attrs):
+    da = xr.DataArray(np.asarray(values, dtype=float), dims=dim, attrs=attrs)
+    if weight is not None:
+        da = da.assign_coords(realization_weight=(dim, np.asarray(weight, dtype=float)))
+    return da
+
+
+class TestSummarizeWeights:
+    """summarize: the run's weights (a coordinate) or given ones; type 7 by hand (Akinshin 2023 for zero weights)."""
+
+    VALUES = (10.0, 20.0, 30.0, 40.0, 1000.0)
+    W = (1.0, 1.0, 1.0, 1.0, 0.0)
+
+    def test_the_weights_coordinate_is_used_and_dropped(self):
+        # weight 0 on 1000: type 7 over 10..40: p5 = 10 + 0.15 x 10, p50 = 25, p95 = 10 + 2.85 x 10
+        out = summarize(_runs(self.VALUES, weight=self.W))
+        np.testing.assert_allclose(out.values, [11.5, 25.0, 38.5], rtol=1e-12)
+        assert "realization_weight" not in out.coords
+
+    def test_given_weights(self):
+        np.testing.assert_allclose(summarize(_runs(self.VALUES), weights=np.array(self.W)).values,
+                                   [11.5, 25.0, 38.5], rtol=1e-12)
+
+    def test_weights_false_ignores_the_coordinate(self):
+        # unweighted type 7 over all five: p5 = 10 + 0.2 x 10, p95 = 40 + 0.8 x 960
+        out = summarize(_runs(self.VALUES, weight=self.W), weights=False)
+        np.testing.assert_allclose(out.values, [12.0, 30.0, 808.0], rtol=1e-12)
+        assert "realization_weight" not in out.coords
+
+    def test_equal_given_weights_are_unweighted(self):
+        np.testing.assert_allclose(summarize(_runs(self.VALUES), weights=np.full(5, 3.0)).values,
+                                   [12.0, 30.0, 808.0], rtol=1e-12)
+
+    def test_a_single_weighted_realization(self):
+        np.testing.assert_array_equal(summarize(_runs([7.0]), weights=np.array([1.0])).values, [7.0, 7.0, 7.0])
+
+    def test_another_dimension_reads_no_weights_coordinate(self):
+        # the coordinate belongs to realizations; a summary over "run" is unweighted unless weights are given
+        out = summarize(_runs(self.VALUES, dim="run", weight=self.W), dim="run")
+        np.testing.assert_allclose(out.values, [12.0, 30.0, 808.0], rtol=1e-12)
+        out = summarize(_runs(self.VALUES, dim="run"), dim="run", weights=np.array(self.W), percentiles=(0, 50, 100))
+        np.testing.assert_allclose(out.values, [10.0, 25.0, 40.0], rtol=1e-12)
+        assert out.dims == ("percentile",)
+
+    def test_weighted_over_a_second_dimension(self):
+        da = xr.DataArray(np.stack([np.array(self.VALUES), 2 * np.array(self.VALUES)], axis=1),
+                          dims=("realization", "district"),
+                          coords={"realization_weight": ("realization", np.array(self.W))})
+        out = summarize(da)
+        assert out.dims == ("percentile", "district")
+        np.testing.assert_allclose(out.values, [[11.5, 23.0], [25.0, 50.0], [38.5, 77.0]], rtol=1e-12)
+
+    @pytest.mark.parametrize("bad", [(5, 100.5), (-0.5, 50), [[5, 50]]])
+    def test_percentiles_outside_0_100(self, bad):
+        with pytest.raises(ValueError, match=r"^percentiles must be a sequence within \[0, 100\], got "):
+            summarize(_runs(self.VALUES), percentiles=bad)
+
+    def test_0_and_100_are_allowed(self):
+        np.testing.assert_array_equal(summarize(_runs(self.VALUES), percentiles=(0, 100)).values, [10.0, 1000.0])
+
+
+class TestPairedDifferenceAttributesAndWeights:
+    def test_attributes(self):
+        a = _runs([1.0, 2.0], units="people", long_name="people cold")
+        diff = paired_difference(a, _runs([3.0, 1.0]), percentiles=None)
+        np.testing.assert_array_equal(diff.values, [2.0, -1.0])
+        assert diff.attrs == {"units": "people", "long_name": "paired difference (b - a) of people cold"}
+        assert paired_difference(_runs([1.0]), _runs([2.0]), percentiles=None).attrs == {
+            "units": "1", "long_name": "paired difference (b - a) of value"}
+        assert paired_difference(_runs([1.0]).rename("x"), _runs([2.0]), percentiles=None).attrs["long_name"] == (
+            "paired difference (b - a) of x")
+
+    @pytest.mark.parametrize("side", ["a", "b", "both"])
+    def test_the_weights_coordinate_is_not_carried_into_the_differences(self, side):
+        w = (1.0, 2.0)
+        a = _runs([1.0, 2.0], weight=w if side in ("a", "both") else None)
+        b = _runs([3.0, 1.0], weight=w if side in ("b", "both") else None)
+        assert "realization_weight" not in paired_difference(a, b, percentiles=None).coords
+
+    def test_pair_weights(self):
+        # differences 0, 0, 0, 0, 990 with weight 0 on the last: every percentile 0; unweighted p95 = 0.8 x 990
+        a, b = _runs([10.0, 20.0, 30.0, 40.0, 10.0]), _runs([10.0, 20.0, 30.0, 40.0, 1000.0])
+        np.testing.assert_array_equal(paired_difference(a, b, weights=np.array(TestSummarizeWeights.W)).values, 0.0)
+        np.testing.assert_allclose(paired_difference(a, b).values, [0.0, 0.0, 792.0], rtol=1e-12)
+
+    def test_other_dimension_and_two_dimensions(self):
+        a = xr.DataArray([[0.0, 1.0], [1.0, 2.0], [2.0, 3.0]], dims=("run", "district"))
+        out = paired_difference(a, 2 * a, dim="run", percentiles=(0, 50, 100))
+        assert out.dims == ("percentile", "district")
+        np.testing.assert_allclose(out.values, [[0.0, 1.0], [1.0, 2.0], [2.0, 3.0]])
