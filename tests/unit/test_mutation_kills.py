@@ -22,6 +22,7 @@ from sim.stats import (
     headline_values,
     paired_difference,
     paired_weights,
+    prob_reduction_at_least,
     summarize,
     weighted_median_ci,
 )
@@ -813,3 +814,45 @@ class TestPairedDifferenceAttributesAndWeights:
         out = paired_difference(a, 2 * a, dim="run", percentiles=(0, 50, 100))
         assert out.dims == ("percentile", "district")
         np.testing.assert_allclose(out.values, [[0.0, 1.0], [1.0, 2.0], [2.0, 3.0]])
+
+
+class TestProbReductionEdges:
+    """prob_reduction_at_least: its bounds, the baseline-zero count and weights; by hand."""
+
+    def test_a_cut_of_100_percent_is_allowed(self):
+        assert float(prob_reduction_at_least(_runs([100.0, 100.0]), _runs([0.0, 50.0]), frac=1.0)) == 0.5
+
+    @pytest.mark.parametrize("frac", [1.5, -0.1])
+    def test_frac_outside_0_1(self, frac):
+        with pytest.raises(ValueError, match=rf"^frac must be within \[0, 1\], got {frac}$"):
+            prob_reduction_at_least(_runs([1.0]), _runs([1.0]), frac=frac)
+
+    def test_unknown_zero_baseline(self):
+        with pytest.raises(ValueError, match=r"^zero_baseline must be 'fail' or 'exclude', got 'skip'$"):
+            prob_reduction_at_least(_runs([1.0]), _runs([1.0]), zero_baseline="skip")
+
+    def test_different_realizations_are_refused(self):
+        a = _runs([1.0, 2.0]).assign_coords(realization=[0, 1])
+        b = _runs([1.0, 2.0]).assign_coords(realization=[1, 2])
+        with pytest.raises(ValueError):
+            prob_reduction_at_least(a, b)
+
+    def test_less_than_one_person_is_exposure(self):
+        # 0.5 people -> 0.1: a cut of 80 %
+        assert float(prob_reduction_at_least(_runs([0.5]), _runs([0.1]))) == 1.0
+
+    def test_count_of_zero_baselines(self):
+        prob = prob_reduction_at_least(_runs([100.0, 100.0, 0.0]), _runs([50.0, 100.0, 0.0]))
+        assert (float(prob), prob.attrs["n_baseline_zero"]) == (pytest.approx(1 / 3), 1)
+
+    def test_weights_are_shares_and_weightless_zeros_are_not_counted(self):
+        # successes in runs 0 and 3 (weights 2 and 4 of 8); run 1 (weight 2) is a zero baseline, run 2 weighs 0
+        a, b = _runs([100.0, 0.0, 0.0, 100.0]), _runs([10.0, 0.0, 0.0, 50.0])
+        w = np.array([2.0, 2.0, 0.0, 4.0])
+        prob = prob_reduction_at_least(a, b, weights=w)
+        assert float(prob) == 0.75 and prob.attrs["n_baseline_zero"] == 1
+        # excluding zero baselines: 6 of the 6 that have something to cut
+        assert float(prob_reduction_at_least(a, b, weights=w, zero_baseline="exclude")) == 1.0
+        # normalized weights of 0.5 each: neither run weighs more than 1, both zero baselines count
+        prob = prob_reduction_at_least(_runs([0.0, 0.0]), _runs([0.0, 0.0]), weights=np.array([1.0, 1.0]))
+        assert prob.attrs["n_baseline_zero"] == 2
