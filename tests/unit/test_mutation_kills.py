@@ -723,6 +723,21 @@ class TestComparisonTableByHand:
         row = comparison_table(zero, b).set_index(["figure", "adm5_name"]).loc[("people_cold_24h", "")]
         assert np.isnan(row["rel_diff_p50"]) and row["prob_reduction"] == 0.0
 
+    def test_relative_difference_over_runs_with_exposure_only(self):
+        # a = 0, 0.5, 30, 40, 50; b = 5, 0.75, 10, 40, 25: (b - a)/a = +1/2, -2/3, 0, -1/2 where a > 0 (the run
+        # with a = 0 has no ratio, and half a person is exposure): median of the four -1/4
+        a = _tiny_run(people=(0.0, 0.5, 30.0, 40.0, 50.0))
+        b = _tiny_run(people=(5.0, 0.75, 10.0, 40.0, 25.0))
+        row = comparison_table(a, b).set_index(["figure", "adm5_name"]).loc[("people_cold_24h", "")]
+        assert row["rel_diff_p50"] == -0.25
+
+    def test_restored_frac_argument_applies_to_both_scenarios(self):
+        a, b = _pair()
+        b["buildings_without_heat"] = b["buildings_without_heat"] * 0 + a["buildings_without_heat"]
+        row = comparison_table(a, b, restored_frac=0.5).set_index(["figure", "adm5_name"]).loc[
+            ("days_to_restore_heat", "")]
+        assert (row["a_p50"], row["b_p50"], row["diff_p50"]) == (1.0, 1.0, 0.0)
+
 
 def _runs(values, dim="realization", weight=None, **attrs):
     da = xr.DataArray(np.asarray(values, dtype=float), dims=dim, attrs=attrs)
@@ -857,17 +872,3 @@ class TestProbReductionEdges:
         prob = prob_reduction_at_least(_runs([0.0, 0.0]), _runs([0.0, 0.0]), weights=np.array([1.0, 1.0]))
         assert prob.attrs["n_baseline_zero"] == 2
 
-    def test_relative_difference_over_runs_with_exposure_only(self):
-        # a = 0, 0.5, 30, 40, 50; b = 5, 0.75, 10, 40, 25: (b - a)/a = +1/2, -2/3, 0, -1/2 where a > 0 (the run
-        # with a = 0 has no ratio, and half a person is exposure): median of the four -1/4
-        a = _tiny_run(people=(0.0, 0.5, 30.0, 40.0, 50.0))
-        b = _tiny_run(people=(5.0, 0.75, 10.0, 40.0, 25.0))
-        row = comparison_table(a, b).set_index(["figure", "adm5_name"]).loc[("people_cold_24h", "")]
-        assert row["rel_diff_p50"] == -0.25
-
-    def test_restored_frac_argument_applies_to_both_scenarios(self):
-        a, b = _pair()
-        b["buildings_without_heat"] = b["buildings_without_heat"] * 0 + a["buildings_without_heat"]
-        row = comparison_table(a, b, restored_frac=0.5).set_index(["figure", "adm5_name"]).loc[
-            ("days_to_restore_heat", "")]
-        assert (row["a_p50"], row["b_p50"], row["diff_p50"]) == (1.0, 1.0, 0.0)
