@@ -590,8 +590,8 @@ class TestPairedWeights:
     def test_different_realizations_are_refused(self):
         a, _ = _weighted_pair(wa=[1.0, 2.0, 3.0])
         _, b = _weighted_pair(wb=[1.0, 2.0], n=2)
-        with pytest.raises(ValueError, match="^the two runs have different realizations; paired differences "
-                                             "need the same ones$"):
+        with pytest.raises(ValueError, match=r"^the two runs have different realizations; paired differences "
+                                             r"need the same ones$"):
             paired_weights(a, b)
 
 
