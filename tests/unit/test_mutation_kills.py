@@ -4,6 +4,8 @@ are worked out by hand or with plain numpy, never with the code under test."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -12,6 +14,7 @@ from omegaconf import OmegaConf
 from sim import needs
 from sim.config.people import PeopleConfig
 from sim.exposure import ExposureAccumulator, weighted_quantile_steps
+from sim.keyfigures import Settings
 from sim.stats import (
     COMPARISON_COLUMNS,
     HEADLINE_COLUMNS,
@@ -20,6 +23,8 @@ from sim.stats import (
     duration_survival,
     headline_table,
     headline_values,
+    mc_error,
+    median_ci,
     paired_difference,
     paired_weights,
     prob_reduction_at_least,
@@ -872,3 +877,53 @@ class TestProbReductionEdges:
         prob = prob_reduction_at_least(_runs([0.0, 0.0]), _runs([0.0, 0.0]), weights=np.array([1.0, 1.0]))
         assert prob.attrs["n_baseline_zero"] == 2
 
+
+
+class TestMedianCiEdges:
+    def test_no_values(self):
+        lo, hi, cov = median_ci(np.array([]))
+        assert np.isnan(lo) and np.isnan(hi) and cov == 0.0
+
+    def test_one_value(self):
+        # n = 1: no interval; the value itself, coverage 1 - 2 x 0.5 = 0
+        assert median_ci(np.array([7.0])) == (7.0, 7.0, 0.0)
+
+
+class TestMcError:
+    """The Monte Carlo rule (``output.mc_rel_tolerance``): half-width of the median's interval over the median."""
+
+    def test_no_values_give_no_interval_and_no_warning(self):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            for w in (None, np.array([])):
+                err = mc_error(np.array([]), Settings(), w)
+                assert np.isnan(err["ci_low"]) and np.isnan(err["ci_high"])
+                assert (err["rel_error"], err["enough"]) == (float("inf"), False)
+
+    def test_a_zero_median_with_a_wider_interval_is_never_enough(self):
+        err = mc_error(np.array([-1.0, 0.0, 0.0, 0.0, 1.0]), Settings(mc_rel_tolerance=100.0))
+        assert (err["ci_low"], err["ci_high"], err["rel_error"], err["enough"]) == (-1.0, 1.0, float("inf"), False)
+
+    def test_a_median_of_one(self):
+        # n = 6: [min, max] = [0, 2], half-width 1 over the median 1
+        err = mc_error(np.array([0.0, 1.0, 1.0, 1.0, 1.0, 2.0]), Settings(mc_rel_tolerance=1.0))
+        assert (err["rel_error"], err["enough"]) == (1.0, True)
+
+    def test_exactly_at_the_tolerance_is_enough(self):
+        # n = 6 (coverage 62/64 >= 95 %): half-width 0.5 over the median 10 = 0.05
+        err = mc_error(np.array([9.5, 10.0, 10.0, 10.0, 10.0, 10.5]), Settings(mc_rel_tolerance=0.05))
+        assert (err["rel_error"], err["enough"]) == (0.05, True)
+
+    def test_exactly_at_the_coverage_is_enough_and_below_it_is_not(self):
+        same = np.full(6, 3.0)  # an interval of zero width: rel 0
+        assert mc_error(same, Settings(mc_confidence=62 / 64))["enough"] is True
+        # n = 5 reaches 30/32 < 95 % only
+        assert mc_error(np.full(5, 3.0), Settings())["enough"] is False
+
+    def test_weighted(self):
+        # weight 0 on the first of 1..10: Kish's n = 9; 60 %: k = 3 (2 P(B <= 2) = 92/512 <= 0.4 < 2 P(B <= 3));
+        # type 7 over 2..10 at 2/8 and 6/8: 4 and 8; weighted median 6: half-width 2 / 6
+        w = np.r_[0.0, np.ones(9)]
+        err = mc_error(np.arange(1.0, 11.0), Settings(mc_confidence=0.6, mc_rel_tolerance=0.5), w)
+        np.testing.assert_allclose([err["ci_low"], err["ci_high"], err["rel_error"]], [4.0, 8.0, 1 / 3], rtol=1e-12)
+        assert err["enough"] is True
