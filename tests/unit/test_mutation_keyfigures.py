@@ -84,9 +84,9 @@ def _expected_city(ds):
         "people_without_water_peak": v["people_without_water"].max(axis=1),
     }
     for c, h, age in ((12, 24, A65), (12, 48, A65), (12, 24, U5), (12, 48, U5)):
-        out[f"spell_{c}c_{'65plus' if age == A65 else 'under5'}_{h}h"] = spell[:, EDGE >= h, age].sum(axis=1)
+        out[f"spell_{c}c_{'65plus' if age == A65 else 'under5'}_{h}h"] = spell[:, h <= EDGE, age].sum(axis=1)
     for c, h, age in ((16, 48, A65), (16, 72, A65), (16, 48, U5), (16, 72, U5)):
-        out[f"spell_{c}c_{'65plus' if age == A65 else 'under5'}_{h}h"] = hist[:, EDGE >= h, age].sum(axis=1)
+        out[f"spell_{c}c_{'65plus' if age == A65 else 'under5'}_{h}h"] = hist[:, h <= EDGE, age].sum(axis=1)
     return out
 
 
