@@ -50,10 +50,16 @@ typecheck: $(VENV)/.stamp-dev
 	$(BIN)/mypy
 
 # mutation testing ([tool.mutmut] in pyproject.toml): `make mutation` runs every mutant of sim.stats,
-# sim.exposure, sim.needs, sim.keyfigures and sim.report.content (about 6,200; hours on 2 cores);
-# `make mutation ARGS='sim.needs.*'` runs a subset. `mutmut results` lists the survivors.
+# sim.exposure, sim.needs, sim.keyfigures and sim.report.content (about 6,500; hours on 2 cores);
+# `make mutation ARGS='sim.needs.*'` runs a subset, `ARGS='sim.stats.x_summarize*'` one function (a pattern
+# also reruns mutants that have a result). `mutmut results` lists the survivors, `mutmut show NAME` one.
+# mutmut runs from the repository root: it copies sim/ and tests/ into mutants/ and puts mutants/ first on
+# sys.path, so no PYTHONPATH is needed (an editable install elsewhere is only a fallback for sim.configs).
+# NUMBA_THREADING_LAYER=workqueue: mutmut forks a process per mutant, and numba's OpenMP layer ends a forked
+# child that uses it with SIGTERM ("fork() called from a process already using GNU OpenMP"), which mutmut
+# reports as "suspicious" for every mutant whose tests run the building stage; the workqueue layer is fork-safe.
 mutation: $(VENV)/.stamp-dev
-	$(BIN)/mutmut run --max-children 2 $(ARGS)
+	NUMBA_THREADING_LAYER=workqueue $(BIN)/mutmut run --max-children 2 $(ARGS)
 	$(BIN)/mutmut results
 
 bench: $(VENV)/.stamp-dev

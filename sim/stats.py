@@ -316,9 +316,11 @@ def weighted_median_ci(values: np.ndarray, weights: np.ndarray, confidence: floa
     ``x_(n-k+1)``). Returns (low, high, coverage)."""
     x = np.asarray(values, dtype=float).ravel()
     w = np.asarray(weights, dtype=float)
+    if x.size == 0:  # before Kish's n, which is 0/0 here
+        return float("nan"), float("nan"), 0.0
     n = round(float(np.sum(w) ** 2 / np.sum(w * w)))
-    if x.size == 0 or n < 2:
-        return (float(np.min(x)), float(np.max(x)), 0.0) if x.size else (float("nan"), float("nan"), 0.0)
+    if n < 2:
+        return float(np.min(x)), float(np.max(x)), 0.0
     k, coverage = _ci_index(n, float(confidence))
     if k < 1:
         lo, hi = weighted_quantile(x, w, [0.0, 1.0])

@@ -4,6 +4,8 @@ are worked out by hand or with plain numpy, never with the code under test."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -12,7 +14,23 @@ from omegaconf import OmegaConf
 from sim import needs
 from sim.config.people import PeopleConfig
 from sim.exposure import ExposureAccumulator, weighted_quantile_steps
-from sim.stats import HEADLINE_COLUMNS, _ceiling_hit, duration_survival, headline_table, headline_values
+from sim.keyfigures import Settings
+from sim.stats import (
+    COMPARISON_COLUMNS,
+    HEADLINE_COLUMNS,
+    _ceiling_hit,
+    comparison_table,
+    duration_survival,
+    headline_table,
+    headline_values,
+    mc_error,
+    median_ci,
+    paired_difference,
+    paired_weights,
+    prob_reduction_at_least,
+    summarize,
+    weighted_median_ci,
+)
 
 
 class TestHeatingPointEligibleBoundaries:
@@ -535,3 +553,377 @@ class TestDurationSurvivalGuard:
         np.testing.assert_array_equal(out.values, np.zeros((2, 3)))  # documented: 0 where nobody is affected
         assert out.attrs == {"units": "1",
                              "long_name": "share of affected people still cold after the given duration"}
+
+
+def _weighted_pair(wa=None, wb=None, n=3):
+    """Two runs of ``n`` realizations with the given ``realization_weight`` (None: none)."""
+    out = []
+    for w in (wa, wb):
+        ds = xr.Dataset(coords={"realization": np.arange(n)})
+        if w is not None:
+            ds["realization_weight"] = ("realization", np.asarray(w, dtype=float))
+        out.append(ds)
+    return out
+
+
+class TestPairedWeights:
+    """Weights of realization pairs (docs/nowcast.md): None, the common normalized weights, or their mean."""
+
+    def test_two_unweighted_runs_have_no_weights(self):
+        assert paired_weights(*_weighted_pair()) is None
+
+    @pytest.mark.parametrize("weighted_side", ["a", "b"])
+    def test_one_weighted_run_averages_with_equal_weights(self, weighted_side):
+        # weights 1, 1, 2 -> 1/4, 1/4, 1/2; the other run is 1/3 each: the mean of the two, by hand
+        w = [1.0, 1.0, 2.0]
+        pair = _weighted_pair(wa=w) if weighted_side == "a" else _weighted_pair(wb=w)
+        np.testing.assert_allclose(paired_weights(*pair), [7 / 24, 7 / 24, 10 / 24], rtol=1e-12)
+
+    def test_the_same_weights_unnormalized_are_the_common_weights(self):
+        out = paired_weights(*_weighted_pair(wa=[1.0, 1.0, 2.0], wb=[2.0, 2.0, 4.0]))
+        np.testing.assert_array_equal(out, [0.25, 0.25, 0.5])
+
+    def test_weights_apart_by_1e_8_are_averaged(self):
+        # the test is relative 1e-12 with no absolute slack: 1e-8 apart is not "the same weights"
+        wa = np.array([1.0, 1.0, 2.0])
+        wb = np.array([1.0, 1.0, 2.0 * (1 + 1e-8)])
+        expected = 0.5 * (wa / wa.sum() + wb / wb.sum())
+        out = paired_weights(*_weighted_pair(wa=wa, wb=wb))
+        np.testing.assert_array_equal(out, expected)
+        assert not np.array_equal(out, wa / wa.sum())
+
+    def test_different_realizations_are_refused(self):
+        a, _ = _weighted_pair(wa=[1.0, 2.0, 3.0])
+        _, b = _weighted_pair(wb=[1.0, 2.0], n=2)
+        with pytest.raises(ValueError, match=r"^the two runs have different realizations; paired differences "
+                                             r"need the same ones$"):
+            paired_weights(a, b)
+
+
+class TestWeightedMedianCi:
+    """median_ci on Kish's effective sample size (Conover 1999, 3.2); expected values by hand."""
+
+    @pytest.mark.parametrize("w", [np.full(10, 0.1), np.ones(10)])
+    def test_equal_weights_give_the_order_statistics(self, w):
+        # n = 10: k = 2 (2 P(B <= 1) = 22/1024 <= 0.05 < 2 P(B <= 2) = 112/1024): [x_(2), x_(9)], coverage 1 - 22/1024
+        lo, hi, cov = weighted_median_ci(np.arange(1.0, 11.0), w)
+        np.testing.assert_allclose([lo, hi], [2.0, 9.0], rtol=1e-12)
+        assert cov == 1 - 22 / 1024
+
+    def test_six_realizations_give_min_and_max_with_their_coverage(self):
+        # n = 6: k = 1 (2 P(B <= 0) = 2/64): [x_(1), x_(6)], coverage 62/64
+        assert weighted_median_ci(np.array([4.0, 1.0, 6.0, 2.0, 5.0, 3.0]), np.ones(6)) == (1.0, 6.0, 62 / 64)
+
+    def test_two_realizations_are_too_few_for_95_percent(self):
+        # n = 2: no k >= 1 reaches 95 %; (min, max) with coverage 1 - 2 x 0.5^2 = 0.5
+        assert weighted_median_ci(np.array([7.0, 3.0]), np.array([1.0, 1.0])) == (3.0, 7.0, 0.5)
+
+    def test_a_point_mass_spans_every_realization_with_no_coverage(self):
+        # Kish's n = 1: no interval can be had; the range of the values, coverage 0
+        assert weighted_median_ci(np.array([5.0, 100.0, 20.0]), np.array([1.0, 1e-300, 1e-300])) == (5.0, 100.0, 0.0)
+
+    def test_no_realizations(self):
+        lo, hi, cov = weighted_median_ci(np.array([]), np.array([]))
+        assert np.isnan(lo) and np.isnan(hi) and cov == 0.0
+
+
+def _pair(config_a="", config_b="", weights=None, capacity=False):
+    """Baseline a (people 10..50 below 16 degC for 24 h) and alternative b (5, 20, 10, 40, 25), same seed;
+    with ``capacity`` also 100 heating-point places in both (a figure whose cut is no improvement)."""
+    a = _tiny_run(config=config_a, weights=weights)
+    b = _tiny_run(people=(5.0, 20.0, 10.0, 40.0, 25.0), config=config_b, weights=weights)
+    if capacity:
+        for ds, demand in ((a, 50.0), (b, 30.0)):
+            ds["heating_point_capacity"] = 100.0
+            ds["heating_point_demand"] = (("realization", "time"), np.full((5, 2), demand))
+    return a, b
+
+
+class TestComparisonTableByHand:
+    """comparison.csv on two 5-realization runs; b - a = -5, 0, -20, 0, -25 people, run by run."""
+
+    def test_city_row(self):
+        row = comparison_table(*_pair()).set_index(["figure", "adm5_name"]).loc[("people_cold_24h", "")]
+        assert (row["label"], row["unit"], row["adm5_code"]) == (
+            "People below 16 °C indoors for 24 h or more", "people", "")
+        assert (row["a_p50"], row["b_p50"]) == (30.0, 20.0)
+        # sorted differences -25, -20, -5, 0, 0; type 7: p5 = -25 + 0.2 x 5, p95 = 0
+        np.testing.assert_allclose([row["diff_p50"], row["diff_p5"], row["diff_p95"]], [-5.0, -24.0, 0.0],
+                                   rtol=1e-12, atol=1e-12)
+        # (b - a) / a = -1/2, 0, -2/3, 0, -1/2: median -1/2
+        assert row["rel_diff_p50"] == -0.5
+        # a cut of >= 25 % with b < a in runs 0, 2 and 4
+        assert row["prob_reduction"] == 0.6
+        # n = 5 is too few for a 95 % interval: (min, max) of the differences, not enough
+        assert (row["diff_ci_low"], row["diff_ci_high"], bool(row["mc_enough"])) == (-25.0, 0.0, False)
+
+    def test_district_rows(self):
+        t = comparison_table(*_pair()).set_index(["figure", "adm5_name"])
+        # half the people in each district: a 5..25, b 2.5, 10, 5, 20, 12.5
+        for name in ("A", "B"):
+            row = t.loc[("people_cold_24h", name)]
+            assert (row["a_p50"], row["b_p50"], row["diff_p50"]) == (15.0, 10.0, -2.5)
+            assert row["prob_reduction"] == 0.6
+        assert set(t.index.get_level_values("adm5_name")) == {"", "A", "B"}
+
+    def test_district_codes_are_the_katotth_coordinate(self):
+        a, b = _pair()
+        codes = ["UA01", "UA02"]
+        t = comparison_table(a.assign_coords(katotth=("district", codes)), b.assign_coords(katotth=("district", codes)))
+        rows = t[t["figure"] == "people_cold_24h"].set_index("adm5_name")
+        assert (rows.loc["A", "adm5_code"], rows.loc["B", "adm5_code"], rows.loc["", "adm5_code"]) == ("UA01", "UA02", "")
+
+    def test_city_rows_only(self):
+        t = comparison_table(*_pair(), districts=False)
+        assert set(t["adm5_name"]) == {""} and "people_cold_24h" in set(t["figure"])
+
+    @pytest.mark.parametrize(("kwargs", "config", "expected"), [
+        # a - b >= frac a and b < a: frac 0.6 only in run 2 (20 >= 18); 0.5 in runs 0, 2, 4 (5 >= 5: inclusive)
+        ({"frac": 0.6}, "", 0.2),
+        ({"frac": 0.5}, "", 0.6),
+        ({}, "output: {reduction_frac: 0.6}", 0.2),  # the baseline's config
+    ])
+    def test_reduction_frac(self, kwargs, config, expected):
+        t = comparison_table(*_pair(config_a=config), **kwargs).set_index(["figure", "adm5_name"])
+        assert t.loc[("people_cold_24h", ""), "prob_reduction"] == expected
+
+    def test_restored_frac_argument(self):
+        # see TestHeadlineTableArguments: restored_frac 0.5 gives 1 day in 4 of 5 runs of both
+        t = comparison_table(*_pair(), restored_frac=0.5).set_index(["figure", "adm5_name"])
+        assert t.loc[("days_to_restore_heat", ""), "a_p50"] == 1.0
+        assert comparison_table(*_pair()).set_index(["figure", "adm5_name"]).loc[
+            ("days_to_restore_heat", ""), "a_p50"] == 2.0
+
+    def test_a_cut_that_is_no_improvement_has_no_probability(self):
+        t = comparison_table(*_pair(capacity=True)).set_index(["figure", "adm5_name"])
+        assert np.isnan(t.loc[("heating_point_capacity", ""), "prob_reduction"])
+        assert t.loc[("heating_point_demand_peak", ""), "prob_reduction"] == 1.0  # 50 -> 30 places in every run
+
+    def test_interval_columns_follow_the_interval(self):
+        # 80 %: p10 of -25, -20, -5, 0, 0 = -25 + 0.4 x 5, p90 = 0
+        t = comparison_table(*_pair(config_a="output: {interval_pct: 80}"))
+        assert list(t.columns) == [{"diff_p5": "diff_p10", "diff_p95": "diff_p90"}.get(c, c)
+                                   for c in COMPARISON_COLUMNS]
+        row = t.set_index(["figure", "adm5_name"]).loc[("people_cold_24h", "")]
+        np.testing.assert_allclose([row["diff_p10"], row["diff_p90"]], [-23.0, 0.0], rtol=1e-12, atol=1e-12)
+
+    def test_monte_carlo_columns_at_60_percent(self):
+        # 60 %, n = 5: k = 2, [x_(2), x_(4)] of the differences = (-20, 0); half-width 10 / |median 5| = 2
+        cfg = "output: {mc_confidence: 0.6, mc_rel_tolerance: 2.0}"
+        row = comparison_table(*_pair(config_a=cfg)).set_index(["figure", "adm5_name"]).loc[("people_cold_24h", "")]
+        assert (row["diff_ci_low"], row["diff_ci_high"], bool(row["mc_enough"])) == (-20.0, 0.0, True)
+
+    def test_weighted_pairs(self):
+        # weight 0 on run 4: the others are 10, 20, 30, 40 against 5, 20, 10, 40 (differences -5, 0, -20, 0)
+        a, b = _pair(weights=(1.0, 1.0, 1.0, 1.0, 0.0))
+        row = comparison_table(a, b).set_index(["figure", "adm5_name"]).loc[("people_cold_24h", "")]
+        # type 7 over the four: a 25, b 15, differences -20, -5, 0, 0 -> -2.5; (b - a)/a -1/2, 0, -2/3, 0 -> -1/4
+        assert (row["a_p50"], row["b_p50"]) == (25.0, 15.0)
+        np.testing.assert_allclose([row["diff_p50"], row["rel_diff_p50"]], [-2.5, -0.25], rtol=1e-12)
+        assert row["prob_reduction"] == 0.5  # runs 0 and 2 of the four
+
+    def test_no_baseline_exposure_gives_no_relative_difference(self):
+        a, b = _pair()
+        zero = a.assign(people_cold_24h=a["people_cold_24h"] * 0.0)
+        row = comparison_table(zero, b).set_index(["figure", "adm5_name"]).loc[("people_cold_24h", "")]
+        assert np.isnan(row["rel_diff_p50"]) and row["prob_reduction"] == 0.0
+
+    def test_relative_difference_over_runs_with_exposure_only(self):
+        # a = 0, 0.5, 30, 40, 50; b = 5, 0.75, 10, 40, 25: (b - a)/a = +1/2, -2/3, 0, -1/2 where a > 0 (the run
+        # with a = 0 has no ratio, and half a person is exposure): median of the four -1/4
+        a = _tiny_run(people=(0.0, 0.5, 30.0, 40.0, 50.0))
+        b = _tiny_run(people=(5.0, 0.75, 10.0, 40.0, 25.0))
+        row = comparison_table(a, b).set_index(["figure", "adm5_name"]).loc[("people_cold_24h", "")]
+        assert row["rel_diff_p50"] == -0.25
+
+    def test_restored_frac_argument_applies_to_both_scenarios(self):
+        a, b = _pair()
+        b["buildings_without_heat"] = b["buildings_without_heat"] * 0 + a["buildings_without_heat"]
+        row = comparison_table(a, b, restored_frac=0.5).set_index(["figure", "adm5_name"]).loc[
+            ("days_to_restore_heat", "")]
+        assert (row["a_p50"], row["b_p50"], row["diff_p50"]) == (1.0, 1.0, 0.0)
+
+
+def _runs(values, dim="realization", weight=None, **attrs):
+    da = xr.DataArray(np.asarray(values, dtype=float), dims=dim, attrs=attrs)
+    if weight is not None:
+        da = da.assign_coords(realization_weight=(dim, np.asarray(weight, dtype=float)))
+    return da
+
+
+class TestSummarizeWeights:
+    """summarize: the run's weights (a coordinate) or given ones; type 7 by hand (Akinshin 2023 for zero weights)."""
+
+    VALUES = (10.0, 20.0, 30.0, 40.0, 1000.0)
+    W = (1.0, 1.0, 1.0, 1.0, 0.0)
+
+    def test_the_weights_coordinate_is_used_and_dropped(self):
+        # weight 0 on 1000: type 7 over 10..40: p5 = 10 + 0.15 x 10, p50 = 25, p95 = 10 + 2.85 x 10
+        out = summarize(_runs(self.VALUES, weight=self.W))
+        np.testing.assert_allclose(out.values, [11.5, 25.0, 38.5], rtol=1e-12)
+        assert "realization_weight" not in out.coords
+
+    def test_given_weights(self):
+        np.testing.assert_allclose(summarize(_runs(self.VALUES), weights=np.array(self.W)).values,
+                                   [11.5, 25.0, 38.5], rtol=1e-12)
+
+    def test_weights_false_ignores_the_coordinate(self):
+        # unweighted type 7 over all five: p5 = 10 + 0.2 x 10, p95 = 40 + 0.8 x 960
+        out = summarize(_runs(self.VALUES, weight=self.W), weights=False)
+        np.testing.assert_allclose(out.values, [12.0, 30.0, 808.0], rtol=1e-12)
+        assert "realization_weight" not in out.coords
+
+    def test_equal_given_weights_are_unweighted(self):
+        np.testing.assert_allclose(summarize(_runs(self.VALUES), weights=np.full(5, 3.0)).values,
+                                   [12.0, 30.0, 808.0], rtol=1e-12)
+
+    def test_a_single_weighted_realization(self):
+        np.testing.assert_array_equal(summarize(_runs([7.0]), weights=np.array([1.0])).values, [7.0, 7.0, 7.0])
+
+    def test_another_dimension_reads_no_weights_coordinate(self):
+        # the coordinate belongs to realizations; a summary over "run" is unweighted unless weights are given
+        out = summarize(_runs(self.VALUES, dim="run", weight=self.W), dim="run")
+        np.testing.assert_allclose(out.values, [12.0, 30.0, 808.0], rtol=1e-12)
+        out = summarize(_runs(self.VALUES, dim="run"), dim="run", weights=np.array(self.W), percentiles=(0, 50, 100))
+        np.testing.assert_allclose(out.values, [10.0, 25.0, 40.0], rtol=1e-12)
+        assert out.dims == ("percentile",)
+
+    def test_weighted_over_a_second_dimension(self):
+        da = xr.DataArray(np.stack([np.array(self.VALUES), 2 * np.array(self.VALUES)], axis=1),
+                          dims=("realization", "district"),
+                          coords={"realization_weight": ("realization", np.array(self.W))})
+        out = summarize(da)
+        assert out.dims == ("percentile", "district")
+        np.testing.assert_allclose(out.values, [[11.5, 23.0], [25.0, 50.0], [38.5, 77.0]], rtol=1e-12)
+
+    @pytest.mark.parametrize("bad", [(5, 100.5), (-0.5, 50), [[5, 50]]])
+    def test_percentiles_outside_0_100(self, bad):
+        with pytest.raises(ValueError, match=r"^percentiles must be a sequence within \[0, 100\], got "):
+            summarize(_runs(self.VALUES), percentiles=bad)
+
+    def test_0_and_100_are_allowed(self):
+        np.testing.assert_array_equal(summarize(_runs(self.VALUES), percentiles=(0, 100)).values, [10.0, 1000.0])
+
+
+class TestPairedDifferenceAttributesAndWeights:
+    def test_attributes(self):
+        a = _runs([1.0, 2.0], units="people", long_name="people cold")
+        diff = paired_difference(a, _runs([3.0, 1.0]), percentiles=None)
+        np.testing.assert_array_equal(diff.values, [2.0, -1.0])
+        assert diff.attrs == {"units": "people", "long_name": "paired difference (b - a) of people cold"}
+        assert paired_difference(_runs([1.0]), _runs([2.0]), percentiles=None).attrs == {
+            "units": "1", "long_name": "paired difference (b - a) of value"}
+        assert paired_difference(_runs([1.0]).rename("x"), _runs([2.0]), percentiles=None).attrs["long_name"] == (
+            "paired difference (b - a) of x")
+
+    @pytest.mark.parametrize("side", ["a", "b", "both"])
+    def test_the_weights_coordinate_is_not_carried_into_the_differences(self, side):
+        w = (1.0, 2.0)
+        a = _runs([1.0, 2.0], weight=w if side in ("a", "both") else None)
+        b = _runs([3.0, 1.0], weight=w if side in ("b", "both") else None)
+        assert "realization_weight" not in paired_difference(a, b, percentiles=None).coords
+
+    def test_pair_weights(self):
+        # differences 0, 0, 0, 0, 990 with weight 0 on the last: every percentile 0; unweighted p95 = 0.8 x 990
+        a, b = _runs([10.0, 20.0, 30.0, 40.0, 10.0]), _runs([10.0, 20.0, 30.0, 40.0, 1000.0])
+        np.testing.assert_array_equal(paired_difference(a, b, weights=np.array(TestSummarizeWeights.W)).values, 0.0)
+        np.testing.assert_allclose(paired_difference(a, b).values, [0.0, 0.0, 792.0], rtol=1e-12)
+
+    def test_other_dimension_and_two_dimensions(self):
+        a = xr.DataArray([[0.0, 1.0], [1.0, 2.0], [2.0, 3.0]], dims=("run", "district"))
+        out = paired_difference(a, 2 * a, dim="run", percentiles=(0, 50, 100))
+        assert out.dims == ("percentile", "district")
+        np.testing.assert_allclose(out.values, [[0.0, 1.0], [1.0, 2.0], [2.0, 3.0]])
+
+
+class TestProbReductionEdges:
+    """prob_reduction_at_least: its bounds, the baseline-zero count and weights; by hand."""
+
+    def test_a_cut_of_100_percent_is_allowed(self):
+        assert float(prob_reduction_at_least(_runs([100.0, 100.0]), _runs([0.0, 50.0]), frac=1.0)) == 0.5
+
+    @pytest.mark.parametrize("frac", [1.5, -0.1])
+    def test_frac_outside_0_1(self, frac):
+        with pytest.raises(ValueError, match=rf"^frac must be within \[0, 1\], got {frac}$"):
+            prob_reduction_at_least(_runs([1.0]), _runs([1.0]), frac=frac)
+
+    def test_unknown_zero_baseline(self):
+        with pytest.raises(ValueError, match=r"^zero_baseline must be 'fail' or 'exclude', got 'skip'$"):
+            prob_reduction_at_least(_runs([1.0]), _runs([1.0]), zero_baseline="skip")
+
+    def test_different_realizations_are_refused(self):
+        a = _runs([1.0, 2.0]).assign_coords(realization=[0, 1])
+        b = _runs([1.0, 2.0]).assign_coords(realization=[1, 2])
+        with pytest.raises(ValueError):
+            prob_reduction_at_least(a, b)
+
+    def test_less_than_one_person_is_exposure(self):
+        # 0.5 people -> 0.1: a cut of 80 %
+        assert float(prob_reduction_at_least(_runs([0.5]), _runs([0.1]))) == 1.0
+
+    def test_count_of_zero_baselines(self):
+        prob = prob_reduction_at_least(_runs([100.0, 100.0, 0.0]), _runs([50.0, 100.0, 0.0]))
+        assert (float(prob), prob.attrs["n_baseline_zero"]) == (pytest.approx(1 / 3), 1)
+
+    def test_weights_are_shares_and_weightless_zeros_are_not_counted(self):
+        # successes in runs 0 and 3 (weights 2 and 4 of 8); run 1 (weight 2) is a zero baseline, run 2 weighs 0
+        a, b = _runs([100.0, 0.0, 0.0, 100.0]), _runs([10.0, 0.0, 0.0, 50.0])
+        w = np.array([2.0, 2.0, 0.0, 4.0])
+        prob = prob_reduction_at_least(a, b, weights=w)
+        assert float(prob) == 0.75 and prob.attrs["n_baseline_zero"] == 1
+        # excluding zero baselines: 6 of the 6 that have something to cut
+        assert float(prob_reduction_at_least(a, b, weights=w, zero_baseline="exclude")) == 1.0
+        # normalized weights of 0.5 each: neither run weighs more than 1, both zero baselines count
+        prob = prob_reduction_at_least(_runs([0.0, 0.0]), _runs([0.0, 0.0]), weights=np.array([1.0, 1.0]))
+        assert prob.attrs["n_baseline_zero"] == 2
+
+
+
+class TestMedianCiEdges:
+    def test_no_values(self):
+        lo, hi, cov = median_ci(np.array([]))
+        assert np.isnan(lo) and np.isnan(hi) and cov == 0.0
+
+    def test_one_value(self):
+        # n = 1: no interval; the value itself, coverage 1 - 2 x 0.5 = 0
+        assert median_ci(np.array([7.0])) == (7.0, 7.0, 0.0)
+
+
+class TestMcError:
+    """The Monte Carlo rule (``output.mc_rel_tolerance``): half-width of the median's interval over the median."""
+
+    def test_no_values_give_no_interval_and_no_warning(self):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            for w in (None, np.array([])):
+                err = mc_error(np.array([]), Settings(), w)
+                assert np.isnan(err["ci_low"]) and np.isnan(err["ci_high"])
+                assert (err["rel_error"], err["enough"]) == (float("inf"), False)
+
+    def test_a_zero_median_with_a_wider_interval_is_never_enough(self):
+        err = mc_error(np.array([-1.0, 0.0, 0.0, 0.0, 1.0]), Settings(mc_rel_tolerance=100.0))
+        assert (err["ci_low"], err["ci_high"], err["rel_error"], err["enough"]) == (-1.0, 1.0, float("inf"), False)
+
+    def test_a_median_of_one(self):
+        # n = 6: [min, max] = [0, 2], half-width 1 over the median 1
+        err = mc_error(np.array([0.0, 1.0, 1.0, 1.0, 1.0, 2.0]), Settings(mc_rel_tolerance=1.0))
+        assert (err["rel_error"], err["enough"]) == (1.0, True)
+
+    def test_exactly_at_the_tolerance_is_enough(self):
+        # n = 6 (coverage 62/64 >= 95 %): half-width 0.5 over the median 10 = 0.05
+        err = mc_error(np.array([9.5, 10.0, 10.0, 10.0, 10.0, 10.5]), Settings(mc_rel_tolerance=0.05))
+        assert (err["rel_error"], err["enough"]) == (0.05, True)
+
+    def test_exactly_at_the_coverage_is_enough_and_below_it_is_not(self):
+        same = np.full(6, 3.0)  # an interval of zero width: rel 0
+        assert mc_error(same, Settings(mc_confidence=62 / 64))["enough"] is True
+        # n = 5 reaches 30/32 < 95 % only
+        assert mc_error(np.full(5, 3.0), Settings())["enough"] is False
+
+    def test_weighted(self):
+        # weight 0 on the first of 1..10: Kish's n = 9; 60 %: k = 3 (2 P(B <= 2) = 92/512 <= 0.4 < 2 P(B <= 3));
+        # type 7 over 2..10 at 2/8 and 6/8: 4 and 8; weighted median 6: half-width 2 / 6
+        w = np.r_[0.0, np.ones(9)]
+        err = mc_error(np.arange(1.0, 11.0), Settings(mc_confidence=0.6, mc_rel_tolerance=0.5), w)
+        np.testing.assert_allclose([err["ci_low"], err["ci_high"], err["rel_error"]], [4.0, 8.0, 1 / 3], rtol=1e-12)
+        assert err["enough"] is True
