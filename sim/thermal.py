@@ -45,7 +45,7 @@ from dataclasses import dataclass
 
 import numba
 import numpy as np
-from llvmlite import ir
+from llvmlite import ir  # type: ignore[import-untyped]  # no stubs, no py.typed
 from numba.core import cgutils, types
 from numba.extending import intrinsic
 from scipy.linalg import expm
