@@ -85,8 +85,9 @@ def _bare_numpy_three_node(coef: np.ndarray, n_real: int, seed: int = 0):
     (:attr:`sim.thermal.RCModel.coefficients` at one ventilation level). One call advances one step."""
     rng = np.random.default_rng(seed)
     n_groups = coef.shape[0]
-    phi = [[np.ascontiguousarray(coef[:, 3 * i + j]) for j in range(3)] for i in range(3)]
-    gam = [[np.ascontiguousarray(coef[:, 9 + 4 * i + j]) for j in range(4)] for i in range(3)]
+    # column-major rows (:attr:`sim.thermal.RCModel.coefficients`): phi[i, j] at 3 j + i, gamma[i, j] at 9 + 3 j + i
+    phi = [[np.ascontiguousarray(coef[:, 3 * j + i]) for j in range(3)] for i in range(3)]
+    gam = [[np.ascontiguousarray(coef[:, 9 + 3 * j + i]) for j in range(4)] for i in range(3)]
     state = [np.full((n_real, n_groups), v) for v in (20.0, 19.5, 19.0)]
     t_out = rng.normal(-15, 3, (n_real, 1))
     q = [rng.uniform(0, 1e4, (n_real, n_groups)) for _ in range(3)]

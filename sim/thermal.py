@@ -45,6 +45,9 @@ from dataclasses import dataclass
 
 import numba
 import numpy as np
+from llvmlite import ir  # type: ignore[import-untyped]  # no stubs, no py.typed
+from numba.core import cgutils, types
+from numba.extending import intrinsic
 from scipy.linalg import expm
 
 from sim.rc_params import Params, RCParams, RCParams3
@@ -388,11 +391,14 @@ class RCModel:
                           sl.start_c, 1.0 / (sl.start_c - sl.full_c), float(thr[0]), 1.0 / (2.0 * np.log(lv.ratio)),
                           int(thr.shape[0]))  # fmt: skip
             self._lookup = LevelLookup.build(*self._vent[5:])
-        # coefficients of each (group, level) in one contiguous row: phi (N*N), gamma (N*(N+1)), ramp (N);
-        # a group's levels side by side, so that the realizations of a group reuse cached rows
+        # coefficients of each (group, level) in one contiguous row: phi (N*N), gamma (N*(N+1)), both column by
+        # column (the N nodes' coefficients of one state node or input side by side, one short vector for
+        # :func:`rc3_lanes`), then the ramp (N); a group's levels side by side, so that the realizations of a
+        # group reuse cached rows
         n = self.n_nodes
-        rows = np.concatenate([self._phi.reshape(*self._phi.shape[:2], n * n),
-                               self._gam.reshape(*self._gam.shape[:2], n * (n + 1)), self._ramp], axis=-1)  # fmt: skip
+        rows = np.concatenate([np.swapaxes(self._phi, -1, -2).reshape(*self._phi.shape[:2], n * n),
+                               np.swapaxes(self._gam, -1, -2).reshape(*self._gam.shape[:2], n * (n + 1)), self._ramp],
+                              axis=-1)  # fmt: skip
         self._coef = np.ascontiguousarray(np.swapaxes(rows, 0, 1))
         self._ref_wind2 = np.full((self.n_realizations, 1), V_REF_M_PER_S**2)
         self.set_state(initial_c)
@@ -553,7 +559,8 @@ class RCModel:
     @property
     def coefficients(self) -> np.ndarray:
         """Exact-step coefficients, (G, K, N*N + N*(N + 1) + N): per group and ventilation level phi
-        (row-major), gamma (row-major, column 0 the outdoor temperature) and the first-order-hold ramp."""
+        (column-major: ``phi[i, j]`` at ``N j + i``), gamma (column-major, column 0 the outdoor temperature:
+        ``gamma[i, j]`` at ``N*N + N j + i``) and the first-order-hold ramp."""
         return self._coef
 
     def level_constants(self) -> tuple:
@@ -640,7 +647,8 @@ def _step_kernel3(
 ):  # pragma: no cover - compiled; exercised through RCModel.step
     """:func:`_step_kernel` unrolled for three nodes, the chain's model (same arithmetic and order).
 
-    ``coef[g, k]`` holds phi (9, row-major), gamma (12, row-major) and the ramp (3) of group ``g`` at level ``k``.
+    ``coef[g, k]`` holds phi (9, column-major), gamma (12, column-major) and the ramp (3) of group ``g`` at
+    level ``k`` (:attr:`RCModel.coefficients`).
     """
     n_real, n_groups = x.shape[1], x.shape[2]
     wide_t, wide_q0, wide_q1, wide_q2 = t_out.shape[1] > 1, q0.shape[1] > 1, q1.shape[1] > 1, q2.shape[1] > 1
@@ -674,14 +682,62 @@ def _step_kernel3(
 @numba.njit(cache=True, fastmath=False, error_model="numpy", inline="always")
 def rc3_kernel(coef, g, k, a, s, m, t_o, q_air, q_surface, q_mass):  # pragma: no cover - compiled
     """The exact three-node step of one (realization, group) at ventilation level ``k``: ``(y0, y1, y2) =
-    phi x + gamma u`` from the row ``coef[g, k]`` (phi row-major, then gamma, as :attr:`RCModel.coefficients`
+    phi x + gamma u`` from the row ``coef[g, k]`` (phi column-major, then gamma, as :attr:`RCModel.coefficients`
     lays it out), for the state ``(a, s, m)`` [degC] and inputs ``u = (t_o, q_air, q_surface, q_mass)``
     [degC, W]. Terms are added in a fixed order (state, then inputs), so every caller gets the same
-    round-off: :meth:`RCModel.step` and the fused step of :mod:`sim.building_stage`."""
-    y0 = a * coef[g, k, 0] + s * coef[g, k, 1] + m * coef[g, k, 2]
-    y1 = a * coef[g, k, 3] + s * coef[g, k, 4] + m * coef[g, k, 5]
-    y2 = a * coef[g, k, 6] + s * coef[g, k, 7] + m * coef[g, k, 8]
-    y0 += t_o * coef[g, k, 9] + q_air * coef[g, k, 10] + q_surface * coef[g, k, 11] + q_mass * coef[g, k, 12]
-    y1 += t_o * coef[g, k, 13] + q_air * coef[g, k, 14] + q_surface * coef[g, k, 15] + q_mass * coef[g, k, 16]
-    y2 += t_o * coef[g, k, 17] + q_air * coef[g, k, 18] + q_surface * coef[g, k, 19] + q_mass * coef[g, k, 20]
+    round-off: :meth:`RCModel.step` and, lane by lane, :func:`rc3_lanes` (the fused step of
+    :mod:`sim.building_stage`)."""
+    y0 = a * coef[g, k, 0] + s * coef[g, k, 3] + m * coef[g, k, 6]
+    y1 = a * coef[g, k, 1] + s * coef[g, k, 4] + m * coef[g, k, 7]
+    y2 = a * coef[g, k, 2] + s * coef[g, k, 5] + m * coef[g, k, 8]
+    y0 += t_o * coef[g, k, 9] + q_air * coef[g, k, 12] + q_surface * coef[g, k, 15] + q_mass * coef[g, k, 18]
+    y1 += t_o * coef[g, k, 10] + q_air * coef[g, k, 13] + q_surface * coef[g, k, 16] + q_mass * coef[g, k, 19]
+    y2 += t_o * coef[g, k, 11] + q_air * coef[g, k, 14] + q_surface * coef[g, k, 17] + q_mass * coef[g, k, 20]
     return y0, y1, y2
+
+
+@intrinsic
+def rc3_lanes(typingctx, coef, g, k, a, s, m, t_o, q_air, q_surface, q_mass):  # pragma: no cover - compiled
+    """:func:`rc3_kernel` with the three nodes as the lanes of one 4-wide vector: the same products and sums,
+    in the same order, lane ``i`` computing ``y_i`` (IEEE double operations without fast-math flags, so each
+    lane rounds exactly as the scalar code does; ``tests/unit/test_building_stage.py`` checks it bit for bit).
+
+    The coefficients of one state node or input for the three nodes are side by side in the row
+    (:attr:`RCModel.coefficients`, column-major), so each is one unaligned 4-wide load at offsets 0, 3, ..., 18
+    whose fourth lane (the next column, or the ramp after the last) is computed and dropped: 7 vector
+    products and 6 vector sums instead of 21 and 18 scalar ones, and the step no longer needs the
+    compiler to gather a row per element. ``coef`` must be a C-contiguous float64 (G, K, >= 22) array and
+    ``g``, ``k`` valid indices (no negative-index wrap, no bounds check). Returns ``(y0, y1, y2)``. [degC]
+    """
+    if not (isinstance(coef, types.Array) and coef.ndim == 3 and coef.dtype == types.float64 and coef.layout == "C"):
+        raise numba.core.errors.TypingError("rc3_lanes: coef must be a C-contiguous float64 array of 3 dimensions")
+    sig = types.UniTuple(types.float64, 3)(coef, g, k, a, s, m, t_o, q_air, q_surface, q_mass)
+
+    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+        aryty = signature.args[0]
+        ary = context.make_array(aryty)(context, builder, args[0])
+        idx = [context.cast(builder, v, t, types.intp) for v, t in zip(args[1:3], signature.args[1:3], strict=True)]
+        row = cgutils.get_item_pointer(context, builder, aryty, ary, [*idx, context.get_constant(types.intp, 0)],
+                                       wraparound=False)  # fmt: skip
+        f64, i32 = ir.DoubleType(), ir.IntType(32)
+        vec = ir.VectorType(f64, 4)
+        undef = ir.Constant(vec, ir.Undefined)
+        lane0 = ir.Constant(ir.VectorType(i32, 4), [0, 0, 0, 0])
+
+        def column(j: int) -> ir.Value:  # coef[g, k, 3 j : 3 j + 4]
+            ptr = builder.gep(row, [ir.Constant(ir.IntType(64), 3 * j)])
+            return builder.load(builder.bitcast(ptr, vec.as_pointer()), align=8, typ=vec)
+
+        def splat(v: ir.Value, t: types.Type) -> ir.Value:
+            v = context.cast(builder, v, t, types.float64)
+            return builder.shuffle_vector(builder.insert_element(undef, v, ir.Constant(i32, 0)), undef, lane0)
+
+        x = [splat(v, t) for v, t in zip(args[3:], signature.args[3:], strict=True)]
+        mul, add = builder.fmul, builder.fadd
+        y = add(add(mul(x[0], column(0)), mul(x[1], column(1))), mul(x[2], column(2)))
+        u = add(add(add(mul(x[3], column(3)), mul(x[4], column(4))), mul(x[5], column(5))), mul(x[6], column(6)))
+        y = add(y, u)
+        lanes = [builder.extract_element(y, ir.Constant(i32, i)) for i in range(3)]
+        return context.make_tuple(builder, signature.return_type, lanes)
+
+    return sig, codegen

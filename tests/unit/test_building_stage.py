@@ -113,3 +113,47 @@ def test_chunks_of_realizations_do_not_change_the_step(n_chunks: int) -> None:
     for a, b, c in zip(chunked, per_realization, ref, strict=True):
         np.testing.assert_array_equal(a, b)
         np.testing.assert_array_equal(a, c)
+
+
+def _python_rc3(row: np.ndarray, x: tuple[float, ...]) -> tuple[float, float, float]:
+    """The exact step written out in Python floats (IEEE doubles), in the order :func:`sim.thermal.rc3_kernel`
+    documents: ``phi`` column-major at 0..8, ``gamma`` column-major at 9..20; state terms, then inputs."""
+    a, s, m, t, qa, qs, qm = x
+    c = [float(v) for v in row]
+    return tuple((a * c[i] + s * c[3 + i] + m * c[6 + i])
+                 + (t * c[9 + i] + qa * c[12 + i] + qs * c[15 + i] + qm * c[18 + i]) for i in range(3))  # type: ignore[return-value]  # fmt: skip
+
+
+def test_vector_lanes_round_as_the_scalar_step() -> None:
+    """:func:`sim.thermal.rc3_lanes` (the fused step's RC update, three nodes as vector lanes) gives the bits
+    of :func:`sim.thermal.rc3_kernel` and of the same sums in Python floats, for random rows and states
+    and for infinities, NaN, signed zeros and subnormals (tolerance 0; NaN compared as NaN)."""
+    import numba
+
+    from sim.thermal import rc3_kernel, rc3_lanes
+
+    @numba.njit
+    def both(coef, gs, ks, xs, out):  # pragma: no cover - compiled
+        for i in range(gs.shape[0]):
+            v = rc3_lanes(coef, gs[i], ks[i], xs[i, 0], xs[i, 1], xs[i, 2], xs[i, 3], xs[i, 4], xs[i, 5], xs[i, 6])
+            w = rc3_kernel(coef, gs[i], ks[i], xs[i, 0], xs[i, 1], xs[i, 2], xs[i, 3], xs[i, 4], xs[i, 5], xs[i, 6])
+            for j in range(3):
+                out[i, j] = v[j]
+                out[i, 3 + j] = w[j]
+
+    rng = np.random.default_rng(11)
+    coef = rng.normal(0.0, 1.0, (5, 4, 24)) * 10.0 ** rng.integers(-12, 3, (5, 4, 24))
+    coef[1, 2, :21] = [0.0, -0.0, np.inf, 5e-324, -1e-310, 1.0, -np.inf, 1e300, 3.0, np.nan, 2.0, -0.0, 1e-300,
+                       0.5, 7.0, -2.0, 1e308, 1.5, 0.25, -1.0, 4.0]  # fmt: skip
+    n = 400
+    gs, ks = rng.integers(0, 5, n), rng.integers(0, 4, n)
+    gs[:50], ks[:50] = 1, 2
+    xs = rng.normal(15.0, 10.0, (n, 7)) * np.array([1, 1, 1, 1, 1e3, 1e3, 1e3])
+    xs[:20] = rng.choice(np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, 1e308, -3.5]), (20, 7))
+    out = np.empty((n, 6))
+    both(coef, gs, ks, xs, out)
+    expected = np.array([_python_rc3(coef[g, k], tuple(float(v) for v in x)) for g, k, x in zip(gs, ks, xs, strict=True)])
+    for got in (out[:, :3], out[:, 3:]):
+        nan = np.isnan(expected)
+        np.testing.assert_array_equal(np.isnan(got), nan)
+        np.testing.assert_array_equal(got[~nan].view(np.int64), expected[~nan].view(np.int64))
