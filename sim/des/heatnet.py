@@ -175,24 +175,26 @@ def lose_flow(st: SupplyState, h: int, groups: list[int], reasons: list[int]) ->
     gcode, tb = st.gcode, st.tables
     stopped: list[int] = []
     frost_now = st.frost_at(now)
+    set_code, epoch, stop_count = st.set_code, st.epoch, st.stop_count
+    stop_time, frost_stop = st.ops.stop_time, st.ops.frost_stop
     for g, why in zip(groups, reasons, strict=True):
         c = gcode[g]
         if c & MOBILE_BIT:
             continue  # a mobile boiler heats it
         state = c & 3
         if state == NORMAL:
-            st.set_code(g, code(STOPPED, why))
-            st.epoch[g] += 1
-            st.ops.stop_time[g] = now
-            st.ops.frost_stop[g] = frost_now
-            st.stop_count[g] += 1
+            set_code(g, STOPPED | why << 2)  # code(STOPPED, why)
+            epoch[g] += 1
+            stop_time[g] = now
+            frost_stop[g] = frost_now
+            stop_count[g] += 1
             stopped.append(g)
         elif state == STOPPED:
-            st.set_code(g, code(STOPPED, why))
+            set_code(g, STOPPED | why << 2)
         elif state == DRAINED:
             if c == _DRAINED_WAITING:
-                st.epoch[g] += 1  # a refill waiting or under way is off
-            st.set_code(g, code(DRAINED, why))
+                epoch[g] += 1  # a refill waiting or under way is off
+            set_code(g, DRAINED | why << 2)  # code(DRAINED, why)
     dark = (st.served_n[h] == 0) if tb.source_interconnected[h] else not any(st.served[g] for g in tb.zones[h])
     no_pumps = st.source_status[h] is not None and st.source_status[h][1] == NO_PUMPING_POWER
     if st.ops.zone_dark[h] and not (dark and no_pumps):
@@ -214,23 +216,25 @@ def gain_flow(st: SupplyState, h: int, groups: list[int]) -> None:
     gcode = st.gcode
     queued = False
     released = False
+    set_code, epoch, ops = st.set_code, st.epoch, st.ops
+    buildings = st.tables.group_buildings
     for g in groups:
         c = gcode[g]
         if c & MOBILE_BIT:
-            st.ops.mobile_free += st.ops.mobile_units.pop(g, 0)
-            st.set_code(g, 0)
-            st.epoch[g] += 1
+            ops.mobile_free += ops.mobile_units.pop(g, 0)
+            set_code(g, 0)
+            epoch[g] += 1
             released = True
             continue
         state = c & 3
         if state == STOPPED:
-            st.set_code(g, 0)
-            st.epoch[g] += 1
+            set_code(g, 0)
+            epoch[g] += 1
         elif state == DRAINED:
-            st.set_code(g, _DRAINED_WAITING)
-            st.epoch[g] += 1
-            st.ops.refill_queue.append(g)
-            st.ops.refill_backlog += st.tables.group_buildings[g]
+            set_code(g, _DRAINED_WAITING)
+            epoch[g] += 1
+            ops.refill_queue.append(g)
+            ops.refill_backlog += buildings[g]
             queued = True
     if st.ops.zone_dark[h]:
         st.ops.zone_dark[h] = False
@@ -307,8 +311,16 @@ def decide(st: SupplyState, h: int, groups: list[int]) -> None:
     if drain_at:
         # a group drained before its frost exposure comes within 1e-6 K h of its tolerance cannot freeze
         # first (cumulative frost never decreases): its freeze time need not be searched
-        frost_at = st.frost_at
-        watch = [g for g in groups if g not in drain_at or frost_at(drain_at[g]) >= frost_stop[g] + thr[g] - 1e-6]
+        # st.frost_at(drain_at[g]), inlined (the same arithmetic)
+        fc, rate_of, dt, last = st.frost_cum_list, st.frost_rate, tb.dt_h, len(st.outdoor) - 1
+        watch = []
+        for g in groups:
+            t = drain_at.get(g)
+            if t is not None:
+                i = min(max(int(t / dt), 0), last)
+                if fc[i] + (t - i * dt) * rate_of[i] < frost_stop[g] + thr[g] - 1e-6:
+                    continue
+            watch.append(g)
     if len(watch) > 32:  # a zone's worth: one vectorized search
         times = st.times_of_frost([frost_stop[g] + thr[g] for g in watch])
     else:
@@ -326,8 +338,7 @@ def decide(st: SupplyState, h: int, groups: list[int]) -> None:
 
 
 def _drain_now(st: SupplyState, g: int, time_h: float) -> None:
-    c = st.gcode[g]
-    st.set_code(g, code(DRAINED, c >> 2 & 7), time_h)
+    st.set_code(g, DRAINED | (st.gcode[g] >> 2 & 7) << 2, time_h)  # code(DRAINED, its cause)
     st.epoch[g] += 1
     st.log(time_h, "drain", -1, g, st.tables.group_note[g])
 

@@ -23,12 +23,14 @@ from sim.des import heatnet, sources
 from sim.des.repair import RepairShop
 from sim.des.simpy_adapter import CrewPool
 from sim.des.tables import RunTables
-from sim.des.timeline import HEATED, MAINS_FROZEN, NO_PUMPING_POWER, SOURCE_DAMAGED
+from sim.des.timeline import HEATED, MAINS_FROZEN, MOBILE_BIT, NO_PUMPING_POWER, SOURCE_DAMAGED
 
 #: The heat dispatcher plans supply for the coldest hour this far ahead (the forecast it works with). [h]
 PLAN_AHEAD_H = 24.0
 #: Random numbers drawn per building group in advance, for its first K outages/restarts (CRN by group).
 K_DRAWS = 8
+#: Group codes whose group has heat: heated by its source (0) or by a mobile boiler (:mod:`sim.des.timeline`).
+_HEATED_CODE = tuple(c == 0 or bool(c & MOBILE_BIT) for c in range(64))
 
 
 class SupplyState:
@@ -66,12 +68,8 @@ class SupplyState:
         ahead = max(1, math.ceil(PLAN_AHEAD_H / tb.dt_h))
         padded = np.concatenate([self.heat_factor, np.full(ahead - 1, -np.inf)])
         self.plan_factor = np.lib.stride_tricks.sliding_window_view(padded, ahead).max(axis=1).tolist()
-        # event log, by column (``log`` appends one record): time [h], kind, node id, group, detail
-        self.ev_t: list[float] = []
-        self.ev_kind: list[str] = []
-        self.ev_node: list[int] = []
-        self.ev_group: list[int] = []
-        self.ev_detail: list[str] = []
+        #: the event log: ``(time_h, kind, node id, group, detail)`` records (``log`` appends one)
+        self.ev: list[tuple[float, str, int, int, str]] = []
         self.shop = RepairShop(env, tb.crews, rp["transformer_spares"], rp["transformer_lead_days"] * 24.0,
                                log=self.log)
         self.mobile_transformers = simpy.Container(env, init=rp["mobile_transformers"], capacity=1e9)
@@ -147,19 +145,17 @@ class SupplyState:
         self.g_t: list[float] = []
         self.g_col: list[int] = []
         self.g_val: list[int] = []
+        self._g_t_append, self._g_col_append, self._g_val_append = self.g_t.append, self.g_col.append, self.g_val.append
+        self._group_households = tb.group_households
 
     # -- records ------------------------------------------------------------------------------------------
     def log(self, time_h: float, kind: str, node: int = -1, group: int = -1, detail: str = "") -> None:
-        self.ev_t.append(time_h)
-        self.ev_kind.append(kind)
-        self.ev_node.append(node)
-        self.ev_group.append(group)
-        self.ev_detail.append(detail)
+        self.ev.append((time_h, kind, node, group, detail))
 
     @property
     def events(self) -> list[tuple]:
         """The event log as ``(time_h, kind, node, group, detail)`` records."""
-        return list(zip(self.ev_t, self.ev_kind, self.ev_node, self.ev_group, self.ev_detail, strict=True))
+        return list(self.ev)
 
     def set_code(self, g: int, code: int, time_h: float | None = None) -> None:
         """The one setter of a building group's code (state and cause): heater load and change point (at
@@ -167,16 +163,16 @@ class SupplyState:
         old = self.gcode[g]
         if old == code:
             return
-        was_heated = old == 0 or old & 32
-        heated = code == 0 or code & 32
-        if was_heated and not heated:
-            self.unheated_hh += self.tables.group_households[g]
-        elif heated and not was_heated:
-            self.unheated_hh -= self.tables.group_households[g]
+        heated = _HEATED_CODE
+        if heated[old] != heated[code]:
+            if heated[code]:
+                self.unheated_hh -= self._group_households[g]
+            else:
+                self.unheated_hh += self._group_households[g]
         self.gcode[g] = code
-        self.g_t.append(self.env.now if time_h is None else time_h)
-        self.g_col.append(g)
-        self.g_val.append(code)
+        self._g_t_append(self.env.now if time_h is None else time_h)
+        self._g_col_append(g)
+        self._g_val_append(code)
 
     # -- time helpers -------------------------------------------------------------------------------------
     def step_at(self, time_h: float) -> int:
