@@ -183,18 +183,18 @@ def lose_flow(st: SupplyState, h: int, groups: list[int], reasons: list[int]) ->
             continue  # a mobile boiler heats it
         state = c & 3
         if state == NORMAL:
-            set_code(g, STOPPED | why << 2)  # code(STOPPED, why)
+            set_code(g, STOPPED | why << 2, now)  # code(STOPPED, why)
             epoch[g] += 1
             stop_time[g] = now
             frost_stop[g] = frost_now
             stop_count[g] += 1
             stopped.append(g)
         elif state == STOPPED:
-            set_code(g, STOPPED | why << 2)
+            set_code(g, STOPPED | why << 2, now)
         elif state == DRAINED:
             if c == _DRAINED_WAITING:
                 epoch[g] += 1  # a refill waiting or under way is off
-            set_code(g, DRAINED | why << 2)  # code(DRAINED, why)
+            set_code(g, DRAINED | why << 2, now)  # code(DRAINED, why)
     dark = (st.served_n[h] == 0) if tb.source_interconnected[h] else not any(st.served[g] for g in tb.zones[h])
     no_pumps = st.source_status[h] is not None and st.source_status[h][1] == NO_PUMPING_POWER
     if st.ops.zone_dark[h] and not (dark and no_pumps):
@@ -217,21 +217,22 @@ def gain_flow(st: SupplyState, h: int, groups: list[int]) -> None:
     queued = False
     released = False
     set_code, epoch, ops = st.set_code, st.epoch, st.ops
+    now = st.env.now
     buildings = st.tables.group_buildings
     for g in groups:
         c = gcode[g]
         if c & MOBILE_BIT:
             ops.mobile_free += ops.mobile_units.pop(g, 0)
-            set_code(g, 0)
+            set_code(g, 0, now)
             epoch[g] += 1
             released = True
             continue
         state = c & 3
         if state == STOPPED:
-            set_code(g, 0)
+            set_code(g, 0, now)
             epoch[g] += 1
         elif state == DRAINED:
-            set_code(g, _DRAINED_WAITING)
+            set_code(g, _DRAINED_WAITING, now)
             epoch[g] += 1
             ops.refill_queue.append(g)
             ops.refill_backlog += buildings[g]
@@ -242,7 +243,7 @@ def gain_flow(st: SupplyState, h: int, groups: list[int]) -> None:
     if queued:
         staff_refill(st)
     if released:
-        _schedule_mobile(st, st.env.now + st.rp["mobile_deploy_h"])
+        _schedule_mobile(st, now + st.rp["mobile_deploy_h"])
 
 
 # -- drain decisions, drains and freezing ------------------------------------------------------------------
@@ -491,6 +492,7 @@ def refill_team(env: simpy.Environment, st: SupplyState) -> Generator:
     buildings, epochs, gcode, served = tb.group_buildings, st.epoch, st.gcode, st.served
     restart_count, restart_f, fault_u = st.restart_count, st.restart_f, st.fault_u
     fault_prob = rp["restart_fault_prob"]
+    set_code, log = st.set_code, st.log
     # refill_teams_target(st), inlined: the most frequent check of the DES
     base, per_k, cap = tb.crews["heat"], rp["refill_extra_teams_per_kbuilding"] / 1000.0, rp["refill_max_teams"]
     cap = max(base, cap)
@@ -507,14 +509,15 @@ def refill_team(env: simpy.Environment, st: SupplyState) -> Generator:
         yield from shop.work(h_per_building * buildings[g] * restart_f.item(k) / per_team)
         if epochs[g] != epoch:
             continue  # its source stopped meanwhile: refilled again when it returns
+        now = env.now
         if fault_u.item(k) < fault_prob:
             extra = rp["restart_fault_h"] * st.fault_f.item(k)
-            st.log(env.now, "restart_fault", -1, g, f"local faults: {extra:.0f} h more")
-            push(st, env.now + extra, FAULT, g, epoch)
+            log(now, "restart_fault", -1, g, f"local faults: {extra:.0f} h more")
+            push(st, now + extra, FAULT, g, epoch)
         else:
-            st.set_code(g, 0)
+            set_code(g, 0, now)
             epochs[g] += 1
-            st.log(env.now, "restart", -1, g, tb.group_note[g])
+            log(now, "restart", -1, g, tb.group_note[g])
     st.ops.refill_active -= 1
 
 

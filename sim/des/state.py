@@ -292,10 +292,12 @@ class SupplyState:
         tb = self.tables
         sub_on, live, ok, resw = self.sub_on, self.feeder_live, self.feeder_ok, self.feeder_reswitched
         seen = self._feeders_dirty
+        any_reswitched = True in resw
         for i in changed_subs:
             seen.update(tb.sub_all_feeders[i])
-            for j in tb.district_subs[tb.sub_district[i]]:
-                seen.update(f for f in tb.sub_feeders[j] if resw[f])
+            if any_reswitched:
+                for j in tb.district_subs[tb.sub_district[i]]:
+                    seen.update(f for f in tb.sub_feeders[j] if resw[f])
         feeders = sorted(seen)
         seen.clear()
         for f in feeders:
@@ -433,7 +435,8 @@ class SupplyState:
     def plan_demand_factor(self) -> float:
         """Heat demand factor the dispatcher plans for: the coldest step of the next 24 hours (a plan that
         holds through the daily cycle, so buildings are not connected and shed again within a day). [1]"""
-        return self.plan_factor[self.step_at(self.env.now)]
+        i = int(self.env.now / self._dt_h + 1e-9)  # self.step_at(now), inlined
+        return self.plan_factor[min(max(i, 0), self._last_step)]
 
     # -- damage and repair --------------------------------------------------------------------------------
     def is_destroyed(self, node: int) -> bool:
@@ -553,6 +556,7 @@ class SupplyState:
         """Electric demand of the load that can be supplied (on live feeders): temperature-dependent demand
         plus electric heaters in flats without heat, scaled by the share of households not dark. [MW]"""
         tb = self.tables
-        base = self.base_demand[self.step_at(time_h)]
+        i = int(time_h / self._dt_h + 1e-9)  # self.step_at(time_h), inlined
+        base = self.base_demand[min(max(i, 0), self._last_step)]
         heaters = self.unheated_hh * tb.heater_kw_per_household / 1000.0
         return (base + heaters) * max(1.0 - self.dark_hh / tb.total_hh, 0.0)
