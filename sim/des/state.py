@@ -94,22 +94,17 @@ class SupplyState:
         self.feeder_live = [True] * n_f  # powered apart from outage queues
         self.dark_hh = 0.0  # households on feeders that are not live
         self.source_running = [True] * n_h
-        self.source_cap = [0.0] * n_h  # deliverable heat capacity [MW]
-        self.source_power = [0.0] * n_h  # electric output [MW]
         self.source_reason = [HEATED] * n_h  # why a zone gets no flow at all
+        # deliverable heat capacity [MW] and electric output [MW] of each source: source_cap, source_power
         self.source_status: list[Any] = [None] * n_h  # last status the plan was made for
-        self.served = bytearray(n_g)  # the plan: the group gets flow from its source
-        self.served_n = [0] * n_h  # interconnected zones: length of the served prefix
-        for h in range(n_h):
-            self.source_cap[h] = sum(tb.unit_heat_mw[u] for u in tb.source_units[h])
-            self.source_power[h] = sum(tb.unit_power_mw[u] for u in tb.source_units[h])
-            zone = tb.zones[h]
-            self.served_n[h] = len(zone)
-            for g in zone:
-                self.served[g] = 1
-        self.unit_heat_ok = [self.source_cap[h] for h in range(n_h)]  # heat of units in service [MW]
-        self.turbines_ok = [sum(1 for u in tb.source_units[h] if tb.unit_kind[u] == "turbine") for h in range(n_h)]
-        self.power_ok = list(self.source_power)  # electric capacity of turbines in service [MW]
+        # everything intact at the start (the run's tables hold these sums)
+        self.served = bytearray(tb.zone_groups_mask)  # the plan: the group gets flow from its source
+        self.served_n = [len(zone) for zone in tb.zones]  # interconnected zones: length of the served prefix
+        self.source_cap = list(tb.source_heat_mw)
+        self.source_power = list(tb.source_power_mw)
+        self.unit_heat_ok = list(tb.source_heat_mw)  # heat of units in service [MW]
+        self.turbines_ok = list(tb.source_turbines)
+        self.power_ok = list(tb.source_power_mw)  # electric capacity of turbines in service [MW]
         self.zone_cause = [HEATED] * n_h  # cause of the unserved part of an interconnected zone
         self.short_since = [math.inf] * n_h  # a cross-fed zone has been short of heat since [h]
         self.plan_outdoor_c = self.outdoor_at(0.0)

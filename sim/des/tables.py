@@ -143,6 +143,16 @@ class RunTables:
             members = members[np.argsort(rank[members], kind="stable")]
             self.zones.append([int(g) for g in members])
             self.zone_cum_design.append(np.cumsum(gt["design_heat_mw"].to_numpy()[members]).tolist())
+        #: intact network: heat [MW] and electric output [MW] of each source's units, its turbines, the
+        #: groups in a zone (1, as a byte per group)
+        self.source_heat_mw = [sum(self.unit_heat_mw[u] for u in self.source_units[h]) for h in range(self.n_sources)]
+        self.source_power_mw = [sum(self.unit_power_mw[u] for u in self.source_units[h]) for h in range(self.n_sources)]
+        self.source_turbines = [sum(1 for u in self.source_units[h] if self.unit_kind[u] == "turbine")
+                                for h in range(self.n_sources)]
+        self.zone_groups_mask = bytearray(self.n_groups)
+        for zone in self.zones:
+            for g in zone:
+                self.zone_groups_mask[g] = 1
         self.section_groups: list[list[int]] = [[] for _ in range(self.n_units)]
         for g, u in enumerate(self.group_section):
             if u >= 0:
