@@ -118,15 +118,12 @@ def push(st: SupplyState, time_h: float, kind: int, target: int, epoch: int) -> 
         st.ops.operator_wake.succeed()
 
 
-def push_drain(st: SupplyState, time_h: float, g: int, epoch: int) -> None:
-    """Schedule the drain of a stopped group. Drains are applied lazily (:func:`flush_drains`), at their
-    own times, whenever the state is next read: the operator need not wake per building group (the caller
-    schedules one wake-up at the last drain of a batch)."""
-    heapq.heappush(st.ops.drains, (time_h, next(st.ops.action_seq), g, epoch))
-
-
 def flush_drains(st: SupplyState, until_h: float) -> None:
-    """Apply the drains due by ``until_h`` (each at its own time) of groups still stopped."""
+    """Apply the drains due by ``until_h`` (each at its own time) of groups still stopped.
+
+    :func:`decide` schedules drains on the heap ``st.ops.drains`` (time, sequence number, group, epoch); they
+    are applied lazily, at their own times, whenever the state is next read: the operator need not wake per
+    building group (:func:`decide` schedules one wake-up at the last drain of a batch)."""
     drains = st.ops.drains
     while drains and drains[0][0] <= until_h + 1e-9:
         t, _seq, g, epoch = heapq.heappop(drains)
@@ -294,14 +291,15 @@ def decide(st: SupplyState, h: int, groups: list[int]) -> None:
                 _drain_now(st, g, now)
                 drain_at[g] = now
         else:
-            due = sorted((now + rp["drain_delay_h"] * (0.5 + st.drain_u.item(g * K_DRAWS + st.stop_count[g] % K_DRAWS)), g)
-                         for g in drain)
+            delay, u, stop_count = rp["drain_delay_h"], st.drain_u, st.stop_count
+            due = sorted([(now + delay * (0.5 + u.item(g * K_DRAWS + stop_count[g] % K_DRAWS)), g) for g in drain])
             rate = rp["drain_buildings_per_h"]
             free = st.ops.drain_free_at
+            buildings, epoch, drains, seq = tb.group_buildings, st.epoch, st.ops.drains, st.ops.action_seq
             for t, g in due:
-                free = max(t, free) + tb.group_buildings[g] / rate
+                free = (t if t >= free else free) + buildings[g] / rate  # max(t, free) + ...
                 drain_at[g] = free
-                push_drain(st, free, g, st.epoch[g])
+                heapq.heappush(drains, (free, next(seq), g, epoch[g]))  # applied by flush_drains
             st.ops.drain_free_at = free
             if free > st.ops.drain_wake_at:  # one wake-up at the last drain: the log is complete without reads
                 st.ops.drain_wake_at = free

@@ -295,8 +295,9 @@ class SupplyState:
                     seen.update(f for f in tb.sub_feeders[j] if resw[f])
         feeders = sorted(seen)
         seen.clear()
+        feeder_sub, feeder_alt = tb.feeder_sub, tb.feeder_alt
         for f in feeders:
-            s, alt = tb.feeder_sub[f], tb.feeder_alt[f]
+            s, alt = feeder_sub[f], feeder_alt[f]
             on = ok[f] and (sub_on[s] or (alt >= 0 and sub_on[alt])
                             or (resw[f] and any(sub_on[j] for j in tb.district_subs[tb.sub_district[s]] if j != s)))
             if on != live[f]:
