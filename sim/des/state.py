@@ -68,8 +68,12 @@ class SupplyState:
         ahead = max(1, math.ceil(PLAN_AHEAD_H / tb.dt_h))
         padded = np.concatenate([self.heat_factor, np.full(ahead - 1, -np.inf)])
         self.plan_factor = np.lib.stride_tricks.sliding_window_view(padded, ahead).max(axis=1).tolist()
-        #: the event log: ``(time_h, kind, node id, group, detail)`` records (``log`` appends one)
-        self.ev: list[tuple[float, str, int, int, str]] = []
+        # event log, by column (``log`` appends one record): time [h], kind, node id, group, detail
+        self.ev_t: list[float] = []
+        self.ev_kind: list[str] = []
+        self.ev_node: list[int] = []
+        self.ev_group: list[int] = []
+        self.ev_detail: list[str] = []
         self.shop = RepairShop(env, tb.crews, rp["transformer_spares"], rp["transformer_lead_days"] * 24.0,
                                log=self.log)
         self.mobile_transformers = simpy.Container(env, init=rp["mobile_transformers"], capacity=1e9)
@@ -145,12 +149,16 @@ class SupplyState:
 
     # -- records ------------------------------------------------------------------------------------------
     def log(self, time_h: float, kind: str, node: int = -1, group: int = -1, detail: str = "") -> None:
-        self.ev.append((time_h, kind, node, group, detail))
+        self.ev_t.append(time_h)
+        self.ev_kind.append(kind)
+        self.ev_node.append(node)
+        self.ev_group.append(group)
+        self.ev_detail.append(detail)
 
     @property
     def events(self) -> list[tuple]:
         """The event log as ``(time_h, kind, node, group, detail)`` records."""
-        return list(self.ev)
+        return list(zip(self.ev_t, self.ev_kind, self.ev_node, self.ev_group, self.ev_detail, strict=True))
 
     def set_code(self, g: int, code: int, time_h: float | None = None) -> None:
         """The one setter of a building group's code (state and cause): heater load and change point (at
