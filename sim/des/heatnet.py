@@ -280,7 +280,8 @@ def decide(st: SupplyState, h: int, groups: list[int]) -> None:
         safety = rp["drain_safety_frac"]
         frost_stop = st.ops.frost_stop
         for g in groups:
-            if exposure >= safety * max(tolerance - (frost_now - frost_stop[g]), 0.0):
+            left = tolerance - (frost_now - frost_stop[g])
+            if exposure >= safety * (0.0 if left < 0.0 else left):  # max(left, 0.0)
                 drain.append(g)
     drain_at: dict[int, float] = {}
     if drain and st.ops.mains_freeze_at[h] > now + (0.0 if st.warm_start else rp["drain_delay_h"]):
@@ -324,7 +325,11 @@ def decide(st: SupplyState, h: int, groups: list[int]) -> None:
         times = st.times_of_frost([frost_stop[g] + thr[g] for g in watch])
     else:
         times = [st.time_of_frost(frost_stop[g] + thr[g]) for g in watch]
-    batch = [(t, g, st.epoch[g]) for g, t in zip(watch, times, strict=True) if t < inf and t < drain_at.get(g, inf)]
+    epoch = st.epoch
+    if drain_at:
+        batch = [(t, g, epoch[g]) for g, t in zip(watch, times, strict=True) if t < inf and t < drain_at.get(g, inf)]
+    else:
+        batch = [(t, g, epoch[g]) for g, t in zip(watch, times, strict=True) if t < inf]
     batch.sort()
     if batch:  # one freeze check at the earliest freeze of the batch (re-armed for the next)
         b = next(st.ops.action_seq)
@@ -364,8 +369,8 @@ def _freeze_due(st: SupplyState, batch: int, _epoch: int) -> None:
 
 def _decide_due(st: SupplyState, h: int, _epoch: int) -> None:
     """Re-decision on a zone's groups still stopped after the outage the operator expected."""
-    groups = [g for g in st.tables.zones[h] if st.gcode[g] & 3 == STOPPED and not st.served[g]
-              and not st.gcode[g] & MOBILE_BIT]
+    gcode, served = st.gcode, st.served
+    groups = [g for g in st.tables.zones[h] if gcode[g] & 3 == STOPPED and not served[g] and not gcode[g] & MOBILE_BIT]
     if groups:
         decide(st, h, groups)
 
