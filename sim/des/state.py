@@ -260,18 +260,16 @@ class SupplyState:
         dirty = self._dirty
         if replan:
             dirty.update(tb.interconnected_sources)
+        others = tb.source_link_others
         for h in list(dirty):  # a zone cross-fed by a changed source re-plans too
-            for i in tb.source_links[h]:
-                a, b, _c = tb.links[i]
-                dirty.add(b if a == h else a)
+            dirty.update(others[h])
         order = sorted(dirty)
         dirty.clear()
-        statuses = {h: self._source_status(h) for h in order}
-        for h in order:
-            status = statuses[h]
-            if tb.source_links[h]:  # cross-fed: the donors' capacity is part of the plan's input
-                status = (*status, tuple(round(self.source_cap[a if a != h else b], 6)
-                                         for a, b, _c in (tb.links[i] for i in tb.source_links[h])))
+        statuses = [self._source_status(h) for h in order]
+        cap = self.source_cap
+        for h, status in zip(order, statuses, strict=True):
+            if others[h]:  # cross-fed: the donors' capacity is part of the plan's input
+                status = (*status, tuple([round(cap[o], 6) for o in others[h]]))
             previous = self.source_status[h]
             if status != previous or (replan and tb.source_interconnected[h]):
                 self.source_status[h] = status

@@ -123,6 +123,9 @@ class RunTables:
         for i, (a, b, _c) in enumerate(self.links):
             self.source_links[a].append(i)
             self.source_links[b].append(i)
+        #: the source at the other end of each of a source's links (in the order of ``source_links``)
+        self.source_link_others = [[a if a != h else b for a, b, _c in (self.links[i] for i in self.source_links[h])]
+                                   for h in range(self.n_sources)]
         # building groups
         gt = net.group_table
         self.n_groups = len(gt)
