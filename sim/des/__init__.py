@@ -159,7 +159,7 @@ def simulate_supply(
     season = heating_season(grid.start, grid.dt_h, outdoor_c, limit_c)
 
     waves_of, alerts_of = _campaign_by_realization(campaign, grid, n_r, waves_rt, hits_rt)
-    cap0 = np.array([sum(tables.unit_heat_mw[u] for u in tables.source_units[h]) for h in range(tables.n_sources)])
+    cap0 = np.array(tables.source_heat_mw, dtype=float)
     plan = OutputPlan(tables, network.feeder_queue, network.group_heat_source, network.group_feeder, cap0,
                       rp["boost_max_frac"], round(rp["boost_h"] / grid.dt_h))
     records: list[tuple[list, ...]] = []  # event-log columns of each realization

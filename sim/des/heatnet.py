@@ -118,15 +118,12 @@ def push(st: SupplyState, time_h: float, kind: int, target: int, epoch: int) -> 
         st.ops.operator_wake.succeed()
 
 
-def push_drain(st: SupplyState, time_h: float, g: int, epoch: int) -> None:
-    """Schedule the drain of a stopped group. Drains are applied lazily (:func:`flush_drains`), at their
-    own times, whenever the state is next read: the operator need not wake per building group (the caller
-    schedules one wake-up at the last drain of a batch)."""
-    heapq.heappush(st.ops.drains, (time_h, next(st.ops.action_seq), g, epoch))
-
-
 def flush_drains(st: SupplyState, until_h: float) -> None:
-    """Apply the drains due by ``until_h`` (each at its own time) of groups still stopped."""
+    """Apply the drains due by ``until_h`` (each at its own time) of groups still stopped.
+
+    :func:`decide` schedules drains on the heap ``st.ops.drains`` (time, sequence number, group, epoch); they
+    are applied lazily, at their own times, whenever the state is next read: the operator need not wake per
+    building group (:func:`decide` schedules one wake-up at the last drain of a batch)."""
     drains = st.ops.drains
     while drains and drains[0][0] <= until_h + 1e-9:
         t, _seq, g, epoch = heapq.heappop(drains)
@@ -175,24 +172,26 @@ def lose_flow(st: SupplyState, h: int, groups: list[int], reasons: list[int]) ->
     gcode, tb = st.gcode, st.tables
     stopped: list[int] = []
     frost_now = st.frost_at(now)
+    set_code, epoch, stop_count = st.set_code, st.epoch, st.stop_count
+    stop_time, frost_stop = st.ops.stop_time, st.ops.frost_stop
     for g, why in zip(groups, reasons, strict=True):
         c = gcode[g]
         if c & MOBILE_BIT:
             continue  # a mobile boiler heats it
         state = c & 3
         if state == NORMAL:
-            st.set_code(g, code(STOPPED, why))
-            st.epoch[g] += 1
-            st.ops.stop_time[g] = now
-            st.ops.frost_stop[g] = frost_now
-            st.stop_count[g] += 1
+            set_code(g, STOPPED | why << 2, now)  # code(STOPPED, why)
+            epoch[g] += 1
+            stop_time[g] = now
+            frost_stop[g] = frost_now
+            stop_count[g] += 1
             stopped.append(g)
         elif state == STOPPED:
-            st.set_code(g, code(STOPPED, why))
+            set_code(g, STOPPED | why << 2, now)
         elif state == DRAINED:
             if c == _DRAINED_WAITING:
-                st.epoch[g] += 1  # a refill waiting or under way is off
-            st.set_code(g, code(DRAINED, why))
+                epoch[g] += 1  # a refill waiting or under way is off
+            set_code(g, DRAINED | why << 2, now)  # code(DRAINED, why)
     dark = (st.served_n[h] == 0) if tb.source_interconnected[h] else not any(st.served[g] for g in tb.zones[h])
     no_pumps = st.source_status[h] is not None and st.source_status[h][1] == NO_PUMPING_POWER
     if st.ops.zone_dark[h] and not (dark and no_pumps):
@@ -214,23 +213,26 @@ def gain_flow(st: SupplyState, h: int, groups: list[int]) -> None:
     gcode = st.gcode
     queued = False
     released = False
+    set_code, epoch, ops = st.set_code, st.epoch, st.ops
+    now = st.env.now
+    buildings = st.tables.group_buildings
     for g in groups:
         c = gcode[g]
         if c & MOBILE_BIT:
-            st.ops.mobile_free += st.ops.mobile_units.pop(g, 0)
-            st.set_code(g, 0)
-            st.epoch[g] += 1
+            ops.mobile_free += ops.mobile_units.pop(g, 0)
+            set_code(g, 0, now)
+            epoch[g] += 1
             released = True
             continue
         state = c & 3
         if state == STOPPED:
-            st.set_code(g, 0)
-            st.epoch[g] += 1
+            set_code(g, 0, now)
+            epoch[g] += 1
         elif state == DRAINED:
-            st.set_code(g, _DRAINED_WAITING)
-            st.epoch[g] += 1
-            st.ops.refill_queue.append(g)
-            st.ops.refill_backlog += st.tables.group_buildings[g]
+            set_code(g, _DRAINED_WAITING, now)
+            epoch[g] += 1
+            ops.refill_queue.append(g)
+            ops.refill_backlog += buildings[g]
             queued = True
     if st.ops.zone_dark[h]:
         st.ops.zone_dark[h] = False
@@ -238,7 +240,7 @@ def gain_flow(st: SupplyState, h: int, groups: list[int]) -> None:
     if queued:
         staff_refill(st)
     if released:
-        _schedule_mobile(st, st.env.now + st.rp["mobile_deploy_h"])
+        _schedule_mobile(st, now + st.rp["mobile_deploy_h"])
 
 
 # -- drain decisions, drains and freezing ------------------------------------------------------------------
@@ -278,7 +280,8 @@ def decide(st: SupplyState, h: int, groups: list[int]) -> None:
         safety = rp["drain_safety_frac"]
         frost_stop = st.ops.frost_stop
         for g in groups:
-            if exposure >= safety * max(tolerance - (frost_now - frost_stop[g]), 0.0):
+            left = tolerance - (frost_now - frost_stop[g])
+            if exposure >= safety * (0.0 if left < 0.0 else left):  # max(left, 0.0)
                 drain.append(g)
     drain_at: dict[int, float] = {}
     if drain and st.ops.mains_freeze_at[h] > now + (0.0 if st.warm_start else rp["drain_delay_h"]):
@@ -289,14 +292,15 @@ def decide(st: SupplyState, h: int, groups: list[int]) -> None:
                 _drain_now(st, g, now)
                 drain_at[g] = now
         else:
-            due = sorted((now + rp["drain_delay_h"] * (0.5 + st.drain_u.item(g * K_DRAWS + st.stop_count[g] % K_DRAWS)), g)
-                         for g in drain)
+            delay, u, stop_count = rp["drain_delay_h"], st.drain_u, st.stop_count
+            due = sorted([(now + delay * (0.5 + u.item(g * K_DRAWS + stop_count[g] % K_DRAWS)), g) for g in drain])
             rate = rp["drain_buildings_per_h"]
             free = st.ops.drain_free_at
+            buildings, epoch, drains, seq = tb.group_buildings, st.epoch, st.ops.drains, st.ops.action_seq
             for t, g in due:
-                free = max(t, free) + tb.group_buildings[g] / rate
+                free = (t if t >= free else free) + buildings[g] / rate  # max(t, free) + ...
                 drain_at[g] = free
-                push_drain(st, free, g, st.epoch[g])
+                heapq.heappush(drains, (free, next(seq), g, epoch[g]))  # applied by flush_drains
             st.ops.drain_free_at = free
             if free > st.ops.drain_wake_at:  # one wake-up at the last drain: the log is complete without reads
                 st.ops.drain_wake_at = free
@@ -307,13 +311,25 @@ def decide(st: SupplyState, h: int, groups: list[int]) -> None:
     if drain_at:
         # a group drained before its frost exposure comes within 1e-6 K h of its tolerance cannot freeze
         # first (cumulative frost never decreases): its freeze time need not be searched
-        frost_at = st.frost_at
-        watch = [g for g in groups if g not in drain_at or frost_at(drain_at[g]) >= frost_stop[g] + thr[g] - 1e-6]
+        # st.frost_at(drain_at[g]), inlined (the same arithmetic)
+        fc, rate_of, dt, last = st.frost_cum_list, st.frost_rate, tb.dt_h, len(st.outdoor) - 1
+        watch = []
+        for g in groups:
+            t = drain_at.get(g)
+            if t is not None:
+                i = min(max(int(t / dt), 0), last)
+                if fc[i] + (t - i * dt) * rate_of[i] < frost_stop[g] + thr[g] - 1e-6:
+                    continue
+            watch.append(g)
     if len(watch) > 32:  # a zone's worth: one vectorized search
         times = st.times_of_frost([frost_stop[g] + thr[g] for g in watch])
     else:
         times = [st.time_of_frost(frost_stop[g] + thr[g]) for g in watch]
-    batch = [(t, g, st.epoch[g]) for g, t in zip(watch, times, strict=True) if t < inf and t < drain_at.get(g, inf)]
+    epoch = st.epoch
+    if drain_at:
+        batch = [(t, g, epoch[g]) for g, t in zip(watch, times, strict=True) if t < inf and t < drain_at.get(g, inf)]
+    else:
+        batch = [(t, g, epoch[g]) for g, t in zip(watch, times, strict=True) if t < inf]
     batch.sort()
     if batch:  # one freeze check at the earliest freeze of the batch (re-armed for the next)
         b = next(st.ops.action_seq)
@@ -326,8 +342,7 @@ def decide(st: SupplyState, h: int, groups: list[int]) -> None:
 
 
 def _drain_now(st: SupplyState, g: int, time_h: float) -> None:
-    c = st.gcode[g]
-    st.set_code(g, code(DRAINED, c >> 2 & 7), time_h)
+    st.set_code(g, DRAINED | (st.gcode[g] >> 2 & 7) << 2, time_h)  # code(DRAINED, its cause)
     st.epoch[g] += 1
     st.log(time_h, "drain", -1, g, st.tables.group_note[g])
 
@@ -354,8 +369,8 @@ def _freeze_due(st: SupplyState, batch: int, _epoch: int) -> None:
 
 def _decide_due(st: SupplyState, h: int, _epoch: int) -> None:
     """Re-decision on a zone's groups still stopped after the outage the operator expected."""
-    groups = [g for g in st.tables.zones[h] if st.gcode[g] & 3 == STOPPED and not st.served[g]
-              and not st.gcode[g] & MOBILE_BIT]
+    gcode, served = st.gcode, st.served
+    groups = [g for g in st.tables.zones[h] if gcode[g] & 3 == STOPPED and not served[g] and not gcode[g] & MOBILE_BIT]
     if groups:
         decide(st, h, groups)
 
@@ -480,6 +495,7 @@ def refill_team(env: simpy.Environment, st: SupplyState) -> Generator:
     buildings, epochs, gcode, served = tb.group_buildings, st.epoch, st.gcode, st.served
     restart_count, restart_f, fault_u = st.restart_count, st.restart_f, st.fault_u
     fault_prob = rp["restart_fault_prob"]
+    set_code, log = st.set_code, st.log
     # refill_teams_target(st), inlined: the most frequent check of the DES
     base, per_k, cap = tb.crews["heat"], rp["refill_extra_teams_per_kbuilding"] / 1000.0, rp["refill_max_teams"]
     cap = max(base, cap)
@@ -496,14 +512,15 @@ def refill_team(env: simpy.Environment, st: SupplyState) -> Generator:
         yield from shop.work(h_per_building * buildings[g] * restart_f.item(k) / per_team)
         if epochs[g] != epoch:
             continue  # its source stopped meanwhile: refilled again when it returns
+        now = env.now
         if fault_u.item(k) < fault_prob:
             extra = rp["restart_fault_h"] * st.fault_f.item(k)
-            st.log(env.now, "restart_fault", -1, g, f"local faults: {extra:.0f} h more")
-            push(st, env.now + extra, FAULT, g, epoch)
+            log(now, "restart_fault", -1, g, f"local faults: {extra:.0f} h more")
+            push(st, now + extra, FAULT, g, epoch)
         else:
-            st.set_code(g, 0)
+            set_code(g, 0, now)
             epochs[g] += 1
-            st.log(env.now, "restart", -1, g, tb.group_note[g])
+            log(now, "restart", -1, g, tb.group_note[g])
     st.ops.refill_active -= 1
 
 

@@ -165,16 +165,44 @@ def _apply_float(step, n_t, dt, ts, cols, vals, order, pos, cur, kept, pend, tou
 
 
 @numba.njit(cache=True)
+def _apply_codes(step, n_t, dt, ts, cols, vals, order, pos, codes, touched, old, mark):  # pragma: no cover
+    """:func:`_apply_int` for the group codes, also listing the groups touched from ``step`` (``touched``,
+    their code before it in ``old``); returns the new position and the number touched."""
+    n_touched = 0
+    while pos < len(order):
+        i = order[pos]
+        s = min(_step_of(ts[i], dt), n_t)
+        if s > step:
+            break
+        g = cols[i]
+        if not mark[g]:
+            mark[g] = True
+            old[g] = codes[g]
+            touched[n_touched] = g
+            n_touched += 1
+        codes[g] = vals[i]
+        pos += 1
+    return pos, n_touched
+
+
+@numba.njit(cache=True)
 def _outputs_kernel(dt, n_q, fq, own, gfeeder, src, design, links, link_mw, cap0, boost_max, boost_steps, d,
                     season, qt, qc, qv, qo, ft, fc, fv, fo, ct, cc, cv, co, gt, gc, gv, go, kt, kv, ko,
                     fp, frac, heat, state, cause, k_out):  # pragma: no cover - compiled; see write_outputs_reference
+    """One pass over the steps. What a group's code determines (the slot of its value: its source's
+    fraction, a mobile boiler's, none; its state and cause; the step its heat last returned) is updated at
+    its change points only; per step, the zones' load (a zone's sum over its heated groups, summed again
+    in group order only at steps where one of its codes changed: the same sum) and the fractions of the
+    sources, then one branch-free pass over the groups."""
     n_t, n_g = frac.shape
     n_f = fp.shape[1]
     n_src = cap0.shape[0]
     q_on = np.ones(n_q + 1, dtype=np.int64)
     f_on = np.ones(n_f, dtype=np.int64)
     codes = np.zeros(n_g, dtype=np.int64)
-    prev = np.zeros(n_g, dtype=np.int64)
+    old = np.zeros(n_g, dtype=np.int64)
+    mark = np.zeros(n_g, dtype=np.bool_)
+    touched = np.zeros(n_g, dtype=np.int64)
     cap_cur = cap0.copy()
     cap_kept = np.empty((n_src, 2))
     for h in range(n_src):
@@ -188,6 +216,44 @@ def _outputs_kernel(dt, n_q, fq, own, gfeeder, src, design, links, link_mw, cap0
     k_touched = np.zeros(1, dtype=np.int64)
     k_cols = np.zeros(len(kt), dtype=np.int64)
     last_resume = np.full(n_g, -(10**9), dtype=np.int64)
+    # a group's value this step is vals[slot[g]], plus n_src while its source boosts (boostable[g]):
+    # vals = (its source's fraction capped at 1 (n_src), uncapped (n_src), a mobile boiler's, none); groups
+    # with their own boilers are written after, from their feeder
+    slot = np.zeros(n_g, dtype=np.int64)
+    boostable = np.zeros(n_g, dtype=np.int64)
+    vals = np.zeros(2 * n_src + 2, dtype=np.float32)
+    mobile_slot, none_slot = 2 * n_src, 2 * n_src + 1
+    n_own = 0
+    own_groups = np.zeros(n_g, dtype=np.int64)
+    state_row = np.zeros(n_g, dtype=np.int8)
+    cause_row = np.zeros(n_g, dtype=np.int8)
+    for g in range(n_g):
+        if own[g]:
+            own_groups[n_own] = g
+            n_own += 1
+            slot[g] = none_slot
+        elif src[g] < 0:
+            slot[g] = none_slot
+        else:
+            slot[g] = src[g]
+            boostable[g] = 1
+    # the groups of each zone in group order (CSR), the zones' load before the first change
+    zone_start = np.zeros(n_src + 1, dtype=np.int64)
+    for g in range(n_g):
+        if src[g] >= 0:
+            zone_start[src[g] + 1] += 1
+    for h in range(n_src):
+        zone_start[h + 1] += zone_start[h]
+    zone_groups = np.zeros(zone_start[n_src], dtype=np.int64)
+    fill = zone_start[:n_src].copy()
+    base = np.zeros(n_src)
+    for g in range(n_g):
+        h = src[g]
+        if h >= 0:
+            zone_groups[fill[h]] = g
+            fill[h] += 1
+            base[h] += design[g]
+    src_touched = np.zeros(n_src, dtype=np.bool_)
     load = np.zeros(n_src)
     cap = np.zeros(n_src)
     ratio = np.zeros(n_src)
@@ -197,18 +263,39 @@ def _outputs_kernel(dt, n_q, fq, own, gfeeder, src, design, links, link_mw, cap0
         pf = _apply_int(t, n_t, dt, ft, fc, fv, fo, pf, f_on)
         pc = _apply_float(t, n_t, dt, ct, cc, cv, co, pc, cap_cur, cap_kept, cap_pend, cap_touched)
         pk = _apply_float(t, n_t, dt, kt, k_cols, kv, ko, pk, k_cur, k_kept, k_pend, k_touched)
-        pg = _apply_int(t, n_t, dt, gt, gc, gv, go, pg, codes)
+        pg, n_touched = _apply_codes(t, n_t, dt, gt, gc, gv, go, pg, codes, touched, old, mark)
         k_out[t] = k_cur[0]
         for f in range(n_f):
-            fp[t, f] = q_on[fq[f]] != 0 and f_on[f] != 0
-        # sim.des.sources._heat_fraction_kernel, one step
-        load[:] = 0.0
-        for g in range(n_g):
-            h = src[g]
-            if h >= 0 and codes[g] == 0:
-                load[h] += design[g]
+            fp[t, f] = (q_on[fq[f]] & f_on[f]) != 0
+        for j in range(n_touched):
+            g = touched[j]
+            mark[g] = False
+            c = codes[g]
+            if t > 0 and c == 0 and old[g] != 0:
+                last_resume[g] = t  # heat returns at this step
+            if not own[g] and src[g] >= 0:
+                if c == 0:
+                    slot[g], boostable[g] = src[g], 1
+                else:
+                    slot[g], boostable[g] = (mobile_slot if c & 32 else none_slot), 0
+            state_row[g] = c & 3
+            cause_row[g] = (c >> 2) & 7
+        for j in range(n_touched):
+            h = src[touched[j]]
+            if h >= 0:
+                src_touched[h] = True
         for h in range(n_src):
-            load[h] *= d[t]
+            if src_touched[h]:
+                # sim.des.sources._heat_fraction_kernel's load of the zone, summed in the same (group) order
+                src_touched[h] = False
+                b = 0.0
+                for j in range(zone_start[h], zone_start[h + 1]):
+                    g = zone_groups[j]
+                    if codes[g] == 0:
+                        b += design[g]
+                base[h] = b
+        for h in range(n_src):
+            load[h] = base[h] * d[t]
             cap[h] = cap_cur[h]
         for i in range(links.shape[0]):
             for k in range(2):
@@ -216,32 +303,24 @@ def _outputs_kernel(dt, n_q, fq, own, gfeeder, src, design, links, link_mw, cap0
                 x = min(max(cap[give] - load[give], 0.0), max(load[take] - cap[take], 0.0), link_mw[i])
                 cap[give] -= x
                 cap[take] += x
+        on = season[t]
         for h in range(n_src):
             ratio[h] = min(cap[h] / load[h], boost_max) if load[h] > 0 else boost_max
-        on = season[t]
+            vals[n_src + h] = ratio[h] if on else 0.0
+            vals[h] = (1.0 if ratio[h] > 1.0 else ratio[h]) if on else 0.0
+        vals[mobile_slot] = 1.0 if on else 0.0
         for g in range(n_g):
-            h = src[g]
-            c = codes[g]
-            if h < 0:
-                v = 0.0
-            elif c == 0:
-                if t > 0 and prev[g] != 0:
-                    last_resume[g] = t
-                r = ratio[h]
-                if t - last_resume[g] >= boost_steps and r > 1.0:
-                    r = 1.0
-                v = r if on else 0.0
-            elif c & 32:
-                v = 1.0 if on else 0.0
-            else:
-                v = 0.0
-            if own[g]:
-                v = 1.0 if fp[t, gfeeder[g]] else 0.0
+            boost = boostable[g] if t - last_resume[g] < boost_steps else 0
+            v = vals[slot[g] + n_src * boost]
             frac[t, g] = v
-            heat[t, g] = frac[t, g] > 0.0
-            state[t, g] = c & 3
-            cause[t, g] = (c >> 2) & 7
-            prev[g] = c
+            heat[t, g] = v > 0.0
+            state[t, g] = state_row[g]
+            cause[t, g] = cause_row[g]
+        for j in range(n_own):
+            g = own_groups[j]
+            on_g = fp[t, gfeeder[g]]
+            frac[t, g] = 1.0 if on_g else 0.0
+            heat[t, g] = on_g
 
 
 def write_outputs_reference(plan: OutputPlan, grid: TimeGrid, r: int, queue_changes: Changes,

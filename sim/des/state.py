@@ -23,12 +23,14 @@ from sim.des import heatnet, sources
 from sim.des.repair import RepairShop
 from sim.des.simpy_adapter import CrewPool
 from sim.des.tables import RunTables
-from sim.des.timeline import HEATED, MAINS_FROZEN, NO_PUMPING_POWER, SOURCE_DAMAGED
+from sim.des.timeline import HEATED, MAINS_FROZEN, MOBILE_BIT, NO_PUMPING_POWER, SOURCE_DAMAGED
 
 #: The heat dispatcher plans supply for the coldest hour this far ahead (the forecast it works with). [h]
 PLAN_AHEAD_H = 24.0
 #: Random numbers drawn per building group in advance, for its first K outages/restarts (CRN by group).
 K_DRAWS = 8
+#: Group codes whose group has heat: heated by its source (0) or by a mobile boiler (:mod:`sim.des.timeline`).
+_HEATED_CODE = tuple(c == 0 or bool(c & MOBILE_BIT) for c in range(64))
 
 
 class SupplyState:
@@ -96,22 +98,17 @@ class SupplyState:
         self.feeder_live = [True] * n_f  # powered apart from outage queues
         self.dark_hh = 0.0  # households on feeders that are not live
         self.source_running = [True] * n_h
-        self.source_cap = [0.0] * n_h  # deliverable heat capacity [MW]
-        self.source_power = [0.0] * n_h  # electric output [MW]
         self.source_reason = [HEATED] * n_h  # why a zone gets no flow at all
+        # deliverable heat capacity [MW] and electric output [MW] of each source: source_cap, source_power
         self.source_status: list[Any] = [None] * n_h  # last status the plan was made for
-        self.served = bytearray(n_g)  # the plan: the group gets flow from its source
-        self.served_n = [0] * n_h  # interconnected zones: length of the served prefix
-        for h in range(n_h):
-            self.source_cap[h] = sum(tb.unit_heat_mw[u] for u in tb.source_units[h])
-            self.source_power[h] = sum(tb.unit_power_mw[u] for u in tb.source_units[h])
-            zone = tb.zones[h]
-            self.served_n[h] = len(zone)
-            for g in zone:
-                self.served[g] = 1
-        self.unit_heat_ok = [self.source_cap[h] for h in range(n_h)]  # heat of units in service [MW]
-        self.turbines_ok = [sum(1 for u in tb.source_units[h] if tb.unit_kind[u] == "turbine") for h in range(n_h)]
-        self.power_ok = list(self.source_power)  # electric capacity of turbines in service [MW]
+        # everything intact at the start (the run's tables hold these sums)
+        self.served = bytearray(tb.zone_groups_mask)  # the plan: the group gets flow from its source
+        self.served_n = [len(zone) for zone in tb.zones]  # interconnected zones: length of the served prefix
+        self.source_cap = list(tb.source_heat_mw)
+        self.source_power = list(tb.source_power_mw)
+        self.unit_heat_ok = list(tb.source_heat_mw)  # heat of units in service [MW]
+        self.turbines_ok = list(tb.source_turbines)
+        self.power_ok = list(tb.source_power_mw)  # electric capacity of turbines in service [MW]
         self.zone_cause = [HEATED] * n_h  # cause of the unserved part of an interconnected zone
         self.short_since = [math.inf] * n_h  # a cross-fed zone has been short of heat since [h]
         self.plan_outdoor_c = self.outdoor_at(0.0)
@@ -147,6 +144,8 @@ class SupplyState:
         self.g_t: list[float] = []
         self.g_col: list[int] = []
         self.g_val: list[int] = []
+        self._g_t_append, self._g_col_append, self._g_val_append = self.g_t.append, self.g_col.append, self.g_val.append
+        self._group_households = tb.group_households
 
     # -- records ------------------------------------------------------------------------------------------
     def log(self, time_h: float, kind: str, node: int = -1, group: int = -1, detail: str = "") -> None:
@@ -167,16 +166,16 @@ class SupplyState:
         old = self.gcode[g]
         if old == code:
             return
-        was_heated = old == 0 or old & 32
-        heated = code == 0 or code & 32
-        if was_heated and not heated:
-            self.unheated_hh += self.tables.group_households[g]
-        elif heated and not was_heated:
-            self.unheated_hh -= self.tables.group_households[g]
+        heated = _HEATED_CODE
+        if heated[old] != heated[code]:
+            if heated[code]:
+                self.unheated_hh -= self._group_households[g]
+            else:
+                self.unheated_hh += self._group_households[g]
         self.gcode[g] = code
-        self.g_t.append(self.env.now if time_h is None else time_h)
-        self.g_col.append(g)
-        self.g_val.append(code)
+        self._g_t_append(self.env.now if time_h is None else time_h)
+        self._g_col_append(g)
+        self._g_val_append(code)
 
     # -- time helpers -------------------------------------------------------------------------------------
     def step_at(self, time_h: float) -> int:
@@ -261,18 +260,16 @@ class SupplyState:
         dirty = self._dirty
         if replan:
             dirty.update(tb.interconnected_sources)
+        others = tb.source_link_others
         for h in list(dirty):  # a zone cross-fed by a changed source re-plans too
-            for i in tb.source_links[h]:
-                a, b, _c = tb.links[i]
-                dirty.add(b if a == h else a)
+            dirty.update(others[h])
         order = sorted(dirty)
         dirty.clear()
-        statuses = {h: self._source_status(h) for h in order}
-        for h in order:
-            status = statuses[h]
-            if tb.source_links[h]:  # cross-fed: the donors' capacity is part of the plan's input
-                status = (*status, tuple(round(self.source_cap[a if a != h else b], 6)
-                                         for a, b, _c in (tb.links[i] for i in tb.source_links[h])))
+        statuses = [self._source_status(h) for h in order]
+        cap = self.source_cap
+        for h, status in zip(order, statuses, strict=True):
+            if others[h]:  # cross-fed: the donors' capacity is part of the plan's input
+                status = (*status, tuple([round(cap[o], 6) for o in others[h]]))
             previous = self.source_status[h]
             if status != previous or (replan and tb.source_interconnected[h]):
                 self.source_status[h] = status
@@ -296,14 +293,17 @@ class SupplyState:
         tb = self.tables
         sub_on, live, ok, resw = self.sub_on, self.feeder_live, self.feeder_ok, self.feeder_reswitched
         seen = self._feeders_dirty
+        any_reswitched = True in resw
         for i in changed_subs:
             seen.update(tb.sub_all_feeders[i])
-            for j in tb.district_subs[tb.sub_district[i]]:
-                seen.update(f for f in tb.sub_feeders[j] if resw[f])
+            if any_reswitched:
+                for j in tb.district_subs[tb.sub_district[i]]:
+                    seen.update(f for f in tb.sub_feeders[j] if resw[f])
         feeders = sorted(seen)
         seen.clear()
+        feeder_sub, feeder_alt = tb.feeder_sub, tb.feeder_alt
         for f in feeders:
-            s, alt = tb.feeder_sub[f], tb.feeder_alt[f]
+            s, alt = feeder_sub[f], feeder_alt[f]
             on = ok[f] and (sub_on[s] or (alt >= 0 and sub_on[alt])
                             or (resw[f] and any(sub_on[j] for j in tb.district_subs[tb.sub_district[s]] if j != s)))
             if on != live[f]:
@@ -437,7 +437,8 @@ class SupplyState:
     def plan_demand_factor(self) -> float:
         """Heat demand factor the dispatcher plans for: the coldest step of the next 24 hours (a plan that
         holds through the daily cycle, so buildings are not connected and shed again within a day). [1]"""
-        return self.plan_factor[self.step_at(self.env.now)]
+        i = int(self.env.now / self._dt_h + 1e-9)  # self.step_at(now), inlined
+        return self.plan_factor[min(max(i, 0), self._last_step)]
 
     # -- damage and repair --------------------------------------------------------------------------------
     def is_destroyed(self, node: int) -> bool:
@@ -557,6 +558,7 @@ class SupplyState:
         """Electric demand of the load that can be supplied (on live feeders): temperature-dependent demand
         plus electric heaters in flats without heat, scaled by the share of households not dark. [MW]"""
         tb = self.tables
-        base = self.base_demand[self.step_at(time_h)]
+        i = int(time_h / self._dt_h + 1e-9)  # self.step_at(time_h), inlined
+        base = self.base_demand[min(max(i, 0), self._last_step)]
         heaters = self.unheated_hh * tb.heater_kw_per_household / 1000.0
         return (base + heaters) * max(1.0 - self.dark_hh / tb.total_hh, 0.0)

@@ -123,6 +123,9 @@ class RunTables:
         for i, (a, b, _c) in enumerate(self.links):
             self.source_links[a].append(i)
             self.source_links[b].append(i)
+        #: the source at the other end of each of a source's links (in the order of ``source_links``)
+        self.source_link_others = [[a if a != h else b for a, b, _c in (self.links[i] for i in self.source_links[h])]
+                                   for h in range(self.n_sources)]
         # building groups
         gt = net.group_table
         self.n_groups = len(gt)
@@ -143,6 +146,16 @@ class RunTables:
             members = members[np.argsort(rank[members], kind="stable")]
             self.zones.append([int(g) for g in members])
             self.zone_cum_design.append(np.cumsum(gt["design_heat_mw"].to_numpy()[members]).tolist())
+        #: intact network: heat [MW] and electric output [MW] of each source's units, its turbines, the
+        #: groups in a zone (1, as a byte per group)
+        self.source_heat_mw = [sum(self.unit_heat_mw[u] for u in self.source_units[h]) for h in range(self.n_sources)]
+        self.source_power_mw = [sum(self.unit_power_mw[u] for u in self.source_units[h]) for h in range(self.n_sources)]
+        self.source_turbines = [sum(1 for u in self.source_units[h] if self.unit_kind[u] == "turbine")
+                                for h in range(self.n_sources)]
+        self.zone_groups_mask = bytearray(self.n_groups)
+        for zone in self.zones:
+            for g in zone:
+                self.zone_groups_mask[g] = 1
         self.section_groups: list[list[int]] = [[] for _ in range(self.n_units)]
         for g, u in enumerate(self.group_section):
             if u >= 0:
