@@ -66,6 +66,14 @@ _NETCDF_SUFFIXES = {".nc", ".nc4", ".netcdf", ".cdf", ".h5"}
 Locator = Callable[[int | np.integer], str]
 
 
+def _max_gap_h(max_gap_h: float | None, grid: TimeGrid) -> float:
+    """``weather.max_gap_h`` checked, or the model step when unset. [h]"""
+    gap_h = float(grid.dt_h if max_gap_h is None else max_gap_h)
+    if not np.isfinite(gap_h) or gap_h <= 0.0:  # NaN would disable the gap check silently
+        raise InputError(f"weather.max_gap_h={max_gap_h}: must be a number of hours > 0")
+    return gap_h
+
+
 def read_temperature_file(
     path: str | os.PathLike[str], grid: TimeGrid, n_realizations: int, max_gap_h: float | None = None,
     utc_offset_h: float = 0.0, needed_from: np.datetime64 | None = None,
@@ -103,9 +111,7 @@ def read_temperature_file(
         With a one-line message naming the file and the row (CSV line) or the variable.
     """
     name = str(path)
-    gap_h = float(grid.dt_h if max_gap_h is None else max_gap_h)
-    if not np.isfinite(gap_h) or gap_h <= 0.0:  # NaN would disable the gap check silently
-        raise InputError(f"weather.max_gap_h={max_gap_h}: must be a number of hours > 0")
+    gap_h = _max_gap_h(max_gap_h, grid)
     series = read_series(path, utc_offset_h)
     on_grid = [
         _check_and_interpolate(name, times, values, where, grid, gap_h, needed_from) for times, values, where in series
@@ -165,9 +171,7 @@ def read_observed_series(
         One line naming the file and the row (CSV line) or variable, as for ``weather=file``.
     """
     name = str(path)
-    gap_h = float(grid.dt_h if max_gap_h is None else max_gap_h)
-    if not np.isfinite(gap_h) or gap_h <= 0.0:
-        raise InputError(f"weather.max_gap_h={max_gap_h}: must be a number of hours > 0")
+    gap_h = _max_gap_h(max_gap_h, grid)
     series = read_series(path, utc_offset_h)
     if len(series) != 1:
         raise InputError(f"weather file {name}: {len(series)} realizations or members; observed weather "
