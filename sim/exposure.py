@@ -113,7 +113,9 @@ class Exposure:
     heating_point_capacity_by_district : ndarray (D,)
         Places in each district's heating points. [people]
     points_unpowered_by_district : ndarray (R, T, D)
-        Share of each district's points without grid power. [1]
+        Share of each district's points without grid power (rule ``share_unpowered``: the people-weighted
+        share of the district's groups without power; a district with groups but nobody present: the plain
+        share of its groups, as :func:`sim.needs.points_unpowered_frac` does for the city). [1]
     generators_by_district : ndarray (R, T, D)
         Generators running: points needed (open points, more where demand exceeds their places) without
         grid power. [generators]
@@ -342,6 +344,12 @@ class ExposureAccumulator:
         self._vulnerable_d = np.ascontiguousarray(onehot * self._vulnerable[:, None])  # (G, D)
         self._others_d = np.ascontiguousarray(onehot * self._others[:, None])  # (G, D)
         self._occ_d = self._to_district_all.sum(axis=0)  # (D,) people present per district
+        # districts with groups but nobody present: their points' share is the plain share of their groups
+        # without power (the city-wide fallback of needs.points_unpowered_frac); points may be open there
+        # (people.heating_points_by_district) and need generators when the grid is down.
+        groups_d = onehot.sum(axis=0)
+        self._empty_d = np.flatnonzero((self._occ_d <= 0) & (groups_d > 0))
+        self._group_share_empty = np.ascontiguousarray(onehot[:, self._empty_d] / groups_d[self._empty_d])  # (G, E)
         self._points_d = needs.points_by_district(
             self._points, self._occ_d, getattr(cfg, "heating_points_by_district", None), district_names
         )
@@ -476,6 +484,8 @@ class ExposureAccumulator:
             self._unpowered[:, t] = np.clip((off @ self._occ) / self._occ_total, 0.0, 1.0)
             off_d = off @ self._to_district_all  # (R, D) people without power
             self._unpowered_d[:, t] = np.clip(off_d / np.where(self._occ_d > 0, self._occ_d, 1.0), 0.0, 1.0)
+            if self._empty_d.size:
+                self._unpowered_d[:, t, self._empty_d] = np.clip(off @ self._group_share_empty, 0.0, 1.0)
         else:
             self._unpowered[:, t] = needs.points_unpowered_frac(powered, self._occ, self._rule)
             self._unpowered_d[:, t] = self._unpowered[:, t : t + 1]

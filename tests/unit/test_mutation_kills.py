@@ -356,6 +356,22 @@ class TestPointsUnpoweredByDistrict:
                         district=[0, 1])
         assert np.isfinite(e.points_unpowered_by_district).all()
         assert e.points_unpowered_by_district[0, 0, 0] == 1.0
+        assert e.points_unpowered_by_district[0, 0, 1] == 1.0  # its one group is dark: the plain group share
+
+    def test_open_points_in_a_district_with_nobody_run_generators_when_dark(self):
+        """District "B" has two groups and nobody present, 2 points open by name; one of its groups is dark:
+        half its points run generators (the plain share of its groups, as the city-wide fallback does), 1 of 2
+        points x 20 kW. District "A" (10 people, lit) has none. Before: 0, i.e. open dark points ran none."""
+        cfg = PeopleConfig(heating_points=2, heating_points_by_district={"B": 2.0}, generator_class_kw=[20.0],
+                           generator_class_share=[1.0])
+        acc = ExposureAccumulator(np.array([10.0, 0.0, 0.0]), np.zeros(3), np.zeros(3), np.zeros(3),
+                                  np.array([0, 1, 1]), 2, cfg, 1.0, 1, 1, district_names=["A", "B"])
+        acc.update(0, np.full((1, 3), 20.0), np.array([[True, False, True]]))
+        e = acc.finish()
+        np.testing.assert_array_equal(e.points_unpowered_by_district[0, 0], [0.0, 0.5])
+        np.testing.assert_array_equal(e.generators_by_district[0, 0], [0.0, 1.0])
+        np.testing.assert_array_equal(e.generator_kw_by_district[0, 0], [0.0, 20.0])
+        assert e.points_unpowered_frac[0, 0] == 0.0  # the city's share stays people-weighted: all present are lit
 
     def test_any_blackout_rule_by_district(self):
         """any_blackout: one dark group puts every point on generators. 4 points spread like the people
