@@ -358,6 +358,17 @@ class TestPointsUnpoweredByDistrict:
         assert e.points_unpowered_by_district[0, 0, 0] == 1.0
         assert e.points_unpowered_by_district[0, 0, 1] == 1.0  # its one group is dark: the plain group share
 
+    def test_district_of_less_than_one_person_stays_people_weighted(self):
+        """0.4 people in a dark group and 0.1 in a lit one: the people-weighted share 0.8, not the plain 0.5."""
+        e = _accumulate(np.full((1, 1, 2), 20.0), powered=[[[False, True]]], occupants=[0.4, 0.1], district=[0, 0])
+        np.testing.assert_allclose(e.points_unpowered_by_district[0, 0], [0.8])
+
+    def test_district_without_groups_has_no_points_without_power(self):
+        """Two districts, every group in the first (dark): the second has no grid modelled, share 0, not 0/0."""
+        e = _accumulate(np.full((1, 1, 2), 20.0), powered=np.zeros((1, 1, 2)), occupants=[10.0, 5.0],
+                        district=[0, 0], n_districts=2)
+        np.testing.assert_array_equal(e.points_unpowered_by_district[0, 0], [1.0, 0.0])
+
     def test_open_points_in_a_district_with_nobody_run_generators_when_dark(self):
         """District "B" has two groups and nobody present, 2 points open by name; one of its groups is dark:
         half its points run generators (the plain share of its groups, as the city-wide fallback does), 1 of 2
