@@ -49,7 +49,7 @@ from sim.threat import ALERT_COLUMNS, Campaign, make_campaign
 from sim.timegrid import TimeGrid
 from sim.warm_start import _RENEWAL_POLICIES, WarmStart, _as_reported
 
-__all__ = ["History", "ancestor_campaign", "ancestor_warm_start", "concat_campaigns", "repairs_done", "resample_ancestors"]
+__all__ = ["History", "ancestor_campaign", "ancestor_warm_start", "repairs_done", "resample_ancestors"]
 
 
 @dataclass(frozen=True)
@@ -256,15 +256,3 @@ def _merged_alerts(alerts: pd.DataFrame) -> pd.DataFrame:
     for c in ("realization", "wave"):
         out[c] = out[c].astype(np.int64)
     return out.reset_index(drop=True)
-
-
-def concat_campaigns(first: Campaign, second: Campaign) -> Campaign:
-    """The realizations of ``first``, then those of ``second`` (renumbered after them)."""
-    n = first.n_realizations
-
-    def cat(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
-        return pd.concat([a, b.assign(realization=b["realization"].to_numpy(np.int64) + n)], ignore_index=True)
-
-    return replace(first, n_realizations=n + second.n_realizations, waves=cat(first.waves, second.waves),
-                   hits=cat(first.hits, second.hits), alerts=cat(first.alerts, second.alerts),
-                   withheld=cat(first.withheld, second.withheld))

@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -212,12 +212,7 @@ def assimilate(prior: xr.Dataset, reports: Observations, cfg: Any, n_queues: int
         restarted, ess_after = False, ess_before
         can = (warm_start is not None or ancestors is not None) and len(gens) - 1 < max_g and (end is None or t < end)
         if ess_before < frac * R and can and restart is not None:
-            if ancestors is not None and warm_start is not None:  # mixed: both moves in one generation
-                wr = warm_start(t, _median_queues(gens, w, reports, t))
-                wa = ancestors(t, w, [g.size for g in gens])
-                warm = replace(wr, ancestors=wa.ancestors, summary=f"{wa.summary}, the others from the reported "
-                                                                   f"state ({wr.summary})")
-            elif ancestors is not None:
+            if ancestors is not None:
                 warm = ancestors(t, w, [g.size for g in gens])
             else:
                 assert warm_start is not None

@@ -123,7 +123,6 @@ class _Ensemble:
             History,
             ancestor_campaign,
             ancestor_warm_start,
-            concat_campaigns,
             repairs_done,
             resample_ancestors,
         )
@@ -133,43 +132,36 @@ class _Ensemble:
         from sim.warm_start import reported_warm_start, warm_start_campaign, zone_table
 
         zones = zone_table(self.city, self.net)
-        mode = str(getattr(nowcast, "rejuvenation", "reported"))
-        n_anc = {"reported": 0, "ancestors": self.n, "mixed": self.n // 2}[mode]
+        by_ancestors = str(getattr(nowcast, "rejuvenation", "reported")) == "ancestors"
         histories = [History(self.campaign, repairs_done(self.events, self.net), np.arange(self.n))]
 
         def warm_start(at, queues):
             return reported_warm_start(zones, reports, at, self.grid.start, nowcast, self.net.n_queues, queues)
 
         def ancestors(at, w, sizes):
-            a = resample_ancestors(w, sizes, self.seed, len(sizes), n_anc)
+            a = resample_ancestors(w, sizes, self.seed, len(sizes), self.n)
             restart_h = float((np.datetime64(at, "ns") - self.grid.start) / np.timedelta64(1, "h"))
             return ancestor_warm_start(np.datetime64(at, "ns"), restart_h, a)
 
         def restart(g, warm):
             seed_g = generation_seed(self.seed, g)
-            k = 0 if warm.ancestors is None else len(warm.ancestors)
-            parts, rows = [], [np.arange(self.n - k) % self.n]
-            if self.n - k:
-                parts.append(warm_start_campaign(self.cfg.attacks, self.net, self.grid, self.n - k, seed_g, warm))
-            if k:
-                # mixed: the ancestors' part draws its own streams (not those of the reported part's realizations)
-                seed_a = seed_g if k == self.n else generation_seed(seed_g, 1)
-                parts.append(ancestor_campaign(self.cfg.attacks, self.net, self.grid, seed_a, warm, histories,
-                                               float(self.cfg.repair.repair_time_multiplier)))
-                rows.append(np.array([histories[int(a)].forecast_rows[int(r)] for a, r in warm.ancestors],
-                                     dtype=np.int64))
-            camp = parts[0] if len(parts) == 1 else concat_campaigns(parts[0], parts[1])
-            rows_a = np.concatenate(rows)
+            if warm.ancestors is None:
+                camp = warm_start_campaign(self.cfg.attacks, self.net, self.grid, self.n, seed_g, warm)
+                return supply_dataset(self.cfg, self.city, self.net, self.grid, self.forecast, camp, seed_g)
+            camp = ancestor_campaign(self.cfg.attacks, self.net, self.grid, seed_g, warm, histories,
+                                     float(self.cfg.repair.repair_time_multiplier))
+            rows = np.array([histories[int(a)].forecast_rows[int(r)]
+                             for a, r in warm.ancestors], dtype=np.int64)
+            fc = _forecast_rows(self.forecast, rows)
             ev: list = []
-            ds = supply_dataset(self.cfg, self.city, self.net, self.grid, _forecast_rows(self.forecast, rows_a), camp,
-                                seed_g, ev)
-            histories.append(History(camp, repairs_done(ev[0], self.net), rows_a))
+            ds = supply_dataset(self.cfg, self.city, self.net, self.grid, fc, camp, seed_g, ev)
+            histories.append(History(camp, repairs_done(ev[0], self.net), rows))
             return ds
 
         end = self.grid.times[-1] + np.timedelta64(round(self.grid.dt_h * 3600e9), "ns")
         return condition(self.dataset, reports, nowcast, self.net.n_queues, restart=restart,
-                         warm_start=None if mode == "ancestors" else warm_start, end=end,
-                         ancestors=ancestors if n_anc else None)
+                         warm_start=None if by_ancestors else warm_start, end=end,
+                         ancestors=ancestors if by_ancestors else None)
 
 
 def twin_experiment(settings: dict[str, Any] | None = None, overrides: list[str] | None = None,
