@@ -153,8 +153,24 @@ def _pooled(out: xr.Dataset, result: Any) -> xr.Dataset:
         result.generation.astype(np.int64), dims=("realization",),
         attrs={"units": "1", "long_name": "nowcast generation of the realization (0: the run from start; g >= 1: "
                                           "restarted from the reported state at assimilation time g)"})
+    if any(g.warm is not None and g.warm.ancestors is not None for g in result.generations):
+        merged["ancestor"] = xr.DataArray(
+            _ancestors(result.generations), dims=("realization",),
+            attrs={"units": "1", "long_name": "realization (index in this file) whose history the realization "
+                                              "continues (nowcast.rejuvenation=ancestors); -1: none"})
     merged.attrs["realizations"] = int(merged.sizes["realization"])
     return merged
+
+
+def _ancestors(gens: list[Any]) -> np.ndarray:
+    """Pooled index of each realization's ancestor (-1: generation 0, or a reported-state restart)."""
+    first = np.concatenate([[0], np.cumsum([g.size for g in gens])[:-1]]).astype(np.int64)
+    out = np.full(int(sum(g.size for g in gens)), -1, dtype=np.int64)
+    for i, g in enumerate(gens):
+        if g.warm is not None and g.warm.ancestors is not None:
+            a = np.asarray(g.warm.ancestors, dtype=np.int64)
+            out[first[i]:first[i] + g.size] = first[a[:, 0]] + a[:, 1]
+    return out
 
 
 def _trace_variables(result: Any) -> dict[str, xr.DataArray]:

@@ -5,8 +5,9 @@ and its unit still under repair, a destroyed boiler cluster, a hit after the res
 the restart time must come back as written; the redrawn repairs against the truncated lognormal of
 scipy.stats (Kolmogorov-Smirnov at 1 %); the waves after the restart against the public key
 ``attacks.first_wave_day`` anchored at the ancestor's latest wave by hand; the resampling against the
-floor/ceil counts of systematic resampling (Kitagawa 1996); and the DES itself, whose event log before the
-restart must repeat the ancestor's event for event (the repair shop draws no random numbers).
+floor/ceil counts of systematic resampling (Kitagawa 1996); the DES itself, whose event log before the
+restart must repeat the ancestor's event for event (the repair shop draws no random numbers); and the
+chain, whose restarted realizations must carry their ancestor's hits, waves and weather before the restart.
 """
 
 from __future__ import annotations
@@ -208,3 +209,59 @@ def test_without_reports_up_to_as_of_the_ancestors_nowcast_is_the_plain_run(tmp_
                                        "nowcast.rejuvenation=ancestors"]))
     for v in plain.data_vars:
         assert now[v].identical(plain[v]), v
+
+
+def test_a_chain_nowcast_restarts_from_its_ancestors_histories(tmp_path: Path):
+    """small_town, 4 realizations, 3 days (seed 7: at 06:00 of day 0 realization 1 alone has the whole
+    town without power). A report of that leaves one effective history: the restarted generation
+    continues it (``ancestor``), with its hits and waves per step and its weather before the restart, and
+    the status line says from how many histories."""
+    from sim.chain import run_scenario
+    from sim.validation._common import compose_config
+
+    base = ["city=small_town", "realizations=4", "horizon_days=3", "attacks=continued"]
+    plain = run_scenario(compose_config(base))
+    power = plain["share_without_power"].sel(time="2026-01-29T06:00").values  # (R, D)
+    assert (power[1] == 1.0).all() and (power[[0, 2, 3]] == 0.0).all()
+    rows = [f"2026-01-29T06:00,{d},,1.0," for d in plain["district"].values]
+    path = tmp_path / "reports.csv"
+    path.write_text("time,district,buildings_without_heat,share_without_power,queues_off\n" + "\n".join(rows)
+                    + "\n2026-01-30T12:00,city,,,0\n")
+    ds = run_scenario(compose_config([*base, f"nowcast.observations={path}", "nowcast.rejuvenation=ancestors",
+                                      "nowcast.max_rejuvenations=1"]))
+    gen = ds["generation"].values
+    anc = ds["ancestor"].values
+    assert (gen == 1).sum() == 4 and (anc[gen == 0] == -1).all()
+    assert (anc[gen == 1] == 1).all()  # the one realization that reproduces the report
+    assert "4 realizations restarted from 1 resampled history" in ds.attrs["nowcast_status"]
+    t_g = int(np.searchsorted(ds["time"].values, np.datetime64("2026-01-29T06:00")))
+    for j in np.flatnonzero(gen == 1):
+        for v in ("hits", "waves", "outdoor_temperature"):
+            np.testing.assert_array_equal(ds[v].isel(realization=j).values[:t_g],
+                                          ds[v].isel(realization=1).values[:t_g], err_msg=v)
+        assert ds["share_without_power"].isel(realization=j).sel(time="2026-01-29T06:00").values.min() == 1.0
+
+
+def test_the_filter_resamples_by_the_pooled_weights_and_restarts_from_the_ancestors(tmp_path: Path):
+    """The toy ensemble of tests/unit/test_nowcast.py: only realization 1 explains the reports of 06:00
+    (ESS ~1 of 3), so the ancestor builder gets the prior's weights then, draws realization 1 four times,
+    and the restarted generation (copies of it) carries the pool."""
+    from sim.rejuvenation import assimilate, pooled_weights
+    from tests.unit.test_nowcast import TIMES, reports, toy_dataset
+
+    obs = reports(tmp_path, "2026-01-29T06:00,A,200,,\n2026-01-29T06:00,B,100,,\n2026-01-29T12:00,A,200,,\n")
+    seen = []
+
+    def ancestors(at, w, sizes):
+        seen.append((np.datetime64(at, "ns"), w.copy(), list(sizes)))
+        return ancestor_warm_start(np.datetime64(at, "ns"), 6.0, resample_ancestors(w, sizes, 1, len(sizes), 4))
+
+    def restart(g, warm):
+        return toy_dataset().isel(realization=warm.ancestors[:, 1]).assign_coords(realization=np.arange(4))
+
+    result = assimilate(toy_dataset(), obs, NowcastConfig(), 6, restart=restart, ancestors=ancestors)
+    assert len(seen) == 1 and seen[0][0] == np.datetime64(TIMES[1], "ns") and seen[0][2] == [3]
+    t = obs.table["time"].to_numpy("datetime64[ns]")
+    np.testing.assert_allclose(seen[0][1], pooled_weights(result.generations[:1], t, TIMES[1])[0])
+    assert result.generations[1].warm.ancestors.tolist() == [[0, 1]] * 4
+    assert "4 realizations restarted from 1 resampled history" in result.status
