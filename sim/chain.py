@@ -135,10 +135,10 @@ def run_scenario_full(cfg: DictConfig, progress: Progress | None = None) -> RunO
     sim_out = _simulate(cfg, city, network, grid, forecast, campaign, seed, times, progress)
     ds, events, des_stats = sim_out.dataset, sim_out.events, dict(sim_out.stats)
     if reports is not None:
-        rj = _rejuvenation(cfg, city, network, grid, forecast, seed, reports, times)
+        rj = _rejuvenation(cfg, city, network, grid, forecast, seed, reports, times, campaign, events)
         t0 = time.perf_counter()
         ds = condition(ds, reports, cfg.nowcast, network.n_queues, restart=rj.restart, warm_start=rj.warm_start,
-                       end=grid.times[-1] + np.timedelta64(round(grid.dt_h * 3600e9), "ns"))
+                       end=grid.times[-1] + np.timedelta64(round(grid.dt_h * 3600e9), "ns"), ancestors=rj.ancestors)
         restarts = sum(v for k, v in times.items() if k.startswith("restart "))
         times["nowcast"] = time.perf_counter() - t0 - restarts  # the filter itself, without the restarted runs
         if rj.events:
@@ -174,13 +174,23 @@ class _Rejuvenation:
     restart: Callable | None
     events: list[pd.DataFrame]
     stats: dict[str, float]
+    ancestors: Callable | None = None
 
 
-def _rejuvenation(cfg, city, network, grid, forecast, seed, reports, times) -> _Rejuvenation:
-    """Build the callables of :func:`sim.rejuvenation.assimilate` for this run: the reported-state warm
-    start (:mod:`sim.warm_start`) and a restart that simulates ``nowcast.restart_realizations`` new
-    realizations from it with fresh streams (:func:`sim.rejuvenation.generation_seed`) and the prior's
-    weather, realization by realization (cycled when the sizes differ)."""
+def _rejuvenation(cfg, city, network, grid, forecast, seed, reports, times, campaign, events) -> _Rejuvenation:
+    """Build the callables of :func:`sim.rejuvenation.assimilate` for this run: the warm start of
+    ``nowcast.rejuvenation`` (``reported``: the reported state, :mod:`sim.warm_start`, with the prior's
+    weather realization by realization, cycled when the sizes differ; ``ancestors``: ancestors resampled
+    by the pooled weights, :mod:`sim.ancestor_start`, each restarted realization with its ancestor's
+    weather) and a restart that simulates ``nowcast.restart_realizations`` new realizations from it with
+    fresh streams (:func:`sim.rejuvenation.generation_seed`). ``campaign`` and ``events``: the prior's."""
+    from sim.ancestor_start import (
+        History,
+        ancestor_campaign,
+        ancestor_warm_start,
+        repairs_done,
+        resample_ancestors,
+    )
     from sim.rejuvenation import generation_seed
     from sim.warm_start import reported_warm_start, warm_start_campaign, zone_table
 
@@ -188,12 +198,23 @@ def _rejuvenation(cfg, city, network, grid, forecast, seed, reports, times) -> _
     n_real = int(cfg.realizations)
     n_restart = int(cfg.nowcast.get("restart_realizations") or n_real)
     out = _Rejuvenation(None, None, [], {})
+    by_ancestors = str(cfg.nowcast.get("rejuvenation") or "reported") == "ancestors"
+    histories = [History(campaign, repairs_done(events, network), np.arange(n_real))] if by_ancestors else []
 
     def warm_start(at, queues):
         return reported_warm_start(zones, reports, at, grid.start, cfg.nowcast, network.n_queues, queues)
 
+    def ancestors(at, w, sizes):
+        a = resample_ancestors(w, sizes, seed, len(sizes), n_restart)
+        restart_h = float((np.datetime64(at, "ns") - grid.start) / np.timedelta64(1, "h"))
+        return ancestor_warm_start(np.datetime64(at, "ns"), restart_h, a)
+
     def restart(g, warm):
-        fc = forecast if n_restart == n_real else _forecast_rows(forecast, np.arange(n_restart) % n_real)
+        if warm.ancestors is not None:
+            rows = np.array([histories[int(a)].forecast_rows[int(r)] for a, r in warm.ancestors], dtype=np.int64)
+        else:
+            rows = np.arange(n_restart) % n_real
+        fc = forecast if n_restart == n_real and warm.ancestors is None else _forecast_rows(forecast, rows)
         est = memory.estimate(n_real + g * n_restart, grid.n_steps, len(city.groups), len(network.feeders),
                               len(city.districts), city.groups["archetype"].nunique(), len(cfg.people.thresholds_c),
                               bool(cfg.buildings.trajectories))
@@ -201,8 +222,14 @@ def _rejuvenation(cfg, city, network, grid, forecast, seed, reports, times) -> _
         seed_g = generation_seed(seed, g)
         stage = f"restart {g} "
         with _timed(times, f"{stage}threat"):
-            campaign = warm_start_campaign(cfg.attacks, network, grid, n_restart, seed_g, warm)
-        run = _simulate(cfg, city, network, grid, fc, campaign, seed_g, times, None, stage)
+            if warm.ancestors is not None:
+                camp = ancestor_campaign(cfg.attacks, network, grid, seed_g, warm, histories,
+                                         float(cfg.repair.repair_time_multiplier))
+            else:
+                camp = warm_start_campaign(cfg.attacks, network, grid, n_restart, seed_g, warm)
+        run = _simulate(cfg, city, network, grid, fc, camp, seed_g, times, None, stage)
+        if by_ancestors:
+            histories.append(History(camp, repairs_done(run.events, network), rows))
         ev = run.events.copy()
         ev["realization"] = ev["realization"].to_numpy() + n_real + (g - 1) * n_restart
         out.events.append(ev)
@@ -210,7 +237,11 @@ def _rejuvenation(cfg, city, network, grid, forecast, seed, reports, times) -> _
             out.stats[k] = out.stats.get(k, 0) + v
         return run.dataset
 
-    out.warm_start, out.restart = warm_start, restart
+    out.restart = restart
+    if by_ancestors:
+        out.ancestors = ancestors
+    else:
+        out.warm_start = warm_start
     return out
 
 

@@ -91,12 +91,14 @@ def uniform_weights(times: np.ndarray, n_realizations: int) -> dict[str, xr.Data
 
 
 def condition(ds: xr.Dataset, reports: Observations | None, cfg: Any, n_queues: int,
-              restart: Any = None, warm_start: Any = None, end: np.datetime64 | None = None) -> xr.Dataset:
+              restart: Any = None, warm_start: Any = None, end: np.datetime64 | None = None,
+              ancestors: Any = None) -> xr.Dataset:
     """Condition the run ``ds`` on the reports; the Dataset itself when there are none.
 
     The filter (:func:`sim.rejuvenation.assimilate`) weights the realizations report time by report time
     and, given ``restart`` and ``warm_start`` (the chain's), rejuvenates a degenerate ensemble with
-    realizations restarted from the reported state; their Datasets are appended along ``realization``
+    realizations restarted from the reported state (or, given ``ancestors`` instead of ``warm_start``, from
+    resampled ancestors' histories: ``nowcast.rejuvenation=ancestors``); their Datasets are appended along ``realization``
     (variable ``generation``: 0 the run itself). Returns a copy with ``realization_weight``,
     ``effective_sample_size``, the reports (``report_time``, ``report_district``, ``report_quantity``,
     ``report_value`` on a ``report`` dimension), the filter's trace (``assimilation_time``,
@@ -118,7 +120,8 @@ def condition(ds: xr.Dataset, reports: Observations | None, cfg: Any, n_queues: 
     if len(reports) == 0:
         out.attrs["nowcast_status"] = f"nowcast: {reports.describe()}; the ensemble is unconditioned"
         return out
-    result = assimilate(ds, reports, cfg, n_queues, restart=restart, warm_start=warm_start, end=end)
+    result = assimilate(ds, reports, cfg, n_queues, restart=restart, warm_start=warm_start, end=end,
+                        ancestors=ancestors)
     if len(result.generations) > 1:
         out = _pooled(out, result)
     out = out.assign(weight_variables(times, result.weights, result.ess_on(times)))
@@ -150,8 +153,24 @@ def _pooled(out: xr.Dataset, result: Any) -> xr.Dataset:
         result.generation.astype(np.int64), dims=("realization",),
         attrs={"units": "1", "long_name": "nowcast generation of the realization (0: the run from start; g >= 1: "
                                           "restarted from the reported state at assimilation time g)"})
+    if any(g.warm is not None and g.warm.ancestors is not None for g in result.generations):
+        merged["ancestor"] = xr.DataArray(
+            _ancestors(result.generations), dims=("realization",),
+            attrs={"units": "1", "long_name": "realization (index in this file) whose history the realization "
+                                              "continues (nowcast.rejuvenation=ancestors); -1: none"})
     merged.attrs["realizations"] = int(merged.sizes["realization"])
     return merged
+
+
+def _ancestors(gens: list[Any]) -> np.ndarray:
+    """Pooled index of each realization's ancestor (-1: generation 0, or a reported-state restart)."""
+    first = np.concatenate([[0], np.cumsum([g.size for g in gens])[:-1]]).astype(np.int64)
+    out = np.full(int(sum(g.size for g in gens)), -1, dtype=np.int64)
+    for i, g in enumerate(gens):
+        if g.warm is not None and g.warm.ancestors is not None:
+            a = np.asarray(g.warm.ancestors, dtype=np.int64)
+            out[first[i]:first[i] + g.size] = first[a[:, 0]] + a[:, 1]
+    return out
 
 
 def _trace_variables(result: Any) -> dict[str, xr.DataArray]:

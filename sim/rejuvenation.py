@@ -70,6 +70,9 @@ log = logging.getLogger("coldgrid")
 Restart = Callable[[int, WarmStart], xr.Dataset]
 #: Builds the warm start at a report time from the reports (and the current pooled ensemble's median queues).
 WarmStartBuilder = Callable[[np.datetime64, float], WarmStart]
+#: Builds an ancestor warm start at a report time from the pooled weights and the generations' sizes (in
+#: pool order): resamples the ancestors (:func:`sim.ancestor_start.resample_ancestors`).
+AncestorBuilder = Callable[[np.datetime64, np.ndarray, list[int]], WarmStart]
 
 
 def generation_seed(seed: int, generation: int) -> int:
@@ -175,7 +178,7 @@ def _fmt(t: np.datetime64) -> str:
 
 def assimilate(prior: xr.Dataset, reports: Observations, cfg: Any, n_queues: int,
                restart: Restart | None = None, warm_start: WarmStartBuilder | None = None,
-               end: np.datetime64 | None = None) -> FilterResult:
+               end: np.datetime64 | None = None, ancestors: AncestorBuilder | None = None) -> FilterResult:
     """Condition ``prior`` on ``reports``, rejuvenating degenerate ensembles (module docstring).
 
     Parameters
@@ -194,6 +197,9 @@ def assimilate(prior: xr.Dataset, reports: Observations, cfg: Any, n_queues: int
         the filter only weights (stage A).
     end : numpy.datetime64, optional
         The run's end: no rejuvenation at a report time at or after it.
+    ancestors : callable, optional
+        Instead of ``warm_start``: build the warm start from ancestors resampled by the pooled weights
+        (``nowcast.rejuvenation=ancestors``, :mod:`sim.ancestor_start`).
     """
     R = int(prior.sizes["realization"])
     report_time = reports.table["time"].to_numpy("datetime64[ns]")
@@ -204,18 +210,22 @@ def assimilate(prior: xr.Dataset, reports: Observations, cfg: Any, n_queues: int
     for t in reports.times:
         w, ess_before = pooled_weights(gens, report_time, t)
         restarted, ess_after = False, ess_before
-        can = warm_start is not None and len(gens) - 1 < max_g and (end is None or t < end)
-        if ess_before < frac * R and can and warm_start is not None and restart is not None:
-            q = _median_queues(gens, w, reports, t)
-            warm = warm_start(t, q)
+        can = (warm_start is not None or ancestors is not None) and len(gens) - 1 < max_g and (end is None or t < end)
+        if ess_before < frac * R and can and restart is not None:
+            if ancestors is not None:
+                warm = ancestors(t, w, [g.size for g in gens])
+            else:
+                assert warm_start is not None
+                warm = warm_start(t, _median_queues(gens, w, reports, t))
             g = len(gens)
             ds = restart(g, warm)
             gens.append(_generation(g, ds, reports, cfg, n_queues, restart=t, warm=warm))
             restarted = True
             w, ess_after = pooled_weights(gens, report_time, t)
+            how = (warm.summary if warm.ancestors is not None else
+                   f"{gens[-1].size} realizations restarted from the reported state ({warm.summary})")
             messages.append(f"effective sample size {ess_before:.1f} of {R} after the reports of {_fmt(t)}: "
-                            f"{gens[-1].size} realizations restarted from the reported state ({warm.summary}), "
-                            f"pooled effective sample size {ess_after:.1f}")
+                            f"{how}, pooled effective sample size {ess_after:.1f}")
             log.info("coldgrid: nowcast: %s", messages[-1])
         rows.append({"time": to_datetime64(t), "ess_before": ess_before, "ess_after": ess_after,
                      "restarted": restarted, "generations": len(gens)})

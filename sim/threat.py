@@ -332,12 +332,16 @@ class _Drawer:
                          False, True)
 
 
-def _continued_times(p: dict, seed: int, r: int, horizon_h: float) -> list[float]:
-    """Times of the continued wave sequence [h] (CRN: the k-th draw does not depend on the horizon)."""
+def _continued_times(p: dict, seed: int, r: int, horizon_h: float, first_h: float | None = None) -> list[float]:
+    """Times of the continued wave sequence [h] (CRN: the k-th draw does not depend on the horizon);
+    ``first_h`` (not NaN) replaces ``first_wave_day`` for this realization."""
     rng = stream(seed, "wave_timing", r)
     shape = float(p["interval_shape"])
     scale_h = float(p["mean_interval_days"]) * 24.0 / shape
-    if p["first_wave_day"] is not None:
+    if first_h is not None and math.isfinite(first_h):
+        t = float(first_h)
+        rng.gamma(shape, scale_h)  # keep the stream aligned with the drawn case
+    elif p["first_wave_day"] is not None:
         t = float(p["first_wave_day"]) * 24.0
         rng.gamma(shape, scale_h)  # keep the stream aligned with the drawn case
     else:
@@ -385,7 +389,8 @@ def _alerts(p: dict, seed: int, r: int, horizon_h: float, waves: list[dict]) -> 
     return [tuple(m) for m in merged]
 
 
-def make_campaign(attacks_cfg: Any, network: Network, grid: TimeGrid, n_realizations: int, seed: int) -> Campaign:
+def make_campaign(attacks_cfg: Any, network: Network, grid: TimeGrid, n_realizations: int, seed: int,
+                  first_wave_h: np.ndarray | None = None) -> Campaign:
     """Draw the strike campaign of every realization.
 
     Parameters
@@ -400,6 +405,10 @@ def make_campaign(attacks_cfg: Any, network: Network, grid: TimeGrid, n_realizat
     seed : int
         The run's seed; streams ``wave_timing``, ``wave_size``, ``targeting``, ``damage``, ``surge``,
         ``explicit_hit`` and ``alerts`` of :func:`sim.rng.stream`.
+    first_wave_h : numpy.ndarray, optional
+        Per realization, the time of wave 0 of the continued sequence [h since start], NaN: as
+        ``first_wave_day`` says (the ancestor warm start anchors each restarted realization's waves at its
+        ancestor's latest wave, :mod:`sim.ancestor_start`).
 
     Returns
     -------
@@ -448,7 +457,8 @@ def make_campaign(attacks_cfg: Any, network: Network, grid: TimeGrid, n_realizat
             paused = policy in ("pause_week", "pause_then_surge", "pause_broken")
             pending_d = pending_m = 0
             after = False
-            for k, t in enumerate(_continued_times(p, seed, r, horizon_h)):
+            first_h = None if first_wave_h is None else float(first_wave_h[r])
+            for k, t in enumerate(_continued_times(p, seed, r, horizon_h, first_h)):
                 w = {"realization": r, "wave": k, "time_h": t, "focus": dr.focus(k), **dr.size(k),
                      "after_pause": False, "surge": False, "surge_drones": 0, "surge_missiles": 0}
                 if paused and pause[0] <= t < pause[1]:

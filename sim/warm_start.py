@@ -316,6 +316,9 @@ class WarmStart:
         the substations down explain). [1]
     summary : str
         One line, e.g. ``CHP-5 since 12:00, Darnytsia CHP since 12:00 out, 4 boiler houses out, 2 substations down``.
+    ancestors : numpy.ndarray or None
+        An ancestor warm start (:mod:`sim.ancestor_start`) instead: int (R_g, 2), the (generation,
+        realization) whose history restarted realization i continues; None: the reported state above.
     """
 
     restart: np.datetime64
@@ -326,6 +329,7 @@ class WarmStart:
     onset_h: float | None = None
     heat_share: dict[str, float] = field(default_factory=dict)
     summary: str = "nothing down"
+    ancestors: np.ndarray | None = None
 
 
 def _heat_shares(zones: ZoneTable, reports: Observations, at: np.datetime64, cfg: Any,

@@ -15,6 +15,9 @@ import numpy as np
 
 from sim.errors import ConfigError
 
+#: The rejuvenation moves of ``nowcast.rejuvenation`` (docs/nowcast.md, "Stage B as built").
+REJUVENATION_MOVES = ("reported", "ancestors")
+
 
 @dataclass
 class NowcastConfig:
@@ -53,6 +56,10 @@ class NowcastConfig:
     max_rejuvenations: int = 3
     # Realizations per rejuvenation; None: the run's realizations [-]
     restart_realizations: int | None = None
+    # The rejuvenation move (docs/nowcast.md, "Stage B as built"): "reported" restarts every realization
+    # from the one state inverted from the reports (sim.warm_start); "ancestors" resamples ancestors by
+    # their weights and restarts each from its ancestor's damage history (sim.ancestor_start) [-]
+    rejuvenation: str = "reported"
 
 
 def validate_nowcast_config(cfg: Any) -> None:
@@ -102,5 +109,7 @@ def validate_nowcast_config(cfg: Any) -> None:
     rr = getattr(cfg, "restart_realizations", None)
     if rr is not None and (isinstance(rr, bool) or not isinstance(rr, int) or rr < 1):
         fail("restart_realizations", "must be a whole number >= 1 or null (the run's realizations)")
+    if str(getattr(cfg, "rejuvenation", "reported")) not in REJUVENATION_MOVES:
+        fail("rejuvenation", "must be one of " + ", ".join(REJUVENATION_MOVES))
     if float(cfg.collapse_ess_frac) > float(cfg.resample_ess_frac):
         fail("collapse_ess_frac", f"must not exceed nowcast.resample_ess_frac={cfg.resample_ess_frac}")

@@ -61,14 +61,17 @@ def truth_seeds(settings: dict[str, Any]) -> list[int]:
 
 
 def supply_dataset(cfg: Any, city: Any, network: Any, grid: Any, forecast: Any, campaign: Any,
-                   seed: int) -> xr.Dataset:
+                   seed: int, events: list | None = None) -> xr.Dataset:
     """The reported variables of an ensemble from the DES alone: ``buildings_without_heat``,
     ``share_without_power`` (R, T, D), ``queues_off`` (R, T) and ``population`` (D), as the chain
     computes them (district sums of district-heated buildings with a cause of no heat; the
-    occupant-weighted share of residents whose feeder is off)."""
+    occupant-weighted share of residents whose feeder is off). ``events``: a list the DES event log is
+    appended to."""
     from sim.des import simulate_supply
 
     tl = simulate_supply(city, network, campaign, forecast.outdoor_c, cfg.repair, cfg.buildings, grid, seed)
+    if events is not None:
+        events.append(tl.events)
     g = city.groups
     n_d = len(city.districts)
     onehot = np.zeros((len(g), n_d))
@@ -110,27 +113,55 @@ class _Ensemble:
                                          float(c.city.utc_offset_h))
         self.forecast = make_forecast(c.weather, self.grid, realizations, seed)
         self.seed, self.n = seed, realizations
-        camp = make_campaign(c.attacks, self.net, self.grid, realizations, seed)
-        self.dataset = supply_dataset(c, self.city, self.net, self.grid, self.forecast, camp, seed)
+        self.campaign = make_campaign(c.attacks, self.net, self.grid, realizations, seed)
+        ev: list = []
+        self.dataset = supply_dataset(c, self.city, self.net, self.grid, self.forecast, self.campaign, seed, ev)
+        self.events = ev[0]
 
     def condition(self, reports: Any, nowcast: Any) -> xr.Dataset:
+        from sim.ancestor_start import (
+            History,
+            ancestor_campaign,
+            ancestor_warm_start,
+            repairs_done,
+            resample_ancestors,
+        )
+        from sim.chain import _forecast_rows
         from sim.nowcast import condition
         from sim.rejuvenation import generation_seed
         from sim.warm_start import reported_warm_start, warm_start_campaign, zone_table
 
         zones = zone_table(self.city, self.net)
+        by_ancestors = str(getattr(nowcast, "rejuvenation", "reported")) == "ancestors"
+        histories = [History(self.campaign, repairs_done(self.events, self.net), np.arange(self.n))]
 
         def warm_start(at, queues):
             return reported_warm_start(zones, reports, at, self.grid.start, nowcast, self.net.n_queues, queues)
 
+        def ancestors(at, w, sizes):
+            a = resample_ancestors(w, sizes, self.seed, len(sizes), self.n)
+            restart_h = float((np.datetime64(at, "ns") - self.grid.start) / np.timedelta64(1, "h"))
+            return ancestor_warm_start(np.datetime64(at, "ns"), restart_h, a)
+
         def restart(g, warm):
             seed_g = generation_seed(self.seed, g)
-            camp = warm_start_campaign(self.cfg.attacks, self.net, self.grid, self.n, seed_g, warm)
-            return supply_dataset(self.cfg, self.city, self.net, self.grid, self.forecast, camp, seed_g)
+            if warm.ancestors is None:
+                camp = warm_start_campaign(self.cfg.attacks, self.net, self.grid, self.n, seed_g, warm)
+                return supply_dataset(self.cfg, self.city, self.net, self.grid, self.forecast, camp, seed_g)
+            camp = ancestor_campaign(self.cfg.attacks, self.net, self.grid, seed_g, warm, histories,
+                                     float(self.cfg.repair.repair_time_multiplier))
+            rows = np.array([histories[int(a)].forecast_rows[int(r)]
+                             for a, r in warm.ancestors], dtype=np.int64)
+            fc = _forecast_rows(self.forecast, rows)
+            ev: list = []
+            ds = supply_dataset(self.cfg, self.city, self.net, self.grid, fc, camp, seed_g, ev)
+            histories.append(History(camp, repairs_done(ev[0], self.net), rows))
+            return ds
 
         end = self.grid.times[-1] + np.timedelta64(round(self.grid.dt_h * 3600e9), "ns")
         return condition(self.dataset, reports, nowcast, self.net.n_queues, restart=restart,
-                         warm_start=warm_start, end=end)
+                         warm_start=None if by_ancestors else warm_start, end=end,
+                         ancestors=ancestors if by_ancestors else None)
 
 
 def twin_experiment(settings: dict[str, Any] | None = None, overrides: list[str] | None = None,
