@@ -122,10 +122,10 @@ def run_scenario_full(cfg: DictConfig, progress: Progress | None = None) -> RunO
         # a nowcast's reports are read and checked before anything is simulated
         reports = load_reports(cfg.get("nowcast"), city.district_names, list(city.districts["katotth"]), grid,
                                network.n_queues)
-    n_archetypes = city.groups["archetype"].nunique()
-    est = memory.estimate(n_real, grid.n_steps, len(city.groups), len(network.feeders), len(city.districts),
-                          n_archetypes, len(cfg.people.thresholds_c), bool(cfg.buildings.trajectories))
-    memory.check_fits(est, n_real)
+    estimate_of = _memory_estimator(cfg, city, network, grid)
+    memory.check_fits(estimate_of(n_real), n_real)
+    if reports is not None and len(reports) > 0:  # the filter's restarts, before the prior run, not during it
+        memory.check_nowcast_fits(estimate_of, n_real, _restart_size(cfg), int(cfg.nowcast.get("max_rejuvenations") or 0))
     with _timed(times, "weather"):
         past = cfg.nowcast.get("past_weather") if reports is not None else None
         forecast = make_forecast(cfg.weather, grid, n_real, seed, past_weather=past,
@@ -165,6 +165,18 @@ def _simulate(cfg, city, network, grid, forecast, campaign, seed, times, progres
     return RunOutput(dataset=ds, events=supply.events, stats=dict(supply.stats))
 
 
+def _memory_estimator(cfg, city, network, grid) -> Callable[[int], memory.MemoryEstimate]:
+    """:func:`sim.memory.estimate` of this run for ``n`` realizations."""
+    dims = (grid.n_steps, len(city.groups), len(network.feeders), len(city.districts),
+            city.groups["archetype"].nunique(), len(cfg.people.thresholds_c))
+    return lambda n: memory.estimate(n, *dims, trajectories=bool(cfg.buildings.trajectories))
+
+
+def _restart_size(cfg) -> int:
+    """Realizations per rejuvenation (``nowcast.restart_realizations``; null: the run's)."""
+    return int(cfg.nowcast.get("restart_realizations") or cfg.realizations)
+
+
 @dataclass
 class _Rejuvenation:
     """The nowcast filter's two callables (a warm start at a report time, a generation restarted from it)
@@ -196,7 +208,8 @@ def _rejuvenation(cfg, city, network, grid, forecast, seed, reports, times, camp
 
     zones = zone_table(city, network)
     n_real = int(cfg.realizations)
-    n_restart = int(cfg.nowcast.get("restart_realizations") or n_real)
+    n_restart = _restart_size(cfg)
+    estimate_of = _memory_estimator(cfg, city, network, grid)
     out = _Rejuvenation(None, None, [], {})
     by_ancestors = str(cfg.nowcast.get("rejuvenation") or "reported") == "ancestors"
     histories = [History(campaign, repairs_done(events, network), np.arange(n_real))] if by_ancestors else []
@@ -215,10 +228,8 @@ def _rejuvenation(cfg, city, network, grid, forecast, seed, reports, times, camp
         else:
             rows = np.arange(n_restart) % n_real
         fc = forecast if n_restart == n_real and warm.ancestors is None else _forecast_rows(forecast, rows)
-        est = memory.estimate(n_real + g * n_restart, grid.n_steps, len(city.groups), len(network.feeders),
-                              len(city.districts), city.groups["archetype"].nunique(), len(cfg.people.thresholds_c),
-                              bool(cfg.buildings.trajectories))
-        memory.check_fits(est, n_real + g * n_restart)
+        # checked before the prior run for every rejuvenation allowed; again here, in case memory was taken since
+        memory.check_nowcast_fits(estimate_of, n_real, n_restart, g)
         seed_g = generation_seed(seed, g)
         stage = f"restart {g} "
         with _timed(times, f"{stage}threat"):

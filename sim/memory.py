@@ -9,6 +9,7 @@ working-set factor for temporaries.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import psutil
@@ -101,13 +102,68 @@ def estimate(
     return MemoryEstimate(supply, thermal, outputs)
 
 
+def _usable(available_b: int | None) -> tuple[float, float]:
+    """(bytes a run may plan to use, bytes available)."""
+    avail = float(psutil.virtual_memory().available if available_b is None else int(available_b))
+    return USABLE_FRAC * avail, avail
+
+
+def _gib(b: float) -> str:
+    return f"{b / 2**30:.1f} GiB"
+
+
 def check_fits(est: MemoryEstimate, realizations: int, available_b: int | None = None) -> None:
     """Raise ColdgridError if the run would need more than the usable share of available memory."""
-    avail = psutil.virtual_memory().available if available_b is None else int(available_b)
-    if est.total_b > USABLE_FRAC * avail:
+    usable, avail = _usable(available_b)
+    if est.total_b > usable:
         per_real = est.total_b / max(realizations, 1)
-        fit = max(1, int(USABLE_FRAC * avail / per_real))
+        fit = max(1, int(usable / per_real))
         raise ColdgridError(
-            f"this run needs about {est.total_b / 2**30:.1f} GiB but only {avail / 2**30:.1f} GiB is available; "
-            f"use realizations={fit} or fewer (run several seeds as a sweep), or a shorter horizon_days"
+            f"this run needs about {_gib(est.total_b)} but only {_gib(avail)} is available (it may plan "
+            f"{USABLE_FRAC:.0%}: {_gib(usable)}); use realizations={fit} or fewer (run several seeds as a sweep), "
+            "or a shorter horizon_days"
         )
+
+
+def nowcast_peak_b(estimate_of: Callable[[int], MemoryEstimate], realizations: int, restart_realizations: int,
+                   rejuvenations: int) -> int:
+    """Peak bytes of a nowcast that restarts ``rejuvenations`` generations of ``restart_realizations``. [B]
+
+    The filter keeps every generation's outputs (the Datasets pooled along ``realization``,
+    :mod:`sim.rejuvenation`), while the supply and thermal arrays of a generation are freed once its
+    Dataset is built. So the peak is the largest of: the prior run itself; the last restart, a whole run of
+    ``restart_realizations`` on top of the outputs of the generations before it; and the pooling at the
+    end, which copies all outputs once (:func:`sim.nowcast.condition`). ``estimate_of(n)`` is
+    :func:`estimate` for ``n`` realizations of this run.
+    """
+    r, n_r, g = int(realizations), int(restart_realizations), int(rejuvenations)
+    peak = estimate_of(r).total_b
+    if g > 0:
+        held = estimate_of(r + (g - 1) * n_r).outputs_b * WORKING_SET_FACTOR
+        pooled = 2 * estimate_of(r + g * n_r).outputs_b * WORKING_SET_FACTOR
+        peak = max(peak, int(held + estimate_of(n_r).total_b), int(pooled))
+    return int(peak)
+
+
+def check_nowcast_fits(estimate_of: Callable[[int], MemoryEstimate], realizations: int, restart_realizations: int,
+                       rejuvenations: int, available_b: int | None = None) -> None:
+    """Refuse, before anything runs, a nowcast whose rejuvenations would not fit (:func:`nowcast_peak_b`);
+    the message names the largest ``nowcast.restart_realizations`` that fits with these rejuvenations."""
+    usable, avail = _usable(available_b)
+    need = nowcast_peak_b(estimate_of, realizations, restart_realizations, rejuvenations)
+    if need <= usable:
+        return
+    lo, hi = 0, int(restart_realizations)  # the largest restart size that fits (need grows with it)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if nowcast_peak_b(estimate_of, realizations, mid, rejuvenations) <= usable:
+            lo = mid
+        else:
+            hi = mid - 1
+    hint = (f"use nowcast.restart_realizations={lo} or fewer, fewer nowcast.max_rejuvenations"
+            if lo >= 1 else "use fewer nowcast.max_rejuvenations")
+    raise ColdgridError(
+        f"this nowcast needs about {_gib(need)} with {rejuvenations} rejuvenation"
+        f"{'s' if rejuvenations != 1 else ''} of {restart_realizations} realizations but only {_gib(avail)} is "
+        f"available (it may plan {USABLE_FRAC:.0%}: {_gib(usable)}); {hint}, or fewer realizations"
+    )

@@ -128,3 +128,18 @@ def test_a_forecast_issued_at_as_of_runs_with_the_observed_weather_before_it(tmp
         t_out = ds["outdoor_temperature"].values
     np.testing.assert_array_equal(t_out[:, :18], -20.0)  # 00:00 .. 17:00 observed
     np.testing.assert_array_equal(t_out[:, 18:], np.array([-10.0, -9.0, -8.0])[:, None] + np.zeros((3, 30)))
+
+
+def test_a_nowcast_whose_rejuvenations_cannot_fit_is_refused_before_it_runs(tmp_path):
+    """The filter's restarts are counted before the prior run (sim.memory.check_nowcast_fits): 4 realizations
+    fit, 3 rejuvenations of 100 million do not, on any machine; one line, exit 2, the restart size that fits."""
+    reports = tmp_path / "reports.csv"
+    reports.write_text(HEADER + "2026-01-29T18:00,North,2,,\n")
+    r = run(*SMALL, f"nowcast.observations={reports}", "nowcast.restart_realizations=100000000",
+            f"hydra.run.dir={tmp_path / 'run'}")
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert r.returncode == 2, r.stderr
+    assert len(lines) == 1 and lines[0].startswith("coldgrid: error: this nowcast needs about "), r.stderr
+    assert "with 3 rejuvenations of 100000000 realizations" in lines[0]
+    assert "nowcast.restart_realizations=" in lines[0] and "or fewer" in lines[0]
+    assert not (tmp_path / "run" / "result.nc").exists()

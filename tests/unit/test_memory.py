@@ -4,7 +4,15 @@ import numpy as np
 import pytest
 
 from sim.errors import ColdgridError
-from sim.memory import DEFAULT_LEVELS, check_fits, estimate, thermal_stage_b
+from sim.memory import (
+    DEFAULT_LEVELS,
+    MemoryEstimate,
+    check_fits,
+    check_nowcast_fits,
+    estimate,
+    nowcast_peak_b,
+    thermal_stage_b,
+)
 from sim.ventilation import VentilationLevels
 
 
@@ -67,3 +75,37 @@ def test_thermal_count_matches_tracemalloc(n_real, n_steps, n_per_archetype):
 
 def test_default_levels_are_the_ventilation_ladder():
     assert VentilationLevels().n_levels == DEFAULT_LEVELS
+
+
+def _toy(n: int) -> MemoryEstimate:
+    """A run of n realizations: 3 B of supply, 1 B of thermal, 2 B of outputs per realization (x 1.5)."""
+    return MemoryEstimate(3 * n, n, 2 * n)
+
+
+def test_nowcast_peak_by_hand():
+    """R = 100, 3 rejuvenations of 50 (toy sizes above, working-set factor 1.5):
+    prior 1.5 x 600 = 900 B; last restart: outputs of 100 + 2 x 50 held, 1.5 x 400 = 600 B, plus a whole run of
+    50, 1.5 x 300 = 450 B: 1,050 B; pooling 2 x 1.5 x outputs of 250 (500 B) = 1,500 B, the peak."""
+    assert nowcast_peak_b(_toy, 100, 50, 3) == 1500
+    assert nowcast_peak_b(_toy, 100, 50, 0) == 900  # weights only: the prior run
+    # a restart bigger than the pool's outputs: R = 10, one rejuvenation of 1,000: held 1.5 x 20 = 30 B plus
+    # a whole run of 1,000, 1.5 x 6,000 = 9,000 B; pooling 2 x 1.5 x 2,020 = 6,060 B
+    assert nowcast_peak_b(_toy, 10, 1000, 1) == 9030
+
+
+def test_nowcast_refused_before_it_runs_with_the_restart_size_that_fits():
+    # 1,500 B needed (above); usable 80 % of 1,500 = 1,200 B. Restarts of n: pooling 1.5 x 2 x 2 (100 + 3 n) B
+    # <= 1,200 gives n <= 33 (the last restart, 1.5 x 2 (100 + 2 n) + 9 n <= 1,200, would allow n <= 60)
+    with pytest.raises(ColdgridError, match=r"nowcast\.restart_realizations=33 or fewer") as e:
+        check_nowcast_fits(_toy, 100, 50, 3, available_b=1500)
+    assert "3 rejuvenations of 50 realizations" in str(e.value) and "\n" not in str(e.value)
+    check_nowcast_fits(_toy, 100, 33, 3, available_b=1500)  # the suggested size fits
+    with pytest.raises(ColdgridError):
+        check_nowcast_fits(_toy, 100, 34, 3, available_b=1500)
+    check_nowcast_fits(_toy, 100, 50, 3, available_b=1875)  # 80 % of 1,875 B is the 1,500 B needed
+
+
+def test_the_refusal_says_how_much_a_run_may_plan():
+    est = estimate(1000, 504, 700, 250, 10, 7, 4)
+    with pytest.raises(ColdgridError, match=r"GiB but only .* is available \(it may plan 80%: .* GiB\)"):
+        check_fits(est, 1000, available_b=est.total_b)  # needs all of it, may plan 80 %
