@@ -17,6 +17,7 @@ from sim.stats import (
     duration_survival,
     paired_weights,
     prob_reduction_at_least,
+    summarize,
 )
 from tests.unit.test_mutation_kills import _pair, _tiny_run, _weighted_pair
 
@@ -85,7 +86,7 @@ def test_a_tie_below_the_smallest_float_is_no_cut():
 
 
 def test_every_baseline_zero_excluded_is_nan_without_a_warning():
-    """Nothing to cut in any run: NaN, from the n > 0 guard rather than a 0/0 division warning."""
+    """Nothing to cut in any run: NaN, weighted or not, and no warning."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         prob = prob_reduction_at_least(_runs([0.0, 0.0]), _runs([0.0, 1.0]), zero_baseline="exclude")
@@ -199,3 +200,25 @@ def test_duration_survival_per_district():
     out = duration_survival(h)
     assert out.dims == ("duration_bin", "district")
     np.testing.assert_array_equal(out.values, [[1.0, 1.0], [0.5, 1.0], [0.25, 0.25]])
+
+
+class TestSummarizeWeightsEdges:
+    VALUES = (10.0, 20.0, 30.0, 40.0, 1000.0)
+
+    def test_equal_weights_of_zero_are_equal_weights(self):
+        # like realization_weights(), which reads all-equal weights (0 too) as none: unweighted type 7,
+        # p5 = 10 + 0.2 x 10, p50 = 30, p95 = 40 + 0.8 x 960
+        out = summarize(_runs(self.VALUES), weights=np.zeros(5))
+        np.testing.assert_allclose(out.values, [12.0, 30.0, 808.0], rtol=1e-12)
+
+    def test_nan_weights_are_refused(self):
+        with pytest.raises(ValueError, match="weights must be finite"):
+            summarize(_runs(self.VALUES), weights=np.full(5, np.nan))
+
+    def test_over_another_dimension_the_weights_coordinate_is_dropped(self):
+        # percentiles over districts of each realization: the realizations stay, their weights do not
+        da = _grid([[1.0, 3.0], [2.0, 6.0]], weight=[1.0, 3.0])
+        out = summarize(da, dim="district", percentiles=(0, 50, 100))
+        assert out.dims == ("percentile", "realization")
+        np.testing.assert_array_equal(out.values, [[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]])
+        assert "realization_weight" not in out.coords
