@@ -11,10 +11,12 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from sim.keyfigures import Settings
 from sim.stats import (
     COMPARISON_COLUMNS,
     comparison_table,
     duration_survival,
+    mc_error,
     paired_weights,
     prob_reduction_at_least,
     summarize,
@@ -222,3 +224,11 @@ class TestSummarizeWeightsEdges:
         assert out.dims == ("percentile", "realization")
         np.testing.assert_array_equal(out.values, [[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]])
         assert "realization_weight" not in out.coords
+
+
+def test_mc_error_coverage_exactly_1e_12_short_is_enough():
+    """The coverage rule allows 1e-12 of round-off, inclusive: 62/64 (n = 6, [min, max]) reaches 62/64 + 1e-12."""
+    confidence = 62 / 64 + 1e-12
+    assert confidence - 1e-12 == 62 / 64  # the premise: the slack brings it back to 62/64 exactly
+    err = mc_error(np.full(6, 3.0), Settings(mc_confidence=confidence))
+    assert (err["rel_error"], err["enough"]) == (0.0, True)
