@@ -148,11 +148,11 @@ def paired_weights(a: xr.Dataset, b: xr.Dataset) -> np.ndarray | None:
     wa, wb = realization_weights(a), realization_weights(b)
     if wa is None and wb is None:
         return None
-    n = a.sizes.get("realization", 0)
+    n = a.sizes.get("realization")
+    if n is None or n != b.sizes.get("realization"):  # before 1 / n: a run without realizations is refused too
+        raise ValueError("the two runs have different realizations; paired differences need the same ones")
     wa = np.full(n, 1.0 / n) if wa is None else wa / wa.sum()
     wb = np.full(n, 1.0 / n) if wb is None else wb / wb.sum()
-    if wa.shape != wb.shape:
-        raise ValueError("the two runs have different realizations; paired differences need the same ones")
     return wa if np.allclose(wa, wb, rtol=1e-12, atol=0.0) else 0.5 * (wa + wb)
 
 
