@@ -115,6 +115,11 @@ def pretty(text: str) -> str:
     return re.sub(r"\s?degC\b", " °C", str(text))
 
 
+def _in_full(x: float, lang: Lang) -> str:
+    """A configured count in full digits (1,250 heating points, not the brief's rounded 1,200)."""
+    return lang.num(x, max(2, len(f"{abs(x):.0f}")))
+
+
 def policy_of(ds: xr.Dataset) -> str:
     return str(ds.attrs.get("attacks_policy") or _config(ds).get("attacks", {}).get("policy", "") or "")
 
@@ -218,8 +223,8 @@ def _word_override(key: str, value: str, lang: Lang) -> str | None:
     words = {
         "weather.min_temperature_c": lambda v: lang._("coldest night {t} °C", t=f"{float(v):g}"),
         "repair.crew_multiplier": lambda v: lang._("repair crews x{x}", x=f"{float(v):g}"),
-        "people.heating_points": lambda v: lang._("{n} heating points", n=lang.count(float(v))),
-        "people.places_per_point": lambda v: lang._("{n} places per heating point", n=lang.count(float(v))),
+        "people.heating_points": lambda v: lang._("{n} heating points", n=_in_full(float(v), lang)),
+        "people.places_per_point": lambda v: lang._("{n} places per heating point", n=_in_full(float(v), lang)),
         "people.uptake_frac": lambda v: lang._("{p} of those eligible go to heating points", p=lang.pct(float(v))),
         "seed": lambda v: lang._("seed {s}", s=v),
         "realizations": lambda v: lang._("{n} runs", n=v),
@@ -919,8 +924,8 @@ def methods(ds: xr.Dataset, scenarios: Sequence[Scenario], lang: Lang = EN) -> d
         denom += _("; population estimate 2024 (mobile data, incl. internally displaced people), calibration D1")
     hp = ""
     if people.get("heating_points"):
-        hp = _("{n} heating points x {p} places", n=lang.num(float(people["heating_points"])),
-               p=lang.num(float(people.get("places_per_point", 0))))
+        hp = _("{n} heating points x {p} places", n=_in_full(float(people["heating_points"]), lang),
+               p=_in_full(float(people.get("places_per_point", 0)), lang))
     start, end, days = _period(ds, lang)
     return {
         "model": model_version(ds),
