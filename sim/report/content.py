@@ -414,7 +414,8 @@ def run_content(ds: xr.Dataset, lang: Lang = EN) -> dict:
         "districts": districts,
         "ranking_note": _("Share of runs in which the district is among the {k} hardest hit, ranked by person-days "
                           "below {c} °C per 1,000 people present; a district named in most runs is a safe "
-                          "priority, one near 30 % is not.", k=f.s.top_districts, c=f"{f.s.severe_c:g}"),
+                          "priority, one near {chance} (chance) is not.", k=f.s.top_districts, c=f"{f.s.severe_c:g}",
+                          chance=lang.pct(_chance(f.s.top_districts, ds.sizes.get("district", 0)))),
         "needs": needs_rows(f),
         "vulnerable": vulnerable_table(f),
         "timeline": timeline,
@@ -423,6 +424,11 @@ def run_content(ds: xr.Dataset, lang: Lang = EN) -> dict:
         "mc": mc_statement(f),
         "figures_obj": f,
     }
+
+
+def _chance(k: int, n_districts: int) -> float:
+    """The share of runs in which a district is among the ``k`` hardest hit by chance alone (k of n)."""
+    return min(k / n_districts, 1.0) if n_districts else 1.0
 
 
 def _mc_count(f: Figures) -> tuple[int, int]:

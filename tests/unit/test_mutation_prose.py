@@ -11,10 +11,13 @@ the functions to the tests (``[tool.mutmut]``).
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 import re
 
+import numpy as np
+import pytest
 from babel.messages.pofile import read_po
 
 from sim.keyfigures import Settings
@@ -446,3 +449,220 @@ def test_contract_line_in_words():
     assert c["scenario"] == "strikes continue; strikes pause for 1 day from 29 Jan"
     assert c["trigger"] == "forecast minimum below -15"
     assert content.contract([("", one.drop_vars("population"))])["population"] == "not recorded"
+
+
+# --------------------------------------------------------------------------- the run brief's boxes and notes
+class _Hiding(content.Figures):
+    """Figures without the keys in ``HIDE`` (a run whose outputs lack those figures)."""
+
+    HIDE: frozenset[str] = frozenset()
+
+    def __contains__(self, key: str) -> bool:
+        return key not in self.HIDE and super().__contains__(key)
+
+
+def _boxes(ds, monkeypatch=None, hide=()) -> dict:
+    if monkeypatch is not None:
+        monkeypatch.setattr(content, "Figures", type("Hide", (_Hiding,), {"HIDE": frozenset(hide)}))
+    return {k.key: k.sub for k in content.run_content(ds)["key_figures"]}
+
+
+def test_key_figure_boxes_without_their_small_print(monkeypatch):
+    ds = _run(n_districts=2)
+    full = _boxes(ds)
+    assert len(full) == 7 and all(v for k, v in full.items() if k != "person_days_below_12")  # all small print
+    subs = _boxes(ds.drop_vars(["heating_point_capacity", "generator_kw", "diesel_consumption", "people_severe_cold"]))
+    gone = ("diesel_l_per_day_mean", "people_cold_72h")  # no diesel, no spells: no box
+    assert subs == {k: v for k, v in full.items() if k not in gone} | {"heating_point_demand_peak": "",
+                                                                         "generators_peak": ""}
+    assert _boxes(ds.drop_vars("generator_load_kw"))["generators_peak"] == ""  # rated and load kW both needed
+    hidden = _boxes(ds, monkeypatch, ("people_below_12_worst_day", "people_below_16_worst_day",
+                                      "people_cold_72h_65plus", "diesel_l_per_day_peak"))
+    assert hidden == {**full, "people_below_12_mean": "", "people_below_16_mean": "", "people_cold_72h": "",
+                      "diesel_l_per_day_mean": ""}
+    only = ("people_below_12_mean", "people_below_16_mean", "person_days_below_12", "people_cold_72h",
+            "heating_point_demand_peak", "generators_peak", "diesel_l_per_day_mean")
+    for hide in (only[::2], only[1::2]):  # each box appears only with its figure
+        assert list(_boxes(ds, monkeypatch, hide)) == [k for k in only if k not in hide], hide
+
+
+def test_ranking_note_names_the_chance_level():
+    """By chance alone a district is among the k hardest hit in k of n runs (3 of 10: 30 %)."""
+    note = content.run_content(_run())["ranking_note"]
+    assert note == ("Share of runs in which the district is among the 3 hardest hit, ranked by person-days below "
+                    "12 °C per 1,000 people present; a district named in most runs is a safe priority, one near 30 % "
+                    "(chance) is not.")
+    ds = _run(n_districts=4)
+    ds.attrs["config"] += "output:\n  top_districts: 1\n"
+    note = content.run_content(ds)["ranking_note"]
+    assert "among the 1 hardest hit" in note and note.endswith("near 25 % (chance) is not.")
+    assert content._chance(3, 2) == 1.0 and content._chance(3, 0) == 1.0
+
+
+def test_needs_timeline_by_day():
+    ds = _run()
+    t = content.needs_timeline(ds, content.Figures(ds))
+    assert t["columns"] == ["Places needed (daily peak)", "Places available", "Generators (daily peak)", "Diesel L",
+                            "People < 12 °C (daily average)", "Buildings without heat (daily peak)"]
+    assert t["keys"] == ["heating_point_demand_p50", "heating_point_capacity", "generators_p50", "diesel_l_p50",
+                         "people_below_12c_mean_p50", "buildings_without_heat_p50"]
+    assert [r["date"] for r in t["rows"]] == ["Thu 29 Jan", "Fri 30 Jan", "Sat 31 Jan"]
+    R = ds.sizes["realization"]
+    daily = {
+        0: ds["heating_point_demand"].values.reshape(R, 3, 24).max(axis=2),
+        2: ds["generators_running"].values.reshape(R, 3, 24).max(axis=2),
+        3: ds["diesel_consumption"].values,
+        4: ds["people_below_threshold"].values[:, :, 2].reshape(R, 3, 24).mean(axis=2),
+    }
+    for col, x in daily.items():
+        assert [r["cells"][col] for r in t["rows"]] == [EN.count(v) for v in np.median(x, axis=0)], col
+    assert all(r["cells"][1] == "130,000" for r in t["rows"])
+    assert t["note"] == "Medians over runs of each day's figure (summary.csv, rows “All districts”)."
+
+
+def test_needs_and_headline_rows():
+    ds = _run()
+    f = content.Figures(ds)
+    needs = content.needs_rows(f)
+    keys = [r["key"] for r in needs]
+    assert "heating_point_demand_peak" in keys and "diesel_l_per_day_mean" in keys
+    assert "people_below_12_mean" not in keys and "person_days_below_12" not in keys  # exposure, not needs
+    row = needs[keys.index("heating_point_capacity")]
+    assert row == {"key": "heating_point_capacity", "label": "Heating-point places available", "median": "130,000",
+                   "range": "130,000", "unit": "places", "mc": "Monte Carlo error ±0 %", "lead": False}
+    rows = content.all_rows(f)
+    assert len(rows) == len(f.city) and {r["key"] for r in rows} >= set(keys)
+    lead = {r["key"] for r in rows if r["lead"]}
+    assert "people_below_16_mean" in lead and "heating_point_capacity" not in lead
+    assert [r for r in rows if r["key"] == "heating_point_capacity"] == [row]
+
+
+# --------------------------------------------------------------------------- comparisons in words
+def _two_district_pair() -> content.Pair:
+    return content.Pair("attacks=continued", "attacks=pause_week", _run(n_districts=2), _pause(n_districts=2))
+
+
+class _HidingPair(content.PairFigures):
+    """Paired figures without the keys in ``HIDE``."""
+
+    HIDE: frozenset[str] = frozenset()
+
+    def __contains__(self, key: str) -> bool:
+        return key not in self.HIDE and super().__contains__(key)
+
+
+def _signed(x: float) -> str:
+    text = EN.count(abs(x))
+    return text if text == "0" else ("+" if x > 0 else "−") + text
+
+
+def test_pair_highlights_name_both_medians_and_the_paired_difference():
+    pair = _two_district_pair()
+    a_ds, b_ds = pair.base_ds, pair.alt_ds
+
+    def per_run(ds):
+        return {
+            "people_cold_72h": ds["people_severe_cold"].values[:, :, 0].sum(axis=1),
+            "heating_point_demand_peak": ds["heating_point_demand"].values.max(axis=1),
+            "people_cold_24h": ds["people_cold_24h"].values.sum(axis=1),
+        }
+
+    a, b = per_run(a_ds), per_run(b_ds)
+    m = {k: (EN.count(np.median(a[k])), EN.count(np.median(b[k])), _signed(np.median(b[k] - a[k]))) for k in a}
+    h = content.pair_highlights(pair, content.PairFigures(pair))
+    assert len(h) == 5 and h[0].startswith("If strikes pause for 1 day from 29 Jan rather than strikes continue")
+    a72, b72, d72 = m["people_cold_72h"]
+    assert h[2] == f"Below 12 °C for 72 hours or more: {b72} instead of {a72} people (median of paired differences {d72})."
+    ap, bp, dp = m["heating_point_demand_peak"]
+    assert h[3] == (f"Heating-point places needed at the peak: {bp} instead of {ap} (median of paired differences "
+                    f"{dp}).")
+    a24, b24, d24 = m["people_cold_24h"]
+    assert h[4] == (f"People below 16 °C for 24 hours or more, a count that saturates: {b24} instead of {a24} (median "
+                    f"of paired differences {d24}).")
+    hide = type("Hide", (_HidingPair,), {"HIDE": frozenset({"person_days_below_12", "people_cold_72h"})})
+    h = content.pair_highlights(pair, hide(pair))  # no robust measure: no donor sentence, the others stay
+    assert [t.split(":")[0] for t in h] == ["On the worst day", "Heating-point places needed at the peak",
+                                            "People below 16 °C for 24 hours or more, a count that saturates"]
+
+
+class _FakePair:
+    """Paired figures with given medians of paired differences of the robust measure (and frozen systems)."""
+
+    def __init__(self, d: float | None, frozen: float | None = None) -> None:
+        self.d, self.frozen = d, frozen
+
+    def __contains__(self, key: str) -> bool:
+        return (self.d if key == "person_days_below_12" else self.frozen) is not None
+
+    def stats(self, key: str) -> dict:
+        x = self.d if key == "person_days_below_12" else self.frozen
+        return {"diff": f"d{x:g}", "rel": f"r{x:g}", "range": f"R{x:g}", "prob": f"p{x:g}", "diff_value": x}
+
+
+def _block(title: str, pf: _FakePair) -> dict:
+    return {"pf": pf, "alt_title": title, "base_title": "Strikes continue"}
+
+
+def test_pairs_summary_names_the_alternative_that_cuts_most():
+    one = content.pairs_summary([_block("A", _FakePair(-5.0, -2.0))])
+    assert one == {"rows": [{"title": "A", "against": "Strikes continue", "diff": "d-5", "rel": "r-5",
+                             "range": "R-5", "prob": "p-5", "frozen": "d-2", "value": -5.0}], "sentence": ""}
+    blocks = [_block("A", _FakePair(-5.0)), _block("B", _FakePair(-9.0, 1.0)), _block("C", _FakePair(3.0)),
+              _block("D", _FakePair(None))]
+    s = content.pairs_summary(blocks)
+    assert [(r["title"], r["frozen"]) for r in s["rows"]] == [("A", ""), ("B", "d1"), ("C", "")]  # D: no measure
+    assert s["sentence"] == ("Of the 3 alternatives, B cuts person-days below the severe threshold most (median of "
+                             "paired differences d-9).")
+    assert "Of the 2 alternatives, A cuts" in content.pairs_summary(blocks[::2])["sentence"]
+    uk = content.pairs_summary(blocks, UK)["sentence"]
+    assert "B" in uk and "d-9" in uk and not _english_runs(uk)
+
+
+def test_district_pair_rows_columns_and_codes():
+    pair = _two_district_pair()
+    pf = content.PairFigures(pair)
+    d = content.district_pair_rows(pf)
+    assert d["columns"] == ["Person-days below 12 °C indoors", "Heating-point places needed at the peak"]
+    assert sorted((r["name"], r["code"]) for r in d["rows"]) == [("Darnytskyi", "UA80000000000210193"),
+                                                                 ("Holosiivskyi", "UA80000000000126643")]
+    demand = [pair.alt_ds["heating_point_demand_by_district"].values[:, :, i].max(axis=1)
+              - pair.base_ds["heating_point_demand_by_district"].values[:, :, i].max(axis=1) for i in range(2)]
+    names = ["Holosiivskyi", "Darnytskyi"]
+    for r in d["rows"]:
+        assert r["cells"][1]["diff"] == _signed(np.median(demand[names.index(r["name"])]))
+    uk = copy.copy(pf)
+    object.__setattr__(uk, "lang", UK)
+    assert sorted(r["name"] for r in content.district_pair_rows(uk)["rows"]) == ["Голосіївський", "Дарницький"]
+    table = pf.table
+    pf.table = table[table["adm5_name"] == ""]  # a run without districts
+    assert content.district_pair_rows(pf) == {"rows": [], "columns": []}
+    pf.table = table[(table["adm5_name"] == "") | (table["figure"] == "heating_point_demand_peak")]
+    only = content.district_pair_rows(pf)
+    assert only["columns"] == ["Heating-point places needed at the peak"] and len(only["rows"]) == 2
+
+
+def test_pairs_for_every_baseline():
+    s = [("attacks=continued", "c"), ("attacks=pause_week", "p"), ("attacks=none", "n")]
+    pairs = content.pairs_for(s)
+    assert [(p.base, p.alt, p.base_ds, p.alt_ds) for p in pairs] == [
+        ("attacks=continued", "attacks=pause_week", "c", "p"), ("attacks=continued", "attacks=none", "c", "n")]
+    assert content.pairs_for(s[:1]) == [] and content.pairs_for([]) == []
+    first = [("attacks=none", "n"), ("attacks=single_wave", "w")]  # no continued campaign: the first
+    assert [(p.base, p.alt) for p in content.pairs_for(first)] == [("attacks=none", "attacks=single_wave")]
+    assert [(p.base, p.alt) for p in content.pairs_for(s, "attacks=none")] == [
+        ("attacks=none", "attacks=continued"), ("attacks=none", "attacks=pause_week")]
+    grid = [("attacks=continued seed=1", "c1"), ("attacks=pause_week seed=1", "p1"),
+            ("attacks=continued seed=2", "c2"), ("attacks=pause_week seed=2", "p2"), ("seed=3", "x"),
+            ("attacks=none seed=4", "n4")]
+    pairs = content.pairs_for(grid, "attacks=continued")
+    assert [(p.base, p.alt, p.base_ds, p.alt_ds) for p in pairs] == [
+        ("attacks=continued seed=1", "attacks=pause_week seed=1", "c1", "p1"),
+        ("attacks=continued seed=2", "attacks=pause_week seed=2", "c2", "p2")]  # n4 has no continued twin
+    with pytest.raises(ValueError, match=r"baseline 'x' is neither a scenario label nor one override KEY=VALUE; "
+                                         r"scenarios: attacks=continued, attacks=pause_week, attacks=none"):
+        content.pairs_for(s, "x")
+    with pytest.raises(ValueError, match="neither"):
+        content.pairs_for(s, "attacks=none seed=1")
+    with pytest.raises(ValueError, match=r"baseline 'seed=9': no scenario pairs found among attacks=continued, "
+                                         r"attacks=pause_week, attacks=none"):
+        content.pairs_for(s, "seed=9")
