@@ -666,3 +666,17 @@ def test_pairs_for_every_baseline():
     with pytest.raises(ValueError, match=r"baseline 'seed=9': no scenario pairs found among attacks=continued, "
                                          r"attacks=pause_week, attacks=none"):
         content.pairs_for(s, "seed=9")
+
+
+def test_methods_box_defaults_and_sources():
+    ds = _run()
+    _with_config(ds, "  restart_h_per_building: 1.2\n", "")
+    m = content.methods(ds, [("attacks=pause_week weather.min_temperature_c=-30", _pause(3.0, 7.0))])
+    assert m["repair"][2] == ("Heating systems drained after 4 h without circulation in frost; refill and restart 1.2 "
+                              "crew-hours per building after the heat source returns")  # the default restart time
+    assert m["scenarios"][0][0] == "Strikes pause for 7 days from 1 Feb; coldest night -30 °C"  # the whole label
+    del ds.attrs["weather_source"]  # the weather from the config alone
+    assert content.methods(ds, [("", ds)])["weather"] == "synthetic cold snap ensemble, minimum -25 °C"
+    assert content.methods(ds.drop_vars("population"), [("", ds)])["denominator"].startswith("– people present")
+    uk = content.methods(ds, [("baseline", ds)], UK)  # the short name in the brief's language
+    assert uk["scenarios"][0][0] == "удари тривають"
