@@ -592,10 +592,10 @@ class _FakePair:
         self.d, self.frozen = d, frozen
 
     def __contains__(self, key: str) -> bool:
-        return (self.d if key == "person_days_below_12" else self.frozen) is not None
+        return {"person_days_below_12": self.d, "buildings_frozen_peak": self.frozen}.get(key) is not None
 
     def stats(self, key: str) -> dict:
-        x = self.d if key == "person_days_below_12" else self.frozen
+        x = {"person_days_below_12": self.d, "buildings_frozen_peak": self.frozen}[key]
         return {"diff": f"d{x:g}", "rel": f"r{x:g}", "range": f"R{x:g}", "prob": f"p{x:g}", "diff_value": x}
 
 
@@ -607,13 +607,13 @@ def test_pairs_summary_names_the_alternative_that_cuts_most():
     one = content.pairs_summary([_block("A", _FakePair(-5.0, -2.0))])
     assert one == {"rows": [{"title": "A", "against": "Strikes continue", "diff": "d-5", "rel": "r-5",
                              "range": "R-5", "prob": "p-5", "frozen": "d-2", "value": -5.0}], "sentence": ""}
-    blocks = [_block("A", _FakePair(-5.0)), _block("B", _FakePair(-9.0, 1.0)), _block("C", _FakePair(3.0)),
-              _block("D", _FakePair(None))]
+    blocks = [_block("A", _FakePair(-5.0)), _block("B", _FakePair(-9.0, 1.0)), _block("D", _FakePair(None)),
+              _block("C", _FakePair(3.0))]
     s = content.pairs_summary(blocks)
     assert [(r["title"], r["frozen"]) for r in s["rows"]] == [("A", ""), ("B", "d1"), ("C", "")]  # D: no measure
     assert s["sentence"] == ("Of the 3 alternatives, B cuts person-days below the severe threshold most (median of "
                              "paired differences d-9).")
-    assert "Of the 2 alternatives, A cuts" in content.pairs_summary(blocks[::2])["sentence"]
+    assert "Of the 2 alternatives, A cuts" in content.pairs_summary([blocks[0], blocks[3]])["sentence"]
     uk = content.pairs_summary(blocks, UK)["sentence"]
     assert "B" in uk and "d-9" in uk and not _english_runs(uk)
 
@@ -639,6 +639,9 @@ def test_district_pair_rows_columns_and_codes():
     pf.table = table[(table["adm5_name"] == "") | (table["figure"] == "heating_point_demand_peak")]
     only = content.district_pair_rows(pf)
     assert only["columns"] == ["Heating-point places needed at the peak"] and len(only["rows"]) == 2
+    same = content.Pair("a", "b", pair.base_ds, pair.base_ds)
+    tied = content.district_pair_rows(content.PairFigures(same))  # all differences 0: the dataset's order
+    assert [r["name"] for r in tied["rows"]] == ["Holosiivskyi", "Darnytskyi"]
 
 
 def test_pairs_for_every_baseline():
@@ -647,6 +650,8 @@ def test_pairs_for_every_baseline():
     assert [(p.base, p.alt, p.base_ds, p.alt_ds) for p in pairs] == [
         ("attacks=continued", "attacks=pause_week", "c", "p"), ("attacks=continued", "attacks=none", "c", "n")]
     assert content.pairs_for(s[:1]) == [] and content.pairs_for([]) == []
+    later = [("attacks=pause_week", "p"), ("attacks=continued", "c")]  # the continued campaign wherever it is
+    assert [(p.base, p.alt) for p in content.pairs_for(later)] == [("attacks=continued", "attacks=pause_week")]
     first = [("attacks=none", "n"), ("attacks=single_wave", "w")]  # no continued campaign: the first
     assert [(p.base, p.alt) for p in content.pairs_for(first)] == [("attacks=none", "attacks=single_wave")]
     assert [(p.base, p.alt) for p in content.pairs_for(s, "attacks=none")] == [
