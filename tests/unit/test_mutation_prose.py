@@ -488,7 +488,9 @@ def test_key_figure_boxes_without_their_small_print(monkeypatch):
 
 def test_ranking_note_names_the_chance_level():
     """By chance alone a district is among the k hardest hit in k of n runs (3 of 10: 30 %)."""
-    note = content.run_content(_run())["ranking_note"]
+    out = content.run_content(_run())
+    assert [r["date"] for r in out["timeline"]["rows"]] == ["Thu 29 Jan", "Fri 30 Jan", "Sat 31 Jan"]  # when
+    note = out["ranking_note"]
     assert note == ("Share of runs in which the district is among the 3 hardest hit, ranked by person-days below "
                     "12 °C per 1,000 people present; a district named in most runs is a safe priority, one near 30 % "
                     "(chance) is not.")
