@@ -687,3 +687,15 @@ def test_methods_box_defaults_and_sources():
     assert content.methods(ds.drop_vars("population"), [("", ds)])["denominator"].startswith("– people present")
     uk = content.methods(ds, [("baseline", ds)], UK)  # the short name in the brief's language
     assert uk["scenarios"][0][0] == "удари тривають"
+
+
+def test_needs_timeline_with_a_threshold_below_zero_with_decimals():
+    """The summary.csv column of a severe threshold of -2.5 degC is ``people_below_m2_5c_mean_p50``."""
+    ds = _run(n_districts=2)
+    ds = ds.assign_coords(threshold=("threshold", [18.0, 16.0, -2.5, 9.0], {"units": "degC"}))
+    ds["people_severe_cold"].attrs["threshold_c"] = -2.5
+    t = content.needs_timeline(ds, content.Figures(ds))
+    assert "people_below_m2_5c_mean_p50" in t["keys"] and "People < -2.5 °C (daily average)" in t["columns"]
+    col = t["keys"].index("people_below_m2_5c_mean_p50")
+    daily = ds["people_below_threshold"].values[:, :, 2].reshape(10, 3, 24).mean(axis=2)
+    assert [r["cells"][col] for r in t["rows"]] == [EN.count(v) for v in np.median(daily, axis=0)]
