@@ -15,6 +15,7 @@ import copy
 import dataclasses
 import functools
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -699,3 +700,18 @@ def test_needs_timeline_with_a_threshold_below_zero_with_decimals():
     col = t["keys"].index("people_below_m2_5c_mean_p50")
     daily = ds["people_below_threshold"].values[:, :, 2].reshape(10, 3, 24).mean(axis=2)
     assert [r["cells"][col] for r in t["rows"]] == [EN.count(v) for v in np.median(daily, axis=0)]
+
+
+def test_needs_timeline_in_february_with_a_day_without_diesel_figures():
+    ds = _run(n_districts=2)
+    week = np.timedelta64(7, "D")
+    ds = ds.assign_coords(time=ds["time"].values + week, day=ds["day"].values + week)
+    diesel = ds["diesel_consumption"].values.copy()
+    diesel[:, 2] = np.nan  # no diesel figure on the last day: an empty cell, not a dash or a zero
+    ds["diesel_consumption"].values[:] = diesel
+    with warnings.catch_warnings():  # numpy: "All-NaN slice encountered"
+        warnings.simplefilter("ignore", RuntimeWarning)
+        t = content.needs_timeline(ds, content.Figures(ds))
+    assert [r["date"] for r in t["rows"]] == ["Thu 5 Feb", "Fri 6 Feb", "Sat 7 Feb"]
+    col = t["keys"].index("diesel_l_p50")
+    assert [r["cells"][col] for r in t["rows"]] == [EN.count(v) for v in np.median(diesel[:, :2], axis=0)] + [""]
