@@ -715,3 +715,16 @@ def test_needs_timeline_in_february_with_a_day_without_diesel_figures():
     assert [r["date"] for r in t["rows"]] == ["Thu 5 Feb", "Fri 6 Feb", "Sat 7 Feb"]
     col = t["keys"].index("diesel_l_p50")
     assert [r["cells"][col] for r in t["rows"]] == [EN.count(v) for v in np.median(diesel[:, :2], axis=0)] + [""]
+
+
+def test_run_content_has_every_part_the_template_reads():
+    """The names templates/run.html.j2 reads (StrictUndefined: a missing one fails the brief)."""
+    ds = _run(n_districts=2)
+    out = content.run_content(ds)
+    assert {"highlights", "key_figures", "definitions", "districts", "ranking_note", "needs", "vulnerable",
+            "timeline", "triggers", "headline", "mc"} <= set(out)
+    assert out["mc"].startswith("10 runs were enough")
+    assert {r["key"] for r in out["needs"]} >= {"heating_point_demand_peak", "heating_point_capacity"}
+    assert "people_below_12_mean" in {r["key"] for r in out["headline"]}
+    assert {"candidates", "sentence", "protocol", "usable"} <= set(out["triggers"])
+    assert [r["date"] for r in out["timeline"]["rows"]] == ["Thu 29 Jan", "Fri 30 Jan", "Sat 31 Jan"]
