@@ -115,6 +115,11 @@ def pretty(text: str) -> str:
     return re.sub(r"\s?degC\b", " °C", str(text))
 
 
+def _in_full(x: float, lang: Lang) -> str:
+    """A configured count in full digits (1,250 heating points, not the brief's rounded 1,200)."""
+    return lang.num(x, max(2, len(f"{abs(x):.0f}")))
+
+
 def policy_of(ds: xr.Dataset) -> str:
     return str(ds.attrs.get("attacks_policy") or _config(ds).get("attacks", {}).get("policy", "") or "")
 
@@ -218,8 +223,8 @@ def _word_override(key: str, value: str, lang: Lang) -> str | None:
     words = {
         "weather.min_temperature_c": lambda v: lang._("coldest night {t} °C", t=f"{float(v):g}"),
         "repair.crew_multiplier": lambda v: lang._("repair crews x{x}", x=f"{float(v):g}"),
-        "people.heating_points": lambda v: lang._("{n} heating points", n=lang.count(float(v))),
-        "people.places_per_point": lambda v: lang._("{n} places per heating point", n=lang.count(float(v))),
+        "people.heating_points": lambda v: lang._("{n} heating points", n=_in_full(float(v), lang)),
+        "people.places_per_point": lambda v: lang._("{n} places per heating point", n=_in_full(float(v), lang)),
         "people.uptake_frac": lambda v: lang._("{p} of those eligible go to heating points", p=lang.pct(float(v))),
         "seed": lambda v: lang._("seed {s}", s=v),
         "realizations": lambda v: lang._("{n} runs", n=v),
@@ -409,7 +414,8 @@ def run_content(ds: xr.Dataset, lang: Lang = EN) -> dict:
         "districts": districts,
         "ranking_note": _("Share of runs in which the district is among the {k} hardest hit, ranked by person-days "
                           "below {c} °C per 1,000 people present; a district named in most runs is a safe "
-                          "priority, one near 30 % is not.", k=f.s.top_districts, c=f"{f.s.severe_c:g}"),
+                          "priority, one near {chance} (chance) is not.", k=f.s.top_districts, c=f"{f.s.severe_c:g}",
+                          chance=lang.pct(_chance(f.s.top_districts, ds.sizes.get("district", 0)))),
         "needs": needs_rows(f),
         "vulnerable": vulnerable_table(f),
         "timeline": timeline,
@@ -418,6 +424,11 @@ def run_content(ds: xr.Dataset, lang: Lang = EN) -> dict:
         "mc": mc_statement(f),
         "figures_obj": f,
     }
+
+
+def _chance(k: int, n_districts: int) -> float:
+    """The share of runs in which a district is among the ``k`` hardest hit by chance alone (k of n)."""
+    return min(k / n_districts, 1.0) if n_districts else 1.0
 
 
 def _mc_count(f: Figures) -> tuple[int, int]:
@@ -919,8 +930,8 @@ def methods(ds: xr.Dataset, scenarios: Sequence[Scenario], lang: Lang = EN) -> d
         denom += _("; population estimate 2024 (mobile data, incl. internally displaced people), calibration D1")
     hp = ""
     if people.get("heating_points"):
-        hp = _("{n} heating points x {p} places", n=lang.num(float(people["heating_points"])),
-               p=lang.num(float(people.get("places_per_point", 0))))
+        hp = _("{n} heating points x {p} places", n=_in_full(float(people["heating_points"]), lang),
+               p=_in_full(float(people.get("places_per_point", 0)), lang))
     start, end, days = _period(ds, lang)
     return {
         "model": model_version(ds),
