@@ -44,7 +44,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("io", ("sim.io", "sim.provenance")),  # result files and their provenance (config hash, state)
     ("outputs", ("sim.stats", "sim.predicted_reports", "sim.report")),  # numbers users read, briefs, HXL; the
     # reports each realization predicts (a nowcast's brief re-predicts them from result.nc)
-    ("nowcast", ("sim.warm_start", "sim.rejuvenation", "sim.nowcast")),  # conditions a
+    ("nowcast", ("sim.warm_start", "sim.ancestor_start", "sim.rejuvenation", "sim.nowcast")),  # conditions a
     # scenario's Dataset on reports: reports predicted by each realization, the reported-state warm start,
     # the filter with rejuvenation, the outputs
     ("chain", ("sim.chain",)),  # one scenario: the stages in order
