@@ -1,0 +1,370 @@
+"""Hand-worked cases that kill the mutants mutmut left alive in sim.keyfigures and sim.report.content
+(issue 20; docs/decisions.md, mutation testing). Expected values are worked out by hand in the comments or
+recomputed with plain numpy from the arrays, never by the function under test. Each test builds its data
+itself (mutmut maps a function to the tests that call it while they run, not inside module fixtures)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+from sim import keyfigures
+from sim.keyfigures import Settings
+from sim.report import content
+from sim.report.i18n import Lang
+
+EN = Lang("en")
+
+TIME = pd.date_range("2026-01-29", periods=48, freq="h").values
+
+
+# --------------------------------------------------------------------------------------- district ranking
+def _ranking_ds(rates, population, weights=None) -> xr.Dataset:
+    """Person-days below 12 degC per person present ``rates`` (R, D) for districts A, B, C..."""
+    rates = np.asarray(rates, dtype=float)
+    pop = np.asarray(population, dtype=float)
+    ds = xr.Dataset(
+        {"person_hours_below_threshold": (("realization", "threshold", "district"),
+                                          24.0 * (rates * pop)[:, None, :]),
+         "population": ("district", pop)},
+        coords={"realization": np.arange(rates.shape[0]), "threshold": [12.0],
+                "district": list("ABCDEFG"[: rates.shape[1]])},
+    )
+    if weights is not None:  # a conditioned nowcast's weights, here as a coordinate of the runs
+        ds = ds.assign_coords(realization_weight=("realization", np.asarray(weights, dtype=float)))
+    return ds
+
+
+def test_ranking_weights_count_by_run():
+    """Top 1 of 3 districts; A worst in run 0, B in run 1, C in run 2; weights 1/2, 1/4, 1/4 ->
+    P(A) = 0.5, P(B) = P(C) = 0.25 (unweighted it would be 1/3 each)."""
+    ds = _ranking_ds([[9, 1, 3], [1, 9, 2], [1, 2, 9]], [1000, 1000, 1000], weights=[0.5, 0.25, 0.25])
+    r = keyfigures.district_ranking(ds, Settings(top_districts=1))
+    np.testing.assert_allclose(r["p_top"].sel(district=["A", "B", "C"]).values, [0.5, 0.25, 0.25], atol=1e-12)
+    assert str(r["district"].values[0]) == "A"
+    assert set(r.coords) == {"realization", "district", "threshold"}  # the weights are not carried into the ranking
+    assert set(r.data_vars) == {"rate", "p_top"}
+
+
+def test_rate_of_a_district_with_one_person_or_less():
+    """Rate = 1000 x person-days / people present: 1 person with 2 person-days -> 2000; half a person with
+    1 person-day -> 2000; nobody present -> 0 (not infinite)."""
+    ds = _ranking_ds([[2.0, 2.0, 0.0]], [1.0, 0.5, 0.0])
+    ds["person_hours_below_threshold"][:] = 24.0 * np.array([2.0, 1.0, 3.0])[None, None, :]
+    rate = keyfigures.district_rate(ds, Settings())
+    np.testing.assert_allclose(rate.values, [[2000.0, 2000.0, 0.0]])
+
+
+def test_ranking_ties_go_to_the_first_district():
+    """Top 1 of A, B, C, D with rates 1, 1, 2, 2: C and D tie for the top; the district order gives it to C
+    (P(C) = 1, P(D) = 0), as the docstring of district_ranking says."""
+    ds = _ranking_ds([[1.0, 1.0, 2.0, 2.0]], [1000, 1000, 1000, 1000])
+    r = keyfigures.district_ranking(ds, Settings(top_districts=1))
+    np.testing.assert_array_equal(r["p_top"].sel(district=["A", "B", "C", "D"]).values, [0.0, 0.0, 1.0, 0.0])
+    assert str(r["district"].values[0]) == "C"
+
+
+def test_ranking_ties_in_probability_sorted_by_the_weighted_median():
+    """A is top in every run; B and C (P = 0) are sorted by their median rate with the weights 0.8, 0.1,
+    0.1: B's runs 5, 1, 1 have a weighted median of 5 and C's 2, 3, 3 one of 2 -> A, B, C (unweighted
+    medians 1 and 3 would give A, C, B)."""
+    ds = _ranking_ds([[10, 5, 2], [10, 1, 3], [10, 1, 3]], [1000, 1000, 1000], weights=[0.8, 0.1, 0.1])
+    r = keyfigures.district_ranking(ds, Settings(top_districts=1))
+    assert [str(d) for d in r["district"].values] == ["A", "B", "C"]
+    np.testing.assert_array_equal(r["p_top"].values, [1.0, 0.0, 0.0])
+
+
+# ------------------------------------------------------------------------------------------- settings
+def test_config_of_reads_yaml_then_json():
+    """YAML first; JSON when YAML fails (a tab after the colon is JSON whitespace, not YAML); {} otherwise."""
+    assert keyfigures.config_of(xr.Dataset(attrs={"config": "people:\n  danger_c: 5\n"})) == {"people": {"danger_c": 5}}
+    assert keyfigures.config_of(xr.Dataset(attrs={"config": '{"seed":\t3}'})) == {"seed": 3}
+    assert keyfigures.config_of(xr.Dataset(attrs={"config": "{seed: [3"})) == {}  # neither YAML nor JSON
+    assert keyfigures.config_of(xr.Dataset(attrs={"config": "[1,\t2]"})) == {}  # JSON, but not a mapping
+    assert keyfigures.config_of(xr.Dataset(attrs={"config": "- 1\n- 2\n"})) == {}  # YAML, but not a mapping
+    assert keyfigures.config_of(xr.Dataset()) == {}
+    assert keyfigures.config_of(xr.Dataset(attrs={"config": ""})) == {}
+
+
+CONFIG = """people:
+  long_exposure_c: 15
+  long_exposure_h: 30
+  severe_exposure_c: 11
+  severe_exposure_h: 60
+  danger_c: 5
+  danger_h: 3
+city:
+  household_size: 2.5
+output:
+  interval_pct: 80
+  reduction_frac: 0.5
+  restored_frac: 0.2
+  top_districts: 2
+  mc_confidence: 0.9
+  mc_rel_tolerance: 0.2
+  trigger_forecast_min_c: [-5, -8]
+  trigger_blocks_frac: [0.1]
+  trigger_sustained_h: 24
+  trigger_forecast_days: 3
+  trigger_min_probability: 0.6
+  horizon_days: null
+"""
+
+
+def test_settings_from_every_config_key():
+    s = Settings.from_dataset(xr.Dataset(attrs={"config": CONFIG}))
+    assert s == Settings(long_c=15.0, long_h=30.0, severe_c=11.0, severe_h=60.0, danger_c=5.0, danger_h=3.0,
+                         household_size=2.5, interval_pct=80, reduction_frac=0.5, restored_frac=0.2,
+                         top_districts=2, mc_confidence=0.9, mc_rel_tolerance=0.2,
+                         trigger_forecast_min_c=(-5.0, -8.0), trigger_blocks_frac=(0.1,), trigger_sustained_h=24,
+                         trigger_forecast_days=3, trigger_min_probability=0.6, horizon_days=0.0)
+    assert all(isinstance(x, float) for x in (s.long_c, s.long_h, s.severe_c, s.severe_h, s.danger_c, s.danger_h,
+                                              s.household_size))
+    assert all(isinstance(x, float) for x in s.trigger_forecast_min_c + s.trigger_blocks_frac)
+
+
+def test_settings_variables_attributes_and_overrides_win():
+    """The variables' threshold_c/duration_h (what was computed) beat the config; a variable without
+    duration_h keeps the config's (or the default) duration; then the run's attributes, then overrides."""
+    ds = xr.Dataset(
+        {"people_cold_24h": ("district", [1.0], {"threshold_c": 17.0, "duration_h": 20.0}),
+         "people_severe_cold": ("district", [1.0], {"threshold_c": 10.0}),
+         "people_dangerous_cold": ("district", [1.0], {"threshold_c": 4.0, "duration_h": 1.0})},
+        attrs={"config": CONFIG, "household_size": 3.0, "horizon_days": 7},
+    )
+    s = Settings.from_dataset(ds)
+    assert (s.long_c, s.long_h, s.severe_c, s.severe_h, s.danger_c, s.danger_h) == (17.0, 20.0, 10.0, 60.0, 4.0, 1.0)
+    assert (s.household_size, s.horizon_days) == (3.0, 7.0)
+    assert isinstance(s.horizon_days, float) and isinstance(s.household_size, float)
+    assert isinstance(s.long_c, float) and isinstance(s.long_h, float)
+    # without a config the duration of a variable without duration_h is the default one (72 h)
+    ds.attrs = {"horizon_days": 0}
+    s = Settings.from_dataset(ds)
+    assert (s.severe_c, s.severe_h, s.horizon_days, s.household_size) == (10.0, 72.0, 0.0, 2.42)
+    s = Settings.from_dataset(ds, severe_c=9.0, top_districts=None)
+    assert (s.severe_c, s.top_districts) == (9.0, 3)
+
+
+def test_settings_ignore_groups_that_are_not_mappings():
+    ds = xr.Dataset(attrs={"config": "people: 3\noutput: [1]\ncity: x\n"})
+    assert Settings.from_dataset(ds) == Settings()
+    ds = xr.Dataset({"people_cold_24h": ("district", [1.0], {"duration_h": 30.0})},
+                    attrs={"config": "output:\n  top_districts: null\n"})
+    assert Settings.from_dataset(ds) == Settings()  # no threshold_c: the variable does not set the duration
+
+
+def test_placeholders():
+    s = Settings(long_c=15.5, long_h=30, severe_c=11, severe_h=60, danger_c=5, danger_h=3, household_size=2.5,
+                 restored_frac=0.2, interval_pct=80, reduction_frac=0.5)
+    assert s.placeholders() == {
+        "long_c": "15.5", "long_h": "30", "severe_c": "11", "severe_h": "60", "danger_c": "5", "danger_h": "3",
+        "household_size": "2.5", "restored_pct": "80", "restored_frac_pct": "20", "interval": "80",
+        "reduction_pct": "50",
+    }
+
+
+# ------------------------------------------------------------------------------------ the figure table
+def _spell_ds(edges, var="severe_spell_histogram", ages=("all", "65plus", "under5")) -> xr.Dataset:
+    """A histogram of people by their longest spell: 10 people per bin and age group, 1 run."""
+    return xr.Dataset(
+        {var: (("realization", "duration_bin", "age_group"), np.full((1, len(edges), len(ages)), 10.0))},
+        coords={"duration_bin": np.asarray(edges, dtype=float), "age_group": list(ages)},
+    )
+
+
+def test_spell_figures_by_hand():
+    """Edges 0, 24, 48, 72, 168 h below the severe threshold (12 degC, 72 h): 24, 48 and 168 h for each age
+    (72 h is people_cold_72h_*); people of the age with a spell >= h: 10 per bin from h on."""
+    ds = _spell_ds([0, 24, 48, 72, 168])
+    figs = keyfigures._spell_figures(ds, Settings())
+    assert [f.key for f in figs] == ["spell_12c_65plus_24h", "spell_12c_65plus_48h", "spell_12c_65plus_168h",
+                                     "spell_12c_under5_24h", "spell_12c_under5_48h", "spell_12c_under5_168h"]
+    f = figs[0]
+    assert (f.label, f.unit, f.section, f.needs, f.extra) == (
+        "Aged 65+ below {c} °C for {h} h or more", "people", "vulnerable", ("severe_spell_histogram",),
+        {"c": "12", "h": "24"})
+    assert f.definition == "people of this age whose longest spell below {c} °C in a row lasted at least {h} h"
+    assert figs[3].label == "Under 5 below {c} °C for {h} h or more" and figs[5].extra == {"c": "12", "h": "168"}
+    assert (f.lead, f.district, f.cut_is_good, f.threshold, f.peak) == (False, None, True, None, False)
+    # bins from 24 h: 24, 48, 72, 168 -> 40 people; from 168 h: 10
+    np.testing.assert_array_equal(f.city(ds, Settings()).values, [40.0])
+    np.testing.assert_array_equal(figs[2].city(ds, Settings()).values, [10.0])
+    occ = xr.Dataset({"occupants": (("district", "age_group"), [[100.0, 20.0, 5.0], [50.0, 10.0, 2.0]])},
+                     coords={"age_group": ["all", "65plus", "under5"]})
+    assert f.ceiling(occ, Settings()) == 30.0 and figs[3].ceiling(occ, Settings()) == 7.0
+    # without occupants by age: everyone present is the ceiling; without either: none (infinite)
+    assert f.ceiling(xr.Dataset({"population": ("district", [100.0, 50.0])}), Settings()) == 150.0
+    assert f.ceiling(xr.Dataset({"occupants": ("district", [100.0, 50.0]),
+                                 "population": ("district", [10.0, 5.0])}), Settings()) == 15.0
+    assert f.ceiling(xr.Dataset(), Settings()) == float("inf")
+
+
+def test_spell_figures_of_the_long_threshold_and_what_is_skipped():
+    # the long threshold 15 degC for 48 h: 48 h is skipped (people_cold_24h_* hold it at the long duration)
+    ds = _spell_ds([0, 24, 48, 72], var="cold_spell_histogram")
+    keys = [f.key for f in keyfigures._spell_figures(ds, Settings(long_c=15.0, long_h=48.0))]
+    assert keys == ["spell_15c_65plus_24h", "spell_15c_65plus_72h", "spell_15c_under5_24h", "spell_15c_under5_72h"]
+    # a duration is used only when it is an edge (within round-off); no age groups: no figures
+    assert [f.key for f in keyfigures._spell_figures(_spell_ds([0, 24.0000000001, 50]), Settings())] == [
+        "spell_12c_65plus_24h", "spell_12c_under5_24h"]
+    no_age = xr.Dataset({"severe_spell_histogram": (("realization", "duration_bin"), np.ones((1, 3)))},
+                        coords={"duration_bin": [0.0, 24.0, 48.0]})
+    assert keyfigures._spell_figures(no_age, Settings()) == []
+    assert keyfigures._spell_figures(xr.Dataset(), Settings()) == []
+    # both histograms: the severe figures first
+    both = xr.merge([_spell_ds([0, 24]), _spell_ds([0, 24], var="cold_spell_histogram")])
+    assert [f.key for f in keyfigures._spell_figures(both, Settings())] == [
+        "spell_12c_65plus_24h", "spell_12c_under5_24h"]  # 24 h is the long duration: skipped for 16 degC
+    assert [f.key for f in keyfigures._spell_figures(both, Settings(long_h=48.0))] == [
+        "spell_12c_65plus_24h", "spell_12c_under5_24h", "spell_16c_65plus_24h", "spell_16c_under5_24h"]
+
+
+def test_spell_counts_from_the_edge_on():
+    """A spell exactly at the edge counts; 1e-9 h below an edge still counts as the edge."""
+    ds = _spell_ds([0, 24, 48])
+    ds["severe_spell_histogram"][0, :, 1] = [1.0, 2.0, 4.0]
+    np.testing.assert_array_equal(keyfigures._spell("severe_spell_histogram", "65plus", 24.0)(ds, Settings()), 6.0)
+    np.testing.assert_array_equal(keyfigures._spell("severe_spell_histogram", "65plus", 24.0 + 5e-10)(ds, Settings()),
+                                  6.0)
+    np.testing.assert_array_equal(keyfigures._spell("severe_spell_histogram", "65plus", 24.1)(ds, Settings()), 4.0)
+    ds = ds.assign_coords(duration_bin=[0.0, 24.0 - 1e-9, 48.0])  # an edge at the tolerance itself counts
+    np.testing.assert_array_equal(keyfigures._spell("severe_spell_histogram", "65plus", 24.0)(ds, Settings()), 6.0)
+
+
+def test_available():
+    f16, f12 = (next(f for f in keyfigures.FIGURES if f.key == k) for k in ("people_below_16_mean",
+                                                                              "people_below_12_mean"))
+    ds = xr.Dataset({"people_below_threshold": (("time", "threshold"), np.ones((2, 2)))},
+                    coords={"threshold": [16.0, 11.0]})
+    assert f16.available(ds, Settings()) and not f12.available(ds, Settings())
+    assert f12.available(ds, Settings(severe_c=11.0)) and not f16.available(ds, Settings(long_c=15.0))
+    assert not f16.available(xr.Dataset({"people_below_threshold": ("time", [1.0])}), Settings())  # no thresholds
+    assert not f16.available(xr.Dataset({"x": ("time", [1.0])}), Settings())
+    hp = next(f for f in keyfigures.FIGURES if f.key == "heating_point_capacity")  # needs two variables
+    assert not hp.available(xr.Dataset({"heating_point_capacity": 1.0}), Settings())
+    assert hp.available(xr.Dataset({"heating_point_capacity": 1.0, "heating_point_demand": ("time", [1.0])}),
+                        Settings())
+
+
+def test_definitions_without_and_with_a_dataset():
+    assert keyfigures.definitions() == keyfigures.FIGURES
+    assert [f.key for f in keyfigures.definitions(xr.Dataset())] == []
+    ds = xr.Dataset(
+        {"generators_running": (("realization", "time"), [[1.0, 5.0]]),
+         "generators_running_by_district": (("realization", "time", "district"), [[[1.0], [5.0]]]),
+         "generator_class_share": ("generator_class", [0.25, 0.75]),
+         "generator_class_kw": ("generator_class", [7.5, 40.0]),
+         "people_severe_cold": (("realization", "district", "age_group"), np.ones((1, 1, 3))),
+         **_spell_ds([0, 24]).data_vars},
+        coords={"generator_class": ["small", "big"], "age_group": ["all", "65plus", "under5"],
+                "duration_bin": [0.0, 24.0]},
+    )
+    defs = keyfigures.definitions(ds)
+    assert [f.key for f in defs] == [
+        "people_cold_72h", "people_cold_72h_65plus", "people_cold_72h_under5", "spell_12c_65plus_24h",
+        "spell_12c_under5_24h", "generators_peak", "generators_peak_small",
+        "generators_peak_big"]
+    small, big = defs[-2:]
+    assert (small.label, small.unit, small.section, small.extra, big.extra) == (
+        "... of which {kw} kW class", "generators", "needs", {"kw": "7.5"}, {"kw": "40"})
+    assert small.definition == "generators running at the peak x the share of points needing this size class"
+    assert small.needs == ("generators_running", "generator_class_share")
+    # peak 5 generators x the class shares, city-wide and by district
+    np.testing.assert_allclose(big.city(ds, Settings()).values, [3.75])
+    np.testing.assert_allclose(small.district(ds, Settings()).values, [[1.25]])
+    # the settings passed are used: a severe duration of 24 h leaves out the 24 h spell figures
+    assert [f.key for f in keyfigures.definitions(ds, Settings(severe_h=24.0))][3:5] == [
+        "generators_peak", "generators_peak_small"]
+    ds = ds.drop_vars("generators_running_by_district")
+    assert keyfigures.definitions(ds)[-1].district is None
+
+
+def test_labels_and_definitions_in_words():
+    f = next(f for f in keyfigures.FIGURES if f.key == "buildings_drained_peak")
+    s = Settings()
+    assert keyfigures.label_of(f, s) == "Buildings with drained heating systems at the peak"
+    assert keyfigures.definition_of(f, s) == (
+        "buildings whose heating system was drained (or froze) at the same time; peak: the highest value at "
+        "any hour of the run, in each run (the median is over runs of these peaks)")
+    assert keyfigures.definition_of(f, s, str.upper) == (
+        "BUILDINGS WHOSE HEATING SYSTEM WAS DRAINED (OR FROZE) AT THE SAME TIME; PEAK: THE HIGHEST VALUE AT "
+        "ANY HOUR OF THE RUN, IN EACH RUN (THE MEDIAN IS OVER RUNS OF THESE PEAKS)")
+    g = next(f for f in keyfigures.FIGURES if f.key == "people_cold_72h")
+    assert keyfigures.label_of(g, Settings(severe_c=11.5, severe_h=48)) == "People below 11.5 °C indoors for 48 h or more"
+    assert keyfigures.label_of(g, s, lambda m: m.replace("People", "Menschen")) == (
+        "Menschen below 12 °C indoors for 72 h or more")
+    assert keyfigures.definition_of(g, s, lambda m: m[:6]) == "people"  # not a peak figure: no note
+    spell = keyfigures._spell_figures(_spell_ds([0, 24]), s)[0]
+    assert keyfigures.label_of(spell, s) == "Aged 65+ below 12 °C for 24 h or more"
+
+
+def test_message_ids():
+    ids = keyfigures.message_ids()
+    assert ids[0] == keyfigures.PEAK_NOTE and len(ids) == len(set(ids))
+    for text in ("Share of runs in which the district is among the {k} hardest hit",
+                 "Person-days below {severe_c} °C per 1,000 people present", "people", "per 1,000",
+                 "... of which {kw} kW class",
+                 "generators running at the peak x the share of points needing this size class",
+                 "people of this age whose longest spell below {c} °C in a row lasted at least {h} h",
+                 "Aged 65+ below {c} °C for {h} h or more", "Under 5 below {c} °C for {h} h or more"):
+        assert text in ids, text
+    for f in keyfigures.FIGURES:
+        assert f.label in ids and f.definition in ids, f.key
+    units = ["people", "households", "person-days", "h", "places", "points", "generators", "kW", "L/day", "L",
+             "buildings", "days", "%", "per 1,000"]
+    assert ids[1:3] == list(keyfigures.EXTRA_LABELS.values()) and ids[3:3 + len(units)] == units
+    # nothing else: the note, the extra labels, the units, the 5 class and spell ids, the table's texts
+    n_fig = len({t for f in keyfigures.FIGURES for t in (f.label, f.definition)} - set(ids[:3 + len(units)]))
+    assert len(ids) == 3 + len(units) + 5 + n_fig
+
+
+def test_share_without_power_weighted_by_less_than_one_person():
+    """0.25 and 0.5 people present (0.75 in all): the weighted share (0.25 x 0.2 + 0.5 x 0.6) / 0.75 =
+    0.4667 at the one hour, not the plain mean 0.4."""
+    ds = xr.Dataset({"share_without_power": (("realization", "time", "district"), [[[0.2, 0.6]]]),
+                     "occupants": (("district", "age_group"), [[0.25], [0.5]])},
+                    coords={"age_group": ["all"], "time": TIME[:1]})
+    np.testing.assert_allclose(keyfigures.values(ds)["share_without_power_peak"].values, [100 * 0.35 / 0.75])
+
+
+# --------------------------------------------------------------------------- report content: a run's time
+def _timed(n_hours=48, **attrs) -> xr.Dataset:
+    """A run with ``n_hours`` hourly steps from 29 Jan 2026 00:00, 5 realizations, and ``attrs``."""
+    return xr.Dataset({"x": (("realization", "time"), np.zeros((5, n_hours)))},
+                      coords={"time": pd.date_range("2026-01-29", periods=n_hours, freq="h").values}, attrs=attrs)
+
+
+def test_n_runs():
+    assert content.n_runs(_timed(realizations=9)) == 5  # the realization axis wins over the attribute
+    assert content.n_runs(xr.Dataset(attrs={"realizations": 7})) == 7
+    assert content.n_runs(xr.Dataset()) == 0
+
+
+def test_horizon_days():
+    """The attribute, else the time axis: 48 hourly steps cover 47 h + the last hour = 2 days."""
+    assert content._horizon_days(_timed(horizon_days=2.5)) == 2.5
+    assert content._horizon_days(_timed()) == pytest.approx(2.0, abs=1e-12)
+    assert content._horizon_days(_timed(3, horizon_days=0)) == pytest.approx(3 / 24, abs=1e-12)
+
+
+def test_period_ends_one_second_before_the_horizon():
+    # 2 days from 29 Jan 00:00 end on 30 Jan 23:59:59; 2.5 days on 31 Jan 11:59:59
+    assert content._period(_timed(horizon_days=2.0), EN) == ("29 Jan 2026", "30 Jan 2026", 2.0)
+    assert content._period(_timed(horizon_days=2.5), EN) == ("29 Jan 2026", "31 Jan 2026", 2.5)
+    assert content._period(_timed(), EN)[1:] == ("30 Jan 2026", pytest.approx(2.0))
+
+
+def test_pause_window_by_hand():
+    """A pause of half a day from day 1.5: 30 Jan 12:00 to 31 Jan 00:00."""
+    w = content.pause_window(_timed(attacks_policy="pause_week", pause_days=0.5, pause_start_day=1.5))
+    assert w == (pd.Timestamp("2026-01-30 12:00"), pd.Timestamp("2026-01-31 00:00"), 1.5, 0.5)
+    w = content.pause_window(_timed(attacks_policy="pause_then_surge", pause_days=2.0, pause_start_day=0))
+    assert w == (pd.Timestamp("2026-01-29"), pd.Timestamp("2026-01-31"), 0.0, 2.0)
+    w = content.pause_window(_timed(attacks_policy="pause_week", pause_days=3))  # no start day: day 0
+    assert w == (pd.Timestamp("2026-01-29"), pd.Timestamp("2026-02-01"), 0.0, 3.0)
+    assert content.pause_window(_timed(attacks_policy="pause_week", pause_days=0)) is None
+    assert content.pause_window(_timed(attacks_policy="pause_week", pause_days=None)) is None
+    assert content.pause_window(_timed(attacks_policy="pause_week")) is None  # no length recorded
+    assert content.pause_window(_timed(attacks_policy="continued", pause_days=2.0)) is None
