@@ -14,6 +14,7 @@ from sim import keyfigures
 from sim.keyfigures import Settings
 from sim.report import content
 from sim.report.i18n import Lang
+from tests.unit.report_fixtures import make_run
 
 EN = Lang("en")
 
@@ -368,3 +369,67 @@ def test_pause_window_by_hand():
     assert content.pause_window(_timed(attacks_policy="pause_week", pause_days=None)) is None
     assert content.pause_window(_timed(attacks_policy="pause_week")) is None  # no length recorded
     assert content.pause_window(_timed(attacks_policy="continued", pause_days=2.0)) is None
+
+
+# --------------------------------------------------------------------- report content: a figure's row
+def _set(f, key, **cols):
+    """Set columns of the city row ``key`` of a Figures (what headline.csv would hold)."""
+    for c, v in cols.items():
+        f.city.loc[key, c] = v
+
+
+def test_figures_value_interval_and_mc_by_hand():
+    f = content.Figures(make_run(days=2, n_districts=2))
+    key = "people_below_12_mean"  # people: whole numbers, two significant digits
+    _set(f, key, p50=1234.4, p5=1000.0, p95=1049.0, at_ceiling=False, mc_rel_error=0.05, mc_enough=True)
+    assert (f.value(key), f.value(key, "p5"), f.p50(key), float(f.row(key)["p95"])) == ("1,200", "1,000", 1234.4,
+                                                                                         1049.0)
+    assert f.interval(key) == "1,000"  # both ends print the same: one number
+    assert f.mc(key) == "Monte Carlo error ±5 %"
+    _set(f, key, p95=2000.0, at_ceiling=True, mc_rel_error=1.0, mc_enough=False)
+    assert f.interval(key) == "1,000–2,000 (the upper end is the ceiling: everyone or everything)"
+    assert f.mc(key) == "Monte Carlo error ±>100 % · more runs needed"  # an error of 100 % is over the scale
+    _set(f, key, mc_rel_error=1.5)
+    assert f.mc(key) == "Monte Carlo error ±>100 % · more runs needed"
+    _set(f, key, mc_rel_error=0.5, mc_enough=True)
+    assert f.mc(key) == "Monte Carlo error ±50 %"
+    _set(f, key, p50=float("inf"))
+    assert f.value(key) == "–"
+    box = f.key_figure(key, "a sub line")
+    assert box == content.KeyFigure("–", "People below 12 °C indoors, average over the period",
+                                    "1,000–2,000 (the upper end is the ceiling: everyone or everything)",
+                                    "a sub line", 1, mc="Monte Carlo error ±50 %", key=key)
+    assert f.key_figure("people_below_16_mean").footnote == 2 and f.key_figure(key).footnote == 1
+    assert f.key_figure(key).sub == ""
+    kw = "generator_kw_peak"  # kW: not a count, two significant digits
+    _set(f, kw, p50=0.4, p5=0.2, p95=-np.inf)
+    assert (f.value(kw), f.value(kw, "p5"), f.value(kw, "p95")) == ("0.4", "0.2", "–")
+    row = f.row(kw).copy()
+    row["p50"], row["unit"] = 0.4, "people"  # a row given: its own unit and numbers
+    assert f.value(kw, "p50", row) == "0"
+
+
+def test_figures_interval_of_another_width():
+    """output.interval_pct 80: the interval is p10-p90."""
+    ds = make_run(days=2, n_districts=2)
+    ds.attrs["config"] += "output:\n  interval_pct: 80\n"
+    f = content.Figures(ds)
+    key = "people_cold_72h"
+    _set(f, key, p10=100.0, p90=300.0, p5=1.0, p95=1e6, at_ceiling=False)
+    assert f.interval(key) == "100–300"
+
+
+def test_district_values_skip_what_a_run_lacks_and_keep_the_rest():
+    ds = make_run(days=2, n_districts=3)
+    dv = keyfigures.district_values(ds)
+    assert set(dv.coords) == {"realization", "district", "katotth"}
+    np.testing.assert_array_equal(dv["realization"].values, np.arange(10))
+    # no district breakdown of people below thresholds (a KeyError inside the figure): the others stay
+    dv = keyfigures.district_values(ds.drop_vars("people_below_threshold_by_district"))
+    assert "people_below_16_mean" not in dv and "people_cold_72h" in dv and "generators_peak" in dv
+    # no district demand (the figure returns None): the figures after it stay
+    dv = keyfigures.district_values(ds.drop_vars("heating_point_demand_by_district"))
+    assert "heating_point_demand_peak" not in dv and "generators_peak" in dv and "diesel_l_per_day_mean" in dv
+    # the settings given decide which figures exist: no 11 degC threshold in the run, no 11 degC figures
+    dv = keyfigures.district_values(ds, Settings(severe_c=11.0))
+    assert "people_below_12_mean" not in dv and "people_below_16_mean" in dv
