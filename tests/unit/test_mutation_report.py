@@ -433,3 +433,75 @@ def test_district_values_skip_what_a_run_lacks_and_keep_the_rest():
     # the settings given decide which figures exist: no 11 degC threshold in the run, no 11 degC figures
     dv = keyfigures.district_values(ds, Settings(severe_c=11.0))
     assert "people_below_12_mean" not in dv and "people_below_16_mean" in dv
+
+
+def test_restore_days_with_the_whole_peak_as_the_target():
+    """restored_frac 1 (allowed by output.restored_frac in [0, 1]): the first step after the peak counts,
+    not the peak itself -> one step, 1 day here; with the peak at the last step, censored one step later."""
+    out = keyfigures.restore_days(np.array([[0.0, 10.0, 10.0, 4.0], [0.0, 1.0, 2.0, 3.0]]), np.arange(4) * 24.0,
+                                  24.0, 1.0)
+    np.testing.assert_array_equal(out, [1.0, 1.0])
+
+
+def test_days_to_restore_keeps_the_realizations():
+    ds = xr.Dataset({"buildings_without_heat": (("realization", "time", "district"),
+                                                [[[0.0], [10.0], [1.0]], [[5.0], [0.0], [0.0]]])},
+                    coords={"realization": [5, 7], "time": TIME[:3]})
+    v = keyfigures.values(ds, keys=["days_to_restore_heat"])["days_to_restore_heat"]
+    np.testing.assert_array_equal(v["realization"].values, [5, 7])
+    np.testing.assert_allclose(v.values, [1 / 24, 1 / 24])
+
+
+def test_figures_of_a_run_without_age_groups():
+    """people_severe_cold and cold_hours_median without an age_group dim (everyone): used as they are."""
+    ds = xr.Dataset({"people_severe_cold": (("realization", "district"), [[1.0, 2.0], [3.0, 4.0]]),
+                     "cold_hours_median": ("realization", [30.0, 40.0])})
+    v = keyfigures.values(ds)
+    np.testing.assert_array_equal(v["people_cold_72h"].values, [3.0, 7.0])
+    np.testing.assert_array_equal(v["cold_hours_median"].values, [30.0, 40.0])
+
+
+def test_points_needed_with_zero_places_per_point():
+    """A places_per_point of 0 is read as 1 place a point (no division by zero): max(30, 20) / 1."""
+    ds = xr.Dataset({
+        "heating_point_demand_by_district": (("realization", "time", "district"), [[[30.0]]]),
+        "heating_point_capacity_by_district": ("district", [20.0], {"places_per_point": 0.0}),
+    }, coords={"time": TIME[:1]})
+    np.testing.assert_allclose(keyfigures.values(ds)["heating_points_needed_peak"].values, [30.0])
+
+
+def test_diesel_total_with_three_hour_steps_and_a_day_without_steps():
+    """3-hourly steps over 36 h: day 0 has 8 steps (24 h), day 1 has 4 (12 h), day 2 none -> the daily
+    figures 100, 60 and 50 L/day count for 1, 0.5 and 0 days: 130 L."""
+    t = np.datetime64("2026-01-29T00:00", "ns") + np.arange(12) * np.timedelta64(3, "h")
+    ds = xr.Dataset({"diesel_consumption": (("realization", "day"), [[100.0, 60.0, 50.0]])},
+                    coords={"time": t, "day": [0, 1, 2]})
+    np.testing.assert_allclose(keyfigures.values(ds)["diesel_total_l"].values, [130.0], rtol=1e-12)
+
+
+def test_days_to_restore_of_short_runs():
+    """Two 3-hourly steps, the peak at the last: censored one step (3 h) later -> 0.125 days. One step: the
+    step is taken as 1 h -> 1/24 day. A peak of a single building counts."""
+    def run(series, step_h):
+        t = np.datetime64("2026-01-29T00:00", "ns") + np.arange(len(series[0])) * np.timedelta64(step_h, "h")
+        ds = xr.Dataset({"buildings_without_heat": (("realization", "time", "district"),
+                                                    np.asarray(series, dtype=float)[:, :, None])},
+                        coords={"time": t})
+        return keyfigures.values(ds, keys=["days_to_restore_heat"])["days_to_restore_heat"].values
+
+    np.testing.assert_allclose(run([[0.0, 10.0]], 3), [3 / 24])
+    np.testing.assert_allclose(run([[10.0]], 3), [1 / 24])
+    np.testing.assert_allclose(run([[0.0, 1.0, 0.0, 0.0]], 1), [1 / 24])  # 1 building from h1 to h2
+
+
+def test_definitions_read_the_settings_of_the_run():
+    """Without settings, the run's config decides: a severe threshold of 11 degC in the config and on the
+    threshold axis -> the severe figures exist (with the default 12 degC they would not)."""
+    ds = xr.Dataset({"people_below_threshold": (("realization", "time", "threshold"), np.ones((1, 2, 2)))},
+                    coords={"threshold": [16.0, 11.0], "time": TIME[:2], "realization": [4]},
+                    attrs={"config": "people:\n  severe_exposure_c: 11\n"})
+    keys = [f.key for f in keyfigures.definitions(ds)]
+    assert keys == ["people_below_16_mean", "people_below_16_worst_day", "people_below_12_mean",
+                    "people_below_12_worst_day"]
+    v = keyfigures.values(ds)
+    assert list(v["realization"].values) == [4]  # the figures keep the realization coordinate
