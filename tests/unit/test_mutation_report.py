@@ -505,3 +505,60 @@ def test_definitions_read_the_settings_of_the_run():
                     "people_below_12_worst_day"]
     v = keyfigures.values(ds)
     assert list(v["realization"].values) == [4]  # the figures keep the realization coordinate
+
+
+# ----------------------------------------------------------------- report content: a pair's statistics
+def _pf():
+    base = make_run(n_districts=2)
+    return content.PairFigures(content.Pair("a", "b", base, make_run(n_districts=2, policy="pause_week",
+                                                                      severity=0.6)))
+
+
+def _pair_row(pf, key, **cols):
+    for c, v in cols.items():
+        pf.city.loc[key, c] = v
+    return pf.stats(key)
+
+
+def test_pair_stats_by_hand():
+    pf = _pf()
+    key = "people_cold_72h"
+    pf.base.city.loc[key, "ceiling"] = 1000.0
+    st = _pair_row(pf, key, a_p50=1000.0, b_p50=400.0, diff_p50=-600.0, diff_p5=-800.0, diff_p95=0.2,
+                   rel_diff_p50=-0.6, prob_reduction=0.75, mc_enough=False)
+    assert st == {"label": "People below 12 °C indoors for 72 h or more", "unit": "people",
+                  "base": "1,000 (at the ceiling)", "alt": "400", "diff": "−600", "range": "−800 … 0",
+                  "rel": "−60 %", "prob": "75 %", "prob_value": 0.75, "diff_value": -600.0,
+                  "mc": "more runs needed"}
+    st = _pair_row(pf, key, a_p50=100.0, b_p50=1000.0 * (1 - 1e-9), diff_p50=900.0, diff_p5=20.0, diff_p95=1500.0,
+                   rel_diff_p50=float("nan"), prob_reduction=float("nan"), mc_enough=True)
+    assert (st["base"], st["alt"], st["diff"], st["range"], st["rel"], st["prob"], st["mc"]) == (
+        "100 (at the ceiling)", "1,000", "+900", "+20 … +1,500", "", "", "")
+    assert np.isnan(st["prob_value"]) and st["diff_value"] == 900.0
+    assert _pair_row(pf, key, b_p50=1000.0 * (1 - 5e-10))["base"] == "100 (at the ceiling)"
+    assert _pair_row(pf, key, b_p50=999.99)["base"] == "100"  # below the ceiling
+    # a district row given: no ceiling mark (the ceiling is the city's)
+    row = pf.city.loc[key].copy()
+    row["a_p50"] = 1000.0
+    assert pf.stats(key, row)["base"] == "1,000"
+    pf.base.city.loc[key, "ceiling"] = 0.5  # a ceiling under 1 still marks
+    assert _pair_row(pf, key, a_p50=0.5, b_p50=0.0)["base"] == "0 (at the ceiling)"
+    pf.base.city.loc[key, "ceiling"] = 0.0  # no ceiling to reach
+    assert _pair_row(pf, key, a_p50=0.0, b_p50=0.0)["base"] == "0"
+    pf.base.city.loc[key, "ceiling"] = float("nan")
+    assert _pair_row(pf, key, a_p50=5.0, b_p50=5.0)["base"] == "5"
+
+
+def test_pair_values_and_signs_by_unit():
+    pf = _pf()
+    kw = "generator_kw_peak"  # kW: two significant digits, not whole numbers
+    st = _pair_row(pf, kw, a_p50=0.4, b_p50=float("inf"), diff_p50=0.5, diff_p5=-0.5, diff_p95=0.0)
+    assert (st["base"], st["alt"], st["diff"], st["range"], st["unit"]) == ("0.4", "–", "+0.5", "−0.5 … 0", "kW")
+    assert pf._signed(kw, 0.4) == "+0.4" and pf._signed(kw, -1234.0) == "−1,200" and pf._signed(kw, 1.5) == "+1.5"
+    assert pf._signed("people_cold_72h", 0.4) == "0" and pf._signed("people_cold_72h", -0.6) == "−1"
+    assert pf._v("people_cold_72h", 1234.4) == "1,200" and pf._v("people_cold_72h", float("nan")) == "–"
+    # a figure the baseline's table does not define: its own label, no ceiling
+    pf.city.loc["extra"] = pf.city.loc[kw].copy()
+    pf.city.loc["extra", ["label", "unit"]] = ["An extra figure", "places"]
+    st = _pair_row(pf, "extra", a_p50=1e9, b_p50=1e9)
+    assert (st["label"], st["unit"], st["base"]) == ("An extra figure", "places", "1 billion")
