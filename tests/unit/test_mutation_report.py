@@ -14,7 +14,7 @@ from sim import keyfigures
 from sim.keyfigures import Settings
 from sim.report import content
 from sim.report.i18n import Lang
-from tests.unit.report_fixtures import make_run
+from tests.unit.report_fixtures import KYIV_DISTRICTS, make_run
 
 EN = Lang("en")
 
@@ -562,3 +562,60 @@ def test_pair_values_and_signs_by_unit():
     pf.city.loc["extra", ["label", "unit"]] = ["An extra figure", "places"]
     st = _pair_row(pf, "extra", a_p50=1e9, b_p50=1e9)
     assert (st["label"], st["unit"], st["base"]) == ("An extra figure", "places", "1 billion")
+
+
+def test_pair_labels_in_the_brief_language():
+    """The label comes from the figure table in the brief's language, not the English label of the CSV."""
+    base = make_run(n_districts=2)
+    pair = content.Pair("a", "b", base, make_run(n_districts=2, policy="pause_week", severity=0.6))
+    st = content.PairFigures(pair, Lang("uk")).stats("people_cold_72h")
+    assert st["label"] == "Люди нижче 12 °C у приміщенні 72 год або довше"
+
+
+def test_district_needs_of_a_run_without_districts():
+    from types import SimpleNamespace
+
+    assert content.district_needs(SimpleNamespace(ds=xr.Dataset({"x": ("time", [1.0])}))) == {"rows": [],
+                                                                                             "columns": []}
+
+
+def test_district_needs_without_district_codes():
+    ds = make_run(n_districts=3).drop_vars("katotth")
+    d = content.district_needs(content.Figures(ds))
+    assert [r["code"] for r in d["rows"]] == ["", "", ""]
+    assert sorted(r["key"] for r in d["rows"]) == sorted(list(KYIV_DISTRICTS)[:3])
+
+
+def test_district_table_every_column_and_cell():
+    """Every column of the district table: its header, and per district the median and (for the ranking
+    measure and the places needed) the p5-p95 interval, recomputed with numpy from the fixture's arrays."""
+    from tests.unit.test_report_content import _median, _range
+
+    ds = make_run()
+    v = {k: ds[k].values for k in ds.data_vars}
+    k12 = list(ds["threshold"].values).index(12.0)
+    rate = 1000.0 * v["person_hours_below_threshold"][:, k12, :] / 24.0 / v["population"]
+    dem_d, cap_d = v["heating_point_demand_by_district"], v["heating_point_capacity_by_district"]
+    per_run = {  # (R, D) per figure, the unit's format, with the interval
+        "Person-days < 12 °C per 1,000": (rate, EN.num, True),
+        "65+ < 12 °C for ≥ 72 h": (v["people_severe_cold"][:, :, 1], EN.count, False),
+        "Under 5 < 12 °C for ≥ 72 h": (v["people_severe_cold"][:, :, 2], EN.count, False),
+        "Places needed (peak)": (dem_d.max(axis=1), EN.count, True),
+        "Places available": (np.broadcast_to(cap_d, rate.shape), EN.count, False),
+        "Places short (peak)": (np.clip(dem_d - cap_d, 0, None).max(axis=1), EN.count, False),
+        "Generators (peak)": (v["generators_running_by_district"].max(axis=1), EN.count, False),
+        "Diesel L/day": (v["diesel_consumption_by_district"].mean(axis=1), EN.num, False),
+    }
+    d = content.district_needs(content.Figures(ds))
+    assert d["columns"] == list(per_run)
+    names = list(KYIV_DISTRICTS)
+    for r in d["rows"]:
+        i = names.index(r["key"])
+        assert r["name"] == r["key"]
+        for cell, (label, (x, fmt, with_range)) in zip(r["cells"], per_run.items(), strict=True):
+            assert cell["median"] == fmt(_median(x[:, i])), (r["key"], label)
+            if label == "Generators (peak)":
+                parts = "/".join(EN.count(_median(x[:, i] * share)) for share in (0.2, 0.6, 0.2))
+                assert cell["range"] == f"{parts} (10/30/50 kW)"
+            else:
+                assert cell["range"] == (_range(x[:, i], fmt is EN.count) if with_range else ""), (r["key"], label)
