@@ -619,3 +619,27 @@ def test_district_table_every_column_and_cell():
                 assert cell["range"] == f"{parts} (10/30/50 kW)"
             else:
                 assert cell["range"] == (_range(x[:, i], fmt is EN.count) if with_range else ""), (r["key"], label)
+
+
+def test_vulnerable_table_leaves_cells_without_a_figure_empty():
+    """No histogram below the long threshold: its 48 and 72 h cells are empty strings (the 24 h ones are the
+    people_cold_24h_* counts); the severe columns as in the full table."""
+    from tests.unit.test_report_content import _median
+
+    ds = make_run().drop_vars("cold_spell_histogram")
+    t = content.vulnerable_table(content.Figures(ds))
+    edges = ds["duration_bin"].values
+    severe = ds["severe_spell_histogram"].values
+    sev72 = ds["people_severe_cold"].values.sum(axis=1)
+    cold24 = ds["people_cold_24h_by_age"].values.sum(axis=1)
+    c = EN.count
+
+    def spell(h, age):
+        return c(_median(severe[:, edges >= h, age].sum(axis=1)))
+
+    assert [r["hours"] for r in t["rows"]] == ["≥ 24 h", "≥ 48 h", "≥ 72 h"]
+    assert [r["cells"] for r in t["rows"]] == [
+        [spell(24, 1), spell(24, 2), c(_median(cold24[:, 1])), c(_median(cold24[:, 2]))],
+        [spell(48, 1), spell(48, 2), "", ""],
+        [c(_median(sev72[:, 1])), c(_median(sev72[:, 2])), "", ""],
+    ]
