@@ -643,3 +643,26 @@ def test_vulnerable_table_leaves_cells_without_a_figure_empty():
         [spell(48, 1), spell(48, 2), "", ""],
         [c(_median(sev72[:, 1])), c(_median(sev72[:, 2])), "", ""],
     ]
+
+
+def test_highlights_name_the_scenario_in_the_brief_language():
+    uk = Lang("uk")
+    ds = make_run()
+    h = content.run_highlights(ds, content.Figures(ds, uk), {"rows": []}, {})
+    scenario = uk._("strike waves on the city's energy continue at the January–February 2026 rate")
+    assert scenario != "strike waves on the city's energy continue at the January–February 2026 rate"
+    assert scenario in h[0]
+
+
+def test_where_highlight_names_at_most_three_districts_that_are_ever_on_top():
+    ds = make_run()
+    f = content.Figures(ds)
+
+    def where(values):
+        rows = [{"name": n, "p_top": EN.pct(p), "p_top_value": p} for n, p in zip("ABCDE", values, strict=False)]
+        return [t for t in content.run_highlights(ds, f, {"rows": rows}, {}) if t.startswith("Where")]
+
+    tail = ", by the share of runs in which each is among the 3 hardest hit districts."
+    assert where([0.9, 0.5, 0.3, 0.2, 0.0]) == ["Where: hardest hit are A (90 %); B (50 %); C (30 %)" + tail]
+    assert where([0.9, 0.0, 0.0]) == ["Where: hardest hit are A (90 %)" + tail]
+    assert where([0.0, 0.0]) == []
