@@ -666,3 +666,44 @@ def test_where_highlight_names_at_most_three_districts_that_are_ever_on_top():
     assert where([0.9, 0.5, 0.3, 0.2, 0.0]) == ["Where: hardest hit are A (90 %); B (50 %); C (30 %)" + tail]
     assert where([0.9, 0.0, 0.0]) == ["Where: hardest hit are A (90 %)" + tail]
     assert where([0.0, 0.0]) == []
+
+
+def test_when_highlight_only_for_a_usable_trigger_with_a_sentence():
+    ds = make_run()
+    f = content.Figures(ds)
+
+    def last(triggers):
+        return content.run_highlights(ds, f, {"rows": []}, triggers)[-1]
+
+    assert last({"sentence": "the trigger is met.", "usable": True}) == "When: the trigger is met."
+    assert last({"sentence": "the trigger is met.", "usable": False}).startswith("Heat would be back in 90 %")
+    assert last({"sentence": "", "usable": True}).startswith("Heat would be back in 90 %")
+
+
+def test_district_table_sorted_by_the_share_of_runs_then_the_rate():
+    """Top 1 of three districts X, Y, Z (rates per 1,000 by run below): X is on top in 4 runs, Y and Z in 3
+    each; the median rates are X 0, Y 9, Z 0 -> X, Y, Z (by the rate alone it would be Y first)."""
+    ds = make_run(n_districts=3)
+    ds.attrs["config"] += "output:\n  top_districts: 1\n"
+    rate = np.array([[10, 9, 0]] * 4 + [[0, 10, 0]] * 3 + [[0, 9, 10]] * 3, dtype=float)
+    k12 = list(ds["threshold"].values).index(12.0)
+    ph = ds["person_hours_below_threshold"].values.copy()
+    ph[:, k12, :] = rate * ds["population"].values * 24.0 / 1000.0
+    ds["person_hours_below_threshold"].values[:] = ph
+    rows = content.district_needs(content.Figures(ds))["rows"]
+    names = list(KYIV_DISTRICTS)[:3]
+    assert [r["key"] for r in rows] == names
+    assert [r["p_top"] for r in rows] == ["40 %", "30 %", "30 %"]
+
+
+def test_district_table_without_population_or_size_classes():
+    """No population: no ranking (share "–", sorted as 0), no population column; no generator size
+    classes: the generators cell has no interval."""
+    ds = make_run(n_districts=3).drop_vars(["population", "generator_class_share", "generator_class_kw"])
+    d = content.district_needs(content.Figures(ds))
+    assert [r["population"] for r in d["rows"]] == ["", "", ""]
+    assert [r["p_top_value"] for r in d["rows"]] == [0.0, 0.0, 0.0]
+    assert [r["key"] for r in d["rows"]] == list(KYIV_DISTRICTS)[:3]  # no ranking: the district order
+    col = d["columns"].index("Generators (peak)")
+    assert [r["cells"][col]["range"] for r in d["rows"]] == ["", "", ""]
+    assert all(r["cells"][col]["median"] for r in d["rows"])
