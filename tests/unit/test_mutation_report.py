@@ -707,3 +707,81 @@ def test_district_table_without_population_or_size_classes():
     col = d["columns"].index("Generators (peak)")
     assert [r["cells"][col]["range"] for r in d["rows"]] == ["", "", ""]
     assert all(r["cells"][col]["median"] for r in d["rows"])
+
+
+# ------------------------------------------------------------------ report content: the trigger box
+TRIGGER_DATE = pd.Timestamp("2026-01-30 06:00")
+
+
+def _trigger_frame(date=TRIGGER_DATE) -> pd.DataFrame:
+    """A triggers.csv by hand: T1 chosen (city row and seven districts), T2 not (it never fired)."""
+    city = {"blocks_without_heat_over": 20, "sustained_h": 3.0, "forecast_days": 1.0, "adm5_code": "",
+            "adm5_name": ""}
+    rows = [
+        {**city, "trigger": "T1", "chosen": True, "forecast_min_below_c": -10.0, "runs_triggered": 0.5,
+         "probability": 0.8, "hit_rate": 0.9, "trigger_date_p50": date, "lead_time_days_p50": 1.5,
+         "places_to_open_p50": 99.0, "places_to_open_p95": 150.0},
+        {**city, "trigger": "T2", "chosen": False, "forecast_min_below_c": -30.0, "runs_triggered": 0.0,
+         "probability": float("nan"), "hit_rate": 0.0, "trigger_date_p50": None,
+         "lead_time_days_p50": float("nan"), "places_to_open_p50": float("nan"), "places_to_open_p95": float("nan")},
+    ]
+    for trig, places in (("T1", {"A": 30.0, "B": 45.0, "C": 0.0, "D": 5.0, "E": 12.0, "F": 7.0, "G": 1.0}),
+                         ("T2", {"X": 100.0})):
+        for name, p in places.items():
+            rows.append({**rows[0 if trig == "T1" else 1], "adm5_name": name, "adm5_code": "UA" + name,
+                         "places_to_open_p50": p})
+    return pd.DataFrame(rows)
+
+
+def test_trigger_box_by_hand(monkeypatch):
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(content, "trigger_table", lambda ds, s: _trigger_frame())
+    f = SimpleNamespace(s=Settings(trigger_min_probability=0.8), lang=EN)
+    out = content.trigger_content(xr.Dataset(), f)
+    assert out["candidates"] == [
+        {"id": "T1", "chosen": True, "x": "-10", "y": "20", "fires": "50 %", "p": "80 %", "hit": "90 %",
+         "lead": "1.5", "z": "99"},
+        {"id": "T2", "chosen": False, "x": "-30", "y": "20", "fires": "0 %", "p": EN.pct(float("nan")),
+         "hit": "0 %", "lead": "–", "z": "–"},
+    ]
+    # the five districts with the most places to open under the chosen trigger, most first; none at 0
+    assert out["protocol"] == (
+        "If the forecast minimum for the next 1 days falls below -10 °C and more than 20 apartment blocks have been "
+        "without heat for 3 h, open about 99 more heating-point places (up to 150 in 19 of 20 runs), first in "
+        "B (45), A (30), E (12), F (7), D (5). Lead time: the demand peaks about 1.5 days after the trigger. "
+        "Probability: a shortfall of places follows in 80 % of the runs in which the trigger is met.")
+    assert out["sentence"] == ("the trigger (forecast minimum below -10 °C and more than 20 blocks without heat "
+                               "for 3 h) is met in 50 % of runs, typically around 30 Jan; then about 99 more "
+                               "places are needed (probability 80 %).")
+    assert out["skill"] == "The trigger is met in 50 % of runs; it catches 90 % of the runs with a shortfall."
+    assert out["usable"] is True  # 80 % asked, 80 % reached
+    assert out["contract"] == "forecast minimum below -10 °C and more than 20 blocks without heat for 3 h"
+    assert out["lead"] == "about 1.5 days from the trigger to the peak of demand"
+    assert set(out) == {"candidates", "sentence", "protocol", "skill", "usable", "contract", "lead"}
+
+    f.s = Settings(trigger_min_probability=0.85)
+    out = content.trigger_content(xr.Dataset(), f)
+    assert out["usable"] is False and out["protocol"].endswith(
+        " No candidate reaches the probability asked for (85 %); this one comes closest.")
+
+
+def test_trigger_box_without_a_date_a_district_or_a_candidate(monkeypatch):
+    from types import SimpleNamespace
+
+    f = SimpleNamespace(s=Settings(), lang=EN)
+    frame = _trigger_frame(date=None)
+    frame.loc[frame["adm5_name"] != "", "places_to_open_p50"] = 0.0
+    monkeypatch.setattr(content, "trigger_table", lambda ds, s: frame)
+    out = content.trigger_content(xr.Dataset(), f)
+    assert "typically around –;" in out["sentence"] and "first in no district short of places." in out["protocol"]
+    none = _trigger_frame()
+    none["chosen"] = False
+    monkeypatch.setattr(content, "trigger_table", lambda ds, s: none)
+    out = content.trigger_content(xr.Dataset(), f)
+    assert {k: out[k] for k in ("sentence", "protocol", "skill", "usable", "contract", "lead")} == {
+        "sentence": "", "protocol": "No candidate trigger fired in any run.", "skill": "", "usable": False,
+        "contract": "", "lead": ""}
+    assert [c["id"] for c in out["candidates"]] == ["T1", "T2"]
+    monkeypatch.setattr(content, "trigger_table", lambda ds, s: none.iloc[:0])
+    assert content.trigger_content(xr.Dataset(), f) == {}
