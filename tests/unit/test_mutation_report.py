@@ -710,7 +710,7 @@ def test_district_table_without_population_or_size_classes():
 
 
 # ------------------------------------------------------------------ report content: the trigger box
-TRIGGER_DATE = pd.Timestamp("2026-01-30 06:00")
+TRIGGER_DATE = pd.Timestamp("2026-02-03 06:00")  # day 3 of February, day 34 of the year
 
 
 def _trigger_frame(date=TRIGGER_DATE) -> pd.DataFrame:
@@ -752,7 +752,7 @@ def test_trigger_box_by_hand(monkeypatch):
         "B (45), A (30), E (12), F (7), D (5). Lead time: the demand peaks about 1.5 days after the trigger. "
         "Probability: a shortfall of places follows in 80 % of the runs in which the trigger is met.")
     assert out["sentence"] == ("the trigger (forecast minimum below -10 °C and more than 20 blocks without heat "
-                               "for 3 h) is met in 50 % of runs, typically around 30 Jan; then about 99 more "
+                               "for 3 h) is met in 50 % of runs, typically around 3 Feb; then about 99 more "
                                "places are needed (probability 80 %).")
     assert out["skill"] == "The trigger is met in 50 % of runs; it catches 90 % of the runs with a shortfall."
     assert out["usable"] is True  # 80 % asked, 80 % reached
@@ -763,7 +763,8 @@ def test_trigger_box_by_hand(monkeypatch):
     f.s = Settings(trigger_min_probability=0.85)
     out = content.trigger_content(xr.Dataset(), f)
     assert out["usable"] is False and out["protocol"].endswith(
-        " No candidate reaches the probability asked for (85 %); this one comes closest.")
+        "in which the trigger is met. No candidate reaches the probability asked for (85 %); this one comes closest.")
+    assert out["protocol"].startswith("If the forecast minimum for the next 1 days falls below -10 °C")
 
 
 def test_trigger_box_without_a_date_a_district_or_a_candidate(monkeypatch):
@@ -775,6 +776,8 @@ def test_trigger_box_without_a_date_a_district_or_a_candidate(monkeypatch):
     monkeypatch.setattr(content, "trigger_table", lambda ds, s: frame)
     out = content.trigger_content(xr.Dataset(), f)
     assert "typically around –;" in out["sentence"] and "first in no district short of places." in out["protocol"]
+    frame.loc[frame["adm5_name"] == "C", "places_to_open_p50"] = 0.5  # half a place short still counts
+    assert "first in C (0). Lead time" in content.trigger_content(xr.Dataset(), f)["protocol"]
     none = _trigger_frame()
     none["chosen"] = False
     monkeypatch.setattr(content, "trigger_table", lambda ds, s: none)
@@ -785,3 +788,19 @@ def test_trigger_box_without_a_date_a_district_or_a_candidate(monkeypatch):
     assert [c["id"] for c in out["candidates"]] == ["T1", "T2"]
     monkeypatch.setattr(content, "trigger_table", lambda ds, s: none.iloc[:0])
     assert content.trigger_content(xr.Dataset(), f) == {}
+
+
+def test_trigger_box_uses_the_settings_of_the_brief():
+    """The hand-worked trigger of tests/unit/test_keyfigures.py (blocks > 20 for 3 h, forecast < -10 degC):
+    it fires in run 0 only, at h4; 30 places short at h7, 3 h later (with the default settings it would not
+    fire at all: 48 h sustained)."""
+    from types import SimpleNamespace
+
+    from tests.unit.test_keyfigures import _trigger_ds
+
+    s = Settings(trigger_forecast_min_c=(-10.0,), trigger_blocks_frac=(0.2,), trigger_sustained_h=3.0,
+                 trigger_forecast_days=1.0, trigger_min_probability=0.5)
+    out = content.trigger_content(_trigger_ds(), SimpleNamespace(s=s, lang=EN))
+    assert out["candidates"] == [{"id": "T1", "chosen": True, "x": "-10", "y": "20", "fires": "50 %", "p": "100 %",
+                                  "hit": "100 %", "lead": EN.num(3 / 24), "z": "30"}]
+    assert out["usable"] is True and "first in A (30)" in out["protocol"]
