@@ -804,3 +804,69 @@ def test_trigger_box_uses_the_settings_of_the_brief():
     assert out["candidates"] == [{"id": "T1", "chosen": True, "x": "-10", "y": "20", "fires": "50 %", "p": "100 %",
                                   "hit": "100 %", "lead": EN.num(3 / 24), "z": "30"}]
     assert out["usable"] is True and "first in A (30)" in out["protocol"]
+
+
+# --------------------------------------------------------------------- report content: a comparison
+def test_comparison_content_notes_boxes_rows_and_texts():
+    base = make_run()
+    base.attrs["config"] += "output:\n  reduction_frac: 0.5\n"
+    alt = make_run(policy="pause_week", severity=0.6)
+    pair = content.Pair("attacks=continued", "attacks=pause_week", base, alt)
+    out = content.comparison_content([(pair.base, base), (pair.alt, alt)], [pair])
+    assert out["definitions"][:2] == [
+        "probability over paired runs (same seed) that the alternative is at least 50 % below the baseline; runs "
+        "where the baseline has nothing to cut count as no success",
+        "the median of the run-by-run differences (same seed), not the difference of the two medians: the two can "
+        "differ because the runs that are worst under one scenario are not always the worst under the other"]
+    assert out["definitions"][2:] == [
+        "sum over people of the time their home was below 12 °C, in days",
+        "people whose home is below 12 °C, averaged over each day of the run; the worst day's average",
+        "people whose home stayed below 12 °C for at least 72 h in a row at some time of the run",
+        "buildings whose undrained heating system froze, at the peak (a frozen system stays out for weeks)"]
+    assert (out["prob_note"], out["paired_note"], out["cut_text"]) == (1, 2, "chance of a cut of at least 50 %")
+    block = out["blocks"][0]
+    pf = block["pf"]
+    boxes = block["key_figures"]
+    assert [b.footnote for b in boxes] == [3, 4, 5, 6]
+    assert [b.label for b in boxes] == ["Person-days below 12 °C indoors: change",
+                                        "People below 12 °C indoors on the worst day: change",
+                                        "People below 12 °C indoors for 72 h or more: change",
+                                        "Buildings whose heating systems froze (weeks to restore): change"]
+    for b in boxes:
+        st = pf.stats(b.key)
+        assert (b.value, b.range, b.prob, b.mc, b.extra) == (st["diff"], st["range"], st["prob"], st["mc"],
+                                                             {"paired_note": 2})
+    assert [r["key"] for r in block["rows"]] == list(pf.city.index)
+    for r in block["rows"]:  # every row is the pair's statistics of its figure (NaN probabilities compared apart)
+        st = pf.stats(r["key"]) | {"key": r["key"]}
+        np.testing.assert_equal(r.pop("prob_value"), st.pop("prob_value"))
+        assert r == st, r["key"]
+    assert (block["base"], block["alt"], block["base_title"], block["alt_title"]) == (
+        "attacks=continued", "attacks=pause_week", "Strikes continue", "Strikes pause for 1 day from 29 Jan")
+    assert block["base_text"] == "strike waves on the city's energy continue at the January–February 2026 rate"
+    assert block["alt_text"] == ("no strike waves on the city for 1 day from 29 Jan (day 0) to 30 Jan, then waves "
+                                 "resume")
+    assert block["window"] == (
+        "The pause runs from 29 Jan 2026 to 30 Jan 2026 (days 0–1 of the run); the figures cover the whole horizon "
+        "of 3 days, 29 Jan 2026 – 31 Jan 2026. A pause that starts later or a longer horizon gives other numbers "
+        "(experiment=pause_timing).")
+    assert block["donor"] == content.donor_sentence(pair, pf) and block["donor"] == out["highlights"][0]
+    assert out["highlights"] == block["highlights"][:5] and out["summary"]["rows"][0]["title"] == block["alt_title"]
+    assert [r["name"] for r in block["districts"]["rows"]] == [r["name"] for r in
+                                                               content.district_pair_rows(pf)["rows"]]
+
+
+def test_comparison_content_of_two_pairs_and_in_ukrainian():
+    base = make_run()
+    alts = [make_run(policy="pause_week", severity=0.6), make_run(policy="pause_week", severity=0.3, seed=8)]
+    pairs = [content.Pair("a", f"b{i}", base, a) for i, a in enumerate(alts)]
+    out = content.comparison_content([("a", base), ("b0", alts[0]), ("b1", alts[1])], pairs)
+    assert len(out["blocks"]) == 2 and len(out["summary"]["rows"]) == 2
+    assert out["highlights"] == [*out["blocks"][0]["highlights"][:4], out["summary"]["sentence"]]
+    assert out["summary"]["sentence"].startswith("Of the 2 alternatives, ")
+    assert [b.footnote for b in out["blocks"][1]["key_figures"]] == [3, 4, 5, 6]  # the same notes, once
+    uk = Lang("uk")
+    box = content.comparison_content([("a", base), ("b0", alts[0])], pairs[:1], uk)["blocks"][0]["key_figures"][0]
+    assert box.label == uk._("{label}: change", label=uk._("Person-days below {severe_c} °C indoors").format(
+        severe_c="12"))
+    assert content.comparison_content([("a", base)], [])["blocks"] == []
