@@ -870,3 +870,19 @@ def test_comparison_content_of_two_pairs_and_in_ukrainian():
     assert box.label == uk._("{label}: change", label=uk._("Person-days below {severe_c} °C indoors").format(
         severe_c="12"))
     assert content.comparison_content([("a", base)], [])["blocks"] == []
+
+
+def test_comparison_titles_and_texts_follow_the_labels_and_the_language():
+    base = make_run()
+    alt = make_run(policy="pause_week", severity=0.6)
+    pair = content.Pair("attacks=continued seed=7", "attacks=pause_week seed=7", base, alt)
+    block = content.comparison_content([(pair.base, base), (pair.alt, alt)], [pair])["blocks"][0]
+    assert (block["base_title"], block["alt_title"]) == ("Strikes continue; seed 7",
+                                                         "Strikes pause for 1 day from 29 Jan; seed 7")
+    uk = Lang("uk")
+    block = content.comparison_content([(pair.base, base), (pair.alt, alt)], [pair], uk)["blocks"][0]
+    continued = uk._("strikes continue")
+    assert block["base_title"] == continued[:1].upper() + continued[1:] + "; " + uk._("seed {s}", s="7")
+    assert block["base_text"] == uk._("strike waves on the city's energy continue at the January–February 2026 rate")
+    assert block["alt_title"] != "Strikes pause for 1 day from 29 Jan; seed 7"
+    assert not block["alt_text"].startswith("no strike waves")
