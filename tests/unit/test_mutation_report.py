@@ -886,3 +886,57 @@ def test_comparison_titles_and_texts_follow_the_labels_and_the_language():
     assert block["base_text"] == uk._("strike waves on the city's energy continue at the January–February 2026 rate")
     assert block["alt_title"] != "Strikes pause for 1 day from 29 Jan; seed 7"
     assert not block["alt_text"].startswith("no strike waves")
+
+
+def test_comparison_summary_and_donor_sentence_in_ukrainian():
+    """A Ukrainian comparison of two alternatives: the summary sentence and the donor sentence are written in
+    Ukrainian, with the Ukrainian names of both scenarios (an English summary or an English "strikes
+    continue" inside a Ukrainian brief is what a dropped ``lang`` would give)."""
+    base = make_run()
+    alts = [make_run(policy="pause_week", severity=0.6), make_run(policy="pause_week", severity=0.3, seed=8)]
+    pairs = [content.Pair("a", f"b{i}", base, a) for i, a in enumerate(alts)]
+    uk = Lang("uk")
+    out = content.comparison_content([("a", base), ("b0", alts[0]), ("b1", alts[1])], pairs, uk)
+    sentence = out["summary"]["sentence"]
+    assert sentence and not sentence.startswith("Of the 2 alternatives")
+    assert sentence == uk._("Of the {n} alternatives, {best} cuts person-days below the severe threshold most "
+                            "(median of paired differences {d}).", n=2,
+                            best=min(out["summary"]["rows"], key=lambda r: r["value"])["title"],
+                            d=min(out["summary"]["rows"], key=lambda r: r["value"])["diff"])
+    donor = out["blocks"][0]["donor"]
+    assert uk._("strikes continue") in donor and "strikes continue" not in donor
+
+
+class _OneFigure:
+    """A pair's figures reduced to person-days below 12 degC: a given median of paired differences, its
+    relative change and probability (what ``donor_sentence`` reads)."""
+
+    def __init__(self, diff: float, rel: str = "", prob: str = ""):
+        self.lang, self.s = EN, Settings()
+        self._st = {"diff_value": diff, "rel": rel, "prob": prob}
+
+    def __contains__(self, key: str) -> bool:
+        return key == "person_days_below_12"
+
+    def stats(self, key: str) -> dict:
+        return dict(self._st)
+
+    def _v(self, key: str, x: float) -> str:
+        return f"{x:g}"
+
+
+@pytest.mark.parametrize(("diff", "rel", "expected"), [
+    # half a person-day more is more, not "no change"
+    (0.5, "", "If strikes pause for 1 day from 29 Jan rather than strikes continue, around 0.5 more person-days "
+              "would be spent below 12 °C at home over 3 days (median of paired runs)."),
+    (0.0, "", "If strikes pause for 1 day from 29 Jan rather than strikes continue, the person-days below 12 °C at "
+              "home would not change (median of paired runs)."),
+    (-2.0, "-40 %", "If strikes pause for 1 day from 29 Jan rather than strikes continue, around 2 fewer person-days "
+                    "would be spent below 12 °C at home over 3 days (median of paired runs, -40 %)."),
+    # no relative change (a baseline of 0 in the median run): nothing in its place (the ", )" is today's text)
+    (-2.0, "", "If strikes pause for 1 day from 29 Jan rather than strikes continue, around 2 fewer person-days "
+               "would be spent below 12 °C at home over 3 days (median of paired runs, )."),
+])
+def test_donor_sentence_by_the_sign_of_the_paired_median(diff, rel, expected):
+    pair = content.Pair("a", "b", make_run(), make_run(policy="pause_week", severity=0.6))
+    assert content.donor_sentence(pair, _OneFigure(diff, rel)) == expected
