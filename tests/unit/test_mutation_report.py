@@ -911,15 +911,17 @@ class _OneFigure:
     """A pair's figures reduced to person-days below 12 degC: a given median of paired differences, its
     relative change and probability (what ``donor_sentence`` reads)."""
 
-    def __init__(self, diff: float, rel: str = "", prob: str = ""):
+    def __init__(self, diff: float, rel: str = "", prob: str = "", frozen: float | None = None):
         self.lang, self.s = EN, Settings()
-        self._st = {"diff_value": diff, "rel": rel, "prob": prob}
+        self._st = {"person_days_below_12": {"diff_value": diff, "rel": rel, "prob": prob}}
+        if frozen is not None:  # buildings whose heating systems froze, at the peak
+            self._st["buildings_frozen_peak"] = {"diff_value": frozen, "rel": "", "prob": ""}
 
     def __contains__(self, key: str) -> bool:
-        return key == "person_days_below_12"
+        return key in self._st
 
     def stats(self, key: str) -> dict:
-        return dict(self._st)
+        return dict(self._st[key])
 
     def _v(self, key: str, x: float) -> str:
         return f"{x:g}"
@@ -940,3 +942,17 @@ class _OneFigure:
 def test_donor_sentence_by_the_sign_of_the_paired_median(diff, rel, expected):
     pair = content.Pair("a", "b", make_run(), make_run(policy="pause_week", severity=0.6))
     assert content.donor_sentence(pair, _OneFigure(diff, rel)) == expected
+
+
+@pytest.mark.parametrize(("frozen", "prob", "tail"), [
+    (-3.0, "", ", and about 3 fewer buildings' heating systems would freeze (weeks to repair each)."),
+    (0.0, "", "."),  # no change in frozen systems: nothing said
+    (0.5, "", "."),  # more frozen systems: not a "fewer" clause
+    (-3.0, "80 %", ", and about 3 fewer buildings' heating systems would freeze (weeks to repair each); in 80 % of "
+                   "the paired model runs the cut is at least 25 %."),
+])
+def test_donor_sentence_adds_frozen_systems_avoided_and_the_probability(frozen, prob, tail):
+    pair = content.Pair("a", "b", make_run(), make_run(policy="pause_week", severity=0.6))
+    head = ("If strikes pause for 1 day from 29 Jan rather than strikes continue, around 2 fewer person-days would "
+            "be spent below 12 °C at home over 3 days (median of paired runs, -40 %)")
+    assert content.donor_sentence(pair, _OneFigure(-2.0, "-40 %", prob, frozen)) == head + tail
