@@ -956,3 +956,20 @@ def test_donor_sentence_adds_frozen_systems_avoided_and_the_probability(frozen, 
     head = ("If strikes pause for 1 day from 29 Jan rather than strikes continue, around 2 fewer person-days would "
             "be spent below 12 °C at home over 3 days (median of paired runs, -40 %)")
     assert content.donor_sentence(pair, _OneFigure(-2.0, "-40 %", prob, frozen)) == head + tail
+
+
+def test_figures_labels_beyond_the_definitions_and_district_rows():
+    """Labels of the two extra figures (written out by hand for the default settings: the 3 hardest-hit
+    districts, 12 degC); a figure of the headline frame without a definition takes the frame's own label and
+    definition; district rows hold the districts only, not the city total (adm5_name "")."""
+    f = content.Figures(make_run())
+    assert f.label("hardest_hit_share") == "Share of runs in which the district is among the 3 hardest hit"
+    assert f.label("person_days_below_12_per_1000") == "Person-days below 12 °C per 1,000 people present"
+    key = f.city.index[0]
+    f.defs.pop(key)  # as for a figure the definitions do not know
+    assert f.label(key) == str(f.frame.loc[(f.frame["figure"] == key) & (f.frame["adm5_name"] == ""), "label"].iloc[0])
+    assert f.definition(key) == str(
+        f.frame.loc[(f.frame["figure"] == key) & (f.frame["adm5_name"] == ""), "definition"].iloc[0])
+    assert f.label(key) and f.definition(key) and f.label(key) != "None" and f.definition(key) != "None"
+    rows = f.district_rows(key)
+    assert "" not in rows.index and len(rows) > 0 and set(rows.index) <= set(KYIV_DISTRICTS)
