@@ -34,7 +34,7 @@ see the ancestor's earlier hits on the node).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -49,7 +49,8 @@ from sim.threat import ALERT_COLUMNS, Campaign, make_campaign
 from sim.timegrid import TimeGrid
 from sim.warm_start import _RENEWAL_POLICIES, WarmStart, _as_reported
 
-__all__ = ["History", "ancestor_campaign", "ancestor_warm_start", "repairs_done", "resample_ancestors"]
+__all__ = ["History", "ancestor_builder", "ancestor_campaign", "ancestor_forecast_rows", "ancestor_warm_start",
+           "repairs_done", "resample_ancestors"]
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,24 @@ def ancestor_warm_start(restart: np.datetime64, restart_h: float, ancestors: np.
     summary = (f"{len(anc)} realization{'s' if len(anc) != 1 else ''} restarted from {distinct} resampled "
                f"histor{'ies' if distinct != 1 else 'y'}")
     return WarmStart(restart=restart, restart_h=float(restart_h), summary=summary, ancestors=anc)
+
+
+def ancestor_builder(seed: int, start: np.datetime64, n: int) -> Callable[[np.datetime64, np.ndarray, list[int]], WarmStart]:
+    """The filter's ancestor builder (:data:`sim.rejuvenation.AncestorBuilder`) for a run from ``start``:
+    ``n`` ancestors resampled from the pooled weights at a report time (:func:`resample_ancestors`)."""
+
+    def build(at: Any, weights: np.ndarray, sizes: list[int]) -> WarmStart:
+        a = resample_ancestors(weights, sizes, seed, len(sizes), n)
+        restart_h = float((np.datetime64(at, "ns") - start) / np.timedelta64(1, "h"))
+        return ancestor_warm_start(np.datetime64(at, "ns"), restart_h, a)
+
+    return build
+
+
+def ancestor_forecast_rows(histories: Sequence[History], warm: WarmStart) -> np.ndarray:
+    """The forecast row (weather) of each restarted realization: its ancestor's."""
+    assert warm.ancestors is not None
+    return np.array([histories[int(g)].forecast_rows[int(r)] for g, r in warm.ancestors], dtype=np.int64)
 
 
 def _plain(attacks_cfg: Any) -> Any:

@@ -198,10 +198,10 @@ def _rejuvenation(cfg, city, network, grid, forecast, seed, reports, times, camp
     fresh streams (:func:`sim.rejuvenation.generation_seed`). ``campaign`` and ``events``: the prior's."""
     from sim.ancestor_start import (
         History,
+        ancestor_builder,
         ancestor_campaign,
-        ancestor_warm_start,
+        ancestor_forecast_rows,
         repairs_done,
-        resample_ancestors,
     )
     from sim.rejuvenation import generation_seed
     from sim.warm_start import reported_warm_start, warm_start_campaign, zone_table
@@ -217,14 +217,9 @@ def _rejuvenation(cfg, city, network, grid, forecast, seed, reports, times, camp
     def warm_start(at, queues):
         return reported_warm_start(zones, reports, at, grid.start, cfg.nowcast, network.n_queues, queues)
 
-    def ancestors(at, w, sizes):
-        a = resample_ancestors(w, sizes, seed, len(sizes), n_restart)
-        restart_h = float((np.datetime64(at, "ns") - grid.start) / np.timedelta64(1, "h"))
-        return ancestor_warm_start(np.datetime64(at, "ns"), restart_h, a)
-
     def restart(g, warm):
         if warm.ancestors is not None:
-            rows = np.array([histories[int(a)].forecast_rows[int(r)] for a, r in warm.ancestors], dtype=np.int64)
+            rows = ancestor_forecast_rows(histories, warm)
         else:
             rows = np.arange(n_restart) % n_real
         fc = forecast if n_restart == n_real and warm.ancestors is None else _forecast_rows(forecast, rows)
@@ -250,7 +245,7 @@ def _rejuvenation(cfg, city, network, grid, forecast, seed, reports, times, camp
 
     out.restart = restart
     if by_ancestors:
-        out.ancestors = ancestors
+        out.ancestors = ancestor_builder(seed, grid.start, n_restart)
     else:
         out.warm_start = warm_start
     return out

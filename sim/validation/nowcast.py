@@ -121,10 +121,10 @@ class _Ensemble:
     def condition(self, reports: Any, nowcast: Any) -> xr.Dataset:
         from sim.ancestor_start import (
             History,
+            ancestor_builder,
             ancestor_campaign,
-            ancestor_warm_start,
+            ancestor_forecast_rows,
             repairs_done,
-            resample_ancestors,
         )
         from sim.chain import _forecast_rows
         from sim.nowcast import condition
@@ -138,11 +138,6 @@ class _Ensemble:
         def warm_start(at, queues):
             return reported_warm_start(zones, reports, at, self.grid.start, nowcast, self.net.n_queues, queues)
 
-        def ancestors(at, w, sizes):
-            a = resample_ancestors(w, sizes, self.seed, len(sizes), self.n)
-            restart_h = float((np.datetime64(at, "ns") - self.grid.start) / np.timedelta64(1, "h"))
-            return ancestor_warm_start(np.datetime64(at, "ns"), restart_h, a)
-
         def restart(g, warm):
             seed_g = generation_seed(self.seed, g)
             if warm.ancestors is None:
@@ -150,8 +145,7 @@ class _Ensemble:
                 return supply_dataset(self.cfg, self.city, self.net, self.grid, self.forecast, camp, seed_g)
             camp = ancestor_campaign(self.cfg.attacks, self.net, self.grid, seed_g, warm, histories,
                                      float(self.cfg.repair.repair_time_multiplier))
-            rows = np.array([histories[int(a)].forecast_rows[int(r)]
-                             for a, r in warm.ancestors], dtype=np.int64)
+            rows = ancestor_forecast_rows(histories, warm)
             fc = _forecast_rows(self.forecast, rows)
             ev: list = []
             ds = supply_dataset(self.cfg, self.city, self.net, self.grid, fc, camp, seed_g, ev)
@@ -161,7 +155,7 @@ class _Ensemble:
         end = self.grid.times[-1] + np.timedelta64(round(self.grid.dt_h * 3600e9), "ns")
         return condition(self.dataset, reports, nowcast, self.net.n_queues, restart=restart,
                          warm_start=None if by_ancestors else warm_start, end=end,
-                         ancestors=ancestors if by_ancestors else None)
+                         ancestors=ancestor_builder(self.seed, self.grid.start, self.n) if by_ancestors else None)
 
 
 def twin_experiment(settings: dict[str, Any] | None = None, overrides: list[str] | None = None,
