@@ -24,7 +24,8 @@ def tiny() -> tuple[dict, str]:
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         figures = main(["--city", "small_town", "--realizations", "2", "--horizon-days", "1",
-                        "--scaling", "2,4", "--thermal-steps", "2", "--thermal-repeats", "1", "--sweep-jobs", "0"])
+                        "--scaling", "2,4", "--thermal-steps", "2", "--thermal-repeats", "1", "--sweep-jobs", "0",
+                        "--warm-memory-mb", "8"])
     return figures, out.getvalue()
 
 
@@ -38,7 +39,7 @@ def test_rates_are_positive_and_ratios_agree(tiny):
     f, _ = tiny
     for key in ("des_events_per_s", "bare_simpy_events_per_s", "thermal_steps_per_s", "bare_numpy_steps_per_s",
                 "bare_numpy_rc3_steps_per_s",
-                "headline_s", "peak_memory_mb", "des_ms_per_realization", "des_simpy_runs_ratio_vs_bare_simpy"):
+                "headline_s", "peak_memory_mb", "des_ms_per_realization", "memory_first_touch_us_per_page", "des_simpy_runs_ratio_vs_bare_simpy"):
         assert math.isfinite(f[key]) and f[key] > 0, key
     assert f["des_ratio_vs_bare_simpy"] == pytest.approx(f["des_events_per_s"] / f["bare_simpy_events_per_s"],
                                                          rel=1e-3, abs=1e-4)
