@@ -107,20 +107,22 @@ class Settings:
         lo, _, hi = self.percentiles
         return f"p{lo:g}", f"p{hi:g}"
 
-    def placeholders(self) -> dict[str, str]:
-        """Values for the ``{placeholders}`` of labels and definitions."""
+    def placeholders(self, number: Callable[[float], str] | None = None) -> dict[str, str]:
+        """Values for the ``{placeholders}`` of labels and definitions, written by ``number`` (a brief's
+        locale-aware :meth:`sim.report.i18n.Lang.exact`; default Python's ``:g``)."""
+        g = number or _g
         return {
-            "long_c": f"{self.long_c:g}",
-            "long_h": f"{self.long_h:g}",
-            "severe_c": f"{self.severe_c:g}",
-            "severe_h": f"{self.severe_h:g}",
-            "danger_c": f"{self.danger_c:g}",
-            "danger_h": f"{self.danger_h:g}",
-            "household_size": f"{self.household_size:g}",
-            "restored_pct": f"{100 * (1 - self.restored_frac):g}",
-            "restored_frac_pct": f"{100 * self.restored_frac:g}",
-            "interval": f"{self.interval_pct:g}",
-            "reduction_pct": f"{100 * self.reduction_frac:g}",
+            "long_c": g(self.long_c),
+            "long_h": g(self.long_h),
+            "severe_c": g(self.severe_c),
+            "severe_h": g(self.severe_h),
+            "danger_c": g(self.danger_c),
+            "danger_h": g(self.danger_h),
+            "household_size": g(self.household_size),
+            "restored_pct": g(100 * (1 - self.restored_frac)),
+            "restored_frac_pct": g(100 * self.restored_frac),
+            "interval": g(self.interval_pct),
+            "reduction_pct": g(100 * self.reduction_frac),
         }
 
     @classmethod
@@ -673,14 +675,34 @@ def _finish(da: xr.DataArray, keep: tuple[str, ...]) -> xr.DataArray:
     return da.drop_vars([c for c in da.coords if c not in keep])
 
 
-def label_of(f: FigureDef, s: Settings, translate: Callable[[str], str] = lambda x: x) -> str:
-    """The figure's label in words (translated by ``translate``, a gettext function)."""
-    return translate(f.label).format(**s.placeholders(), **f.extra)
+def _g(x: float) -> str:
+    return f"{float(x):g}"
 
 
-def definition_of(f: FigureDef, s: Settings, translate: Callable[[str], str] = lambda x: x) -> str:
+def _extra(f: FigureDef, number: Callable[[float], str] | None) -> dict[str, str]:
+    """The figure's own placeholders; their numbers (written with ``:g``) rewritten by ``number``."""
+    if number is None:
+        return dict(f.extra)
+    out = {}
+    for k, v in f.extra.items():
+        try:
+            out[k] = number(float(v))
+        except (TypeError, ValueError):
+            out[k] = v
+    return out
+
+
+def label_of(f: FigureDef, s: Settings, translate: Callable[[str], str] = lambda x: x,
+             number: Callable[[float], str] | None = None) -> str:
+    """The figure's label in words (translated by ``translate``, a gettext function; numbers by ``number``,
+    as :meth:`Settings.placeholders`)."""
+    return translate(f.label).format(**s.placeholders(number), **_extra(f, number))
+
+
+def definition_of(f: FigureDef, s: Settings, translate: Callable[[str], str] = lambda x: x,
+                  number: Callable[[float], str] | None = None) -> str:
     """The figure's definition (footnote) in words; peak figures end with :data:`PEAK_NOTE`."""
-    text = translate(f.definition).format(**s.placeholders(), **f.extra)
+    text = translate(f.definition).format(**s.placeholders(number), **_extra(f, number))
     return f"{text}; {translate(PEAK_NOTE)}" if f.peak else text
 
 

@@ -82,7 +82,7 @@ def _figures(
              for n, d in scenarios]
     named = list(zip(names, [d for _n, d in scenarios], strict=True))
     s = Settings.from_dataset(scenarios[0][1])
-    lc, sc = f"{s.long_c:g}", f"{s.severe_c:g}"
+    lc, sc = lang.exact(s.long_c), lang.exact(s.severe_c)
     specs = [
         ("fan_chart", figures.fan_chart(named, lang=lang), _("People below {a} and {b} °C indoors over time", a=lc, b=sc),
          _("Median at each hour (line; not the median of each run's peak), 50 % and 90 % of runs (bands). Shaded: "

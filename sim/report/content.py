@@ -21,7 +21,8 @@ import pandas as pd
 import xarray as xr
 
 from sim import keyfigures, stats
-from sim.keyfigures import Settings
+from sim.keyfigures import N_, Settings
+from sim.report import numbers
 from sim.report.exports import COUNT_UNITS, headline_frame
 from sim.report.frames import series_at
 from sim.report.hxl import ALL_DISTRICTS, summary_frame
@@ -172,8 +173,8 @@ def describe_scenario(ds: xr.Dataset, lang: Lang = EN) -> str:
     w = pause_window(ds)
     if w is not None:
         start, end, start_day, days = w
-        kw = {"days": f"{days:g}", "start": lang.date(start, "d MMM"), "end": lang.date(end, "d MMM"),
-              "day": f"{start_day:g}"}
+        kw = {"days": lang.exact(days), "start": lang.date(start, "d MMM"), "end": lang.date(end, "d MMM"),
+              "day": lang.exact(start_day)}
         if policy == "pause_then_surge":
             return lang.n_("no strike waves on the city for {days} day from {start} (day {day}) to {end}, then a "
                            "larger wave (withheld weapons added)",
@@ -202,7 +203,7 @@ def short_name(ds: xr.Dataset, lang: Lang = EN) -> str:
     w = pause_window(ds)
     if w is not None:
         start, _end, _day, days = w
-        kw = {"days": f"{days:g}", "start": lang.date(start, "d MMM")}
+        kw = {"days": lang.exact(days), "start": lang.date(start, "d MMM")}
         if policy == "pause_then_surge":
             return lang.n_("strikes pause for {days} day from {start}, then a larger wave",
                            "strikes pause for {days} days from {start}, then a larger wave", days, **kw)
@@ -221,8 +222,8 @@ def short_name(ds: xr.Dataset, lang: Lang = EN) -> str:
 
 def _word_override(key: str, value: str, lang: Lang) -> str | None:
     words = {
-        "weather.min_temperature_c": lambda v: lang._("coldest night {t} °C", t=f"{float(v):g}"),
-        "repair.crew_multiplier": lambda v: lang._("repair crews x{x}", x=f"{float(v):g}"),
+        "weather.min_temperature_c": lambda v: lang._("coldest night {t} °C", t=lang.exact(float(v))),
+        "repair.crew_multiplier": lambda v: lang._("repair crews x{x}", x=lang.exact(float(v))),
         "people.heating_points": lambda v: lang._("{n} heating points", n=_in_full(float(v), lang)),
         "people.places_per_point": lambda v: lang._("{n} places per heating point", n=_in_full(float(v), lang)),
         "people.uptake_frac": lambda v: lang._("{p} of those eligible go to heating points", p=lang.pct(float(v))),
@@ -256,12 +257,68 @@ def scenario_title(label: str, ds: xr.Dataset, lang: Lang = EN) -> str:
     return text[:1].upper() + text[1:]
 
 
+#: The fixed parts of a recorded weather source (``weather_source``: :mod:`sim.weather`, :mod:`sim.weather_file`,
+#: :mod:`sim.bias_correction`, :func:`sim.report.scenarios.split_scenarios`), one per "; "-separated part, as
+#: (pattern of the part in °C, message id). The named groups are filled in as recorded (file names, the EPW
+#: site), those of :data:`_WEATHER_NUMBERS` in the brief's locale and ``rest`` (a forecast spliced after
+#: observations) part by part again. A part that matches none (free text) stays as recorded.
+_WEATHER_PARTS = [
+    (r"weather file (?P<name>.+)", N_("weather file {name}")),
+    (r"file: (?P<name>.+) \(1 series for all realizations\)", N_("file: {name} (1 series for all realizations)")),
+    (r"file: (?P<name>.+) \((?P<n>\d+) realizations\)", N_("file: {name} ({n} realizations)")),
+    (r"file: (?P<name>.+) \((?P<n>\d+) realizations, cycled\)", N_("file: {name} ({n} realizations, cycled)")),
+    (r"file: (?P<name>.+) \((?P<n>\d+) realizations, first (?P<r>\d+) used\)",
+     N_("file: {name} ({n} realizations, first {r} used)")),
+    (r"file: (?P<name>.+) \(EPW (?P<site>.*), (?P<data>.*)\)", N_("file: {name} (EPW {site}, {data})")),
+    (r"observed before (?P<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d): (?P<name>.+)",
+     N_("observed before {time}: {name}")),
+    (r"then (?P<rest>.+)", N_("then {rest}")),
+    (r"quantile mapping of daily means: (?P<model>.+) onto (?P<station>.+) TAVG (?P<first>\d+)-(?P<last>\d+), "
+     r"window \+-(?P<window>\d+(\.\d+)?) d",
+     N_("quantile mapping of daily means: {model} onto {station} TAVG {first}-{last}, window +-{window} d")),
+    (r"cold_snap: spell to (?P<min>-?\d+(\.\d+)?) °C \(ensemble-median daily minimum\) from a baseline of "
+     r"(?P<base>-?\d+(\.\d+)?) °C",
+     N_("cold_snap: spell to {min} °C (ensemble-median daily minimum) from a baseline of {base} °C")),
+]
+_WEATHER_NUMBERS = ("min", "base", "window")
+
+
+def _weather_part(part: str, lang: Lang) -> str:
+    """One part of a recorded weather source in ``lang`` (:data:`_WEATHER_PARTS`); free text as recorded."""
+    for pattern, message in _WEATHER_PARTS:
+        m = re.fullmatch(pattern, part)
+        if m is None:
+            continue
+        kw = {k: v for k, v in m.groupdict().items() if k in re.findall(r"\{(\w+)\}", message)}
+        for k in _WEATHER_NUMBERS:
+            if k in kw:
+                kw[k] = numbers.exact_text(kw[k], lang.code)
+        if "rest" in kw:
+            kw["rest"] = _weather_part(kw["rest"], lang)
+        return lang._(message, **kw)
+    return part
+
+
+def recorded_weather(text: str, lang: Lang = EN) -> str:
+    """A recorded weather source ("file: ens.nc (51 realizations); ...") for readers: °C, and its fixed
+    parts in the brief's language; file names and unknown text as recorded (English: the text itself)."""
+    return "; ".join(_weather_part(part, lang) for part in pretty(text).split("; "))
+
+
 def weather_text(ds: xr.Dataset, lang: Lang = EN) -> str:
-    """The weather source in words (a cold-snap ensemble in the brief's language, else as recorded)."""
+    """The weather source in words (a cold-snap ensemble in the brief's language, else as recorded, its fixed
+    parts translated: :func:`recorded_weather`)."""
     w = _config(ds).get("weather", {})
     if isinstance(w, dict) and w.get("kind") == "cold_snap" and "min_temperature_c" in w:
-        return lang._("synthetic cold snap ensemble, minimum {t} °C", t=f"{float(w['min_temperature_c']):g}")
-    return pretty(str(ds.attrs.get("weather_source") or lang._("forecast ensemble")))
+        return lang._("synthetic cold snap ensemble, minimum {t} °C", t=lang.exact(float(w["min_temperature_c"])))
+    recorded = ds.attrs.get("weather_source")
+    return recorded_weather(str(recorded), lang) if recorded else lang._("forecast ensemble")
+
+
+def people_present(ds: xr.Dataset) -> float:
+    """The people present in the city (the brief's denominator); NaN when not recorded or unknown in every
+    district (a population of NaN is not 0 people)."""
+    return float(ds["population"].sum(min_count=1)) if "population" in ds else float("nan")
 
 
 def _period(ds: xr.Dataset, lang: Lang) -> tuple[str, str, float]:
@@ -275,18 +332,19 @@ def contract(scenarios: Sequence[Scenario], lang: Lang = EN, trigger: str = "") 
     """The one-line contract on top (IFRC EAP): period, population, scenario, trigger, lead time, basis."""
     ds = scenarios[0][1]
     start, end, days = _period(ds, lang)
-    pop = float(ds["population"].sum()) if "population" in ds else float("nan")
+    pop = people_present(ds)
     weather = weather_text(ds, lang)
     scen = ("; ".join(short_name(d, lang) for _, d in scenarios) if len(scenarios) > 1
             else describe_scenario(ds, lang))
     return {
         "place": city_name(ds, lang),
-        "period": lang._("{start} – {end} ({days} days)", start=start, end=end, days=f"{days:g}"),
-        "population": lang._("{n} people present", n=lang.num(pop)) if np.isfinite(pop) else lang._("not recorded"),
+        "period": lang._("{start} – {end} ({days} days)", start=start, end=end, days=lang.exact(days)),
+        "population": (lang._("{n} people present", n=lang.num(pop)) if np.isfinite(pop)
+                       else lang._("not available") if "population" in ds else lang._("not recorded")),
         "scenario": scen,
         "trigger": trigger or lang._("cold spell in the weather ensemble ({weather}) while the energy system is "
                                      "under attack", weather=weather),
-        "lead": lang._("0–{days} days from {start}", days=f"{days:g}", start=start),
+        "lead": lang._("0–{days} days from {start}", days=lang.exact(days), start=start),
         "runs": n_runs(ds),
         "version": model_version(ds),
     }
@@ -317,14 +375,17 @@ class Figures:
     def label(self, key: str) -> str:
         f = self.defs.get(key)
         if f is not None:
-            return keyfigures.label_of(f, self.s, self.lang._)
+            return keyfigures.label_of(f, self.s, self.lang._, self.lang.exact)
         if key in keyfigures.EXTRA_LABELS:
-            return self.lang._(keyfigures.EXTRA_LABELS[key], k=self.s.top_districts, **self.s.placeholders())
+            return self.lang._(keyfigures.EXTRA_LABELS[key], k=self.s.top_districts,
+                               **self.s.placeholders(self.lang.exact))
         return str(self.city.loc[key, "label"])
 
     def definition(self, key: str) -> str:
         f = self.defs.get(key)
-        return keyfigures.definition_of(f, self.s, self.lang._) if f else str(self.city.loc[key, "definition"])
+        if f is None:
+            return str(self.city.loc[key, "definition"])
+        return keyfigures.definition_of(f, self.s, self.lang._, self.lang.exact)
 
     def unit(self, key: str) -> str:
         return self.lang._(str(self.city.loc[key, "unit"]))
@@ -414,7 +475,7 @@ def run_content(ds: xr.Dataset, lang: Lang = EN) -> dict:
         "districts": districts,
         "ranking_note": _("Share of runs in which the district is among the {k} hardest hit, ranked by person-days "
                           "below {c} °C per 1,000 people present; a district named in most runs is a safe "
-                          "priority, one near {chance} (chance) is not.", k=f.s.top_districts, c=f"{f.s.severe_c:g}",
+                          "priority, one near {chance} (chance) is not.", k=f.s.top_districts, c=lang.exact(f.s.severe_c),
                           chance=lang.pct(_chance(f.s.top_districts, ds.sizes.get("district", 0)))),
         "needs": needs_rows(f),
         "vulnerable": vulnerable_table(f),
@@ -452,17 +513,17 @@ def run_highlights(ds: xr.Dataset, f: Figures, districts: dict, triggers: dict) 
     """4-5 plain-language, hedged bullets: how many, who, where, what is needed, when."""
     _ = f.lang._
     name = describe_scenario(ds, f.lang)
-    days = f"{_horizon_days(ds):g}"
+    days = f.lang.exact(_horizon_days(ds))
     out: list[str] = []
     if "people_below_12_mean" in f:
         text = _("If {scenario}, on average around {n} people would be below {c} °C at home over the {days} days",
-                 scenario=name, n=f.value("people_below_12_mean"), c=f"{f.s.severe_c:g}", days=days)
+                 scenario=name, n=f.value("people_below_12_mean"), c=f.lang.exact(f.s.severe_c), days=days)
         if "people_below_12_worst_day" in f:
             text += _(", and around {n} on the worst day", n=f.value("people_below_12_worst_day"))
         out.append(text + ".")
     if "people_cold_72h" in f:
         text = _("Around {n} people would stay below {c} °C for {h} hours or more in a row",
-                 n=f.value("people_cold_72h"), c=f"{f.s.severe_c:g}", h=f"{f.s.severe_h:g}")
+                 n=f.value("people_cold_72h"), c=f.lang.exact(f.s.severe_c), h=f.lang.exact(f.s.severe_h))
         if "people_cold_72h_65plus" in f:
             text += _(", among them {a} aged 65 or over and {b} children under 5, who need a warm room or a "
                       "heating point first", a=f.value("people_cold_72h_65plus"), b=f.value("people_cold_72h_under5"))
@@ -497,10 +558,11 @@ def district_needs(f: Figures) -> dict:
         return {"rows": [], "columns": []}
     codes = [str(c) for c in ds["katotth"].values] if "katotth" in ds.coords else [""] * ds.sizes["district"]
     share = f.district_rows("hardest_hit_share")
+    severe, hours = f.lang.exact(f.s.severe_c), f.lang.exact(f.s.severe_h)
     spec = [
-        ("person_days_below_12_per_1000", f.lang._("Person-days < {c} °C per 1,000", c=f"{f.s.severe_c:g}"), True),
-        ("people_cold_72h_65plus", f.lang._("65+ < {c} °C for ≥ {h} h", c=f"{f.s.severe_c:g}", h=f"{f.s.severe_h:g}"), False),
-        ("people_cold_72h_under5", f.lang._("Under 5 < {c} °C for ≥ {h} h", c=f"{f.s.severe_c:g}", h=f"{f.s.severe_h:g}"), False),
+        ("person_days_below_12_per_1000", f.lang._("Person-days < {c} °C per 1,000", c=severe), True),
+        ("people_cold_72h_65plus", f.lang._("65+ < {c} °C for ≥ {h} h", c=severe, h=hours), False),
+        ("people_cold_72h_under5", f.lang._("Under 5 < {c} °C for ≥ {h} h", c=severe, h=hours), False),
         ("heating_point_demand_peak", f.lang._("Places needed (peak)"), True),
         ("heating_point_capacity", f.lang._("Places available"), False),
         ("heating_point_unmet_peak", f.lang._("Places short (peak)"), False),
@@ -525,7 +587,7 @@ def district_needs(f: Figures) -> dict:
                     dc = f.district_rows(c)
                     if name in dc.index:
                         parts.append(f.value(c, "p50", series_at(dc, name)))
-                kws = "/".join(f.defs[c].extra["kw"] for c in classes if c in f.defs)
+                kws = "/".join(f.lang.exact(float(f.defs[c].extra["kw"])) for c in classes if c in f.defs)
                 cell["range"] = f"{'/'.join(parts)} ({kws} kW)" if parts else ""
             r["cells"].append(cell)
         rate = f.district_rows("person_days_below_12_per_1000")
@@ -569,8 +631,8 @@ def vulnerable_table(f: Figures) -> dict:
             else:
                 cells.append("")
         if any_value:
-            rows.append({"hours": f"≥ {h:g} h", "cells": cells})
-    header = [f.lang._("{who} below {c} °C", who=word, c=f"{c:g}") for c, _a, word, _h, _b in cols]
+            rows.append({"hours": f"≥ {f.lang.exact(h)} h", "cells": cells})
+    header = [f.lang._("{who} below {c} °C", who=word, c=f.lang.exact(c)) for c, _a, word, _h, _b in cols]
     return {"header": header, "rows": rows}
 
 
@@ -584,7 +646,7 @@ def needs_timeline(ds: xr.Dataset, f: Figures) -> dict:
         ("heating_point_capacity", f.lang._("Places available")),
         ("generators_p50", f.lang._("Generators (daily peak)")),
         ("diesel_l_p50", f.lang._("Diesel L")),
-        (f"people_below_{sc}c_mean_p50", f.lang._("People < {c} °C (daily average)", c=f"{f.s.severe_c:g}")),
+        (f"people_below_{sc}c_mean_p50", f.lang._("People < {c} °C (daily average)", c=f.lang.exact(f.s.severe_c))),
         ("buildings_without_heat_p50", f.lang._("Buildings without heat (daily peak)")),
     ]
     spec = [(c, lab) for c, lab in spec if c in city.columns]
@@ -608,7 +670,7 @@ def trigger_content(ds: xr.Dataset, f: Figures) -> dict:
     for _i, r in city.iterrows():
         cands.append({
             "id": r["trigger"], "chosen": bool(r["chosen"]),
-            "x": f"{r['forecast_min_below_c']:g}", "y": f.lang.count(r["blocks_without_heat_over"]),
+            "x": f.lang.exact(r["forecast_min_below_c"]), "y": f.lang.count(r["blocks_without_heat_over"]),
             "fires": f.lang.pct(r["runs_triggered"]), "p": f.lang.pct(r["probability"]),
             "hit": f.lang.pct(r["hit_rate"]),
             "lead": "–" if pd.isna(r["lead_time_days_p50"]) else f.lang.num(r["lead_time_days_p50"]),
@@ -627,13 +689,13 @@ def trigger_content(ds: xr.Dataset, f: Figures) -> dict:
     where = ", ".join(f"{f.lang.place(r['adm5_name'])} ({f.lang.count(r['places_to_open_p50'])})"
                       for _i, r in dist.head(5).iterrows())
     kw = {
-        "x": f"{c['forecast_min_below_c']:g}", "y": f.lang.count(c["blocks_without_heat_over"]),
-        "h": f"{c['sustained_h']:g}", "z": f.lang.count(c["places_to_open_p50"]),
+        "x": f.lang.exact(c["forecast_min_below_c"]), "y": f.lang.count(c["blocks_without_heat_over"]),
+        "h": f.lang.exact(c["sustained_h"]), "z": f.lang.count(c["places_to_open_p50"]),
         "z95": f.lang.count(c["places_to_open_p95"]),
         "where": where or _("no district short of places"), "lead": f.lang.num(c["lead_time_days_p50"]),
         "p": f.lang.pct(c["probability"]), "fires": f.lang.pct(c["runs_triggered"]), "hit": f.lang.pct(c["hit_rate"]),
         "date": f.lang.date(pd.Timestamp(c["trigger_date_p50"]), "d MMM") if c["trigger_date_p50"] else "–",
-        "days": f"{c['forecast_days']:g}",
+        "days": f.lang.exact(c["forecast_days"]),
     }
     out["protocol"] = _(
         "If the forecast minimum for the next {days} days falls below {x} °C and more than {y} apartment blocks "
@@ -764,12 +826,12 @@ def pause_statement(ds: xr.Dataset, lang: Lang = EN) -> str:
     w = pause_window(ds)
     start, end, days = _period(ds, lang)
     if w is None:
-        return lang._("Horizon: {days} days, {start} – {end}.", days=f"{days:g}", start=start, end=end)
+        return lang._("Horizon: {days} days, {start} – {end}.", days=lang.exact(days), start=start, end=end)
     p0, p1, d0, n = w
     return lang._("The pause runs from {p0} to {p1} (days {d0}–{d1} of the run); the figures cover the whole "
                   "horizon of {days} days, {start} – {end}. A pause that starts later or a longer horizon gives "
-                  "other numbers (experiment=pause_timing).", p0=lang.date(p0), p1=lang.date(p1), d0=f"{d0:g}",
-                  d1=f"{d0 + n:g}", days=f"{days:g}", start=start, end=end)
+                  "other numbers (experiment=pause_timing).", p0=lang.date(p0), p1=lang.date(p1), d0=lang.exact(d0),
+                  d1=lang.exact(d0 + n), days=lang.exact(days), start=start, end=end)
 
 
 def donor_sentence(pair: Pair, pf: PairFigures) -> str:
@@ -782,18 +844,22 @@ def donor_sentence(pair: Pair, pf: PairFigures) -> str:
     d = st["diff_value"]
     alt = short_name(pair.alt_ds, pf.lang)
     base = short_name(pair.base_ds, pf.lang)
-    days = f"{_horizon_days(pair.base_ds):g}"
-    if d < 0:
+    days = pf.lang.exact(_horizon_days(pair.base_ds))
+    if d < 0 and st["rel"]:
         text = _("If {alt} rather than {base}, around {n} fewer person-days would be spent below {c} °C at home "
                  "over {days} days (median of paired runs, {rel})", alt=alt, base=base,
-                 n=pf._v(key, abs(d)), c=f"{pf.s.severe_c:g}", days=days, rel=st["rel"] or "")
+                 n=pf._v(key, abs(d)), c=pf.lang.exact(pf.s.severe_c), days=days, rel=st["rel"])
+    elif d < 0:  # no relative change (a baseline of 0 in the median run): nothing in its place
+        text = _("If {alt} rather than {base}, around {n} fewer person-days would be spent below {c} °C at home "
+                 "over {days} days (median of paired runs)", alt=alt, base=base,
+                 n=pf._v(key, abs(d)), c=pf.lang.exact(pf.s.severe_c), days=days)
     elif d > 0:
         text = _("If {alt} rather than {base}, around {n} more person-days would be spent below {c} °C at home "
                  "over {days} days (median of paired runs)", alt=alt, base=base, n=pf._v(key, d),
-                 c=f"{pf.s.severe_c:g}", days=days)
+                 c=pf.lang.exact(pf.s.severe_c), days=days)
     else:
         text = _("If {alt} rather than {base}, the person-days below {c} °C at home would not change (median of "
-                 "paired runs)", alt=alt, base=base, c=f"{pf.s.severe_c:g}")
+                 "paired runs)", alt=alt, base=base, c=pf.lang.exact(pf.s.severe_c))
     if "buildings_frozen_peak" in pf:
         fz = pf.stats("buildings_frozen_peak")
         if fz["diff_value"] < 0:
@@ -823,8 +889,9 @@ def pair_highlights(pair: Pair, pf: PairFigures) -> list[str]:
     ):
         if key in pf and len(out) < 5:
             st = pf.stats(key)
-            out.append(text.format(a=st["base"], b=st["alt"], d=st["diff"], c=f"{pf.s.severe_c:g}",
-                                   h=f"{pf.s.severe_h:g}", c16=f"{pf.s.long_c:g}", h24=f"{pf.s.long_h:g}"))
+            g = pf.lang.exact
+            out.append(text.format(a=st["base"], b=st["alt"], d=st["diff"], c=g(pf.s.severe_c),
+                                   h=g(pf.s.severe_h), c16=g(pf.s.long_c), h24=g(pf.s.long_h)))
     return out[:5]
 
 
@@ -884,13 +951,13 @@ def cold_bands(s: Settings, lang: Lang = EN) -> list[tuple[str, str, str, str, s
     cwp = lang._("Cold Weather Plan for England 2011")
     return [
         ("0", "≥ 18 °C", lang._("adequate"), lang._("WHO minimum met"), who),
-        ("1", f"{s.long_c:g}–18 °C", lang._("cool"), lang._("risk for 65+, chronically ill, infants"), who),
-        ("2", f"{s.severe_c:g}–{s.long_c:g} °C", lang._("cold"),
+        ("1", f"{lang.exact(s.long_c)}–18 °C", lang._("cool"), lang._("risk for 65+, chronically ill, infants"), who),
+        ("2", f"{lang.exact(s.severe_c)}–{lang.exact(s.long_c)} °C", lang._("cold"),
          lang._("resistance to respiratory infection falls; vulnerable people to a warm room or heating point"), cwp),
-        ("3", f"9–{s.severe_c:g} °C", lang._("very cold"),
+        ("3", f"9–{lang.exact(s.severe_c)} °C", lang._("very cold"),
          lang._("cardiovascular strain; vulnerable people should relocate"), cwp),
         ("4", lang._("< 9 °C for more than 2 h"), lang._("severe"), lang._("core body temperature falls"), cwp),
-        ("5", lang._("< {c} °C for ≥ {h} h", c=f"{s.danger_c:g}", h=f"{s.danger_h:g}"), lang._("dangerous"),
+        ("5", lang._("< {c} °C for ≥ {h} h", c=lang.exact(s.danger_c), h=lang.exact(s.danger_h)), lang._("dangerous"),
          lang._("high risk of hypothermia; active outreach"), "Collins 1986; " + cwp),
     ]
 
@@ -907,22 +974,25 @@ def methods(ds: xr.Dataset, scenarios: Sequence[Scenario], lang: Lang = EN) -> d
     if rep:
         crews = _("{p} power and {h} heat-network crews", p=rep.get("power_crews", "?"), h=rep.get("heat_crews", "?"))
         if float(rep.get("crew_multiplier", 1) or 1) != 1:
-            crews += f" (x{float(rep['crew_multiplier']):g})"
+            crews += f" (x{lang.exact(float(rep['crew_multiplier']))})"
         repair.append(crews + _("; repairs stop during air-raid alerts; repaired assets can be hit again"))
         if "transformer_spares" in rep:
             repair.append(_("{n} spare large transformers; new ones take {d} days", n=rep["transformer_spares"],
-                            d=f"{float(rep.get('transformer_lead_days', 180)):g}"))
+                            d=lang.exact(float(rep.get("transformer_lead_days", 180)))))
         if "drain_delay_h" in rep:
             repair.append(_("heating systems drained after {h} h without circulation in frost; refill and restart "
                             "{r} crew-hours per building after the heat source returns",
-                            h=f"{float(rep['drain_delay_h']):g}", r=f"{float(rep.get('restart_h_per_building', 1.2)):g}"))
+                            h=lang.exact(float(rep["drain_delay_h"])),
+                            r=lang.exact(float(rep.get("restart_h_per_building", 1.2)))))
         if "frozen_repair_days" in rep:
-            repair.append(_("systems that freeze take about {d} days to restore", d=f"{float(rep['frozen_repair_days']):g}"))
+            repair.append(_("systems that freeze take about {d} days to restore",
+                            d=lang.exact(float(rep["frozen_repair_days"]))))
     else:
         repair.append(_("see the run configuration (config attribute of result.nc)"))
     repair = [r[:1].upper() + r[1:] for r in repair]
-    pop = float(ds["population"].sum()) if "population" in ds else float("nan")
-    denom = _("{n} people present", n=lang.num(pop, 3))
+    pop = people_present(ds)
+    denom = (_("people present: not available") if "population" in ds and not np.isfinite(pop)
+             else _("{n} people present", n=lang.num(pop, 3)))
     if city.get("population_total"):
         denom += _(" ({n} residents, of whom {p} assumed to have left)", n=lang.num(float(city["population_total"]), 2),
                    p=lang.pct(float(city.get("share_left_frac", 0) or 0)))
@@ -939,15 +1009,15 @@ def methods(ds: xr.Dataset, scenarios: Sequence[Scenario], lang: Lang = EN) -> d
                       for n, d in scenarios],
         "weather": weather_text(ds, lang) if (_config(ds).get("weather") or ds.attrs.get("weather_source"))
         else _("not recorded"),
-        "period": _("{start} – {end} ({days} days, hourly steps)", start=start, end=end, days=f"{days:g}"),
+        "period": _("{start} – {end} ({days} days, hourly steps)", start=start, end=end, days=lang.exact(days)),
         "repair": repair,
         "denominator": denom,
         "heating_points": hp,
         "runs": n_runs(ds),
         "seed": str(ds.attrs.get("seed", "")),
         "bands": cold_bands(s, lang),
-        "household_size": f"{float(ds.attrs.get('household_size', 2.42)):g}",
-        "interval": f"{s.interval_pct:g}",
+        "household_size": lang.exact(float(ds.attrs.get("household_size", 2.42))),
+        "interval": lang.exact(s.interval_pct),
         "mc_rule": _("Monte Carlo error: a distribution-free {conf} confidence interval of each median from order "
                      "statistics; the runs are enough when its half-width is within ±{tol} of the median "
                      "(output.mc_rel_tolerance).", conf=lang.pct(s.mc_confidence), tol=lang.pct(s.mc_rel_tolerance)),

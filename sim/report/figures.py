@@ -22,6 +22,7 @@ import matplotlib as mpl
 import matplotlib.dates as mdates
 import numpy as np
 import xarray as xr
+from babel.numbers import get_decimal_symbol
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -111,14 +112,24 @@ def _safe(text: str) -> str:
     return str(text).replace("$", r"\$")
 
 
-def _compact(x: float, _pos: object = None) -> str:
-    """Axis label: 1,200 -> 1.2k, 3,400,000 -> 3.4M."""
+def _compact(x: float, _pos: object = None, lang: Lang = EN) -> str:
+    """Axis label: 1,200 -> 1.2k, 3,400,000 -> 3.4M (``uk``: 1,2 тис., 3,4 млн)."""
     a = abs(x)
     if a >= 1e6:
-        return f"{x / 1e6:.1f}M".replace(".0M", "M")
+        return lang._("{n}M", n=_mantissa(f"{x / 1e6:.1f}", lang))
     if a >= 1e3:
-        return f"{x / 1e3:.0f}k" if a >= 1e4 else f"{x / 1e3:.1f}k".replace(".0k", "k")
+        return lang._("{n}k", n=_mantissa(f"{x / 1e3:.0f}" if a >= 1e4 else f"{x / 1e3:.1f}", lang))
     return f"{x:.0f}"
+
+
+def _mantissa(text: str, lang: Lang) -> str:
+    """``1.0`` -> ``1``, ``1.2`` -> ``1.2`` (``uk``: ``1,2``); no digit grouping (a tick of 1000k stays so)."""
+    return text.removesuffix(".0").replace(".", get_decimal_symbol(lang.code))
+
+
+def _compact_in(lang: Lang) -> FuncFormatter:
+    """:func:`_compact` as a tick formatter in ``lang``."""
+    return FuncFormatter(lambda x, pos: _compact(x, pos, lang))
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -197,9 +208,9 @@ def fan_chart(scenarios: Sequence[Scenario], thresholds_c: Sequence[float] | Non
                         ax.plot([t[j], t[j]], [0.965 - 0.035 * i, 1.0 - 0.035 * i], transform=tr, color=color,
                                 lw=1.1, alpha=float(0.25 + 0.75 * share[j]), solid_capstyle="butt")
             ax.set_ylim(bottom=0)
-            ax.yaxis.set_major_formatter(FuncFormatter(_compact))
-            ax.set_ylabel(lang._("people below {c} °C", c=f"{c:g}"))
-            ax.set_title(lang._("People below {c} °C indoors (median, 50 % and 90 % of runs)", c=f"{c:g}"))
+            ax.yaxis.set_major_formatter(_compact_in(lang))
+            ax.set_ylabel(lang._("people below {c} °C", c=lang.exact(c)))
+            ax.set_title(lang._("People below {c} °C indoors (median, 50 % and 90 % of runs)", c=lang.exact(c)))
         for i, (_name, ds) in enumerate(scenarios):
             if "outdoor_temperature" in ds and i == 0:
                 o = _bands(ds["outdoor_temperature"], realization_weights(ds))
@@ -271,8 +282,8 @@ def district_chart(scenarios: Sequence[Scenario], threshold_c: float | None = No
         ax.grid(axis="y", visible=False)
         ax.set_xlim(left=0)
         ax.margins(x=0.12)
-        ax.xaxis.set_major_formatter(FuncFormatter(_compact))
-        ax.set_xlabel(lang._("person-days below {c} °C per 1,000 people present", c=f"{s.severe_c:g}"))
+        ax.xaxis.set_major_formatter(_compact_in(lang))
+        ax.set_xlabel(lang._("person-days below {c} °C per 1,000 people present", c=lang.exact(s.severe_c)))
         ax.set_title(lang._("Districts ranked"))
         if k > 1:
             ax.legend(loc="lower right")
@@ -295,7 +306,7 @@ def duration_curves(scenarios: Sequence[Scenario], histogram: str | None = None,
         histogram = "severe_spell_histogram" if "severe_spell_histogram" in ds0 else "cold_hours_histogram"
     if histogram not in ds0 or "age_group" not in ds0[histogram].dims:
         return None
-    c = f"{s.severe_c:g}" if histogram == "severe_spell_histogram" else f"{s.long_c:g}"
+    c = lang.exact(s.severe_c) if histogram == "severe_spell_histogram" else lang.exact(s.long_c)
     xlabel = (lang._("longest spell below {c} °C (hours)", c=c) if "spell" in histogram
               else lang._("hours below {c} °C (total)", c=c))
     groups = [(g, lab) for g, lab in (("65plus", lang._("aged 65+")), ("under5", lang._("under 5")))
@@ -355,7 +366,7 @@ def heating_point_chart(scenarios: Sequence[Scenario], lang: Lang = EN) -> Figur
             cap = float(ds0["heating_point_capacity"].max())
             ax.axhline(cap, color=CAPACITY, lw=1.1, ls="--", label=lang._("capacity (places)"), gid="capacity")
         ax.set_ylim(bottom=0)
-        ax.yaxis.set_major_formatter(FuncFormatter(_compact))
+        ax.yaxis.set_major_formatter(_compact_in(lang))
         ax.set_ylabel(lang._("heating-point places"))
         ax.set_title(lang._("Heating-point demand and diesel"))
         handles, labels = ax.get_legend_handles_labels()
@@ -363,7 +374,7 @@ def heating_point_chart(scenarios: Sequence[Scenario], lang: Lang = EN) -> Figur
             ax2.set_ylim(bottom=0)
             ax2.grid(False)
             ax2.spines["right"].set_visible(True)
-            ax2.yaxis.set_major_formatter(FuncFormatter(_compact))
+            ax2.yaxis.set_major_formatter(_compact_in(lang))
             ax2.set_ylabel(lang._("diesel (L/day)"), color=MUTED)
             h2, l2 = ax2.get_legend_handles_labels()
             handles, labels = handles + h2, labels + l2
@@ -388,11 +399,12 @@ def paired_histogram(panels: Sequence[tuple[str, np.ndarray, str]], title: str, 
             bins = min(30, max(5, int(np.sqrt(diff.size)) * 2))
             ax.hist(diff, bins=bins, color=COLORS[1], alpha=0.85, edgecolor="white", linewidth=0.4)
             p5, p50, p95 = np.percentile(diff, [5, 50, 95])
-            ax.axvline(p50, color=INK, lw=1.4, label=lang._("median {v}", v=_compact(p50)), gid=f"median:{j}")
-            ax.axvline(p5, color=INK, lw=0.9, ls="--", label=f"p5 {_compact(p5)}, p95 {_compact(p95)}", gid=f"p5:{j}")
+            ax.axvline(p50, color=INK, lw=1.4, label=lang._("median {v}", v=_compact(p50, None, lang)), gid=f"median:{j}")
+            ax.axvline(p5, color=INK, lw=0.9, ls="--", gid=f"p5:{j}",
+                       label=f"p5 {_compact(p5, None, lang)}, p95 {_compact(p95, None, lang)}")
             ax.axvline(p95, color=INK, lw=0.9, ls="--", gid=f"p95:{j}")
             ax.axvline(0, color=MUTED, lw=0.6)
-            ax.xaxis.set_major_formatter(FuncFormatter(_compact))
+            ax.xaxis.set_major_formatter(_compact_in(lang))
             ax.set_xlabel(_safe(label))
             ax.set_ylabel(lang._("runs"))
             ax.grid(axis="x", visible=False)

@@ -85,6 +85,10 @@ class Lang:
     def count(self, x: float) -> str:
         return numbers.count(x, locale=self.code)
 
+    def exact(self, x: float) -> str:
+        """A configured value in full (a threshold, hours, days): ``:g`` digits, the locale's decimal sign."""
+        return numbers.exact(x, locale=self.code)
+
     def pct(self, x: float) -> str:
         return numbers.pct(x, locale=self.code)
 
@@ -104,7 +108,8 @@ class Lang:
 
 
 def message_ids() -> list[str | tuple[str, str]]:
-    """Every message id of the brief: extracted with Babel from the report's code and templates, plus the
+    """Every message id of the brief: extracted with Babel from the report's code and templates (``_``,
+    ``n_`` and ``N_``, a message id marked where it is defined), plus the
     figure labels, definitions and units of :mod:`sim.keyfigures` (marked with ``N_``); plural messages
     as ``(singular, plural)``."""
     from pathlib import Path
@@ -121,7 +126,7 @@ def message_ids() -> list[str | tuple[str, str]]:
     # message ids themselves are plain literals
     with contextlib.redirect_stderr(io.StringIO()):
         for _file, _line, message, _comments, _ctx in extract_from_dir(
-            str(root), method_map, options_map=options, keywords={"_": None, "n_": (1, 2)}
+            str(root), method_map, options_map=options, keywords={"_": None, "n_": (1, 2), "N_": None}
         ):
             out.append((str(message[0]), str(message[1])) if isinstance(message, tuple | list) else message)
     out += keyfigures.message_ids() + list(PLACE_NAMES)

@@ -8,10 +8,12 @@ escape them); ``locale`` formats digits, separators and "million" per language (
 from __future__ import annotations
 
 import math
+import re
+from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_compact_decimal, format_decimal
 
-__all__ = ["around", "at_least", "count", "num", "pct", "rng", "sig", "signed"]
+__all__ = ["around", "at_least", "count", "exact", "exact_text", "num", "pct", "rng", "sig", "signed"]
 
 
 def sig(x: float, digits: int = 2) -> float:
@@ -45,6 +47,34 @@ def num(x: float, digits: int = 2, locale: str = "en") -> str:
     if abs(x) >= 10 or x == int(x):
         return format_decimal(x, "#,##0", locale=locale)
     return format_decimal(x, "0.0", locale=locale)
+
+
+def exact(x: float, locale: str = "en") -> str:
+    """A configured value in full, not rounded (a threshold, hours, days, a multiplier, a household size): the
+    digits of Python's ``:g``, with the locale's decimal sign and digit grouping.
+
+    >>> exact(-27.5), exact(2.42), exact(72.0), exact(-27.5, locale="uk"), exact(2.42, locale="uk")
+    ('-27.5', '2.42', '72', '-27,5', '2,42')
+    """
+    return exact_text(f"{float(x):g}", locale)
+
+
+def exact_text(text: str, locale: str = "en") -> str:
+    """A number written in Python's plain notation ("-25.0", "1.2"; from a recorded text) in the locale's
+    symbols, its digits kept (no rounding, no digits added); anything else (exponents, words) as given.
+
+    >>> exact_text("-25.0"), exact_text("-25.0", "uk"), exact_text("12500", "uk"), exact_text("x.csv", "uk")
+    ('-25.0', '-25,0', '12\xa0500', 'x.csv')
+    """
+    text = str(text)
+    if not re.fullmatch(r"-?\d+(\.\d+)?", text):
+        return text
+    try:
+        d = Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the pattern above admits only numbers
+        return text
+    k = len(text.partition(".")[2])
+    return format_decimal(d, "#,##0" + ("." + "0" * k if k else ""), locale=locale)
 
 
 def count(x: float, locale: str = "en") -> str:

@@ -165,7 +165,7 @@ def content(ds: xr.Dataset, lang: Lang = EN, settings: object | None = None) -> 
                      "disappear if the parameter were known exactly, interactions included; the first-order index "
                      "(S1) is the part it causes alone. Whiskers: {c} % bootstrap interval. A parameter whose "
                      "interval reaches 0 cannot be told from no effect at this sample size.",
-                     c=f"{100 * float(ds.attrs.get('confidence', 0.95)):g}"),
+                     c=lang.exact(100 * float(ds.attrs.get('confidence', 0.95)))),
         "columns": [_title(ds, a, lang) for a in panels],
         "ranked": ranked,
         "interactions": _interactions(ds, a0, f, lang),
@@ -189,6 +189,6 @@ def _translated_label(msgid: str | None, fallback: str, settings: object | None,
 
     s = settings if isinstance(settings, Settings) else Settings()
     try:
-        return lang._(msgid).format(**s.placeholders())
+        return lang._(msgid).format(**s.placeholders(lang.exact))
     except (KeyError, IndexError):
         return fallback

@@ -935,9 +935,9 @@ class _OneFigure:
               "home would not change (median of paired runs)."),
     (-2.0, "-40 %", "If strikes pause for 1 day from 29 Jan rather than strikes continue, around 2 fewer person-days "
                     "would be spent below 12 °C at home over 3 days (median of paired runs, -40 %)."),
-    # no relative change (a baseline of 0 in the median run): nothing in its place (the ", )" is today's text)
+    # no relative change (a baseline of 0 in the median run): nothing in its place (no empty ", )")
     (-2.0, "", "If strikes pause for 1 day from 29 Jan rather than strikes continue, around 2 fewer person-days "
-               "would be spent below 12 °C at home over 3 days (median of paired runs, )."),
+               "would be spent below 12 °C at home over 3 days (median of paired runs)."),
 ])
 def test_donor_sentence_by_the_sign_of_the_paired_median(diff, rel, expected):
     pair = content.Pair("a", "b", make_run(), make_run(policy="pause_week", severity=0.6))
