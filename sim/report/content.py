@@ -316,9 +316,9 @@ def weather_text(ds: xr.Dataset, lang: Lang = EN) -> str:
 
 
 def people_present(ds: xr.Dataset) -> float:
-    """The people present in the city (the brief's denominator); NaN when not recorded or unknown in every
-    district (a population of NaN is not 0 people)."""
-    return float(ds["population"].sum(min_count=1)) if "population" in ds else float("nan")
+    """The people present in the city (the brief's denominator); NaN when not recorded or unknown in any
+    district (a population of NaN is not 0 people, and a sum over the known districts would be too low)."""
+    return float(ds["population"].sum(skipna=False)) if "population" in ds else float("nan")
 
 
 def _period(ds: xr.Dataset, lang: Lang) -> tuple[str, str, float]:

@@ -255,7 +255,8 @@ def _scenario_frame(label: str, ds: xr.Dataset) -> pd.DataFrame:
             put(f"{prefix}_{_p(p)}", dv, cv)
 
     pop = ds["population"].values.astype(float) if "population" in ds else np.full(n_d, np.nan)
-    put("population", np.broadcast_to(pop, (n_days, n_d)), np.full(n_days, np.nansum(pop)))
+    # the city total is unknown if any district's is (not a partial sum, not 0)
+    put("population", np.broadcast_to(pop, (n_days, n_d)), np.full(n_days, pop.sum()))
 
     by_d = "people_below_threshold_by_district"
     thresholds = ds["threshold"].values.astype(float) if "threshold" in ds.coords else np.array([])

@@ -183,3 +183,21 @@ def test_donor_sentence_without_a_relative_change_has_no_empty_slot():
     pf = content.PairFigures(pair)
     pf.city.loc["person_days_below_12", "rel_diff_p50"] = np.nan
     assert re.search(r"over 3 days \(median of paired runs\)[,;.]", content.donor_sentence(pair, pf))
+
+
+def test_population_unknown_in_one_district_is_not_summed_over_the_others():
+    """A city total over the known districts only would be silently too low: it is not available."""
+    from sim.report import summary_frame
+    from sim.report.hxl import ALL_DISTRICTS
+
+    ds = _run()
+    pop = ds["population"].values.astype(float).copy()
+    pop[0] = np.nan
+    ds["population"] = (ds["population"].dims, pop)
+    assert np.isnan(content.people_present(ds))
+    assert content.contract([("", ds)])["population"] == "not available"
+    df, _ = summary_frame(ds)
+    city = df[df["adm5_name"] == ALL_DISTRICTS]["population"]
+    assert city.isna().all(), city
+    known = df[(df["adm5_name"] != ALL_DISTRICTS)]["population"].dropna()
+    assert len(known) and (known > 0).all()  # the known districts keep their figures
