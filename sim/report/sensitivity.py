@@ -10,6 +10,7 @@ share of Monte Carlo noise. Numbers are read from ``sobol.nc``; nothing is re-es
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -175,10 +176,23 @@ def content(ds: xr.Dataset, lang: Lang = EN, settings: object | None = None) -> 
                    v=" / ".join(lang.pct(x) if np.isfinite(x) else "–" for x in noise),
                    s=" / ".join(_title(ds, a, lang) for a in panels)),
         "parameters": [{"label": _label(ds, p, lang), "key": str(ds["parameter"].values[p]),
-                        "range": str(ds["distribution"].values[p]) + " " + str(ds["bounds"].values[p])
+                        "range": str(ds["distribution"].values[p]) + " " + bounds_text(str(ds["bounds"].values[p]), lang)
                         + (" × " + _("configured value") if int(ds["relative"].values[p]) else ""),
                         "source": str(ds["source"].values[p])} for p in range(n_params)],
     }
+
+
+def bounds_text(recorded: str, lang: Lang) -> str:
+    """A parameter's recorded bounds (JSON, "[0.5, 1.5]") in the brief's locale: English as recorded,
+    otherwise each number locale-aware and separated by "; " (a decimal comma would make ", " ambiguous).
+    Text that is not a list of numbers stays as recorded."""
+    try:
+        values = [float(x) for x in json.loads(recorded)]
+    except (ValueError, TypeError):
+        return recorded
+    if lang.code.startswith("en"):
+        return recorded
+    return "[" + "; ".join(lang.exact(v) for v in values) + "]"
 
 
 def _translated_label(msgid: str | None, fallback: str, settings: object | None, lang: Lang) -> str:

@@ -201,3 +201,12 @@ def test_population_unknown_in_one_district_is_not_summed_over_the_others():
     assert city.isna().all(), city
     known = df[(df["adm5_name"] != ALL_DISTRICTS)]["population"].dropna()
     assert len(known) and (known > 0).all()  # the known districts keep their figures
+
+
+def test_sensitivity_bounds_in_ukrainian_have_decimal_commas_and_unambiguous_separators():
+    from sim.report.sensitivity import bounds_text
+
+    assert bounds_text("[0.5, 1.5]", EN) == "[0.5, 1.5]"  # English as recorded
+    assert bounds_text("[0.5, 1.5]", UK) == "[0,5; 1,5]"
+    assert bounds_text("[-25.0, -10.0, 3.0]", UK) == "[-25; -10; 3]"
+    assert bounds_text("not json", UK) == "not json"
