@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from babel.numbers import format_compact_decimal, format_decimal
 
@@ -69,12 +69,8 @@ def exact_text(text: str, locale: str = "en") -> str:
     text = str(text)
     if not re.fullmatch(r"-?\d+(\.\d+)?", text):
         return text
-    try:
-        d = Decimal(text)
-    except InvalidOperation:  # pragma: no cover - the pattern above admits only numbers
-        return text
     k = len(text.partition(".")[2])
-    return format_decimal(d, "#,##0" + ("." + "0" * k if k else ""), locale=locale)
+    return format_decimal(Decimal(text), "#,##0" + ("." + "0" * k if k else ""), locale=locale)
 
 
 def count(x: float, locale: str = "en") -> str:

@@ -186,11 +186,11 @@ def bounds_text(recorded: str, lang: Lang) -> str:
     """A parameter's recorded bounds (JSON, "[0.5, 1.5]") in the brief's locale: English as recorded,
     otherwise each number locale-aware and separated by "; " (a decimal comma would make ", " ambiguous).
     Text that is not a list of numbers stays as recorded."""
+    if lang.code == "en":
+        return recorded
     try:
         values = [float(x) for x in json.loads(recorded)]
     except (ValueError, TypeError):
-        return recorded
-    if lang.code.startswith("en"):
         return recorded
     return "[" + "; ".join(lang.exact(v) for v in values) + "]"
 
