@@ -38,6 +38,18 @@ def _district_ceiling(unit: str, population: float) -> float:
     return population if unit == "people" else 100.0 if unit == "%" else float("nan")
 
 
+def _summary(values: np.ndarray, s: Settings, w: np.ndarray | None) -> tuple[float, float, float, dict]:
+    """(p_lo, p50, p_hi, Monte Carlo error) of a figure's values over realizations; a figure that is not
+    available (NaN in every run: a rate over an unknown population) has NaN everywhere and no Monte Carlo
+    error to report (not "more runs needed": more runs would not make it known)."""
+    x = np.asarray(values, dtype=float)
+    if x.size and np.isnan(x).all():
+        nan = float("nan")
+        return nan, nan, nan, {"ci_low": nan, "ci_high": nan, "rel_error": nan, "enough": True}
+    p_lo, p50, p_hi = stats.percentiles(x, s.percentiles, w)
+    return float(p_lo), float(p50), float(p_hi), stats.mc_error(x, s, w)
+
+
 def headline_frame(ds: xr.Dataset, settings: Settings | None = None) -> pd.DataFrame:
     """Every figure of a run's brief: city rows (``adm5_name`` empty), then one row per figure and district.
 
@@ -45,7 +57,10 @@ def headline_frame(ds: xr.Dataset, settings: Settings | None = None) -> pd.DataF
     (the median as the English brief prints it). Two figures exist only here: ``hardest_hit_share`` (per
     district: share of runs, in %, in which it is among the ``output.top_districts`` hardest hit) and
     ``person_days_below_12_per_1000`` (person-days below the severe threshold per 1,000 people present,
-    the ranking's measure).
+    the ranking's measure). The city's rate is NaN (not available) when any district's population is
+    unknown, like the city's population (:func:`sim.report.content.people_present`): over the known
+    districts only, its denominator would leave out people whose person-days the numerator counts; a
+    district's rate is NaN when its own population is unknown, and that district is not ranked.
     """
     s = settings or Settings.from_dataset(ds)
     city = stats.headline_table(ds)
@@ -62,8 +77,7 @@ def headline_frame(ds: xr.Dataset, settings: Settings | None = None) -> pd.DataF
 
     def row(key: str, values: np.ndarray, i: int, label: str, unit: str, definition: str, section: str,
             lead: bool) -> dict:
-        p_lo, p50, p_hi = stats.percentiles(values, s.percentiles, w)
-        err = stats.mc_error(values, s, w)
+        p_lo, p50, p_hi, err = _summary(values, s, w)
         ceiling = _district_ceiling(unit, pop[i])
         return {
             "figure": key, "adm5_code": codes[i] if codes else "", "adm5_name": names[i], "label": label,
@@ -87,9 +101,10 @@ def headline_frame(ds: xr.Dataset, settings: Settings | None = None) -> pd.DataF
         definition = "person-days below the threshold in the district over its people present, x 1,000"
         rate = keyfigures.district_rate(ds, s).transpose("realization", "district")
         pd12 = keyfigures.values(ds, s, keys=["person_days_below_12"])["person_days_below_12"].values
-        city_rate = 1000.0 * pd12 / max(float(ds["population"].sum()), 1.0)
-        p_lo, p50, p_hi = stats.percentiles(city_rate, s.percentiles, w)
-        err = stats.mc_error(city_rate, s, w)
+        # NaN if any district's population is unknown: the numerator counts every district's person-days
+        people = float(ds["population"].sum(skipna=False))
+        city_rate = 1000.0 * pd12 / max(people, 1.0) if np.isfinite(people) else np.full(pd12.shape, np.nan)
+        p_lo, p50, p_hi, err = _summary(city_rate, s, w)
         city_row = {"figure": "person_days_below_12_per_1000", "adm5_code": "", "adm5_name": "", "label": label,
                     "p50": float(p50), lo_name: float(p_lo), hi_name: float(p_hi), "unit": "per 1,000",
                     "definition": definition, "section": "where", "lead": False, "ceiling": float("nan"),
