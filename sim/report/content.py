@@ -357,7 +357,7 @@ class Figures:
     def __init__(self, ds: xr.Dataset, lang: Lang = EN) -> None:
         self.ds, self.lang = ds, lang
         self.s = Settings.from_dataset(ds)
-        self.frame = headline_frame(ds, self.s)
+        self.frame = headline_frame(ds, self.s, lang.code)
         self.lo, self.hi = self.s.pct_names
         self.city = self.frame[self.frame["adm5_name"] == ""].set_index("figure")
         self.defs = {f.key: f for f in keyfigures.definitions(ds, self.s)}

@@ -8,6 +8,7 @@ All three are HXL-tagged (:mod:`sim.report.hxl`).
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -50,7 +51,7 @@ def _summary(values: np.ndarray, s: Settings, w: np.ndarray | None) -> tuple[flo
     return float(p_lo), float(p50), float(p_hi), stats.mc_error(x, s, w)
 
 
-def headline_frame(ds: xr.Dataset, settings: Settings | None = None) -> pd.DataFrame:
+def headline_frame(ds: xr.Dataset, settings: Settings | None = None, locale: str = "en") -> pd.DataFrame:
     """Every figure of a run's brief: city rows (``adm5_name`` empty), then one row per figure and district.
 
     Columns are those of :func:`sim.stats.headline_table` plus ``adm5_code``, ``adm5_name`` and ``shown``
@@ -61,6 +62,10 @@ def headline_frame(ds: xr.Dataset, settings: Settings | None = None) -> pd.DataF
     unknown, like the city's population (:func:`sim.report.content.people_present`): over the known
     districts only, its denominator would leave out people whose person-days the numerator counts; a
     district's rate is NaN when its own population is unknown, and that district is not ranked.
+
+    The settings' numbers written into the label and definition texts of those two figures (a threshold)
+    go through :func:`sim.report.numbers.exact` in ``locale``: the table is English (``headline.csv``),
+    and in English that is Python's ``:g``.
     """
     s = settings or Settings.from_dataset(ds)
     city = stats.headline_table(ds)
@@ -97,7 +102,8 @@ def headline_frame(ds: xr.Dataset, settings: Settings | None = None) -> pd.DataF
                             str(m["definition"]), str(m["section"]), bool(m["lead"])))
     if "person_hours_below_threshold" in ds and "population" in ds and names and np.isclose(
             ds["threshold"].values.astype(float), s.severe_c).any():
-        label = keyfigures.EXTRA_LABELS["person_days_below_12_per_1000"].format(**s.placeholders())
+        exact = functools.partial(numbers.exact, locale=locale)
+        label = keyfigures.EXTRA_LABELS["person_days_below_12_per_1000"].format(**s.placeholders(exact))
         definition = "person-days below the threshold in the district over its people present, x 1,000"
         rate = keyfigures.district_rate(ds, s).transpose("realization", "district")
         pd12 = keyfigures.values(ds, s, keys=["person_days_below_12"])["person_days_below_12"].values
@@ -121,8 +127,8 @@ def headline_frame(ds: xr.Dataset, settings: Settings | None = None) -> pd.DataF
                 "figure": "hardest_hit_share", "adm5_code": codes[i] if codes else "", "adm5_name": name,
                 "label": keyfigures.EXTRA_LABELS["hardest_hit_share"].format(k=s.top_districts),
                 "p50": 100.0 * float(share[name]), lo_name: float("nan"), hi_name: float("nan"), "unit": "%",
-                "definition": f"districts ranked in each run by person-days below {s.severe_c:g} °C per 1,000 "
-                              "people present", "section": "where", "lead": False, "ceiling": 100.0,
+                "definition": f"districts ranked in each run by person-days below {exact(s.severe_c)} °C per "
+                              "1,000 people present", "section": "where", "lead": False, "ceiling": 100.0,
                 "at_ceiling": False, "p50_ci_low": float("nan"), "p50_ci_high": float("nan"),
                 "mc_rel_error": float("nan"), "mc_enough": True,
             })
