@@ -299,7 +299,9 @@ def restore_days(series: np.ndarray, hours: np.ndarray, dt_h: float, restored_fr
 
 
 def _pop(ds: xr.Dataset, s: Settings) -> float:
-    return float(ds["population"].sum()) if "population" in ds else float("inf")
+    """The city's people present as a ceiling: none (NaN) when a district's population is unknown (the
+    known districts' sum would be too low a bound), none (inf) without a population."""
+    return float(ds["population"].sum(skipna=False)) if "population" in ds else float("inf")
 
 
 def _age_total(group: str) -> Callable[[xr.Dataset, Settings], float]:
@@ -762,10 +764,11 @@ def district_values(ds: xr.Dataset, settings: Settings | None = None) -> xr.Data
 
 
 def district_rate(ds: xr.Dataset, s: Settings) -> xr.DataArray:
-    """Person-days below ``severe_c`` per 1,000 people present, per realization and district."""
+    """Person-days below ``severe_c`` per 1,000 people present, per realization and district: 0 in a
+    district of 0 people, NaN in one whose population is unknown (NaN; not 0, which would rank it last)."""
     pdays = ds["person_hours_below_threshold"].sel(threshold=_thr(ds, s.severe_c)) / 24.0
     pop = ds["population"].where(ds["population"] > 0)
-    return (1000.0 * pdays / pop).fillna(0.0)
+    return (1000.0 * pdays / pop).fillna(0.0).where(ds["population"].notnull())
 
 
 def district_ranking(ds: xr.Dataset, settings: Settings | None = None) -> xr.Dataset:
@@ -774,7 +777,8 @@ def district_ranking(ds: xr.Dataset, settings: Settings | None = None) -> xr.Dat
     Districts are ranked in each run by person-days below ``severe_c`` per 1,000 people present; the
     probability is the share of runs in which a district is among the ``top_districts`` hardest hit
     (ties broken by the district order; a conditioned nowcast's runs count by their weights). Returns variables ``rate`` (realization, district) and ``p_top``
-    (district), sorted by ``p_top`` then by the median rate, highest first.
+    (district), sorted by ``p_top`` then by the median rate, highest first. A district whose population is
+    unknown has no rate and is not ranked (``p_top`` NaN, sorted last): the others are ranked among the known.
     """
     from sim import weighted_stats as stats
 
@@ -784,8 +788,9 @@ def district_ranking(ds: xr.Dataset, settings: Settings | None = None) -> xr.Dat
     order = np.argsort(-rate.values, axis=1, kind="stable")
     ranks = np.empty_like(order)
     np.put_along_axis(ranks, order, np.arange(rate.sizes["district"])[None, :], axis=1)
-    top = stats.probability(ranks < int(s.top_districts), w)
-    med = stats.median(rate.values, w)
+    known = np.isfinite(rate.values).all(axis=0)  # NaN rates sort last, so they never take a known one's rank
+    top = np.where(known, stats.probability(ranks < int(s.top_districts), w), np.nan)
+    med = np.where(known, stats.median(np.where(known, rate.values, 0.0), w), np.nan)
     sort = np.lexsort((-np.asarray(med), -np.asarray(top)))
     out = xr.Dataset(
         {"rate": rate, "p_top": ("district", top)},

@@ -357,7 +357,7 @@ class Figures:
     def __init__(self, ds: xr.Dataset, lang: Lang = EN) -> None:
         self.ds, self.lang = ds, lang
         self.s = Settings.from_dataset(ds)
-        self.frame = headline_frame(ds, self.s)
+        self.frame = headline_frame(ds, self.s, lang.code)
         self.lo, self.hi = self.s.pct_names
         self.city = self.frame[self.frame["adm5_name"] == ""].set_index("figure")
         self.defs = {f.key: f for f in keyfigures.definitions(ds, self.s)}
@@ -432,6 +432,23 @@ class Figures:
 
 
 # --------------------------------------------------------------------------- one run
+#: Figures per 1,000 people present: not available (NaN) where the population is unknown, for the city
+#: when any district's is (:func:`sim.report.exports.headline_frame`).
+PER_PERSON = ("person_days_below_12_per_1000",)
+
+
+def _unknown_population(ds: xr.Dataset, lang: Lang) -> str:
+    """A sentence naming the districts whose population is unknown (not ranked), or ""."""
+    if "population" not in ds or "district" not in ds.dims:
+        return ""
+    pop = ds["population"].values.astype(float)
+    names = [lang.place(str(d)) for d, p in zip(ds["district"].values, pop, strict=True) if np.isnan(p)]
+    if not names:
+        return ""
+    return " " + lang._("Districts whose population is not known are not ranked ({names}), and the city's "
+                        "rate per 1,000 is not available.", names=", ".join(names))
+
+
 def run_content(ds: xr.Dataset, lang: Lang = EN) -> dict:
     """Highlights, key figures, where (districts), how many (needs), when (timeline, triggers), for one run."""
     f = Figures(ds, lang)
@@ -476,7 +493,8 @@ def run_content(ds: xr.Dataset, lang: Lang = EN) -> dict:
         "ranking_note": _("Share of runs in which the district is among the {k} hardest hit, ranked by person-days "
                           "below {c} °C per 1,000 people present; a district named in most runs is a safe "
                           "priority, one near {chance} (chance) is not.", k=f.s.top_districts, c=lang.exact(f.s.severe_c),
-                          chance=lang.pct(_chance(f.s.top_districts, ds.sizes.get("district", 0)))),
+                          chance=lang.pct(_chance(f.s.top_districts, ds.sizes.get("district", 0))))
+        + _unknown_population(ds, lang),
         "needs": needs_rows(f),
         "vulnerable": vulnerable_table(f),
         "timeline": timeline,
@@ -573,14 +591,20 @@ def district_needs(f: Figures) -> dict:
     classes = [k for k in f.city.index if k.startswith("generators_peak_")]
     rows = []
     for i, name in enumerate(str(d) for d in ds["district"].values):
+        people = float(ds["population"][i]) if "population" in ds else None
         r: dict[str, Any] = {"name": f.lang.place(name), "key": name, "code": codes[i], "cells": [],
-             "population": f.lang.count(float(ds["population"][i])) if "population" in ds else ""}
+             "population": "" if people is None else f.lang.count(people) if np.isfinite(people)
+             else f.lang._("not available")}
         p_top = float(share["p50"].loc[name]) / 100.0 if name in share.index else float("nan")
         r["p_top"], r["p_top_value"] = f.lang.pct(p_top), p_top if np.isfinite(p_top) else 0.0
+        if name in share.index and not np.isfinite(p_top):  # not ranked: the district's population unknown
+            r["p_top"] = f.lang._("not available")
         for key, _lab, with_range in spec:
             d = f.district_rows(key)
             row = series_at(d, name)
             cell = {"median": f.value(key, "p50", row), "range": f.interval(key, row) if with_range else ""}
+            if key in PER_PERSON and not np.isfinite(float(row["p50"])):  # the district's population unknown
+                cell = {"median": f.lang._("not available"), "range": ""}
             if key == "generators_peak" and classes:
                 parts = []
                 for c in classes:
@@ -591,7 +615,8 @@ def district_needs(f: Figures) -> dict:
                 cell["range"] = f"{'/'.join(parts)} ({kws} kW)" if parts else ""
             r["cells"].append(cell)
         rate = f.district_rows("person_days_below_12_per_1000")
-        r["sort"] = (r["p_top_value"], float(rate["p50"].loc[name]) if name in rate.index else 0.0)
+        value = float(rate["p50"].loc[name]) if name in rate.index else 0.0
+        r["sort"] = (r["p_top_value"], value if np.isfinite(value) else float("-inf"))  # unknown ones last
         rows.append(r)
     rows.sort(key=lambda r: (-r["sort"][0], -r["sort"][1]))
     return {"rows": rows, "columns": [lab for _k, lab, _r in spec]}
@@ -603,7 +628,11 @@ def needs_rows(f: Figures) -> list[dict]:
 
 
 def _row(f: Figures, key: str) -> dict:
-    return {"key": key, "label": f.label(key), "median": f.value(key), "range": f.interval(key),
+    if key in PER_PERSON and not np.isfinite(f.p50(key)):  # some district's population unknown
+        median, interval = f.lang._("not available"), ""
+    else:
+        median, interval = f.value(key), f.interval(key)
+    return {"key": key, "label": f.label(key), "median": median, "range": interval,
             "unit": f.unit(key), "mc": f.mc(key), "lead": bool(f.city.loc[key, "lead"])}
 
 
@@ -991,8 +1020,9 @@ def methods(ds: xr.Dataset, scenarios: Sequence[Scenario], lang: Lang = EN) -> d
         repair.append(_("see the run configuration (config attribute of result.nc)"))
     repair = [r[:1].upper() + r[1:] for r in repair]
     pop = people_present(ds)
-    denom = (_("people present: not available") if "population" in ds and not np.isfinite(pop)
-             else _("{n} people present", n=lang.num(pop, 3)))
+    # not recorded at all reads as unknown does (not "– people present")
+    denom = (_("{n} people present", n=lang.num(pop, 3)) if np.isfinite(pop)
+             else _("people present: not available"))
     if city.get("population_total"):
         denom += _(" ({n} residents, of whom {p} assumed to have left)", n=lang.num(float(city["population_total"]), 2),
                    p=lang.pct(float(city.get("share_left_frac", 0) or 0)))

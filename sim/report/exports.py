@@ -8,6 +8,7 @@ All three are HXL-tagged (:mod:`sim.report.hxl`).
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -38,14 +39,33 @@ def _district_ceiling(unit: str, population: float) -> float:
     return population if unit == "people" else 100.0 if unit == "%" else float("nan")
 
 
-def headline_frame(ds: xr.Dataset, settings: Settings | None = None) -> pd.DataFrame:
+def _summary(values: np.ndarray, s: Settings, w: np.ndarray | None) -> tuple[float, float, float, dict]:
+    """(p_lo, p50, p_hi, Monte Carlo error) of a figure's values over realizations; a figure that is not
+    available (NaN in every run: a rate over an unknown population) has NaN everywhere and no Monte Carlo
+    error to report (not "more runs needed": more runs would not make it known)."""
+    x = np.asarray(values, dtype=float)
+    if x.size and np.isnan(x).all():
+        nan = float("nan")
+        return nan, nan, nan, {"ci_low": nan, "ci_high": nan, "rel_error": nan, "enough": True}
+    p_lo, p50, p_hi = stats.percentiles(x, s.percentiles, w)
+    return float(p_lo), float(p50), float(p_hi), stats.mc_error(x, s, w)
+
+
+def headline_frame(ds: xr.Dataset, settings: Settings | None = None, locale: str = "en") -> pd.DataFrame:
     """Every figure of a run's brief: city rows (``adm5_name`` empty), then one row per figure and district.
 
     Columns are those of :func:`sim.stats.headline_table` plus ``adm5_code``, ``adm5_name`` and ``shown``
     (the median as the English brief prints it). Two figures exist only here: ``hardest_hit_share`` (per
     district: share of runs, in %, in which it is among the ``output.top_districts`` hardest hit) and
     ``person_days_below_12_per_1000`` (person-days below the severe threshold per 1,000 people present,
-    the ranking's measure).
+    the ranking's measure). The city's rate is NaN (not available) when any district's population is
+    unknown, like the city's population (:func:`sim.report.content.people_present`): over the known
+    districts only, its denominator would leave out people whose person-days the numerator counts; a
+    district's rate is NaN when its own population is unknown, and that district is not ranked.
+
+    The settings' numbers written into the label and definition texts of those two figures (a threshold)
+    go through :func:`sim.report.numbers.exact` in ``locale``: the table is English (``headline.csv``),
+    and in English that is Python's ``:g``.
     """
     s = settings or Settings.from_dataset(ds)
     city = stats.headline_table(ds)
@@ -62,8 +82,7 @@ def headline_frame(ds: xr.Dataset, settings: Settings | None = None) -> pd.DataF
 
     def row(key: str, values: np.ndarray, i: int, label: str, unit: str, definition: str, section: str,
             lead: bool) -> dict:
-        p_lo, p50, p_hi = stats.percentiles(values, s.percentiles, w)
-        err = stats.mc_error(values, s, w)
+        p_lo, p50, p_hi, err = _summary(values, s, w)
         ceiling = _district_ceiling(unit, pop[i])
         return {
             "figure": key, "adm5_code": codes[i] if codes else "", "adm5_name": names[i], "label": label,
@@ -83,13 +102,15 @@ def headline_frame(ds: xr.Dataset, settings: Settings | None = None) -> pd.DataF
                             str(m["definition"]), str(m["section"]), bool(m["lead"])))
     if "person_hours_below_threshold" in ds and "population" in ds and names and np.isclose(
             ds["threshold"].values.astype(float), s.severe_c).any():
-        label = keyfigures.EXTRA_LABELS["person_days_below_12_per_1000"].format(**s.placeholders())
+        exact = functools.partial(numbers.exact, locale=locale)
+        label = keyfigures.EXTRA_LABELS["person_days_below_12_per_1000"].format(**s.placeholders(exact))
         definition = "person-days below the threshold in the district over its people present, x 1,000"
         rate = keyfigures.district_rate(ds, s).transpose("realization", "district")
         pd12 = keyfigures.values(ds, s, keys=["person_days_below_12"])["person_days_below_12"].values
-        city_rate = 1000.0 * pd12 / max(float(ds["population"].sum()), 1.0)
-        p_lo, p50, p_hi = stats.percentiles(city_rate, s.percentiles, w)
-        err = stats.mc_error(city_rate, s, w)
+        # NaN if any district's population is unknown: the numerator counts every district's person-days
+        people = float(ds["population"].sum(skipna=False))
+        city_rate = 1000.0 * pd12 / max(people, 1.0) if np.isfinite(people) else np.full(pd12.shape, np.nan)
+        p_lo, p50, p_hi, err = _summary(city_rate, s, w)
         city_row = {"figure": "person_days_below_12_per_1000", "adm5_code": "", "adm5_name": "", "label": label,
                     "p50": float(p50), lo_name: float(p_lo), hi_name: float(p_hi), "unit": "per 1,000",
                     "definition": definition, "section": "where", "lead": False, "ceiling": float("nan"),
@@ -106,8 +127,8 @@ def headline_frame(ds: xr.Dataset, settings: Settings | None = None) -> pd.DataF
                 "figure": "hardest_hit_share", "adm5_code": codes[i] if codes else "", "adm5_name": name,
                 "label": keyfigures.EXTRA_LABELS["hardest_hit_share"].format(k=s.top_districts),
                 "p50": 100.0 * float(share[name]), lo_name: float("nan"), hi_name: float("nan"), "unit": "%",
-                "definition": f"districts ranked in each run by person-days below {s.severe_c:g} °C per 1,000 "
-                              "people present", "section": "where", "lead": False, "ceiling": 100.0,
+                "definition": f"districts ranked in each run by person-days below {exact(s.severe_c)} °C per "
+                              "1,000 people present", "section": "where", "lead": False, "ceiling": 100.0,
                 "at_ceiling": False, "p50_ci_low": float("nan"), "p50_ci_high": float("nan"),
                 "mc_rel_error": float("nan"), "mc_enough": True,
             })

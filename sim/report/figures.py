@@ -256,7 +256,11 @@ def district_chart(scenarios: Sequence[Scenario], threshold_c: float | None = No
         s = replace(s, severe_c=float(threshold_c))
     lo_p, _mid, hi_p = s.percentiles
     ranking = keyfigures.district_ranking(ds0, s)
-    names = [str(n) for n in ranking["district"].values][::-1]  # hardest hit on top
+    # hardest hit on top; a district whose population is unknown has no rate and is not ranked: no bar
+    names = [str(n) for n, p in zip(ranking["district"].values, ranking["p_top"].values, strict=True)
+             if np.isfinite(p)][::-1]
+    if not names:
+        return None
     p_top = dict(zip([str(n) for n in ranking["district"].values], ranking["p_top"].values, strict=True))
     n, k = len(names), len(scenarios)
     with mpl.rc_context(_RC):
@@ -265,9 +269,8 @@ def district_chart(scenarios: Sequence[Scenario], threshold_c: float | None = No
         height = 0.8 / k
         y = np.arange(n)
         for i, (name, ds) in enumerate(scenarios):
-            st = summarize(keyfigures.district_rate(ds, s), percentiles=(lo_p, 50, hi_p),
-                           weights=False if realization_weights(ds) is None else realization_weights(ds)
-                           ).sel(district=names)
+            st = summarize(keyfigures.district_rate(ds, s).sel(district=names), percentiles=(lo_p, 50, hi_p),
+                           weights=False if realization_weights(ds) is None else realization_weights(ds))
             med, lo, hi = (st.sel(percentile=p).values for p in (50.0, lo_p, hi_p))
             yy = y + (k - 1 - 2 * i) * height / 2
             bars = ax.barh(yy, med, height=height * 0.9, color=COLORS[i % len(COLORS)], label=_safe(name))

@@ -2,7 +2,8 @@
 
 English is the source language (message ids in the code and templates). Other languages are gettext
 catalogs ``sim/report/locale/<lang>/LC_MESSAGES/coldgrid.po``, compiled in memory with Babel when first
-used (no binary ``.mo`` in the repository; ``pybabel extract -F babel.cfg`` lists the message ids). A
+used (no binary ``.mo`` in the repository); the ``.po`` is edited by hand, and ``python -m sim.report.i18n``
+lists the message ids (:func:`message_ids`) missing from or obsolete in each catalog. A
 :class:`Lang` bundles the translation functions and the locale's number and date formats, and is passed
 explicitly to everything that writes text (nothing global).
 """
@@ -110,8 +111,8 @@ class Lang:
 def message_ids() -> list[str | tuple[str, str]]:
     """Every message id of the brief: extracted with Babel from the report's code and templates (``_``,
     ``n_`` and ``N_``, a message id marked where it is defined), plus the
-    figure labels, definitions and units of :mod:`sim.keyfigures` (marked with ``N_``); plural messages
-    as ``(singular, plural)``."""
+    figure labels, definitions and units of :mod:`sim.keyfigures` (marked with ``N_``), the district names
+    and the Sobol parameter labels (:func:`sobol_labels`); plural messages as ``(singular, plural)``."""
     from pathlib import Path
 
     from babel.messages.extract import extract_from_dir
@@ -129,8 +130,24 @@ def message_ids() -> list[str | tuple[str, str]]:
             str(root), method_map, options_map=options, keywords={"_": None, "n_": (1, 2), "N_": None}
         ):
             out.append((str(message[0]), str(message[1])) if isinstance(message, tuple | list) else message)
-    out += keyfigures.message_ids() + list(PLACE_NAMES)
+    out += keyfigures.message_ids() + list(PLACE_NAMES) + sobol_labels()
     return [m for m in dict.fromkeys(out) if m]
+
+
+def sobol_labels() -> list[str]:
+    """The parameter labels of the Sobol lists shipped with coldgrid (``configs/sobol/*.yaml``): the
+    sensitivity section translates them when it shows them (:func:`sim.report.sensitivity._label`), so they
+    are message ids that no extraction from the code finds. A list of one's own may carry labels the
+    catalog does not know; those are shown as given."""
+    import yaml
+
+    from sim.resources import config_dir
+
+    out = []
+    for path in sorted((config_dir() / "sobol").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        out += [str(p["label"]) for p in data.get("parameters") or [] if p.get("label")]
+    return list(dict.fromkeys(out))
 
 
 def get_lang(code: str = "en") -> Lang:
@@ -141,7 +158,8 @@ def get_lang(code: str = "en") -> Lang:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m sim.report.i18n``: list message ids missing from (or obsolete in) each catalog."""
+    """``python -m sim.report.i18n``: list message ids missing from or obsolete in each catalog (``#~``
+    entries too); exit status 1 if there is any."""
     import sys
 
     ids = message_ids()
@@ -156,8 +174,9 @@ def main(argv: list[str] | None = None) -> int:
         for m in sorted(wanted - have):
             print(f"{lang}: missing: {m!r}")
             status = 1
-        for m in sorted(have - wanted):
+        for m in sorted(have - wanted) + sorted(str(k) for k in catalog.obsolete):
             print(f"{lang}: obsolete: {m!r}")
+            status = 1
     print(f"{len(wanted)} message ids; catalogs: {', '.join(x for x in LANGUAGES if x != 'en')}", file=sys.stderr)
     return status
 

@@ -685,7 +685,9 @@ def test_methods_box_defaults_and_sources():
     assert m["scenarios"][0][0] == "Strikes pause for 7 days from 1 Feb; coldest night -30 °C"  # the whole label
     del ds.attrs["weather_source"]  # the weather from the config alone
     assert content.methods(ds, [("", ds)])["weather"] == "synthetic cold snap ensemble, minimum -25 °C"
-    assert content.methods(ds.drop_vars("population"), [("", ds)])["denominator"].startswith("– people present")
+    # no population variable reads as an unknown one (was "– people present": a dash for a number)
+    assert content.methods(ds.drop_vars("population"), [("", ds)])["denominator"].startswith(
+        "people present: not available (")
     uk = content.methods(ds, [("baseline", ds)], UK)  # the short name in the brief's language
     assert uk["scenarios"][0][0] == "удари тривають"
 

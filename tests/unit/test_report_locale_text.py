@@ -210,3 +210,45 @@ def test_sensitivity_bounds_in_ukrainian_have_decimal_commas_and_unambiguous_sep
     assert bounds_text("[0.5, 1.5]", UK) == "[0,5; 1,5]"
     assert bounds_text("[-25.0, -10.0, 3.0]", UK) == "[-25; -10; 3]"
     assert bounds_text("not json", UK) == "not json"
+
+
+# --------------------------------------------------------------------------- 5. headline.csv's own texts
+def _fractional_threshold():
+    """The fixture's run with its severe threshold at 12.5 degC (a threshold the result has)."""
+    ds = _run().assign_coords(threshold=[18.0, 16.0, 12.5, 9.0])
+    ds["people_severe_cold"].attrs["threshold_c"] = 12.5
+    s = Settings.from_dataset(ds)
+    assert s.severe_c == 12.5
+    return ds, s
+
+
+def _texts(frame, key) -> list[str]:
+    rows = frame[frame["figure"] == key]
+    assert len(rows), key
+    return [*rows["label"], *rows["definition"]]
+
+
+@pytest.mark.parametrize("key", ["person_days_below_12_per_1000", "hardest_hit_share"])
+def test_headline_frame_writes_its_numbers_with_the_locale_formatter(key):
+    """The two figures headline_frame defines itself wrote their threshold with Python's ``:g``; they go
+    through :func:`sim.report.numbers.exact` now: a decimal comma in ``uk``, the same digits in English
+    (``headline.csv`` is English and unchanged)."""
+    from sim.report.exports import headline_frame
+
+    ds, s = _fractional_threshold()
+    en, uk = headline_frame(ds, s), headline_frame(ds, s, locale="uk")
+    assert any("12.5 °C" in t for t in _texts(en, key)) and not any("12,5" in t for t in _texts(en, key))
+    assert any("12,5 °C" in t for t in _texts(uk, key))
+    assert not [t for t in _texts(uk, key) if DECIMAL_POINT.search(t)]
+    assert content.Figures(ds, UK).frame["definition"].tolist() == uk["definition"].tolist()  # the brief's frame
+
+
+def test_headline_frame_english_texts_are_those_of_python_g():
+    from sim.report.exports import headline_frame
+
+    ds, s = _fractional_threshold()
+    frame = headline_frame(ds, s)
+    share = frame[frame["figure"] == "hardest_hit_share"]["definition"]
+    assert set(share) == {f"districts ranked in each run by person-days below {12.5:g} °C per 1,000 people present"}
+    rate = frame[frame["figure"] == "person_days_below_12_per_1000"]["label"]
+    assert set(rate) == {f"Person-days below {12.5:g} °C per 1,000 people present"}
