@@ -87,8 +87,7 @@ class Glass:
             raise ValueError("Glass: n > 1, k_per_m >= 0 and thickness_m > 0")
 
 
-#: The clear pane of ANSI/ASHRAE 140-2020 (5.2.1.9, cases 600 and 670; the generic clear 3 mm float glass
-#: of LBNL WINDOW): 3.048 mm, index of refraction 1.493 and extinction coefficient 0.0337 /mm as the standard
+#: The clear pane of ANSI/ASHRAE 140-2020 (cases 600 and 670): 3.048 mm, index of refraction 1.493 and extinction coefficient 0.0337 /mm as the standard
 #: gives them, normal-incidence transmittance 0.834 per pane, 0.703 for the double glazing of case 600
 #: (as summarised in VICUS-Software/vicus-validation ``docs/bestest_cases/Case600.md``/``Case670.md`` and
 #: encoded in lbl-srg/modelica-buildings ``BESTEST.Data.Glass600``, issue #3005). The glass of the
@@ -96,7 +95,8 @@ class Glass:
 GLASS_ASHRAE140_2020 = Glass(n=1.493, k_per_m=33.7, thickness_m=0.003048)
 #: The clear pane of the earlier editions (BESTEST 1995, ASHRAE 140-2001 to -2017): 3.175 mm, n 1.526,
 #: 0.0196 /mm, normal-incidence transmittance 0.86156 per pane and 0.747 for two (ESP-r's BESTEST optics
-#: database ``DG_Bestest``: 0.747, 0.730, 0.680, 0.517, 0.263 at 0, 40, 55, 70, 80 deg). Less absorbing
+#: database ``models/validation/BESTEST/dbs/opticdb``, ``DG_Bestest``: 0.747, 0.730, 0.680, 0.517, 0.263 at
+#: 0, 40, 55, 70, 80 deg). Less absorbing
 #: and more reflective than the 2020 pane; the chain's default glass (:data:`CHAIN_GLASS`).
 GLASS_BESTEST_1995 = Glass(n=1.526, k_per_m=19.6, thickness_m=0.003175)
 #: The glass of the chain's buildings (:func:`surface_irradiance`'s default); the archetypes give the
