@@ -11,7 +11,9 @@ and diffuse horizontal irradiance (GHI, DNI, DHI) at the weather station and ret
   faces of every pane with the inter-reflections between them, and absorption along the refracted path,
   Duffie and Beckman [2]_) and the sky and ground diffuse parts by the hemispherical averages of that
   modifier (:func:`pvlib.iam.marion_integrate` [3]_). Multiplied by the glazing's total solar energy
-  transmittance at normal incidence ``g`` it gives the solar heat through a window.
+  transmittance at normal incidence ``g`` it gives the solar heat through a window. The glass
+  (:class:`Glass`) sets the shape of the modifier: the chain's buildings have :data:`CHAIN_GLASS`, the
+  ASHRAE 140 validation the pane of the 2020 standard (:data:`GLASS_ASHRAE140_2020`).
 
 :func:`clear_sky` gives the clear-sky irradiance (Ineichen-Perez with the Linke turbidity climatology
 shipped with pvlib [4]_); :func:`decompose` splits GHI into DNI and DHI (Erbs [5]_), for skies that are
@@ -45,7 +47,11 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "CHAIN_GLASS",
+    "GLASS_ASHRAE140_2020",
+    "GLASS_BESTEST_1995",
     "SURFACES",
+    "Glass",
     "Site",
     "SurfaceIrradiance",
     "clear_sky",
@@ -64,28 +70,57 @@ SURFACES: tuple[tuple[str, float, float], ...] = (
     ("west", 90.0, 270.0),
     ("roof", 0.0, 180.0),
 )
-#: Refractive index [1], extinction coefficient [1/m] and thickness [m] of a clear float-glass pane: the
-#: pane of ANSI/ASHRAE 140-2020 (3.175 mm, n 1.526, normal-incidence transmittance 0.86156, which
-#: :func:`glazing_iam`'s formulas give with K = 19.6 /m; Duffie and Beckman 5.2: K from about 4 /m for
-#: "water-white" to 32 /m for greenish glass).
-_GLASS = {"n": 1.526, "K": 19.6, "L": 0.003175}
 
 
-def glazing_transmittance(aoi_deg: np.ndarray | float, panes: int = 2, n: float = _GLASS["n"],
-                          k_per_m: float = _GLASS["K"], thickness_m: float = _GLASS["L"]) -> np.ndarray:  # fmt: skip
-    """Solar transmittance of ``panes`` clear panes at incidence angle ``aoi_deg`` [deg] [1] (Duffie and
-    Beckman 2013, eqs. 5.1.4-5.1.8, 5.2.2, 5.3.1): ``tau = tau_a tau_r``, with ``tau_r`` the mean over both
-    polarizations of ``(1 - r) / (1 + (2 N - 1) r)`` (Fresnel reflectance ``r`` at each of the 2 N faces,
-    inter-reflections included) and ``tau_a = exp(-N K L / cos theta_2)`` (absorption along the refracted
-    path). 0 at and beyond grazing incidence.
+@dataclass(frozen=True)
+class Glass:
+    """A clear glass pane for :func:`glazing_transmittance`: refractive index ``n`` [1], extinction
+    coefficient ``k_per_m`` [1/m] and thickness ``thickness_m`` [m] (Duffie and Beckman 5.2: K from about
+    4 /m for "water-white" to 32 /m for greenish glass)."""
+
+    n: float
+    k_per_m: float
+    thickness_m: float
+
+    def __post_init__(self) -> None:
+        if not (self.n > 1.0 and self.k_per_m >= 0.0 and self.thickness_m > 0.0):
+            raise ValueError("Glass: n > 1, k_per_m >= 0 and thickness_m > 0")
+
+
+#: The clear pane of ANSI/ASHRAE 140-2020 (cases 600 and 670): 3.048 mm, index of refraction 1.493 and extinction coefficient 0.0337 /mm as the standard
+#: gives them, normal-incidence transmittance 0.834 per pane, 0.703 for the double glazing of case 600
+#: (as summarised in VICUS-Software/vicus-validation ``docs/bestest_cases/Case600.md``/``Case670.md`` and
+#: encoded in lbl-srg/modelica-buildings ``BESTEST.Data.Glass600``, issue #3005). The glass of the
+#: ASHRAE 140 validation (:mod:`sim.validation.ashrae140`).
+GLASS_ASHRAE140_2020 = Glass(n=1.493, k_per_m=33.7, thickness_m=0.003048)
+#: The clear pane of the earlier editions (BESTEST 1995, ASHRAE 140-2001 to -2017): 3.175 mm, n 1.526,
+#: 0.0196 /mm, normal-incidence transmittance 0.86156 per pane and 0.747 for two (ESP-r's BESTEST optics
+#: database ``models/validation/BESTEST/dbs/opticdb``, ``DG_Bestest``: 0.747, 0.730, 0.680, 0.517, 0.263 at
+#: 0, 40, 55, 70, 80 deg). Less absorbing
+#: and more reflective than the 2020 pane; the chain's default glass (:data:`CHAIN_GLASS`).
+GLASS_BESTEST_1995 = Glass(n=1.526, k_per_m=19.6, thickness_m=0.003175)
+#: The glass of the chain's buildings (:func:`surface_irradiance`'s default); the archetypes give the
+#: total solar energy transmittance at normal incidence, this only the shape of the angular dependence.
+CHAIN_GLASS = GLASS_BESTEST_1995
+
+
+def glazing_transmittance(aoi_deg: np.ndarray | float, panes: int = 2, glass: Glass = CHAIN_GLASS) -> np.ndarray:
+    """Solar transmittance of ``panes`` clear panes of ``glass`` at incidence angle ``aoi_deg`` [deg] [1]
+    (Duffie and Beckman 2013, eqs. 5.1.4-5.1.8, 5.2.2, 5.3.1): ``tau = tau_a tau_r``, with ``tau_r`` the mean
+    over both polarizations of ``(1 - r) / (1 + (2 N - 1) r)`` (Fresnel reflectance ``r`` at each of the 2 N
+    faces, inter-reflections included) and ``tau_a = exp(-N K L / cos theta_2)`` (absorption along the
+    refracted path). 0 at and beyond grazing incidence.
 
     Examples
     --------
-    >>> round(float(glazing_transmittance(0.0, panes=1)), 4)  # the ASHRAE 140 pane
-    0.8616
-    >>> round(float(glazing_transmittance(0.0, panes=2)), 3)  # its double glazing (spec: 0.747)
+    >>> round(float(glazing_transmittance(0.0, panes=1, glass=GLASS_ASHRAE140_2020)), 3)  # spec: 0.834
+    0.834
+    >>> round(float(glazing_transmittance(0.0, panes=2, glass=GLASS_ASHRAE140_2020)), 3)  # spec: 0.703
+    0.7
+    >>> round(float(glazing_transmittance(0.0, panes=2, glass=GLASS_BESTEST_1995)), 3)  # spec: 0.747
     0.747
     """
+    n, k_per_m, thickness_m = glass.n, glass.k_per_m, glass.thickness_m
     theta1 = np.radians(np.asarray(aoi_deg, dtype=float))
     grazing = ~(theta1 < np.pi / 2)  # NaN (sun behind) counts as grazing
     theta1 = np.clip(np.where(grazing, 0.0, theta1), 1e-9, None)  # the limit at 0 is (n - 1)^2 / (n + 1)^2
@@ -98,14 +133,14 @@ def glazing_transmittance(aoi_deg: np.ndarray | float, panes: int = 2, n: float 
     return np.where(grazing, 0.0, tau_r * tau_a)
 
 
-def glazing_iam(aoi_deg: np.ndarray | float, panes: int = 2) -> np.ndarray:
+def glazing_iam(aoi_deg: np.ndarray | float, panes: int = 2, glass: Glass = CHAIN_GLASS) -> np.ndarray:
     """Incidence-angle modifier of clear glazing: :func:`glazing_transmittance` relative to normal
     incidence. [1]
 
-    >>> [round(float(x), 3) for x in glazing_iam(np.array([0.0, 60.0, 80.0]))]
+    >>> [round(float(x), 3) for x in glazing_iam(np.array([0.0, 60.0, 80.0]), glass=GLASS_BESTEST_1995)]
     [1.0, 0.873, 0.352]
     """
-    return glazing_transmittance(aoi_deg, panes) / glazing_transmittance(0.0, panes)
+    return glazing_transmittance(aoi_deg, panes, glass) / glazing_transmittance(0.0, panes, glass)
 
 
 @dataclass(frozen=True)
@@ -198,6 +233,7 @@ def surface_irradiance(
     dhi_w_per_m2: np.ndarray,
     step_h: float = 1.0,
     panes: int = 2,
+    glass: Glass = CHAIN_GLASS,
 ) -> SurfaceIrradiance:
     """Incident and glazing-transmitted irradiance on each surface kind (module docstring).
 
@@ -212,7 +248,9 @@ def surface_irradiance(
     step_h : float
         Step length (the sun is placed at the middle of each step). [h]
     panes : int
-        Clear panes of the glazing (the beam and diffuse modifiers are raised to this power). [-]
+        Clear panes of the glazing (:func:`glazing_transmittance`). [-]
+    glass : Glass
+        The panes' glass (:data:`CHAIN_GLASS` unless given).
 
     Returns
     -------
@@ -244,10 +282,10 @@ def surface_irradiance(
     up = zen < 90.0
     for s, (_, tilt, s_azi) in enumerate(SURFACES):
         aoi = pvlib.irradiance.aoi(tilt, s_azi, zen, azi)
-        iam_beam = np.nan_to_num(glazing_iam(aoi, panes))
+        iam_beam = np.nan_to_num(glazing_iam(aoi, panes, glass))
 
         def modifier(a: np.ndarray) -> np.ndarray:
-            return glazing_iam(a, panes)
+            return glazing_iam(a, panes, glass)
 
         iam_sky = float(np.asarray(pvlib.iam.marion_integrate(modifier, tilt, "sky")).ravel()[0])
         iam_ground = float(np.asarray(pvlib.iam.marion_integrate(modifier, tilt, "ground")).ravel()[0])

@@ -17,8 +17,11 @@ implementations lbl-srg/modelica-buildings ``Buildings.ThermalZones.Detailed.Val
 RWTH-EBC/AixLib ``DataBase.Walls.ASHRAE140``):
 
 * box 8 m x 6 m x 2.7 m (floor 48 m2, 129.6 m3), two windows 3 m x 2 m on the south wall (12 m2),
-  double clear glazing (3 mm panes, 12 mm air gap) with U 2.10 W/(m2 K) air to air and SHGC 0.769 at
-  normal incidence (0.670 hemispherical);
+  double clear glazing (3.048 mm panes, 12 mm air gap) with U 2.10 W/(m2 K) air to air and SHGC 0.769 at
+  normal incidence (0.670 hemispherical); the pane: normal-incidence transmittance 0.834, reflectance
+  0.075, index of refraction 1.493, extinction coefficient 0.0337 /mm (:data:`sim.solar.GLASS_ASHRAE140_2020`;
+  the 2020 edition's glass, not the 3.175 mm, n 1.526, 0.0196 /mm pane of the editions up to 2017, which
+  transmits 4-9 % more at the angles that matter and put Table B8-11 out of range);
 * 600 (light): walls plasterboard 12 mm (k 0.16, rho 950, c 840) / fibreglass 66 mm (0.04, 12, 840) / wood
   siding 9 mm (0.14, 530, 900); roof plasterboard 10 mm / fibreglass 111.8 mm / roof deck 19 mm; floor
   timber 25 mm (0.14, 650, 1200) on 1.003 m insulation (0.04);
@@ -34,6 +37,9 @@ RWTH-EBC/AixLib ``DataBase.Walls.ASHRAE140``):
   200 W continuous, 60 % radiative, 40 % convective;
 * weather: TMY3 of Denver International Airport (725650), read with :func:`pvlib.iotools.read_epw` from
   ``../shared/data/USA_CO_Denver.Intl.AP.725650_TMY3.epw``.
+
+The sun on the windows is checked on its own against Tables B8-11, B8-13 and B8-14 (:func:`annual_solar`:
+annual incident radiation per surface, transmitted radiation and their ratio per window case).
 
 Reference ranges (:data:`REFERENCE_RANGES`): ASHRAE 140-2020 Informative Annex B8, Tables B8-5a/b/c
 (example results of BSIMAC, CSE, DeST, EnergyPlus, ESP-r and TRNSYS with the TMY3 file), as rendered in
@@ -58,8 +64,8 @@ import numpy as np
 
 from sim.archetypes import H_IS_W_PER_K_M2, MassLayer, fold_star, radiant_distribution, three_node_parameters
 
-__all__ = ["EPW_PATH", "REFERENCE_RANGES", "TRANSMISSIVITY_RANGES", "bestest_box", "figures", "free_float", "run_case",
-           "window_transmissivity"]
+__all__ = ["EPW_PATH", "INCIDENT_RANGES", "REFERENCE_RANGES", "TRANSMISSIVITY_RANGES", "TRANSMITTED_RANGES",
+           "annual_solar", "bestest_box", "figures", "free_float", "run_case", "window_transmissivity"]
 
 #: ASHRAE 140-2020 Tables B8-5a/b/c: range (min, max) of the reference programs' annual minimum, maximum
 #: and mean hourly zone air temperature in the free-float cases. [degC]
@@ -73,6 +79,17 @@ REFERENCE_RANGES: dict[str, dict[str, tuple[float, float]]] = {
 #: ``std140_tf_output-section_7_table_b8_11.md``. [1]
 TRANSMISSIVITY_RANGES: dict[str, tuple[float, float]] = {
     "600_south": (0.587, 0.627), "620_west": (0.600, 0.640), "670_south_single": (0.747, 0.770)}
+#: ASHRAE 140-2020 Table B8-13: range of the reference programs' annual incident solar radiation on the
+#: surfaces of case 600 (``roof`` is the table's "horizontal"), and Table B8-14: annual transmitted solar
+#: radiation through the unshaded windows, per m2 of window, of cases 600, 620 and 670 (as rendered in
+#: JasonGlazer/ashrae-140-automation ``std140_tf_output-section_7_table_b8_13.md`` / ``_14.md``). [kWh/m2]
+INCIDENT_RANGES: dict[str, tuple[float, float]] = {
+    "roof": (1663.0, 1670.0), "north": (399.0, 477.0), "east": (1017.0, 1068.0), "south": (1291.0, 1387.0),
+    "west": (903.0, 997.0)}
+TRANSMITTED_RANGES: dict[str, tuple[float, float]] = {
+    "600_south": (804.0, 826.0), "620_west": (569.0, 624.0), "670_south_single": (988.0, 1039.0)}
+#: The window cases of Tables B8-11 and B8-14: (surface kind, panes).
+_WINDOW_CASES = {"600_south": ("south", 2), "620_west": ("west", 2), "670_south_single": ("south", 1)}
 #: The TMY3 weather of Denver International Airport (the file the standard uses), in ../shared/data.
 EPW_PATH = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "USA_CO_Denver.Intl.AP.725650_TMY3.epw"
 
@@ -159,14 +176,14 @@ def free_float(case: str, epw_path: Path | str = EPW_PATH, warmup_years: int = 1
     zone air temperature [degC] (hourly means), the outdoor temperature and the annual figures."""
     import pvlib
 
-    from sim.solar import Site, surface_irradiance
+    from sim.solar import GLASS_ASHRAE140_2020, Site, surface_irradiance
     from sim.thermal import RCModel
 
     data, meta = pvlib.iotools.read_epw(str(epw_path))
     times = data.index.tz_localize(None).to_numpy().astype("datetime64[ns]")
     site = Site(float(meta["latitude"]), float(meta["longitude"]), float(meta["TZ"]), float(meta["altitude"]), 0.2)
     irr = surface_irradiance(times, site, data["ghi"].to_numpy(float), data["dni"].to_numpy(float),
-                             data["dhi"].to_numpy(float))  # fmt: skip
+                             data["dhi"].to_numpy(float), glass=GLASS_ASHRAE140_2020)  # fmt: skip
     rho = 101325.0 * (1.0 - 2.25577e-5 * float(meta["altitude"])) ** 5.25588 / (287.05 * 293.15)
     box = bestest_box(case, rho)
     t_air = data["temp_air"].to_numpy(float)
@@ -208,26 +225,44 @@ def run_case(case: str) -> dict[str, Any]:
     return out
 
 
-def window_transmissivity(epw_path: Path | str = EPW_PATH) -> dict[str, float]:
-    """Annual transmitted over incident solar radiation of the BESTEST windows (Table B8-11's quantity),
-    from :func:`sim.solar.surface_irradiance` and the pane's normal-incidence transmittance
-    (:func:`sim.solar.glazing_transmittance`): the glazing model the chain uses, on Denver's TMY3. [1]"""
+def annual_solar(epw_path: Path | str = EPW_PATH) -> dict[str, dict[str, float]]:
+    """The sun on the BESTEST box over the year, as Tables B8-11, B8-13 and B8-14 report it, from
+    :func:`sim.solar.surface_irradiance` (Perez sky, the glazing model of the chain with the 2020 pane,
+    :data:`sim.solar.GLASS_ASHRAE140_2020`) on Denver's TMY3:
+
+    * ``incident_kwh_m2``: annual incident radiation per surface kind (:data:`INCIDENT_RANGES`) [kWh/m2];
+    * ``transmitted_kwh_m2``: annual radiation transmitted per m2 of window, the relative transmitted
+      irradiance times the glazing's normal-incidence transmittance (:data:`TRANSMITTED_RANGES`) [kWh/m2];
+    * ``transmissivity``: their ratio, transmitted over incident on the window's surface
+      (:data:`TRANSMISSIVITY_RANGES`) [1].
+    """
     import pvlib
 
-    from sim.solar import SURFACES, Site, glazing_transmittance, surface_irradiance
+    from sim.solar import GLASS_ASHRAE140_2020, SURFACES, Site, glazing_transmittance, surface_irradiance
 
     data, meta = pvlib.iotools.read_epw(str(epw_path))
     times = data.index.tz_localize(None).to_numpy().astype("datetime64[ns]")
     site = Site(float(meta["latitude"]), float(meta["longitude"]), float(meta["TZ"]), float(meta["altitude"]), 0.2)
     col = {name: i for i, (name, _, _) in enumerate(SURFACES)}
-    out = {}
-    for key, surface, panes in (("600_south", "south", 2), ("620_west", "west", 2), ("670_south_single", "south", 1)):
+    out: dict[str, dict[str, float]] = {"incident_kwh_m2": {}, "transmitted_kwh_m2": {}, "transmissivity": {}}
+    for key, (surface, panes) in _WINDOW_CASES.items():
         irr = surface_irradiance(times, site, data["ghi"].to_numpy(float), data["dni"].to_numpy(float),
-                                 data["dhi"].to_numpy(float), panes=panes)  # fmt: skip
+                                 data["dhi"].to_numpy(float), panes=panes, glass=GLASS_ASHRAE140_2020)  # fmt: skip
+        if not out["incident_kwh_m2"]:  # the same for every glazing
+            for name, k in col.items():
+                out["incident_kwh_m2"][name] = float(irr.incident_w_per_m2[0, :, k].sum()) / 1000.0  # hourly steps
         k = col[surface]
-        ratio = irr.transmitted_w_per_m2[0, :, k].sum() / irr.incident_w_per_m2[0, :, k].sum()
-        out[key] = float(ratio * glazing_transmittance(0.0, panes))
+        tau0 = float(glazing_transmittance(0.0, panes, GLASS_ASHRAE140_2020))
+        transmitted = float(irr.transmitted_w_per_m2[0, :, k].sum()) * tau0 / 1000.0
+        out["transmitted_kwh_m2"][key] = transmitted
+        out["transmissivity"][key] = transmitted / out["incident_kwh_m2"][surface]
     return out
+
+
+def window_transmissivity(epw_path: Path | str = EPW_PATH) -> dict[str, float]:
+    """Annual transmitted over incident solar radiation of the BESTEST windows (Table B8-11's quantity;
+    :func:`annual_solar`). [1]"""
+    return annual_solar(epw_path)["transmissivity"]
 
 
 def figures(quick: bool = False) -> dict[str, float]:
