@@ -133,6 +133,7 @@ class _Ensemble:
 
         zones = zone_table(self.city, self.net)
         by_ancestors = str(getattr(nowcast, "rejuvenation", "reported")) == "ancestors"
+        move = bool(getattr(nowcast, "forecast_move", False))
         histories = [History(self.campaign, repairs_done(self.events, self.net), np.arange(self.n))]
 
         def warm_start(at, queues):
@@ -142,12 +143,16 @@ class _Ensemble:
             seed_g = generation_seed(self.seed, g)
             if warm.ancestors is None:
                 camp = warm_start_campaign(self.cfg.attacks, self.net, self.grid, self.n, seed_g, warm)
-                return supply_dataset(self.cfg, self.city, self.net, self.grid, self.forecast, camp, seed_g)
+                ev: list = []
+                ds = supply_dataset(self.cfg, self.city, self.net, self.grid, self.forecast, camp, seed_g, ev)
+                if move:  # the forecast move may resample any generation's realizations
+                    histories.append(History(camp, repairs_done(ev[0], self.net), np.arange(self.n)))
+                return ds
             camp = ancestor_campaign(self.cfg.attacks, self.net, self.grid, seed_g, warm, histories,
                                      float(self.cfg.repair.repair_time_multiplier))
             rows = ancestor_forecast_rows(histories, warm)
             fc = _forecast_rows(self.forecast, rows)
-            ev: list = []
+            ev = []
             ds = supply_dataset(self.cfg, self.city, self.net, self.grid, fc, camp, seed_g, ev)
             histories.append(History(camp, repairs_done(ev[0], self.net), rows))
             return ds
@@ -155,7 +160,8 @@ class _Ensemble:
         end = self.grid.times[-1] + np.timedelta64(round(self.grid.dt_h * 3600e9), "ns")
         return condition(self.dataset, reports, nowcast, self.net.n_queues, restart=restart,
                          warm_start=None if by_ancestors else warm_start, end=end,
-                         ancestors=ancestor_builder(self.seed, self.grid.start, self.n) if by_ancestors else None)
+                         ancestors=ancestor_builder(self.seed, self.grid.start, self.n) if by_ancestors else None,
+                         mover=ancestor_builder(self.seed, self.grid.start, self.n, conditional_waves=True) if move else None)
 
 
 def twin_experiment(settings: dict[str, Any] | None = None, overrides: list[str] | None = None,
@@ -168,7 +174,8 @@ def twin_experiment(settings: dict[str, Any] | None = None, overrides: list[str]
     which the filter has seen: ``crps_analysis_unconditioned``, ``crps_analysis_conditioned``,
     ``skill_analysis``, ``skill_analysis_weights_only``) and ``analysis_coverage_90`` (share of districts
     whose true value lies within the conditioned 5-95 % range then), ``ess_min`` (the lowest pooled ESS after any rejuvenation), ``ess_final``,
-    ``restarts``, ``collapsed`` and ``warm_start`` (what the last restart found down). ``attrs``: the
+    ``restarts``, ``collapsed``, ``warm_start`` (what the last restart found down) and ``move_ancestors`` (the
+    distinct histories of the forecast move, ``nowcast.forecast_move``; 0 without it). ``attrs``: the
     settings, ``n_realizations``, the ESS trace of each truth (``traces``) and the CRPS of each score time
     averaged over districts (``crps_by_time``: truth seed -> ``time``, ``unconditioned``, ``conditioned``,
     ``weights_only``), a diagnostic of where in the forecast the skill is won or lost.
@@ -230,6 +237,7 @@ def twin_experiment(settings: dict[str, Any] | None = None, overrides: list[str]
                 "restarts": int(cond.attrs.get("nowcast_restarts", 0)),
                 "collapsed": cond.attrs["nowcast_status"].startswith("nowcast collapsed"),
                 "prior_share": float(w[gen0].sum()),
+                "move_ancestors": int(cond.attrs.get("nowcast_forecast_move_ancestors", 0)),
                 "warm_start": cond.attrs.get("nowcast_restart_states", ""),
             })
             by_time[truth_seed] = pd.DataFrame({
