@@ -220,3 +220,26 @@ def test_the_moved_des_repeats_its_ancestors_events_before_the_move():
     first_after = [camp.waves[(camp.waves["realization"] == i) & (camp.waves["time_h"] >= t_m)]["time_h"].min()
                    for i in range(3)]
     assert len(set(np.round(first_after, 6))) == 3  # fresh futures: each sibling's next wave its own
+
+
+def test_the_oracle_forecast_continues_the_truths_history_with_fresh_futures():
+    """sim.validation.nowcast.oracle_campaign (small_town, 4 days): before as_of every realization has the
+    truth's waves and hits; after it each has a future of its own, its first wave at or after as_of."""
+    from sim.validation.nowcast import _Ensemble, oracle_campaign
+
+    truth = _Ensemble(["city=small_town", "attacks=continued", "horizon_days=4"], 1, 8)  # waves at 10 and 73 h
+    as_of = 54.0
+    camp, rows = oracle_campaign(truth, as_of, 5, 4242)
+    assert rows.tolist() == [0] * 5
+    cols = ["wave", "time_h", "node", "damage"]
+    th = truth.campaign.hits[truth.campaign.hits["time_h"] < as_of][cols].reset_index(drop=True)
+    tw = truth.campaign.waves[truth.campaign.waves["time_h"] < as_of]["time_h"].tolist()
+    assert len(th) > 0
+    after = []
+    for i in range(5):
+        h = camp.hits[(camp.hits["realization"] == i) & (camp.hits["time_h"] < as_of)][cols].reset_index(drop=True)
+        pd.testing.assert_frame_equal(h, th)
+        w = camp.waves[camp.waves["realization"] == i]
+        assert w[w["time_h"] < as_of]["time_h"].tolist() == tw
+        after.append(float(w[w["time_h"] >= as_of]["time_h"].min()))
+    assert min(after) >= as_of and len(set(np.round(after, 6))) == 5
