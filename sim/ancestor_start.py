@@ -50,7 +50,7 @@ from sim.timegrid import TimeGrid
 from sim.warm_start import _RENEWAL_POLICIES, WarmStart, _as_reported
 
 __all__ = ["History", "ancestor_builder", "ancestor_campaign", "ancestor_forecast_rows", "ancestor_warm_start",
-           "repairs_done", "resample_ancestors"]
+           "conditional_next_wave_h", "repairs_done", "resample_ancestors"]
 
 
 @dataclass(frozen=True)
@@ -99,25 +99,68 @@ def resample_ancestors(weights: np.ndarray, sizes: Sequence[int], seed: int, gen
     return np.stack([g, idx - first[g]], axis=1).astype(np.int64)
 
 
-def ancestor_warm_start(restart: np.datetime64, restart_h: float, ancestors: np.ndarray) -> WarmStart:
+def ancestor_warm_start(restart: np.datetime64, restart_h: float, ancestors: np.ndarray,
+                        conditional_waves: bool = False) -> WarmStart:
     """The warm start that restarts realization i from ancestor ``ancestors[i]`` = (generation, realization)."""
     anc = np.asarray(ancestors, dtype=np.int64).reshape(-1, 2)
     distinct = len({(int(g), int(r)) for g, r in anc})
     summary = (f"{len(anc)} realization{'s' if len(anc) != 1 else ''} restarted from {distinct} resampled "
                f"histor{'ies' if distinct != 1 else 'y'}")
-    return WarmStart(restart=restart, restart_h=float(restart_h), summary=summary, ancestors=anc)
+    return WarmStart(restart=restart, restart_h=float(restart_h), summary=summary, ancestors=anc,
+                     conditional_waves=bool(conditional_waves))
 
 
-def ancestor_builder(seed: int, start: np.datetime64, n: int) -> Callable[[np.datetime64, np.ndarray, list[int]], WarmStart]:
+def ancestor_builder(seed: int, start: np.datetime64, n: int, conditional_waves: bool = False
+                     ) -> Callable[[np.datetime64, np.ndarray, list[int]], WarmStart]:
     """The filter's ancestor builder (:data:`sim.rejuvenation.AncestorBuilder`) for a run from ``start``:
-    ``n`` ancestors resampled from the pooled weights at a report time (:func:`resample_ancestors`)."""
+    ``n`` ancestors resampled from the pooled weights at a report time (:func:`resample_ancestors`);
+    ``conditional_waves``: see :class:`~sim.warm_start.WarmStart`."""
 
     def build(at: Any, weights: np.ndarray, sizes: list[int]) -> WarmStart:
         a = resample_ancestors(weights, sizes, seed, len(sizes), n)
         restart_h = float((np.datetime64(at, "ns") - start) / np.timedelta64(1, "h"))
-        return ancestor_warm_start(np.datetime64(at, "ns"), restart_h, a)
+        return ancestor_warm_start(np.datetime64(at, "ns"), restart_h, a, conditional_waves)
 
     return build
+
+
+def conditional_next_wave_h(latest_h: float, t_g: float, shape: float, scale_h: float,
+                            rng: np.random.Generator, max_draws: int = 100_000) -> float:
+    """The first wave at or after ``t_g`` of the continued policy's renewal process (:func:`sim.threat.
+    _continued_times`: gamma intervals of ``shape`` and ``scale_h``; the first wave at ``G U``, G an
+    interval, U uniform) given the waves before ``t_g``. [h since start]
+
+    * ``latest_h`` finite (the latest wave before ``t_g``): ``latest_h + X``, X the interval conditioned on
+      ``X > t_g - latest_h`` (inverse survival function of the gamma distribution: an exact draw).
+    * ``latest_h`` NaN (no wave before ``t_g``): ``G U`` conditioned on ``G U >= t_g``: G from the gamma
+      density weighted by ``P(G U >= t_g | G) = 1 - t_g / G`` (rejection from the gamma truncated to
+      ``G > t_g``, accepted with that probability), then U uniform on ``[t_g / G, 1)``.
+
+    Dropping the waves before ``t_g`` instead (the next one an interval after a dropped one) makes the
+    next wave too late: the renewal process is not memoryless (docs/nowcast.md, "causes tested" (3)).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> bool(conditional_next_wave_h(10.0, 100.0, 2.0, 54.0, rng) >= 100.0)
+    True
+    >>> bool(conditional_next_wave_h(float("nan"), 60.0, 2.0, 54.0, rng) >= 60.0)
+    True
+    """
+    from scipy.stats import gamma
+
+    if np.isfinite(latest_h):
+        e = max(float(t_g) - float(latest_h), 0.0)
+        u = rng.uniform()
+        x = float(gamma.isf(u * gamma.sf(e, shape, scale=scale_h), shape, scale=scale_h))
+        return max(float(latest_h) + max(x, e), float(t_g))
+    t = max(float(t_g), 0.0)
+    sf_t = gamma.sf(t, shape, scale=scale_h)
+    for _ in range(max_draws):
+        g = float(gamma.isf(rng.uniform() * sf_t, shape, scale=scale_h))  # G | G > t
+        if g > 0 and rng.uniform() < 1.0 - t / g:
+            return float(g * rng.uniform(t / g, 1.0))
+    return t + float(rng.gamma(shape, scale_h))  # not reached for t within a few mean intervals
 
 
 def ancestor_forecast_rows(histories: Sequence[History], warm: WarmStart) -> np.ndarray:
@@ -182,9 +225,23 @@ def ancestor_campaign(attacks_cfg: Any, network: Network, grid: TimeGrid, seed: 
             last_wave[i] = int(w["wave"].max())
             if renewal:
                 anchor_h[i] = float(w["time_h"].max())
-    fresh = make_campaign(cfg, network, grid, n, seed, first_wave_h=anchor_h if renewal else None)
-    # fresh waves, hits and alerts after the restart; anchored wave k is the ancestor's wave last + k
-    shift = np.where(np.isfinite(anchor_h), last_wave, 0)
+    conditional = bool(getattr(warm, "conditional_waves", False)) and str(cfg.policy) == "continued" and (
+        fwd is None or float(fwd) * 24.0 < t_g)
+    if conditional:  # the next wave from the renewal process given the ancestor's waves (each one's stream)
+        latest = np.array([float(w["time_h"].max()) if len(w) else np.nan for w in past_waves])
+        p0 = make_campaign(cfg, network, grid, 0, seed).params  # the policy's parameters with their defaults
+        shape = float(p0["interval_shape"])
+        scale_h = float(p0["mean_interval_days"]) * 24.0 / shape
+        anchor_h = np.array([conditional_next_wave_h(latest[i], t_g, shape, scale_h,
+                                                     stream(int(seed), "ancestor_next_wave", int(i)))
+                             for i in range(n)])
+        fresh = make_campaign(cfg, network, grid, n, seed, first_wave_h=anchor_h)
+        shift = last_wave + 1  # fresh wave k (wave 0 the next one, at or after t_g) is the ancestor's last + 1 + k
+    else:
+        fresh = make_campaign(cfg, network, grid, n, seed, first_wave_h=anchor_h if renewal else None)
+        # anchored wave k is the ancestor's wave last + k (wave 0 is that wave, before t_g: dropped)
+        shift = np.where(np.isfinite(anchor_h), last_wave, 0)
+    # fresh waves, hits and alerts after the restart
     fw = fresh.waves[fresh.waves["time_h"].to_numpy(float) >= t_g].copy()
     fw["wave"] = fw["wave"].to_numpy(np.int64) + shift[fw["realization"].to_numpy(np.int64)]
     fh = fresh.hits[fresh.hits["time_h"].to_numpy(float) >= t_g].copy()

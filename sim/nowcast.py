@@ -92,7 +92,7 @@ def uniform_weights(times: np.ndarray, n_realizations: int) -> dict[str, xr.Data
 
 def condition(ds: xr.Dataset, reports: Observations | None, cfg: Any, n_queues: int,
               restart: Any = None, warm_start: Any = None, end: np.datetime64 | None = None,
-              ancestors: Any = None) -> xr.Dataset:
+              ancestors: Any = None, mover: Any = None) -> xr.Dataset:
     """Condition the run ``ds`` on the reports; the Dataset itself when there are none.
 
     The filter (:func:`sim.rejuvenation.assimilate`) weights the realizations report time by report time
@@ -105,6 +105,13 @@ def condition(ds: xr.Dataset, reports: Observations | None, cfg: Any, n_queues: 
     ``ess_before_restart``, ``ess_after_restart``, ``restarted`` on an ``assimilation`` dimension) and the
     global attributes ``nowcast_as_of``, ``nowcast_reports``, ``nowcast_restarts`` and ``nowcast_status``
     (one line; it says when the ensemble collapsed and what was done, and a collapse is logged as a warning).
+
+    With ``nowcast.forecast_move`` and ``mover`` (an ancestor builder, :func:`sim.rejuvenation.forecast_move`),
+    the forecast is carried by R realizations resampled from the pool at ``as_of`` and continued from their
+    ancestors' histories with fresh futures: appended last with equal weights (the pool keeps weight 0),
+    ``ancestor`` pointing at each one's ancestor; the attributes ``nowcast_forecast_move`` (one line),
+    ``nowcast_forecast_move_ancestors`` (distinct ancestors) and ``nowcast_ess_before_move`` (the pool's
+    effective sample size, also ``effective_sample_size``: the reports' state estimate is the pool's).
     """
     if reports is None:
         return ds
@@ -120,15 +127,24 @@ def condition(ds: xr.Dataset, reports: Observations | None, cfg: Any, n_queues: 
     if len(reports) == 0:
         out.attrs["nowcast_status"] = f"nowcast: {reports.describe()}; the ensemble is unconditioned"
         return out
+    if bool(getattr(cfg, "forecast_move", False)) and restart is not None and mover is None:
+        raise ValueError("nowcast.forecast_move=true needs condition(mover=...), the ancestor restarts of the move "
+                         "(only the identical-twin experiment, sim.validation.nowcast, provides them so far)")
     result = assimilate(ds, reports, cfg, n_queues, restart=restart, warm_start=warm_start, end=end,
-                        ancestors=ancestors)
-    if len(result.generations) > 1:
+                        ancestors=ancestors, mover=mover)
+    if len(result.all_generations) > 1:
         out = _pooled(out, result)
     out = out.assign(weight_variables(times, result.weights, result.ess_on(times)))
     out = out.assign(_trace_variables(result))
     out.attrs["nowcast_restarts"] = len(result.generations) - 1
     out.attrs["nowcast_restart_states"] = " | ".join(
         f"{to_datetime64(g.restart, 'm')}: {g.warm.summary}" for g in result.generations[1:] if g.warm is not None)
+    moved = result.moved
+    if moved is not None and moved.warm is not None and result.ess_before_move is not None:
+        anc = np.asarray(moved.warm.ancestors).reshape(-1, 2)
+        out.attrs["nowcast_forecast_move"] = result.log[-1]
+        out.attrs["nowcast_forecast_move_ancestors"] = len({(int(a), int(b)) for a, b in anc})
+        out.attrs["nowcast_ess_before_move"] = float(result.ess_before_move)
     status = result.status
     if result.collapsed:
         status = _withleast_expected(status, result, reports)
@@ -140,7 +156,7 @@ def condition(ds: xr.Dataset, reports: Observations | None, cfg: Any, n_queues: 
 def _pooled(out: xr.Dataset, result: Any) -> xr.Dataset:
     """The generations' Datasets along ``realization`` (renumbered), with ``generation (realization)``."""
     per_r = [v for v in out.data_vars if "realization" in out[v].dims and v not in WEIGHT_VARIABLES]
-    parts = [out[per_r]] + [g.dataset[per_r] for g in result.generations[1:]]
+    parts = [out[per_r]] + [g.dataset[per_r] for g in result.all_generations[1:]]
     pooled = xr.concat(parts, dim="realization", data_vars="all", coords="minimal", compat="override",
                        join="exact", combine_attrs="override")
     pooled = pooled.assign_coords(realization=("realization", np.arange(pooled.sizes["realization"]),
@@ -152,12 +168,14 @@ def _pooled(out: xr.Dataset, result: Any) -> xr.Dataset:
     merged["generation"] = xr.DataArray(
         result.generation.astype(np.int64), dims=("realization",),
         attrs={"units": "1", "long_name": "nowcast generation of the realization (0: the run from start; g >= 1: "
-                                          "restarted from the reported state at assimilation time g)"})
-    if any(g.warm is not None and g.warm.ancestors is not None for g in result.generations):
+                                          "restarted at assimilation time g; the last, with nowcast.forecast_move: "
+                                          "the forecast resampled at as_of)"})
+    if any(g.warm is not None and g.warm.ancestors is not None for g in result.all_generations):
         merged["ancestor"] = xr.DataArray(
-            _ancestors(result.generations), dims=("realization",),
+            _ancestors(result.all_generations), dims=("realization",),
             attrs={"units": "1", "long_name": "realization (index in this file) whose history the realization "
-                                              "continues (nowcast.rejuvenation=ancestors); -1: none"})
+                                              "continues (nowcast.rejuvenation=ancestors, nowcast.forecast_move); "
+                                              "-1: none"})
     merged.attrs["realizations"] = int(merged.sizes["realization"])
     return merged
 

@@ -62,7 +62,7 @@ from sim.predicted_reports import log_likelihood, predict_reports, to_datetime64
 from sim.rng import stream
 from sim.warm_start import WarmStart
 
-__all__ = ["FilterResult", "Generation", "assimilate", "generation_seed", "pooled_weights"]
+__all__ = ["FilterResult", "Generation", "assimilate", "forecast_move", "generation_seed", "move_time", "pooled_weights"]
 
 log = logging.getLogger("coldgrid")
 
@@ -152,11 +152,18 @@ class FilterResult:
     n_target: int
     log: list[str] = field(default_factory=list)
     collapse_time: np.datetime64 | None = None  # the report time from which the pooled ESS stayed collapsed
+    moved: Generation | None = None  # the forecast move's generation (nowcast.forecast_move), after the pool
+    ess_before_move: float | None = None  # the pooled ESS of the reports, before the forecast move [1]
+
+    @property
+    def all_generations(self) -> list[Generation]:
+        """The pool's generations, then the forecast move's (if any): the order of :attr:`weights`."""
+        return [*self.generations, *([self.moved] if self.moved is not None else [])]
 
     @property
     def generation(self) -> np.ndarray:
-        """Generation of each pooled realization, shape (N,)."""
-        return np.concatenate([np.full(g.size, g.index) for g in self.generations])
+        """Generation of each realization in :attr:`weights` (the pool, then the move's), shape (N,)."""
+        return np.concatenate([np.full(g.size, g.index) for g in self.all_generations])
 
     def ess_on(self, times: np.ndarray) -> np.ndarray:
         """Pooled ESS after the reports up to each of ``times`` (after any rejuvenation then); R before."""
@@ -178,7 +185,8 @@ def _fmt(t: np.datetime64) -> str:
 
 def assimilate(prior: xr.Dataset, reports: Observations, cfg: Any, n_queues: int,
                restart: Restart | None = None, warm_start: WarmStartBuilder | None = None,
-               end: np.datetime64 | None = None, ancestors: AncestorBuilder | None = None) -> FilterResult:
+               end: np.datetime64 | None = None, ancestors: AncestorBuilder | None = None,
+               mover: AncestorBuilder | None = None) -> FilterResult:
     """Condition ``prior`` on ``reports``, rejuvenating degenerate ensembles (module docstring).
 
     Parameters
@@ -200,6 +208,9 @@ def assimilate(prior: xr.Dataset, reports: Observations, cfg: Any, n_queues: int
     ancestors : callable, optional
         Instead of ``warm_start``: build the warm start from ancestors resampled by the pooled weights
         (``nowcast.rejuvenation=ancestors``, :mod:`sim.ancestor_start`).
+    mover : callable, optional
+        With ``nowcast.forecast_move``: the ancestor builder of the forecast move (:func:`forecast_move`);
+        ``restart`` must then accept ancestors from every generation of the pool.
     """
     R = int(prior.sizes["realization"])
     report_time = reports.table["time"].to_numpy("datetime64[ns]")
@@ -247,7 +258,55 @@ def assimilate(prior: xr.Dataset, reports: Observations, cfg: Any, n_queues: int
         status = (f"nowcast: conditioned on {reports.describe()}; effective sample size {final:.0f} of {R} "
                   f"realizations" + (f" ({sum(g.size for g in gens)} in {len(gens)} generations)" if n_restarts
                                      else "") + done)
-    return FilterResult(gens, weights, trace, status, collapsed, R, messages, collapse_time)
+    result = FilterResult(gens, weights, trace, status, collapsed, R, messages, collapse_time)
+    if bool(getattr(cfg, "forecast_move", False)) and mover is not None and restart is not None:
+        forecast_move(result, reports, cfg, n_queues, restart, mover, end)
+    return result
+
+
+def move_time(reports: Observations, end: np.datetime64 | None) -> np.datetime64:
+    """When the forecast move starts the fresh futures: ``nowcast.as_of``, or the last report time when
+    ``as_of`` is at or after the run's ``end``."""
+    at = to_datetime64(reports.as_of)
+    if end is not None and at >= to_datetime64(end):
+        at = to_datetime64(reports.times[-1])
+    return at
+
+
+def forecast_move(result: FilterResult, reports: Observations, cfg: Any, n_queues: int, restart: Restart,
+                  mover: AncestorBuilder, end: np.datetime64 | None = None) -> FilterResult:
+    """The final resample-move of ``nowcast.forecast_move`` (in place): the forecast from the filtered state
+    with fresh futures.
+
+    At ``t_m`` = ``nowcast.as_of`` (:func:`move_time`), after the last report, R ancestors are drawn from
+    the final pooled weights (systematic resampling, :func:`sim.ancestor_start.resample_ancestors`) and
+    each is continued from its own history before ``t_m`` with fresh randomness after it (waves, targets,
+    damage, the residual repair work of repairs in progress at ``t_m``: :func:`sim.ancestor_start.
+    ancestor_campaign`); the moved generation carries the forecast with equal weights, the pool keeps
+    weight 0 (the resample-move rule: Gilks & Berzuini 2001, J. R. Stat. Soc. B 63(1) 127-146; Doucet &
+    Johansen 2009, sect. 4). Without it a pool that has collapsed to one history forecasts one future of
+    waves and repairs, a deterministic forecast of a random future. The move changes the forecast's
+    spread, not the filter's state estimate: the effective sample size of the reports, the collapse flag
+    and the status keep the pool's (``ess_before_move``), and the status names the distinct ancestors.
+    """
+    gens = result.generations
+    R = result.n_target
+    t_m = move_time(reports, end)
+    warm = mover(t_m, result.weights, [g.size for g in gens])
+    g = len(gens)
+    moved = _generation(g, restart(g, warm), reports, cfg, n_queues, restart=t_m, warm=warm)
+    n_moved = moved.size
+    distinct = len({(int(a), int(b)) for a, b in np.asarray(warm.ancestors).reshape(-1, 2)})
+    result.ess_before_move = float(smc.effective_sample_size(result.weights))
+    result.moved = moved
+    result.weights = np.concatenate([np.zeros(sum(x.size for x in gens)), np.full(n_moved, 1.0 / n_moved)])
+    line = (f"forecast from {_fmt(t_m)}: {n_moved} realizations resampled from {distinct} distinct "
+            f"histor{'ies' if distinct != 1 else 'y'} of the pool (effective sample size "
+            f"{result.ess_before_move:.1f} of {R}), fresh futures after it")
+    result.log.append(line)
+    result.status = f"{result.status}; {line}"
+    log.info("coldgrid: nowcast: %s", line)
+    return result
 
 
 def _median_queues(gens: list[Generation], w: np.ndarray, reports: Observations, t: np.datetime64) -> float:

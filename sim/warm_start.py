@@ -319,6 +319,9 @@ class WarmStart:
     ancestors : numpy.ndarray or None
         An ancestor warm start (:mod:`sim.ancestor_start`) instead: int (R_g, 2), the (generation,
         realization) whose history restarted realization i continues; None: the reported state above.
+    conditional_waves : bool
+        With ``ancestors``: the waves after the restart from the renewal process conditioned on each
+        ancestor's waves before it (:func:`sim.ancestor_start.conditional_next_wave_h`; the forecast move).
     """
 
     restart: np.datetime64
@@ -330,6 +333,10 @@ class WarmStart:
     heat_share: dict[str, float] = field(default_factory=dict)
     summary: str = "nothing down"
     ancestors: np.ndarray | None = None
+    # with ancestors: the next wave after the restart from the renewal process conditioned on the
+    # ancestor's wave history (sim.ancestor_start.conditional_next_wave_h); False: wave 0 at the
+    # ancestor's latest wave, later waves before the restart dropped
+    conditional_waves: bool = False
 
 
 def _heat_shares(zones: ZoneTable, reports: Observations, at: np.datetime64, cfg: Any,

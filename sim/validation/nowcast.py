@@ -133,6 +133,7 @@ class _Ensemble:
 
         zones = zone_table(self.city, self.net)
         by_ancestors = str(getattr(nowcast, "rejuvenation", "reported")) == "ancestors"
+        move = bool(getattr(nowcast, "forecast_move", False))
         histories = [History(self.campaign, repairs_done(self.events, self.net), np.arange(self.n))]
 
         def warm_start(at, queues):
@@ -142,12 +143,16 @@ class _Ensemble:
             seed_g = generation_seed(self.seed, g)
             if warm.ancestors is None:
                 camp = warm_start_campaign(self.cfg.attacks, self.net, self.grid, self.n, seed_g, warm)
-                return supply_dataset(self.cfg, self.city, self.net, self.grid, self.forecast, camp, seed_g)
+                ev: list = []
+                ds = supply_dataset(self.cfg, self.city, self.net, self.grid, self.forecast, camp, seed_g, ev)
+                if move:  # the forecast move may resample any generation's realizations
+                    histories.append(History(camp, repairs_done(ev[0], self.net), np.arange(self.n)))
+                return ds
             camp = ancestor_campaign(self.cfg.attacks, self.net, self.grid, seed_g, warm, histories,
                                      float(self.cfg.repair.repair_time_multiplier))
             rows = ancestor_forecast_rows(histories, warm)
             fc = _forecast_rows(self.forecast, rows)
-            ev: list = []
+            ev = []
             ds = supply_dataset(self.cfg, self.city, self.net, self.grid, fc, camp, seed_g, ev)
             histories.append(History(camp, repairs_done(ev[0], self.net), rows))
             return ds
@@ -155,7 +160,8 @@ class _Ensemble:
         end = self.grid.times[-1] + np.timedelta64(round(self.grid.dt_h * 3600e9), "ns")
         return condition(self.dataset, reports, nowcast, self.net.n_queues, restart=restart,
                          warm_start=None if by_ancestors else warm_start, end=end,
-                         ancestors=ancestor_builder(self.seed, self.grid.start, self.n) if by_ancestors else None)
+                         ancestors=ancestor_builder(self.seed, self.grid.start, self.n) if by_ancestors else None,
+                         mover=ancestor_builder(self.seed, self.grid.start, self.n, conditional_waves=True) if move else None)
 
 
 def twin_experiment(settings: dict[str, Any] | None = None, overrides: list[str] | None = None,
@@ -168,7 +174,8 @@ def twin_experiment(settings: dict[str, Any] | None = None, overrides: list[str]
     which the filter has seen: ``crps_analysis_unconditioned``, ``crps_analysis_conditioned``,
     ``skill_analysis``, ``skill_analysis_weights_only``) and ``analysis_coverage_90`` (share of districts
     whose true value lies within the conditioned 5-95 % range then), ``ess_min`` (the lowest pooled ESS after any rejuvenation), ``ess_final``,
-    ``restarts``, ``collapsed`` and ``warm_start`` (what the last restart found down). ``attrs``: the
+    ``restarts``, ``collapsed``, ``warm_start`` (what the last restart found down) and ``move_ancestors`` (the
+    distinct histories of the forecast move, ``nowcast.forecast_move``; 0 without it). ``attrs``: the
     settings, ``n_realizations``, the ESS trace of each truth (``traces``) and the CRPS of each score time
     averaged over districts (``crps_by_time``: truth seed -> ``time``, ``unconditioned``, ``conditioned``,
     ``weights_only``), a diagnostic of where in the forecast the skill is won or lost.
@@ -230,6 +237,7 @@ def twin_experiment(settings: dict[str, Any] | None = None, overrides: list[str]
                 "restarts": int(cond.attrs.get("nowcast_restarts", 0)),
                 "collapsed": cond.attrs["nowcast_status"].startswith("nowcast collapsed"),
                 "prior_share": float(w[gen0].sum()),
+                "move_ancestors": int(cond.attrs.get("nowcast_forecast_move_ancestors", 0)),
                 "warm_start": cond.attrs.get("nowcast_restart_states", ""),
             })
             by_time[truth_seed] = pd.DataFrame({
@@ -265,6 +273,62 @@ def no_report_check(realizations: int = 4) -> dict[str, Any]:
         now = run_scenario(compose_config([*base, f"nowcast.observations={path}", "nowcast.as_of=2026-01-29T12:00"]))
     same = [v for v in plain.data_vars if v in now and now[v].identical(plain[v])]
     return {"identical": len(same) == len(plain.data_vars), "variables": len(plain.data_vars)}
+
+
+def oracle_campaign(truth: _Ensemble, as_of_h: float, n: int, seed: int) -> tuple[Any, np.ndarray]:
+    """The campaign of ``n`` realizations that continue the truth's own history (realization 0 of ``truth``)
+    from ``as_of_h`` with fresh futures (:func:`sim.ancestor_start.ancestor_campaign`, conditional waves),
+    and their forecast rows (the truth's weather). [h since start]"""
+    from sim.ancestor_start import History, ancestor_campaign, ancestor_warm_start, repairs_done
+
+    hist = History(truth.campaign, repairs_done(truth.events, truth.net), np.arange(1))
+    warm = ancestor_warm_start(truth.grid.start + np.timedelta64(round(as_of_h * 3600e9), "ns"), float(as_of_h),
+                               np.zeros((int(n), 2), dtype=np.int64), conditional_waves=True)
+    camp = ancestor_campaign(truth.cfg.attacks, truth.net, truth.grid, int(seed), warm, [hist],
+                             float(truth.cfg.repair.repair_time_multiplier))
+    return camp, np.zeros(int(n), dtype=np.int64)
+
+
+def oracle_experiment(settings: dict[str, Any] | None = None, overrides: list[str] | None = None,
+                      oracle_seed: int = 4242) -> pd.DataFrame:
+    """A bound for the twin experiment's forecast skill: the forecast of a filter that knew the truth's whole
+    history up to ``as_of`` (every wave, hit and repair; its weather throughout) and nothing after it.
+
+    Per truth of :func:`twin_experiment` (the same settings, prior and score times), ``realizations``
+    continuations of the truth's history with fresh futures after ``as_of`` (:func:`oracle_campaign`;
+    seed ``oracle_seed``) are scored against the truth by the CRPS like the conditioned forecast. A
+    filter conditioned on reports knows less, so under the perfect model its expected CRPS is not below
+    the oracle's (the CRPS is proper: Gneiting & Raftery 2007); one truth's skill can be either side of it.
+    Columns ``truth_seed``, ``crps_unconditioned``, ``crps_oracle``, ``skill_oracle``; ``attrs["crps_by_time"]``
+    as in :func:`twin_experiment` (``unconditioned``, ``oracle``).
+    """
+    from sim.chain import _forecast_rows
+    from sim.weighted_stats import crps
+
+    st = {**TWIN, **(settings or {})}
+    base = ["city=kyiv", "attacks=continued", f"horizon_days={st['days']}", *(overrides or [])]
+    n = int(st["realizations"])
+    prior = _Ensemble(base, n, int(st["seed"]))
+    times = prior.dataset["time"].values
+    start = times[0]
+    score_t = np.flatnonzero(times >= start + np.timedelta64(int(st["score_from_h"]), "h"))[:: int(st["score_every_h"])]
+    x_prior = prior.dataset["buildings_without_heat"].isel(time=score_t).values
+    rows, by_time = [], {}
+    for truth_seed in truth_seeds(st):
+        truth = _Ensemble(base, 1, truth_seed)
+        y = truth.dataset["buildings_without_heat"].isel(realization=0, time=score_t).values
+        camp, fc_rows = oracle_campaign(truth, float(st["as_of_h"]), n, oracle_seed)
+        ds = supply_dataset(truth.cfg, truth.city, truth.net, truth.grid, _forecast_rows(truth.forecast, fc_rows),
+                            camp, int(oracle_seed))
+        x = ds["buildings_without_heat"].isel(time=score_t).values
+        c_u = crps(x_prior, np.ones(n), y).mean(axis=-1)
+        c_o = crps(x, np.ones(n), y).mean(axis=-1)
+        rows.append({"truth_seed": truth_seed, "crps_unconditioned": float(c_u.mean()),
+                     "crps_oracle": float(c_o.mean()), "skill_oracle": 1 - float(c_o.mean()) / float(c_u.mean())})
+        by_time[truth_seed] = pd.DataFrame({"time": times[score_t], "unconditioned": c_u, "oracle": c_o})
+    df = pd.DataFrame(rows)
+    df.attrs.update(settings=st, n_realizations=n, oracle_seed=int(oracle_seed), crps_by_time=by_time)
+    return df
 
 
 def figures(quick: bool = False) -> dict[str, float]:
