@@ -106,7 +106,8 @@ def condition(ds: xr.Dataset, reports: Observations | None, cfg: Any, n_queues: 
     global attributes ``nowcast_as_of``, ``nowcast_reports``, ``nowcast_restarts`` and ``nowcast_status``
     (one line; it says when the ensemble collapsed and what was done, and a collapse is logged as a warning).
 
-    With ``nowcast.forecast_move`` and ``mover`` (an ancestor builder, :func:`sim.rejuvenation.forecast_move`),
+    With ``mover`` (an ancestor builder; the forecast move, :func:`sim.rejuvenation.forecast_move`, so far used by the
+    identical-twin experiment only: ``settings['forecast_move']`` of :func:`sim.validation.nowcast.twin_experiment`),
     the forecast is carried by R realizations resampled from the pool at ``as_of`` and continued from their
     ancestors' histories with fresh futures: appended last with equal weights (the pool keeps weight 0),
     ``ancestor`` pointing at each one's ancestor; the attributes ``nowcast_forecast_move`` (one line),
@@ -127,9 +128,6 @@ def condition(ds: xr.Dataset, reports: Observations | None, cfg: Any, n_queues: 
     if len(reports) == 0:
         out.attrs["nowcast_status"] = f"nowcast: {reports.describe()}; the ensemble is unconditioned"
         return out
-    if bool(getattr(cfg, "forecast_move", False)) and restart is not None and mover is None:
-        raise ValueError("nowcast.forecast_move=true needs condition(mover=...), the ancestor restarts of the move "
-                         "(only the identical-twin experiment, sim.validation.nowcast, provides them so far)")
     result = assimilate(ds, reports, cfg, n_queues, restart=restart, warm_start=warm_start, end=end,
                         ancestors=ancestors, mover=mover)
     if len(result.all_generations) > 1:
@@ -168,13 +166,13 @@ def _pooled(out: xr.Dataset, result: Any) -> xr.Dataset:
     merged["generation"] = xr.DataArray(
         result.generation.astype(np.int64), dims=("realization",),
         attrs={"units": "1", "long_name": "nowcast generation of the realization (0: the run from start; g >= 1: "
-                                          "restarted at assimilation time g; the last, with nowcast.forecast_move: "
+                                          "restarted at assimilation time g; the last, with the forecast move: "
                                           "the forecast resampled at as_of)"})
     if any(g.warm is not None and g.warm.ancestors is not None for g in result.all_generations):
         merged["ancestor"] = xr.DataArray(
             _ancestors(result.all_generations), dims=("realization",),
             attrs={"units": "1", "long_name": "realization (index in this file) whose history the realization "
-                                              "continues (nowcast.rejuvenation=ancestors, nowcast.forecast_move); "
+                                              "continues (nowcast.rejuvenation=ancestors, the forecast move); "
                                               "-1: none"})
     merged.attrs["realizations"] = int(merged.sizes["realization"])
     return merged

@@ -152,7 +152,7 @@ class FilterResult:
     n_target: int
     log: list[str] = field(default_factory=list)
     collapse_time: np.datetime64 | None = None  # the report time from which the pooled ESS stayed collapsed
-    moved: Generation | None = None  # the forecast move's generation (nowcast.forecast_move), after the pool
+    moved: Generation | None = None  # the forecast move's generation (with a mover), after the pool
     ess_before_move: float | None = None  # the pooled ESS of the reports, before the forecast move [1]
 
     @property
@@ -209,7 +209,7 @@ def assimilate(prior: xr.Dataset, reports: Observations, cfg: Any, n_queues: int
         Instead of ``warm_start``: build the warm start from ancestors resampled by the pooled weights
         (``nowcast.rejuvenation=ancestors``, :mod:`sim.ancestor_start`).
     mover : callable, optional
-        With ``nowcast.forecast_move``: the ancestor builder of the forecast move (:func:`forecast_move`);
+        The ancestor builder of the forecast move (:func:`forecast_move`; the twin experiment's ``forecast_move`` setting);
         ``restart`` must then accept ancestors from every generation of the pool.
     """
     R = int(prior.sizes["realization"])
@@ -259,7 +259,7 @@ def assimilate(prior: xr.Dataset, reports: Observations, cfg: Any, n_queues: int
                   f"realizations" + (f" ({sum(g.size for g in gens)} in {len(gens)} generations)" if n_restarts
                                      else "") + done)
     result = FilterResult(gens, weights, trace, status, collapsed, R, messages, collapse_time)
-    if bool(getattr(cfg, "forecast_move", False)) and mover is not None and restart is not None:
+    if mover is not None and restart is not None:
         forecast_move(result, reports, cfg, n_queues, restart, mover, end)
     return result
 
@@ -275,7 +275,7 @@ def move_time(reports: Observations, end: np.datetime64 | None) -> np.datetime64
 
 def forecast_move(result: FilterResult, reports: Observations, cfg: Any, n_queues: int, restart: Restart,
                   mover: AncestorBuilder, end: np.datetime64 | None = None) -> FilterResult:
-    """The final resample-move of ``nowcast.forecast_move`` (in place): the forecast from the filtered state
+    """The final resample-move (in place; with a ``mover``): the forecast from the filtered state
     with fresh futures.
 
     At ``t_m`` = ``nowcast.as_of`` (:func:`move_time`), after the last report, R ancestors are drawn from

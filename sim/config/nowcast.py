@@ -60,13 +60,6 @@ class NowcastConfig:
     # from the one state inverted from the reports (sim.warm_start); "ancestors" resamples ancestors by
     # their weights and restarts each from its ancestor's damage history (sim.ancestor_start) [-]
     rejuvenation: str = "reported"
-    # The forecast move: at as_of, R realizations resampled from the final pooled weights continue their
-    # ancestors' histories with fresh randomness after as_of (waves, targets, damage, residual repairs),
-    # so that the forecast's spread is the model's given the filtered state, not that of the few
-    # histories the reports left (resample-move: Gilks & Berzuini 2001, J. R. Stat. Soc. B 63(1)
-    # 127-146; Doucet & Johansen 2009); one more simulation of R realizations; the collapse status
-    # stays the pool's (docs/nowcast.md) [-]
-    forecast_move: bool = False
 
 
 def validate_nowcast_config(cfg: Any) -> None:
@@ -116,8 +109,6 @@ def validate_nowcast_config(cfg: Any) -> None:
     rr = getattr(cfg, "restart_realizations", None)
     if rr is not None and (isinstance(rr, bool) or not isinstance(rr, int) or rr < 1):
         fail("restart_realizations", "must be a whole number >= 1 or null (the run's realizations)")
-    if not isinstance(getattr(cfg, "forecast_move", False), bool):
-        fail("forecast_move", "must be true or false")
     if str(getattr(cfg, "rejuvenation", "reported")) not in REJUVENATION_MOVES:
         fail("rejuvenation", "must be one of " + ", ".join(REJUVENATION_MOVES))
     if float(cfg.collapse_ess_frac) > float(cfg.resample_ess_frac):

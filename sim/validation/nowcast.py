@@ -38,7 +38,7 @@ from sim.validation._common import compose_config
 #: Settings of the twin experiment (the report's; the test uses ``quick``).
 TWIN: dict[str, Any] = {
     "seed": 20261129, "truths": 10, "realizations": 200, "days": 7.0, "report_hours": (6, 18, 30, 42),
-    "as_of_h": 54, "score_from_h": 54, "score_every_h": 6, "truth_seed0": None,
+    "as_of_h": 54, "score_from_h": 54, "score_every_h": 6, "truth_seed0": None, "forecast_move": False,
 }  # fmt: skip
 #: The quick settings of the test (fewer truths and realizations; same design).
 TWIN_QUICK: dict[str, Any] = {**TWIN, "truths": 6, "realizations": 80}
@@ -118,7 +118,7 @@ class _Ensemble:
         self.dataset = supply_dataset(c, self.city, self.net, self.grid, self.forecast, self.campaign, seed, ev)
         self.events = ev[0]
 
-    def condition(self, reports: Any, nowcast: Any) -> xr.Dataset:
+    def condition(self, reports: Any, nowcast: Any, move: bool = False) -> xr.Dataset:
         from sim.ancestor_start import (
             History,
             ancestor_builder,
@@ -133,7 +133,6 @@ class _Ensemble:
 
         zones = zone_table(self.city, self.net)
         by_ancestors = str(getattr(nowcast, "rejuvenation", "reported")) == "ancestors"
-        move = bool(getattr(nowcast, "forecast_move", False))
         histories = [History(self.campaign, repairs_done(self.events, self.net), np.arange(self.n))]
 
         def warm_start(at, queues):
@@ -175,7 +174,7 @@ def twin_experiment(settings: dict[str, Any] | None = None, overrides: list[str]
     ``skill_analysis``, ``skill_analysis_weights_only``) and ``analysis_coverage_90`` (share of districts
     whose true value lies within the conditioned 5-95 % range then), ``ess_min`` (the lowest pooled ESS after any rejuvenation), ``ess_final``,
     ``restarts``, ``collapsed``, ``warm_start`` (what the last restart found down) and ``move_ancestors`` (the
-    distinct histories of the forecast move, ``nowcast.forecast_move``; 0 without it). ``attrs``: the
+    distinct histories of the forecast move, setting ``forecast_move``; 0 without it). ``attrs``: the
     settings, ``n_realizations``, the ESS trace of each truth (``traces``) and the CRPS of each score time
     averaged over districts (``crps_by_time``: truth seed -> ``time``, ``unconditioned``, ``conditioned``,
     ``weights_only``), a diagnostic of where in the forecast the skill is won or lost.
@@ -210,7 +209,7 @@ def twin_experiment(settings: dict[str, Any] | None = None, overrides: list[str]
             end = times[-1] + np.timedelta64(1, "h")
             reports = read_observations(path, list(prior.city.district_names), list(prior.city.districts["katotth"]),
                                         start=start, end=end, n_queues=n_q, as_of=str(hours(st["as_of_h"])))
-            cond = prior.condition(reports, nowcast)
+            cond = prior.condition(reports, nowcast, move=bool(st.get("forecast_move", False)))
             y = truth["buildings_without_heat"].isel(realization=0, time=score_t).values  # (t, D)
             w = cond["realization_weight"].values
             x = cond["buildings_without_heat"].isel(time=score_t).values

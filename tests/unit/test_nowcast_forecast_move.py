@@ -1,4 +1,5 @@
-"""The forecast move of ``nowcast.forecast_move`` (sim.rejuvenation.forecast_move): at ``as_of`` the forecast is
+"""The forecast move (sim.rejuvenation.forecast_move; the twin experiment's ``forecast_move`` setting, no config
+key: it showed no gain on the tuning truths, docs/nowcast.md): at ``as_of`` the forecast is
 carried by realizations resampled from the final pooled weights, each continuing its ancestor's history with
 fresh randomness after ``as_of``; the pool's effective sample size and collapse status are kept."""
 
@@ -19,8 +20,7 @@ from sim.ancestor_start import (
     repairs_done,
     resample_ancestors,
 )
-from sim.config.nowcast import NowcastConfig, validate_nowcast_config
-from sim.errors import ConfigError
+from sim.config.nowcast import NowcastConfig
 from sim.nowcast import condition
 from sim.rejuvenation import assimilate, pooled_weights
 from sim.rng import stream
@@ -53,11 +53,11 @@ def _callables(seen: list):
 
 def test_the_move_resamples_the_final_pool_and_keeps_the_collapse(tmp_path: Path):
     obs = reports(tmp_path, ONE_HISTORY, as_of="2026-01-29T18:00")
-    cfg = NowcastConfig(forecast_move=True, **TOY)
+    cfg = NowcastConfig(**TOY)
     seen: list = []
     mover, restart = _callables(seen)
-    plain = assimilate(toy_dataset(), obs, NowcastConfig(**TOY), 6, restart=restart, mover=mover)
-    assert plain.moved is None and not seen  # off by default
+    plain = assimilate(toy_dataset(), obs, cfg, 6, restart=restart)
+    assert plain.moved is None and not seen  # no move without a mover
     result = assimilate(toy_dataset(), obs, cfg, 6, restart=restart, mover=mover)
     assert len(seen) == 1
     at, w, sizes = seen[0]
@@ -79,7 +79,7 @@ def test_the_move_draws_from_every_generation_of_the_pool(tmp_path: Path):
     obs = reports(tmp_path, ONE_HISTORY, as_of="2026-01-29T18:00")
     seen: list = []
     builder, restart = _callables(seen)
-    result = assimilate(toy_dataset(), obs, NowcastConfig(forecast_move=True, max_rejuvenations=1), 6,
+    result = assimilate(toy_dataset(), obs, NowcastConfig(max_rejuvenations=1), 6,
                         restart=restart, ancestors=builder, mover=builder)
     assert len(seen) == 2 and seen[1][2] == [3, N_MOVE]
     t = obs.table["time"].to_numpy("datetime64[ns]")
@@ -93,9 +93,9 @@ def test_the_move_draws_from_every_generation_of_the_pool(tmp_path: Path):
 def test_condition_writes_the_moved_forecast_with_its_ancestors(tmp_path: Path):
     obs = reports(tmp_path, ONE_HISTORY, as_of="2026-01-29T18:00")
     mover, restart = _callables([])
-    cfg = NowcastConfig(forecast_move=True, **TOY)
+    cfg = NowcastConfig(**TOY)
     out = condition(toy_dataset(), obs, cfg, 6, restart=restart, mover=mover)
-    base = condition(toy_dataset(), obs, NowcastConfig(**TOY), 6, restart=restart, mover=mover)
+    base = condition(toy_dataset(), obs, cfg, 6, restart=restart)
     assert out.sizes["realization"] == 3 + N_MOVE
     np.testing.assert_array_equal(out["ancestor"].values, [-1, -1, -1, 1, 1, 1, 1])
     np.testing.assert_allclose(out["realization_weight"].values, [0, 0, 0, *[1 / N_MOVE] * N_MOVE])
@@ -114,23 +114,10 @@ def test_without_reports_up_to_as_of_the_move_leaves_the_plain_run(tmp_path: Pat
     seen: list = []
     mover, restart = _callables(seen)
     ds = toy_dataset()
-    out = condition(ds, obs, NowcastConfig(forecast_move=True), 6, restart=restart, mover=mover)
+    out = condition(ds, obs, NowcastConfig(), 6, restart=restart, mover=mover)
     assert not seen and "generation" not in out
     for v in ds.data_vars:
         assert out[v].identical(ds[v]), v
-
-
-def test_the_move_is_refused_where_no_ancestor_restart_is_given(tmp_path: Path):
-    obs = reports(tmp_path, ONE_HISTORY, as_of="2026-01-29T18:00")
-    _, restart = _callables([])
-    with pytest.raises(ValueError, match="forecast_move"):
-        condition(toy_dataset(), obs, NowcastConfig(forecast_move=True), 6, restart=restart)
-
-
-def test_the_forecast_move_key_is_checked():
-    validate_nowcast_config(NowcastConfig(forecast_move=True))
-    with pytest.raises(ConfigError, match="forecast_move"):
-        validate_nowcast_config(NowcastConfig(forecast_move="yes"))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("latest_h", [10.0, 95.0])
