@@ -125,9 +125,12 @@ def flush_drains(st: SupplyState, until_h: float) -> None:
     are applied lazily, at their own times, whenever the state is next read: the operator need not wake per
     building group (:func:`decide` schedules one wake-up at the last drain of a batch)."""
     drains = st.ops.drains
+    if not drains or drains[0][0] > until_h + 1e-9:
+        return
+    epochs, gcode, heappop = st.epoch, st.gcode, heapq.heappop
     while drains and drains[0][0] <= until_h + 1e-9:
-        t, _seq, g, epoch = heapq.heappop(drains)
-        if st.epoch[g] == epoch and st.gcode[g] & 3 == STOPPED and not st.gcode[g] & MOBILE_BIT:
+        t, _seq, g, epoch = heappop(drains)
+        if epochs[g] == epoch and gcode[g] & 3 == STOPPED and not gcode[g] & MOBILE_BIT:
             _drain_now(st, g, t)
 
 
@@ -172,26 +175,32 @@ def lose_flow(st: SupplyState, h: int, groups: list[int], reasons: list[int]) ->
     gcode, tb = st.gcode, st.tables
     stopped: list[int] = []
     frost_now = st.frost_at(now)
-    set_code, epoch, stop_count = st.set_code, st.epoch, st.stop_count
+    epoch, stop_count = st.epoch, st.stop_count
     stop_time, frost_stop = st.ops.stop_time, st.ops.frost_stop
+    moved: list[int] = []  # the groups whose code is set (distinct: a zone's), and their new codes
+    codes: list[int] = []
     for g, why in zip(groups, reasons, strict=True):
         c = gcode[g]
         if c & MOBILE_BIT:
             continue  # a mobile boiler heats it
         state = c & 3
         if state == NORMAL:
-            set_code(g, STOPPED | why << 2, now)  # code(STOPPED, why)
+            moved.append(g)
+            codes.append(STOPPED | why << 2)  # code(STOPPED, why)
             epoch[g] += 1
             stop_time[g] = now
             frost_stop[g] = frost_now
             stop_count[g] += 1
             stopped.append(g)
         elif state == STOPPED:
-            set_code(g, STOPPED | why << 2, now)
+            moved.append(g)
+            codes.append(STOPPED | why << 2)
         elif state == DRAINED:
             if c == _DRAINED_WAITING:
                 epoch[g] += 1  # a refill waiting or under way is off
-            set_code(g, DRAINED | why << 2, now)  # code(DRAINED, why)
+            moved.append(g)
+            codes.append(DRAINED | why << 2)  # code(DRAINED, why)
+    st.set_codes(moved, codes, now)
     dark = (st.served_n[h] == 0) if tb.source_interconnected[h] else not any(st.served[g] for g in tb.zones[h])
     no_pumps = st.source_status[h] is not None and st.source_status[h][1] == NO_PUMPING_POWER
     if st.ops.zone_dark[h] and not (dark and no_pumps):
@@ -213,27 +222,33 @@ def gain_flow(st: SupplyState, h: int, groups: list[int]) -> None:
     gcode = st.gcode
     queued = False
     released = False
-    set_code, epoch, ops = st.set_code, st.epoch, st.ops
+    epoch, ops = st.epoch, st.ops
     now = st.env.now
     buildings = st.tables.group_buildings
+    moved: list[int] = []  # the groups whose code is set (distinct: a zone's), and their new codes
+    codes: list[int] = []
     for g in groups:
         c = gcode[g]
         if c & MOBILE_BIT:
             ops.mobile_free += ops.mobile_units.pop(g, 0)
-            set_code(g, 0, now)
+            moved.append(g)
+            codes.append(0)
             epoch[g] += 1
             released = True
             continue
         state = c & 3
         if state == STOPPED:
-            set_code(g, 0, now)
+            moved.append(g)
+            codes.append(0)
             epoch[g] += 1
         elif state == DRAINED:
-            set_code(g, _DRAINED_WAITING, now)
+            moved.append(g)
+            codes.append(_DRAINED_WAITING)
             epoch[g] += 1
             ops.refill_queue.append(g)
             ops.refill_backlog += buildings[g]
             queued = True
+    st.set_codes(moved, codes, now)
     if st.ops.zone_dark[h]:
         st.ops.zone_dark[h] = False
         st.ops.mains_epoch[h] += 1
@@ -549,9 +564,10 @@ def _mobile_due(st: SupplyState, _target: int, _epoch: int) -> None:
         return
     d = st.plan_demand_factor()
     cands = []
+    served = st.served
     for h in range(tb.n_sources):
         zone = tb.zones[h]
-        if not zone or st.mains_frozen[h] or all(st.served[g] for g in zone):
+        if not zone or st.mains_frozen[h] or all(map(served.__getitem__, zone)):
             continue
         if st.expected_outage_h(h) < rp["mobile_min_outage_h"]:
             continue

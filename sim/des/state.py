@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
+from itertools import compress
 from typing import Any
 
 import numpy as np
@@ -68,12 +69,9 @@ class SupplyState:
         ahead = max(1, math.ceil(PLAN_AHEAD_H / tb.dt_h))
         padded = np.concatenate([self.heat_factor, np.full(ahead - 1, -np.inf)])
         self.plan_factor = np.lib.stride_tricks.sliding_window_view(padded, ahead).max(axis=1).tolist()
-        # event log, by column (``log`` appends one record): time [h], kind, node id, group, detail
-        self.ev_t: list[float] = []
-        self.ev_kind: list[str] = []
-        self.ev_node: list[int] = []
-        self.ev_group: list[int] = []
-        self.ev_detail: list[str] = []
+        # event log (``log`` appends one record): (time [h], kind, node id, group, detail)
+        self.ev_records: list[tuple[float, str, int, int, str]] = []
+        self._ev_append = self.ev_records.append
         self.shop = RepairShop(env, tb.crews, rp["transformer_spares"], rp["transformer_lead_days"] * 24.0,
                                log=self.log)
         self.mobile_transformers = simpy.Container(env, init=rp["mobile_transformers"], capacity=1e9)
@@ -95,6 +93,9 @@ class SupplyState:
         # -- derived state (update) ---------------------------------------------------------------------
         self.sub_on = [True] * n_s
         self.sub_unfed_since = [math.inf] * n_s  # its transmission feed is down since [h]
+        # update(): the damage columns its last substation pass saw, and whether a re-switch was under way
+        self._subs_seen: tuple[list[bool], ...] = ([], [], [])
+        self._subs_waiting = True
         self.feeder_live = [True] * n_f  # powered apart from outage queues
         self.dark_hh = 0.0  # households on feeders that are not live
         self.source_running = [True] * n_h
@@ -149,33 +150,48 @@ class SupplyState:
 
     # -- records ------------------------------------------------------------------------------------------
     def log(self, time_h: float, kind: str, node: int = -1, group: int = -1, detail: str = "") -> None:
-        self.ev_t.append(time_h)
-        self.ev_kind.append(kind)
-        self.ev_node.append(node)
-        self.ev_group.append(group)
-        self.ev_detail.append(detail)
+        self._ev_append((time_h, kind, node, group, detail))
 
     @property
     def events(self) -> list[tuple]:
         """The event log as ``(time_h, kind, node, group, detail)`` records."""
-        return list(zip(self.ev_t, self.ev_kind, self.ev_node, self.ev_group, self.ev_detail, strict=True))
+        return list(self.ev_records)
+
+    def event_columns(self) -> tuple[tuple | list, ...]:
+        """The event log by column: times [h], kinds, node ids, groups, details (in record order)."""
+        if not self.ev_records:
+            return [], [], [], [], []
+        return tuple(zip(*self.ev_records, strict=True))
 
     def set_code(self, g: int, code: int, time_h: float | None = None) -> None:
         """The one setter of a building group's code (state and cause): heater load and change point (at
         ``time_h``, default now: lazy drains record their own past time)."""
-        old = self.gcode[g]
-        if old == code:
-            return
-        heated = _HEATED_CODE
-        if heated[old] != heated[code]:
-            if heated[code]:
-                self.unheated_hh -= self._group_households[g]
-            else:
-                self.unheated_hh += self._group_households[g]
-        self.gcode[g] = code
-        self._g_t_append(self.env.now if time_h is None else time_h)
-        self._g_col_append(g)
-        self._g_val_append(code)
+        gcode = self.gcode
+        old = gcode[g]
+        if old != code:
+            if _HEATED_CODE[old] != _HEATED_CODE[code]:
+                # a - x is a + (-x) in IEEE arithmetic: the same sums as subtracting and adding
+                self.unheated_hh += -self._group_households[g] if _HEATED_CODE[code] else self._group_households[g]
+            gcode[g] = code
+            self._g_t_append(self.env.now if time_h is None else time_h)
+            self._g_col_append(g)
+            self._g_val_append(code)
+
+    def set_codes(self, groups: list[int], codes: list[int], time_h: float) -> None:
+        """:meth:`set_code` of distinct groups, in order, at ``time_h`` (one call for a zone's moves)."""
+        gcode, heated, hh = self.gcode, _HEATED_CODE, self._group_households
+        t_append, col_append, val_append = self._g_t_append, self._g_col_append, self._g_val_append
+        unheated = self.unheated_hh
+        for g, code in zip(groups, codes, strict=True):
+            old = gcode[g]
+            if old != code:
+                if heated[old] != heated[code]:
+                    unheated += -hh[g] if heated[code] else hh[g]  # the same sums as set_code, in order
+                gcode[g] = code
+                t_append(time_h)
+                col_append(g)
+                val_append(code)
+        self.unheated_hh = unheated
 
     # -- time helpers -------------------------------------------------------------------------------------
     def step_at(self, time_h: float) -> int:
@@ -237,23 +253,31 @@ class SupplyState:
         heatnet.flush_drains(self, now)
         down, sub_on, sub_mobile, destroyed = self.down, self.sub_on, self.sub_mobile, self.destroyed
         changed_subs: list[int] = []
-        unfed_since = self.sub_unfed_since
-        inf, reswitchable = math.inf, tb.sub_reswitchable
-        ts_up: bool | None = None  # any_transmission_up(), once per update (nothing here changes it)
-        for i, node, t1, t2 in tb.subs:
-            fed = not down[t1] or (t2 >= 0 and not down[t2])
-            if fed:
-                unfed_since[i] = inf
-            elif reswitchable[i] and (ts_up if ts_up is not None else (ts_up := self.any_transmission_up())):
-                # the 110 kV network is re-switched to another transmission substation (B5)
-                if unfed_since[i] == inf:
-                    unfed_since[i] = now
-                    self.push_replan(now + self.rp["reswitch_h"])
-                fed = now >= unfed_since[i] + self.rp["reswitch_h"] - 1e-9
-            on = fed and (not down[node] or (sub_mobile[i] and not destroyed[node]))
-            if on != sub_on[i]:
-                sub_on[i] = on
-                changed_subs.append(i)
+        # the substations are a function of the damage columns and, while a re-switch is under way, of the
+        # time: with neither changed since the last pass, that pass's result stands (list comparisons in C)
+        seen = self._subs_seen
+        if self._subs_waiting or down != seen[0] or sub_mobile != seen[1] or destroyed != seen[2]:
+            self._subs_seen = (down.copy(), sub_mobile.copy(), destroyed.copy())
+            self._subs_waiting = False
+            unfed_since = self.sub_unfed_since
+            inf, reswitchable = math.inf, tb.sub_reswitchable
+            ts_up: bool | None = None  # any_transmission_up(), once per update (nothing here changes it)
+            for i, node, t1, t2 in tb.subs:
+                fed = not down[t1] or (t2 >= 0 and not down[t2])
+                if fed:
+                    unfed_since[i] = inf
+                elif reswitchable[i] and (ts_up if ts_up is not None else (ts_up := self.any_transmission_up())):
+                    # the 110 kV network is re-switched to another transmission substation (B5)
+                    if unfed_since[i] == inf:
+                        unfed_since[i] = now
+                        self.push_replan(now + self.rp["reswitch_h"])
+                    fed = now >= unfed_since[i] + self.rp["reswitch_h"] - 1e-9
+                    if not fed:
+                        self._subs_waiting = True  # fed later by the time alone
+                on = fed and (not down[node] or (sub_mobile[i] and not destroyed[node]))
+                if on != sub_on[i]:
+                    sub_on[i] = on
+                    changed_subs.append(i)
         if changed_subs or self._feeders_dirty:
             self._update_feeders(now, changed_subs)
         self._supply = None
@@ -298,7 +322,8 @@ class SupplyState:
             seen.update(tb.sub_all_feeders[i])
             if any_reswitched:
                 for j in tb.district_subs[tb.sub_district[i]]:
-                    seen.update(f for f in tb.sub_feeders[j] if resw[f])
+                    feeders_j = tb.sub_feeders[j]
+                    seen.update(compress(feeders_j, map(resw.__getitem__, feeders_j)))  # those re-switched
         feeders = sorted(seen)
         seen.clear()
         feeder_sub, feeder_alt = tb.feeder_sub, tb.feeder_alt
@@ -512,9 +537,11 @@ class SupplyState:
         reason = self.source_status[h][1] if self.source_status[h] else HEATED
         if reason == NO_PUMPING_POWER or not self.feeder_live[tb.source_feeder[h]]:
             back = max(back, self._pumping_back(tb.source_feeder[h], now))
-        damaged = [self.unit_until[u] for u in tb.source_units[h] if not self.unit_ok[u]]
-        if damaged and back == -math.inf:
-            back = min(damaged)
+        if back == -math.inf:  # nothing else known: the damaged units' expected returns
+            unit_ok, until = self.unit_ok, self.unit_until
+            damaged = [until[u] for u in tb.source_units[h] if not unit_ok[u]]
+            if damaged:
+                back = min(damaged)
         if back == -math.inf:
             return 12.0  # nothing known: the operator's default guess [L]
         return max(back - now, 0.0)
