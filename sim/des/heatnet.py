@@ -128,10 +128,14 @@ def flush_drains(st: SupplyState, until_h: float) -> None:
     if not drains or drains[0][0] > until_h + 1e-9:
         return
     epochs, gcode, heappop = st.epoch, st.gcode, heapq.heappop
+    set_code, log, note = st.set_code, st.log, st.tables.group_note
     while drains and drains[0][0] <= until_h + 1e-9:
         t, _seq, g, epoch = heappop(drains)
         if epochs[g] == epoch and gcode[g] & 3 == STOPPED and not gcode[g] & MOBILE_BIT:
-            _drain_now(st, g, t)
+            # _drain_now(st, g, t), inlined
+            set_code(g, DRAINED | (gcode[g] >> 2 & 7) << 2, t)  # code(DRAINED, its cause)
+            epochs[g] += 1
+            log(t, "drain", -1, g, note[g])
 
 
 def heat_network_operator(env: simpy.Environment, st: SupplyState) -> Generator:
@@ -149,7 +153,8 @@ def heat_network_operator(env: simpy.Environment, st: SupplyState) -> Generator:
         st.ops.operator_wake = env.event()
         if heap:
             st.ops.operator_next = heap[0][0]
-            yield FirstOf(env, env.timeout(max(heap[0][0] - now, 0.0)), st.ops.operator_wake)
+            wait = heap[0][0] - now
+            yield FirstOf(env, env.timeout(0.0 if wait < 0.0 else wait), st.ops.operator_wake)  # max(wait, 0.0)
         else:
             st.ops.operator_next = math.inf
             yield st.ops.operator_wake
@@ -286,7 +291,8 @@ def decide(st: SupplyState, h: int, groups: list[int]) -> None:
     now = st.env.now
     outage = st.expected_outage_h(h)
     # the exposure until the systems would be drained: the expected outage, or the operator's delay if longer
-    exposure = expected_frost_k_h(st, max(outage, rp["drain_delay_h"]))
+    delay = rp["drain_delay_h"]
+    exposure = expected_frost_k_h(st, delay if delay > outage else outage)  # max(outage, delay)
     frost_now = st.frost_at(now)
     tolerance = rp["freeze_k_h"]
     thr = tb.freeze_k_h
@@ -332,7 +338,8 @@ def decide(st: SupplyState, h: int, groups: list[int]) -> None:
         for g in groups:
             t = drain_at.get(g)
             if t is not None:
-                i = min(max(int(t / dt), 0), last)
+                i = int(t / dt)
+                i = 0 if i < 0 else last if last < i else i  # min(max(i, 0), last)
                 if fc[i] + (t - i * dt) * rate_of[i] < frost_stop[g] + thr[g] - 1e-6:
                     continue
             watch.append(g)
@@ -353,7 +360,7 @@ def decide(st: SupplyState, h: int, groups: list[int]) -> None:
     drained = set(drain)
     rest = [g for g in groups if g not in drained] if drain else groups
     if rest and math.isfinite(outage):
-        push(st, now + max(outage, 1.0), DECIDE, h, 0)
+        push(st, now + (1.0 if outage < 1.0 else outage), DECIDE, h, 0)  # max(outage, 1.0)
 
 
 def _drain_now(st: SupplyState, g: int, time_h: float) -> None:
@@ -501,8 +508,9 @@ def staff_refill(st: SupplyState) -> None:
 def refill_team(env: simpy.Environment, st: SupplyState) -> Generator:
     """A refill team (building staff with a heat-network crew) refills and restarts drained groups, one at a
     time, in the order they became ready; stops during air-raid alerts."""
-    st.ops.refill_active += 1
-    q = st.ops.refill_queue
+    ops = st.ops
+    ops.refill_active += 1
+    q = ops.refill_queue
     tb, rp = st.tables, st.rp
     shop = st.shop
     per_team = rp["heat_crews_per_job"]
@@ -514,11 +522,11 @@ def refill_team(env: simpy.Environment, st: SupplyState) -> Generator:
     # refill_teams_target(st), inlined: the most frequent check of the DES
     base, per_k, cap = tb.crews["heat"], rp["refill_extra_teams_per_kbuilding"] / 1000.0, rp["refill_max_teams"]
     cap = max(base, cap)
-    while q and st.ops.refill_active <= min(cap, int(base + per_k * st.ops.refill_backlog)):
-        if st.ops.drains:
+    while q and ops.refill_active <= (cap if (n := int(base + per_k * ops.refill_backlog)) >= cap else n):  # min(cap, n)
+        if ops.drains:
             flush_drains(st, env.now)
         g = q.popleft()
-        st.ops.refill_backlog -= buildings[g]
+        ops.refill_backlog -= buildings[g]
         if gcode[g] != _DRAINED_WAITING or not served[g]:
             continue
         epoch = epochs[g]
@@ -536,7 +544,7 @@ def refill_team(env: simpy.Environment, st: SupplyState) -> Generator:
             set_code(g, 0, now)
             epochs[g] += 1
             log(now, "restart", -1, g, tb.group_note[g])
-    st.ops.refill_active -= 1
+    ops.refill_active -= 1
 
 
 def _fault_fixed(st: SupplyState, g: int, epoch: int) -> None:

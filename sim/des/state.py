@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from itertools import compress
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -93,8 +94,11 @@ class SupplyState:
         # -- derived state (update) ---------------------------------------------------------------------
         self.sub_on = [True] * n_s
         self.sub_unfed_since = [math.inf] * n_s  # its transmission feed is down since [h]
-        # update(): the damage columns its last substation pass saw, and whether a re-switch was under way
-        self._subs_seen: tuple[list[bool], ...] = ([], [], [])
+        # update(): the damage of the substations' nodes its last substation pass saw (damaged, destroyed;
+        # mobile transformers), and whether a re-switch was under way
+        nodes = tb.sub_input_nodes
+        self._sub_inputs = itemgetter(*nodes) if len(nodes) > 1 else (lambda col: tuple(col[n] for n in nodes))
+        self._subs_key: tuple | None = None
         self._subs_waiting = True
         self.feeder_live = [True] * n_f  # powered apart from outage queues
         self.dark_hh = 0.0  # households on feeders that are not live
@@ -196,7 +200,8 @@ class SupplyState:
     # -- time helpers -------------------------------------------------------------------------------------
     def step_at(self, time_h: float) -> int:
         i = int(time_h / self._dt_h + 1e-9)
-        return min(max(i, 0), self._last_step)
+        i = 0 if i < 0 else i  # min(max(i, 0), last): the builtins cost more than the comparisons
+        return self._last_step if self._last_step < i else i
 
     def outdoor_at(self, time_h: float) -> float:
         """Outdoor temperature at ``time_h`` (the value of its step). [degC]"""
@@ -205,7 +210,8 @@ class SupplyState:
     def frost_at(self, time_h: float) -> float:
         """Cumulative frost exposure at ``time_h`` (linear within a step). [K h]"""
         dt = self.tables.dt_h
-        i = min(max(int(time_h / dt), 0), len(self.outdoor) - 1)
+        i, last = int(time_h / dt), self._last_step
+        i = 0 if i < 0 else last if last < i else i  # min(max(i, 0), last)
         return self.frost_cum_list[i] + (time_h - i * dt) * self.frost_rate[i]
 
     def time_of_frost(self, frost_k_h: float) -> float:
@@ -220,7 +226,8 @@ class SupplyState:
         rate = self.frost_rate[j]
         dt = self.tables.dt_h
         frac = (frost_k_h - fc[j]) / rate if rate > 0 else 0.0
-        return j * dt + min(max(frac, 0.0), dt)
+        frac = 0.0 if frac < 0.0 else frac  # min(max(frac, 0.0), dt)
+        return j * dt + (dt if dt < frac else frac)
 
     def times_of_frost(self, frost_k_h: list[float]) -> list[float]:
         """:meth:`time_of_frost` of many targets at once (numpy). [h]"""
@@ -253,11 +260,12 @@ class SupplyState:
         heatnet.flush_drains(self, now)
         down, sub_on, sub_mobile, destroyed = self.down, self.sub_on, self.sub_mobile, self.destroyed
         changed_subs: list[int] = []
-        # the substations are a function of the damage columns and, while a re-switch is under way, of the
-        # time: with neither changed since the last pass, that pass's result stands (list comparisons in C)
-        seen = self._subs_seen
-        if self._subs_waiting or down != seen[0] or sub_mobile != seen[1] or destroyed != seen[2]:
-            self._subs_seen = (down.copy(), sub_mobile.copy(), destroyed.copy())
+        # the substations are a function of their nodes' damage and, while a re-switch is under way, of the
+        # time: with neither changed since the last pass, that pass's result stands
+        inputs = self._sub_inputs
+        key = (inputs(down), inputs(destroyed), tuple(sub_mobile))
+        if self._subs_waiting or key != self._subs_key:
+            self._subs_key = key
             self._subs_waiting = False
             unfed_since = self.sub_unfed_since
             inf, reswitchable = math.inf, tb.sub_reswitchable
@@ -326,19 +334,21 @@ class SupplyState:
                     seen.update(compress(feeders_j, map(resw.__getitem__, feeders_j)))  # those re-switched
         feeders = sorted(seen)
         seen.clear()
-        feeder_sub, feeder_alt = tb.feeder_sub, tb.feeder_alt
+        feeder_sub, feeder_alt, feeder_hh, feeder_source = tb.feeder_sub, tb.feeder_alt, tb.feeder_hh, tb.feeder_source
+        change = self.feeder_changes.append
         for f in feeders:
             s, alt = feeder_sub[f], feeder_alt[f]
             on = ok[f] and (sub_on[s] or (alt >= 0 and sub_on[alt])
                             or (resw[f] and any(sub_on[j] for j in tb.district_subs[tb.sub_district[s]] if j != s)))
             if on != live[f]:
                 live[f] = on
-                self.dark_hh += -tb.feeder_hh[f] if on else tb.feeder_hh[f]
-                self.feeder_changes.append((now, f, int(on)))
-                if on and tb.feeder_hh[f] > 0:
-                    self.log(now, "reconnect", tb.feeder_nodes[f], -1, f"{tb.feeder_hh[f]:.0f} households; back from damage")
-                if tb.feeder_source[f] >= 0:
-                    self._dirty.add(tb.feeder_source[f])
+                hh = feeder_hh[f]
+                self.dark_hh += -hh if on else hh
+                change((now, f, int(on)))
+                if on and hh > 0:
+                    self.log(now, "reconnect", tb.feeder_nodes[f], -1, f"{hh:.0f} households; back from damage")
+                if feeder_source[f] >= 0:
+                    self._dirty.add(feeder_source[f])
 
     def _source_status(self, h: int) -> tuple:
         """Deliverable capacity [MW], the reason of a stop, the sections that deliver (boiler clusters) and
@@ -463,7 +473,8 @@ class SupplyState:
         """Heat demand factor the dispatcher plans for: the coldest step of the next 24 hours (a plan that
         holds through the daily cycle, so buildings are not connected and shed again within a day). [1]"""
         i = int(self.env.now / self._dt_h + 1e-9)  # self.step_at(now), inlined
-        return self.plan_factor[min(max(i, 0), self._last_step)]
+        i = 0 if i < 0 else i  # min(max(i, 0), last)
+        return self.plan_factor[self._last_step if self._last_step < i else i]
 
     # -- damage and repair --------------------------------------------------------------------------------
     def is_destroyed(self, node: int) -> bool:
@@ -536,7 +547,8 @@ class SupplyState:
             back = self.expected_back.get(node, now)
         reason = self.source_status[h][1] if self.source_status[h] else HEATED
         if reason == NO_PUMPING_POWER or not self.feeder_live[tb.source_feeder[h]]:
-            back = max(back, self._pumping_back(tb.source_feeder[h], now))
+            pumping = self._pumping_back(tb.source_feeder[h], now)
+            back = pumping if pumping > back else back  # max(back, pumping)
         if back == -math.inf:  # nothing else known: the damaged units' expected returns
             unit_ok, until = self.unit_ok, self.unit_until
             damaged = [until[u] for u in tb.source_units[h] if not unit_ok[u]]
@@ -544,7 +556,8 @@ class SupplyState:
                 back = min(damaged)
         if back == -math.inf:
             return 12.0  # nothing known: the operator's default guess [L]
-        return max(back - now, 0.0)
+        back -= now
+        return 0.0 if back < 0.0 else back  # max(back - now, 0.0)
 
     def _pumping_back(self, f: int, now: float) -> float:
         """When the operator expects power back on feeder f (its own repair, its substation's or the
@@ -586,6 +599,8 @@ class SupplyState:
         plus electric heaters in flats without heat, scaled by the share of households not dark. [MW]"""
         tb = self.tables
         i = int(time_h / self._dt_h + 1e-9)  # self.step_at(time_h), inlined
-        base = self.base_demand[min(max(i, 0), self._last_step)]
+        i = 0 if i < 0 else i  # min(max(i, 0), last)
+        base = self.base_demand[self._last_step if self._last_step < i else i]
         heaters = self.unheated_hh * tb.heater_kw_per_household / 1000.0
-        return (base + heaters) * max(1.0 - self.dark_hh / tb.total_hh, 0.0)
+        lit = 1.0 - self.dark_hh / tb.total_hh
+        return (base + heaters) * (0.0 if lit < 0.0 else lit)  # max(lit, 0.0)

@@ -80,6 +80,9 @@ class RunTables:
         ts_cap = nodes.loc[ts, "capacity_mw"].to_numpy(float)
         self.ts_cap = tuple(zip((int(t) for t in ts), ts_cap.tolist(), strict=True))
         self.ts_cap_total = float(ts_cap.sum()) or 1.0
+        #: the nodes whose damage the substations depend on (their own, their feeds, every transmission node)
+        self.sub_input_nodes = sorted({n for _i, node, t1, t2 in self.subs for n in (node, t1, t2) if n >= 0}
+                                      | {t for t, _c in self.ts_cap})
         self.allotment_mw = float(p["national_allotment_mw"])
         self.ts_headroom = float(p["transmission_headroom_frac"])
         curve = np.asarray(p["allotment_response"], dtype=float)
