@@ -306,14 +306,14 @@ def _label_events(records: list[tuple], net: Network, city: City, grid: TimeGrid
     kinds = net.nodes["kind"].to_numpy(object)
     dists = net.nodes["district"].to_numpy(object)
     g_dist = city.groups["district"].to_numpy(object)
-    g_name = np.array([f"G{g}" for g in range(len(g_dist))], dtype=object)
-    node = np.full(n, "", dtype=object)
-    kind = np.full(n, "", dtype=object)
-    district = np.full(n, "", dtype=object)
-    node[has_node], kind[has_node], district[has_node] = (
-        names[node_id[has_node]], kinds[node_id[has_node]], dists[node_id[has_node]])
-    node[has_group] = g_name[group[has_group]]
-    kind[has_group] = "building_group"
-    district[has_group] = g_dist[group[has_group]]
+    n_nodes, n_groups = len(names), len(g_dist)
+    g_name = np.array([f"G{g}" for g in range(n_groups)], dtype=object)
+    g_kind = np.full(n_groups, "building_group", dtype=object)
+    none = np.array([""], dtype=object)
+    # one lookup table per column: the nodes, the groups, then "" (neither); a group's record names the group
+    row = np.where(has_group, n_nodes + group, np.where(has_node, node_id, n_nodes + n_groups))
+    node = np.concatenate([names, g_name, none])[row]
+    kind = np.concatenate([kinds, g_kind, none])[row]
+    district = np.concatenate([dists, g_dist, none])[row]
     return pd.DataFrame({"realization": realization, "time": event_times(grid.start, t), "time_h": t,
                          "kind": kind_ev, "node": node, "node_kind": kind, "district": district, "detail": detail})
