@@ -286,7 +286,7 @@ def expected_frost_k_h(st: SupplyState, outage_h: float) -> float:
 
 
 def decide(st: SupplyState, h: int, groups: list[int]) -> None:
-    """The operator decides on draining stopped groups of zone h (see the module docstring)."""
+    """The operator decides on draining stopped groups of zone h (distinct; see the module docstring)."""
     rp, tb = st.rp, st.tables
     now = st.env.now
     outage = st.expected_outage_h(h)
@@ -357,9 +357,8 @@ def decide(st: SupplyState, h: int, groups: list[int]) -> None:
         b = next(st.ops.action_seq)
         st.ops.freeze_batches[b] = deque(batch)
         push(st, max(batch[0][0], now), FREEZE, b, 0)
-    drained = set(drain)
-    rest = [g for g in groups if g not in drained] if drain else groups
-    if rest and math.isfinite(outage):
+    # groups left filled (distinct groups: drain is a subset of them) are decided again after the outage
+    if len(drain) < len(groups) and math.isfinite(outage):
         push(st, now + (1.0 if outage < 1.0 else outage), DECIDE, h, 0)  # max(outage, 1.0)
 
 
