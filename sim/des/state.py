@@ -95,11 +95,11 @@ class SupplyState:
         self.sub_on = [True] * n_s
         self.sub_unfed_since = [math.inf] * n_s  # its transmission feed is down since [h]
         # update(): the damage of the substations' nodes its last substation pass saw (damaged, destroyed;
-        # mobile transformers), and whether a re-switch was under way
+        # mobile transformers), and the first time a re-switch under way then feeds its substation [h]
         nodes = tb.sub_input_nodes
         self._sub_inputs = itemgetter(*nodes) if len(nodes) > 1 else (lambda col: tuple(col[n] for n in nodes))
         self._subs_key: tuple | None = None
-        self._subs_waiting = True
+        self._subs_wait_until = math.inf
         self.feeder_live = [True] * n_f  # powered apart from outage queues
         self.dark_hh = 0.0  # households on feeders that are not live
         self.source_running = [True] * n_h
@@ -261,12 +261,12 @@ class SupplyState:
         down, sub_on, sub_mobile, destroyed = self.down, self.sub_on, self.sub_mobile, self.destroyed
         changed_subs: list[int] = []
         # the substations are a function of their nodes' damage and, while a re-switch is under way, of the
-        # time: with neither changed since the last pass, that pass's result stands
+        # time: with the damage as at the last pass and no re-switch done since, that pass's result stands
         inputs = self._sub_inputs
         key = (inputs(down), inputs(destroyed), tuple(sub_mobile))
-        if self._subs_waiting or key != self._subs_key:
+        if key != self._subs_key or now >= self._subs_wait_until:
             self._subs_key = key
-            self._subs_waiting = False
+            wait_until = math.inf
             unfed_since = self.sub_unfed_since
             inf, reswitchable = math.inf, tb.sub_reswitchable
             ts_up: bool | None = None  # any_transmission_up(), once per update (nothing here changes it)
@@ -279,13 +279,15 @@ class SupplyState:
                     if unfed_since[i] == inf:
                         unfed_since[i] = now
                         self.push_replan(now + self.rp["reswitch_h"])
-                    fed = now >= unfed_since[i] + self.rp["reswitch_h"] - 1e-9
-                    if not fed:
-                        self._subs_waiting = True  # fed later by the time alone
+                    t_fed = unfed_since[i] + self.rp["reswitch_h"] - 1e-9
+                    fed = now >= t_fed
+                    if not fed and t_fed < wait_until:
+                        wait_until = t_fed  # fed later by the time alone
                 on = fed and (not down[node] or (sub_mobile[i] and not destroyed[node]))
                 if on != sub_on[i]:
                     sub_on[i] = on
                     changed_subs.append(i)
+            self._subs_wait_until = wait_until
         if changed_subs or self._feeders_dirty:
             self._update_feeders(now, changed_subs)
         self._supply = None

@@ -51,7 +51,8 @@ def _grid_state(st):
                        min_size=1, max_size=12))
 def test_substation_pass_skipped_only_when_it_would_change_nothing(steps):
     """update() skips the substation pass when the substations' nodes are as its last pass saw them and no
-    re-switch waits for its time; with the pass forced at every update the grid is the same."""
+    re-switch under way has reached its time since; with the pass forced at every update the grid is the
+    same (time steps cross the 12 h re-switch delay)."""
     fast, _ = make_state("kyiv", days=3)
     full, _ = make_state("kyiv", days=3)
     tb = fast.tables
