@@ -348,7 +348,7 @@ class SupplyState:
                 self.dark_hh += -hh if on else hh
                 change((now, f, int(on)))
                 if on and hh > 0:
-                    self.log(now, "reconnect", tb.feeder_nodes[f], -1, f"{hh:.0f} households; back from damage")
+                    self.log(now, "reconnect", tb.feeder_nodes[f], -1, tb.feeder_note[f])
                 if feeder_source[f] >= 0:
                     self._dirty.add(feeder_source[f])
 

@@ -67,6 +67,8 @@ class RunTables:
         self.feeder_hh = [float(h) for h in ft["households"]]
         self.feeder_source = [int(h) for h in ft["heat_source"]]
         self.total_hh = float(sum(self.feeder_hh)) or 1.0
+        #: detail of a feeder's ``reconnect`` event (formatted once per run)
+        self.feeder_note = [f"{h:.0f} households; back from damage" for h in self.feeder_hh]
         self.sub_feeders: list[list[int]] = [[] for _ in self.sub_nodes]  # its ordinary feeders
         self.sub_all_feeders: list[list[int]] = [[] for _ in self.sub_nodes]  # every feeder it feeds
         for f, s in enumerate(self.feeder_sub):
