@@ -162,7 +162,7 @@ def simulate_supply(
     cap0 = np.array(tables.source_heat_mw, dtype=float)
     plan = OutputPlan(tables, network.feeder_queue, network.group_heat_source, network.group_feeder, cap0,
                       rp["boost_max_frac"], round(rp["boost_h"] / grid.dt_h))
-    records: list[tuple[list, ...]] = []  # event-log columns of each realization
+    records: list[tuple] = []  # event-log columns of each realization
     n_events = 0
     simpy_s = 0.0
     gc_was_enabled = gc.isenabled()
@@ -188,7 +188,7 @@ def simulate_supply(
             write_outputs(plan, r, st.queue_changes, st.feeder_changes, st.cap_changes, st.g_t, st.g_col, st.g_val,
                           st.k_changes, outdoor_c[r], season[r], feeder_power, heat_frac, group_heat, group_state,
                           group_cause, queues_off)
-            records.append((st.ev_t, st.ev_kind, st.ev_node, st.ev_group, st.ev_detail))
+            records.append(st.event_columns())
             # A finished environment is cyclic garbage (waiting processes, their events, the state). Collect
             # it here, young generations only: the automatic collector would also scan the whole heap of
             # the process again and again (a third of the DES time), for no garbage of ours.
@@ -272,7 +272,7 @@ def _campaign_by_realization(campaign: Campaign, grid: TimeGrid, n_r: int, waves
     return waves_of, alerts_of
 
 
-def _label_events(records: list[tuple[list, ...]], net: Network, city: City, grid: TimeGrid) -> pd.DataFrame:
+def _label_events(records: list[tuple], net: Network, city: City, grid: TimeGrid) -> pd.DataFrame:
     """Event-log columns of each realization -> the event log: node ids and group indices -> names, kinds
     and districts; calendar times; sorted by realization and time (stable: records at equal times keep
     their order)."""
@@ -306,14 +306,14 @@ def _label_events(records: list[tuple[list, ...]], net: Network, city: City, gri
     kinds = net.nodes["kind"].to_numpy(object)
     dists = net.nodes["district"].to_numpy(object)
     g_dist = city.groups["district"].to_numpy(object)
-    g_name = np.array([f"G{g}" for g in range(len(g_dist))], dtype=object)
-    node = np.full(n, "", dtype=object)
-    kind = np.full(n, "", dtype=object)
-    district = np.full(n, "", dtype=object)
-    node[has_node], kind[has_node], district[has_node] = (
-        names[node_id[has_node]], kinds[node_id[has_node]], dists[node_id[has_node]])
-    node[has_group] = g_name[group[has_group]]
-    kind[has_group] = "building_group"
-    district[has_group] = g_dist[group[has_group]]
+    n_nodes, n_groups = len(names), len(g_dist)
+    g_name = np.array([f"G{g}" for g in range(n_groups)], dtype=object)
+    g_kind = np.full(n_groups, "building_group", dtype=object)
+    none = np.array([""], dtype=object)
+    # one lookup table per column: the nodes, the groups, then "" (neither); a group's record names the group
+    row = np.where(has_group, n_nodes + group, np.where(has_node, node_id, n_nodes + n_groups))
+    node = np.concatenate([names, g_name, none])[row]
+    kind = np.concatenate([kinds, g_kind, none])[row]
+    district = np.concatenate([dists, g_dist, none])[row]
     return pd.DataFrame({"realization": realization, "time": event_times(grid.start, t), "time_h": t,
                          "kind": kind_ev, "node": node, "node_kind": kind, "district": district, "detail": detail})

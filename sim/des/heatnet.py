@@ -125,10 +125,17 @@ def flush_drains(st: SupplyState, until_h: float) -> None:
     are applied lazily, at their own times, whenever the state is next read: the operator need not wake per
     building group (:func:`decide` schedules one wake-up at the last drain of a batch)."""
     drains = st.ops.drains
+    if not drains or drains[0][0] > until_h + 1e-9:
+        return
+    epochs, gcode, heappop = st.epoch, st.gcode, heapq.heappop
+    set_code, log, note = st.set_code, st.log, st.tables.group_note
     while drains and drains[0][0] <= until_h + 1e-9:
-        t, _seq, g, epoch = heapq.heappop(drains)
-        if st.epoch[g] == epoch and st.gcode[g] & 3 == STOPPED and not st.gcode[g] & MOBILE_BIT:
-            _drain_now(st, g, t)
+        t, _seq, g, epoch = heappop(drains)
+        if epochs[g] == epoch and gcode[g] & 3 == STOPPED and not gcode[g] & MOBILE_BIT:
+            # _drain_now(st, g, t), inlined
+            set_code(g, DRAINED | (gcode[g] >> 2 & 7) << 2, t)  # code(DRAINED, its cause)
+            epochs[g] += 1
+            log(t, "drain", -1, g, note[g])
 
 
 def heat_network_operator(env: simpy.Environment, st: SupplyState) -> Generator:
@@ -146,7 +153,8 @@ def heat_network_operator(env: simpy.Environment, st: SupplyState) -> Generator:
         st.ops.operator_wake = env.event()
         if heap:
             st.ops.operator_next = heap[0][0]
-            yield FirstOf(env, env.timeout(max(heap[0][0] - now, 0.0)), st.ops.operator_wake)
+            wait = heap[0][0] - now
+            yield FirstOf(env, env.timeout(0.0 if wait < 0.0 else wait), st.ops.operator_wake)  # max(wait, 0.0)
         else:
             st.ops.operator_next = math.inf
             yield st.ops.operator_wake
@@ -172,26 +180,32 @@ def lose_flow(st: SupplyState, h: int, groups: list[int], reasons: list[int]) ->
     gcode, tb = st.gcode, st.tables
     stopped: list[int] = []
     frost_now = st.frost_at(now)
-    set_code, epoch, stop_count = st.set_code, st.epoch, st.stop_count
+    epoch, stop_count = st.epoch, st.stop_count
     stop_time, frost_stop = st.ops.stop_time, st.ops.frost_stop
+    moved: list[int] = []  # the groups whose code is set (distinct: a zone's), and their new codes
+    codes: list[int] = []
     for g, why in zip(groups, reasons, strict=True):
         c = gcode[g]
         if c & MOBILE_BIT:
             continue  # a mobile boiler heats it
         state = c & 3
         if state == NORMAL:
-            set_code(g, STOPPED | why << 2, now)  # code(STOPPED, why)
+            moved.append(g)
+            codes.append(STOPPED | why << 2)  # code(STOPPED, why)
             epoch[g] += 1
             stop_time[g] = now
             frost_stop[g] = frost_now
             stop_count[g] += 1
             stopped.append(g)
         elif state == STOPPED:
-            set_code(g, STOPPED | why << 2, now)
+            moved.append(g)
+            codes.append(STOPPED | why << 2)
         elif state == DRAINED:
             if c == _DRAINED_WAITING:
                 epoch[g] += 1  # a refill waiting or under way is off
-            set_code(g, DRAINED | why << 2, now)  # code(DRAINED, why)
+            moved.append(g)
+            codes.append(DRAINED | why << 2)  # code(DRAINED, why)
+    st.set_codes(moved, codes, now)
     dark = (st.served_n[h] == 0) if tb.source_interconnected[h] else not any(st.served[g] for g in tb.zones[h])
     no_pumps = st.source_status[h] is not None and st.source_status[h][1] == NO_PUMPING_POWER
     if st.ops.zone_dark[h] and not (dark and no_pumps):
@@ -213,27 +227,33 @@ def gain_flow(st: SupplyState, h: int, groups: list[int]) -> None:
     gcode = st.gcode
     queued = False
     released = False
-    set_code, epoch, ops = st.set_code, st.epoch, st.ops
+    epoch, ops = st.epoch, st.ops
     now = st.env.now
     buildings = st.tables.group_buildings
+    moved: list[int] = []  # the groups whose code is set (distinct: a zone's), and their new codes
+    codes: list[int] = []
     for g in groups:
         c = gcode[g]
         if c & MOBILE_BIT:
             ops.mobile_free += ops.mobile_units.pop(g, 0)
-            set_code(g, 0, now)
+            moved.append(g)
+            codes.append(0)
             epoch[g] += 1
             released = True
             continue
         state = c & 3
         if state == STOPPED:
-            set_code(g, 0, now)
+            moved.append(g)
+            codes.append(0)
             epoch[g] += 1
         elif state == DRAINED:
-            set_code(g, _DRAINED_WAITING, now)
+            moved.append(g)
+            codes.append(_DRAINED_WAITING)
             epoch[g] += 1
             ops.refill_queue.append(g)
             ops.refill_backlog += buildings[g]
             queued = True
+    st.set_codes(moved, codes, now)
     if st.ops.zone_dark[h]:
         st.ops.zone_dark[h] = False
         st.ops.mains_epoch[h] += 1
@@ -266,12 +286,13 @@ def expected_frost_k_h(st: SupplyState, outage_h: float) -> float:
 
 
 def decide(st: SupplyState, h: int, groups: list[int]) -> None:
-    """The operator decides on draining stopped groups of zone h (see the module docstring)."""
+    """The operator decides on draining stopped groups of zone h (distinct; see the module docstring)."""
     rp, tb = st.rp, st.tables
     now = st.env.now
     outage = st.expected_outage_h(h)
     # the exposure until the systems would be drained: the expected outage, or the operator's delay if longer
-    exposure = expected_frost_k_h(st, max(outage, rp["drain_delay_h"]))
+    delay = rp["drain_delay_h"]
+    exposure = expected_frost_k_h(st, delay if delay > outage else outage)  # max(outage, delay)
     frost_now = st.frost_at(now)
     tolerance = rp["freeze_k_h"]
     thr = tb.freeze_k_h
@@ -317,7 +338,8 @@ def decide(st: SupplyState, h: int, groups: list[int]) -> None:
         for g in groups:
             t = drain_at.get(g)
             if t is not None:
-                i = min(max(int(t / dt), 0), last)
+                i = int(t / dt)
+                i = 0 if i < 0 else last if last < i else i  # min(max(i, 0), last)
                 if fc[i] + (t - i * dt) * rate_of[i] < frost_stop[g] + thr[g] - 1e-6:
                     continue
             watch.append(g)
@@ -335,10 +357,9 @@ def decide(st: SupplyState, h: int, groups: list[int]) -> None:
         b = next(st.ops.action_seq)
         st.ops.freeze_batches[b] = deque(batch)
         push(st, max(batch[0][0], now), FREEZE, b, 0)
-    drained = set(drain)
-    rest = [g for g in groups if g not in drained] if drain else groups
-    if rest and math.isfinite(outage):
-        push(st, now + max(outage, 1.0), DECIDE, h, 0)
+    # groups left filled (distinct groups: drain is a subset of them) are decided again after the outage
+    if len(drain) < len(groups) and math.isfinite(outage):
+        push(st, now + (1.0 if outage < 1.0 else outage), DECIDE, h, 0)  # max(outage, 1.0)
 
 
 def _drain_now(st: SupplyState, g: int, time_h: float) -> None:
@@ -486,8 +507,9 @@ def staff_refill(st: SupplyState) -> None:
 def refill_team(env: simpy.Environment, st: SupplyState) -> Generator:
     """A refill team (building staff with a heat-network crew) refills and restarts drained groups, one at a
     time, in the order they became ready; stops during air-raid alerts."""
-    st.ops.refill_active += 1
-    q = st.ops.refill_queue
+    ops = st.ops
+    ops.refill_active += 1
+    q = ops.refill_queue
     tb, rp = st.tables, st.rp
     shop = st.shop
     per_team = rp["heat_crews_per_job"]
@@ -499,11 +521,11 @@ def refill_team(env: simpy.Environment, st: SupplyState) -> Generator:
     # refill_teams_target(st), inlined: the most frequent check of the DES
     base, per_k, cap = tb.crews["heat"], rp["refill_extra_teams_per_kbuilding"] / 1000.0, rp["refill_max_teams"]
     cap = max(base, cap)
-    while q and st.ops.refill_active <= min(cap, int(base + per_k * st.ops.refill_backlog)):
-        if st.ops.drains:
+    while q and ops.refill_active <= (cap if (n := int(base + per_k * ops.refill_backlog)) >= cap else n):  # min(cap, n)
+        if ops.drains:
             flush_drains(st, env.now)
         g = q.popleft()
-        st.ops.refill_backlog -= buildings[g]
+        ops.refill_backlog -= buildings[g]
         if gcode[g] != _DRAINED_WAITING or not served[g]:
             continue
         epoch = epochs[g]
@@ -521,7 +543,7 @@ def refill_team(env: simpy.Environment, st: SupplyState) -> Generator:
             set_code(g, 0, now)
             epochs[g] += 1
             log(now, "restart", -1, g, tb.group_note[g])
-    st.ops.refill_active -= 1
+    ops.refill_active -= 1
 
 
 def _fault_fixed(st: SupplyState, g: int, epoch: int) -> None:
@@ -549,9 +571,10 @@ def _mobile_due(st: SupplyState, _target: int, _epoch: int) -> None:
         return
     d = st.plan_demand_factor()
     cands = []
+    served = st.served
     for h in range(tb.n_sources):
         zone = tb.zones[h]
-        if not zone or st.mains_frozen[h] or all(st.served[g] for g in zone):
+        if not zone or st.mains_frozen[h] or all(map(served.__getitem__, zone)):
             continue
         if st.expected_outage_h(h) < rp["mobile_min_outage_h"]:
             continue

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
+from itertools import compress
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -68,12 +70,9 @@ class SupplyState:
         ahead = max(1, math.ceil(PLAN_AHEAD_H / tb.dt_h))
         padded = np.concatenate([self.heat_factor, np.full(ahead - 1, -np.inf)])
         self.plan_factor = np.lib.stride_tricks.sliding_window_view(padded, ahead).max(axis=1).tolist()
-        # event log, by column (``log`` appends one record): time [h], kind, node id, group, detail
-        self.ev_t: list[float] = []
-        self.ev_kind: list[str] = []
-        self.ev_node: list[int] = []
-        self.ev_group: list[int] = []
-        self.ev_detail: list[str] = []
+        # event log (``log`` appends one record): (time [h], kind, node id, group, detail)
+        self.ev_records: list[tuple[float, str, int, int, str]] = []
+        self._ev_append = self.ev_records.append
         self.shop = RepairShop(env, tb.crews, rp["transformer_spares"], rp["transformer_lead_days"] * 24.0,
                                log=self.log)
         self.mobile_transformers = simpy.Container(env, init=rp["mobile_transformers"], capacity=1e9)
@@ -95,6 +94,12 @@ class SupplyState:
         # -- derived state (update) ---------------------------------------------------------------------
         self.sub_on = [True] * n_s
         self.sub_unfed_since = [math.inf] * n_s  # its transmission feed is down since [h]
+        # update(): the damage of the substations' nodes its last substation pass saw (damaged, destroyed;
+        # mobile transformers), and the first time a re-switch under way then feeds its substation [h]
+        nodes = tb.sub_input_nodes
+        self._sub_inputs = itemgetter(*nodes) if len(nodes) > 1 else (lambda col: tuple(col[n] for n in nodes))
+        self._subs_key: tuple | None = None
+        self._subs_wait_until = math.inf
         self.feeder_live = [True] * n_f  # powered apart from outage queues
         self.dark_hh = 0.0  # households on feeders that are not live
         self.source_running = [True] * n_h
@@ -149,38 +154,54 @@ class SupplyState:
 
     # -- records ------------------------------------------------------------------------------------------
     def log(self, time_h: float, kind: str, node: int = -1, group: int = -1, detail: str = "") -> None:
-        self.ev_t.append(time_h)
-        self.ev_kind.append(kind)
-        self.ev_node.append(node)
-        self.ev_group.append(group)
-        self.ev_detail.append(detail)
+        self._ev_append((time_h, kind, node, group, detail))
 
     @property
     def events(self) -> list[tuple]:
         """The event log as ``(time_h, kind, node, group, detail)`` records."""
-        return list(zip(self.ev_t, self.ev_kind, self.ev_node, self.ev_group, self.ev_detail, strict=True))
+        return list(self.ev_records)
+
+    def event_columns(self) -> tuple[tuple | list, ...]:
+        """The event log by column: times [h], kinds, node ids, groups, details (in record order)."""
+        if not self.ev_records:
+            return [], [], [], [], []
+        return tuple(zip(*self.ev_records, strict=True))
 
     def set_code(self, g: int, code: int, time_h: float | None = None) -> None:
         """The one setter of a building group's code (state and cause): heater load and change point (at
         ``time_h``, default now: lazy drains record their own past time)."""
-        old = self.gcode[g]
-        if old == code:
-            return
-        heated = _HEATED_CODE
-        if heated[old] != heated[code]:
-            if heated[code]:
-                self.unheated_hh -= self._group_households[g]
-            else:
-                self.unheated_hh += self._group_households[g]
-        self.gcode[g] = code
-        self._g_t_append(self.env.now if time_h is None else time_h)
-        self._g_col_append(g)
-        self._g_val_append(code)
+        gcode = self.gcode
+        old = gcode[g]
+        if old != code:
+            if _HEATED_CODE[old] != _HEATED_CODE[code]:
+                # a - x is a + (-x) in IEEE arithmetic: the same sums as subtracting and adding
+                self.unheated_hh += -self._group_households[g] if _HEATED_CODE[code] else self._group_households[g]
+            gcode[g] = code
+            self._g_t_append(self.env.now if time_h is None else time_h)
+            self._g_col_append(g)
+            self._g_val_append(code)
+
+    def set_codes(self, groups: list[int], codes: list[int], time_h: float) -> None:
+        """:meth:`set_code` of distinct groups, in order, at ``time_h`` (one call for a zone's moves)."""
+        gcode, heated, hh = self.gcode, _HEATED_CODE, self._group_households
+        t_append, col_append, val_append = self._g_t_append, self._g_col_append, self._g_val_append
+        unheated = self.unheated_hh
+        for g, code in zip(groups, codes, strict=True):
+            old = gcode[g]
+            if old != code:
+                if heated[old] != heated[code]:
+                    unheated += -hh[g] if heated[code] else hh[g]  # the same sums as set_code, in order
+                gcode[g] = code
+                t_append(time_h)
+                col_append(g)
+                val_append(code)
+        self.unheated_hh = unheated
 
     # -- time helpers -------------------------------------------------------------------------------------
     def step_at(self, time_h: float) -> int:
         i = int(time_h / self._dt_h + 1e-9)
-        return min(max(i, 0), self._last_step)
+        i = 0 if i < 0 else i  # min(max(i, 0), last): the builtins cost more than the comparisons
+        return self._last_step if self._last_step < i else i
 
     def outdoor_at(self, time_h: float) -> float:
         """Outdoor temperature at ``time_h`` (the value of its step). [degC]"""
@@ -189,7 +210,8 @@ class SupplyState:
     def frost_at(self, time_h: float) -> float:
         """Cumulative frost exposure at ``time_h`` (linear within a step). [K h]"""
         dt = self.tables.dt_h
-        i = min(max(int(time_h / dt), 0), len(self.outdoor) - 1)
+        i, last = int(time_h / dt), self._last_step
+        i = 0 if i < 0 else last if last < i else i  # min(max(i, 0), last)
         return self.frost_cum_list[i] + (time_h - i * dt) * self.frost_rate[i]
 
     def time_of_frost(self, frost_k_h: float) -> float:
@@ -204,7 +226,8 @@ class SupplyState:
         rate = self.frost_rate[j]
         dt = self.tables.dt_h
         frac = (frost_k_h - fc[j]) / rate if rate > 0 else 0.0
-        return j * dt + min(max(frac, 0.0), dt)
+        frac = 0.0 if frac < 0.0 else frac  # min(max(frac, 0.0), dt)
+        return j * dt + (dt if dt < frac else frac)
 
     def times_of_frost(self, frost_k_h: list[float]) -> list[float]:
         """:meth:`time_of_frost` of many targets at once (numpy). [h]"""
@@ -237,23 +260,34 @@ class SupplyState:
         heatnet.flush_drains(self, now)
         down, sub_on, sub_mobile, destroyed = self.down, self.sub_on, self.sub_mobile, self.destroyed
         changed_subs: list[int] = []
-        unfed_since = self.sub_unfed_since
-        inf, reswitchable = math.inf, tb.sub_reswitchable
-        ts_up: bool | None = None  # any_transmission_up(), once per update (nothing here changes it)
-        for i, node, t1, t2 in tb.subs:
-            fed = not down[t1] or (t2 >= 0 and not down[t2])
-            if fed:
-                unfed_since[i] = inf
-            elif reswitchable[i] and (ts_up if ts_up is not None else (ts_up := self.any_transmission_up())):
-                # the 110 kV network is re-switched to another transmission substation (B5)
-                if unfed_since[i] == inf:
-                    unfed_since[i] = now
-                    self.push_replan(now + self.rp["reswitch_h"])
-                fed = now >= unfed_since[i] + self.rp["reswitch_h"] - 1e-9
-            on = fed and (not down[node] or (sub_mobile[i] and not destroyed[node]))
-            if on != sub_on[i]:
-                sub_on[i] = on
-                changed_subs.append(i)
+        # the substations are a function of their nodes' damage and, while a re-switch is under way, of the
+        # time: with the damage as at the last pass and no re-switch done since, that pass's result stands
+        inputs = self._sub_inputs
+        key = (inputs(down), inputs(destroyed), tuple(sub_mobile))
+        if key != self._subs_key or now >= self._subs_wait_until:
+            self._subs_key = key
+            wait_until = math.inf
+            unfed_since = self.sub_unfed_since
+            inf, reswitchable = math.inf, tb.sub_reswitchable
+            ts_up: bool | None = None  # any_transmission_up(), once per update (nothing here changes it)
+            for i, node, t1, t2 in tb.subs:
+                fed = not down[t1] or (t2 >= 0 and not down[t2])
+                if fed:
+                    unfed_since[i] = inf
+                elif reswitchable[i] and (ts_up if ts_up is not None else (ts_up := self.any_transmission_up())):
+                    # the 110 kV network is re-switched to another transmission substation (B5)
+                    if unfed_since[i] == inf:
+                        unfed_since[i] = now
+                        self.push_replan(now + self.rp["reswitch_h"])
+                    t_fed = unfed_since[i] + self.rp["reswitch_h"] - 1e-9
+                    fed = now >= t_fed
+                    if not fed and t_fed < wait_until:
+                        wait_until = t_fed  # fed later by the time alone
+                on = fed and (not down[node] or (sub_mobile[i] and not destroyed[node]))
+                if on != sub_on[i]:
+                    sub_on[i] = on
+                    changed_subs.append(i)
+            self._subs_wait_until = wait_until
         if changed_subs or self._feeders_dirty:
             self._update_feeders(now, changed_subs)
         self._supply = None
@@ -298,22 +332,25 @@ class SupplyState:
             seen.update(tb.sub_all_feeders[i])
             if any_reswitched:
                 for j in tb.district_subs[tb.sub_district[i]]:
-                    seen.update(f for f in tb.sub_feeders[j] if resw[f])
+                    feeders_j = tb.sub_feeders[j]
+                    seen.update(compress(feeders_j, map(resw.__getitem__, feeders_j)))  # those re-switched
         feeders = sorted(seen)
         seen.clear()
-        feeder_sub, feeder_alt = tb.feeder_sub, tb.feeder_alt
+        feeder_sub, feeder_alt, feeder_hh, feeder_source = tb.feeder_sub, tb.feeder_alt, tb.feeder_hh, tb.feeder_source
+        change = self.feeder_changes.append
         for f in feeders:
             s, alt = feeder_sub[f], feeder_alt[f]
             on = ok[f] and (sub_on[s] or (alt >= 0 and sub_on[alt])
                             or (resw[f] and any(sub_on[j] for j in tb.district_subs[tb.sub_district[s]] if j != s)))
             if on != live[f]:
                 live[f] = on
-                self.dark_hh += -tb.feeder_hh[f] if on else tb.feeder_hh[f]
-                self.feeder_changes.append((now, f, int(on)))
-                if on and tb.feeder_hh[f] > 0:
-                    self.log(now, "reconnect", tb.feeder_nodes[f], -1, f"{tb.feeder_hh[f]:.0f} households; back from damage")
-                if tb.feeder_source[f] >= 0:
-                    self._dirty.add(tb.feeder_source[f])
+                hh = feeder_hh[f]
+                self.dark_hh += -hh if on else hh
+                change((now, f, int(on)))
+                if on and hh > 0:
+                    self.log(now, "reconnect", tb.feeder_nodes[f], -1, tb.feeder_note[f])
+                if feeder_source[f] >= 0:
+                    self._dirty.add(feeder_source[f])
 
     def _source_status(self, h: int) -> tuple:
         """Deliverable capacity [MW], the reason of a stop, the sections that deliver (boiler clusters) and
@@ -438,7 +475,8 @@ class SupplyState:
         """Heat demand factor the dispatcher plans for: the coldest step of the next 24 hours (a plan that
         holds through the daily cycle, so buildings are not connected and shed again within a day). [1]"""
         i = int(self.env.now / self._dt_h + 1e-9)  # self.step_at(now), inlined
-        return self.plan_factor[min(max(i, 0), self._last_step)]
+        i = 0 if i < 0 else i  # min(max(i, 0), last)
+        return self.plan_factor[self._last_step if self._last_step < i else i]
 
     # -- damage and repair --------------------------------------------------------------------------------
     def is_destroyed(self, node: int) -> bool:
@@ -511,13 +549,17 @@ class SupplyState:
             back = self.expected_back.get(node, now)
         reason = self.source_status[h][1] if self.source_status[h] else HEATED
         if reason == NO_PUMPING_POWER or not self.feeder_live[tb.source_feeder[h]]:
-            back = max(back, self._pumping_back(tb.source_feeder[h], now))
-        damaged = [self.unit_until[u] for u in tb.source_units[h] if not self.unit_ok[u]]
-        if damaged and back == -math.inf:
-            back = min(damaged)
+            pumping = self._pumping_back(tb.source_feeder[h], now)
+            back = pumping if pumping > back else back  # max(back, pumping)
+        if back == -math.inf:  # nothing else known: the damaged units' expected returns
+            unit_ok, until = self.unit_ok, self.unit_until
+            damaged = [until[u] for u in tb.source_units[h] if not unit_ok[u]]
+            if damaged:
+                back = min(damaged)
         if back == -math.inf:
             return 12.0  # nothing known: the operator's default guess [L]
-        return max(back - now, 0.0)
+        back -= now
+        return 0.0 if back < 0.0 else back  # max(back - now, 0.0)
 
     def _pumping_back(self, f: int, now: float) -> float:
         """When the operator expects power back on feeder f (its own repair, its substation's or the
@@ -559,6 +601,8 @@ class SupplyState:
         plus electric heaters in flats without heat, scaled by the share of households not dark. [MW]"""
         tb = self.tables
         i = int(time_h / self._dt_h + 1e-9)  # self.step_at(time_h), inlined
-        base = self.base_demand[min(max(i, 0), self._last_step)]
+        i = 0 if i < 0 else i  # min(max(i, 0), last)
+        base = self.base_demand[self._last_step if self._last_step < i else i]
         heaters = self.unheated_hh * tb.heater_kw_per_household / 1000.0
-        return (base + heaters) * max(1.0 - self.dark_hh / tb.total_hh, 0.0)
+        lit = 1.0 - self.dark_hh / tb.total_hh
+        return (base + heaters) * (0.0 if lit < 0.0 else lit)  # max(lit, 0.0)

@@ -67,6 +67,8 @@ class RunTables:
         self.feeder_hh = [float(h) for h in ft["households"]]
         self.feeder_source = [int(h) for h in ft["heat_source"]]
         self.total_hh = float(sum(self.feeder_hh)) or 1.0
+        #: detail of a feeder's ``reconnect`` event (formatted once per run)
+        self.feeder_note = [f"{h:.0f} households; back from damage" for h in self.feeder_hh]
         self.sub_feeders: list[list[int]] = [[] for _ in self.sub_nodes]  # its ordinary feeders
         self.sub_all_feeders: list[list[int]] = [[] for _ in self.sub_nodes]  # every feeder it feeds
         for f, s in enumerate(self.feeder_sub):
@@ -80,6 +82,9 @@ class RunTables:
         ts_cap = nodes.loc[ts, "capacity_mw"].to_numpy(float)
         self.ts_cap = tuple(zip((int(t) for t in ts), ts_cap.tolist(), strict=True))
         self.ts_cap_total = float(ts_cap.sum()) or 1.0
+        #: the nodes whose damage the substations depend on (their own, their feeds, every transmission node)
+        self.sub_input_nodes = sorted({n for _i, node, t1, t2 in self.subs for n in (node, t1, t2) if n >= 0}
+                                      | {t for t, _c in self.ts_cap})
         self.allotment_mw = float(p["national_allotment_mw"])
         self.ts_headroom = float(p["transmission_headroom_frac"])
         curve = np.asarray(p["allotment_response"], dtype=float)
