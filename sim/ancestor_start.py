@@ -47,7 +47,7 @@ from sim.network import Network
 from sim.rng import stream
 from sim.threat import ALERT_COLUMNS, Campaign, make_campaign
 from sim.timegrid import TimeGrid
-from sim.warm_start import _RENEWAL_POLICIES, WarmStart, _as_reported
+from sim.warm_start import _RENEWAL_POLICIES, WarmStart, _as_reported, distinct_histories
 
 __all__ = ["History", "ancestor_builder", "ancestor_campaign", "ancestor_forecast_rows", "ancestor_warm_start",
            "conditional_next_wave_h", "repairs_done", "resample_ancestors"]
@@ -103,7 +103,7 @@ def ancestor_warm_start(restart: np.datetime64, restart_h: float, ancestors: np.
                         conditional_waves: bool = False) -> WarmStart:
     """The warm start that restarts realization i from ancestor ``ancestors[i]`` = (generation, realization)."""
     anc = np.asarray(ancestors, dtype=np.int64).reshape(-1, 2)
-    distinct = len({(int(g), int(r)) for g, r in anc})
+    distinct = distinct_histories(anc)
     summary = (f"{len(anc)} realization{'s' if len(anc) != 1 else ''} restarted from {distinct} resampled "
                f"histor{'ies' if distinct != 1 else 'y'}")
     return WarmStart(restart=restart, restart_h=float(restart_h), summary=summary, ancestors=anc,

@@ -139,9 +139,8 @@ def condition(ds: xr.Dataset, reports: Observations | None, cfg: Any, n_queues: 
         f"{to_datetime64(g.restart, 'm')}: {g.warm.summary}" for g in result.generations[1:] if g.warm is not None)
     moved = result.moved
     if moved is not None and moved.warm is not None and result.ess_before_move is not None:
-        anc = np.asarray(moved.warm.ancestors).reshape(-1, 2)
         out.attrs["nowcast_forecast_move"] = result.log[-1]
-        out.attrs["nowcast_forecast_move_ancestors"] = len({(int(a), int(b)) for a, b in anc})
+        out.attrs["nowcast_forecast_move_ancestors"] = moved.warm.distinct_ancestors
         out.attrs["nowcast_ess_before_move"] = float(result.ess_before_move)
     status = result.status
     if result.collapsed:

@@ -296,7 +296,7 @@ def forecast_move(result: FilterResult, reports: Observations, cfg: Any, n_queue
     g = len(gens)
     moved = _generation(g, restart(g, warm), reports, cfg, n_queues, restart=t_m, warm=warm)
     n_moved = moved.size
-    distinct = len({(int(a), int(b)) for a, b in np.asarray(warm.ancestors).reshape(-1, 2)})
+    distinct = warm.distinct_ancestors
     result.ess_before_move = float(smc.effective_sample_size(result.weights))
     result.moved = moved
     result.weights = np.concatenate([np.zeros(sum(x.size for x in gens)), np.full(n_moved, 1.0 / n_moved)])

@@ -321,7 +321,8 @@ class WarmStart:
         realization) whose history restarted realization i continues; None: the reported state above.
     conditional_waves : bool
         With ``ancestors``: the waves after the restart from the renewal process conditioned on each
-        ancestor's waves before it (:func:`sim.ancestor_start.conditional_next_wave_h`; the forecast move).
+        ancestor's waves before it (:func:`sim.ancestor_start.conditional_next_wave_h`; the forecast move);
+        False: wave 0 at the ancestor's latest wave, later waves before the restart dropped.
     """
 
     restart: np.datetime64
@@ -333,10 +334,18 @@ class WarmStart:
     heat_share: dict[str, float] = field(default_factory=dict)
     summary: str = "nothing down"
     ancestors: np.ndarray | None = None
-    # with ancestors: the next wave after the restart from the renewal process conditioned on the
-    # ancestor's wave history (sim.ancestor_start.conditional_next_wave_h); False: wave 0 at the
-    # ancestor's latest wave, later waves before the restart dropped
     conditional_waves: bool = False
+
+    @property
+    def distinct_ancestors(self) -> int:
+        """How many distinct (generation, realization) histories an ancestor warm start continues; 0 for
+        the reported state."""
+        return 0 if self.ancestors is None else distinct_histories(self.ancestors)
+
+
+def distinct_histories(ancestors: np.ndarray) -> int:
+    """The number of distinct (generation, realization) pairs of an (R, 2) ancestor table."""
+    return len({(int(g), int(r)) for g, r in np.asarray(ancestors).reshape(-1, 2)})
 
 
 def _heat_shares(zones: ZoneTable, reports: Observations, at: np.datetime64, cfg: Any,

@@ -128,14 +128,10 @@ def flush_drains(st: SupplyState, until_h: float) -> None:
     if not drains or drains[0][0] > until_h + 1e-9:
         return
     epochs, gcode, heappop = st.epoch, st.gcode, heapq.heappop
-    set_code, log, note = st.set_code, st.log, st.tables.group_note
     while drains and drains[0][0] <= until_h + 1e-9:
         t, _seq, g, epoch = heappop(drains)
         if epochs[g] == epoch and gcode[g] & 3 == STOPPED and not gcode[g] & MOBILE_BIT:
-            # _drain_now(st, g, t), inlined
-            set_code(g, DRAINED | (gcode[g] >> 2 & 7) << 2, t)  # code(DRAINED, its cause)
-            epochs[g] += 1
-            log(t, "drain", -1, g, note[g])
+            _drain_now(st, g, t)
 
 
 def heat_network_operator(env: simpy.Environment, st: SupplyState) -> Generator:
