@@ -42,6 +42,32 @@ TWIN: dict[str, Any] = {
 }  # fmt: skip
 #: The quick settings of the test (fewer truths and realizations; same design).
 TWIN_QUICK: dict[str, Any] = {**TWIN, "truths": 6, "realizations": 80}
+#: The restated forecast criterion's settings (docs/nowcast.md "The forecast criterion restated"): the
+#: quick test's design over 50 truths, seeds 20262129-20262178 (the first six are the quick test's).
+TWIN_VALIDATION: dict[str, Any] = {**TWIN_QUICK, "truths": 50}
+#: The sign test's level (one-sided) and the smallest number of truths better that passes it at 50 truths.
+SIGN_TEST_ALPHA = 0.05
+
+
+def forecast_sign_test(skill: np.ndarray | pd.Series, alpha: float = SIGN_TEST_ALPHA) -> dict[str, float]:
+    """A one-sided sign test of the forecast skill over truths: is the conditioned forecast better (skill
+    > 0) in more truths than chance would give if better and worse were equally likely?
+
+    Ties (skill exactly 0) and NaN count as worse. Returns ``truths``, ``better``, ``p_value`` (the
+    binomial tail P(B(n, 1/2) >= better)), ``better_needed`` (the least count with a tail below ``alpha``)
+    and ``mean_skill``.
+
+    >>> r = forecast_sign_test(np.r_[np.full(32, 0.2), np.full(18, -0.1)])
+    >>> r["better"], r["better_needed"], round(r["p_value"], 3), round(r["mean_skill"], 3)
+    (32, 32, 0.032, 0.092)
+    """
+    from scipy.stats import binom
+
+    x = np.asarray(skill, dtype=float)
+    n, better = int(x.size), int(np.sum(x > 0))  # NaN > 0 is False
+    needed = next(k for k in range(n + 2) if k > n or binom.sf(k - 1, n, 0.5) < alpha)
+    return {"truths": n, "better": better, "p_value": float(binom.sf(better - 1, n, 0.5)),
+            "better_needed": int(needed), "mean_skill": float(np.nanmean(x)) if n else float("nan")}
 
 
 def truth_seeds(settings: dict[str, Any]) -> list[int]:
