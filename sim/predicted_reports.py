@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
-from scipy.special import logsumexp
 
 from sim import smc
 from sim.observations import CITY, Observations
@@ -97,7 +96,7 @@ def least_expected(reports: Observations, predicted: np.ndarray, loglik: np.ndar
     """The report at time ``at`` with the lowest predictive probability under the weights before it."""
     table = reports.table
     k_at = np.flatnonzero(table["time"].to_numpy("datetime64[ns]") == to_datetime64(at))
-    log_pred = logsumexp(loglik[:, k_at], b=prior[:, None], axis=0)
+    log_pred = smc.log_mean_exp(loglik[:, k_at], prior[:, None], axis=0)
     k = int(k_at[np.argmin(log_pred)])
     row = table.iloc[k]
     p5, p95 = weighted_quantile(predicted[:, k], prior, [0.05, 0.95])

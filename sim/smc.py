@@ -180,6 +180,21 @@ def sample_queues(x: np.ndarray, sd: float, n_queues: int, rng: np.random.Genera
 # --------------------------------------------------------------------------------------------------
 
 
+def log_mean_exp(log_x: np.ndarray, weights: np.ndarray, axis: int = 0) -> np.ndarray:
+    """``log sum_i w_i exp(log_x_i)`` along ``axis``: the log of a weighted mean of likelihoods.
+
+    The weights enter as ``log w`` (a zero weight as ``-inf``), not as ``logsumexp``'s ``b``, which warns of
+    an overflow (and is still right) when the largest term carries a weight near the smallest float.
+
+    >>> float(log_mean_exp(np.array([0.0, -1.0]), np.array([1e-310, 1.0])))
+    -1.0
+    >>> round(float(np.exp(log_mean_exp(np.log(np.array([0.2, 0.4])), np.array([0.5, 0.5])))), 12)
+    0.3
+    """
+    with np.errstate(divide="ignore"):
+        return logsumexp(np.asarray(log_x, float) + np.log(np.asarray(weights, float)), axis=axis)
+
+
 def normalize_log_weights(log_w: np.ndarray, axis: int = -1) -> np.ndarray:
     """Normalized weights ``w / sum(w)`` from log-weights, along ``axis`` (no overflow)."""
     log_w = np.asarray(log_w, dtype=float)
@@ -255,7 +270,7 @@ def sequential_weights(
     evidence = np.empty(len(times))
     for i in range(len(times)):
         w_prev = normalize_log_weights(log_w)
-        evidence[i] = logsumexp(per_time[:, i], b=w_prev)
+        evidence[i] = log_mean_exp(per_time[:, i], w_prev)
         log_w = log_w + per_time[:, i]
         weights[i] = normalize_log_weights(log_w)
     return SequentialWeights(times, weights, effective_sample_size(weights), evidence)

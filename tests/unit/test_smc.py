@@ -218,3 +218,20 @@ def test_resampler_counts(w, seed):
     assert res_counts.sum() == R
     assert np.all(res_counts >= np.floor(rw - 1e-9))
     assert np.all(res_counts[w == 0] == 0) and np.all(sys_counts[w == 0] == 0)
+
+
+def test_evidence_of_a_degenerate_ensemble_is_exact_and_does_not_warn():
+    """A prior weight near the smallest float on the most likely member made scipy's ``logsumexp(b=...)``
+    warn of an overflow on stderr of a real nowcast run (the value was right); the evidence is the log of
+    the weighted mean likelihood, here by hand: log(w0 e^0 + w1 e^-1) for the second report time, with the
+    weights w after the first time."""
+    import warnings
+
+    log_lik = np.array([[-720.0, 0.0], [0.0, -1.0]])  # (R=2, one report at each of two times)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        seq = smc.sequential_weights(log_lik, np.array(["2026-01-29T06", "2026-01-29T18"], "datetime64[ns]"))
+    assert seq.log_evidence[0] == pytest.approx(np.log(0.5 * np.exp(-720.0) + 0.5))
+    w = np.array([np.exp(-720.0), 1.0]) / (1.0 + np.exp(-720.0))  # weights after the first time
+    assert 0 < w[0] < 1e-300
+    assert seq.log_evidence[1] == pytest.approx(np.log(w[0] + w[1] * np.exp(-1.0)))
