@@ -1137,7 +1137,8 @@ few hundred (docs/sweeps.md).
 
 #: The stored runs of the identical-twin experiment of the nowcast (too slow to rerun here: each is written
 #: by ``docs/scripts/nowcast_twin_figures.py``); the first has the slow test's settings.
-NOWCAST_TWIN = (DOCS / "data" / "nowcast_twin.csv", DOCS / "data" / "nowcast_twin_report.csv")
+NOWCAST_TWIN = (DOCS / "data" / "nowcast_twin.csv", DOCS / "data" / "nowcast_twin_report.csv",
+                DOCS / "data" / "nowcast_twin_validation.csv")
 NOWCAST_TWIN_COMMAND = "nice -n 10 .venv/bin/python docs/scripts/nowcast_twin_figures.py"
 
 
@@ -1155,18 +1156,25 @@ def _twin_criterion(df: pd.DataFrame) -> tuple[bool, bool, bool]:
 def section_nowcast_twin(img: Path, paths: tuple[Path, ...] = NOWCAST_TWIN) -> tuple[str, list[dict]]:
     """The nowcast's identical-twin experiment (sim.validation.nowcast, tests/validation/test_nowcast_twin.py)
     from its stored per-truth figures (``docs/data/nowcast_twin*.csv``)."""
-    from sim.validation.nowcast import TWIN_QUICK, truth_seeds
+    from sim.validation.nowcast import TWIN_QUICK, TWIN_VALIDATION, forecast_sign_test, truth_seeds
 
     heading = "## Nowcast: the identical-twin experiment"
     runs = [(p, pd.read_csv(p)) for p in paths if p.is_file()]
     if not runs:
         return f"{heading}\n\nNo stored run ({', '.join(_rel(p) for p in paths)} missing).\n", []
-    test_seeds = truth_seeds(TWIN_QUICK)
+    test_seeds, validation_seeds = truth_seeds(TWIN_QUICK), truth_seeds(TWIN_VALIDATION)
 
-    fig, axes = plt.subplots(1, len(runs), figsize=(4.6 * len(runs) + 1.0, 3.4), squeeze=False)
-    tables, rows, failed = [], [], []
+    # runs of up to 12 truths side by side in the first row, larger runs one per row below them
+    small = [k for k, (_, df) in enumerate(runs) if len(df) <= 12]
+    large = [k for k in range(len(runs)) if k not in small]
+    n_rows = (1 if small else 0) + len(large)
+    fig = plt.figure(figsize=(max(4.6 * max(len(small), 1) + 1.0, 14.0 if large else 0.0), 3.4 * n_rows))
+    grid = fig.add_gridspec(n_rows, max(len(small), 1))
+    axes = {k: fig.add_subplot(grid[0, i]) for i, k in enumerate(small)}
+    axes |= {k: fig.add_subplot(grid[(1 if small else 0) + i, :]) for i, k in enumerate(large)}
+    tables, rows, failed, restated = [], [], [], []
     for k, (path, df) in enumerate(runs):
-        ax = axes[0, k]
+        ax = axes[k]
         x = np.arange(len(df))
         ax.bar(x - 0.27, df["skill"], 0.26, color="C0", label="forecast, rejuvenated")
         ax.bar(x, df["skill_weights_only"].clip(lower=-1.5), 0.26, color="C7", label="forecast, weights only (clipped at -1.5)")
@@ -1176,7 +1184,7 @@ def section_nowcast_twin(img: Path, paths: tuple[Path, ...] = NOWCAST_TWIN) -> t
                    label="collapsed (ESS < 0.1 R)")  # fmt: skip
         ax.axhline(0.1, color="k", lw=0.8, ls="--", label="criterion: mean > 0.1")
         ax.axhline(0.0, color="k", lw=0.5)
-        ax.set_xticks(x, [str(t)[-4:] for t in df["truth_seed"]], fontsize=7)
+        ax.set_xticks(x, [str(t)[-4:] for t in df["truth_seed"]], fontsize=7, rotation=90 if len(df) > 12 else 0)
         ax.set_xlabel("truth seed (last 4 digits)")
         ax.set_ylabel("CRPS skill 1 - CRPS_c / CRPS_u")
         ax.set_ylim(-1.6, 1.22)
@@ -1188,7 +1196,9 @@ def section_nowcast_twin(img: Path, paths: tuple[Path, ...] = NOWCAST_TWIN) -> t
         seeds = [int(t) for t in df["truth_seed"]]
         r0 = df.iloc[0]
         is_test = seeds == test_seeds and int(r0["realizations"]) == int(TWIN_QUICK["realizations"])
+        is_validation = seeds == validation_seeds and int(r0["realizations"]) == int(TWIN_VALIDATION["realizations"])
         what = ("the slow test's settings and truths" if is_test else
+                "the restated criterion's run (the slow test's settings, 50 truths)" if is_validation else
                 f"{len(df)} truths, {int(r0['realizations'])} realizations")
         lines = "\n".join(
             f"| {int(r.truth_seed)} | {r.crps_unconditioned:,.1f} | {r.crps_conditioned:,.1f} | {r.skill:+.2f} | "
@@ -1210,9 +1220,25 @@ unconditioned forecast in **{int((df['skill'] > 0).sum())} of {len(df)}** truths
 {df['skill_analysis'].mean():+.2f}, lowest {df['skill_analysis'].min():+.2f}; the prior's weights alone (stage A, no
 rejuvenation): mean forecast skill {df['skill_weights_only'].mean():+.2f}.
 """)
-        label = "test's truths" if is_test else f"{len(df)} truths, {int(r0['realizations'])} realizations"
+        label = ("test's truths" if is_test else "50 truths, restated criterion" if is_validation else
+                 f"{len(df)} truths, {int(r0['realizations'])} realizations")
         an_ok = bool((df["skill_analysis"] > 0).all() and df["skill_analysis"].mean() > 0.5)
         fc_ok = mean_ok and share_ok and none_ok
+        if is_validation:
+            sign = forecast_sign_test(df["skill"])
+            sign_ok = bool(sign["better"] >= sign["better_needed"] and sign["mean_skill"] > 0)
+            restated.append((sign, sign_ok, int(df["collapsed"].sum()), len(df)))
+            rows.append({"check": "nowcast twin (50 truths): conditioned forecast measurably closer (restated criterion)",
+                         "measured": f"{sign['better']}/{sign['truths']} better (one-sided sign test p = "
+                                     f"{sign['p_value']:.3f}), mean skill {sign['mean_skill']:+.2f}, "
+                                     f"{int(df['collapsed'].sum())} collapses (reported, not gated)",
+                         "tolerance": f">= {sign['better_needed']} of {sign['truths']} better (p < 0.05), mean skill > 0",
+                         "result": _ok(sign_ok)})  # fmt: skip
+            tables.append(f"Restated criterion (docs/nowcast.md \"The forecast criterion restated\", written before "
+                          f"this run): better in **{sign['better']} of {sign['truths']}** truths (at least "
+                          f"{sign['better_needed']} needed: one-sided sign test, p = {sign['p_value']:.3f}) and mean "
+                          f"skill **{sign['mean_skill']:+.2f}** (> 0 needed): **{'met' if sign_ok else 'not met'}**.\n")
+            continue
         if not fc_ok:
             failed.append(label)
         rows.append({"check": f"nowcast twin ({label}): conditioned analysis closer to the truth",
@@ -1224,8 +1250,23 @@ rejuvenation): mean forecast skill {df['skill_weights_only'].mean():+.2f}.
                      "tolerance": "mean skill > 0.1, >= 70 % better, no collapse",
                      "result": "pass" if fc_ok else "not met (xfail)"})  # fmt: skip
     _save(fig, img / "nowcast_twin.png")
-    not_met = (f"The forecast criterion is **not met yet** ({'; '.join(failed)})" if failed else
-               "The criterion is met in the stored runs; the strict xfail of the test must go")
+    not_met = (f"The design's forecast criterion is **not met yet** ({'; '.join(failed)})" if failed else
+               "The design's criterion is met in the stored runs; the strict xfail of the test must go")
+    if restated:
+        sign, sign_ok, n_coll, n_tr = restated[0]
+        worst = min(runs, key=lambda r: r[1]["skill_analysis"].min())[1]
+        w_row = worst.loc[worst["skill_analysis"].idxmin()]
+        analysis_note = ("" if float(w_row["skill_analysis"]) > 0 else
+                         f" The analysis is not better everywhere: truth {int(w_row['truth_seed'])} "
+                         f"({'collapsed' if bool(w_row['collapsed']) else 'not collapsed'}) has analysis skill "
+                         f"{float(w_row['skill_analysis']):+.2f}, its one remaining history far from the truth; the "
+                         f"run says it collapsed, which is all a user can be told.")
+        restated_md = (f"The restated criterion is **{'met' if sign_ok else 'not met'}**: {sign['better']} of "
+                       f"{sign['truths']} truths better (p = {sign['p_value']:.3f}), mean skill "
+                       f"{sign['mean_skill']:+.2f}; {n_coll} of {n_tr} perfect-model nowcasts collapse, each saying so."
+                       + analysis_note + " ")
+    else:
+        restated_md = "The restated criterion's run is not stored. "
     md = f"""{heading}
 
 Test: `tests/validation/test_nowcast_twin.py` (slow); computation: `sim.validation.nowcast.twin_experiment`.
@@ -1240,21 +1281,26 @@ built) against unconditioned: skill `1 - CRPS_c / CRPS_u` per truth; "weights on
 reweighting of the prior without rejuvenation. Nothing was fitted to these truths: the filter was tuned on
 truths of their own (seeds 20263129-20263148, docs/nowcast.md "The forecast criterion: causes tested").
 
-The experiment takes minutes per run, too long for this page's own run: the figures are those of the
+Each run takes one to a few minutes, too long for this page's own run: the figures are those of the
 stored runs below, made with `{NOWCAST_TWIN_COMMAND}` (the test's settings; `--truths 10 --realizations 200
---out docs/data/nowcast_twin_report.csv` for the design's ten truths), and drawn here. A change of the
+--out docs/data/nowcast_twin_report.csv` for the design's ten truths; `--truths 50 --out
+docs/data/nowcast_twin_validation.csv` for the restated criterion), and drawn here. A change of the
 filter needs a new run of the script; the table says at which commit the stored run was made.
 
-**The criterion** (docs/nowcast.md, stage-B design, fixed before any run): mean forecast skill > 0.1, the
-conditioned forecast better in at least 70 % of the truths (8 of 10), and no collapse (a perfect model
-must explain its own reports once rejuvenated). The test asserts the analysis (every truth > 0, mean >
-0.5: a regression guard set after the first run) and keeps the forecast criterion as a strict xfail.
+**The criteria.** The design's (docs/nowcast.md, stage-B design, fixed before any run): mean forecast
+skill > 0.1, the conditioned forecast better in at least 70 % of the truths, and no collapse. It proved
+beyond a perfect filter on some truth sets (the oracle, docs/nowcast.md), so the issue's "measurably
+closer" was **restated before it was run** (docs/nowcast.md "The forecast criterion restated"): over 50
+truths (seeds 20262129-20262178, the first six the test's) the conditioned forecast better in at least 32
+(a one-sided sign test at the 5 % level) and a mean skill above 0; collapses are reported, not gated. The
+test asserts the restated criterion on the 50 truths, the analysis on the test's six (every truth > 0,
+mean > 0.5: a regression guard set after the first run), and keeps the design's forecast criterion on
+those six as a strict xfail.
 
 ![Identical-twin skill per truth]({IMG}/nowcast_twin.png)
 
 {chr(10).join(tables)}
-**What does not fit.** {not_met}: the filter reproduces the state it has
-seen (the analysis skill is high in every truth), but a handful of effective histories forecast the next
+**What does not fit.** {restated_md}{not_met}: a handful of effective histories forecast the next
 strike waves and the restorations of the damage seen no better, in some truths worse, than the whole
 ensemble, and a perfect-model nowcast still collapses in some truths (the ensemble, even rejuvenated from
 the reported state, holds no history that reproduces every report). With 6 truths the mean skill is

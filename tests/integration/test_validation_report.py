@@ -131,3 +131,29 @@ def test_the_twin_section_renders_stored_figures_and_judges_the_criterion(tmp_pa
     assert forecast["result"] == ("pass" if met else "not met (xfail)")
     assert ("criterion is met in the stored runs" in md) == met
     assert ("**not met yet**" in md) == (not met)
+
+
+@pytest.mark.parametrize(("n_better", "met"), [(32, True), (31, False)])
+def test_the_twin_section_judges_the_restated_criterion_on_fifty_truths(tmp_path, n_better, met):
+    """A stored run on the restated criterion's 50 truths (seeds 20262129-20262178) is judged by the sign
+    test: 32 of 50 better passes (P(B(50, 1/2) >= 32) = 0.032), 31 does not (0.059); the skills are made up
+    (better +0.3, worse -0.1, so the mean is above 0 in both cases) and one analysis is negative."""
+    import pandas as pd
+
+    skills = [0.3] * n_better + [-0.1] * (50 - n_better)
+    rows = [{"truth_seed": 20262129 + k, "crps_unconditioned": 100.0, "crps_conditioned": 100.0 * (1 - sk),
+             "skill": sk, "crps_weights_only": 150.0, "skill_weights_only": -0.5, "crps_analysis_unconditioned": 80.0,
+             "crps_analysis_conditioned": 8.0, "skill_analysis": -2.0 if k == 7 else 0.9, "analysis_coverage_90": 0.8,
+             "ess_min": 12.5, "ess_final": 20.0, "restarts": 2, "collapsed": k == 7, "ensemble_seed": 20261129,
+             "realizations": 80, "days": 7.0, "report_hours": "6 18 30 42", "as_of_h": 54, "score_every_h": 6,
+             "commit": "f" * 40, "sim_modified": False, "run_utc": "2026-12-03T11:47Z", "wall_s": 92}
+            for k, sk in enumerate(skills)]
+    path = tmp_path / "nowcast_twin_validation.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    md, summary = _report_module().section_nowcast_twin(tmp_path / "img", (path,))
+    (row,) = summary
+    assert row["result"] == ("pass" if met else "**FAIL**")
+    assert row["measured"].startswith(f"{n_better}/50 better")
+    p = {32: "0.032", 31: "0.059"}[n_better]
+    assert f"p = {p}" in md and f"The restated criterion is **{'met' if met else 'not met'}**" in md
+    assert "truth 20262136 (collapsed) has analysis skill -2.00" in md
