@@ -628,7 +628,7 @@ def needs_rows(f: Figures) -> list[dict]:
 
 
 def _row(f: Figures, key: str) -> dict:
-    if key in PER_PERSON and not np.isfinite(f.p50(key)):  # some district's population unknown
+    if not np.isfinite(f.p50(key)):  # not available: a rate or share over a population unknown in a district
         median, interval = f.lang._("not available"), ""
     else:
         median, interval = f.value(key), f.interval(key)
