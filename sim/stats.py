@@ -487,8 +487,16 @@ def comparison_table(
     rows = []
 
     def row(key: str, x: xr.DataArray, y: xr.DataArray, code: str, name: str) -> dict:
-        d_lo, d50, d_hi = paired_difference(x, y, percentiles=(lo, 50, hi), weights=w).values
         diff = (y - x).values
+        if diff.size and np.isnan(diff).all():  # not available (over an unknown population): no chance of a cut
+            nan = float("nan")
+            return {"figure": key, "label": va[key].attrs["long_name"], "unit": va[key].attrs["units"],
+                    "adm5_code": code, "adm5_name": name, "diff_p50": nan,
+                    **{k: nan if np.isnan(v.values).all() else float(median(v.values, vw))
+                       for k, v, vw in (("a_p50", x, wa), ("b_p50", y, wb))},
+                    lo_name: nan, hi_name: nan, "rel_diff_p50": nan, "prob_reduction": nan, "diff_ci_low": nan,
+                    "diff_ci_high": nan, "mc_enough": True}
+        d_lo, d50, d_hi = paired_difference(x, y, percentiles=(lo, 50, hi), weights=w).values
         base = x.values
         rel = np.divide(diff, base, out=np.full(diff.shape, np.nan), where=base > 0)
         err = mc_error(diff, s, w)

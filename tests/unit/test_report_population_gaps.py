@@ -21,6 +21,7 @@ The model never writes a NaN population; an edited or merged ``result.nc`` can h
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -341,3 +342,28 @@ def test_fmt_value_says_not_available_in_the_locale():
     assert fmt_value(float("nan"), "people", "uk") == "немає даних"
     assert fmt_value(float("inf"), "people") == "not available"
     assert fmt_value(1234.0, "people") == "1,200"
+
+
+# --------------------------------------------------------------------------- a comparison
+def test_comparison_of_an_unavailable_share_has_no_chance_of_a_cut(runs):
+    """Before (once the share is not available): P(cut) 0 %, "more runs needed", an All-NaN RuntimeWarning and
+    "−–" in the comparison brief."""
+    from sim import stats
+
+    ds, _ = runs
+    alt = make_run(policy="pause_week", severity=0.6)
+    base_gap, alt_gap = _unknown_people(ds), _unknown_people(alt)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = stats.comparison_table(base_gap, alt_gap)
+    row = _city(table, SHARE)
+    assert np.isnan([row["a_p50"], row["b_p50"], row["diff_p50"], row["prob_reduction"]]).all(), row
+    assert bool(row["mc_enough"])
+    # one scenario known: its median stays
+    row = _city(stats.comparison_table(ds, alt_gap), SHARE)
+    assert row["a_p50"] == _city(headline_frame(ds), SHARE)["p50"] and np.isnan(row["b_p50"])
+    for lang, na in ((EN, "not available"), (UK, "немає даних")):
+        st = content.PairFigures(content.Pair("continued", "pause_week", base_gap, alt_gap), lang).stats(SHARE)
+        assert (st["base"], st["alt"], st["diff"], st["range"], st["prob"], st["mc"]) == (na, na, na, "", "", "")
+    known = content.PairFigures(content.Pair("continued", "pause_week", ds, alt)).stats(SHARE)
+    assert "not available" not in known.values() and known["prob"]
