@@ -305,9 +305,11 @@ def _pop(ds: xr.Dataset, s: Settings) -> float:
 
 
 def _age_total(group: str) -> Callable[[xr.Dataset, Settings], float]:
+    """The city's people of an age group as a ceiling: none (NaN) when a district's are unknown (the known
+    districts' sum would be too low a bound), as :func:`_pop`."""
     def f(ds: xr.Dataset, s: Settings) -> float:
         if "occupants" in ds and "age_group" in ds["occupants"].dims:
-            return float(ds["occupants"].sel(age_group=group).sum())
+            return float(ds["occupants"].sel(age_group=group).sum(skipna=False))
         return _pop(ds, s)
 
     return f
@@ -342,10 +344,20 @@ def _points_needed_d(ds: xr.Dataset) -> xr.DataArray:
 
 
 def _share_without_power_city(ds: xr.Dataset) -> xr.DataArray:
+    """The city's share of residents without power, (realization, time): the districts' shares weighted by
+    their people present (``occupants``, all ages). [1]
+
+    NaN (not available) when any district's people present are unknown (NaN), like the city's rate per
+    1,000: over the known districts only it would be their share, labelled as the whole city's. Without
+    ``occupants`` (never in a result the model writes: :func:`sim.people.exposure_to_dataset` always has
+    them) or with none present, the districts' unweighted mean.
+    """
     share = ds["share_without_power"]
-    if "occupants" in ds and float(ds["occupants"].sel(age_group="all").sum()) > 0:
+    if "occupants" in ds:
         w = ds["occupants"].sel(age_group="all")
-        return (share * w).sum("district") / float(w.sum())
+        total = float(w.sum(skipna=False))
+        if np.isnan(total) or total > 0:  # NaN: a district's weight unknown, and so is the city's share
+            return (share * w).sum("district", skipna=False) / total
     return share.mean("district")
 
 

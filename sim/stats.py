@@ -40,6 +40,7 @@ __all__ = [
     "HEADLINE_COLUMNS",
     "comparison_table",
     "duration_survival",
+    "figure_summary",
     "headline_table",
     "headline_values",
     "median",
@@ -355,6 +356,22 @@ def mc_error(values: np.ndarray, s: Settings, weights: np.ndarray | None = None)
     return {"ci_low": lo, "ci_high": hi, "rel_error": rel, "enough": enough}
 
 
+def figure_summary(values: np.ndarray, s: Settings, weights: np.ndarray | None = None,
+                   ) -> tuple[float, float, float, dict[str, float | bool]]:
+    """(low end, median, high end, :func:`mc_error`) of a figure's values over realizations.
+
+    A figure that is not available (NaN in every run: a rate or a share over a population unknown in some
+    district) is NaN everywhere and has no Monte Carlo error to report (``rel_error`` NaN, ``enough``: not
+    "more runs needed", since more runs would not make it known).
+    """
+    x = np.asarray(values, dtype=float)
+    if x.size and np.isnan(x).all():
+        nan = float("nan")
+        return nan, nan, nan, {"ci_low": nan, "ci_high": nan, "rel_error": nan, "enough": True}
+    p_lo, p50, p_hi = percentiles(x, s.percentiles, weights)
+    return float(p_lo), float(p50), float(p_hi), mc_error(x, s, weights)
+
+
 def _settings(ds: xr.Dataset, **overrides: object) -> Settings:
     return Settings.from_dataset(ds, **overrides)
 
@@ -408,8 +425,7 @@ def headline_table(
     lo_name, hi_name = s.pct_names
     rows = []
     for key, da in v.data_vars.items():
-        p_lo, p50, p_hi = percentiles(da.values, s.percentiles, w)  # as summarize(), without xarray's overhead
-        err = mc_error(da.values, s, w)
+        p_lo, p50, p_hi, err = figure_summary(da.values, s, w)  # as summarize(), without xarray's overhead
         ceiling = float(da.attrs["ceiling"])
         rows.append({
             "figure": key, "label": da.attrs["long_name"], "p50": float(p50), lo_name: float(p_lo),
@@ -471,8 +487,16 @@ def comparison_table(
     rows = []
 
     def row(key: str, x: xr.DataArray, y: xr.DataArray, code: str, name: str) -> dict:
-        d_lo, d50, d_hi = paired_difference(x, y, percentiles=(lo, 50, hi), weights=w).values
         diff = (y - x).values
+        if diff.size and np.isnan(diff).all():  # not available (over an unknown population): no chance of a cut
+            nan = float("nan")
+            return {"figure": key, "label": va[key].attrs["long_name"], "unit": va[key].attrs["units"],
+                    "adm5_code": code, "adm5_name": name, "diff_p50": nan,
+                    **{k: nan if np.isnan(v.values).all() else float(median(v.values, vw))
+                       for k, v, vw in (("a_p50", x, wa), ("b_p50", y, wb))},
+                    lo_name: nan, hi_name: nan, "rel_diff_p50": nan, "prob_reduction": nan, "diff_ci_low": nan,
+                    "diff_ci_high": nan, "mc_enough": True}
+        d_lo, d50, d_hi = paired_difference(x, y, percentiles=(lo, 50, hi), weights=w).values
         base = x.values
         rel = np.divide(diff, base, out=np.full(diff.shape, np.nan), where=base > 0)
         err = mc_error(diff, s, w)

@@ -37,8 +37,10 @@ def run_summary(frame: pd.DataFrame) -> str:
         ceil = " (ceiling)" if bool(r["at_ceiling"]) else ""
         mc = "" if pd.isna(r["mc_rel_error"]) else ("±" + pct(min(float(r["mc_rel_error"]), 1.0))
                                                      + ("" if bool(r["mc_enough"]) else " !"))
-        rows.append((f"{mark} {r['label']}", fmt_value(r["p50"], r["unit"]),
-                     f"{fmt_value(r[lo], r['unit'])} - {fmt_value(r[hi], r['unit'])}{ceil}", str(r["unit"]), mc))
+        # a figure that is not available (NaN: over an unknown population) says so once, with no interval
+        interval = ("" if pd.isna(r[lo]) and pd.isna(r[hi])
+                    else f"{fmt_value(r[lo], r['unit'])} - {fmt_value(r[hi], r['unit'])}{ceil}")
+        rows.append((f"{mark} {r['label']}", fmt_value(r["p50"], r["unit"]), interval, str(r["unit"]), mc))
     n_short = int((~city["mc_enough"].astype(bool)).sum())
     note = ("* lead figure. MC: Monte Carlo error of the median (half-width of its "
             "confidence interval over the median); ! = more realizations needed"

@@ -628,7 +628,7 @@ def needs_rows(f: Figures) -> list[dict]:
 
 
 def _row(f: Figures, key: str) -> dict:
-    if key in PER_PERSON and not np.isfinite(f.p50(key)):  # some district's population unknown
+    if not np.isfinite(f.p50(key)):  # not available: a rate or share over a population unknown in a district
         median, interval = f.lang._("not available"), ""
     else:
         median, interval = f.value(key), f.interval(key)
@@ -784,6 +784,14 @@ class PairFigures:
         if np.isfinite(ceiling) and ceiling > 0 and row is None and at_ceiling:
             mark = self.lang._(" (at the ceiling)")
         prob = float(r["prob_reduction"])
+        if pd.isna(r["diff_p50"]):  # not available in a scenario (a population unknown in a district)
+            na = self.lang._("not available")
+            return {"label": self.base.label(key) if key in self.base.defs else str(r["label"]),
+                    "unit": self.lang._(str(r["unit"])),
+                    "base": self._v(key, float(r["a_p50"])) if np.isfinite(float(r["a_p50"])) else na,
+                    "alt": self._v(key, float(r["b_p50"])) if np.isfinite(float(r["b_p50"])) else na,
+                    "diff": na, "range": "", "rel": "", "prob": "", "prob_value": prob,
+                    "diff_value": float(r["diff_p50"]), "mc": ""}
         return {
             "label": self.base.label(key) if key in self.base.defs else str(r["label"]),
             "unit": self.lang._(str(r["unit"])),

@@ -20,6 +20,7 @@ from sim.io import write_csv
 from sim.keyfigures import Settings
 from sim.report import numbers
 from sim.report.hxl import hxl_tags, write_headline_csv
+from sim.report.i18n import LANGUAGES, Lang
 from sim.report.triggers import trigger_table
 
 __all__ = ["events_in_calendar_time", "fmt_value", "headline_frame", "write_run_tables"]
@@ -29,26 +30,15 @@ COUNT_UNITS = {"people", "households", "buildings", "places", "points", "generat
 
 
 def fmt_value(x: float, unit: str, locale: str = "en") -> str:
-    """A figure's median as the brief shows it (counts whole, then two significant digits)."""
+    """A figure's median as the brief shows it (counts whole, then two significant digits); "not available"
+    (in ``locale``'s words) for a figure that has none (NaN: a rate or share over an unknown population)."""
     if not np.isfinite(x):
-        return "–"
+        return Lang(locale if locale in LANGUAGES else "en")._("not available")
     return numbers.count(x, locale) if unit in COUNT_UNITS else numbers.num(x, locale=locale)
 
 
 def _district_ceiling(unit: str, population: float) -> float:
     return population if unit == "people" else 100.0 if unit == "%" else float("nan")
-
-
-def _summary(values: np.ndarray, s: Settings, w: np.ndarray | None) -> tuple[float, float, float, dict]:
-    """(p_lo, p50, p_hi, Monte Carlo error) of a figure's values over realizations; a figure that is not
-    available (NaN in every run: a rate over an unknown population) has NaN everywhere and no Monte Carlo
-    error to report (not "more runs needed": more runs would not make it known)."""
-    x = np.asarray(values, dtype=float)
-    if x.size and np.isnan(x).all():
-        nan = float("nan")
-        return nan, nan, nan, {"ci_low": nan, "ci_high": nan, "rel_error": nan, "enough": True}
-    p_lo, p50, p_hi = stats.percentiles(x, s.percentiles, w)
-    return float(p_lo), float(p50), float(p_hi), stats.mc_error(x, s, w)
 
 
 def headline_frame(ds: xr.Dataset, settings: Settings | None = None, locale: str = "en") -> pd.DataFrame:
@@ -82,7 +72,7 @@ def headline_frame(ds: xr.Dataset, settings: Settings | None = None, locale: str
 
     def row(key: str, values: np.ndarray, i: int, label: str, unit: str, definition: str, section: str,
             lead: bool) -> dict:
-        p_lo, p50, p_hi, err = _summary(values, s, w)
+        p_lo, p50, p_hi, err = stats.figure_summary(values, s, w)
         ceiling = _district_ceiling(unit, pop[i])
         return {
             "figure": key, "adm5_code": codes[i] if codes else "", "adm5_name": names[i], "label": label,
@@ -110,7 +100,7 @@ def headline_frame(ds: xr.Dataset, settings: Settings | None = None, locale: str
         # NaN if any district's population is unknown: the numerator counts every district's person-days
         people = float(ds["population"].sum(skipna=False))
         city_rate = 1000.0 * pd12 / max(people, 1.0) if np.isfinite(people) else np.full(pd12.shape, np.nan)
-        p_lo, p50, p_hi, err = _summary(city_rate, s, w)
+        p_lo, p50, p_hi, err = stats.figure_summary(city_rate, s, w)
         city_row = {"figure": "person_days_below_12_per_1000", "adm5_code": "", "adm5_name": "", "label": label,
                     "p50": float(p50), lo_name: float(p_lo), hi_name: float(p_hi), "unit": "per 1,000",
                     "definition": definition, "section": "where", "lead": False, "ceiling": float("nan"),

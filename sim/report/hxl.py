@@ -332,10 +332,10 @@ def _scenario_frame(label: str, ds: xr.Dataset) -> pd.DataFrame:
     daily_and_peak("buildings_frozen", None, "buildings_frozen_p50", None)
     if "share_without_power" in ds:
         sh_ = ds["share_without_power"]
-        city = None
-        if "population" in ds and float(ds["population"].sum()) > 0:
-            city = 100 * q(_by_day((sh_ * ds["population"]).sum("district") / float(ds["population"].sum()),
-                                   ds, "max"), (50,))[0]
+        city = None  # empty: not available without every district's population (not the known ones' share)
+        people = float(ds["population"].sum(skipna=False)) if "population" in ds else float("nan")
+        if people > 0:
+            city = 100 * q(_by_day((sh_ * ds["population"]).sum("district") / people, ds, "max"), (50,))[0]
         put("share_without_power_pct_p50", 100 * q(_by_day(sh_, ds, "max"), (50,))[0], city)
     if "heating_point_demand" in ds:
         dd = ds.get("heating_point_demand_by_district")
