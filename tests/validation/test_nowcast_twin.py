@@ -37,7 +37,13 @@ from __future__ import annotations
 import pytest
 
 from sim.config.nowcast import NowcastConfig
-from sim.validation.nowcast import TWIN_QUICK, TWIN_VALIDATION, forecast_sign_test, truth_seeds, twin_experiment
+from sim.validation.nowcast import (
+    TWIN_QUICK,
+    TWIN_VALIDATION,
+    forecast_sign_test,
+    truth_seeds,
+    twin_experiment,
+)
 
 pytestmark = pytest.mark.slow
 
