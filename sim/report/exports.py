@@ -18,6 +18,7 @@ import xarray as xr
 from sim import keyfigures, stats
 from sim.io import write_csv
 from sim.keyfigures import Settings
+from sim.nowcast import nowcast_state
 from sim.report import numbers
 from sim.report.hxl import hxl_tags, write_headline_csv
 from sim.report.i18n import LANGUAGES, Lang
@@ -124,6 +125,9 @@ def headline_frame(ds: xr.Dataset, settings: Settings | None = None, locale: str
             })
     out = pd.concat([city, pd.DataFrame(rows, columns=city.columns)], ignore_index=True)
     out["shown"] = [fmt_value(x, u) for x, u in zip(out["p50"], out["unit"], strict=True)]
+    state = nowcast_state(ds.attrs)
+    if state is not None:  # a nowcast: whether its figures rest on a handful of histories (collapsed)
+        out["nowcast"] = state
     return out
 
 

@@ -23,6 +23,7 @@ import xarray as xr
 
 from sim.io import atomic_write_text, write_csv
 from sim.keyfigures import Settings, _day_index, _dt_h
+from sim.nowcast import nowcast_state
 from sim.stats import summarize
 from sim.weighted_stats import realization_weights
 
@@ -129,6 +130,9 @@ def columns(s: Settings | None = None) -> list[tuple[str, str, str]]:
         ("diesel_l_p50", "#inneed+diesel+litres+p50",
          "diesel burned by heating-point generators that day, median [L]"),
         ("model_version", "#meta+model_version", "model and version that produced the figures"),
+        ("nowcast", "#meta+nowcast",
+         "nowcasts only: conditioned, collapsed (the ensemble rests on a handful of histories and its ranges "
+         "are not reliable; the brief withholds its key figures) or unconditioned (no report up to as_of)"),
     ]
 
 
@@ -174,6 +178,9 @@ Custom attributes
 +diesel+litres     litres of diesel burned by heating-point generators that day.
 +model_version     model name and version (#meta).
 +scenario          the scenario (#meta): a sweep label such as attacks=pause_week, or the run's scenario.
++nowcast           nowcasts only (#meta): conditioned, collapsed or unconditioned. "collapsed": the
+                   ensemble rests on a handful of histories; its ranges are not reliable and the brief
+                   withholds its key figures.
 
 Daily figures (without +cumulative or +daily_mean) are the peak of that day (people at the same
 time), except diesel (the day's total). Units are kept apart: people, households, buildings, places,
@@ -387,6 +394,9 @@ def _scenario_frame(label: str, ds: xr.Dataset) -> pd.DataFrame:
     for name, arr in cols.items():
         frame[name] = arr.reshape(-1)
     frame["model_version"] = [str(ds.attrs.get("source", "coldgrid"))] * n
+    state = nowcast_state(ds.attrs)
+    if state is not None:
+        frame["nowcast"] = [state] * n
     return pd.DataFrame(frame)
 
 

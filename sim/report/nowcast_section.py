@@ -15,6 +15,7 @@ import numpy as np
 import xarray as xr
 from matplotlib.figure import Figure
 
+from sim.nowcast import nowcast_state
 from sim.predicted_reports import predict_table, to_datetime64
 from sim.report.i18n import Lang
 from sim.weighted_stats import weighted_quantile
@@ -92,7 +93,7 @@ def nowcast_content(ds: xr.Dataset, lang: Lang = EN) -> dict | None:
     ess = float(ds["effective_sample_size"].values[-1])
     restarts = int(ds.attrs.get("nowcast_restarts", 0))
     status = str(ds.attrs.get("nowcast_status", ""))
-    collapsed = status.startswith("nowcast collapsed")
+    collapsed = nowcast_state(ds.attrs) == "collapsed"
     as_of = np.datetime64(str(ds.attrs.get("nowcast_as_of", str(times.max()))))
     summary = (lang.n_("{count} report assimilated", "{count} reports assimilated", int(ds.sizes["report"]),
                        count=int(ds.sizes["report"])) + "; "

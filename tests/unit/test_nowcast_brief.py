@@ -67,3 +67,26 @@ def test_a_collapsed_nowcast_withholds_the_key_figures(plain, tmp_path):
     html = build_html(ds, "run", lang="en")[0]
     assert 'id="nowcast-withheld"' in html and 'class="kf-grid"' not in html
     assert 'class="kf-grid"' in build_html(plain, "run", lang="en")[0]
+
+
+def test_the_tables_say_whether_a_nowcast_collapsed(plain, nowcast, tmp_path):
+    """headline.csv and summary.csv carry the nowcast's state on every row (a spreadsheet reader has no
+    brief to withhold the key figures); a plain run's tables have no such column."""
+    from sim.report.exports import headline_frame
+    from sim.report.hxl import read_hxl_csv, summary_frame, write_summary_csv
+
+    n = int(plain["buildings_without_heat"].max()) * 20 + 500
+    path = _reports(tmp_path / "reports.csv", plain, 0, value=n)
+    collapsed = run_scenario(compose_config([*BASE, f"nowcast.observations={path}", "nowcast.max_rejuvenations=0",
+                                             "nowcast.collapse_ess_frac=0.5"]))
+    assert "nowcast" not in headline_frame(plain).columns and "nowcast" not in summary_frame(plain)[0].columns
+    assert set(headline_frame(nowcast)["nowcast"]) == {"conditioned"}
+    assert set(headline_frame(collapsed)["nowcast"]) == {"collapsed"}
+    df, tags = summary_frame(collapsed)
+    assert set(df["nowcast"]) == {"collapsed"} and tags[list(df.columns).index("nowcast")] == "#meta+nowcast"
+    written = read_hxl_csv(write_summary_csv(collapsed, tmp_path / "summary.csv")[0])
+    assert set(written["nowcast"]) == {"collapsed"}
+    late = _reports(tmp_path / "late.csv", plain, 0)  # reports after as_of: none assimilated
+    unconditioned = run_scenario(compose_config([*BASE, f"nowcast.observations={late}",
+                                                 "nowcast.as_of=2026-01-29T06:00"]))
+    assert set(headline_frame(unconditioned)["nowcast"]) == {"unconditioned"}
