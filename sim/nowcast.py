@@ -32,31 +32,10 @@ from sim.timegrid import TimeGrid
 #: The nowcast's weight variables (replaced, not pooled, when generations are appended).
 WEIGHT_VARIABLES = ("realization_weight", "effective_sample_size")
 
-__all__ = ["WEIGHT_VARIABLES", "condition", "load_reports", "log_likelihood", "nowcast_state", "predict_reports",
-           "twin_reports", "uniform_weights", "weight_variables"]
+__all__ = ["WEIGHT_VARIABLES", "condition", "load_reports", "log_likelihood", "predict_reports", "twin_reports", "uniform_weights",
+           "weight_variables"]
 
 log = logging.getLogger("coldgrid")
-
-
-def nowcast_state(attrs: dict[str, Any]) -> str | None:
-    """What a result's nowcast did, in one word for tables: ``"conditioned"``, ``"collapsed"`` (the
-    ensemble rests on a handful of histories: its ranges are not reliable) or ``"unconditioned"`` (no report
-    up to ``as_of``); None for a run that is not a nowcast. From the ``nowcast_status`` line.
-
-    >>> nowcast_state({}), nowcast_state({"nowcast_status": "nowcast collapsed: effective sample size 1.0 ..."})
-    (None, 'collapsed')
-    >>> nowcast_state({"nowcast_status": "nowcast: 0 reports; the ensemble is unconditioned"})
-    'unconditioned'
-    >>> nowcast_state({"nowcast_status": "nowcast: conditioned on 84 reports; effective sample size 40 of 80"})
-    'conditioned'
-    """
-    status = attrs.get("nowcast_status")
-    if status is None:
-        return None
-    status = str(status)
-    if status.startswith("nowcast collapsed"):
-        return "collapsed"
-    return "unconditioned" if status.endswith("the ensemble is unconditioned") else "conditioned"
 
 
 def load_reports(cfg: Any, district_names: list[str], district_codes: list[str], grid: TimeGrid,

@@ -33,7 +33,7 @@ on particle filtering and smoothing: fifteen years later", Handbook of Nonlinear
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,6 +51,7 @@ __all__ = [
     "log_lik_share",
     "needs_rejuvenation",
     "normalize_log_weights",
+    "nowcast_state",
     "offspring_counts",
     "residual_resample",
     "sample_buildings",
@@ -336,6 +337,28 @@ def needs_rejuvenation(ess: float, n_realizations: int, frac: float = 0.5) -> bo
 def is_collapsed(ess: float, n_realizations: int, frac: float = 0.1) -> bool:
     """True when the effective sample size is below ``frac`` of the realizations (after rejuvenation)."""
     return bool(ess < frac * n_realizations)
+
+
+def nowcast_state(attrs: Mapping[str, object]) -> str | None:
+    """What a result's nowcast did, in one word for tables: ``"conditioned"``, ``"collapsed"`` (the
+    ensemble rests on a handful of histories: its ranges are not reliable) or ``"unconditioned"`` (no report
+    up to ``as_of``); None for a run that is not a nowcast. From the ``nowcast_status`` line
+    (:func:`collapse_message` for a collapse; :func:`sim.nowcast.condition` writes it).
+
+    >>> nowcast_state({}), nowcast_state({"nowcast_status": "nowcast collapsed: effective sample size 1.0 ..."})
+    (None, 'collapsed')
+    >>> nowcast_state({"nowcast_status": "nowcast: 0 reports; the ensemble is unconditioned"})
+    'unconditioned'
+    >>> nowcast_state({"nowcast_status": "nowcast: conditioned on 84 reports; effective sample size 40 of 80"})
+    'conditioned'
+    """
+    status = attrs.get("nowcast_status")
+    if status is None:
+        return None
+    status = str(status)
+    if status.startswith("nowcast collapsed"):
+        return "collapsed"
+    return "unconditioned" if status.endswith("the ensemble is unconditioned") else "conditioned"
 
 
 def collapse_message(ess: float, n_realizations: int, at: str, worst: str = "") -> str:

@@ -18,11 +18,11 @@ import xarray as xr
 from sim import keyfigures, stats
 from sim.io import write_csv
 from sim.keyfigures import Settings
-from sim.nowcast import nowcast_state
 from sim.report import numbers
 from sim.report.hxl import hxl_tags, write_headline_csv
 from sim.report.i18n import LANGUAGES, Lang
 from sim.report.triggers import trigger_table
+from sim.smc import nowcast_state
 
 __all__ = ["events_in_calendar_time", "fmt_value", "headline_frame", "write_run_tables"]
 

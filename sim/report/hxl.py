@@ -23,7 +23,7 @@ import xarray as xr
 
 from sim.io import atomic_write_text, write_csv
 from sim.keyfigures import Settings, _day_index, _dt_h
-from sim.nowcast import nowcast_state
+from sim.smc import nowcast_state
 from sim.stats import summarize
 from sim.weighted_stats import realization_weights
 

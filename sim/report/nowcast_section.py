@@ -15,9 +15,9 @@ import numpy as np
 import xarray as xr
 from matplotlib.figure import Figure
 
-from sim.nowcast import nowcast_state
 from sim.predicted_reports import predict_table, to_datetime64
 from sim.report.i18n import Lang
+from sim.smc import nowcast_state
 from sim.weighted_stats import weighted_quantile
 
 __all__ = ["has_nowcast", "nowcast_chart", "nowcast_content"]
