@@ -126,7 +126,7 @@ def condition(ds: xr.Dataset, reports: Observations | None, cfg: Any, n_queues: 
     out.attrs["nowcast_restarts"] = 0
     out = out.assign(_report_variables(reports))
     if len(reports) == 0:
-        out.attrs["nowcast_status"] = f"nowcast: {reports.describe()}; the ensemble is unconditioned"
+        out.attrs["nowcast_status"] = f"nowcast: {reports.describe()}; {smc.UNCONDITIONED_SUFFIX}"
         return out
     result = assimilate(ds, reports, cfg, n_queues, restart=restart, warm_start=warm_start, end=end,
                         ancestors=ancestors, mover=mover)

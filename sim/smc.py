@@ -40,8 +40,10 @@ import numpy as np
 from scipy.special import betaln, gammaln, log_ndtr, logsumexp
 
 __all__ = [
+    "COLLAPSED_PREFIX",
     "QUEUE_HALF_WIDTH",
     "SHARE_EPS",
+    "UNCONDITIONED_SUFFIX",
     "SequentialWeights",
     "collapse_message",
     "effective_sample_size",
@@ -339,6 +341,12 @@ def is_collapsed(ess: float, n_realizations: int, frac: float = 0.1) -> bool:
     return bool(ess < frac * n_realizations)
 
 
+#: How the status line of a collapsed nowcast begins (:func:`collapse_message`) and how that of a nowcast
+#: with no report up to ``as_of`` ends (:func:`sim.nowcast.condition`); :func:`nowcast_state` reads them.
+COLLAPSED_PREFIX = "nowcast collapsed"
+UNCONDITIONED_SUFFIX = "the ensemble is unconditioned"
+
+
 def nowcast_state(attrs: Mapping[str, object]) -> str | None:
     """What a result's nowcast did, in one word for tables: ``"conditioned"``, ``"collapsed"`` (the
     ensemble rests on a handful of histories: its ranges are not reliable) or ``"unconditioned"`` (no report
@@ -356,9 +364,9 @@ def nowcast_state(attrs: Mapping[str, object]) -> str | None:
     if status is None:
         return None
     status = str(status)
-    if status.startswith("nowcast collapsed"):
+    if status.startswith(COLLAPSED_PREFIX):
         return "collapsed"
-    return "unconditioned" if status.endswith("the ensemble is unconditioned") else "conditioned"
+    return "unconditioned" if status.endswith(UNCONDITIONED_SUFFIX) else "conditioned"
 
 
 def collapse_message(ess: float, n_realizations: int, at: str, worst: str = "") -> str:
@@ -377,7 +385,7 @@ def collapse_message(ess: float, n_realizations: int, at: str, worst: str = "") 
         1,900, ensemble 5-95 % 200-800"``.
     """
     why = f"; least expected: {worst}" if worst else ""
-    return (f"nowcast collapsed: effective sample size {ess:.1f} of {n_realizations} realizations after the "
+    return (f"{COLLAPSED_PREFIX}: effective sample size {ess:.1f} of {n_realizations} realizations after the "
             f"reports of {at}{why}; the conditioned figures rest on a handful of histories and are not a "
             "reliable range: check the reports or the scenario")
 

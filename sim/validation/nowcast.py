@@ -209,6 +209,7 @@ def twin_experiment(settings: dict[str, Any] | None = None, overrides: list[str]
     from sim.nowcast import twin_reports
     from sim.observations import read_observations
     from sim.rng import stream
+    from sim.smc import nowcast_state
     from sim.weighted_stats import crps, weighted_quantile
 
     st = {**TWIN, **(settings or {})}
@@ -260,7 +261,7 @@ def twin_experiment(settings: dict[str, Any] | None = None, overrides: list[str]
                 "crps_weights_only": c_a, "skill_weights_only": 1 - c_a / c_u, "ess_min": float(ess_after.min()),
                 "ess_final": float(cond["effective_sample_size"].values[-1]),
                 "restarts": int(cond.attrs.get("nowcast_restarts", 0)),
-                "collapsed": cond.attrs["nowcast_status"].startswith("nowcast collapsed"),
+                "collapsed": nowcast_state(cond.attrs) == "collapsed",
                 "prior_share": float(w[gen0].sum()),
                 "move_ancestors": int(cond.attrs.get("nowcast_forecast_move_ancestors", 0)),
                 "warm_start": cond.attrs.get("nowcast_restart_states", ""),
