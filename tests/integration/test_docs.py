@@ -239,3 +239,20 @@ def test_outputs_page_lists_every_figure_of_headline_csv_and_the_lead_ones(small
     missing = sorted(f for f in figures if not any(p.match(f) for p in patterns))
     assert not missing, f"figures of headline.csv not documented in docs/outputs.md: {missing}"
     assert lead == {f.key for f in FIGURES if f.lead}, "the (lead) marks of docs/outputs.md differ from FIGURES"
+
+
+def test_outputs_page_lists_every_file_of_a_run_folder(tmp_path):
+    """Every file and folder a run writes is in the table "Run folder" of docs/outputs.md."""
+    from tests.properties.test_fuzz_overrides import _cli_in_process
+
+    run = tmp_path / "run"
+    code, err = _cli_in_process(["city=small_town", "realizations=1", "horizon_days=1", "output.pdf=false",
+                                 f"hydra.run.dir={run}"])
+    assert code == 0, err
+    documented: set[str] = set()
+    for line in _section("outputs.md", "## Run folder", "## Sweep folder").splitlines():
+        if line.startswith("| `"):
+            documented |= {n.rstrip("/") for n in re.findall(r"`([^`]+)`", line)}
+    written = {p.name for p in run.iterdir()}
+    missing = sorted(written - documented)
+    assert not missing, f"files of a run folder not documented in docs/outputs.md: {missing}"
