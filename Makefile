@@ -45,7 +45,7 @@ test-fast: $(VENV)/.stamp-dev
 lint: $(VENV)/.stamp-dev
 	$(BIN)/ruff check sim tests benchmarks docs/scripts
 
-# mypy in default mode over sim/ ([tool.mypy] in pyproject.toml); not yet part of `make test`
+# mypy in default mode over sim/ ([tool.mypy] in pyproject.toml); `make test` runs it too
 typecheck: $(VENV)/.stamp-dev
 	$(BIN)/mypy
 

@@ -204,7 +204,9 @@ class FigureDef:
     section : str
         ``exposure``, ``vulnerable``, ``supply`` or ``needs``: where the brief shows it.
     lead : bool
-        Shown as a key-figure box (a lead figure, chosen because it does not saturate).
+        A lead figure (chosen because it does not saturate): starred first in the printed summary and
+        ``headline.csv``, and counted by the brief's Monte Carlo statement. Not the same set as the brief's
+        key-figure boxes (:func:`sim.report.content.run_content` chooses those).
     district : callable, optional
         ``district(ds, settings) -> DataArray (realization, district)``: the figure by district.
     ceiling : callable, optional

@@ -132,7 +132,8 @@ def exposure_to_dataset(
         "threshold": (
             "threshold",
             e.thresholds_c.astype(float),
-            {"units": "degC", "long_name": "indoor air temperature threshold (people strictly below)"},
+            {"units": "degC", "long_name": "indoor temperature threshold (people strictly below; operative or air: "
+                                            "attribute exposure_temperature)"},
         ),
         "district": (
             "district",
@@ -153,7 +154,7 @@ def exposure_to_dataset(
         "duration_bin_upper": (
             "duration_bin",
             edges[1:],
-            {"units": "h", "long_name": "upper edge of duration bin (last: run length)"},
+            {"units": "h", "long_name": "upper edge of duration bin (last: the run length or the last edge, the larger)"},
         ),
         "day": ("day", days, {"long_name": "start of day of the run"}),
         "generator_class": (

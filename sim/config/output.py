@@ -24,7 +24,7 @@ LANGUAGES = ("en", "uk")
 class OutputConfig:
     """What a run writes besides ``result.nc``, and the summary settings of its brief."""
 
-    summary_csv: bool = True  # write summary.csv (HXL-tagged) [-]
+    summary_csv: bool = True  # write summary.csv (HXL-tagged); false only with report=false (the brief cites it) [-]
     report: bool = True  # render report.html and report.pdf [-]
     pdf: bool = True  # render the PDF as well as the HTML [-]
     events_csv: bool = True  # write the DES event log [-]
@@ -50,6 +50,9 @@ def validate_output_config(cfg: Any) -> None:
     def fail(key: str, why: str) -> None:
         raise ConfigError(f"output.{key}: {why} (got {getattr(cfg, key)!r})")
 
+    if not bool(cfg.summary_csv) and bool(cfg.report):
+        # the brief writes summary.csv (every number it prints is there): the key would be silently ignored
+        fail("summary_csv", "false needs output.report=false too: the brief cites its numbers from summary.csv")
     langs = [str(x) for x in cfg.languages]
     if not langs or any(lang not in LANGUAGES for lang in langs) or len(set(langs)) != len(langs):
         fail("languages", f"must list distinct languages among {', '.join(LANGUAGES)}")

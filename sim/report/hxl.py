@@ -152,9 +152,11 @@ Custom attributes
                    (the 90 % interval of the brief; other intervals give other numbers, e.g. +p10).
                    Percentiles are taken per row: the p5 of the city total is not the sum of the
                    districts' p5.
-+cold16, +cold12   indoor air temperature strictly below 16 or 12 degC (the thresholds of the run's
++cold16, +cold12   indoor temperature strictly below 16 or 12 degC (the thresholds of the run's
                    config; indoor cold bands: 18 adequate, 16-18 cool, 12-16 cold, 9-12 very cold,
-                   below 6 for 2 h dangerous).
+                   below 6 for 2 h dangerous). The temperature is the operative one (the mean of
+                   the air and the room's surfaces, what a person feels) unless the run set
+                   buildings.exposure_temperature=air (result.nc attribute exposure_temperature).
 +h24, +h72         for 24 or 72 hours or more in a row.
 +daily_mean        average over the hours of that day (not the peak).
 +cumulative        counted from the start of the run to the end of that date. Counts of people below

@@ -39,13 +39,15 @@ def agg_backend(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MPLBACKEND", "Agg")
 
 
-def test_the_four_notebooks_are_there():
+def test_the_notebooks_are_there():
     names = [p.name for p in NOTEBOOKS]
     for expected in (
         "01-quickstart.ipynb",
         "02-building-cooling.ipynb",
         "03-pause-vs-continued.ipynb",
         "04-calibration.ipynb",
+        "05-sensitivity.ipynb",
+        "06-nowcast.ipynb",
     ):
         assert expected in names
 

@@ -44,3 +44,13 @@ def test_target_anywhere_is_refused():
     OmegaConf.update(cfg, "city.grid.x", {"_target_": "os.system"}, force_add=True)
     with pytest.raises(ConfigError, match="_target_"):
         validate(cfg)
+
+
+def test_summary_csv_false_with_a_brief_is_refused_not_ignored():
+    """The brief writes summary.csv (it cites every number from it): ``output.summary_csv=false`` with a brief
+    was silently ignored; it is refused, naming the key, and accepted together with ``output.report=false``
+    (as the sobol preset sets it)."""
+    with pytest.raises(ConfigError, match=r"output\.summary_csv: .*output\.report=false"):
+        validate(compose_config(["output.summary_csv=false"]))
+    validate(compose_config(["output.summary_csv=false", "output.report=false"]))
+    validate(compose_config(["experiment=sobol"]))
