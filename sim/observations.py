@@ -37,6 +37,9 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import InputError
+from sim.folders import check_input_file
+from sim.timegrid import local_time_ns
+from sim.weather_file import read_csv_strings
 
 __all__ = [
     "CITY",
@@ -141,12 +144,10 @@ def read_observations(
         With a one-line message naming the file, the line and the column.
     """
     name = str(path)
-    p = Path(path).expanduser()
     where = f"observations file {name}"
-    if not p.is_file():
-        raise InputError(f"{where}: not found (nowcast.observations)")
+    p = check_input_file(path, where, "not found (nowcast.observations)")
     try:
-        df = pd.read_csv(p, dtype=str, keep_default_na=False, skip_blank_lines=True)
+        df = read_csv_strings(p, skip_blank_lines=True)
     except pd.errors.EmptyDataError:
         raise InputError(f"{where}: empty file, expected a header line with columns {_expected()}") from None
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as e:
@@ -182,7 +183,13 @@ def read_observations(
     if as_of is None:
         cut = table["time"].max().to_datetime64()
     else:
-        cut = np.datetime64(str(as_of), "ns") if not isinstance(as_of, np.datetime64) else as_of.astype("<M8[ns]")
+        if isinstance(as_of, np.datetime64):
+            cut = as_of.astype("<M8[ns]")
+        else:
+            try:
+                cut = local_time_ns(str(as_of), "nowcast.as_of")
+            except ValueError as e:
+                raise InputError(str(e)) from None
         if start is not None and cut < start:
             raise InputError(f"nowcast.as_of={_fmt(cut)}: before the run's start {_fmt(start)}")
         if end is not None and cut >= end:

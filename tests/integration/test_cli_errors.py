@@ -49,6 +49,14 @@ def test_help_lists_groups_options_and_descriptions():
         (["label=${nope}"], "label: Interpolation key 'nope' not found"),
         (["realizations=${nope}"], "realizations: Interpolation key 'nope' not found"),
         (["-m", "--cfg", "job"], "give only one of"),
+        # input audit: these gave a traceback, or ran on a value that was silently changed or misread
+        (["nowcast.observations=r.csv", "nowcast.as_of=''"], "nowcast.as_of=: not an ISO 8601 time"),
+        (["nowcast.observations=r.csv", "nowcast.as_of=NaT"], "nowcast.as_of=NaT: not an ISO 8601 time"),
+        (["nowcast.observations=r.csv", "nowcast.as_of=now"], "nowcast.as_of=now: not an ISO 8601 time"),
+        (["nowcast.observations=r.csv", "nowcast.as_of=1"], "nowcast.as_of=1: not an ISO 8601 time"),
+        (["nowcast.observations=r.csv", "nowcast.as_of=2026-01-29T12:00+05:00"], "without a UTC offset"),
+        (["city.utc_offset_h=30"], "city.utc_offset_h must be a time-zone offset in [-12, 14] hours, got 30"),
+        (["city.buildings_per_group=0"], "city.buildings_per_group must be an integer >= 1, got 0"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(tmp_path, args, expected):

@@ -57,3 +57,63 @@ def test_report_on_a_foreign_netcdf_is_one_line(tmp_path, name):
     r = subprocess.run([REPORT, str(tmp_path), "--no-pdf"], capture_output=True, text=True, timeout=300)
     assert r.returncode == 2
     assert "not a coldgrid result" in one_line(r.stderr, "coldgrid-report: error: ")
+
+
+def _sky_file(path, sky):
+    """A NetCDF weather file of the test forecast with one sky variable ``sky = (dims, values)``."""
+    good = pd.read_csv(ROOT / "tests" / "data" / "weather" / "cold_snap_7d.csv")
+    t = pd.to_datetime(good["time"]).to_numpy()
+    v = good["outdoor_temperature_c"].to_numpy()
+    coords = {"time": t, "lat": [50.0, 51.0]}
+    xr.Dataset({"outdoor_temperature": (("time",), v, {"units": "degC"}), "ghi_w_per_m2": sky},
+               coords=coords).to_netcdf(path)
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        # input audit: an IndexError traceback
+        (lambda p: _sky_file(p, (("hour",), np.full(10, 100.0))), "variable 'ghi_w_per_m2' has dims ('hour',)"),
+        # input audit: read as one interleaved series of twice the length, silently
+        (lambda p: _sky_file(p, (("time", "lat"), np.full((169, 2), 100.0))),
+         "variable 'ghi_w_per_m2' has dims ('time', 'lat')"),
+        # input audit: a trailing comma made pandas read the first column as an index (the temperature as time)
+        (lambda p: p.write_text("time,outdoor_temperature_c\n2026-01-29T00:00,-8.9,\n"),
+         "line 2 has 3 fields but the header has 2"),
+        (lambda p: p.mkdir(), "is a folder, not a file"),  # main: "not found"
+    ],
+    ids=["sky-other-dim", "sky-two-points", "trailing-comma", "folder"],
+)
+def test_weather_files_misread_before_are_one_line(tmp_path, make, expected):
+    path = tmp_path / ("forecast.csv" if "fields" in expected else "forecast.nc")
+    make(path)
+    r = run(*SMALL, "weather=file", f"weather.path={path}", f"hydra.run.dir={tmp_path / 'run'}")
+    assert r.returncode == 2, r.stderr
+    assert expected in one_line(r.stderr)
+    assert not (tmp_path / "run" / "result.nc").exists()
+
+
+def test_unreadable_input_file_is_an_input_error_not_an_output_error(tmp_path, monkeypatch):
+    """On main an unreadable weather or report file reached the command as an OSError and was reported as
+    "cannot write <the input file>; choose another hydra.run.dir" (run as root, chmod cannot show it)."""
+    from sim.errors import InputError
+    from sim.folders import check_input_file
+    from sim.observations import read_observations
+    from sim.weather_file import read_series
+
+    path = tmp_path / "in.csv"
+    path.write_text("time,outdoor_temperature_c\n2026-01-29T00:00,-8.9\n")
+    real_open = Path.open
+
+    def denied(self, *a, **k):
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *a, **k)
+
+    monkeypatch.setattr(Path, "open", denied)
+    with pytest.raises(InputError, match=r"^weather file .*in\.csv: cannot be read \(permission denied\)$"):
+        read_series(path)
+    with pytest.raises(InputError, match=r"^observations file .*in\.csv: cannot be read \(permission denied\)$"):
+        read_observations(path, ["North"])
+    with pytest.raises(InputError, match="not a regular file"):
+        check_input_file("/dev/null", "x")
