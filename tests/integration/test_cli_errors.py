@@ -61,6 +61,10 @@ def test_help_lists_groups_options_and_descriptions():
          "people.heating_points_by_district={North:5}: this mapping is null by default"),
         (["people.heating_points_by_district.North=5"],
          "people.heating_points_by_district.North=5: this mapping is null by default"),
+        # input audit: the key inside a list entry was named alone ("day: Value 'abc' ...")
+        (["attacks=waves", "attacks.waves=[{day:abc,drones:100}]"],
+         "attacks.waves[].day: Value 'abc' of type 'str' could not be converted to Float"),
+        (["attacks.hits=[{node:TS-1,dya:1}]"], "attacks.hits[].dya: unknown key"),
         (["output.progress=sometimes"], "output.progress: must be one of auto, always, never (got 'sometimes')"),
         (["attacks=waves"], "attacks.waves: empty; attacks=waves runs the waves listed"),
         (["attacks=waves", "horizon_days=3", "attacks.waves=[{day:30,drones:100}]"],

@@ -117,3 +117,13 @@ def test_unreadable_input_file_is_an_input_error_not_an_output_error(tmp_path, m
         read_observations(path, ["North"])
     with pytest.raises(InputError, match="not a regular file"):
         check_input_file("/dev/null", "x")
+
+
+def test_coldgrid_warning_is_one_line(tmp_path):
+    """Input audit: on main the cycling warning took two lines, the second a line of coldgrid's source."""
+    path = ROOT / "tests" / "data" / "weather" / "cold_snap_7d_2members.nc"
+    r = run("city=small_town", "realizations=4", "horizon_days=1", "output.report=false", "weather=file",
+            f"weather.path={path}", f"hydra.run.dir={tmp_path / 'run'}")
+    assert r.returncode == 0, r.stderr
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert lines == [f"coldgrid: warning: weather file {path}: 2 realizations for 4 requested; cycling them"]
