@@ -65,6 +65,8 @@ def test_help_lists_groups_options_and_descriptions():
         (["attacks=waves", "attacks.waves=[{day:abc,drones:100}]"],
          "attacks.waves[].day: Value 'abc' of type 'str' could not be converted to Float"),
         (["attacks.hits=[{node:TS-1,dya:1}]"], "attacks.hits[].dya: unknown key"),
+        # input audit: the grid rounded it to 41 steps (1.708 days), silently
+        (["horizon_days=1.7"], "horizon_days=1.7: not a whole number of time steps (40.8 steps of dt_minutes=60)"),
         (["output.progress=sometimes"], "output.progress: must be one of auto, always, never (got 'sometimes')"),
         (["attacks=waves"], "attacks.waves: empty; attacks=waves runs the waves listed"),
         (["attacks=waves", "horizon_days=3", "attacks.waves=[{day:30,drones:100}]"],

@@ -127,3 +127,16 @@ def test_coldgrid_warning_is_one_line(tmp_path):
     assert r.returncode == 0, r.stderr
     lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
     assert lines == [f"coldgrid: warning: weather file {path}: 2 realizations for 4 requested; cycling them"]
+
+
+@pytest.mark.parametrize("variable", ["buildings_without_heat", "generator_class_kw"])
+def test_report_on_a_result_without_a_variable_it_needs_is_one_line(tmp_path, variable):
+    """Input audit: on main a result.nc of coldgrid without one of these variables (a damaged or edited copy)
+    made coldgrid-report end in a traceback (jinja2 UndefinedError, KeyError)."""
+    assert run(*SMALL, f"hydra.run.dir={tmp_path / 'run'}").returncode == 0
+    with xr.open_dataset(tmp_path / "run" / "result.nc") as ds:
+        ds.load().drop_vars(variable).to_netcdf(tmp_path / "result.nc")
+    r = subprocess.run([REPORT, str(tmp_path), "--no-pdf"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 2, r.stderr
+    assert f"not a complete coldgrid result: no variable {variable}" in one_line(r.stderr, "coldgrid-report: error: ")
+    assert not (tmp_path / "report.html").exists()
