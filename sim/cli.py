@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import sys
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -118,6 +119,11 @@ def one_line(exc: BaseException) -> str:
     if isinstance(cause, OmegaConfBaseException):
         key = getattr(cause, "full_key", None)
         ctext = str(cause).splitlines()[0]
+        m = re.search(r"Error merging override ([^=\s]+)=(\S?)|Could not override '([^']+)'", text)
+        okey = (m.group(1) or m.group(3)) if m else None
+        if key and okey and not str(key).startswith(okey):  # a key inside a list entry or a mapping set whole
+            given = m.group(2) if m and m.group(1) else text.rpartition(f"{okey}=")[2][:1]
+            key = f"{okey}[].{key}" if given == "[" else f"{okey}.{key}"
         if "not in struct" in str(cause) or ("Key '" in ctext and "not" in ctext):
             return f"{key}: unknown key (see coldgrid --help or coldgrid --cfg job)"
         if key:
@@ -246,8 +252,23 @@ def _print_nodes(overrides: list[str]) -> None:
         raise
 
 
+def _format_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                    line: str | None = None) -> str:
+    """A warning of coldgrid's own on one line (``coldgrid: warning: ...``), without the source line
+    Python prints under it; other warnings as Python formats them."""
+    from sim.errors import ColdgridWarning
+
+    if issubclass(category, ColdgridWarning):
+        return f"{PROG}: warning: {' '.join(str(message).split())}\n"
+    return _python_format_warning(message, category, filename, lineno, line)
+
+
+_python_format_warning = warnings.formatwarning
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point of ``coldgrid``."""
+    warnings.formatwarning = _format_warning
     args = sys.argv[1:] if argv is None else argv
     if "--verbose" in args:
         args = [a for a in args if a != "--verbose"] + list(VERBOSE_OVERRIDES)

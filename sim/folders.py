@@ -56,6 +56,29 @@ def describe_os_error(e: OSError) -> str:
     return reasons.get(e.errno or 0, e.strerror or type(e).__name__)
 
 
+def check_input_file(path: str | os.PathLike, what: str, missing: str = "not found") -> Path:
+    """``path`` as a readable regular file, else :class:`~sim.errors.InputError` ``<what>: <reason>``.
+
+    A folder or an unreadable file is named as such, on one line: an OSError raised later, while the file
+    is read, would reach the command as if the output folder could not be written.
+    """
+    from sim.errors import InputError
+
+    p = Path(path).expanduser()
+    if p.is_dir():
+        raise InputError(f"{what}: is a folder, not a file")
+    if not p.exists():
+        raise InputError(f"{what}: {missing}")
+    if not p.is_file():
+        raise InputError(f"{what}: not a regular file")
+    try:
+        with p.open("rb") as f:
+            f.read(1)
+    except OSError as e:
+        raise InputError(f"{what}: cannot be read ({describe_os_error(e)})") from None
+    return p
+
+
 def output_error(e: OSError, what: str) -> OutputError:
     """Turn an OSError raised while writing ``what`` into a one-line OutputError."""
     where = e.filename or what

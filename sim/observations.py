@@ -37,6 +37,9 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import InputError
+from sim.folders import check_input_file
+from sim.timegrid import local_time_ns
+from sim.weather_file import read_csv_strings
 
 __all__ = [
     "CITY",
@@ -115,6 +118,7 @@ def read_observations(
     end: np.datetime64 | None = None,
     n_queues: int = 6,
     as_of: str | np.datetime64 | None = None,
+    buildings: Sequence[int] | None = None,
 ) -> Observations:
     """Read and check a CSV file of reports.
 
@@ -130,6 +134,9 @@ def read_observations(
         The city's number of outage queues; ``queues_off`` may not exceed it. [queues]
     as_of : str or numpy.datetime64, optional
         Use reports up to and including this time; default the last report of the file.
+    buildings : sequence of int, optional
+        Buildings on district heating of each district (in order); a report of more buildings without
+        heat than the district (or, for ``city``, the city) has is an error. [buildings]
 
     Returns
     -------
@@ -141,12 +148,10 @@ def read_observations(
         With a one-line message naming the file, the line and the column.
     """
     name = str(path)
-    p = Path(path).expanduser()
     where = f"observations file {name}"
-    if not p.is_file():
-        raise InputError(f"{where}: not found (nowcast.observations)")
+    p = check_input_file(path, where, "not found (nowcast.observations)")
     try:
-        df = pd.read_csv(p, dtype=str, keep_default_na=False, skip_blank_lines=True)
+        df = read_csv_strings(p, skip_blank_lines=True)
     except pd.errors.EmptyDataError:
         raise InputError(f"{where}: empty file, expected a header line with columns {_expected()}") from None
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as e:
@@ -168,6 +173,8 @@ def read_observations(
     rows = []
     for q in quantities:
         values = _parse_values(df[q], q, lines, where, d_index, n_queues)
+        if q == "buildings_without_heat" and buildings is not None:
+            _check_building_counts(values, lines, where, d_index, d_label, buildings)
         has = ~np.isnan(values)
         rows.append(pd.DataFrame({"time": times[has], "district": d_label[has], "district_index": d_index[has],
                                   "quantity": q, "value": values[has], "line": lines[has]}))
@@ -182,7 +189,13 @@ def read_observations(
     if as_of is None:
         cut = table["time"].max().to_datetime64()
     else:
-        cut = np.datetime64(str(as_of), "ns") if not isinstance(as_of, np.datetime64) else as_of.astype("<M8[ns]")
+        if isinstance(as_of, np.datetime64):
+            cut = as_of.astype("<M8[ns]")
+        else:
+            try:
+                cut = local_time_ns(str(as_of), "nowcast.as_of")
+            except ValueError as e:
+                raise InputError(str(e)) from None
         if start is not None and cut < start:
             raise InputError(f"nowcast.as_of={_fmt(cut)}: before the run's start {_fmt(start)}")
         if end is not None and cut >= end:
@@ -302,6 +315,20 @@ def _parse_values(
                 f"{where}: line {lines[i]}: column {q}: outage queues are city-wide; report them with district city"
             )
     return values
+
+
+def _check_building_counts(values: np.ndarray, lines: np.ndarray, where: str, d_index: np.ndarray,
+                           d_label: np.ndarray, buildings: Sequence[int]) -> None:
+    """A count above the buildings on district heating of the place is impossible: the filter would weigh
+    every realization by a likelihood that no state can reach and still call the run conditioned."""
+    counts = np.asarray(buildings, dtype=float)
+    limit = np.where(d_index == CITY, counts.sum(), counts[np.clip(d_index, 0, None)])
+    for i in np.flatnonzero(np.isfinite(values) & (values > limit)):
+        place = "the city" if d_index[i] == CITY else str(d_label[i])
+        raise InputError(
+            f"{where}: line {lines[i]}: column buildings_without_heat: {values[i]:.0f} is more than the "
+            f"{limit[i]:.0f} buildings on district heating of {place} (city.apartment_blocks)"
+        )
 
 
 def _check_unique(table: pd.DataFrame, where: str) -> None:

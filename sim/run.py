@@ -104,6 +104,7 @@ def run_job(
     grid = TimeGrid.from_config(str(cfg.start), float(cfg.horizon_days), float(cfg.dt_minutes))
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
+        _set_aside_earlier_outputs(out_dir)
         check_free_space(out_dir, estimate_result_bytes(int(cfg.realizations), grid.n_steps,
                                                         len(cfg.city.districts)), int(cfg.realizations))
         _remove_stale_temporaries(out_dir)
@@ -178,6 +179,28 @@ def _write_outputs(cfg: DictConfig, out_dir: Path, ds, events: pd.DataFrame,
     # result.nc last: under its final name (atomic rename) it marks the job complete for resume=true
     paths.insert(0, write_netcdf(ds, out_dir / RESULT))
     return paths, brief, frame
+
+
+#: Files and folders a run writes besides ``result.nc`` (its brief: ``report*.html|pdf`` and ``figures/``).
+DERIVED_OUTPUTS = ("events.csv", "headline.csv", "triggers.csv", "summary.csv", "summary_readme.txt", "figures",
+                   "report*.html", "report*.pdf")
+
+
+def _set_aside_earlier_outputs(out_dir: Path) -> None:
+    """Move the outputs of an attempt that left no complete ``result.nc`` to ``<name>.incomplete``.
+
+    Without a result they belong to no result: the run writes its own, and a table it would not write
+    (``summary.csv`` was kept when it existed, ``report.html`` with ``output.report=false``) would
+    otherwise stand beside the new ``result.nc`` and describe another config. Moved, not deleted.
+    """
+    for pattern in DERIVED_OUTPUTS:
+        for old in sorted(out_dir.glob(pattern)):
+            aside, n = old.with_name(old.name + ".incomplete"), 1
+            while aside.exists():  # an earlier attempt's are kept too
+                n += 1
+                aside = old.with_name(f"{old.name}.incomplete.{n}")
+            os.replace(old, aside)
+            log.warning("%s is left from an attempt without a complete %s; moved to %s", old, RESULT, aside)
 
 
 def _remove_stale_temporaries(out_dir: Path) -> None:

@@ -147,12 +147,29 @@ def _hits(raw: Any, net: Network) -> list[dict[str, Any]]:
         try:
             node = net.node_id(name)
         except KeyError:
-            raise ConfigError(f"attacks.hits[{i}].node: unknown node {name!r}; valid (coldgrid --nodes city=...): "
-                              + ", ".join(names)) from None
+            raise ConfigError(f"attacks.hits[{i}].node: unknown node {name!r}; " + _node_hint(name, names)) from None
         rd = h.get("repair_days")
         out.append({"node": node, "day": float(h.get("day", 0.0)), "damage": str(h.get("damage", "destroyed")),
                     "repair_days": None if rd is None else float(rd)})
     return out
+
+
+#: Up to this many node names, an unknown name's message lists them all; beyond, the closest.
+LIST_NODES_UP_TO = 30
+
+
+def _node_hint(name: str, names: list[str]) -> str:
+    """What to write instead of an unknown node name: the name in another case, the closest names, or all."""
+    import difflib
+
+    same = [n for n in names if n.strip().casefold() == name.strip().casefold()]
+    if same:
+        return f"did you mean {same[0]!r}? (names are case-sensitive; coldgrid --nodes city=... lists them)"
+    if len(names) <= LIST_NODES_UP_TO:
+        return "valid (coldgrid --nodes city=...): " + ", ".join(names)
+    close = difflib.get_close_matches(name, names, n=5, cutoff=0.5)
+    near = f"closest: {', '.join(close)}; " if close else ""
+    return f"{near}coldgrid --nodes city=... lists all {len(names)} names"
 
 
 def _check(cfg: Any, net: Network) -> dict:

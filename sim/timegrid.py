@@ -85,13 +85,7 @@ def parse_start(start: str, horizon_days: float = 0.0) -> np.datetime64:
     ValueError: start=1600-01-01: outside the dates a run can cover (1677-09-22 .. 2262-04-11)
     """
     text = str(start).strip()
-    try:
-        when = _dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"start={text}: not an ISO 8601 date (e.g. 2026-01-29 or 2026-01-29T00:00)") from None
-    if when.tzinfo is not None:
-        raise ValueError(f"start={text}: give the local time of the city without a UTC offset "
-                          "(the model clock is the city's standard time, city.utc_offset_h)")
+    when = parse_local_time(text, "start")
     try:
         end = when + _dt.timedelta(days=float(horizon_days))
     except OverflowError:
@@ -99,6 +93,44 @@ def parse_start(start: str, horizon_days: float = 0.0) -> np.datetime64:
     if not (when >= FIRST_DATE and end <= LAST_DATE):
         raise ValueError(f"start={text}: outside the dates a run can cover "
                           f"({FIRST_DATE:%Y-%m-%d} .. {LAST_DATE:%Y-%m-%d})")
+    return np.datetime64(when, "ns")
+
+
+def parse_local_time(text: str, key: str) -> _dt.datetime:
+    """``text`` as a naive local time of the model clock; ValueError ``<key>=<text>: ...`` for anything else.
+
+    Only ISO 8601 dates and times are accepted (``2026-01-29``, ``2026-01-29T06:00``): not numpy's ``now``
+    or ``today``, a bare year, an empty text, ``NaT``, nor a UTC offset (numpy would convert an offset to
+    UTC, while report and weather times keep their wall-clock time).
+
+    Examples
+    --------
+    >>> parse_local_time("2026-01-30T08:00", "nowcast.as_of")
+    datetime.datetime(2026, 1, 30, 8, 0)
+    >>> parse_local_time("2026-01-30T08:00Z", "nowcast.as_of")
+    Traceback (most recent call last):
+    ...
+    ValueError: nowcast.as_of=2026-01-30T08:00Z: give the local time of the city without a UTC offset (the model clock is the city's standard time, city.utc_offset_h)
+    """
+    text = str(text).strip()
+    example = "2026-01-29 or 2026-01-29T00:00" if key == "start" else "2026-01-30T08:00"
+    try:
+        when = _dt.datetime.fromisoformat(text)
+    except ValueError:
+        what = "date" if key == "start" else "time"
+        raise ValueError(f"{key}={text}: not an ISO 8601 {what} (e.g. {example})") from None
+    if when.tzinfo is not None:
+        raise ValueError(f"{key}={text}: give the local time of the city without a UTC offset "
+                         "(the model clock is the city's standard time, city.utc_offset_h)")
+    return when
+
+
+def local_time_ns(text: str, key: str) -> np.datetime64:
+    """:func:`parse_local_time` as datetime64[ns], refusing a time outside the dates a run can cover."""
+    when = parse_local_time(text, key)
+    if not FIRST_DATE <= when <= LAST_DATE:
+        raise ValueError(f"{key}={str(text).strip()}: outside the dates a run can cover "
+                         f"({FIRST_DATE:%Y-%m-%d} .. {LAST_DATE:%Y-%m-%d})")
     return np.datetime64(when, "ns")
 
 

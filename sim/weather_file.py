@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import ColdgridWarning, InputError
+from sim.folders import check_input_file
 from sim.timegrid import TimeGrid
 
 __all__ = ["SKY_COLUMNS", "read_observed_series", "read_series", "read_sky_columns", "read_temperature_file"]
@@ -189,10 +190,8 @@ def read_series(path: str | os.PathLike[str], utc_offset_h: float = 0.0) -> list
     Returns a list of ``(times datetime64[ns], values [degC], locator)``; values are finite and in range,
     times strictly increase. Raises :class:`InputError` as :func:`read_temperature_file`.
     """
-    p = Path(path).expanduser()
     name = str(path)
-    if not p.is_file():
-        raise InputError(f"weather file {name}: not found")
+    p = check_input_file(path, f"weather file {name}")
     from sim.weather_ensemble import is_grib
 
     series = _read_netcdf(p, name, utc_offset_h) if _is_netcdf(p) or is_grib(p) else _read_csv(p, name)
@@ -216,9 +215,31 @@ def _is_netcdf(p: Path) -> bool:
     return magic[:3] == b"CDF" or magic == b"\x89HDF"
 
 
+def read_csv_strings(p: Path, **kwargs: Any) -> pd.DataFrame:
+    """A CSV file as strings, its columns named by the header line; a data row with more fields than the
+    header raises ValueError naming its line (pandas would take the extra fields for an index and shift
+    every column by one, so that e.g. a trailing comma made the temperature read as the time)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        try:
+            return pd.read_csv(p, dtype=str, keep_default_na=False, index_col=False, **kwargs)
+        except pd.errors.ParserWarning:
+            pass
+    import csv
+
+    with p.open(encoding="utf-8", errors="replace", newline="") as f:
+        rows = csv.reader(f)
+        width = len(next(rows, []))
+        for line, row in enumerate(rows, start=2):
+            if len(row) > width:
+                raise ValueError(f"line {line} has {len(row)} fields but the header has {width} "
+                                 "(a trailing comma or an unquoted comma in a value?)")
+    raise ValueError(f"a row has more fields than the header ({width})")  # pragma: no cover - csv agrees
+
+
 def _read_csv(p: Path, name: str) -> list[tuple[np.ndarray, np.ndarray, Locator]]:
     try:
-        df = pd.read_csv(p, dtype=str, keep_default_na=False, skip_blank_lines=False)
+        df = read_csv_strings(p, skip_blank_lines=False)
     except pd.errors.EmptyDataError:
         raise InputError(
             f"weather file {name}: empty file, expected a header line with columns "
@@ -486,7 +507,12 @@ def read_sky_columns(
             for col in SKY_COLUMNS:
                 if col not in ds.variables:
                     continue
-                da = ds[col].squeeze(drop=True)
+                da = ds[col]
+                extra = [d for d in da.dims if d not in ("time", "realization")]
+                if "time" not in da.dims or any(da.sizes[d] != 1 for d in extra):
+                    raise InputError(f"weather file {name}: variable {col!r} has dims {tuple(map(str, da.dims))}, "
+                                     "expected (time[, realization]) as the temperature")
+                da = da.squeeze(extra, drop=True)
                 times = ds["time"].to_numpy().astype("datetime64[ns]")
                 if "realization" in da.dims:
                     da = da.transpose("realization", "time")
@@ -521,7 +547,7 @@ def read_sky_columns(
             bad = ~np.isfinite(values) | (values < lo) | (values > hi)
             if bad.any():
                 raise InputError(f"weather file {name}: {col} must be within {lo:g}..{hi:g}, got "
-                                 f"{values[bad][0]!r} (record {int(bad.argmax()) + 1})")  # fmt: skip
+                                 f"{float(values[bad][0]):g} (record {int(bad.argmax()) + 1})")  # fmt: skip
             order = np.argsort(times)
             t_ns = times[order].astype(np.int64)
             if t_ns[0] > need_ns[0] or t_ns[-1] < need_ns[-1]:

@@ -217,6 +217,7 @@ def _check_waves(raw: Any, focus_names: list[str]) -> None:
 
 def _check_hits(raw: Any) -> None:
     """Everything of ``attacks.hits`` but the node names (they are known once the network is built)."""
+    seen: dict[tuple[str, float], int] = {}
     for i, h in enumerate(plain(raw) or []):
         key = f"attacks.hits[{i}]"
         if not is_mapping(h):
@@ -235,6 +236,10 @@ def _check_hits(raw: Any) -> None:
             raise ConfigError(f"{key}.repair_days must be a number >= 0 or null, got {rd!r}")
         if rd is not None and level == "destroyed":
             raise ConfigError(f"{key}.repair_days: a destroyed node is never repaired (use damage: severe)")
+        first = seen.setdefault((str(h.get("node")), float(day)), i)
+        if first != i:  # a copied line: the node would be hit twice at once (escalation, a second repair)
+            raise ConfigError(f"{key}: the same node ({h.get('node')}) and day ({float(day):g}) as "
+                              f"attacks.hits[{first}]; give each hit once")
 
 
 def validate_attacks_config(cfg: Any) -> None:
@@ -282,3 +287,25 @@ def validate_attacks_config(cfg: Any) -> None:
     _check_hits(p.get("hits"))
     if p.get("first_wave_day") is not None and float(p["first_wave_day"]) < 0:
         raise ConfigError(f"attacks.first_wave_day must be >= 0, got {p['first_wave_day']}")
+
+
+def validate_attacks_horizon(cfg: Any, horizon_days: float) -> None:
+    """Check that the strikes a policy is made of fall within the run (``horizon_days`` from ``start``).
+
+    ``attacks=waves`` without a wave before the end of the run, or ``attacks=single_wave`` on a day after
+    it, would run as ``attacks=none`` under the name of the policy. A list of waves or hits may reach
+    beyond the horizon (a hindcast run for fewer days: the later ones are left out).
+    """
+    policy = str(cfg.policy)
+    horizon = float(horizon_days)
+    if policy == "waves":
+        days = [float(w.get("day", 0.0)) for w in plain(cfg.get("waves") if hasattr(cfg, "get") else cfg.waves) or []]
+        if not days:
+            raise ConfigError("attacks.waves: empty; attacks=waves runs the waves listed "
+                              "(attacks.waves=[{day: 1, drones: 300, missiles: 30}, ...]); attacks=none has none")
+        if min(days) >= horizon:
+            raise ConfigError(f"attacks.waves: every wave is on day {min(days):g} or later, at or after the end of "
+                              f"the run (horizon_days={horizon:g}); no wave would strike")
+    if policy == "single_wave" and float(cfg.day) >= horizon:
+        raise ConfigError(f"attacks.day={float(cfg.day):g}: at or after the end of the run (horizon_days={horizon:g}); "
+                          "the single wave would never strike")

@@ -89,6 +89,12 @@ def validate_city_config(cfg: Any) -> None:
         raise ConfigError(f"city.household_size must be > 0, got {cfg.household_size}")
     if cfg.population_total <= 0:
         raise ConfigError(f"city.population_total must be > 0, got {cfg.population_total}")
+    for key in ("buildings_per_group", "houses_per_group"):  # the city's groups would silently hold 1
+        if int(getattr(cfg, key)) < 1:
+            raise ConfigError(f"city.{key} must be an integer >= 1, got {getattr(cfg, key)}")
+    offset = float(getattr(cfg, "utc_offset_h", 0.0))
+    if not -12.0 <= offset <= 14.0:  # the offsets of the world's time zones: UTC-12 .. UTC+14
+        raise ConfigError(f"city.utc_offset_h must be a time-zone offset in [-12, 14] hours, got {offset:g}")
     apartments = _check_stock(cfg.apartment_stock, "apartment_stock") > 0 and int(cfg.apartment_blocks) > 0
     houses = _check_stock(cfg.private_stock, "private_stock") > 0 and int(cfg.private_houses) > 0
     if not ((apartments and sum(block_w) > 0) or houses):

@@ -11,9 +11,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from sim.errors import ConfigError
+from sim.timegrid import local_time_ns
 
 #: The rejuvenation moves of ``nowcast.rejuvenation`` (docs/nowcast.md, "Stage B as built").
 REJUVENATION_MOVES = ("reported", "ancestors")
@@ -78,9 +77,9 @@ def validate_nowcast_config(cfg: Any) -> None:
         fail("observations", "empty path; give a CSV file of reports or leave it unset")
     if cfg.as_of is not None:
         try:
-            np.datetime64(str(cfg.as_of), "ns")
-        except ValueError:
-            fail("as_of", "not an ISO 8601 time (e.g. 2026-01-30T08:00)")
+            local_time_ns(str(cfg.as_of), "nowcast.as_of")
+        except ValueError as e:
+            raise ConfigError(str(e)) from None
         if cfg.observations is None:
             fail("as_of", "needs nowcast.observations=<CSV file of reports>")
     past = getattr(cfg, "past_weather", None)

@@ -18,6 +18,8 @@ from sim.errors import ConfigError
 
 #: Languages a brief can be written in (gettext catalogs in ``sim/report/locale``).
 LANGUAGES = ("en", "uk")
+#: ``output.progress``: a progress bar on a terminal only, always, or never.
+PROGRESS = ("auto", "always", "never")
 
 
 @dataclass
@@ -56,6 +58,8 @@ def validate_output_config(cfg: Any) -> None:
     langs = [str(x) for x in cfg.languages]
     if not langs or any(lang not in LANGUAGES for lang in langs) or len(set(langs)) != len(langs):
         fail("languages", f"must list distinct languages among {', '.join(LANGUAGES)}")
+    if str(getattr(cfg, "progress", "auto")) not in PROGRESS:
+        fail("progress", f"must be one of {', '.join(PROGRESS)}")
     if not 0.0 < float(cfg.interval_pct) < 100.0:
         fail("interval_pct", "must be within (0, 100)")
     for key in ("reduction_frac", "restored_frac", "trigger_min_probability"):

@@ -69,13 +69,15 @@ class PeopleConfig:
     diesel_l_per_kwh: float = 0.25  # diesel burned per kWh generated, 0.2-0.3 in calibration G5 [M] [L/kWh]
 
 
-def validate_people_config(cfg: Any) -> None:
+def validate_people_config(cfg: Any, district_names: list[str] | None = None) -> None:
     """Check a people config (dataclass or DictConfig); raise :class:`ConfigError` naming the key.
 
     Parameters
     ----------
     cfg : PeopleConfig or omegaconf.DictConfig
         The ``people`` group.
+    district_names : list of str, optional
+        The city's districts (``city.districts``): the names ``heating_points_by_district`` may use.
     """
 
     def fail(key: str, why: str) -> None:
@@ -108,5 +110,9 @@ def validate_people_config(cfg: Any) -> None:
     by_district = getattr(cfg, "heating_points_by_district", None)
     if by_district is not None and any(not float(v) >= 0 for v in dict(by_district).values()):
         fail("heating_points_by_district", "every district's number of points must be >= 0")
+    unknown = sorted(set(map(str, dict(by_district or {}))) - set(district_names or []))
+    if district_names is not None and unknown:  # on main a ValueError traceback once the run had begun
+        raise ConfigError(f"people.heating_points_by_district.{unknown[0]}: unknown district; valid: "
+                          f"{', '.join(district_names)}")
     if cfg.generator_rule not in GENERATOR_RULES:
         fail("generator_rule", f"must be one of {', '.join(GENERATOR_RULES)}")

@@ -28,6 +28,13 @@ def validate_run_config(cfg: Any) -> None:
             f"horizon_days={float(cfg.horizon_days):g}: shorter than one time step "
             f"(dt_minutes={float(cfg.dt_minutes):g})"
         )
+    steps = float(cfg.horizon_days) * 1440.0 / float(cfg.dt_minutes)
+    if abs(steps - round(steps)) > 1e-6:  # the grid would round it: the run would cover another period
+        hours = round(steps) * float(cfg.dt_minutes) / 60.0
+        raise ConfigError(
+            f"horizon_days={float(cfg.horizon_days):g}: not a whole number of time steps ({steps:g} steps of "
+            f"dt_minutes={float(cfg.dt_minutes):g}); the grid would run {round(steps)} steps ({hours:g} h) instead"
+        )
     try:
         parse_start(str(cfg.start), float(cfg.horizon_days))
     except ValueError as e:

@@ -431,7 +431,13 @@ def compose(cl: CommandLine, config_dir: Path, config_name: str = "config") -> A
     hydra = Hydra.create_main_hydra2(task_name="cli", config_search_path=search_path)
     try:
         mode = RunMode.MULTIRUN if cl.multirun else RunMode.RUN
-        cfg = hydra.compose_config(config_name, list(cl.overrides), run_mode=mode, with_log_configuration=False)
+        try:
+            cfg = hydra.compose_config(config_name, list(cl.overrides), run_mode=mode, with_log_configuration=False)
+        except (AttributeError, AssertionError):  # OmegaConf cannot merge into a mapping that is null
+            culprit = _null_mapping_override(hydra, config_name, list(cl.overrides), mode)
+            raise ConfigError(f"{culprit}: this mapping is null by default and OmegaConf cannot fill it from the "
+                              "command line; set it in a config file instead (an experiment in --config-dir, "
+                              "e.g. people: {heating_points_by_district: {North: 2}})") from None
         repository = hydra.config_loader.repository  # type: ignore[attr-defined]
         options = {}
         for group, choice in cfg.hydra.runtime.choices.items():
@@ -440,6 +446,20 @@ def compose(cl: CommandLine, config_dir: Path, config_name: str = "config") -> A
         return cfg, options
     finally:
         GlobalHydra.instance().clear()
+
+
+def _null_mapping_override(hydra: Any, config_name: str, overrides: list[str], mode: Any) -> str:
+    """The override without which the composition no longer fails as merging into a null mapping does."""
+    for i, override in enumerate(overrides):
+        try:
+            hydra.compose_config(config_name, overrides[:i] + overrides[i + 1:], run_mode=mode,
+                                 with_log_configuration=False)
+        except (AttributeError, AssertionError):
+            continue
+        except Exception:  # another error of the remaining overrides: this one was the failing merge
+            return override
+        return override
+    return " ".join(overrides) or "the config"
 
 
 def _walk(node: Any, path: str = "") -> Iterator[tuple[str, Any, Any]]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
-from sim.config.attacks import validate_attacks_config
+from sim.config.attacks import validate_attacks_config, validate_attacks_horizon
 from sim.config.buildings import validate_buildings_config
 from sim.config.city import validate_city_config
 from sim.config.nowcast import validate_nowcast_config
@@ -163,8 +163,9 @@ def validate(cfg: DictConfig) -> None:
     validate_repair_config(cfg.repair)
     validate_city_config(cfg.city)
     validate_attacks_config(cfg.attacks)
+    validate_attacks_horizon(cfg.attacks, float(cfg.horizon_days))
     validate_buildings_config(cfg.buildings)
-    validate_people_config(cfg.people)
+    validate_people_config(cfg.people, [str(d.name) for d in cfg.city.districts])
     if "nowcast" in cfg:
         validate_nowcast_config(cfg.nowcast)
     if "output" in cfg:

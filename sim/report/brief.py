@@ -62,6 +62,12 @@ def _css() -> Markup:
     return Markup(text.replace("</", "<\\/"))  # our own file; never closes the <style> element
 
 
+#: Variables of ``result.nc`` a run's brief cannot be written without (every run writes them; a brief
+#: leaves out the parts of the others, e.g. of a result.nc written by an older version).
+REQUIRED_VARIABLES = ("outdoor_temperature", "buildings_without_heat", "heating_point_demand_by_district",
+                      "heating_point_capacity_by_district", "generator_class_kw")
+
+
 def load_result(path: Path) -> xr.Dataset:
     """Open a saved ``result.nc`` / ``sweep.nc`` fully into memory (the file is closed afterwards)."""
     from sim.io import open_result
@@ -289,6 +295,10 @@ def render_run(
     run_dir = Path(run_dir)
     if ds is None:
         ds = load_result(run_dir / RESULT)
+        missing = [v for v in REQUIRED_VARIABLES if v not in ds.variables]
+        if missing:  # on main a traceback from the template or the tables
+            raise InputError(f"{run_dir / RESULT}: not a complete coldgrid result: no variable "
+                             f"{', '.join(missing)}; run the scenario again")
     if "scenario" in ds.dims:
         raise InputError(
             f"{run_dir}: this result has a 'scenario' dimension (a sweep); use render_comparison"

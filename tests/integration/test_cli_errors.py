@@ -49,6 +49,31 @@ def test_help_lists_groups_options_and_descriptions():
         (["label=${nope}"], "label: Interpolation key 'nope' not found"),
         (["realizations=${nope}"], "realizations: Interpolation key 'nope' not found"),
         (["-m", "--cfg", "job"], "give only one of"),
+        # input audit: these gave a traceback, or ran on a value that was silently changed or misread
+        (["nowcast.observations=r.csv", "nowcast.as_of=''"], "nowcast.as_of=: not an ISO 8601 time"),
+        (["nowcast.observations=r.csv", "nowcast.as_of=NaT"], "nowcast.as_of=NaT: not an ISO 8601 time"),
+        (["nowcast.observations=r.csv", "nowcast.as_of=now"], "nowcast.as_of=now: not an ISO 8601 time"),
+        (["nowcast.observations=r.csv", "nowcast.as_of=1"], "nowcast.as_of=1: not an ISO 8601 time"),
+        (["nowcast.observations=r.csv", "nowcast.as_of=2026-01-29T12:00+05:00"], "without a UTC offset"),
+        (["city.utc_offset_h=30"], "city.utc_offset_h must be a time-zone offset in [-12, 14] hours, got 30"),
+        (["city.buildings_per_group=0"], "city.buildings_per_group must be an integer >= 1, got 0"),
+        (["people.heating_points_by_district={North:5}"],
+         "people.heating_points_by_district={North:5}: this mapping is null by default"),
+        (["people.heating_points_by_district.North=5"],
+         "people.heating_points_by_district.North=5: this mapping is null by default"),
+        # input audit: the key inside a list entry was named alone ("day: Value 'abc' ...")
+        (["attacks=waves", "attacks.waves=[{day:abc,drones:100}]"],
+         "attacks.waves[].day: Value 'abc' of type 'str' could not be converted to Float"),
+        (["attacks.hits=[{node:TS-1,dya:1}]"], "attacks.hits[].dya: unknown key"),
+        # input audit: the grid rounded it to 41 steps (1.708 days), silently
+        (["horizon_days=1.7"], "horizon_days=1.7: not a whole number of time steps (40.8 steps of dt_minutes=60)"),
+        (["output.progress=sometimes"], "output.progress: must be one of auto, always, never (got 'sometimes')"),
+        (["attacks=waves"], "attacks.waves: empty; attacks=waves runs the waves listed"),
+        (["attacks=waves", "horizon_days=3", "attacks.waves=[{day:30,drones:100}]"],
+         "attacks.waves: every wave is on day 30 or later, at or after the end of the run (horizon_days=3)"),
+        (["attacks=single_wave", "horizon_days=3", "attacks.day=5"], "attacks.day=5: at or after the end of the run"),
+        (["city=small_town", "attacks.hits=[{node:TS-1,day:1},{node:TS-1,day:1,damage:severe}]"],
+         "attacks.hits[1]: the same node (TS-1) and day (1) as attacks.hits[0]"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(tmp_path, args, expected):
@@ -60,6 +85,19 @@ def test_bad_input_is_one_line_exit_2(tmp_path, args, expected):
     assert expected in lines[0]
     assert "Traceback" not in r.stderr
     assert not (tmp_path / "run" / "result.nc").exists()
+
+
+def test_heating_points_of_an_unknown_district_are_refused_before_the_run(tmp_path):
+    """Input audit: on main a district name not in city.districts was a ValueError traceback mid-run."""
+    (tmp_path / "cfg" / "experiment").mkdir(parents=True)
+    (tmp_path / "cfg" / "experiment" / "hp.yaml").write_text(
+        "# @package _global_\npeople:\n  heating_points_by_district: {Nord: 5}\n")
+    r = run("--config-dir", str(tmp_path / "cfg"), "experiment=hp", "city=small_town", "realizations=1",
+            "horizon_days=1", f"hydra.run.dir={tmp_path / 'run'}")
+    assert r.returncode == 2, r.stderr
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert lines == ["coldgrid: error: people.heating_points_by_district.Nord: unknown district; valid: North, South"]
+    assert not (tmp_path / "run").exists()
 
 
 def test_run_that_cannot_fit_in_memory_is_refused_before_it_starts(tmp_path):

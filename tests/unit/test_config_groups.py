@@ -112,6 +112,19 @@ def test_a_hit_on_an_unknown_node_passes_validate_and_fails_when_the_network_is_
         run_scenario(cfg)
 
 
+def test_a_node_name_in_the_wrong_case_or_of_a_large_network_gets_a_short_hint():
+    """Input audit: on main a name in the wrong case got the list of every node (341 names for Kyiv on one line)."""
+    from sim.chain import run_scenario
+    from sim.threat import _node_hint
+
+    cfg = compose_config([*SMALL, "+attacks.hits=[{node: ss-north-1, day: 1.0}]"])
+    with pytest.raises(ConfigError, match=r"unknown node 'ss-north-1'; did you mean 'SS-North-1'\? \(names are "):
+        run_scenario(cfg)
+    names = [f"SS-{k}" for k in range(100)] + ["Darnytsia CHP"]
+    hint = _node_hint("Darnitsa CHP", names)
+    assert hint == "closest: Darnytsia CHP; coldgrid --nodes city=... lists all 101 names"
+
+
 def test_names_the_config_repeats_agree_with_the_model():
     import sim.config.attacks as ca
     import sim.config.checks as cc

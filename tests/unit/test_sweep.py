@@ -331,6 +331,27 @@ def test_run_job_resume_reruns_half_written_result(tmp_path: Path, fake_chain: d
     assert not (tmp_path / "FAILED").exists()
 
 
+def test_rerun_sets_aside_the_tables_of_an_attempt_without_result(tmp_path: Path, fake_chain: dict[str, int]):
+    """Input audit: on main a job rerun over a damaged result.nc (resume=true) or over a folder an
+    interrupted attempt left kept that attempt's summary.csv and headline.csv (written only when absent)
+    and its report.html (with output.report=false), beside a result.nc of another config."""
+    from sim.run import run_job
+
+    cfg = _cfg("resume=true", "output.report=false")
+    path = run_job(cfg, tmp_path, echo=lambda s: None)
+    for name in ("summary.csv", "headline.csv", "report.html"):
+        (tmp_path / name).write_text("from an earlier attempt\n")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+    run_job(cfg, tmp_path, echo=lambda s: None)
+    assert fake_chain["n"] == 2
+    for name in ("summary.csv", "headline.csv"):
+        assert "earlier" not in (tmp_path / name).read_text(), name
+    assert not (tmp_path / "report.html").exists()
+    for name in ("summary.csv", "headline.csv", "report.html"):
+        assert (tmp_path / f"{name}.incomplete").read_text() == "from an earlier attempt\n"  # kept, not lost
+
+
 def test_run_job_resume_refuses_result_of_other_config(tmp_path: Path, fake_chain: dict[str, int]):
     from sim.run import run_job
 
