@@ -533,6 +533,7 @@ def run_content(ds: xr.Dataset, lang: Lang = EN) -> dict:
                           chance=lang.pct(_chance(f.s.top_districts, ds.sizes.get("district", 0))))
         + _unknown_population(ds, lang),
         "needs": needs_rows(f),
+        "needs_note": needs_note(f),
         "vulnerable": vulnerable_table(f),
         "timeline": timeline,
         "triggers": triggers,
@@ -666,6 +667,15 @@ def district_needs(f: Figures) -> dict:
 def needs_rows(f: Figures) -> list[dict]:
     """How many, city-wide: every need with its median, interval and Monte Carlo error."""
     return [_row(f, k) for k in f.city.index if f.city.loc[k, "section"] == "needs"]
+
+
+def needs_note(f: Figures) -> str:
+    """Why the places short can be more than the places needed minus those available (a reader's sum)."""
+    if "heating_point_unmet_peak" not in f:
+        return ""
+    return f.lang._("{label}: {definition}; spare places in one district do not cover a shortfall in another, so "
+                    "this can be more than the places needed minus the places available.",
+                    label=f.label("heating_point_unmet_peak"), definition=f.definition("heating_point_unmet_peak"))
 
 
 def _row(f: Figures, key: str) -> dict:

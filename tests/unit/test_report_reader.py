@@ -179,3 +179,17 @@ def test_print_layout_keeps_notes_with_tables_and_dates_on_one_line():
     assert re.search(r"table\.timeline td\.day\s*\{[^}]*white-space:\s*nowrap", CSS)
     html, _ = brief.build_html(make_run())
     assert '<td class="day">' in html
+
+
+def test_places_short_says_why_it_exceeds_needed_minus_available():
+    """A reader saw 250,000 places needed, 130,000 available and 160,000 short: the shortfall is summed
+    district by district, which the needs table now says."""
+    ds = make_run()
+    body = content.run_content(ds)
+    note = body["needs_note"]
+    assert note.startswith("Heating-point places short at the peak: demand above the places of each district's "
+                           "points, summed over districts")
+    assert "spare places in one district do not cover a shortfall in another" in note
+    html, _ = brief.build_html(ds)
+    assert 'id="needs-note"' in html
+    assert content.run_content(ds, UK)["needs_note"].startswith("Бракує місць")
