@@ -1049,7 +1049,7 @@ def caveats(lang: Lang = EN) -> list[str]:
 
 def cold_bands(s: Settings, lang: Lang = EN) -> list[tuple[str, str, str, str, str]]:
     """The indoor cold bands (risk communication, not dose-response) with their sources (calibration G1, G2)."""
-    who = "WHO 2018"
+    who = lang._("WHO 2018")
     cwp = lang._("Cold Weather Plan for England 2011")
     return [
         ("0", "≥ 18 °C", lang._("adequate"), lang._("WHO minimum met"), who),
@@ -1058,7 +1058,7 @@ def cold_bands(s: Settings, lang: Lang = EN) -> list[tuple[str, str, str, str, s
          lang._("resistance to respiratory infection falls; vulnerable people to a warm room or heating point"), cwp),
         ("3", f"9–{lang.exact(s.severe_c)} °C", lang._("very cold"),
          lang._("cardiovascular strain; vulnerable people should relocate"), cwp),
-        ("4", lang._("< 9 °C for more than 2 h"), lang._("severe"), lang._("core body temperature falls"), cwp),
+        ("4", lang._("< {c} °C for ≥ {h} h", c=lang.exact(9.0), h=lang.exact(2.0)), lang._("severe"), lang._("core body temperature falls"), cwp),
         ("5", lang._("< {c} °C for ≥ {h} h", c=lang.exact(s.danger_c), h=lang.exact(s.danger_h)), lang._("dangerous"),
          lang._("high risk of hypothermia; active outreach"), "Collins 1986; " + cwp),
     ]

@@ -193,3 +193,13 @@ def test_places_short_says_why_it_exceeds_needed_minus_available():
     html, _ = brief.build_html(ds)
     assert 'id="needs-note"' in html
     assert content.run_content(ds, UK)["needs_note"].startswith("Бракує місць")
+
+
+def test_cold_bands_read_alike_and_the_sources_are_translated():
+    """Band 4 said "for more than 2 h" and band 5 "for ≥ 2 h" (report.md: "< 9 °C for >= 2 h"); the Ukrainian
+    table named its source "WHO 2018" next to a translated "ВООЗ" in the note."""
+    s = content.Settings.from_dataset(make_run())
+    bands = content.cold_bands(s)
+    assert bands[4][1] == "< 9 °C for ≥ 2 h"
+    uk = content.cold_bands(s, UK)
+    assert uk[0][4] == "ВООЗ 2018" and all("WHO" not in b[4] for b in uk)
