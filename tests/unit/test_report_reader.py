@@ -203,3 +203,29 @@ def test_cold_bands_read_alike_and_the_sources_are_translated():
     assert bands[4][1] == "< 9 °C for ≥ 2 h"
     uk = content.cold_bands(s, UK)
     assert uk[0][4] == "ВООЗ 2018" and all("WHO" not in b[4] for b in uk)
+
+
+def test_console_agrees_with_the_brief():
+    """The console printed "130,000 - 130,000" and a capped "±100 %" where the brief shows "130,000" and
+    "over ±100 %"; a sweep printed "0 to 0"."""
+    from sim.report.console import comparison_summary, run_summary
+    from sim.report.exports import headline_frame
+
+    frame = headline_frame(make_run())
+    city = frame["adm5_name"] == ""
+    cap = city & (frame["figure"] == "heating_point_capacity")
+    assert cap.sum() == 1
+    frame.loc[city & (frame["figure"] == "people_below_12_mean"), ["mc_rel_error", "mc_enough"]] = [3.0, False]
+    lines = run_summary(frame).splitlines()
+    line = next(x for x in lines if "Heating-point places available" in x)
+    assert " - " not in line and "130,000" in line, line
+    line = next(x for x in lines if "People below 12 °C indoors, average over the period" in x)
+    assert line.rstrip().endswith("over ±100 % !"), line
+    import pandas as pd
+
+    table = pd.DataFrame([{"scenario": "attacks=pause_week", "baseline": "attacks=continued",
+                           "figure": "buildings_frozen_peak", "label": "Buildings whose heating systems froze",
+                           "unit": "buildings", "adm5_name": "", "baseline_p50": 0.0, "scenario_p50": 0.0,
+                           "diff_p50": 0.0, "diff_p5": 0.0, "diff_p95": 0.0, "prob_reduction_25": 0.0}])
+    line = next(x for x in comparison_summary(table).splitlines() if x.startswith("Buildings whose"))
+    assert " to " not in line and line.split()[-3:] == ["0", "0", "%"], line
