@@ -298,8 +298,8 @@ def district_chart(scenarios: Sequence[Scenario], threshold_c: float | None = No
         ax.xaxis.set_major_formatter(_compact_in(lang))
         ax.set_xlabel(lang._("person-days below {c} °C per 1,000 people present", c=lang.exact(s.severe_c)))
         ax.set_title(lang._("Districts ranked"))
-        if k > 1:
-            ax.legend(loc="lower right")
+        if k > 1:  # below the chart: inside it, it covered the last districts' bars and shares
+            fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=1)
         return fig
 
 
@@ -337,13 +337,13 @@ def duration_curves(scenarios: Sequence[Scenario], histogram: str | None = None,
                 color = COLORS[i % len(COLORS)]
                 ax.fill_between(x, 100 * b[5], 100 * b[95], color=color, alpha=0.15, lw=0)
                 ax.plot(x, 100 * b[50], color=color, lw=1.4, marker="o", ms=2, label=_safe(name), gid=f"median:{g}:{i}")
-            ax.set_title(lang._("People {who}", who=lab), fontsize=7.5)
+            ax.set_title(lang._("People {who}", who=lab), fontsize=7.5, loc="left")  # centred, it ran off the edge
             ax.set_ylim(0, 102)
             ax.set_xlim(left=0)
         axes[0].set_ylabel(lang._("% still cold after t hours"))
         fig.supxlabel(xlabel, fontsize=7.5)
-        if len(scenarios) > 1:
-            axes[-1].legend(loc="upper right")
+        if len(scenarios) > 1:  # below the panels: inside, it covered the curves
+            fig.legend(*axes[-1].get_legend_handles_labels(), loc="outside lower center", ncols=1)
         fig.suptitle(lang._("How long the cold lasts"), x=0.02, ha="left", fontsize=8.5, fontweight="bold")
         return fig
 

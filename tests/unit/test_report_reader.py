@@ -229,3 +229,26 @@ def test_console_agrees_with_the_brief():
                            "diff_p50": 0.0, "diff_p5": 0.0, "diff_p95": 0.0, "prob_reduction_25": 0.0}])
     line = next(x for x in comparison_summary(table).splitlines() if x.startswith("Buildings whose"))
     assert " to " not in line and line.split()[-3:] == ["0", "0", "%"], line
+
+
+def _inside(fig) -> list[str]:
+    """Texts of ``fig`` (titles, legends) that reach beyond its edges after drawing."""
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    r, page = canvas.get_renderer(), fig.bbox
+    out = []
+    for ax in fig.axes:
+        t = ax.title if ax.get_title() else ax._left_title
+        b = t.get_window_extent(r)
+        if t.get_text() and (b.x0 < page.x0 - 1 or b.x1 > page.x1 + 1):
+            out.append(t.get_text())
+    return out
+
+
+def test_comparison_legends_do_not_cover_bars_or_curves_and_titles_fit():
+    scen = content.split_scenarios(make_sweep())
+    named = [(content.scenario_title(n, d, UK), d) for n, d in scen]
+    for fig in (figures.district_chart(named, lang=UK), figures.duration_curves(named, lang=UK)):
+        assert fig.legends, "a figure legend below the chart"
+        assert all(ax.get_legend() is None for ax in fig.axes), "no legend inside the axes"
+        assert not _inside(fig)
