@@ -341,9 +341,12 @@ def duration_curves(scenarios: Sequence[Scenario], histogram: str | None = None,
             ax.set_ylim(0, 102)
             ax.set_xlim(left=0)
         axes[0].set_ylabel(lang._("% still cold after t hours"))
-        fig.supxlabel(xlabel, fontsize=7.5)
         if len(scenarios) > 1:  # below the panels: inside, it covered the curves
+            # the x label on the axes (a figure supxlabel and a figure legend below would overlap)
+            axes[0].set_xlabel(xlabel, fontsize=7.5, loc="left")
             fig.legend(*axes[-1].get_legend_handles_labels(), loc="outside lower center", ncols=1)
+        else:
+            fig.supxlabel(xlabel, fontsize=7.5)
         fig.suptitle(lang._("How long the cold lasts"), x=0.02, ha="left", fontsize=8.5, fontweight="bold")
         return fig
 

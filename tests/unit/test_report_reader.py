@@ -252,3 +252,17 @@ def test_comparison_legends_do_not_cover_bars_or_curves_and_titles_fit():
         assert fig.legends, "a figure legend below the chart"
         assert all(ax.get_legend() is None for ax in fig.axes), "no legend inside the axes"
         assert not _inside(fig)
+
+
+def test_duration_legend_and_axis_label_do_not_overlap():
+    scen = content.split_scenarios(make_sweep())
+    named = [(content.scenario_title(n, d, UK), d) for n, d in scen]
+    fig = figures.duration_curves(named, lang=UK)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    r = canvas.get_renderer()
+    legend = fig.legends[0].get_window_extent(r)
+    labels = [ax.xaxis.label for ax in fig.axes if ax.get_xlabel()]
+    labels += [fig._supxlabel] if getattr(fig, "_supxlabel", None) is not None else []
+    assert labels
+    assert all(not legend.overlaps(t.get_window_extent(r)) for t in labels)
