@@ -115,12 +115,13 @@ def _figures(
         pf = content.PairFigures(pair, lang)
         va, vb = keyfigures.values(pair.base_ds, pf.s), keyfigures.values(pair.alt_ds, pf.s)
         panels = [
-            (_("change in {label} ({unit})", label=pf.base.label(k).lower(), unit=pf.stats(k)["unit"]),
+            (_("change in {label} ({unit})", label=content.lower_first(pf.base.label(k)), unit=pf.stats(k)["unit"]),
              (vb[k] - va[k]).values, str(va[k].attrs["units"]))
             for k in content.PAIR_FIGURES[:2] if k in va and k in vb
         ]
-        title = _("What {alt} changes against {base}", alt=content.scenario_title(pair.alt, pair.alt_ds, lang),
-                  base=content.scenario_title(pair.base, pair.base_ds, lang).lower())
+        title = _("What {alt} changes against {base}",
+                  alt=content.lower_first(content.scenario_title(pair.alt, pair.alt_ds, lang)),
+                  base=content.lower_first(content.scenario_title(pair.base, pair.base_ds, lang)))
         specs.append((
             "paired_differences", figures.paired_histogram(panels, title, lang=lang),
             _("What the alternative changes, run by run"),

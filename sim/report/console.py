@@ -35,11 +35,13 @@ def run_summary(frame: pd.DataFrame) -> str:
     for _, r in city.iterrows():
         mark = "*" if bool(r["lead"]) else " "
         ceil = " (ceiling)" if bool(r["at_ceiling"]) else ""
-        mc = "" if pd.isna(r["mc_rel_error"]) else ("±" + pct(min(float(r["mc_rel_error"]), 1.0))
-                                                     + ("" if bool(r["mc_enough"]) else " !"))
+        err = float(r["mc_rel_error"])
+        # as the brief: an error of 100 % or more is "over ±100 %", not a capped "±100 %"
+        mc = "" if pd.isna(err) else (("±" + pct(err) if err < 1 else "over ±100 %")
+                                      + ("" if bool(r["mc_enough"]) else " !"))
         # a figure that is not available (NaN: over an unknown population) says so once, with no interval
-        interval = ("" if pd.isna(r[lo]) and pd.isna(r[hi])
-                    else f"{fmt_value(r[lo], r['unit'])} - {fmt_value(r[hi], r['unit'])}{ceil}")
+        a, b = fmt_value(r[lo], r["unit"]), fmt_value(r[hi], r["unit"])
+        interval = "" if pd.isna(r[lo]) and pd.isna(r[hi]) else (a if a == b else f"{a} - {b}") + ceil
         rows.append((f"{mark} {r['label']}", fmt_value(r["p50"], r["unit"]), interval, str(r["unit"]), mc))
     n_short = int((~city["mc_enough"].astype(bool)).sum())
     note = ("* lead figure. MC: Monte Carlo error of the median (half-width of its "
@@ -71,7 +73,8 @@ def comparison_summary(table: pd.DataFrame) -> str:
         for key in [k for k in SWEEP_FIGURES if k in grp.index]:
             r = series_at(grp, key)
             unit = str(r["unit"])
-            rng = f"{signed(r[diff_cols[0]])} to {signed(r[diff_cols[1]])}" if len(diff_cols) == 2 else ""
+            ends = [signed(r[c]) for c in diff_cols] if len(diff_cols) == 2 else []
+            rng = "" if not ends else ends[0] if ends[0] == ends[1] else f"{ends[0]} to {ends[1]}"
             prob = "" if prob_col is None or pd.isna(r[prob_col]) else pct(float(r[prob_col]))
             rows.append((str(r["label"]), fmt_value(r["baseline_p50"], unit), fmt_value(r["scenario_p50"], unit),
                          signed(r["diff_p50"]), rng, prob))

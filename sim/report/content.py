@@ -121,6 +121,22 @@ def _in_full(x: float, lang: Lang) -> str:
     return lang.num(x, max(2, len(f"{abs(x):.0f}")))
 
 
+def lower_first(text: str) -> str:
+    """A title inside a sentence: its first letter in lower case, the rest as it is ("Strikes pause for 7 days
+    from 29 Jan" -> "strikes pause for 7 days from 29 Jan"; ``str.lower`` would give "29 jan")."""
+    return text[:1].lower() + text[1:]
+
+
+def plural_n(shown: float) -> float:
+    """The number that picks a plural form for a value as the brief shows it: a whole value as it is, a
+    fraction as 2 (English "0.8 days", "1.5 days"; Ukrainian "1,5 дня", the form of 2-4), so that "1 days"
+    or "1.5 day" never appear."""
+    x = float(shown)
+    if not np.isfinite(x):
+        return 2.0
+    return x if x.is_integer() else 2.0
+
+
 def policy_of(ds: xr.Dataset) -> str:
     return str(ds.attrs.get("attacks_policy") or _config(ds).get("attacks", {}).get("policy", "") or "")
 
@@ -167,6 +183,22 @@ def _policy(ds: xr.Dataset) -> str:
     return policy
 
 
+def _listed_waves(ds: xr.Dataset, lang: Lang) -> str:
+    """The waves of ``attacks=waves`` (a hindcast) in words: how many, first and last date."""
+    attacks = _config(ds).get("attacks", {})
+    waves = attacks.get("waves") if isinstance(attacks, dict) else None
+    days = sorted(float(w["day"]) for w in waves or [] if isinstance(w, dict) and w.get("day") is not None)
+    if not days:
+        return lang._("the strike waves listed in the run's configuration")
+    start = _start(ds)
+    kw = {"count": len(days), "first": lang.date(start + pd.Timedelta(days=days[0]), "d MMM"),
+          "last": lang.date(start + pd.Timedelta(days=days[-1]), "d MMM")}
+    return lang.n_("{count} listed strike wave on the city's energy, on {first} (targeting and damage drawn as under "
+                   "continued strikes)",
+                   "{count} listed strike waves on the city's energy, from {first} to {last} (targeting and damage "
+                   "drawn as under continued strikes)", len(days), **kw)
+
+
 def describe_scenario(ds: xr.Dataset, lang: Lang = EN) -> str:
     """One sentence on the strike policy of a scenario, with the pause window in dates."""
     policy = _policy(ds)
@@ -193,6 +225,8 @@ def describe_scenario(ds: xr.Dataset, lang: Lang = EN) -> str:
         "none": lang._("no strike waves on the city (reference)"),
         "pause_week": lang._("no strike waves on the city for a week, then waves resume"),
     }
+    if policy == "waves":
+        return _listed_waves(ds, lang)
     return texts.get(policy, lang._("strike policy {policy}", policy=policy) if policy
                      else lang._("strike policy not recorded"))
 
@@ -217,6 +251,7 @@ def short_name(ds: xr.Dataset, lang: Lang = EN) -> str:
         "total_heat_loss": lang._("all district heat is lost (stress test)"),
         "none": lang._("no strikes"),
         "pause_week": lang._("strikes pause for a week"),
+        "waves": lang._("the listed strike waves"),
     }.get(policy, policy or lang._("the scenario"))
 
 
@@ -338,7 +373,8 @@ def contract(scenarios: Sequence[Scenario], lang: Lang = EN, trigger: str = "") 
             else describe_scenario(ds, lang))
     return {
         "place": city_name(ds, lang),
-        "period": lang._("{start} – {end} ({days} days)", start=start, end=end, days=lang.exact(days)),
+        "period": lang.n_("{start} – {end} ({days} day)", "{start} – {end} ({days} days)", plural_n(days),
+                          start=start, end=end, days=lang.exact(days)),
         "population": (lang._("{n} people present", n=lang.num(pop)) if np.isfinite(pop)
                        else lang._("not available") if "population" in ds else lang._("not recorded")),
         "scenario": scen,
@@ -410,7 +446,8 @@ class Figures:
         if pd.isna(r["mc_rel_error"]):
             return ""
         err = min(float(r["mc_rel_error"]), 9.99)
-        text = self.lang._("Monte Carlo error ±{p}", p=self.lang.pct(err) if err < 1 else ">100 %")
+        text = (self.lang._("Monte Carlo error ±{p}", p=self.lang.pct(err)) if err < 1
+                else self.lang._("Monte Carlo error over ±100 %"))
         return text if bool(r["mc_enough"]) else text + " · " + self.lang._("more runs needed")
 
     def note(self, text: str) -> int:
@@ -496,6 +533,7 @@ def run_content(ds: xr.Dataset, lang: Lang = EN) -> dict:
                           chance=lang.pct(_chance(f.s.top_districts, ds.sizes.get("district", 0))))
         + _unknown_population(ds, lang),
         "needs": needs_rows(f),
+        "needs_note": needs_note(f),
         "vulnerable": vulnerable_table(f),
         "timeline": timeline,
         "triggers": triggers,
@@ -523,6 +561,10 @@ def mc_statement(f: Figures) -> str:
     if ok == n:
         return f.lang._("{runs} runs were enough: for every lead figure the {conf} confidence interval of the "
                         "median is within ±{tol} of it.", **kw)
+    if ok == 0:
+        return f.lang._("{runs} runs were not enough for any of the {n} lead figures (the {conf} confidence "
+                        "interval of the median is not within ±{tol} of it); they need more runs "
+                        "(realizations=...).", **kw)
     return f.lang._("{runs} runs were enough for {ok} of {n} lead figures (the {conf} confidence interval of the "
                     "median within ±{tol} of it); the others need more runs (realizations=...).", **kw)
 
@@ -612,7 +654,7 @@ def district_needs(f: Figures) -> dict:
                     if name in dc.index:
                         parts.append(f.value(c, "p50", series_at(dc, name)))
                 kws = "/".join(f.lang.exact(float(f.defs[c].extra["kw"])) for c in classes if c in f.defs)
-                cell["range"] = f"{'/'.join(parts)} ({kws} kW)" if parts else ""
+                cell["range"] = f.lang._("{n} ({kw} kW)", n="/".join(parts), kw=kws) if parts else ""
             r["cells"].append(cell)
         rate = f.district_rows("person_days_below_12_per_1000")
         value = float(rate["p50"].loc[name]) if name in rate.index else 0.0
@@ -625,6 +667,15 @@ def district_needs(f: Figures) -> dict:
 def needs_rows(f: Figures) -> list[dict]:
     """How many, city-wide: every need with its median, interval and Monte Carlo error."""
     return [_row(f, k) for k in f.city.index if f.city.loc[k, "section"] == "needs"]
+
+
+def needs_note(f: Figures) -> str:
+    """Why the places short can be more than the places needed minus those available (a reader's sum)."""
+    if "heating_point_unmet_peak" not in f:
+        return ""
+    return f.lang._("{label}: {definition}; spare places in one district do not cover a shortfall in another, so "
+                    "this can be more than the places needed minus the places available.",
+                    label=f.label("heating_point_unmet_peak"), definition=f.definition("heating_point_unmet_peak"))
 
 
 def _row(f: Figures, key: str) -> dict:
@@ -660,7 +711,7 @@ def vulnerable_table(f: Figures) -> dict:
             else:
                 cells.append("")
         if any_value:
-            rows.append({"hours": f"≥ {f.lang.exact(h)} h", "cells": cells})
+            rows.append({"hours": f.lang._("≥ {h} h", h=f.lang.exact(h)), "cells": cells})
     header = [f.lang._("{who} below {c} °C", who=word, c=f.lang.exact(c)) for c, _a, word, _h, _b in cols]
     return {"header": header, "rows": rows}
 
@@ -726,22 +777,30 @@ def trigger_content(ds: xr.Dataset, f: Figures) -> dict:
         "date": f.lang.date(pd.Timestamp(c["trigger_date_p50"]), "d MMM") if c["trigger_date_p50"] else "–",
         "days": f.lang.exact(c["forecast_days"]),
     }
-    out["protocol"] = _(
-        "If the forecast minimum for the next {days} days falls below {x} °C and more than {y} apartment blocks "
-        "have been without heat for {h} h, open about {z} more heating-point places (up to {z95} in 19 of 20 "
-        "runs), first in {where}. Lead time: the demand peaks about {lead} days after the trigger. Probability: "
-        "a shortfall of places follows in {p} of the runs in which the trigger is met.", **kw)
-    out["sentence"] = _("the trigger (forecast minimum below {x} °C and more than {y} blocks without heat for {h} h) "
-                        "is met in {fires} of runs, typically around {date}; then about {z} more places are needed "
-                        "(probability {p}).", **kw)
+    lead_n = plural_n(numbers.sig(float(c["lead_time_days_p50"])))
+    out["protocol"] = " ".join([
+        f.lang.n_("If the forecast minimum for the next {days} day falls below {x} °C and more than {y} apartment "
+                  "buildings have been without heat for {h} h, open about {z} more heating-point places (up to {z95} "
+                  "in 19 of 20 runs), first in {where}.",
+                  "If the forecast minimum for the next {days} days falls below {x} °C and more than {y} apartment "
+                  "buildings have been without heat for {h} h, open about {z} more heating-point places (up to {z95} "
+                  "in 19 of 20 runs), first in {where}.", plural_n(float(c["forecast_days"])), **kw),
+        f.lang.n_("Lead time: the demand peaks about {lead} day after the trigger.",
+                  "Lead time: the demand peaks about {lead} days after the trigger.", lead_n, **kw),
+        _("Probability: a shortfall of places follows in {p} of the runs in which the trigger is met.", **kw)])
+    out["sentence"] = _("the trigger (forecast minimum below {x} °C and more than {y} apartment buildings without "
+                        "heat for {h} h) is met in {fires} of runs, typically around {date}; then about {z} more "
+                        "places are needed (probability {p}).", **kw)
     out["skill"] = _("The trigger is met in {fires} of runs; it catches {hit} of the runs with a shortfall.", **kw)
     usable = float(c["probability"]) >= f.s.trigger_min_probability
     out["usable"] = usable
     if not usable:
         out["protocol"] += " " + _("No candidate reaches the probability asked for ({p}); this one comes closest.",
                                    p=f.lang.pct(f.s.trigger_min_probability))
-    out["contract"] = _("forecast minimum below {x} °C and more than {y} blocks without heat for {h} h", **kw)
-    out["lead"] = _("about {lead} days from the trigger to the peak of demand", **kw)
+    out["contract"] = _("forecast minimum below {x} °C and more than {y} apartment buildings without heat for {h} h",
+                        **kw)
+    out["lead"] = f.lang.n_("about {lead} day from the trigger to the peak of demand",
+                            "about {lead} days from the trigger to the peak of demand", lead_n, **kw)
     return out
 
 
@@ -776,6 +835,11 @@ class PairFigures:
         text = self._v(key, abs(x))
         return text if text == "0" else ("+" if x > 0 else "−") + text
 
+    def _range(self, key: str, lo: float, hi: float) -> str:
+        """The 90 % range of a paired difference; one value when both ends read alike ("0", not "0 … 0")."""
+        a, b = self._signed(key, lo), self._signed(key, hi)
+        return a if a == b else f"{a} … {b}"
+
     def stats(self, key: str, row: pd.Series | None = None) -> dict:
         r = series_at(self.city, key) if row is None else row
         ceiling = float(self.base.city["ceiling"].loc[key]) if key in self.base.city.index else float("nan")
@@ -798,7 +862,7 @@ class PairFigures:
             "base": self._v(key, float(r["a_p50"])) + mark,
             "alt": self._v(key, float(r["b_p50"])),
             "diff": self._signed(key, float(r["diff_p50"])),
-            "range": f"{self._signed(key, float(r[self.lo]))} … {self._signed(key, float(r[self.hi]))}",
+            "range": self._range(key, float(r[self.lo]), float(r[self.hi])),
             "rel": "" if pd.isna(r["rel_diff_p50"]) else self.lang.signed(100 * float(r["rel_diff_p50"])) + " %",
             "prob": "" if np.isnan(prob) else self.lang.pct(prob),
             "prob_value": prob,
@@ -863,7 +927,8 @@ def pause_statement(ds: xr.Dataset, lang: Lang = EN) -> str:
     w = pause_window(ds)
     start, end, days = _period(ds, lang)
     if w is None:
-        return lang._("Horizon: {days} days, {start} – {end}.", days=lang.exact(days), start=start, end=end)
+        return lang.n_("Horizon: {days} day, {start} – {end}.", "Horizon: {days} days, {start} – {end}.",
+                       plural_n(days), days=lang.exact(days), start=start, end=end)
     p0, p1, d0, n = w
     return lang._("The pause runs from {p0} to {p1} (days {d0}–{d1} of the run); the figures cover the whole "
                   "horizon of {days} days, {start} – {end}. A pause that starts later or a longer horizon gives "
@@ -984,7 +1049,7 @@ def caveats(lang: Lang = EN) -> list[str]:
 
 def cold_bands(s: Settings, lang: Lang = EN) -> list[tuple[str, str, str, str, str]]:
     """The indoor cold bands (risk communication, not dose-response) with their sources (calibration G1, G2)."""
-    who = "WHO 2018"
+    who = lang._("WHO 2018")
     cwp = lang._("Cold Weather Plan for England 2011")
     return [
         ("0", "≥ 18 °C", lang._("adequate"), lang._("WHO minimum met"), who),
@@ -993,7 +1058,7 @@ def cold_bands(s: Settings, lang: Lang = EN) -> list[tuple[str, str, str, str, s
          lang._("resistance to respiratory infection falls; vulnerable people to a warm room or heating point"), cwp),
         ("3", f"9–{lang.exact(s.severe_c)} °C", lang._("very cold"),
          lang._("cardiovascular strain; vulnerable people should relocate"), cwp),
-        ("4", lang._("< 9 °C for more than 2 h"), lang._("severe"), lang._("core body temperature falls"), cwp),
+        ("4", lang._("< {c} °C for ≥ {h} h", c=lang.exact(9.0), h=lang.exact(2.0)), lang._("severe"), lang._("core body temperature falls"), cwp),
         ("5", lang._("< {c} °C for ≥ {h} h", c=lang.exact(s.danger_c), h=lang.exact(s.danger_h)), lang._("dangerous"),
          lang._("high risk of hypothermia; active outreach"), "Collins 1986; " + cwp),
     ]

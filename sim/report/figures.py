@@ -30,6 +30,7 @@ from sim import keyfigures
 from sim.io import atomic_write
 from sim.keyfigures import Settings
 from sim.report.i18n import Lang
+from sim.report.numbers import sig
 from sim.stats import duration_survival, summarize
 from sim.weighted_stats import median, probability, realization_weights
 
@@ -116,10 +117,14 @@ def _compact(x: float, _pos: object = None, lang: Lang = EN) -> str:
     """Axis label: 1,200 -> 1.2k, 3,400,000 -> 3.4M (``uk``: 1,2 тис., 3,4 млн)."""
     a = abs(x)
     if a >= 1e6:
-        return lang._("{n}M", n=_mantissa(f"{x / 1e6:.1f}", lang))
-    if a >= 1e3:
-        return lang._("{n}k", n=_mantissa(f"{x / 1e3:.0f}" if a >= 1e4 else f"{x / 1e3:.1f}", lang))
-    return f"{x:.0f}"
+        text = lang._("{n}M", n=_mantissa(f"{x / 1e6:.1f}", lang))
+    elif a >= 1e3:
+        text = lang._("{n}k", n=_mantissa(f"{x / 1e3:.0f}" if a >= 1e4 else f"{x / 1e3:.1f}", lang))
+    else:
+        text = f"{x:.0f}"
+    if text.lstrip("-") == "0":  # no negative zero
+        return "0"
+    return text.replace("-", "\N{MINUS SIGN}")  # −3k, a true minus as in the text
 
 
 def _mantissa(text: str, lang: Lang) -> str:
@@ -153,8 +158,9 @@ def _pause_window(ds: xr.Dataset) -> tuple[np.datetime64, np.datetime64] | None:
     return start, end
 
 
-def _date_axis(ax, lang: Lang = EN) -> None:
-    loc = mdates.AutoDateLocator(minticks=3, maxticks=9)
+def _date_axis(ax, lang: Lang = EN, maxticks: int = 9) -> None:
+    """Dates on the x axis; ``maxticks`` fewer on a half-width chart, so that "29 січ." labels do not overlap."""
+    loc = mdates.AutoDateLocator(minticks=3, maxticks=maxticks)
     ax.xaxis.set_major_locator(loc)
     if lang.code == "en":
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc, show_offset=False))
@@ -226,7 +232,11 @@ def fan_chart(scenarios: Sequence[Scenario], thresholds_c: Sequence[float] | Non
             Patch(color=COLORS[0], alpha=0.15, lw=0, label=lang._("90 % of runs")),
             Line2D([], [], color=INK, lw=1.1, label=lang._("strike wave (darker: more runs)")),
         ]
-        fig.legend(handles=handles + extra, loc="outside lower center", ncols=len(handles) + len(extra))
+        entries = handles + extra
+        # one row when the labels fit the width, else two (a legend wider than the figure is clipped)
+        chars = sum(len(str(h.get_label())) + 6 for h in entries)
+        ncols = len(entries) if chars <= 115 else -(-len(entries) // 2)
+        fig.legend(handles=entries, loc="outside lower center", ncols=ncols)
         ax_t.set_ylabel(lang._("outdoor °C"))
         ax_t.yaxis.set_major_locator(MaxNLocator(3))
         ax_t.axhline(0, color="#9ca3af", lw=0.5)
@@ -288,8 +298,8 @@ def district_chart(scenarios: Sequence[Scenario], threshold_c: float | None = No
         ax.xaxis.set_major_formatter(_compact_in(lang))
         ax.set_xlabel(lang._("person-days below {c} °C per 1,000 people present", c=lang.exact(s.severe_c)))
         ax.set_title(lang._("Districts ranked"))
-        if k > 1:
-            ax.legend(loc="lower right")
+        if k > 1:  # below the chart: inside it, it covered the last districts' bars and shares
+            fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=1)
         return fig
 
 
@@ -327,13 +337,16 @@ def duration_curves(scenarios: Sequence[Scenario], histogram: str | None = None,
                 color = COLORS[i % len(COLORS)]
                 ax.fill_between(x, 100 * b[5], 100 * b[95], color=color, alpha=0.15, lw=0)
                 ax.plot(x, 100 * b[50], color=color, lw=1.4, marker="o", ms=2, label=_safe(name), gid=f"median:{g}:{i}")
-            ax.set_title(lang._("People {who}", who=lab), fontsize=7.5)
+            ax.set_title(lang._("People {who}", who=lab), fontsize=7.5, loc="left")  # centred, it ran off the edge
             ax.set_ylim(0, 102)
             ax.set_xlim(left=0)
         axes[0].set_ylabel(lang._("% still cold after t hours"))
-        fig.supxlabel(xlabel, fontsize=7.5)
-        if len(scenarios) > 1:
-            axes[-1].legend(loc="upper right")
+        if len(scenarios) > 1:  # below the panels: inside, it covered the curves
+            # the x label on the axes (a figure supxlabel and a figure legend below would overlap)
+            axes[0].set_xlabel(xlabel, fontsize=7.5, loc="left")
+            fig.legend(*axes[-1].get_legend_handles_labels(), loc="outside lower center", ncols=1)
+        else:
+            fig.supxlabel(xlabel, fontsize=7.5)
         fig.suptitle(lang._("How long the cold lasts"), x=0.02, ha="left", fontsize=8.5, fontweight="bold")
         return fig
 
@@ -382,7 +395,7 @@ def heating_point_chart(scenarios: Sequence[Scenario], lang: Lang = EN) -> Figur
             h2, l2 = ax2.get_legend_handles_labels()
             handles, labels = handles + h2, labels + l2
         fig.legend(handles, labels, loc="outside lower center", ncols=min(len(handles), 2), fontsize=6.5)
-        _date_axis(ax, lang)
+        _date_axis(ax, lang, maxticks=5)
         return fig
 
 
@@ -402,12 +415,15 @@ def paired_histogram(panels: Sequence[tuple[str, np.ndarray, str]], title: str, 
             bins = min(30, max(5, int(np.sqrt(diff.size)) * 2))
             ax.hist(diff, bins=bins, color=COLORS[1], alpha=0.85, edgecolor="white", linewidth=0.4)
             p5, p50, p95 = np.percentile(diff, [5, 50, 95])
-            ax.axvline(p50, color=INK, lw=1.4, label=lang._("median {v}", v=_compact(p50, None, lang)), gid=f"median:{j}")
+            # legend values rounded as in the text (two significant digits: −260k, not −257k)
+            lo, mid, hi = (_compact(sig(v), None, lang) for v in (p5, p50, p95))
+            ax.axvline(p50, color=INK, lw=1.4, label=lang._("median {v}", v=mid), gid=f"median:{j}")
             ax.axvline(p5, color=INK, lw=0.9, ls="--", gid=f"p5:{j}",
-                       label=f"p5 {_compact(p5, None, lang)}, p95 {_compact(p95, None, lang)}")
+                       label=lang._("5th and 95th percentiles {lo}, {hi}", lo=lo, hi=hi))
             ax.axvline(p95, color=INK, lw=0.9, ls="--", gid=f"p95:{j}")
             ax.axvline(0, color=MUTED, lw=0.6)
             ax.xaxis.set_major_formatter(_compact_in(lang))
+            ax.xaxis.set_major_locator(MaxNLocator(5))  # long labels ("−12,5 млн") need room
             ax.set_xlabel(_safe(label))
             ax.set_ylabel(lang._("runs"))
             ax.grid(axis="x", visible=False)

@@ -143,6 +143,8 @@ def test_monte_carlo_error_columns_and_the_enough_rule(tmp_path_factory, n_real)
     ok, n = sum(verdicts.values()), len(verdicts)
     if ok == n:
         assert f"{n_real} runs were enough: for every lead figure" in html
+    elif ok == 0:  # "not enough for any", not "enough for 0 of 8"
+        assert f"{n_real} runs were not enough for any of the {n} lead figures" in html
     else:
         assert f"{n_real} runs were enough for {ok} of {n} lead figures" in html
     # the fixture's spread: 10 runs are too few for a median within ±10 %, 160 are enough (both branches)

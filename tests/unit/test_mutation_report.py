@@ -388,9 +388,9 @@ def test_figures_value_interval_and_mc_by_hand():
     assert f.mc(key) == "Monte Carlo error ±5 %"
     _set(f, key, p95=2000.0, at_ceiling=True, mc_rel_error=1.0, mc_enough=False)
     assert f.interval(key) == "1,000–2,000 (the upper end is the ceiling: everyone or everything)"
-    assert f.mc(key) == "Monte Carlo error ±>100 % · more runs needed"  # an error of 100 % is over the scale
+    assert f.mc(key) == "Monte Carlo error over ±100 % · more runs needed"  # an error of 100 % is over the scale
     _set(f, key, mc_rel_error=1.5)
-    assert f.mc(key) == "Monte Carlo error ±>100 % · more runs needed"
+    assert f.mc(key) == "Monte Carlo error over ±100 % · more runs needed"
     _set(f, key, mc_rel_error=0.5, mc_enough=True)
     assert f.mc(key) == "Monte Carlo error ±50 %"
     _set(f, key, p50=float("inf"))
@@ -747,16 +747,17 @@ def test_trigger_box_by_hand(monkeypatch):
     ]
     # the five districts with the most places to open under the chosen trigger, most first; none at 0
     assert out["protocol"] == (
-        "If the forecast minimum for the next 1 days falls below -10 °C and more than 20 apartment blocks have been "
+        "If the forecast minimum for the next 1 day falls below -10 °C and more than 20 apartment buildings have been "
         "without heat for 3 h, open about 99 more heating-point places (up to 150 in 19 of 20 runs), first in "
         "B (45), A (30), E (12), F (7), D (5). Lead time: the demand peaks about 1.5 days after the trigger. "
         "Probability: a shortfall of places follows in 80 % of the runs in which the trigger is met.")
-    assert out["sentence"] == ("the trigger (forecast minimum below -10 °C and more than 20 blocks without heat "
-                               "for 3 h) is met in 50 % of runs, typically around 3 Feb; then about 99 more "
+    assert out["sentence"] == ("the trigger (forecast minimum below -10 °C and more than 20 apartment buildings "
+                               "without heat for 3 h) is met in 50 % of runs, typically around 3 Feb; then about 99 more "
                                "places are needed (probability 80 %).")
     assert out["skill"] == "The trigger is met in 50 % of runs; it catches 90 % of the runs with a shortfall."
     assert out["usable"] is True  # 80 % asked, 80 % reached
-    assert out["contract"] == "forecast minimum below -10 °C and more than 20 blocks without heat for 3 h"
+    assert out["contract"] == ("forecast minimum below -10 °C and more than 20 apartment buildings without heat "
+                               "for 3 h")
     assert out["lead"] == "about 1.5 days from the trigger to the peak of demand"
     assert set(out) == {"candidates", "sentence", "protocol", "skill", "usable", "contract", "lead"}
 
@@ -764,7 +765,7 @@ def test_trigger_box_by_hand(monkeypatch):
     out = content.trigger_content(xr.Dataset(), f)
     assert out["usable"] is False and out["protocol"].endswith(
         "in which the trigger is met. No candidate reaches the probability asked for (85 %); this one comes closest.")
-    assert out["protocol"].startswith("If the forecast minimum for the next 1 days falls below -10 °C")
+    assert out["protocol"].startswith("If the forecast minimum for the next 1 day falls below -10 °C")
 
 
 def test_trigger_box_without_a_date_a_district_or_a_candidate(monkeypatch):

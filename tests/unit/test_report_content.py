@@ -127,9 +127,14 @@ def test_monte_carlo_statement():
     lead = f.frame[(f.frame["adm5_name"] == "") & f.frame["lead"].astype(bool)]  # headline.csv's lead rows
     ok, n = int(lead["mc_enough"].sum()), len(lead)
     assert ok < n  # the fixture's 10 runs are too few for the 10 % rule
-    assert content.mc_statement(f) == (f"10 runs were enough for {ok} of {n} lead figures (the 95 % confidence "
-                                       "interval of the median within ±10 % of it); the others need more runs "
-                                       "(realizations=...).")
+    if ok:
+        assert content.mc_statement(f) == (f"10 runs were enough for {ok} of {n} lead figures (the 95 % confidence "
+                                           "interval of the median within ±10 % of it); the others need more runs "
+                                           "(realizations=...).")
+    else:  # none: not "enough for 0 of 8"
+        assert content.mc_statement(f) == (f"10 runs were not enough for any of the {n} lead figures (the 95 % "
+                                           "confidence interval of the median is not within ±10 % of it); they "
+                                           "need more runs (realizations=...).")
     ds.attrs["config"] += "output:\n  mc_rel_tolerance: 0.5\n"
     assert content.mc_statement(content.Figures(ds)) == ("10 runs were enough: for every lead figure the 95 % "
                                                          "confidence interval of the median is within ±50 % of it.")
@@ -140,7 +145,7 @@ def test_monte_carlo_error_over_100_percent_and_a_zero_median():
     f = content.Figures(ds)
     row = f.row("people_below_12_mean").copy()
     row["mc_rel_error"], row["mc_enough"] = 3.0, False
-    assert f.mc("people_below_12_mean", row) == "Monte Carlo error ±>100 % · more runs needed"
+    assert f.mc("people_below_12_mean", row) == "Monte Carlo error over ±100 % · more runs needed"
     row["mc_rel_error"] = float("nan")
     assert f.mc("people_below_12_mean", row) == ""
     row["p50"] = float("nan")

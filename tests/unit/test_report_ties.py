@@ -128,7 +128,7 @@ def test_timeline_equals_summary_csv(run_folder):
     np.testing.assert_allclose(city["heating_point_demand_p50"].to_numpy(float), np.round(np.median(demand, axis=0)))
     section = html[html.index('id="when"'):html.index('class="headline"')]
     table = section[section.index('class="data timeline"'):]
-    cells = re.findall(r"<tr><td>[^<]*</td>((?:<td class=\"num\">[^<]*</td>)+)</tr>", table)
+    cells = re.findall(r"<tr><td class=\"day\">[^<]*</td>((?:<td class=\"num\">[^<]*</td>)+)</tr>", table)
     first_cols = [re.findall(r'<td class="num">([^<]*)</td>', c)[0] for c in cells[: len(city)]]
     assert first_cols == [count(x) for x in city["heating_point_demand_p50"]]
 
