@@ -14,7 +14,7 @@ validation"); each function says whether its check is a *calibration* (the refer
   so that the mean falls in that range, a calibration of the mean) and whole-city blackouts (validation).
 * :func:`weekly_power` - eight weeks of ``continued``: the share without power settles (validation).
 * :func:`darnytsia_b4` - Darnytsia CHP destroyed: its zone stays out, a pause does not bring it back (B4).
-* :func:`hindcast_2026` - the hindcast of 8 Jan - 17 Feb 2026 against the reports of 24 January, 3 and
+* :func:`hindcast_2026` - the hindcast of 8 Jan - 16 Feb 2026 (40 days) against the reports of 24 January, 3 and
   7 February, B1 and B7 (validation: none of these was fitted).
 """
 
