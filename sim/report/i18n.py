@@ -104,7 +104,7 @@ class Lang:
         if isinstance(t, np.datetime64):
             t = _dt.datetime.fromisoformat(str(np.datetime_as_string(t, unit="s")))
         elif isinstance(t, pd.Timestamp):
-            t = t.to_pydatetime()
+            t = t.floor("s").to_pydatetime()  # a date of fractional days (a wave at day 1.2) has stray ns
         return format_date(t, fmt, locale=self.code)
 
 

@@ -157,13 +157,18 @@ def test_dates_on_the_half_width_chart_do_not_overlap_in_ukrainian():
         assert not _overlaps([t.get_window_extent(r) for t in labels]), [t.get_text() for t in labels]
 
 
-def test_fan_chart_legend_fits_the_figure_in_ukrainian():
-    scen = content.split_scenarios(make_sweep())
-    named = [(content.scenario_title(n, d, UK), d) for n, d in scen]
-    fig = figures.fan_chart(named, lang=UK)
+def _drawn_in_ukrainian(chart):
+    """``chart`` (a :mod:`sim.report.figures` function) of a two-scenario sweep in Ukrainian, drawn: the
+    figure and its renderer."""
+    named = [(content.scenario_title(n, d, UK), d) for n, d in content.split_scenarios(make_sweep())]
+    fig = chart(named, lang=UK)
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
-    r = canvas.get_renderer()
+    return fig, canvas.get_renderer()
+
+
+def test_fan_chart_legend_fits_the_figure_in_ukrainian():
+    fig, r = _drawn_in_ukrainian(figures.fan_chart)
     box, page = fig.legends[0].get_window_extent(r), fig.bbox
     assert box.x0 >= page.x0 - 1 and box.x1 <= page.x1 + 1, (box, page)
 
@@ -255,12 +260,7 @@ def test_comparison_legends_do_not_cover_bars_or_curves_and_titles_fit():
 
 
 def test_duration_legend_and_axis_label_do_not_overlap():
-    scen = content.split_scenarios(make_sweep())
-    named = [(content.scenario_title(n, d, UK), d) for n, d in scen]
-    fig = figures.duration_curves(named, lang=UK)
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    r = canvas.get_renderer()
+    fig, r = _drawn_in_ukrainian(figures.duration_curves)
     legend = fig.legends[0].get_window_extent(r)
     labels = [ax.xaxis.label for ax in fig.axes if ax.get_xlabel()]
     labels += [fig._supxlabel] if getattr(fig, "_supxlabel", None) is not None else []
