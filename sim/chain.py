@@ -120,9 +120,8 @@ def run_scenario_full(cfg: DictConfig, progress: Progress | None = None) -> RunO
         city = build_city(cfg.city)
         network = build_network(city, cfg.city.grid)
         # a nowcast's reports are read and checked before anything is simulated
-        on_dh = city.groups[city.groups["heating"] == "district"].groupby("district_index")["n_buildings"].sum()
         reports = load_reports(cfg.get("nowcast"), city.district_names, list(city.districts["katotth"]), grid,
-                               network.n_queues, [int(on_dh.get(d, 0)) for d in range(len(city.district_names))])
+                               network.n_queues)
     estimate_of = _memory_estimator(cfg, city, network, grid)
     memory.check_fits(estimate_of(n_real), n_real)
     if reports is not None and len(reports) > 0:  # the filter's restarts, before the prior run, not during it

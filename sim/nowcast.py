@@ -39,7 +39,7 @@ log = logging.getLogger("coldgrid")
 
 
 def load_reports(cfg: Any, district_names: list[str], district_codes: list[str], grid: TimeGrid,
-                 n_queues: int, buildings: list[int] | None = None) -> Observations | None:
+                 n_queues: int) -> Observations | None:
     """Read ``nowcast.observations`` for a run on ``grid``; None when the run is not a nowcast.
 
     Parameters
@@ -52,14 +52,12 @@ def load_reports(cfg: Any, district_names: list[str], district_codes: list[str],
         The run's grid: reports must lie in ``[start, start + horizon)``.
     n_queues : int
         The city's outage queues. [queues]
-    buildings : list of int, optional
-        Buildings on district heating by district: no report may exceed them. [buildings]
     """
     if cfg is None or not getattr(cfg, "observations", None):
         return None
     end = grid.start + np.timedelta64(round(grid.horizon_h * 3600e9), "ns")
     return read_observations(cfg.observations, district_names, district_codes, start=grid.start, end=end,
-                             n_queues=n_queues, as_of=cfg.as_of, buildings=buildings)
+                             n_queues=n_queues, as_of=cfg.as_of)
 
 
 def weight_variables(times: np.ndarray, weights: np.ndarray, ess: np.ndarray) -> dict[str, xr.DataArray]:

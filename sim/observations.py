@@ -118,7 +118,6 @@ def read_observations(
     end: np.datetime64 | None = None,
     n_queues: int = 6,
     as_of: str | np.datetime64 | None = None,
-    buildings: Sequence[int] | None = None,
 ) -> Observations:
     """Read and check a CSV file of reports.
 
@@ -134,9 +133,6 @@ def read_observations(
         The city's number of outage queues; ``queues_off`` may not exceed it. [queues]
     as_of : str or numpy.datetime64, optional
         Use reports up to and including this time; default the last report of the file.
-    buildings : sequence of int, optional
-        Buildings on district heating of each district (in order); a report of more buildings without
-        heat than the district (or, for ``city``, the city) has is an error. [buildings]
 
     Returns
     -------
@@ -173,8 +169,6 @@ def read_observations(
     rows = []
     for q in quantities:
         values = _parse_values(df[q], q, lines, where, d_index, n_queues)
-        if q == "buildings_without_heat" and buildings is not None:
-            _check_building_counts(values, lines, where, d_index, d_label, buildings)
         has = ~np.isnan(values)
         rows.append(pd.DataFrame({"time": times[has], "district": d_label[has], "district_index": d_index[has],
                                   "quantity": q, "value": values[has], "line": lines[has]}))
@@ -315,20 +309,6 @@ def _parse_values(
                 f"{where}: line {lines[i]}: column {q}: outage queues are city-wide; report them with district city"
             )
     return values
-
-
-def _check_building_counts(values: np.ndarray, lines: np.ndarray, where: str, d_index: np.ndarray,
-                           d_label: np.ndarray, buildings: Sequence[int]) -> None:
-    """A count above the buildings on district heating of the place is impossible: the filter would weigh
-    every realization by a likelihood that no state can reach and still call the run conditioned."""
-    counts = np.asarray(buildings, dtype=float)
-    limit = np.where(d_index == CITY, counts.sum(), counts[np.clip(d_index, 0, None)])
-    for i in np.flatnonzero(np.isfinite(values) & (values > limit)):
-        place = "the city" if d_index[i] == CITY else str(d_label[i])
-        raise InputError(
-            f"{where}: line {lines[i]}: column buildings_without_heat: {values[i]:.0f} is more than the "
-            f"{limit[i]:.0f} buildings on district heating of {place} (city.apartment_blocks)"
-        )
 
 
 def _check_unique(table: pd.DataFrame, where: str) -> None:

@@ -18,11 +18,13 @@ def options(group: str) -> list[str]:
 
 CASES = [f"{g}={o}" for g in ("city", "attacks", "repair", "buildings", "people") for o in options(g)]
 CASES += ["weather=cold_snap"]
+#: Options that need keys of their own to run: attacks=waves runs the waves it is given (none is an error)
+NEEDS = {"attacks=waves": ["attacks.waves=[{day:0.5,drones:100,missiles:10}]"]}
 
 
 @pytest.mark.parametrize("override", CASES)
 def test_every_option_runs(override):
-    ds = run_scenario(compose_config([*TINY, override]))
+    ds = run_scenario(compose_config([*TINY, override, *NEEDS.get(override, [])]))
     assert ds.sizes["realization"] == 2
     for name in ("outdoor_temperature", "indoor_temperature", "people_below_threshold", "heating_point_demand"):
         assert np.isfinite(ds[name].values).all(), name
