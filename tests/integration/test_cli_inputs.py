@@ -129,7 +129,8 @@ def test_coldgrid_warning_is_one_line(tmp_path):
     assert lines == [f"coldgrid: warning: weather file {path}: 2 realizations for 4 requested; cycling them"]
 
 
-@pytest.mark.parametrize("variable", ["buildings_without_heat", "generator_class_kw"])
+@pytest.mark.parametrize("variable", ["buildings_without_heat",
+                                      pytest.param("generator_class_kw", marks=pytest.mark.slow)])  # ~10 s each
 def test_report_on_a_result_without_a_variable_it_needs_is_one_line(tmp_path, variable):
     """Input audit: on main a result.nc of coldgrid without one of these variables (a damaged or edited copy)
     made coldgrid-report end in a traceback (jinja2 UndefinedError, KeyError)."""

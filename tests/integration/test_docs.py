@@ -241,6 +241,7 @@ def test_outputs_page_lists_every_figure_of_headline_csv_and_the_lead_ones(small
     assert lead == {f.key for f in FIGURES if f.lead}, "the (lead) marks of docs/outputs.md differ from FIGURES"
 
 
+@pytest.mark.slow  # a real run, brief and PDF included (~8 s)
 def test_outputs_page_lists_every_file_of_a_run_folder(tmp_path):
     """Every file and folder a run writes is in the table "Run folder" of docs/outputs.md."""
     from tests.properties.test_fuzz_overrides import _cli_in_process

@@ -117,6 +117,7 @@ def test_a_range_that_reads_as_one_value_is_one_value():
     assert " … " in pf.stats("person_days_below_12")["range"]
 
 
+@pytest.mark.slow  # renders a comparison brief (~9 s)
 def test_comparison_keeps_month_names_as_written():
     """A title lower-cased whole read "29 jan" (and "°c" in the histogram's axis label)."""
     html, figs = brief.build_html(make_sweep(days=3), kind="comparison")
