@@ -5,7 +5,9 @@ scenario) and, in the same process, the baselines the model is measured against:
 
 * the DES: its cost per Kyiv realization [ms], and its event rate against a bare SimPy event loop
   (timeouts only) for the whole DES call and for the SimPy runs alone (the DES makes few, rich events:
-  its per-event work is the model, so the rate is a ratio of throughput, not of overhead);
+  its per-event work is the model, so the rate is a ratio of throughput, not of overhead); the DES runs
+  its realizations on forked processes, one per core of the job (:mod:`sim.des.processes`), so the
+  same DES is also timed on one process and on those processes, interleaved (best of each);
 * the thermal throughput (building-group steps per second of the whole thermal step: sun, ventilation, heat
   inputs, the exact three-node RC step and the operative temperature, one compiled pass on numba's
   threads) against a bare numpy two-state update (the target of issue 15: >= 0.5) and a bare numpy
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import resource
 import subprocess
 import sys
@@ -126,6 +129,40 @@ def _bare_numpy_three_node(coef: np.ndarray, n_real: int, seed: int = 0):
                     + gam[i][2] * q[1] + gam[i][3] * q[2] for i in range(3)]  # fmt: skip
 
     return step
+
+
+def des_processes_costs(overrides: list[str], n_real: int, rounds: int = 2) -> dict[str, float]:
+    """The DES alone (the chain's inputs for ``overrides``) on one process and on
+    :func:`sim.des.processes.process_cap` processes, in interleaved rounds (best of each): ms per
+    realization, wall time."""
+    from sim.city import build_city
+    from sim.des import simulate_supply
+    from sim.des.processes import process_cap
+    from sim.network import build_network
+    from sim.threat import make_campaign
+    from sim.timegrid import TimeGrid
+    from sim.weather import make_forecast
+
+    cfg = compose([*overrides, f"realizations={n_real}"])
+    city = build_city(cfg.city)
+    net = build_network(city, cfg.city.grid)
+    grid = TimeGrid.from_config(str(cfg.start), float(cfg.horizon_days), float(cfg.dt_minutes),
+                                float(cfg.city.utc_offset_h))
+    out = make_forecast(cfg.weather, grid, n_real, 0).outdoor_c
+    camp = make_campaign(cfg.attacks, net, grid, n_real, 0)
+    cap = process_cap()
+    best = {1: math.inf, cap: math.inf}
+    n_events = 0
+    for _ in range(rounds):
+        for n_proc in best:
+            t = time.perf_counter()
+            tl = simulate_supply(city, net, camp, out, cfg.repair, cfg.buildings, grid, 0, processes=n_proc)
+            best[n_proc] = min(best[n_proc], time.perf_counter() - t)
+            n_events = int(tl.stats["n_events"])
+    return {"des_processes": cap, "des_one_process_events_per_s": n_events / best[1],
+            "des_one_process_ms_per_realization": 1000.0 * best[1] / n_real,
+            "des_processes_ms_per_realization": 1000.0 * best[cap] / n_real,
+            "des_processes_speedup": best[1] / best[cap]}
 
 
 def bare_numpy_steps_per_s(n_real: int, n_groups: int, n_steps: int, seed: int = 0) -> float:
@@ -367,6 +404,8 @@ def main(argv: list[str] | None = None) -> dict:
     simpy_rate_des = n_events / simpy_s if simpy_s > 0 else float("nan")
     des_ms = 1000.0 * des_s / max(n_des_realizations, 1)
 
+    procs = des_processes_costs([*base, "attacks=continued"], min(args.realizations, 100))
+
     cfg = compose(base)
     n_real_t = min(args.realizations, 200)
     rates = thermal_steps_per_s(cfg, n_real_t, args.thermal_steps, repeats=args.thermal_repeats)
@@ -409,7 +448,12 @@ def main(argv: list[str] | None = None) -> dict:
           f"{first_touch_us:.1f} us per page")
     print(f"DES: {des_ms:.1f} ms per {args.city} realization ({n_events / max(n_des_realizations, 1):,.0f} SimPy events); "
           f"{des_rate:,.0f} events/s (SimPy runs alone {simpy_rate_des:,.0f}); bare SimPy {simpy_rate:,.0f} events/s; "
-          f"ratio {des_rate / simpy_rate:.2f} (SimPy runs alone {simpy_rate_des / simpy_rate:.2f})")
+          f"ratio {des_rate / simpy_rate:.2f} (SimPy runs alone {simpy_rate_des / simpy_rate:.2f}; the SimPy "
+          f"time summed over the processes)")
+    print(f"DES alone, continued, {min(args.realizations, 100)} realizations: one process "
+          f"{procs['des_one_process_ms_per_realization']:.1f} ms per realization, {procs['des_processes']} processes "
+          f"{procs['des_processes_ms_per_realization']:.1f} ms, speed-up {procs['des_processes_speedup']:.2f}; "
+          f"ratio to bare SimPy on one process {procs['des_one_process_events_per_s'] / simpy_rate:.2f}")
     print(f"thermal ({n_real_t} x {rates['n_groups']:.0f} groups, best of {args.thermal_repeats}, "
           f"{rates['threads']:.0f} numba threads): "
           f"{ours:,.0f} group-steps/s; bare numpy three-node {bare3:,.0f}, ratio {ours / bare3:.2f}; "
@@ -426,6 +470,11 @@ def main(argv: list[str] | None = None) -> dict:
         "des_ratio_vs_bare_simpy": round(des_rate / simpy_rate, 4),
         "des_simpy_runs_ratio_vs_bare_simpy": round(simpy_rate_des / simpy_rate, 4),
         "des_ms_per_realization": round(des_ms, 2),
+        "des_processes": int(procs["des_processes"]),
+        "des_one_process_ms_per_realization": round(procs["des_one_process_ms_per_realization"], 2),
+        "des_processes_ms_per_realization": round(procs["des_processes_ms_per_realization"], 2),
+        "des_processes_speedup": round(procs["des_processes_speedup"], 3),
+        "des_one_process_ratio_vs_bare_simpy": round(procs["des_one_process_events_per_s"] / simpy_rate, 4),
         "des_events_per_realization": round(n_events / max(n_des_realizations, 1), 1),
         "thermal_steps_per_s": round(ours, 1),
         "bare_numpy_steps_per_s": round(bare, 1),

@@ -38,6 +38,7 @@ from sim.des import heatnet
 from sim.des.dispatch import dispatcher
 from sim.des.hits import wave
 from sim.des.params import repair_params
+from sim.des.processes import process_cap, run_realizations, shared_zeros
 from sim.des.raster import OutputPlan, write_outputs
 from sim.des.repair import air_raid_siren
 from sim.des.simpy_adapter import dispose, events_processed
@@ -98,6 +99,7 @@ def simulate_supply(
     grid: TimeGrid,
     seed: int,
     progress: Callable[[str, int, int], None] | None = None,
+    processes: int | None = None,
 ) -> SupplyTimeline:
     """Run the grid and heat-network DES for every realization.
 
@@ -119,14 +121,17 @@ def simulate_supply(
     seed : int
         The run's seed (streams ``drain``, ``restart``, ``blackout``, ``freeze``).
     progress : callable, optional
-        Called as ``progress("des", r + 1, n_realizations)`` after each realization.
+        Called as ``progress("des", k, n_realizations)`` after each realization (k done so far).
+    processes : int, optional
+        Processes to run the realizations on (:mod:`sim.des.processes`; the outputs do not depend on
+        it); default :func:`~sim.des.processes.process_cap`, the job's cores.
 
     Returns
     -------
     SupplyTimeline
         ``stats``: ``n_events`` (SimPy events, all realizations), ``des_seconds`` (wall time of this
         whole call: setup, the SimPy runs, rasterization, the heat fraction and the event log) and
-        ``simpy_seconds`` (inside the SimPy runs only).
+        ``simpy_seconds`` (inside the SimPy runs only, summed over the processes).
     """
     t0 = time.perf_counter()
     rp = repair_params(repair_cfg)
@@ -146,14 +151,16 @@ def simulate_supply(
     n_blocks = int(horizon_h / network.params["queue_block_h"]) + 1
     tables = RunTables(network, grid, rp, heater_kw, freeze_tolerance_k_h(seed, n_g, rp["freeze_k_h"], rp["freeze_cv"]))
 
+    n_proc = process_cap() if processes is None else max(1, int(processes))
     # the outputs: every cell of a realization's rows is written once by write_outputs (no fill pass first;
-    # the pages are touched there)
-    feeder_power = np.zeros((n_r, n_t, n_f), dtype=bool)
-    heat_frac = np.zeros((n_r, n_t, n_g), dtype=np.float32)
-    group_heat = np.zeros((n_r, n_t, n_g), dtype=bool)
-    group_state = np.zeros((n_r, n_t, n_g), dtype=np.int8)
-    group_cause = np.zeros((n_r, n_t, n_g), dtype=np.int8)
-    queues_off = np.zeros((n_r, n_t), dtype=float)
+    # the pages are touched there); in shared memory if forked processes may write them
+    zeros = shared_zeros if n_proc > 1 else np.zeros
+    feeder_power = zeros((n_r, n_t, n_f), dtype=bool)
+    heat_frac = zeros((n_r, n_t, n_g), dtype=np.float32)
+    group_heat = zeros((n_r, n_t, n_g), dtype=bool)
+    group_state = zeros((n_r, n_t, n_g), dtype=np.int8)
+    group_cause = zeros((n_r, n_t, n_g), dtype=np.int8)
+    queues_off = zeros((n_r, n_t), dtype=float)
     waves_rt = np.zeros((n_r, n_t), dtype=np.int64)
     hits_rt = np.zeros((n_r, n_t), dtype=np.int64)
     season = heating_season(grid.start, grid.dt_h, outdoor_c, limit_c)
@@ -162,42 +169,46 @@ def simulate_supply(
     cap0 = np.array(tables.source_heat_mw, dtype=float)
     plan = OutputPlan(tables, network.feeder_queue, network.group_heat_source, network.group_feeder, cap0,
                       rp["boost_max_frac"], round(rp["boost_h"] / grid.dt_h))
-    records: list[tuple] = []  # event-log columns of each realization
-    n_events = 0
-    simpy_s = 0.0
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # no automatic collections in the loop: see the gc.collect below
-    try:
-        for r in range(n_r):
-            env = simpy.Environment()
-            st = SupplyState(env, tables, outdoor_c[r], _draws(seed, r, n_g, n_blocks, n_q, rp))
-            for w, t_w, hits, warm in waves_of[r]:
-                env.process(wave(env, st, t_w, w, hits, warm))
-            if alerts_of[r]:
-                env.process(air_raid_siren(env, st.shop, alerts_of[r]))
-            env.process(dispatcher(env, st))
-            env.process(heatnet.heat_network_operator(env, st))
-            env.process(heatnet.heat_dispatcher(env, st))
-            t_run = time.perf_counter()
-            env.run(until=horizon_h)
-            heatnet.flush_drains(st, horizon_h)
-            simpy_s += time.perf_counter() - t_run
-            n_events += events_processed(env)
 
-            # change points -> this realization's output rows (one compiled pass, no stepping)
-            write_outputs(plan, r, st.queue_changes, st.feeder_changes, st.cap_changes, st.g_t, st.g_col, st.g_val,
-                          st.k_changes, outdoor_c[r], season[r], feeder_power, heat_frac, group_heat, group_state,
-                          group_cause, queues_off)
-            records.append(st.event_columns())
-            # A finished environment is cyclic garbage (waiting processes, their events, the state). Collect
-            # it here, young generations only: the automatic collector would also scan the whole heap of
-            # the process again and again (a third of the DES time), for no garbage of ours.
-            st.__dict__.clear()  # drop the state (most of the cyclic garbage) by reference counting
-            dispose(env)
-            del env, st
-            gc.collect(1)
-            if progress is not None:
-                progress("des", r + 1, n_r)
+    def realization(r: int) -> tuple[tuple, int, float]:
+        """Run realization r, write its rows of the outputs; its event-log columns, events and SimPy time."""
+        env = simpy.Environment()
+        st = SupplyState(env, tables, outdoor_c[r], _draws(seed, r, n_g, n_blocks, n_q, rp))
+        for w, t_w, hits, warm in waves_of[r]:
+            env.process(wave(env, st, t_w, w, hits, warm))
+        if alerts_of[r]:
+            env.process(air_raid_siren(env, st.shop, alerts_of[r]))
+        env.process(dispatcher(env, st))
+        env.process(heatnet.heat_network_operator(env, st))
+        env.process(heatnet.heat_dispatcher(env, st))
+        t_run = time.perf_counter()
+        env.run(until=horizon_h)
+        heatnet.flush_drains(st, horizon_h)
+        simpy_s = time.perf_counter() - t_run
+        n_ev = events_processed(env)
+        # change points -> this realization's output rows (one compiled pass, no stepping)
+        write_outputs(plan, r, st.queue_changes, st.feeder_changes, st.cap_changes, st.g_t, st.g_col, st.g_val,
+                      st.k_changes, outdoor_c[r], season[r], feeder_power, heat_frac, group_heat, group_state,
+                      group_cause, queues_off)
+        columns = st.event_columns()
+        # A finished environment is cyclic garbage (waiting processes, their events, the state). Collect
+        # it here, young generations only: the automatic collector would also scan the whole heap of
+        # the process again and again (a third of the DES time), for no garbage of ours.
+        st.__dict__.clear()  # drop the state (most of the cyclic garbage) by reference counting
+        dispose(env)
+        del env, st
+        gc.collect(1)
+        return columns, n_ev, simpy_s
+
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # no automatic collections in the loop: see the gc.collect in realization()
+    try:
+        done = run_realizations(n_r, realization, n_proc,
+                                None if progress is None else (lambda k: progress("des", k, n_r)))
+        records = [d[0] for d in done]
+        n_events = sum(d[1] for d in done)
+        simpy_s = sum(d[2] for d in done)
+        del done
         events = _label_events(records, network, city, grid)
         del records
         gc.collect(1)

@@ -75,8 +75,10 @@ def load_city(name: str, grid: dict | None = None) -> tuple[City, Network]:
 def run_city(city_name: str = "small_town", policy: str = "continued", n_realizations: int = 4,
              days: float = 7.0, seed: int = 3, outdoor_c: float | np.ndarray = -12.0,
              attacks: dict | None = None, repair: dict | None = None, campaign: Campaign | None = None,
-             start: str = "2026-01-29T00:00", grid: dict | None = None, buildings: dict | None = None):
-    """Run the DES for a config city and policy; returns ``(city, network, campaign, timeline)``."""
+             start: str = "2026-01-29T00:00", grid: dict | None = None, buildings: dict | None = None,
+             processes: int | None = None):
+    """Run the DES for a config city and policy; returns ``(city, network, campaign, timeline)``
+    (``processes``: as :func:`~sim.des.simulate_supply` takes it)."""
     city, net = load_city(city_name, grid)
     tgrid = TimeGrid.from_config(start, days, 60)
     att = OmegaConf.merge(load_option("attacks", policy, CONFIGS), attacks or {})
@@ -85,7 +87,7 @@ def run_city(city_name: str = "small_town", policy: str = "continued", n_realiza
     camp = campaign if campaign is not None else make_campaign(att, net, tgrid, n_realizations, seed)
     out = np.broadcast_to(np.asarray(outdoor_c, dtype=float), (n_realizations, tgrid.n_steps)).copy()
     bld = OmegaConf.merge(OmegaConf.structured(BuildingsConfig), buildings or {})
-    tl: SupplyTimeline = simulate_supply(city, net, camp, out, rep, bld, tgrid, seed)
+    tl: SupplyTimeline = simulate_supply(city, net, camp, out, rep, bld, tgrid, seed, processes=processes)
     return city, net, camp, tl
 
 

@@ -43,6 +43,13 @@ def test_rates_are_positive_and_ratios_agree(tiny):
         assert math.isfinite(f[key]) and f[key] > 0, key
     assert f["des_ratio_vs_bare_simpy"] == pytest.approx(f["des_events_per_s"] / f["bare_simpy_events_per_s"],
                                                          rel=1e-3, abs=1e-4)
+    for key in ("des_one_process_ms_per_realization", "des_processes_ms_per_realization", "des_processes_speedup",
+                "des_one_process_ratio_vs_bare_simpy"):
+        assert math.isfinite(f[key]) and f[key] > 0, key
+    assert f["des_processes"] >= 1
+    assert f["des_processes_speedup"] == pytest.approx(
+        f["des_one_process_ms_per_realization"] / f["des_processes_ms_per_realization"],
+        rel=1e-2)  # the two times are printed to 0.01 ms, and the small town's are about 2 ms
     assert f["thermal_ratio_vs_bare_numpy"] == pytest.approx(
         f["thermal_steps_per_s"] / f["bare_numpy_steps_per_s"], rel=1e-3, abs=1e-4)
     assert f["thermal_ratio_vs_bare_numpy_rc3"] == pytest.approx(
