@@ -213,6 +213,24 @@ def validate_forecast_file_config(cfg: Any) -> None:
         raise ConfigError(f"weather.bias_window_days={window:g}: must be between 1 and 91 days")
 
 
+def ignored_path_warning(cfg: Any) -> str | None:
+    """The one-line warning for a ``weather.path`` that the run does not read (``weather`` is not ``file``),
+    or None. A warning, not an error: a sweep ``weather=cold_snap,file weather.path=...`` gives every job the
+    same path. :func:`sim.chain.run_scenario_full` issues it once per run.
+
+    >>> ignored_path_warning(WeatherConfig(path="forecast.csv"))
+    'weather.path is ignored: weather=cold_snap does not read a file; add weather=file'
+    >>> ignored_path_warning(WeatherConfig(kind="file", path="forecast.csv")) is None
+    True
+    """
+    kind = str(_get(cfg, "kind", "cold_snap"))
+    missing = isinstance(cfg, DictConfig) and "path" in list(cfg.keys()) and OmegaConf.is_missing(cfg, "path")
+    path = None if missing else getattr(cfg, "path", None)
+    if kind == "file" or path is None or str(path) in ("", "???"):
+        return None
+    return f"weather.path is ignored: weather={kind} does not read a file; add weather=file"
+
+
 def validate_weather_config(cfg: Any, dt_minutes: float | None = None) -> None:
     """Check a ``weather`` config (dataclass or DictConfig); raise :class:`ConfigError` naming the key.
 
