@@ -12,6 +12,7 @@ import dataclasses
 import datetime as _dt
 import math
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,7 +28,9 @@ from sim.archetypes import ARCHETYPES
 from sim.building_stage import BuildingStage
 from sim.city import City, build_city
 from sim.config.validate import validate
+from sim.config.weather import ignored_path_warning
 from sim.des import CAUSES, simulate_supply
+from sim.errors import ColdgridWarning
 from sim.io import global_attrs
 from sim.network import build_network
 from sim.nowcast import condition, load_reports, uniform_weights
@@ -109,6 +112,8 @@ def run_scenario(cfg: DictConfig, progress: Progress | None = None) -> xr.Datase
 def run_scenario_full(cfg: DictConfig, progress: Progress | None = None) -> RunOutput:
     """Like :func:`run_scenario`, also returning the event log and the time per stage."""
     validate(cfg)
+    if (ignored := ignored_path_warning(cfg.weather)) is not None:  # once per run (the CLI validates first too)
+        warnings.warn(ignored, ColdgridWarning, stacklevel=2)
     cfg = resolve_defaults(cfg)
     times: dict[str, float] = {}
     seed = int(cfg.seed)

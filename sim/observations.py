@@ -36,10 +36,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.csv_input import read_csv_strings
 from sim.errors import InputError
 from sim.folders import check_input_file
 from sim.timegrid import local_time_ns
-from sim.weather_file import read_csv_strings
 
 __all__ = [
     "CITY",

@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.csv_input import read_csv_strings
 from sim.errors import ColdgridWarning, InputError
 from sim.folders import check_input_file
 from sim.timegrid import TimeGrid
@@ -213,28 +214,6 @@ def _is_netcdf(p: Path) -> bool:
     with p.open("rb") as f:
         magic = f.read(4)
     return magic[:3] == b"CDF" or magic == b"\x89HDF"
-
-
-def read_csv_strings(p: Path, **kwargs: Any) -> pd.DataFrame:
-    """A CSV file as strings, its columns named by the header line; a data row with more fields than the
-    header raises ValueError naming its line (pandas would take the extra fields for an index and shift
-    every column by one, so that e.g. a trailing comma made the temperature read as the time)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", pd.errors.ParserWarning)
-        try:
-            return pd.read_csv(p, dtype=str, keep_default_na=False, index_col=False, **kwargs)
-        except pd.errors.ParserWarning:
-            pass
-    import csv
-
-    with p.open(encoding="utf-8", errors="replace", newline="") as f:
-        rows = csv.reader(f)
-        width = len(next(rows, []))
-        for line, row in enumerate(rows, start=2):
-            if len(row) > width:
-                raise ValueError(f"line {line} has {len(row)} fields but the header has {width} "
-                                 "(a trailing comma or an unquoted comma in a value?)")
-    raise ValueError(f"a row has more fields than the header ({width})")  # pragma: no cover - csv agrees
 
 
 def _read_csv(p: Path, name: str) -> list[tuple[np.ndarray, np.ndarray, Locator]]:

@@ -389,10 +389,22 @@ def md(text: str) -> str:
     return text
 
 
+def plausible(key: str) -> str:
+    """The plausible range of a key (``PLAUSIBLE`` of its group's schema module), e.g. ``10..30``; "" if none."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        from sim.config.validate import plausible_range
+    finally:
+        sys.path.pop(0)
+    b = plausible_range(key)
+    return "" if b is None else f"{b.lo:g}..{b.hi:g}"
+
+
 def table(rows: Iterable[Row]) -> list[str]:
-    out = ["| key | default | unit | conf. | source or note | set in |", "|---|---|---|---|---|---|"]
+    out = ["| key | default | unit | plausible | conf. | source or note | set in |",
+           "|---|---|---|---|---|---|---|"]
     for r in rows:
-        out.append(f"| `{r.key}` | {fmt_value(r.value)} | {md(r.unit)} | {r.confidence} | "
+        out.append(f"| `{r.key}` | {fmt_value(r.value)} | {md(r.unit)} | {plausible(r.key)} | {r.confidence} | "
                    f"{md(r.source) or '*no source stated*'} | `{r.where}` |")
     return out
 
@@ -549,6 +561,13 @@ def build() -> str:
         "in `configs/` or, where no YAML sets it, from the schema default in `sim/config/`. "
         "Lines such as \"calibration B3\" or \"A3\" refer to the project's calibration sheet of public "
         "figures for winter 2025-26.",
+        "",
+        "*plausible* is the range outside which a value is meaningless or almost surely a typo: the run "
+        "stops before it starts with one line naming the key, the range and its unit (the `PLAUSIBLE` table "
+        "next to each group's schema in `sim/config/` gives the reason for each bound). Other checks are not "
+        "listed: shares are in [0, 1], counts and durations >= 0, and a few keys have ranges of their own "
+        "(e.g. `weather.min_temperature_c` -60..8, `realizations` 1..100000; see the messages in the "
+        "README).",
         "",
         "The table is generated from the code; `tests/integration/test_docs.py` fails when it is out of date. "
         "Regenerate with `.venv/bin/python docs/scripts/make_parameter_table.py`. "

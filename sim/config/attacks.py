@@ -12,7 +12,15 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.config.checks import DAMAGE_LEVELS, check_damage_probs, is_mapping, plain, plain_dict
+from sim.config.checks import (
+    DAMAGE_LEVELS,
+    Plausible,
+    check_damage_probs,
+    check_plausible,
+    is_mapping,
+    plain,
+    plain_dict,
+)
 from sim.errors import ConfigError
 
 
@@ -159,6 +167,43 @@ SOURCE_KINDS = ("chp", "boiler")
 DRAWN_LEVELS = ("light", "moderate", "severe")
 
 
+_YEAR_D = 366.0  # the longest run (horizon_days at most 366) [d]
+#: The largest waves on Ukraine so far had ~800 drones (2025); 10,000 weapons is a dozen such waves at once
+_MAX_WEAPONS = 10_000.0
+#: Plausible ranges (:class:`sim.config.checks.Plausible`): outside them a value is meaningless or a typo.
+PLAUSIBLE: dict[str, Plausible] = {
+    "mean_interval_days": Plausible(0.0, _YEAR_D, "d", "days between waves within the longest run"),
+    "interval_shape": Plausible(0.0, 100.0, "-", "a gamma shape: 1 is Poisson, 100 nearly regular"),
+    "first_wave_day": Plausible(0.0, _YEAR_D, "d", "a day within the longest run"),
+    "drones_mean": Plausible(0.0, _MAX_WEAPONS, "drones", "drones per wave"),
+    "missiles_mean": Plausible(0.0, _MAX_WEAPONS, "missiles", "missiles per wave"),
+    "drones_cv": Plausible(0.0, 3.0, "1", "a coefficient of variation"),
+    "missiles_cv": Plausible(0.0, 3.0, "1", "a coefficient of variation"),
+    "weapons_per_hit": Plausible(1.0, 100.0, "weapons", "weapons aimed per damaged node"),
+    # lognormal sigma 3: the 95 % range of repair times spans a factor of 10^5
+    "repair_sigma": Plausible(0.0, 3.0, "-", "a lognormal sigma of repair times"),
+    "repair_median_h": Plausible(0.0, _YEAR_D * 24.0, "h", "a repair time within the longest run"),
+    "unit_repair_median_h": Plausible(0.0, _YEAR_D * 24.0, "h", "a repair time within the longest run"),
+    "damage_memory_days": Plausible(0.0, _YEAR_D, "d", "a time within the longest run"),
+    "alert_hours": Plausible(0.0, 48.0, "h", "an air-raid alert around a wave"),
+    "alert_lead_h": Plausible(0.0, 24.0, "h", "the part of an alert before the wave"),
+    "alerts_per_day": Plausible(0.0, 24.0, "1/d", "other air-raid alerts per day"),
+    "other_alert_hours": Plausible(0.0, 24.0, "h", "the length of an air-raid alert"),
+    "pause_start_day": Plausible(0.0, _YEAR_D, "d", "a day within the longest run"),
+    "pause_days": Plausible(0.0, _YEAR_D, "d", "a pause within the longest run"),
+    # the withheld weapons, added to the next wave; more than 5 times them is a new campaign, not a surge
+    "surge_stockpile_frac": Plausible(0.0, 5.0, "1", "the share of withheld weapons added to the next wave"),
+    "day": Plausible(0.0, _YEAR_D, "d", "a day within the longest run"),
+    "drones": Plausible(0.0, _MAX_WEAPONS, "drones", "drones per wave"),
+    "missiles": Plausible(0.0, _MAX_WEAPONS, "missiles", "missiles per wave"),
+    "waves[].day": Plausible(0.0, _YEAR_D, "d", "a day within the longest run"),
+    "waves[].drones": Plausible(0.0, _MAX_WEAPONS, "drones", "drones per wave"),
+    "waves[].missiles": Plausible(0.0, _MAX_WEAPONS, "missiles", "missiles per wave"),
+    "hits[].day": Plausible(0.0, _YEAR_D, "d", "a day within the longest run"),
+    "hits[].repair_days": Plausible(0.0, _YEAR_D, "d", "a repair within the longest run"),
+}
+
+
 def _nonneg_number(v: Any) -> bool:
     return not isinstance(v, bool) and isinstance(v, int | float) and math.isfinite(float(v)) and float(v) >= 0
 
@@ -287,6 +332,7 @@ def validate_attacks_config(cfg: Any) -> None:
     _check_hits(p.get("hits"))
     if p.get("first_wave_day") is not None and float(p["first_wave_day"]) < 0:
         raise ConfigError(f"attacks.first_wave_day must be >= 0, got {p['first_wave_day']}")
+    check_plausible("attacks", cfg, PLAUSIBLE)
 
 
 def validate_attacks_horizon(cfg: Any, horizon_days: float) -> None:

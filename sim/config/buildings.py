@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from sim.config.checks import Plausible, check_plausible
 from sim.errors import ConfigError
 
 
@@ -62,6 +63,43 @@ class BuildingsConfig:
     trajectories: bool = False  # keep full per-group trajectories (large) [-]
 
 
+#: Plausible ranges (:class:`sim.config.checks.Plausible`): outside them a value is meaningless or a typo.
+PLAUSIBLE: dict[str, Plausible] = {
+    "ua_multiplier": Plausible(0.1, 5.0, "1", "a factor on the archetypes' heat loss"),
+    "ua_cv": Plausible(0.0, 1.0, "1", "a coefficient of variation between groups"),
+    # beyond ~6 weeks the diffusion length sqrt(a t) of concrete (~1.6 m) exceeds every wall and slab: all
+    # of the mass takes part and a longer time changes nothing (sim/archetypes.py)
+    "mass_time_scale_h": Plausible(1.0, 1000.0, "h", "the cool-down time of the building mass"),
+    # living rooms 20-22 degC (DSTU B A.3.2-12, DBN), EN 16798-1 categories 16-25 degC in winter
+    "indoor_setpoint_c": Plausible(10.0, 30.0, "degC", "an indoor setpoint of a heated home"),
+    # heating-season rules: Ukraine +8 degC (3 days' mean), elsewhere 10-15 degC; below -20 the heat would
+    # stay off through most of a winter
+    "heating_limit_c": Plausible(-20.0, 20.0, "degC", "the outdoor temperature above which district heat is off"),
+    # EN 12831-1 / national annexes: design outdoor temperatures from about -50 degC (Yakutsk, SP 131) to
+    # above 0 degC (southern Europe)
+    "design_outdoor_c": Plausible(-60.0, 10.0, "degC", "a design outdoor temperature, EN 12831"),
+    # mean radiator excess over the room: ~12 K floor heating 35/30, 30 K for 55/45, 62.5 K for 95/70, ~90 K
+    # for the Soviet 150/70 graph
+    "radiator_excess_k": Plausible(5.0, 100.0, "K", "the mean radiator excess over the room at design"),
+    # EN 442-2: 1.0-1.1 floor heating, 1.2-1.4 radiators, up to ~1.5 convectors
+    "radiator_exponent": Plausible(1.0, 2.0, "1", "a radiator exponent, EN 442-2"),
+    # own gas boilers: 10-35 kW for a flat or a house, ~100 kW a large house
+    "boiler_kw": Plausible(0.0, 100.0, "kW", "an own boiler of a flat or a house"),
+    # a flat's supply: 16-25 A at 230 V (3.7-5.8 kW), three-phase ~10-15 kW; heaters are 1-3 kW
+    "heater_kw": Plausible(0.0, 10.0, "kW", "electric heating of one household"),
+    # a household cooker: burners of 1-3 kW, ~8 kW with all four burners and the oven on
+    "gas_stove_kw": Plausible(0.0, 10.0, "kW", "heat from one household's gas cooker"),
+    "supplement_start_c": Plausible(0.0, 30.0, "degC", "an indoor temperature"),
+    "supplement_full_c": Plausible(0.0, 30.0, "degC", "an indoor temperature"),
+    "sealing_start_c": Plausible(0.0, 30.0, "degC", "an indoor temperature"),
+    "sealing_full_c": Plausible(0.0, 30.0, "degC", "an indoor temperature"),
+    # sensible heat of a person: ~70 W seated, ~200 W in heavy work (ASHRAE Fundamentals ch. 18)
+    "person_gain_w": Plausible(0.0, 200.0, "W", "the sensible heat of one person"),
+    # residential internal gains 2-5 W/m2 (ISO 13790, EN 16798-1); offices 10-20
+    "appliance_w_per_m2": Plausible(0.0, 20.0, "W/m2", "appliance and lighting gains per floor area"),
+}
+
+
 def validate_buildings_config(cfg: Any) -> None:
     """Check a buildings config (dataclass or DictConfig); raise :class:`ConfigError` naming the key.
 
@@ -103,3 +141,4 @@ def validate_buildings_config(cfg: Any) -> None:
         fail("exposure_temperature", "must be 'operative' or 'air'")
     if not float(cfg.design_outdoor_c) < float(cfg.indoor_setpoint_c):
         fail("design_outdoor_c", "must be below indoor_setpoint_c")
+    check_plausible("buildings", cfg, PLAUSIBLE)

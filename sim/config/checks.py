@@ -3,8 +3,11 @@ one-line :class:`~sim.errors.ConfigError` messages naming the key."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from omegaconf import DictConfig, ListConfig, OmegaConf
@@ -56,3 +59,67 @@ def check_damage_probs(key: str, raw: Any, levels: tuple[str, ...] = DAMAGE_LEVE
 
 def is_mapping(value: Any) -> bool:
     return isinstance(value, Mapping)
+
+
+@dataclass(frozen=True)
+class Plausible:
+    """The range outside which a value of a key is meaningless or almost surely a typo.
+
+    Wider than any value a shipped config, preset, sweep or Sobol range uses
+    (``tests/unit/test_plausible_bounds.py`` checks it); ``docs/parameters.md`` lists each bound (the
+    *plausible* column). ``unit`` is shown after the bounds ("1" and "-" show nothing); ``why`` is the
+    short reason shown in the message.
+    """
+
+    lo: float
+    hi: float
+    unit: str
+    why: str
+
+
+def plausible_bound(bounds: Mapping[str, Plausible], leaf: str) -> Plausible | None:
+    """The bound that applies to a leaf key (list indices written ``[]``): the bound of the key itself,
+    else of the mapping or list that holds it (``repair_median_h`` covers ``repair_median_h.chp.light``)."""
+    key = re.sub(r"\[\d+\]", "[]", leaf)
+    while True:
+        if key in bounds:
+            return bounds[key]
+        cut = max(key.rfind("."), key.rfind("["))
+        if cut <= 0:
+            return None
+        key = key[:cut]
+
+
+def _numeric_leaves(value: Any, path: str) -> Iterator[tuple[str, float]]:
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            yield from _numeric_leaves(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(value, Sequence) and not isinstance(value, str):
+        for i, v in enumerate(value):
+            yield from _numeric_leaves(v, f"{path}[{i}]")
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        yield path, value
+
+
+def _fmt(v: float) -> str:
+    return str(v) if isinstance(v, int) else f"{v:g}"
+
+
+def check_plausible(prefix: str, cfg: Any, bounds: Mapping[str, Plausible]) -> None:
+    """Raise ConfigError ``<prefix>.<key>=<value>: must be between <lo> and <hi> <unit> (<why>)`` for the
+    first number of ``cfg`` (a dataclass, DictConfig or mapping) outside its :class:`Plausible` range.
+
+    Run after a group's own checks (types, signs, shares), so that those keep their messages.
+    """
+    if dataclasses.is_dataclass(cfg) and not isinstance(cfg, type):
+        values: Any = dataclasses.asdict(cfg)
+    elif isinstance(cfg, DictConfig):
+        values = OmegaConf.to_container(cfg, resolve=True, throw_on_missing=False)
+    else:
+        values = plain_dict(cfg)
+    for leaf, v in _numeric_leaves(values, ""):
+        b = plausible_bound(bounds, leaf)
+        if b is not None and not b.lo <= v <= b.hi:
+            unit = "" if b.unit in ("1", "-") else f" {b.unit}"
+            raise ConfigError(f"{prefix}.{leaf}={_fmt(v)}: must be between {_fmt(b.lo)} and {_fmt(b.hi)}{unit} "
+                              f"({b.why})")

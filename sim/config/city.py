@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.config.checks import plain_dict
+from sim.config.checks import Plausible, check_plausible, plain_dict
 from sim.config.grid import GridConfig, validate_grid_config
 from sim.errors import ConfigError
 
@@ -48,6 +48,18 @@ class CityConfig:
     # UTC offset of the model clock: local standard time, no daylight saving (Kyiv: EET, UTC+2,
     # Ukrainian law on time calculation; the model's winter runs never cross a DST change) [h]
     utc_offset_h: float = 2.0
+
+
+#: Plausible ranges (:class:`sim.config.checks.Plausible`) of the city's own keys (``city.grid``: its
+#: module), beyond the ranges checked below: outside them a value is meaningless or a typo.
+PLAUSIBLE: dict[str, Plausible] = {
+    # mean household sizes range from ~2 (northern Europe) to ~8 (a few countries, UN DESA 2022)
+    "household_size": Plausible(1.0, 12.0, "people", "the mean size of a household"),
+    # the tallest buildings have ~160 storeys
+    "upper_floor_from_storey": Plausible(1.0, 200.0, "-", "a storey"),
+    # Kyiv ~1,300 points (calibration D5); Ukraine as a whole ~10,000
+    "heating_points": Plausible(0.0, 100_000.0, "points", "heating points in one city"),
+}
 
 
 def _check_stock(stock: Any, key: str) -> float:
@@ -99,4 +111,5 @@ def validate_city_config(cfg: Any) -> None:
     houses = _check_stock(cfg.private_stock, "private_stock") > 0 and int(cfg.private_houses) > 0
     if not ((apartments and sum(block_w) > 0) or houses):
         raise ConfigError("city: no buildings (apartment_blocks and private_houses are both zero)")
+    check_plausible("city", {k: getattr(cfg, k) for k in PLAUSIBLE}, PLAUSIBLE)
     validate_grid_config(cfg.grid, names)

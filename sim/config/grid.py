@@ -17,7 +17,15 @@ from typing import Any
 
 from omegaconf import MISSING
 
-from sim.config.checks import check_damage_probs, integer, is_mapping, number, plain_dict
+from sim.config.checks import (
+    Plausible,
+    check_damage_probs,
+    check_plausible,
+    integer,
+    is_mapping,
+    number,
+    plain_dict,
+)
 from sim.errors import ConfigError
 
 #: Kinds of a CHP's units (``sim.network.params.UNIT_KINDS``).
@@ -93,6 +101,35 @@ class GridConfig:
 
 
 GRID_KEYS = tuple(f.name for f in dataclasses.fields(GridConfig))
+#: Ukraine's peak demand before the war was ~25 GW; no city's demand, import or link comes near 50 GW [MW]
+_MAX_MW = 50_000.0
+#: Plausible ranges (:class:`sim.config.checks.Plausible`) of ``city.grid``, beyond the ranges
+#: :func:`validate_grid_config` checks itself: outside them a value is meaningless or a typo.
+PLAUSIBLE: dict[str, Plausible] = {
+    # distribution to the highest AC transmission voltage in service (1150 kV)
+    "transmission_kv": Plausible(35.0, 1_150.0, "kV", "a transmission voltage"),
+    "substations_per_district": Plausible(1.0, 1_000.0, "-", "substations of one district"),
+    "feeders_per_substation": Plausible(1.0, 1_000.0, "-", "feeders of one substation"),
+    # Ukrainian schedules have 6 queues, split into up to 12 sub-queues
+    "queues": Plausible(1.0, 24.0, "-", "outage queues"),
+    # winter peaks: ~0.5 kW per person in Kyiv (C4), 3-5 kW in electrically heated Nordic countries
+    "peak_demand_kw_per_person": Plausible(0.0, 10.0, "kW", "the peak demand per person"),
+    "peak_demand_mw": Plausible(0.0, _MAX_MW, "MW", "the peak demand of a city"),
+    "national_allotment_mw": Plausible(0.0, _MAX_MW, "MW", "a city's import from the national grid"),
+    "allotment_response": Plausible(0.0, _MAX_MW, "MW", "a city's generation and import"),
+    "boiler_clusters_per_district": Plausible(1.0, 1_000.0, "-", "boiler-house clusters of one district"),
+    "boiler_houses": Plausible(0.0, 100_000.0, "-", "boiler houses of a city; Kyiv has >180, D4"),
+    # installed over design load: 1.1-1.5 typically; five times the design load means nothing
+    "boiler_capacity_frac": Plausible(0.0, 5.0, "1", "installed capacity over the design load"),
+    "heat_sources[].capacity_frac": Plausible(0.0, 5.0, "1", "installed capacity over the design load"),
+    # the largest turbine-generators in service are ~1,750 MW
+    "heat_sources[].power_mw": Plausible(0.0, 5_000.0, "MW", "the electric capacity of one plant"),
+    "heat_sources[].units[].power_mw": Plausible(0.0, 2_000.0, "MW", "the electric capacity of one unit"),
+    "links[].capacity_mw": Plausible(0.0, _MAX_MW, "MW", "a link between heat zones"),
+    # ~6 h at -28 degC (180 K h, Alchevsk 2006); 10,000 K h is three weeks at -20 degC
+    "mains_freeze_k_h": Plausible(0.0, 10_000.0, "K h", "the frost stopped heat mains stand"),
+    "heat_sources[].mains_freeze_k_h": Plausible(0.0, 10_000.0, "K h", "the frost stopped heat mains stand"),
+}
 _SOURCE_KEYS = tuple(f.name for f in dataclasses.fields(HeatSourceConfig))
 _UNIT_KEYS = tuple(f.name for f in dataclasses.fields(UnitConfig))
 
@@ -177,6 +214,7 @@ def validate_grid_config(grid_cfg: Any, district_names: list[str]) -> None:
         number("city.grid.allotment_response", float(b), 0.0)
     _check_sources(p["heat_sources"], set(district_names))
     _check_links(p["links"])
+    check_plausible("city.grid", p, PLAUSIBLE)
 
 
 def _or(s: Mapping, key: str, default: Any) -> Any:

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.config.checks import Plausible, check_plausible
 from sim.errors import ConfigError
 
 #: Model choices for the share of heating points that run on generators (see :mod:`sim.needs`).
@@ -69,6 +70,34 @@ class PeopleConfig:
     diesel_l_per_kwh: float = 0.25  # diesel burned per kWh generated, 0.2-0.3 in calibration G5 [M] [L/kWh]
 
 
+#: The longest duration a run can hold: horizon_days at most 366 (sim.config.validate) [h]
+_YEAR_H = 366.0 * 24.0
+#: Plausible ranges (:class:`sim.config.checks.Plausible`): outside them a value is meaningless or a typo.
+PLAUSIBLE: dict[str, Plausible] = {
+    # indoor temperatures: report.md's bands run from 18 down to 5-6 degC (calibration G1, G2); an indoor
+    # threshold below -10 or above 30 degC counts nothing a brief could mean
+    "long_exposure_c": Plausible(-10.0, 30.0, "degC", "an indoor cold threshold"),
+    "severe_exposure_c": Plausible(-10.0, 30.0, "degC", "an indoor cold threshold"),
+    "danger_c": Plausible(-10.0, 30.0, "degC", "an indoor cold threshold"),
+    "vulnerable_seek_below_c": Plausible(-10.0, 30.0, "degC", "an indoor temperature"),
+    "everyone_seek_below_c": Plausible(-10.0, 30.0, "degC", "an indoor temperature"),
+    # durations: no run is longer than 366 days
+    "long_exposure_h": Plausible(0.0, _YEAR_H, "h", "a duration within the longest run, 366 days"),
+    "severe_exposure_h": Plausible(0.0, _YEAR_H, "h", "a duration within the longest run, 366 days"),
+    "danger_h": Plausible(0.0, _YEAR_H, "h", "a duration within the longest run, 366 days"),
+    "duration_bin_edges_h": Plausible(0.0, _YEAR_H, "h", "a duration within the longest run, 366 days"),
+    # Kyiv ~1,300 points (calibration D5); Ukraine as a whole ~10,000
+    "heating_points": Plausible(0.0, 100_000.0, "points", "heating points in one city"),
+    "heating_points_by_district": Plausible(0.0, 100_000.0, "points", "heating points in one district"),
+    # 50-400 places elsewhere, a rail carriage ~40 (calibration D5); a sports hall a few thousand
+    "places_per_point": Plausible(0.0, 5_000.0, "people", "places at one heating point"),
+    # heating points run 10-50 kW generators; the largest diesel gensets are ~2 MW
+    "generator_class_kw": Plausible(0.0, 2_000.0, "kW", "the rating of one generator"),
+    # diesel gensets burn 0.25-0.4 L/kWh at load, ~0.6 at light load; 1 L/kWh is 10 % efficiency
+    "diesel_l_per_kwh": Plausible(0.0, 1.0, "L/kWh", "the diesel a generator burns per kWh"),
+}
+
+
 def validate_people_config(cfg: Any, district_names: list[str] | None = None) -> None:
     """Check a people config (dataclass or DictConfig); raise :class:`ConfigError` naming the key.
 
@@ -116,3 +145,4 @@ def validate_people_config(cfg: Any, district_names: list[str] | None = None) ->
                           f"{', '.join(district_names)}")
     if cfg.generator_rule not in GENERATOR_RULES:
         fail("generator_rule", f"must be one of {', '.join(GENERATOR_RULES)}")
+    check_plausible("people", cfg, PLAUSIBLE)

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from sim.config.checks import Plausible, check_plausible
 from sim.errors import ConfigError
 
 
@@ -89,6 +90,60 @@ KEYS = (*INT_KEYS, *FRAC_KEYS, *NONNEG_KEYS, "power_crews_per_job", "heat_crews_
         "boost_max_frac", "replan_h")
 
 
+_YEAR_H = 366.0 * 24.0  # the longest run (horizon_days at most 366) [h]
+#: Plausible ranges (:class:`sim.config.checks.Plausible`): outside them a value is meaningless or a typo.
+#: Crew counts: Kyiv has ~120-166 power crews (B6); Alchevsk 2006 mobilized >3,000 repairmen (teams of
+#: several people), so a city's teams number hundreds to a few thousand.
+PLAUSIBLE: dict[str, Plausible] = {
+    "power_crews": Plausible(0.0, 5_000.0, "crews", "power crews of one city"),
+    "heat_crews": Plausible(0.0, 5_000.0, "crews", "heat-network crews of one city"),
+    "power_crews_per_job": Plausible(1.0, 1_000.0, "crews", "crews on one job"),
+    "heat_crews_per_job": Plausible(1.0, 1_000.0, "crews", "crews on one job"),
+    "crew_multiplier": Plausible(0.0, 20.0, "1", "a factor on the crew counts"),
+    "repair_time_multiplier": Plausible(0.0, 20.0, "1", "a factor on the repair times"),
+    "transformer_spares": Plausible(0.0, 1_000.0, "units", "large transformers to hand"),
+    # a spare from the reserve: ~3 weeks (B5); a new large transformer: 6-12 months, up to ~2 years
+    "transformer_lead_days": Plausible(0.0, 730.0, "d", "the lead time of a large transformer"),
+    "mobile_transformers": Plausible(0.0, 1_000.0, "units", "mobile transformer units"),
+    "mobile_transformer_install_h": Plausible(0.0, 720.0, "h", "a month at most"),
+    "reswitch_h": Plausible(0.0, 720.0, "h", "a month at most"),
+    # E7: stopped systems are drained within hours; after a week in frost they have frozen long before
+    "drain_delay_h": Plausible(0.0, 168.0, "h", "the delay before draining, a week at most"),
+    # draining protects against frost: a threshold above +10 degC or below -30 degC means nothing
+    "drain_threshold_c": Plausible(-30.0, 10.0, "degC", "an outdoor temperature that calls for draining"),
+    # ECMWF's extended-range ensemble reaches 46 days; no temperature forecast reaches further
+    "drain_forecast_h": Plausible(0.0, 1_104.0, "h", "the reach of a temperature forecast, 46 days"),
+    "drain_buildings_per_h": Plausible(0.0, 100_000.0, "1/h", "buildings drained per hour in a city"),
+    # ~a day at -17 degC (400 K h); 10,000 K h is three weeks at -20 degC
+    "freeze_k_h": Plausible(0.0, 10_000.0, "K h", "the frost a stopped, filled system stands"),
+    "freeze_cv": Plausible(0.0, 2.0, "1", "a coefficient of variation"),
+    "frozen_team_days_per_building": Plausible(0.0, 366.0, "d", "team-days for one building"),
+    "frozen_crews": Plausible(0.0, 10_000.0, "teams", "contractor teams of a city"),
+    "frozen_crews_mobilized": Plausible(0.0, 10_000.0, "teams", "teams sent from elsewhere"),
+    "frozen_mobilize_days": Plausible(0.0, 366.0, "d", "a time within the longest run"),
+    "frozen_mobilize_buildings": Plausible(0.0, 1_000_000.0, "buildings", "buildings in a city"),
+    "frozen_mains_repair_days": Plausible(0.0, 366.0, "d", "a time within the longest run"),
+    "restart_h_per_building": Plausible(0.0, 100.0, "h", "crew-hours to refill one building"),
+    "restart_cv": Plausible(0.0, 2.0, "1", "a coefficient of variation"),
+    "refill_extra_teams_per_kbuilding": Plausible(0.0, 1_000.0, "1", "teams per 1,000 buildings"),
+    "refill_max_teams": Plausible(0.0, 10_000.0, "teams", "refill teams of a city"),
+    "restart_fault_h": Plausible(0.0, 720.0, "h", "a month at most"),
+    # a source restarting sends at most about twice its normal heat (boilers' overload margin)
+    "boost_max_frac": Plausible(1.0, 3.0, "1", "the heat of a source after a restart over its normal"),
+    "boost_h": Plausible(0.0, 720.0, "h", "a month at most"),
+    "replan_h": Plausible(0.0, 168.0, "h", "the dispatcher re-plans at least weekly"),
+    "mobile_boilers": Plausible(0.0, 10_000.0, "units", "mobile boiler houses of a city"),
+    # mobile (containerized) boiler houses: 0.1-5 MW, the largest ~20 MW
+    "mobile_boiler_mw": Plausible(0.0, 50.0, "MW", "the heat of one mobile boiler house"),
+    "mobile_deploy_h": Plausible(0.0, 720.0, "h", "a month at most"),
+    "mobile_min_outage_h": Plausible(0.0, _YEAR_H, "h", "a time within the longest run"),
+    "emergency_outage_h": Plausible(0.0, 720.0, "h", "a month at most"),
+    "emergency_min_hits": Plausible(0.0, 1_000.0, "hits", "node hits in one wave"),
+    "emergency_extra_queues": Plausible(0.0, 24.0, "queues", "outage queues"),
+    "emergency_max_queues": Plausible(0.0, 24.0, "queues", "outage queues"),
+}
+
+
 def _get(cfg: Any, key: str) -> Any:
     """A config value from a dataclass instance, a DictConfig or a dict."""
     return cfg[key] if isinstance(cfg, dict) or hasattr(cfg, "__getitem__") else getattr(cfg, key)
@@ -122,3 +177,4 @@ def validate_repair_config(cfg: Any) -> None:
     for k in ("crew_multiplier", "drain_buildings_per_h", "replan_h", "frozen_team_days_per_building"):
         if p[k] <= 0:
             raise ConfigError(f"repair.{k} must be > 0, got {p[k]:g}")
+    check_plausible("repair", p, PLAUSIBLE)

@@ -14,8 +14,10 @@ from typing import Any
 
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
+from sim.config import attacks, buildings, city, grid, people, repair, weather
 from sim.config.attacks import validate_attacks_config, validate_attacks_horizon
 from sim.config.buildings import validate_buildings_config
+from sim.config.checks import Plausible, plausible_bound
 from sim.config.city import validate_city_config
 from sim.config.nowcast import validate_nowcast_config
 from sim.config.output import validate_output_config
@@ -40,6 +42,23 @@ MAX_HORIZON_DAYS = 366.0
 #: No number in a coldgrid config is larger than this in its unit (people, crews, hours, kW ...); a larger
 #: one is a typo, and 1e308 would overflow the model's integer conversions. [L] plausibility bound
 MAX_MAGNITUDE = 1e9
+
+
+#: The plausible ranges of each group (``PLAUSIBLE`` next to each schema), by the prefix of their keys.
+PLAUSIBLE: dict[str, dict[str, Plausible]] = {
+    "city.grid": grid.PLAUSIBLE, "city": city.PLAUSIBLE, "weather": weather.PLAUSIBLE,
+    "attacks": attacks.PLAUSIBLE, "repair": repair.PLAUSIBLE, "buildings": buildings.PLAUSIBLE,
+    "people": people.PLAUSIBLE,
+}
+
+
+def plausible_range(key: str) -> Plausible | None:
+    """The plausible range of a dotted config key (``buildings.heater_kw``, ``attacks.waves[2].day``), or
+    None where its group's checks set none (docs/parameters.md lists every range)."""
+    for prefix in sorted(PLAUSIBLE, key=len, reverse=True):
+        if key.startswith(prefix + "."):
+            return plausible_bound(PLAUSIBLE[prefix], key[len(prefix) + 1:])
+    return None
 
 
 def _is_none(node: Any) -> bool:
@@ -112,10 +131,11 @@ def _rules() -> list[Rule]:
         ("attacks.city_energy_frac", prob, "must be a probability in [0, 1]"),
         ("attacks.ballistic_frac", prob, "must be a share in [0, 1]"),
         ("attacks.surge_stockpile_frac", nonneg, "must be >= 0"),
-        ("repair.power_crews", upto(100_000), "must be between 0 and 100000 (a negative capacity makes no sense)"),
-        ("repair.heat_crews", upto(100_000), "must be between 0 and 100000 (a negative capacity makes no sense)"),
-        ("repair.crew_multiplier", upto(100), "must be between 0 and 100"),
-        ("repair.transformer_spares", upto(10_000), "must be between 0 and 10000"),
+        # upper bounds of these and the other numbers: PLAUSIBLE of each group (sim/config/<group>.py)
+        ("repair.power_crews", nonneg, "must be >= 0 (a negative capacity makes no sense)"),
+        ("repair.heat_crews", nonneg, "must be >= 0 (a negative capacity makes no sense)"),
+        ("repair.crew_multiplier", nonneg, "must be >= 0"),
+        ("repair.transformer_spares", nonneg, "must be >= 0"),
         ("repair.undrained_prob", prob, "must be a probability in [0, 1]"),
         ("buildings.ua_multiplier", pos, "must be > 0"),
         ("buildings.ua_cv", nonneg, "must be >= 0"),

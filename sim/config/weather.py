@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from omegaconf import DictConfig, OmegaConf
 
+from sim.config.checks import Plausible, check_plausible
 from sim.errors import ConfigError
 
 
@@ -98,6 +99,30 @@ _SKY_DEFAULTS = {"sky_clear_index_base": 0.45, "sky_clear_index_spell": 0.85, "s
                  "wind_base_m_per_s": 3.5, "wind_spell_m_per_s": 2.0}
 
 
+#: Plausible ranges (:class:`sim.config.checks.Plausible`), beyond the ranges checked below: outside them a
+#: value is meaningless or a typo. The cold-snap keys are checked when weather=cold_snap.
+PLAUSIBLE: dict[str, Plausible] = {
+    # winter daily means: the coldest January mean of an inhabited place is about -46 degC (Oymyakon);
+    # above +20 degC no building is heated
+    "baseline_temperature_c": Plausible(-50.0, 20.0, "degC", "a winter daily mean"),
+    # days since the run start: no run is longer than 366 days
+    "spell_start_day": Plausible(-366.0, 366.0, "d", "a day within a year of the run start"),
+    "spell_onset_days": Plausible(0.0, 366.0, "d", "a part of a cold spell"),
+    "spell_plateau_days": Plausible(0.0, 366.0, "d", "a part of a cold spell"),
+    "spell_decay_days": Plausible(0.0, 366.0, "d", "a part of a cold spell"),
+    "diurnal_range_sd_c": Plausible(0.0, 20.0, "degC", "the spread of the diurnal range"),
+    # ensemble spread grows by ~0.5 degC a day in medium-range forecasts of 2 m temperature
+    "spread_growth_c_per_day": Plausible(0.0, 5.0, "degC/d", "the growth of the ensemble spread"),
+    # the Dead Sea shore (-430 m) to the highest towns (~5,100 m)
+    "altitude_m": Plausible(-500.0, 6_000.0, "m", "the altitude of a city"),
+    "sky_clear_index_per_k": Plausible(-0.2, 0.2, "1/K", "the change of the clear-sky index per K"),
+    # a daily mean wind of 30 m/s is a hurricane (Beaufort 11)
+    "wind_base_m_per_s": Plausible(0.0, 30.0, "m/s", "a mean wind speed"),
+    "wind_spell_m_per_s": Plausible(0.0, 30.0, "m/s", "a mean wind speed"),
+}
+_SITE_AND_SKY = ("altitude_m", "sky_clear_index_per_k", "wind_base_m_per_s", "wind_spell_m_per_s")
+
+
 def _get(cfg: Any, key: str, default: Any) -> Any:
     """A key of a dataclass or DictConfig; ``default`` where absent or None; ConfigError where ``???``."""
     if isinstance(cfg, DictConfig) and key in list(cfg.keys()) and OmegaConf.is_missing(cfg, key):  # "in cfg" is False for ???
@@ -143,6 +168,7 @@ def _check_cold_snap(cfg: Any) -> None:
     need(0.0 <= p["day_to_day_autocorr"] < 1.0, "day_to_day_autocorr", "in [0, 1)")
     need(0.0 <= p["spread_initial_c"] <= 20.0, "spread_initial_c", "in 0..20 degC")
     need(p["spread_growth_c_per_day"] >= 0.0, "spread_growth_c_per_day", ">= 0")
+    check_plausible("weather", p, {k: b for k, b in PLAUSIBLE.items() if k not in _SITE_AND_SKY})
 
 
 def _check_site_and_sky(cfg: Any) -> None:
@@ -158,6 +184,7 @@ def _check_site_and_sky(cfg: Any) -> None:
             raise ConfigError(f"weather: SkyRule.{name} must be within [0, 1]")
     if sky["wind_base_m_per_s"] < 0 or sky["wind_spell_m_per_s"] < 0:
         raise ConfigError("weather: SkyRule: wind speeds must be >= 0")
+    check_plausible("weather", {**site, **sky}, {k: PLAUSIBLE[k] for k in _SITE_AND_SKY})
 
 
 def validate_forecast_file_config(cfg: Any) -> None:
@@ -184,6 +211,24 @@ def validate_forecast_file_config(cfg: Any) -> None:
     window = float(cfg.bias_window_days)
     if not 1.0 <= window <= 91.0:
         raise ConfigError(f"weather.bias_window_days={window:g}: must be between 1 and 91 days")
+
+
+def ignored_path_warning(cfg: Any) -> str | None:
+    """The one-line warning for a ``weather.path`` that the run does not read (``weather`` is not ``file``),
+    or None. A warning, not an error: a sweep ``weather=cold_snap,file weather.path=...`` gives every job the
+    same path. :func:`sim.chain.run_scenario_full` issues it once per run.
+
+    >>> ignored_path_warning(WeatherConfig(path="forecast.csv"))
+    'weather.path is ignored: weather=cold_snap does not read a file; add weather=file'
+    >>> ignored_path_warning(WeatherConfig(kind="file", path="forecast.csv")) is None
+    True
+    """
+    kind = str(_get(cfg, "kind", "cold_snap"))
+    missing = isinstance(cfg, DictConfig) and "path" in list(cfg.keys()) and OmegaConf.is_missing(cfg, "path")
+    path = None if missing else getattr(cfg, "path", None)
+    if kind == "file" or path is None or str(path) in ("", "???"):
+        return None
+    return f"weather.path is ignored: weather={kind} does not read a file; add weather=file"
 
 
 def validate_weather_config(cfg: Any, dt_minutes: float | None = None) -> None:

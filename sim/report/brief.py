@@ -21,7 +21,9 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import xarray as xr
+import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
@@ -66,6 +68,70 @@ def _css() -> Markup:
 #: leaves out the parts of the others, e.g. of a result.nc written by an older version).
 REQUIRED_VARIABLES = ("outdoor_temperature", "buildings_without_heat", "heating_point_demand_by_district",
                       "heating_point_capacity_by_district", "generator_class_kw")
+
+
+#: Sections of a run's resolved config the brief reads (the cold thresholds, the city and its households, the
+#: strike policy and its pause); ``output``, ``weather`` and the rest are read where present.
+CONFIG_SECTIONS = ("city", "attacks", "people")
+
+
+def config_problem(text: object) -> str | None:
+    r"""Why a saved ``config`` (the resolved YAML of a run) cannot be read for a brief, or None.
+
+    Without it a brief would silently use the default thresholds, languages and policy instead of the run's.
+
+    >>> config_problem("city: {name: kyiv}\nattacks: {}\npeople: {}\n") is None
+    True
+    >>> config_problem("city: [kyiv")
+    'not valid YAML (while parsing a flow sequence)'
+    >>> config_problem("seed: 7\n")
+    'no city, attacks, people sections'
+    """
+    if text is None or not str(text).strip():
+        return "it is missing or empty"
+    try:
+        cfg = yaml.safe_load(str(text))
+    except yaml.YAMLError as e:
+        return f"not valid YAML ({str(getattr(e, 'context', None) or getattr(e, 'problem', None) or e).strip()})"
+    if not isinstance(cfg, dict):
+        return f"not a mapping of config keys (a {type(cfg).__name__})"
+    missing = [k for k in CONFIG_SECTIONS if k not in cfg]
+    if missing:
+        return f"no {', '.join(missing)} section{'s' if len(missing) > 1 else ''}"
+    bad = [k for k in CONFIG_SECTIONS if not isinstance(cfg[k], dict)]
+    if bad:
+        return f"{bad[0]} is not a mapping of keys"
+    return None
+
+
+def check_config(path: Path, ds: xr.Dataset) -> None:
+    """Raise a one-line InputError when the run's (or, for a sweep, any job's) saved config is unreadable."""
+    if "scenario" in ds.dims:
+        if "config" not in ds.coords:
+            raise InputError(f"{path}: its config coordinate is missing: not a readable coldgrid sweep; collect "
+                             "the sweep again")
+        texts = [str(x) for x in ds["config"].values.ravel()]
+        labels = [str(x) for x in ds["scenario"].values.ravel()]
+        for label, text in zip(labels, texts, strict=False):
+            if why := config_problem(text):
+                raise InputError(f"{path}: the config of scenario {label!r} is not a readable coldgrid config: {why}")
+        return
+    if why := config_problem(ds.attrs.get("config")):
+        raise InputError(f"{path}: its config attribute is not a readable coldgrid config: {why}")
+
+
+def check_finite_values(path: Path, ds: xr.Dataset) -> None:
+    """Raise a one-line InputError when a run's numeric variable holds NaN or inf.
+
+    A run never writes them (:func:`sim.io.check_finite` refuses such a result), so they mark a damaged or
+    edited copy; the brief would show figures of part of the data (with numpy's RuntimeWarnings) or stop in
+    a traceback. A sweep's ``sweep.nc`` may hold NaN where the outer join aligns jobs; it is not checked.
+    """
+    bad = [str(name) for name, v in ds.data_vars.items()
+           if np.issubdtype(v.dtype, np.number) and v.size and not np.isfinite(v.values).all()]
+    if bad:
+        raise InputError(f"{path}: not a complete coldgrid result: NaN or inf in {', '.join(bad)} (coldgrid never "
+                         "writes them: a damaged or edited copy); run the scenario again")
 
 
 def load_result(path: Path) -> xr.Dataset:
@@ -300,6 +366,8 @@ def render_run(
         if missing:  # on main a traceback from the template or the tables
             raise InputError(f"{run_dir / RESULT}: not a complete coldgrid result: no variable "
                              f"{', '.join(missing)}; run the scenario again")
+        check_config(run_dir / RESULT, ds)
+        check_finite_values(run_dir / RESULT, ds)
     if "scenario" in ds.dims:
         raise InputError(
             f"{run_dir}: this result has a 'scenario' dimension (a sweep); use render_comparison"
@@ -335,6 +403,7 @@ def render_comparison(
     sweep_dir = Path(sweep_dir)
     if ds is None:
         ds = load_result(sweep_dir / SWEEP)
+        check_config(sweep_dir / SWEEP, ds)
     if "scenario" not in ds.dims or ds.sizes["scenario"] < 2:
         raise InputError(
             f"{sweep_dir}: a comparison needs at least two scenarios along a 'scenario' dimension"

@@ -29,6 +29,7 @@ from sim.report.hxl import ALL_DISTRICTS, summary_frame
 from sim.report.i18n import Lang
 from sim.report.scenarios import Scenario, _config, _tokens, split_scenarios
 from sim.report.triggers import trigger_table
+from sim.weighted_stats import realization_weights
 
 __all__ = [
     "KeyFigure",
@@ -153,6 +154,33 @@ def model_version(ds: xr.Dataset) -> str:
 
 def n_runs(ds: xr.Dataset) -> int:
     return int(ds.sizes.get("realization", ds.attrs.get("realizations", 0)))
+
+
+def counted_runs(ds: xr.Dataset) -> int | None:
+    """The number of runs when each counts the same (None for a conditioned nowcast's weighted runs)."""
+    return None if realization_weights(ds) is not None else n_runs(ds)
+
+
+def every_or_none(p: float, n: int | None) -> str:
+    """``"all"`` or ``"none"`` when a share ``p`` of ``n`` equally counted runs (n >= 2) is exactly 1 or 0,
+    else ``""``: the brief then says "in all 40 runs" rather than "100 %", which reads as certainty.
+
+    >>> every_or_none(1.0, 40), every_or_none(0.0, 40), every_or_none(0.5, 40), every_or_none(1.0, None)
+    ('all', 'none', '', '')
+    """
+    if n is None or n < 2 or not np.isfinite(p):
+        return ""
+    return "all" if p >= 1 else "none" if p <= 0 else ""
+
+
+def in_runs(lang: Lang, p: float, n: int | None) -> str:
+    """A share of runs as a phrase: "in 83 % of runs", "in all 40 runs", "in none of the 40 runs"."""
+    k = every_or_none(p, n)
+    if k == "all":
+        return lang.n_("in all {runs} runs", "in all {runs} runs", int(n or 0), runs=n)
+    if k == "none":
+        return lang.n_("in none of the {runs} runs", "in none of the {runs} runs", int(n or 0), runs=n)
+    return lang._("in {p} of runs", p=lang.pct(p))
 
 
 # --------------------------------------------------------------------------- scenarios in words
@@ -778,6 +806,22 @@ def trigger_content(ds: xr.Dataset, f: Figures) -> dict:
         "days": f.lang.exact(c["forecast_days"]),
     }
     lead_n = plural_n(numbers.sig(float(c["lead_time_days_p50"])))
+    n_all = counted_runs(ds)
+    n_fired = None if n_all is None else round(float(c["runs_triggered"]) * n_all)
+    kw["fires"] = in_runs(f.lang, float(c["runs_triggered"]), n_all)
+    prob, k = float(c["probability"]), every_or_none(float(c["probability"]), n_fired)
+    if k == "all":
+        kw["p_of"] = f.lang.n_("in all {runs} runs in which the trigger is met",
+                               "in all {runs} runs in which the trigger is met", int(n_fired or 0), runs=n_fired)
+        kw["p_short"] = f.lang.n_("in all {runs} of those runs", "in all {runs} of those runs", int(n_fired or 0), runs=n_fired)
+    elif k == "none":
+        kw["p_of"] = f.lang.n_("in none of the {runs} runs in which the trigger is met",
+                               "in none of the {runs} runs in which the trigger is met", int(n_fired or 0), runs=n_fired)
+        kw["p_short"] = f.lang.n_("in none of those {runs} runs", "in none of those {runs} runs", int(n_fired or 0),
+                                  runs=n_fired)
+    else:
+        kw["p_of"] = _("in {p} of the runs in which the trigger is met", p=f.lang.pct(prob))
+        kw["p_short"] = _("probability {p}", p=f.lang.pct(prob))
     out["protocol"] = " ".join([
         f.lang.n_("If the forecast minimum for the next {days} day falls below {x} °C and more than {y} apartment "
                   "buildings have been without heat for {h} h, open about {z} more heating-point places (up to {z95} "
@@ -787,11 +831,11 @@ def trigger_content(ds: xr.Dataset, f: Figures) -> dict:
                   "in 19 of 20 runs), first in {where}.", plural_n(float(c["forecast_days"])), **kw),
         f.lang.n_("Lead time: the demand peaks about {lead} day after the trigger.",
                   "Lead time: the demand peaks about {lead} days after the trigger.", lead_n, **kw),
-        _("Probability: a shortfall of places follows in {p} of the runs in which the trigger is met.", **kw)])
+        _("Probability: a shortfall of places follows {p_of}.", **kw)])
     out["sentence"] = _("the trigger (forecast minimum below {x} °C and more than {y} apartment buildings without "
-                        "heat for {h} h) is met in {fires} of runs, typically around {date}; then about {z} more "
-                        "places are needed (probability {p}).", **kw)
-    out["skill"] = _("The trigger is met in {fires} of runs; it catches {hit} of the runs with a shortfall.", **kw)
+                        "heat for {h} h) is met {fires}, typically around {date}; then about {z} more "
+                        "places are needed ({p_short}).", **kw)
+    out["skill"] = _("The trigger is met {fires}; it catches {hit} of the runs with a shortfall.", **kw)
     usable = float(c["probability"]) >= f.s.trigger_min_probability
     out["usable"] = usable
     if not usable:
@@ -967,7 +1011,17 @@ def donor_sentence(pair: Pair, pf: PairFigures) -> str:
         if fz["diff_value"] < 0:
             text += _(", and about {n} fewer buildings' heating systems would freeze (weeks to repair each)",
                       n=pf._v("buildings_frozen_peak", abs(fz["diff_value"])))
-    if st["prob"]:
+    n = counted_runs(pair.base_ds)
+    k = every_or_none(float(st.get("prob_value", np.nan)), n) if st["prob"] else ""
+    if k == "all":
+        text += pf.lang.n_("; in all {runs} paired model runs the cut is at least {f}.",
+                           "; in all {runs} paired model runs the cut is at least {f}.", int(n or 0), runs=n,
+                           f=pf.lang.pct(pf.s.reduction_frac))
+    elif k == "none":
+        text += pf.lang.n_("; in none of the {runs} paired model runs is the cut {f} or more.",
+                           "; in none of the {runs} paired model runs is the cut {f} or more.", int(n or 0), runs=n,
+                           f=pf.lang.pct(pf.s.reduction_frac))
+    elif st["prob"]:
         text += _("; in {p} of the paired model runs the cut is at least {f}.", p=st["prob"],
                   f=pf.lang.pct(pf.s.reduction_frac))
     else:

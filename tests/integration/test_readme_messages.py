@@ -81,6 +81,8 @@ IN_PROCESS = {
         ["weather.min_temperature_c=-80"],
     "attacks.intercept_drone_prob=1.5: must be a probability in [0, 1]": ["attacks.intercept_drone_prob=1.5"],
     "attacks.drones=1e+308: must be between 0 and 10000 per wave": ["attacks.drones=1e308"],
+    "buildings.indoor_setpoint_c=100: must be between 10 and 30 degC (an indoor setpoint of a heated home)":
+        ["buildings.indoor_setpoint_c=100"],
     "horizon_days=0.01: shorter than one time step (dt_minutes=60)": ["horizon_days=0.01"],
     "start=1600-01-01: outside the dates a run can cover (1677-09-22 .. 2262-04-11)": ["start=1600-01-01"],
     "start=2026-01-29T00:00+02:00: give the local time of the city without a UTC offset ...":

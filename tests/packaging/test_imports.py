@@ -29,7 +29,7 @@ from tests.conftest import ROOT as ROOT_DIR
 #: Layers in the order of the flow; a module belongs to the layer of its longest matching prefix.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("sim", "sim.errors", "sim.rng", "sim.timegrid", "sim.memory", "sim.resources", "sim.smc",
-              "sim.stdout", "sim.folders",
+              "sim.stdout", "sim.folders", "sim.csv_input",  # + input CSVs read as strings (weather, reports)
               "sim.weighted_stats")),  # + weighted quantiles of a nowcast's realizations (numpy only)
     ("config", ("sim.config",)),
     ("inputs", ("sim.city", "sim.archetypes", "sim.weather", "sim.weather_file", "sim.threat", "sim.station_daily",

@@ -280,3 +280,35 @@ def test_the_output_folder_is_absolute(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     cfg = OmegaConf.create({"hydra": {"sweep": {"dir": "runs/a"}}})
     assert output_folder(cfg, "hydra.sweep.dir") == tmp_path / "runs" / "a"
+
+
+def test_weather_path_without_weather_file_is_named_not_ignored_silently():
+    """``weather.path=...`` with ``weather=cold_snap`` ran the synthetic cold snap without a word. It is a
+    warning, not an error: a sweep ``weather=cold_snap,file weather.path=...`` gives every job the path."""
+    from sim.config.weather import ignored_path_warning
+
+    cfg = compose_config(["city=small_town", "weather.path=forecast.csv"])
+    validate(cfg)
+    assert ignored_path_warning(cfg.weather) == (
+        "weather.path is ignored: weather=cold_snap does not read a file; add weather=file")
+    assert ignored_path_warning(compose_config(["city=small_town"]).weather) is None
+    assert ignored_path_warning(compose_config(["weather=file", "weather.path=forecast.csv"]).weather) is None
+    assert ignored_path_warning(compose_config(["weather=file"]).weather) is None  # path: ??? (an error elsewhere)
+
+
+def test_the_ignored_weather_path_is_one_warning_line_per_run(tmp_path):
+    """The CLI validates before it claims the folder and the chain again: the warning is issued once, and
+    the CLI prints it on one line (``coldgrid: warning: ...``)."""
+    from sim import cli
+    from sim.errors import ColdgridWarning
+    from tests.properties.test_fuzz_overrides import _cli_in_process
+
+    with pytest.warns(ColdgridWarning) as caught:
+        code, err = _cli_in_process(["city=small_town", "realizations=1", "horizon_days=1", "output.report=false",
+                                     "weather.path=forecast.csv", f"hydra.run.dir={tmp_path / 'run'}"])
+    assert code == 0, err
+    ours = [w for w in caught if issubclass(w.category, ColdgridWarning)]
+    assert [str(w.message) for w in ours] == [
+        "weather.path is ignored: weather=cold_snap does not read a file; add weather=file"]
+    assert cli._format_warning(ours[0].message, ColdgridWarning, "x.py", 1) == (
+        "coldgrid: warning: weather.path is ignored: weather=cold_snap does not read a file; add weather=file\n")

@@ -90,3 +90,19 @@ def test_csv_with_hashtag_row(tmp_path):
     p = write_csv(df, tmp_path / "t.csv", header_rows=[["#a", "#b"]])
     lines = p.read_text().splitlines()
     assert lines[0] == "a,b" and lines[1] == "#a,#b" and lines[2] == '1,"x,y"'
+
+
+def test_read_csv_strings_is_one_reader_for_every_input_csv_and_names_a_row_wider_than_the_header(tmp_path):
+    """The CSV reader of every input (weather files, reports) is sim.csv_input's (a base module: the input
+    layer may not import sim.io); sim.weather_file keeps the name for its callers."""
+    from sim import observations, weather_file
+    from sim.csv_input import read_csv_strings
+
+    assert weather_file.read_csv_strings is read_csv_strings is observations.read_csv_strings
+    path = tmp_path / "f.csv"
+    path.write_text("time,outdoor_temperature_c\n2026-01-29T00:00,-5,\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="line 2 has 3 fields but the header has 2"):
+        read_csv_strings(path)
+    path.write_text("time,outdoor_temperature_c\n2026-01-29T00:00,-5\n", encoding="utf-8")
+    df = read_csv_strings(path)
+    assert list(df.columns) == ["time", "outdoor_temperature_c"] and df.iloc[0, 1] == "-5"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 import re
 
+import numpy as np
 import pytest
 
 import sim.report.numbers
@@ -194,3 +195,70 @@ def test_pdf_rendering_logs_nothing_at_info(tmp_path):
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "b.pdf").stat().st_size > 0
     assert "weasyprint" not in r.stderr and "fontTools" not in r.stderr, r.stderr
+
+
+def _saved_run(tmp_path, edit) -> str:
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    ds = make_run(n_districts=2)
+    edit(ds)
+    ds.to_netcdf(run_dir / "result.nc")
+    return str(run_dir)
+
+
+@pytest.mark.parametrize(
+    ("config", "why"),
+    [
+        (None, "it is missing or empty"),
+        ("", "it is missing or empty"),
+        ("city: [kyiv\npeople: {}", "not valid YAML"),
+        ("- a\n- b\n", "not a mapping of config keys (a list)"),
+        ("seed: 7\n", "no city, attacks, people sections"),
+        ("city: kyiv\nattacks: {}\npeople: {}\n", "city is not a mapping of keys"),
+    ],
+)
+def test_report_refuses_a_result_whose_config_is_missing_or_unreadable(tmp_path, capsys, config, why):
+    """coldgrid-report used the default thresholds, languages and policy when the result's config
+    attribute was corrupt or missing; it is a one-line error, exit 2, and nothing is written."""
+
+    def edit(ds):
+        if config is None:
+            del ds.attrs["config"]
+        else:
+            ds.attrs["config"] = config
+
+    run_dir = _saved_run(tmp_path, edit)
+    err = _fail(capsys, [run_dir, "--no-pdf"])
+    assert err.startswith(f"coldgrid-report: error: {run_dir}/result.nc: its config attribute is not a readable "
+                          f"coldgrid config: {why}"), err
+    assert not (tmp_path / "run" / "report.html").exists()
+
+
+def test_report_refuses_a_sweep_whose_config_of_a_scenario_is_unreadable(tmp_path, capsys):
+    sweep = make_sweep(n_districts=2)
+    configs = [str(x) for x in sweep["config"].values]
+    sweep = sweep.assign_coords(config=("scenario", np.array(["{not yaml", *configs[1:]], dtype=object)))
+    (tmp_path / "sweep").mkdir()
+    sweep.to_netcdf(tmp_path / "sweep" / "sweep.nc")
+    err = _fail(capsys, [str(tmp_path / "sweep"), "--no-pdf"])
+    assert "sweep.nc: the config of scenario " in err and "is not a readable coldgrid config: not valid YAML" in err
+
+
+@pytest.mark.parametrize("variable", ["people_below_threshold", "heating_point_demand_by_district"])
+def test_report_on_a_result_holding_nan_is_one_line_without_warnings(tmp_path, capsys, variable):
+    """A result.nc with NaN (coldgrid never writes them: an edited or damaged copy) printed numpy's
+    "All-NaN slice encountered" RuntimeWarnings on stderr (people_below_threshold) or ended in a
+    ValueError traceback (heating_point_demand_by_district, the trigger table)."""
+    import warnings
+
+    def edit(ds):
+        v = ds[variable].values.astype(float)
+        v.flat[::3] = np.nan
+        ds[variable] = (ds[variable].dims, v, ds[variable].attrs)
+
+    run_dir = _saved_run(tmp_path, edit)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        err = _fail(capsys, [run_dir, "--no-pdf"])
+    assert err == (f"coldgrid-report: error: {run_dir}/result.nc: not a complete coldgrid result: NaN or inf in "
+                   f"{variable} (coldgrid never writes them: a damaged or edited copy); run the scenario again")

@@ -323,7 +323,8 @@ def test_donor_sentence_and_pair_highlights():
         f"fewer person-days would be spent below 12 °C at home over 3 days (median of paired runs, "
         f"{EN.signed(100 * rel)} %)")
     cut = (a["person_days_below_12"] - b["person_days_below_12"] >= 0.25 * a["person_days_below_12"])
-    assert sentence.endswith(f"; in {EN.pct(cut.mean())} of the paired model runs the cut is at least 25 %.")
+    runs = f"all {cut.size}" if cut.all() else f"{EN.pct(cut.mean())} of the"  # all: "in all 10", not "100 %"
+    assert sentence.endswith(f"; in {runs} paired model runs the cut is at least 25 %.")
     h = content.pair_highlights(pair, pf)
     assert h[0] == sentence
     wd = b["people_below_12_worst_day"] - a["people_below_12_worst_day"]

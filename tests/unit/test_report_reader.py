@@ -267,3 +267,75 @@ def test_duration_legend_and_axis_label_do_not_overlap():
     labels += [fig._supxlabel] if getattr(fig, "_supxlabel", None) is not None else []
     assert labels
     assert all(not legend.overlaps(t.get_window_extent(r)) for t in labels)
+
+
+def _with_shares(monkeypatch, runs_triggered: float, probability: float) -> None:
+    """Every candidate trigger of the fixture met in ``runs_triggered`` of the runs, with a shortfall after it
+    in ``probability`` of those."""
+    real = content.trigger_table
+
+    def table(ds, settings=None):
+        return real(ds, settings).assign(runs_triggered=runs_triggered, probability=probability)
+
+    monkeypatch.setattr(content, "trigger_table", table)
+
+
+def test_a_trigger_met_in_every_run_says_so_rather_than_100_percent(monkeypatch):
+    """"met in 100 % of runs" from 10 runs read as certainty: the brief says in how many runs."""
+    _with_shares(monkeypatch, 1.0, 1.0)
+    ds = make_run()  # 10 runs
+    t = content.run_content(ds)["triggers"]
+    assert "is met in all 10 runs, typically around" in t["sentence"]
+    assert "more places are needed (in all 10 of those runs)." in t["sentence"]
+    assert "a shortfall of places follows in all 10 runs in which the trigger is met." in t["protocol"]
+    assert t["skill"].startswith("The trigger is met in all 10 runs; it catches ")
+    assert not re.search(r"\b100 %", t["sentence"] + t["protocol"] + t["skill"])
+    tu = content.run_content(ds, UK)["triggers"]
+    assert "спрацьовує у кожному з 10 прогонів, зазвичай" in tu["sentence"]
+    assert "(у кожному з цих 10 прогонів)" in tu["sentence"]
+    assert "дефіцит місць настає у кожному з 10 прогонів зі спрацюванням тригера." in tu["protocol"]
+
+
+def test_a_share_of_none_of_the_runs_says_so_and_others_stay_percentages(monkeypatch):
+    _with_shares(monkeypatch, 0.5, 0.0)
+    ds = make_run()
+    t = content.run_content(ds)["triggers"]
+    assert "is met in 50 % of runs, typically" in t["sentence"]
+    assert "(in none of those 5 runs)" in t["sentence"]  # the 5 runs in which it is met
+    assert "follows in none of the 5 runs in which the trigger is met." in t["protocol"]
+    assert "(у жодному з цих 5 прогонів)" in content.run_content(ds, UK)["triggers"]["sentence"]
+    # a conditioned nowcast's runs count by their weights: no count of runs to give, a percentage
+    w = np.linspace(1.0, 2.0, ds.sizes["realization"])
+    weighted = ds.assign(realization_weight=("realization", w / w.sum()))
+    assert "(probability 0 %)" in content.run_content(weighted)["triggers"]["sentence"]
+
+
+@pytest.mark.parametrize(("p", "en", "uk"), [
+    (1.0, "; in all 10 paired model runs the cut is at least 25 %.",
+     "; у кожному з 10 парних прогонів моделі скорочення становить щонайменше 25 %."),
+    (0.0, "; in none of the 10 paired model runs is the cut 25 % or more.",
+     "; у жодному з 10 парних прогонів моделі скорочення не сягає 25 %."),
+    (0.3, "; in 30 % of the paired model runs the cut is at least 25 %.",
+     "; у 30 % парних прогонів моделі скорочення становить щонайменше 25 %."),
+])
+def test_the_donor_sentence_says_all_or_none_of_the_paired_runs(monkeypatch, p, en, uk):
+    real = content.PairFigures.stats
+
+    def stats(self, key):
+        st = real(self, key)
+        return st | {"prob": self.lang.pct(p), "prob_value": p} if key == "person_days_below_12" else st
+
+    monkeypatch.setattr(content.PairFigures, "stats", stats)
+    pair = content.Pair("attacks=continued", "attacks=pause_week", make_run(), make_run(policy="pause_week"))
+    assert content.donor_sentence(pair, content.PairFigures(pair)).endswith(en)
+    assert content.donor_sentence(pair, content.PairFigures(pair, UK)).endswith(uk)
+
+
+def test_in_runs_keeps_percentages_for_a_single_run_and_fractions():
+    en = get_lang("en")
+    assert content.in_runs(en, 1.0, 40) == "in all 40 runs"
+    assert content.in_runs(en, 0.0, 40) == "in none of the 40 runs"
+    assert content.in_runs(en, 0.999, 40) == "in >99 % of runs"
+    assert content.in_runs(en, 1.0, 1) == "in 100 % of runs"  # one run: "all 1 runs" says nothing more
+    assert content.in_runs(UK, 1.0, 21) == "у кожному з 21 прогону"
+    assert content.in_runs(UK, 0.0, 40) == "у жодному з 40 прогонів"
