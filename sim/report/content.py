@@ -227,8 +227,35 @@ def _listed_waves(ds: xr.Dataset, lang: Lang) -> str:
                    "drawn as under continued strikes)", len(days), **kw)
 
 
+def _damage_words(lang: Lang) -> dict[str, str]:
+    return {"light": lang._("lightly damaged"), "moderate": lang._("damaged"),
+            "severe": lang._("severely damaged"), "destroyed": lang._("destroyed")}
+
+
+def _listed_hits(ds: xr.Dataset, lang: Lang) -> str:
+    """The explicit hits of ``attacks.hits`` (any policy) as a clause: ", with the listed hit: Darnytsia CHP
+    destroyed on 3 Feb"; "" without any. Nodes by their configured names (synthetic, or a public plant's)."""
+    attacks = _config(ds).get("attacks", {})
+    hits = attacks.get("hits") if isinstance(attacks, dict) else None
+    items = [h for h in hits or [] if isinstance(h, dict) and h.get("node") and h.get("day") is not None]
+    if not items:
+        return ""
+    start, words = _start(ds), _damage_words(lang)
+    texts = [lang._("{node} {damage} on {date}", node=str(h["node"]),
+                    damage=words.get(str(h.get("damage", "destroyed")), str(h.get("damage"))),
+                    date=lang.date(start + pd.Timedelta(days=float(h["day"])), "d MMM"))
+             for h in sorted(items, key=lambda h: float(h["day"]))]
+    return lang.n_(", with the listed hit: {hits}", ", with the listed hits: {hits}", len(texts),
+                   hits="; ".join(texts))
+
+
 def describe_scenario(ds: xr.Dataset, lang: Lang = EN) -> str:
-    """One sentence on the strike policy of a scenario, with the pause window in dates."""
+    """One sentence on the strike policy of a scenario, with the pause window in dates and the explicit hits
+    (``attacks.hits``) named."""
+    return _describe_policy(ds, lang) + _listed_hits(ds, lang)
+
+
+def _describe_policy(ds: xr.Dataset, lang: Lang) -> str:
     policy = _policy(ds)
     w = pause_window(ds)
     if w is not None:

@@ -86,6 +86,24 @@ def test_no_english_units_in_the_ukrainian_tables():
     assert all(r["hours"].endswith(" h") for r in en["vulnerable"]["rows"])
 
 
+def test_explicit_hits_are_named_in_the_scenario_of_any_policy():
+    """The hindcast's Darnytsia CHP, destroyed on 3 Feb, was in no sentence of its brief."""
+    for policy in ("waves", "none"):
+        ds = make_run(policy=policy)
+        assert "listed hit" not in content.describe_scenario(ds)
+        ds.attrs["config"] = ds.attrs["config"].replace(
+            "  pause_days: 1.0\n", "  pause_days: 1.0\n  hits:\n  - node: Darnytsia CHP\n    day: 5.2\n"
+                                   "    damage: destroyed\n  - node: TS-2\n    day: 1.5\n    damage: severe\n")
+        text = content.describe_scenario(ds)
+        assert text.endswith(", with the listed hits: TS-2 severely damaged on 30 Jan; Darnytsia CHP destroyed "
+                             "on 3 Feb"), text
+        uk = content.describe_scenario(ds, UK)
+        assert uk.endswith(", із заданими ударами: TS-2: сильно пошкоджено 30 січ.; Darnytsia CHP: зруйновано "
+                           "3 лют."), uk
+        html, _ = brief.build_html(ds)
+        assert "Darnytsia CHP destroyed on 3 Feb" in _text(html)
+
+
 def test_a_hindcast_scenario_is_described_in_words():
     ds = make_run(policy="waves")
     ds.attrs["config"] = ds.attrs["config"].replace(
