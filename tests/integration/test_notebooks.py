@@ -35,7 +35,8 @@ CELL_TIMEOUT_S = 300  # per cell; each notebook takes well under a minute in tot
 #: several near the reported peak; 05: N = 2 stays (the smallest design), shorter and fewer runs.
 FAST_SIZES: dict[str, dict[str, object]] = {
     "03-pause-vs-continued.ipynb": {"REALIZATIONS": 8, "HORIZON_DAYS": 10},
-    "04-calibration.ipynb": {"N_REALIZATIONS": 20, "OTHER_SEEDS": [1]},
+    "04-calibration.ipynb": {"N_REALIZATIONS": 20, "OTHER_SEEDS": [1], "RESTART_H": [0.75, 2.25],
+                             "REPAIR_MULT": [0.5, 1.5]},
     "05-sensitivity.ipynb": {"SAMPLES": 2, "REALIZATIONS": 2, "HORIZON_DAYS": 2},
     "06-nowcast.ipynb": {"REALIZATIONS": 12},
 }
