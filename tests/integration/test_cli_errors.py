@@ -8,12 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_runner import run_in_process
 from tests.conftest import ROOT
 
 COLDGRID = str(Path(sys.executable).with_name("coldgrid"))
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """The real ``coldgrid`` command in a subprocess (seconds of start-up each: the error tests use
+    :func:`tests.cli_runner.run_in_process`, and a few of them both)."""
     return subprocess.run([COLDGRID, *args], capture_output=True, text=True, cwd=cwd, timeout=120)
 
 
@@ -77,7 +80,24 @@ def test_help_lists_groups_options_and_descriptions():
     ],
 )
 def test_bad_input_is_one_line_exit_2(tmp_path, args, expected):
+    r = run_in_process(*args, f"hydra.run.dir={tmp_path / 'run'}")
+    _check_one_line_exit_2(r, tmp_path, expected)
+
+
+# the real command for a few of the cases above: an error of composition, of validation, of an interpolation
+# and of the command line, as the console script prints them (the others run in this process)
+@pytest.mark.parametrize(("args", "expected"), [
+    (["city=paris"], "city=paris: unknown option; valid: kyiv, small_town"),
+    (["realizations=0"], "realizations=0: must be"),
+    (["label=${nope}"], "label: Interpolation key 'nope' not found"),
+    (["-m", "--cfg", "job"], "give only one of"),
+])  # fmt: skip
+def test_bad_input_through_the_real_command(tmp_path, args, expected):
     r = run(*args, f"hydra.run.dir={tmp_path / 'run'}")
+    _check_one_line_exit_2(r, tmp_path, expected)
+
+
+def _check_one_line_exit_2(r: subprocess.CompletedProcess, tmp_path: Path, expected: str) -> None:
     assert r.returncode == 2, r.stderr
     lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1, r.stderr
@@ -92,8 +112,8 @@ def test_heating_points_of_an_unknown_district_are_refused_before_the_run(tmp_pa
     (tmp_path / "cfg" / "experiment").mkdir(parents=True)
     (tmp_path / "cfg" / "experiment" / "hp.yaml").write_text(
         "# @package _global_\npeople:\n  heating_points_by_district: {Nord: 5}\n")
-    r = run("--config-dir", str(tmp_path / "cfg"), "experiment=hp", "city=small_town", "realizations=1",
-            "horizon_days=1", f"hydra.run.dir={tmp_path / 'run'}")
+    r = run_in_process("--config-dir", str(tmp_path / "cfg"), "experiment=hp", "city=small_town",
+                       "realizations=1", "horizon_days=1", f"hydra.run.dir={tmp_path / 'run'}")
     assert r.returncode == 2, r.stderr
     lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
     assert lines == ["coldgrid: error: people.heating_points_by_district.Nord: unknown district; valid: North, South"]
@@ -101,7 +121,7 @@ def test_heating_points_of_an_unknown_district_are_refused_before_the_run(tmp_pa
 
 
 def test_run_that_cannot_fit_in_memory_is_refused_before_it_starts(tmp_path):
-    r = run("realizations=100000", f"hydra.run.dir={tmp_path / 'run'}")
+    r = run_in_process("realizations=100000", f"hydra.run.dir={tmp_path / 'run'}")
     assert r.returncode == 2
     assert "GiB but only" in r.stderr and "realizations=" in r.stderr and "or fewer" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1

@@ -11,11 +11,13 @@ import pandas as pd
 import pytest
 import xarray as xr
 
+# coldgrid and coldgrid-report in this process (the real coldgrid: test_cli_errors.py; coldgrid-report: below)
+from tests.cli_runner import report_in_process
+from tests.cli_runner import run_in_process as run
 from tests.conftest import ROOT
-from tests.integration.test_cli_errors import run
 
-SMALL = ["city=small_town", "realizations=1", "horizon_days=1", "output.report=false"]
 REPORT = str(Path(sys.executable).with_name("coldgrid-report"))
+SMALL = ["city=small_town", "realizations=1", "horizon_days=1", "output.report=false"]
 
 
 def one_line(stderr: str, prefix: str = "coldgrid: error: ") -> str:
@@ -49,12 +51,16 @@ def test_max_gap_nan_does_not_disable_the_gap_check(tmp_path):
     assert one_line(r.stderr).startswith("coldgrid: error: weather.max_gap_h=nan")
 
 
-@pytest.mark.parametrize("name", ["result.nc", "sweep.nc"])
-def test_report_on_a_foreign_netcdf_is_one_line(tmp_path, name):
-    """On main coldgrid-report gave a traceback for a NetCDF file that coldgrid did not write."""
+@pytest.mark.parametrize(("name", "real"), [("result.nc", True), ("result.nc", False), ("sweep.nc", False)])
+def test_report_on_a_foreign_netcdf_is_one_line(tmp_path, name, real):
+    """On main coldgrid-report gave a traceback for a NetCDF file that coldgrid did not write (through the
+    real command once, else its main in this process)."""
     xr.Dataset({"t2m": (("time",), [1.0])}, coords={"time": pd.date_range("2026-01-01", periods=1)}).to_netcdf(
         tmp_path / name)
-    r = subprocess.run([REPORT, str(tmp_path), "--no-pdf"], capture_output=True, text=True, timeout=300)
+    if real:
+        r = subprocess.run([REPORT, str(tmp_path), "--no-pdf"], capture_output=True, text=True, timeout=300)
+    else:
+        r = report_in_process(str(tmp_path), "--no-pdf")
     assert r.returncode == 2
     assert "not a coldgrid result" in one_line(r.stderr, "coldgrid-report: error: ")
 
@@ -137,7 +143,7 @@ def test_report_on_a_result_without_a_variable_it_needs_is_one_line(tmp_path, va
     assert run(*SMALL, f"hydra.run.dir={tmp_path / 'run'}").returncode == 0
     with xr.open_dataset(tmp_path / "run" / "result.nc") as ds:
         ds.load().drop_vars(variable).to_netcdf(tmp_path / "result.nc")
-    r = subprocess.run([REPORT, str(tmp_path), "--no-pdf"], capture_output=True, text=True, timeout=300)
+    r = report_in_process(str(tmp_path), "--no-pdf")
     assert r.returncode == 2, r.stderr
     assert f"not a complete coldgrid result: no variable {variable}" in one_line(r.stderr, "coldgrid-report: error: ")
     assert not (tmp_path / "report.html").exists()

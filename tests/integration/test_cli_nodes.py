@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.cli_runner import run_in_process
+
 ROOT = Path(__file__).resolve().parents[2]
 EXE = str(Path(sys.executable).with_name("coldgrid"))
 
@@ -22,9 +24,8 @@ def test_nodes_lists_name_kind_and_district_without_coordinates():
 
 
 def test_unknown_node_in_attacks_hits_is_one_line_and_exit_2(tmp_path):
-    p = subprocess.run([EXE, "city=small_town", "realizations=2", "horizon_days=2",
-                        'attacks.hits=[{node:"CHP-7",day:1,damage:severe}]', f"hydra.run.dir={tmp_path}/run"],
-                       capture_output=True, text=True, cwd=ROOT)
+    p = run_in_process("city=small_town", "realizations=2", "horizon_days=2",
+                       'attacks.hits=[{node:"CHP-7",day:1,damage:severe}]', f"hydra.run.dir={tmp_path}/run", cwd=ROOT)
     assert p.returncode == 2
     err = p.stderr.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("coldgrid: error: attacks.hits[0].node: unknown node 'CHP-7'")

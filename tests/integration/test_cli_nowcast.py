@@ -1,4 +1,5 @@
-"""Nowcast keys through the real CLI: one-line errors for bad report files and keys, and a conditioned run.
+"""Nowcast keys through the CLI: one-line errors for bad report files and keys, and a conditioned run
+(through the real command; the others through its main in this process, tests/cli_runner.py).
 
 A few cases only (each CLI call costs seconds); every error of the reader and of the keys is covered by
 tests/unit/test_observations.py, test_bias_correction.py and the config validation."""
@@ -12,6 +13,7 @@ import numpy as np
 import pytest
 
 from sim.io import open_result
+from tests.cli_runner import run_in_process
 from tests.conftest import ROOT
 from tests.integration.test_cli_errors import run
 
@@ -33,7 +35,7 @@ HEADER = "time,district,buildings_without_heat,share_without_power,queues_off\n"
 def test_bad_report_files_are_one_line_exit_2(tmp_path, rows, expected):
     reports = tmp_path / "reports.csv"
     reports.write_text(HEADER + rows)
-    r = run(*SMALL, f"nowcast.observations={reports}", f"hydra.run.dir={tmp_path / 'run'}")
+    r = run_in_process(*SMALL, f"nowcast.observations={reports}", f"hydra.run.dir={tmp_path / 'run'}")
     lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
     assert r.returncode == 2, r.stderr
     assert len(lines) == 1 and lines[0].startswith(f"coldgrid: error: observations file {reports}: "), r.stderr
@@ -50,7 +52,7 @@ def test_bad_report_files_are_one_line_exit_2(tmp_path, rows, expected):
     ],
 )
 def test_bad_nowcast_and_bias_keys_are_one_line_exit_2(tmp_path, args, expected):
-    r = run(*SMALL, *args, f"hydra.run.dir={tmp_path / 'run'}")
+    r = run_in_process(*SMALL, *args, f"hydra.run.dir={tmp_path / 'run'}")
     lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
     assert r.returncode == 2, r.stderr
     assert len(lines) == 1 and lines[0].startswith("coldgrid: error: "), r.stderr
@@ -72,7 +74,7 @@ def test_bad_past_weather_is_one_line_exit_2(tmp_path, observed, expected):
     past = tmp_path / "observed.csv"
     if observed is not None:
         past.write_text(observed)
-    r = run(*SMALL, f"nowcast.observations={reports}", f"nowcast.past_weather={past}",
+    r = run_in_process(*SMALL, f"nowcast.observations={reports}", f"nowcast.past_weather={past}",
             f"hydra.run.dir={tmp_path / 'run'}")  # fmt: skip
     lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
     assert r.returncode == 2, r.stderr
@@ -102,7 +104,7 @@ def test_a_nowcast_run_writes_weights_and_ess(tmp_path):
 
 
 def test_help_lists_the_nowcast_group():
-    r = run("--help")
+    r = run_in_process("--help")
     assert "\n  nowcast\n    default" in r.stdout
 
 
@@ -122,7 +124,7 @@ def test_a_forecast_issued_at_as_of_runs_with_the_observed_weather_before_it(tmp
     reports = tmp_path / "reports.csv"
     reports.write_text(HEADER + "2026-01-29T18:00,North,2,,\n")
     out = tmp_path / "run"
-    r = run("city=small_town", "realizations=3", "horizon_days=2", "output.report=false", "output.events_csv=false",
+    r = run_in_process("city=small_town", "realizations=3", "horizon_days=2", "output.report=false", "output.events_csv=false",
             "weather=file", f"weather.path={tmp_path / 'ens.nc'}", f"nowcast.observations={reports}",
             f"nowcast.past_weather={tmp_path / 'obs.csv'}", f"hydra.run.dir={out}")  # fmt: skip
     assert r.returncode == 0, r.stderr
@@ -137,7 +139,7 @@ def test_a_nowcast_whose_rejuvenations_cannot_fit_is_refused_before_it_runs(tmp_
     fit, 3 rejuvenations of 100 million do not, on any machine; one line, exit 2, the restart size that fits."""
     reports = tmp_path / "reports.csv"
     reports.write_text(HEADER + "2026-01-29T18:00,North,2,,\n")
-    r = run(*SMALL, f"nowcast.observations={reports}", "nowcast.restart_realizations=100000000",
+    r = run_in_process(*SMALL, f"nowcast.observations={reports}", "nowcast.restart_realizations=100000000",
             f"hydra.run.dir={tmp_path / 'run'}")
     lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
     assert r.returncode == 2, r.stderr

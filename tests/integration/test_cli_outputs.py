@@ -1,7 +1,8 @@
 """Outputs never lie: finished folders are never rewritten, folders are claimed, locations fail cleanly.
 
-Each test reproduces a defect of issue 17 as a user meets it, through the ``coldgrid`` command (or its
-``main`` in-process where a condition, e.g. a full disk, cannot be made for real in a test).
+Each test reproduces a defect of issue 17 as a user meets it, through the ``coldgrid`` command where
+processes matter (two runs at once, a held lock, a failing standard output), else through its ``main`` in
+this process (tests/cli_runner.py; and where a condition, e.g. a full disk, cannot be made for real).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from tests.cli_runner import run_in_process
 from tests.conftest import ROOT
-from tests.integration.test_cli_errors import COLDGRID, run
+from tests.integration.test_cli_errors import COLDGRID
 
 SMALL = ["city=small_town", "realizations=2", "horizon_days=2", "output.progress=never"]
 
@@ -40,7 +42,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def finished(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("finished") / "run"
-    r = run(*SMALL, "seed=1", f"hydra.run.dir={folder}")
+    r = run_in_process(*SMALL, "seed=1", f"hydra.run.dir={folder}")
     assert r.returncode == 0, r.stderr
     return folder
 
@@ -49,7 +51,7 @@ def test_refused_rerun_touches_no_file_of_the_finished_folder(finished):
     """On main, the refused rerun rewrote .hydra/config.yaml (it then said seed 2 while result.nc was seed 1)."""
     before = snapshot(finished)
     assert ".hydra/config.yaml" in before and "summary.csv" in before and "headline.csv" in before
-    r = run(*SMALL, "seed=2", "output.report=false", f"hydra.run.dir={finished}")
+    r = run_in_process(*SMALL, "seed=2", "output.report=false", f"hydra.run.dir={finished}")
     one_line_error(r, "result.nc exists")
     assert snapshot(finished) == before
     assert "seed: 1" in before[".hydra/config.yaml"].decode()
@@ -115,7 +117,7 @@ def test_output_location_problems_are_one_line(tmp_path, case):
         if os.access("/sys", os.W_OK) and not _is_read_only("/sys"):
             pytest.skip("no read-only file system to write to")
         where, expected = ro, "cannot create the output folder"
-    r = run(*SMALL, "output.report=false", f"hydra.run.dir={where}", cwd=tmp_path)
+    r = run_in_process(*SMALL, "output.report=false", f"hydra.run.dir={where}", cwd=tmp_path)
     one_line_error(r, expected)
     assert not list(tmp_path.glob("*.nc"))
 
@@ -247,5 +249,5 @@ def test_result_time_is_cf_correct_and_reads_back_on_the_model_clock(finished):
 )
 def test_dates_outside_the_range_or_with_an_offset_are_refused(tmp_path, start, expected):
     """On main 1600-01-01 wrapped silently to 2184, 2262-04-10 gave a traceback, an offset was shifted."""
-    r = run(*SMALL, f"start={start}", f"hydra.run.dir={tmp_path / 'run'}")
+    r = run_in_process(*SMALL, f"start={start}", f"hydra.run.dir={tmp_path / 'run'}")
     one_line_error(r, f"start={start}", expected)

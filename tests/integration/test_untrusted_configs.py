@@ -1,7 +1,10 @@
 """Untrusted configs run no code: the trust boundary of sim.config.trust, tried as a user would.
 
 Each case reproduces a way around "configs never run code" found on the main branch (issue 17): it is
-refused with one line and exit status 2, and the file the payload would create never appears.
+refused with one line and exit status 2, and the file the payload would create never appears. The real
+command runs the spellings of --config-dir, the alias bomb and the accepted configs; the other refusals
+run through its main in this process (tests/cli_runner.py: the same check, the same one line and status,
+without seconds of start-up each; a payload that got through would create its file here as well).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from omegaconf import OmegaConf
 
 from sim.config.trust import ALLOWED_TARGETS, check_composed, check_user_dir, compose, parse_command_line
 from sim.errors import ConfigError
+from tests.cli_runner import run_in_process
 from tests.conftest import ROOT
 from tests.integration.test_cli_errors import run
 
@@ -60,7 +64,7 @@ def assert_refused(r, *expected):
 def test_shared_config_with_code_is_refused_and_runs_nothing(tmp_path, text, expected):
     flag = tmp_path / "pwned"
     write(tmp_path / "cfg", text.format(flag=flag))
-    r = run("--config-dir", str(tmp_path / "cfg"), "experiment=shared", *SMALL, f"hydra.run.dir={tmp_path / 'run'}")
+    r = run_in_process("--config-dir", str(tmp_path / "cfg"), "experiment=shared", *SMALL, f"hydra.run.dir={tmp_path / 'run'}")
     assert_refused(r, "shared.yaml", expected)
     assert not flag.exists()
     assert not (tmp_path / "run").exists()
@@ -99,7 +103,7 @@ def test_payloads_hydra_does_not_block_are_refused_and_create_nothing(tmp_path, 
     text, expected = UNBLOCKED[case]
     write(tmp_path / "cfg", text.format(flag=flag))
     args = [a.format(d=tmp_path / "cfg") for a in spelling]
-    r = run(*args, "experiment=shared", *SMALL, f"hydra.run.dir={tmp_path / 'run'}")
+    r = run_in_process(*args, "experiment=shared", *SMALL, f"hydra.run.dir={tmp_path / 'run'}")
     assert r.returncode == 2, r.stdout + r.stderr
     lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and lines[0].startswith("coldgrid: error: "), r.stderr
@@ -137,7 +141,7 @@ def test_flags_that_load_or_unpickle_are_refused(tmp_path, args, expected):
     (tmp_path / "cfg").mkdir()
     with open(tmp_path / "cfg" / "config.pickle", "wb") as f:
         pickle.dump(_Touch(str(flag)), f)
-    r = run(*[a.format(d=tmp_path / "cfg") for a in args], *SMALL, f"hydra.run.dir={tmp_path / 'run'}")
+    r = run_in_process(*[a.format(d=tmp_path / "cfg") for a in args], *SMALL, f"hydra.run.dir={tmp_path / 'run'}")
     assert_refused(r, expected)
     assert not flag.exists()
 
@@ -154,7 +158,7 @@ class _Touch:
 
 def test_searchpath_folders_are_checked_too(tmp_path):
     write(tmp_path / "cfg", "# @package _global_\nlabel: ${oc.env:HOME}\n")
-    r = run(f"hydra.searchpath=[file://{tmp_path / 'cfg'}]", "experiment=shared", *SMALL,
+    r = run_in_process(f"hydra.searchpath=[file://{tmp_path / 'cfg'}]", "experiment=shared", *SMALL,
             f"hydra.run.dir={tmp_path / 'run'}")
     assert_refused(r, "shared.yaml", "oc.env")
 

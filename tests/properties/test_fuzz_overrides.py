@@ -190,12 +190,19 @@ def test_bad_value_through_the_cli_in_process_is_one_line_and_exit_2(tmp_path_fa
     assert not (run_dir / "result.nc").exists()
 
 
-@pytest.mark.parametrize(("key", "bad"), [("attacks.drones", "1e308"), ("repair.crew_multiplier", "1e308"),
-                                          ("city.population_total", "1e308"), ("weather.max_gap_h", "nan")])
-def test_bad_numbers_through_the_real_command(tmp_path, key, bad):
+ISSUE_17_NUMBERS = [("attacks.drones", "1e308"), ("repair.crew_multiplier", "1e308"),
+                    ("city.population_total", "1e308"), ("weather.max_gap_h", "nan")]
+
+
+# each case through sim.cli.main in this process, the first also through the real command (a subprocess)
+@pytest.mark.parametrize(("key", "bad", "real"), [*((k, b, False) for k, b in ISSUE_17_NUMBERS),
+                                                  (*ISSUE_17_NUMBERS[0], True)])
+def test_bad_numbers_through_the_command(tmp_path, key, bad, real):
+    from tests.cli_runner import run_in_process
     from tests.integration.test_cli_errors import run
 
-    r = run("city=small_town", "realizations=1", "horizon_days=1", f"{key}={bad}", f"hydra.run.dir={tmp_path / 'r'}")
+    args = ("city=small_town", "realizations=1", "horizon_days=1", f"{key}={bad}", f"hydra.run.dir={tmp_path / 'r'}")
+    r = run(*args) if real else run_in_process(*args)
     assert r.returncode == 2 and "Traceback" not in r.stderr
     lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and lines[0].startswith(f"coldgrid: error: {key}="), r.stderr
