@@ -27,6 +27,7 @@ from sim import memory, rng
 from sim.archetypes import ARCHETYPES
 from sim.building_stage import BuildingStage
 from sim.city import City, build_city
+from sim.config.attacks import left_out_warnings
 from sim.config.validate import validate
 from sim.config.weather import ignored_path_warning
 from sim.des import CAUSES, simulate_supply
@@ -114,6 +115,8 @@ def run_scenario_full(cfg: DictConfig, progress: Progress | None = None) -> RunO
     validate(cfg)
     if (ignored := ignored_path_warning(cfg.weather)) is not None:  # once per run (the CLI validates first too)
         warnings.warn(ignored, ColdgridWarning, stacklevel=2)
+    for left_out in left_out_warnings(cfg.attacks, float(cfg.horizon_days)):
+        warnings.warn(left_out, ColdgridWarning, stacklevel=2)
     cfg = resolve_defaults(cfg)
     times: dict[str, float] = {}
     seed = int(cfg.seed)

@@ -355,3 +355,45 @@ def validate_attacks_horizon(cfg: Any, horizon_days: float) -> None:
     if policy == "single_wave" and float(cfg.day) >= horizon:
         raise ConfigError(f"attacks.day={float(cfg.day):g}: at or after the end of the run (horizon_days={horizon:g}); "
                           "the single wave would never strike")
+
+
+def left_out_warnings(cfg: Any, horizon_days: float) -> list[str]:
+    """One-line warnings for listed strikes the run does not simulate (none: an empty list).
+
+    * ``attacks.waves`` under a policy other than ``waves`` (the policy draws its own waves);
+    * waves or hits on or after the end of the run (``horizon_days``): a hindcast run for fewer days leaves
+      them out on purpose, so this is a warning and not an error (:func:`validate_attacks_horizon` refuses
+      a run in which *no* listed wave strikes). :func:`sim.chain.run_scenario_full` issues them once per run.
+
+    >>> left_out_warnings(AttacksConfig(waves=[WaveConfig(day=1.0)]), 7)
+    ['attacks.waves is ignored: only attacks=waves runs the listed waves (this run: attacks=continued)']
+    >>> left_out_warnings(AttacksConfig(policy="waves", waves=[WaveConfig(day=1.0), WaveConfig(day=9.5)]), 7)
+    ['attacks.waves: 1 of 2 waves (day 9.5) on or after the end of the run (horizon_days=7) is left out']
+    """
+    policy = str(cfg.policy)
+    horizon = float(horizon_days)
+    p = dataclasses.asdict(cfg) if dataclasses.is_dataclass(cfg) and not isinstance(cfg, type) else {
+        "waves": plain(cfg.get("waves")), "hits": plain(cfg.get("hits"))}
+    out: list[str] = []
+    waves = [w for w in p.get("waves") or [] if is_mapping(w)]
+    if waves and policy != "waves":
+        out.append(f"attacks.waves is ignored: only attacks=waves runs the listed waves (this run: attacks={policy})")
+    elif waves:
+        late = [float(w.get("day", 0.0)) for w in waves if float(w.get("day", 0.0)) >= horizon]
+        if late:
+            out.append(f"attacks.waves: {len(late)} of {len(waves)} wave{'s' if len(waves) != 1 else ''} (day {_days(late)}) on or after the end "
+                       f"of the run (horizon_days={horizon:g}) {'is' if len(late) == 1 else 'are'} left out")
+    hits = [h for h in p.get("hits") or [] if is_mapping(h)]
+    late_hits = [h for h in hits if float(h.get("day", 0.0)) >= horizon]
+    if late_hits:
+        what = ", ".join(f"{h.get('node')} on day {float(h.get('day', 0.0)):g}" for h in late_hits[:3])
+        more = f" and {len(late_hits) - 3} more" if len(late_hits) > 3 else ""
+        out.append(f"attacks.hits: {len(late_hits)} of {len(hits)} hit{'s' if len(hits) != 1 else ''} on or after the end of the run "
+                   f"(horizon_days={horizon:g}) {'is' if len(late_hits) == 1 else 'are'} left out: {what}{more}")
+    return out
+
+
+def _days(days: list[float]) -> str:
+    """Days as ``9.5`` or ``9.5, 12 and 3 more``."""
+    shown = ", ".join(f"{d:g}" for d in days[:3])
+    return shown + (f" and {len(days) - 3} more" if len(days) > 3 else "")

@@ -312,3 +312,44 @@ def test_the_ignored_weather_path_is_one_warning_line_per_run(tmp_path):
         "weather.path is ignored: weather=cold_snap does not read a file; add weather=file"]
     assert cli._format_warning(ours[0].message, ColdgridWarning, "x.py", 1) == (
         "coldgrid: warning: weather.path is ignored: weather=cold_snap does not read a file; add weather=file\n")
+
+
+def test_listed_strikes_the_run_leaves_out_are_named():
+    """``attacks.waves`` under another policy, and waves or hits on or after the end of the run, ran without a
+    word (a hit on day 99 of a 3-day run simply did not happen). Warnings, not errors: a hindcast run for
+    fewer days leaves its later strikes out on purpose, and a sweep ``attacks.policy=waves,none`` gives
+    every job the same list."""
+    from sim.config.attacks import left_out_warnings
+
+    hit = 'attacks.hits=[{node:"Darnytsia CHP",day:2.5,damage:destroyed}]'
+    waves = "attacks.waves=[{day:1,drones:10},{day:4,drones:20},{day:9,drones:30}]"
+    cfg = compose_config(["attacks=waves", waves, hit])
+    assert left_out_warnings(cfg.attacks, 10) == []
+    assert left_out_warnings(cfg.attacks, 5) == [
+        "attacks.waves: 1 of 3 waves (day 9) on or after the end of the run (horizon_days=5) is left out"]
+    assert left_out_warnings(cfg.attacks, 2.5) == [  # a strike at the horizon itself is outside the run
+        "attacks.waves: 2 of 3 waves (day 4, 9) on or after the end of the run (horizon_days=2.5) are left out",
+        "attacks.hits: 1 of 1 hit on or after the end of the run (horizon_days=2.5) is left out: "
+        "Darnytsia CHP on day 2.5"]
+    other = compose_config(["attacks=continued", waves])
+    assert left_out_warnings(other.attacks, 10) == [
+        "attacks.waves is ignored: only attacks=waves runs the listed waves (this run: attacks=continued)"]
+    assert left_out_warnings(compose_config(["attacks=continued"]).attacks, 1) == []
+    many = "attacks.hits=[" + ",".join(f'{{node:"Darnytsia CHP",day:{d},damage:light}}' for d in (1, 6, 7, 8, 9)) + "]"
+    assert left_out_warnings(compose_config([many]).attacks, 5) == [
+        "attacks.hits: 4 of 5 hits on or after the end of the run (horizon_days=5) are left out: Darnytsia CHP on "
+        "day 6, Darnytsia CHP on day 7, Darnytsia CHP on day 8 and 1 more"]
+
+
+def test_a_hit_after_the_horizon_is_one_warning_line_and_the_run_goes_on(tmp_path):
+    from sim.errors import ColdgridWarning
+    from tests.properties.test_fuzz_overrides import _cli_in_process
+
+    with pytest.warns(ColdgridWarning) as caught:
+        code, err = _cli_in_process(["city=small_town", "realizations=1", "horizon_days=1", "output.report=false",
+                                     'attacks.hits=[{node:"BH-North-1",day:3,damage:destroyed}]',
+                                     f"hydra.run.dir={tmp_path / 'run'}"])
+    assert code == 0, err
+    assert [str(w.message) for w in caught if issubclass(w.category, ColdgridWarning)] == [
+        "attacks.hits: 1 of 1 hit on or after the end of the run (horizon_days=1) is left out: BH-North-1 on day 3"]
+    assert (tmp_path / "run" / "result.nc").is_file()
