@@ -115,8 +115,6 @@ def run_scenario_full(cfg: DictConfig, progress: Progress | None = None) -> RunO
     validate(cfg)
     if (ignored := ignored_path_warning(cfg.weather)) is not None:  # once per run (the CLI validates first too)
         warnings.warn(ignored, ColdgridWarning, stacklevel=2)
-    for left_out in left_out_warnings(cfg.attacks, float(cfg.horizon_days)):
-        warnings.warn(left_out, ColdgridWarning, stacklevel=2)
     cfg = resolve_defaults(cfg)
     times: dict[str, float] = {}
     seed = int(cfg.seed)
@@ -140,6 +138,8 @@ def run_scenario_full(cfg: DictConfig, progress: Progress | None = None) -> RunO
                                  as_of=None if reports is None else reports.as_of)
     with _timed(times, "threat"):
         campaign = make_campaign(cfg.attacks, network, grid, n_real, seed)
+    for left_out in left_out_warnings(cfg.attacks, float(cfg.horizon_days)):  # names checked: now, once per run
+        warnings.warn(left_out, ColdgridWarning, stacklevel=2)
     sim_out = _simulate(cfg, city, network, grid, forecast, campaign, seed, times, progress)
     ds, events, des_stats = sim_out.dataset, sim_out.events, dict(sim_out.stats)
     if reports is not None:

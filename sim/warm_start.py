@@ -60,6 +60,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 from scipy.optimize import lsq_linear
 
 from sim.city import City
+from sim.config.attacks import CONTINUED_POLICIES
 from sim.network import Network
 from sim.observations import CITY, Observations
 from sim.predicted_reports import to_datetime64
@@ -482,7 +483,7 @@ def _clock(start: np.datetime64, hours: float) -> str:
 
 
 #: Policies whose waves come from the continued renewal process (``first_wave_day`` anchors them).
-_RENEWAL_POLICIES = ("continued", "pause_week", "pause_then_surge", "pause_broken")
+_RENEWAL_POLICIES = CONTINUED_POLICIES
 
 
 def _restart_attacks(attacks_cfg: Any, warm: WarmStart) -> DictConfig:

@@ -159,6 +159,10 @@ class AttacksConfig:
 #: The policies (``sim.threat.POLICIES``; tests/unit/test_config_groups.py checks both agree).
 POLICIES = ("continued", "pause_week", "pause_then_surge", "pause_broken", "single_wave", "waves",
             "total_heat_loss", "none")
+#: Policies whose waves come from the continued renewal process (``first_wave_day`` anchors them).
+CONTINUED_POLICIES = ("continued", "pause_week", "pause_then_surge", "pause_broken")
+#: Policies with a pause (``pause_start_day``, ``pause_days``).
+PAUSE_POLICIES = ("pause_week", "pause_then_surge", "pause_broken")
 #: Node kinds a strike can hit (``sim.network.NODE_KINDS``).
 NODE_KINDS = ("transmission", "substation", "feeder", "chp", "boiler")
 #: Node kinds made of units (``sim.threat.SOURCE_KINDS``): they need repair times even when not aimed at.
@@ -352,6 +356,15 @@ def validate_attacks_horizon(cfg: Any, horizon_days: float) -> None:
         if min(days) >= horizon:
             raise ConfigError(f"attacks.waves: every wave is on day {min(days):g} or later, at or after the end of "
                               f"the run (horizon_days={horizon:g}); no wave would strike")
+    get = cfg.get if hasattr(cfg, "get") else lambda k, d=None: getattr(cfg, k, d)
+    first = get("first_wave_day")
+    if policy in CONTINUED_POLICIES and first is not None and float(first) >= horizon:
+        raise ConfigError(f"attacks.first_wave_day={float(first):g}: at or after the end of the run "
+                          f"(horizon_days={horizon:g}); no wave would strike (attacks=none runs none)")
+    if policy in PAUSE_POLICIES and float(get("pause_start_day", 0.0)) >= horizon:
+        raise ConfigError(f"attacks.pause_start_day={float(get('pause_start_day', 0.0)):g}: at or after the end of "
+                          f"the run (horizon_days={horizon:g}); the pause would never begin and attacks={policy} "
+                          "would run as attacks=continued")
     if policy == "single_wave" and float(cfg.day) >= horizon:
         raise ConfigError(f"attacks.day={float(cfg.day):g}: at or after the end of the run (horizon_days={horizon:g}); "
                           "the single wave would never strike")

@@ -75,6 +75,13 @@ def test_help_lists_groups_options_and_descriptions():
         (["attacks=waves", "horizon_days=3", "attacks.waves=[{day:30,drones:100}]"],
          "attacks.waves: every wave is on day 30 or later, at or after the end of the run (horizon_days=3)"),
         (["attacks=single_wave", "horizon_days=3", "attacks.day=5"], "attacks.day=5: at or after the end of the run"),
+        # a continued run whose first wave comes after the end is attacks=none under another name; a pause that
+        # begins after the end is attacks=continued under the name of a pause (both ran without a word)
+        (["horizon_days=3", "attacks.first_wave_day=5"],
+         "attacks.first_wave_day=5: at or after the end of the run (horizon_days=3); no wave would strike"),
+        (["attacks=pause_then_surge", "horizon_days=3", "attacks.pause_start_day=3"],
+         "attacks.pause_start_day=3: at or after the end of the run (horizon_days=3); the pause would never begin "
+         "and attacks=pause_then_surge would run as attacks=continued"),
         (["city=small_town", "attacks.hits=[{node:TS-1,day:1},{node:TS-1,day:1,damage:severe}]"],
          "attacks.hits[1]: the same node (TS-1) and day (1) as attacks.hits[0]"),
     ],
