@@ -923,8 +923,12 @@ class PairFigures:
         if not rows:
             return table.assign(no_result="")
         extra = pd.DataFrame(rows)
-        return (pd.concat([table.assign(no_result=""), extra], ignore_index=True) if len(table)
-                else extra.reindex(columns=[*table.columns, "no_result"]))
+        if not len(table):
+            return extra.reindex(columns=[*table.columns, "no_result"])
+        out = pd.concat([table.assign(no_result=""), extra], ignore_index=True)
+        order = {k: i for i, k in enumerate(keys)}  # the city rows in the order of the figures, districts after
+        rank = np.where(out["adm5_name"] == "", out["figure"].map(order).fillna(len(keys)), len(keys) + 1)
+        return out.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
 
     def _ref(self, key: str) -> Figures:
         """The figures of the baseline, or of the alternative for a figure the baseline has no result for."""
