@@ -183,20 +183,26 @@ def _figures(
          _("Heating-point demand over time against capacity, with diesel litres per day.")),
     ]
     gaps = {name: figures.no_result(named, name) for name in figures.NEEDS}
+    unpaired = ""
     if pair is not None:
         pf = content.PairFigures(pair, lang)
         both = has_result(pair.base_ds) and has_result(pair.alt_ds)
-        va = keyfigures.values(pair.base_ds, pf.s) if both else xr.Dataset()
-        vb = keyfigures.values(pair.alt_ds, pf.s) if both else xr.Dataset()
+        va = keyfigures.values(pair.base_ds, pf.s) if pf.paired else xr.Dataset()
+        vb = keyfigures.values(pair.alt_ds, pf.s) if pf.paired else xr.Dataset()
         wanted = [k for k in content.PAIR_FIGURES[:2] if k in pf]
         panels = [
             (_("change in {label} ({unit})", label=content.lower_first(pf.label(k)), unit=pf.stats(k)["unit"]),
              (vb[k] - va[k]).values, str(va[k].attrs["units"]))
             for k in wanted if k in va and k in vb and np.isfinite((vb[k] - va[k]).values).any()
         ]
-        gaps["paired_differences"] = [n for n, d in zip(names, (pair.base_ds, pair.alt_ds), strict=False)
-                                      if not has_result(d)] if not both else (
-            [content.scenario_title(pair.alt, pair.alt_ds, lang)] if wanted and not panels else [])
+        if not both:
+            gaps["paired_differences"] = [n for n, d in zip(names, (pair.base_ds, pair.alt_ds), strict=False)
+                                          if not has_result(d)]
+        elif wanted and not panels and pf.paired:
+            gaps["paired_differences"] = [content.scenario_title(pair.alt, pair.alt_ds, lang)]
+        elif not pf.paired:
+            unpaired = _("Not drawn: the two scenarios do not have the same runs, so there are no run-by-run "
+                         "differences.")
         title = _("What {alt} changes against {base}",
                   alt=content.lower_first(content.scenario_title(pair.alt, pair.alt_ds, lang)),
                   base=content.lower_first(content.scenario_title(pair.base, pair.base_ds, lang)))
@@ -213,6 +219,8 @@ def _figures(
         gone = gaps.get(name) or []
         text = _("No result for {names}: its values are missing from the sweep (a failed job, or a result "
                  "without them).", names="; ".join(gone)) if gone else ""
+        if name == "paired_differences" and unpaired:
+            text = unpaired
         if fig is not None:
             out.append(figures.render(fig, name, title, caption + (" " + text if text else ""), alt))
         elif text and missing is not None:

@@ -892,9 +892,11 @@ class PairFigures:
         self.pair, self.lang = pair, lang
         self.s = Settings.from_dataset(pair.base_ds)
         have = [has_result(pair.base_ds), has_result(pair.alt_ds)]
-        if all(have):
+        #: both have results, over the same runs (a sweep of ``realizations=100,200`` is not paired)
+        self.paired = all(have) and same_runs(pair.base_ds, pair.alt_ds)
+        if self.paired:
             self.table = stats.comparison_table(pair.base_ds, pair.alt_ds)
-        else:  # a sweep scenario without any result: nothing is paired
+        else:  # a sweep scenario without any result, or other runs: nothing is paired
             lo, _mid, hi = self.s.percentiles
             self.table = pd.DataFrame(columns=[{"diff_p5": f"diff_p{lo:g}", "diff_p95": f"diff_p{hi:g}"}.get(c, c)
                                                for c in stats.COMPARISON_COLUMNS])
@@ -919,7 +921,8 @@ class PairFigures:
                          "adm5_code": "", "adm5_name": "",
                          "a_p50": a.p50(key) if a is not None and key in a else np.nan,
                          "b_p50": b.p50(key) if b is not None and key in b else np.nan,
-                         "no_result": "base" if a is None or key not in a else "alt", "mc_enough": True})
+                         "no_result": "base" if a is None or key not in a else "alt" if b is None or key not in b
+                         else "unpaired", "mc_enough": True})
         if not rows:
             return table.assign(no_result="")
         extra = pd.DataFrame(rows)
@@ -963,6 +966,11 @@ class PairFigures:
 
     def stats(self, key: str, row: pd.Series | None = None) -> dict:
         r = series_at(self.city, key) if row is None else row
+        if r.get("no_result") == "unpaired":  # both have it, over other runs: no run-by-run difference
+            return {"label": self.label(key), "unit": self.lang._(str(r["unit"])),
+                    "base": self._v(key, float(r["a_p50"])), "alt": self._v(key, float(r["b_p50"])),
+                    "diff": self.lang._("not paired"), "range": "", "rel": "", "prob": "", "prob_value": float("nan"),
+                    "diff_value": float("nan"), "mc": "", "no_result": True}
         if r.get("no_result") in ("base", "alt"):  # one of the two has no values for it in the sweep
             nr = self.lang._("no result")
             return {"label": self.label(key), "unit": self.lang._(str(r["unit"])),
@@ -1051,6 +1059,13 @@ def comparison_content(scenarios: Sequence[Scenario], pairs: Sequence[Pair], lan
             "cut_text": _("chance of a cut of at least {p}", p=lang.pct(s0.reduction_frac))}
 
 
+def same_runs(a: xr.Dataset, b: xr.Dataset) -> bool:
+    """Whether two scenarios hold the same realizations (a paired comparison is run by run)."""
+    if "realization" not in a.coords or "realization" not in b.coords:
+        return a.sizes.get("realization") == b.sizes.get("realization")
+    return bool(np.array_equal(a["realization"].values, b["realization"].values))
+
+
 def no_result_sentences(pair: Pair, pf: PairFigures, rows: Sequence[dict]) -> list[str]:
     """What a pair cannot compare, in words: a scenario without any result in the sweep, or the figures one
     of the two has no values for (a job that failed, or a result without those variables)."""
@@ -1062,6 +1077,11 @@ def no_result_sentences(pair: Pair, pf: PairFigures, rows: Sequence[dict]) -> li
                          "holds no values); nothing to compare with it.", name=scenario_title(name, ds, pf.lang)))
     if out:
         return out
+    if not pf.paired:
+        out.append(_("{alt} and {base} do not have the same runs ({a} and {b}), so they are not compared run by "
+                     "run; the tables show the median of each.", alt=scenario_title(pair.alt, pair.alt_ds, pf.lang),
+                     base=lower_first(scenario_title(pair.base, pair.base_ds, pf.lang)),
+                     a=n_runs(pair.base_ds), b=n_runs(pair.alt_ds)))
     for side, name, ds in (("base", pair.base, pair.base_ds), ("alt", pair.alt, pair.alt_ds)):
         gone = [r for r in rows if r.get("no_result") and r["base" if side == "base" else "alt"] == _("no result")]
         if gone:

@@ -35,10 +35,35 @@ def missing_variables(ds: xr.Dataset) -> list[str]:
     return str(ds.attrs.get("missing_variables", "") or "").split()
 
 
+def _without_padding(sub: xr.Dataset) -> xr.Dataset:
+    """A sweep scenario without the realizations it holds no values of: the outer join pads a job of fewer
+    realizations (``-m realizations=100,200``) with NaN up to the longest."""
+    if "realization" not in sub.dims:
+        return sub
+    empty = np.ones(sub.sizes["realization"], dtype=bool)
+    seen = False
+    for v in sub.data_vars.values():
+        if "realization" not in v.dims or not np.issubdtype(v.dtype, np.floating) or not v.size:
+            continue
+        axes = tuple(i for i, d in enumerate(v.dims) if d != "realization")
+        nan = np.isnan(v.transpose("realization", ...).values)
+        by_real = nan.reshape(nan.shape[0], -1).all(axis=1) if axes else nan
+        if by_real.all():  # a variable without any value: see _without_missing
+            continue
+        seen = True
+        empty &= by_real
+    if not seen or not empty.any():
+        return sub
+    out = sub.isel(realization=~empty)
+    out.attrs["padded_realizations"] = int(empty.sum())
+    return out
+
+
 def _without_missing(sub: xr.Dataset) -> xr.Dataset:
     """A sweep scenario without the variables it holds no values of, which read as absent from a run (the
     brief's figures and tables then say "no result" for them, not 0 or a traceback). A scenario in which
     no variable along ``realization`` has a value is marked ``no_result``."""
+    sub = _without_padding(sub)
     missing = _all_nan(sub)
     if not missing:
         return sub

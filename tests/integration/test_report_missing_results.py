@@ -120,6 +120,31 @@ def test_a_variable_missing_in_one_job_reads_no_result(sweep: Path, tmp_path: Pa
     assert city.loc[ALT, "population"].notna().all()  # what the job has is still there
 
 
+def test_a_job_of_fewer_runs_is_not_padded_with_nan_nor_paired(sweep: Path, tmp_path: Path):
+    """A job with fewer realizations than the other (``-m realizations=2,3`` gives this): the outer join
+    pads it with NaN runs; on main the weighted quantile stopped on their NaN weights. The padding is not
+    read as runs, and two scenarios of different runs are not compared run by run."""
+    folder = _copy(sweep, tmp_path)
+    with xr.open_dataset(folder / "1" / "result.nc") as ds:
+        ds = ds.load()
+    ds.isel(realization=[0]).to_netcdf(folder / "1" / "r.nc")
+    (folder / "1" / "r.nc").replace(folder / "1" / "result.nc")
+    (folder / "sweep.nc").unlink()
+    (folder / "comparison.csv").unlink()
+    html = _report_ok(folder, "--no-pdf")
+    scenarios = dict(split_scenarios(open_result(folder / "sweep.nc")))
+    assert scenarios[ALT].sizes["realization"] == 1 and scenarios[ALT].attrs["padded_realizations"] == 1
+    assert scenarios[BASE].sizes["realization"] == 2 and "padded_realizations" not in scenarios[BASE].attrs
+    text = _text(html)
+    assert f"{ALT_TITLE} and strikes continue do not have the same runs (2 and 1)" in text, text
+    base, alt, diff = _row(html, "person_days_below_12")[1:4]
+    assert diff == "not paired" and "no result" not in (base, alt) and "" not in (base, alt)
+    assert "Not drawn: the two scenarios do not have the same runs" in text
+    table = read_hxl_csv(folder / "summary.csv")
+    city = table[table["adm5_name"] == "All districts"].set_index("scenario")
+    assert city.loc[ALT, CITY_COLUMNS].notna().all().all()  # its one run, not NaN
+
+
 @pytest.mark.parametrize("empty", [ALT, BASE])
 def test_a_scenario_without_any_value_reads_no_result(sweep: Path, tmp_path: Path, empty: str):
     """Either scenario of the pair NaN throughout in sweep.nc: on main a ValueError of the weighted quantile
