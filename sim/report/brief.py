@@ -296,7 +296,8 @@ def build_html(
         pairs = [main, *[p for p in pairs if p is not main]]
         shown = [(main.base, main.base_ds), (main.alt, main.alt_ds)]
         figs = _figures(shown, lang, main, placeholders)
-        ctx = _common(main.base_ds, scenarios, kind, lang) | content.comparison_content(scenarios, pairs, lang)
+        ref = main.base_ds if has_result(main.base_ds) else main.alt_ds  # population, period: one with a result
+        ctx = _common(ref, scenarios, kind, lang) | content.comparison_content(scenarios, pairs, lang)
         ctx["scenario_list"] = [(content.scenario_title(n, d, lang), content.describe_scenario(d, lang))
                                 for n, d in scenarios]
         ctx["main"] = main

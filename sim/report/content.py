@@ -423,7 +423,7 @@ def _period(ds: xr.Dataset, lang: Lang) -> tuple[str, str, float]:
 
 def contract(scenarios: Sequence[Scenario], lang: Lang = EN, trigger: str = "") -> dict:
     """The one-line contract on top (IFRC EAP): period, population, scenario, trigger, lead time, basis."""
-    ds = scenarios[0][1]
+    ds = next((d for _n, d in scenarios if has_result(d)), scenarios[0][1])  # a sweep scenario with a result
     start, end, days = _period(ds, lang)
     pop = people_present(ds)
     weather = weather_text(ds, lang)

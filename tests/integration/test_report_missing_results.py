@@ -156,6 +156,7 @@ def test_a_scenario_without_any_value_reads_no_result(sweep: Path, tmp_path: Pat
     title = ALT_TITLE if empty == ALT else BASE_TITLE
     text = _text(html)
     assert f"{title}: no result (its values are missing from the sweep" in text
+    assert "Population not recorded" not in text and "people present: not available" not in text  # the other's
     for key in ("person_days_below_12", "people_below_12_worst_day"):
         base, alt, diff = _row(html, key)[1:4]
         assert diff == "no result"
