@@ -27,7 +27,7 @@ from sim.report.exports import COUNT_UNITS, headline_frame
 from sim.report.frames import series_at
 from sim.report.hxl import ALL_DISTRICTS, summary_frame
 from sim.report.i18n import Lang
-from sim.report.scenarios import Scenario, _config, _tokens, has_result, split_scenarios
+from sim.report.scenarios import Scenario, _config, _tokens, has_result, missing_variables, split_scenarios
 from sim.report.triggers import trigger_table
 from sim.weighted_stats import realization_weights
 
@@ -913,16 +913,25 @@ class PairFigures:
         values for them in the sweep): the median of the one that has it, and no paired difference."""
         known = set(table.loc[table["adm5_name"] == "", "figure"]) if len(table) else set()
         keys = list(dict.fromkeys([*(a.city.index if a else []), *(b.city.index if b else [])]))
+
+        def lacks(f: Figures | None, ds: xr.Dataset, key: str) -> bool:  # for want of values in the sweep
+            return f is None or (key not in f and bool(missing_variables(ds)))
+
         rows = []
         for key in [k for k in keys if k not in known]:
             ref = a if a is not None and key in a else b
             assert ref is not None
+            if key not in ref.defs:  # not a figure of the comparison table (a run's per-1,000 rate)
+                continue
+            gone = [lacks(a, self.pair.base_ds, key), lacks(b, self.pair.alt_ds, key)]
+            both = a is not None and b is not None and key in a and key in b
+            if not any(gone) and (self.paired or not both):
+                continue  # absent from a run that does not record it, as without a gap
             rows.append({"figure": key, "label": str(ref.city.loc[key, "label"]), "unit": str(ref.city.loc[key, "unit"]),
                          "adm5_code": "", "adm5_name": "",
                          "a_p50": a.p50(key) if a is not None and key in a else np.nan,
                          "b_p50": b.p50(key) if b is not None and key in b else np.nan,
-                         "no_result": "base" if a is None or key not in a else "alt" if b is None or key not in b
-                         else "unpaired", "mc_enough": True})
+                         "no_result": "base" if gone[0] else "alt" if gone[1] else "unpaired", "mc_enough": True})
         if not rows:
             return table.assign(no_result="")
         extra = pd.DataFrame(rows)
