@@ -2,10 +2,9 @@
 
 ``sim.sweep.collect`` aligns the jobs' results with an outer join: a variable one job's result lacks is NaN
 in that scenario of ``sweep.nc``, and a scenario whose values were lost is NaN throughout. The comparison
-brief stopped in a traceback (a weighted quantile over NaN weights, ``numpy.histogram`` of NaN, a
-``KeyError`` in the fan chart). It must render and say "no result" where a value is missing (in the
-Ukrainian brief too), leave those cells of ``summary.csv`` empty (never 0), and refuse a sweep without any
-value in one line with exit status 2.
+brief stopped in a traceback (a weighted quantile over NaN weights, ``numpy.histogram`` of NaN). It must
+render and say "no result" where a value is missing (in the Ukrainian brief too), leave those cells of
+``summary.csv`` empty (never 0), and refuse a sweep without any value in one line with exit status 2.
 
 The sweep is real: two jobs of ``coldgrid -m attacks=continued,pause_week`` on the small town (2 runs, 3
 days), run once for the module; each test edits its own copy (a job's ``result.nc``, or ``sweep.nc``
@@ -84,7 +83,8 @@ def _nan_scenarios(folder: Path, labels: list[str]) -> None:
 
 def test_a_variable_missing_in_one_job_reads_no_result(sweep: Path, tmp_path: Path):
     """Job 1 (pause_week) without the hourly counts and the person-hours: collected by coldgrid-report, the
-    outer join makes them NaN for that scenario; on main the fan chart raised a KeyError."""
+    outer join makes them NaN for that scenario; on main ``numpy.histogram`` of the paired histogram raised a
+    ValueError (a range of [nan, nan])."""
     folder = _copy(sweep, tmp_path)
     with xr.open_dataset(folder / "1" / "result.nc") as ds:
         ds = ds.load()
