@@ -35,6 +35,7 @@ from sim.report import content, figures, nowcast_section, sensitivity
 from sim.report.exports import write_run_tables
 from sim.report.hxl import write_summary_csv
 from sim.report.i18n import Lang, get_lang
+from sim.report.scenarios import has_result
 
 __all__ = ["build_html", "load_result", "render_comparison", "render_run", "split_scenarios"]
 
@@ -146,9 +147,13 @@ def _data_uri(fig: figures.RenderedFigure) -> str:
 
 
 def _figures(
-    scenarios: Sequence[content.Scenario], lang: Lang, pair: content.Pair | None = None
+    scenarios: Sequence[content.Scenario], lang: Lang, pair: content.Pair | None = None,
+    missing: list[dict] | None = None,
 ) -> list[figures.RenderedFigure]:
-    """Render the brief's figures for these scenarios (the pair's differences when given)."""
+    """Render the brief's figures for these scenarios (the pair's differences when given). A figure that a
+    sweep scenario has no result for says so in its legend and caption; one that none of them has a result
+    for is appended to ``missing`` (``name``, ``title``, ``missing``: the sentence the brief shows in its
+    place)."""
     _ = lang._
     names = [content.scenario_title(n, d, lang) if len(scenarios) > 1 else content.short_name(d, lang)
              for n, d in scenarios]
@@ -177,14 +182,27 @@ def _figures(
            "for the points' generators per day (dashed, right axis)."),
          _("Heating-point demand over time against capacity, with diesel litres per day.")),
     ]
+    gaps = {name: figures.no_result(named, name) for name in figures.NEEDS}
+    unpaired = ""
     if pair is not None:
         pf = content.PairFigures(pair, lang)
-        va, vb = keyfigures.values(pair.base_ds, pf.s), keyfigures.values(pair.alt_ds, pf.s)
+        both = has_result(pair.base_ds) and has_result(pair.alt_ds)
+        va = keyfigures.values(pair.base_ds, pf.s) if pf.paired else xr.Dataset()
+        vb = keyfigures.values(pair.alt_ds, pf.s) if pf.paired else xr.Dataset()
+        wanted = [k for k in content.PAIR_FIGURES[:2] if k in pf]
         panels = [
-            (_("change in {label} ({unit})", label=content.lower_first(pf.base.label(k)), unit=pf.stats(k)["unit"]),
+            (_("change in {label} ({unit})", label=content.lower_first(pf.label(k)), unit=pf.stats(k)["unit"]),
              (vb[k] - va[k]).values, str(va[k].attrs["units"]))
-            for k in content.PAIR_FIGURES[:2] if k in va and k in vb
+            for k in wanted if k in va and k in vb and np.isfinite((vb[k] - va[k]).values).any()
         ]
+        if not both:
+            gaps["paired_differences"] = [n for n, d in zip(names, (pair.base_ds, pair.alt_ds), strict=False)
+                                          if not has_result(d)]
+        elif wanted and not panels and pf.paired:
+            gaps["paired_differences"] = [content.scenario_title(pair.alt, pair.alt_ds, lang)]
+        elif not pf.paired:
+            unpaired = _("Not drawn: the two scenarios do not have the same runs, so there are no run-by-run "
+                         "differences.")
         title = _("What {alt} changes against {base}",
                   alt=content.lower_first(content.scenario_title(pair.alt, pair.alt_ds, lang)),
                   base=content.lower_first(content.scenario_title(pair.base, pair.base_ds, lang)))
@@ -198,8 +216,15 @@ def _figures(
         ))
     out = []
     for name, fig, title, caption, alt in specs:
+        gone = gaps.get(name) or []
+        text = _("No result for {names}: its values are missing from the sweep (a failed job, or a result "
+                 "without them).", names="; ".join(gone)) if gone else ""
+        if name == "paired_differences" and unpaired:
+            text = unpaired
         if fig is not None:
-            out.append(figures.render(fig, name, title, caption, alt))
+            out.append(figures.render(fig, name, title, caption + (" " + text if text else ""), alt))
+        elif text and missing is not None:
+            missing.append({"name": name, "title": title, "missing": text})
     return out
 
 
@@ -244,6 +269,7 @@ def build_html(
     a comparison gets a sensitivity section from ``sobol`` (``sobol.nc``, :mod:`sim.report.sensitivity`)."""
     lang = lang if isinstance(lang, Lang) else get_lang(lang)
     scenarios = content.split_scenarios(ds)
+    placeholders: list[dict] = []  # figures that no scenario shown has a result for
     if kind == "run":
         if len(scenarios) != 1:
             raise InputError("a run brief needs one scenario; use render_comparison for a sweep")
@@ -260,13 +286,18 @@ def build_html(
             ctx["caveats"] = [*ctx["caveats"], ctx["nowcast"]["status"]]
         template = "run.html.j2"
     else:
+        if not any(has_result(d) for _n, d in scenarios):
+            raise InputError("no scenario of this sweep has a result (every value is missing); run the sweep again")
         pairs = content.pairs_for(scenarios, baseline)
         if not pairs:
             raise InputError("a comparison needs at least two scenarios along the 'scenario' dimension")
-        main = pairs[0]
+        # the brief leads with a pair that has both results (a scenario without one says "no result")
+        main = next((p for p in pairs if has_result(p.base_ds) and has_result(p.alt_ds)), pairs[0])
+        pairs = [main, *[p for p in pairs if p is not main]]
         shown = [(main.base, main.base_ds), (main.alt, main.alt_ds)]
-        figs = _figures(shown, lang, main)
-        ctx = _common(main.base_ds, scenarios, kind, lang) | content.comparison_content(scenarios, pairs, lang)
+        figs = _figures(shown, lang, main, placeholders)
+        ref = main.base_ds if has_result(main.base_ds) else main.alt_ds  # population, period: one with a result
+        ctx = _common(ref, scenarios, kind, lang) | content.comparison_content(scenarios, pairs, lang)
         ctx["scenario_list"] = [(content.scenario_title(n, d, lang), content.describe_scenario(d, lang))
                                 for n, d in scenarios]
         ctx["main"] = main
@@ -284,10 +315,10 @@ def build_html(
                     _("Bar chart of the total and first-order Sobol indices of the uncertain parameters.")))
         template = "comparison.html.j2"
     ctx["figures"] = [
-        {"name": f.name, "title": f.title, "caption": f.caption, "alt": f.alt, "src": _data_uri(f)}
+        {"name": f.name, "title": f.title, "caption": f.caption, "alt": f.alt, "src": _data_uri(f), "missing": ""}
         for f in figs
     ]
-    ctx["fig"] = defaultdict(lambda: None, {f["name"]: f for f in ctx["figures"]})  # absent figure: None
+    ctx["fig"] = defaultdict(lambda: None, {f["name"]: f for f in [*placeholders, *ctx["figures"]]})  # absent: None
     ctx.pop("figures_obj", None)
     return _env(lang).get_template(template).render(**ctx), figs
 
@@ -408,6 +439,9 @@ def render_comparison(
         raise InputError(
             f"{sweep_dir}: a comparison needs at least two scenarios along a 'scenario' dimension"
         )
+    if not any(has_result(d) for _n, d in split_scenarios(ds)):
+        raise InputError(f"{sweep_dir / SWEEP}: no scenario has a result (every value is NaN: its jobs failed or "
+                         "their results hold no values); run the sweep again")
     try:
         return _render(sweep_dir, ds, "comparison", "comparison", pdf, baseline, languages)
     except ValueError as e:

@@ -27,7 +27,7 @@ from sim.report.exports import COUNT_UNITS, headline_frame
 from sim.report.frames import series_at
 from sim.report.hxl import ALL_DISTRICTS, summary_frame
 from sim.report.i18n import Lang
-from sim.report.scenarios import Scenario, _config, _tokens, split_scenarios
+from sim.report.scenarios import Scenario, _config, _tokens, has_result, missing_variables, split_scenarios
 from sim.report.triggers import trigger_table
 from sim.weighted_stats import realization_weights
 
@@ -221,8 +221,11 @@ def _listed_waves(ds: xr.Dataset, lang: Lang) -> str:
     start = _start(ds)
     kw = {"count": len(days), "first": lang.date(start + pd.Timedelta(days=days[0]), "d MMM"),
           "last": lang.date(start + pd.Timedelta(days=days[-1]), "d MMM")}
-    return lang.n_("{count} listed strike wave on the city's energy, on {first} (targeting and damage drawn as under "
-                   "continued strikes)",
+    if len(days) == 1:  # one date, not a span; a plural form of its own (Ukrainian 21, 31 ... take form 0 too)
+        return lang._("1 listed strike wave on the city's energy, on {first} (targeting and damage drawn as under "
+                      "continued strikes)", first=kw["first"])
+    return lang.n_("{count} listed strike wave on the city's energy, from {first} to {last} (targeting and damage "
+                   "drawn as under continued strikes)",
                    "{count} listed strike waves on the city's energy, from {first} to {last} (targeting and damage "
                    "drawn as under continued strikes)", len(days), **kw)
 
@@ -420,7 +423,7 @@ def _period(ds: xr.Dataset, lang: Lang) -> tuple[str, str, float]:
 
 def contract(scenarios: Sequence[Scenario], lang: Lang = EN, trigger: str = "") -> dict:
     """The one-line contract on top (IFRC EAP): period, population, scenario, trigger, lead time, basis."""
-    ds = scenarios[0][1]
+    ds = next((d for _n, d in scenarios if has_result(d)), scenarios[0][1])  # a sweep scenario with a result
     start, end, days = _period(ds, lang)
     pop = people_present(ds)
     weather = weather_text(ds, lang)
@@ -888,10 +891,69 @@ class PairFigures:
     def __init__(self, pair: Pair, lang: Lang = EN) -> None:
         self.pair, self.lang = pair, lang
         self.s = Settings.from_dataset(pair.base_ds)
-        self.table = stats.comparison_table(pair.base_ds, pair.alt_ds)
-        self.city = self.table[self.table["adm5_name"] == ""].set_index("figure")
-        self.base = Figures(pair.base_ds, lang)
+        have = [has_result(pair.base_ds), has_result(pair.alt_ds)]
+        #: both have results, over the same runs (a sweep of ``realizations=100,200`` is not paired)
+        self.paired = all(have) and same_runs(pair.base_ds, pair.alt_ds)
+        if self.paired:
+            self.table = stats.comparison_table(pair.base_ds, pair.alt_ds)
+        else:  # a sweep scenario without any result, or other runs: nothing is paired
+            lo, _mid, hi = self.s.percentiles
+            self.table = pd.DataFrame(columns=[{"diff_p5": f"diff_p{lo:g}", "diff_p95": f"diff_p{hi:g}"}.get(c, c)
+                                               for c in stats.COMPARISON_COLUMNS])
         self.lo, self.hi = [c for c in self.table.columns if c.startswith("diff_p") and c != "diff_p50"]
+        sides = [Figures(d, lang) if h else None for d, h in zip((pair.base_ds, pair.alt_ds), have, strict=True)]
+        #: the figures' labels, definitions and ceilings: the baseline's, else (no result) the alternative's
+        self.base: Figures = sides[0] or sides[1]  # type: ignore[assignment]  # one has a result (build_html)
+        self._sides = [f for f in sides if f is not None]
+        self.table = self._one_sided(self.table, *sides)
+        self.city = self.table[self.table["adm5_name"] == ""].set_index("figure")
+
+    def _one_sided(self, table: pd.DataFrame, a: Figures | None, b: Figures | None) -> pd.DataFrame:
+        """City rows "no result" for the figures that only one of the two scenarios has (the other has no
+        values for them in the sweep): the median of the one that has it, and no paired difference."""
+        known = set(table.loc[table["adm5_name"] == "", "figure"]) if len(table) else set()
+        keys = list(dict.fromkeys([*(a.city.index if a else []), *(b.city.index if b else [])]))
+
+        def lacks(f: Figures | None, ds: xr.Dataset, key: str) -> bool:  # for want of values in the sweep
+            return f is None or (key not in f and bool(missing_variables(ds)))
+
+        rows = []
+        for key in [k for k in keys if k not in known]:
+            ref = a if a is not None and key in a else b
+            assert ref is not None
+            if key not in ref.defs:  # not a figure of the comparison table (a run's per-1,000 rate)
+                continue
+            gone = [lacks(a, self.pair.base_ds, key), lacks(b, self.pair.alt_ds, key)]
+            both = a is not None and b is not None and key in a and key in b
+            if not any(gone) and (self.paired or not both):
+                continue  # absent from a run that does not record it, as without a gap
+            rows.append({"figure": key, "label": str(ref.city.loc[key, "label"]), "unit": str(ref.city.loc[key, "unit"]),
+                         "adm5_code": "", "adm5_name": "",
+                         "a_p50": a.p50(key) if a is not None and key in a else np.nan,
+                         "b_p50": b.p50(key) if b is not None and key in b else np.nan,
+                         "no_result": "base" if gone[0] else "alt" if gone[1] else "unpaired", "mc_enough": True})
+        if not rows:
+            return table.assign(no_result="")
+        extra = pd.DataFrame(rows)
+        if not len(table):
+            return extra.reindex(columns=[*table.columns, "no_result"])
+        out = pd.concat([table.assign(no_result=""), extra], ignore_index=True)
+        order = {k: i for i, k in enumerate(keys)}  # the city rows in the order of the figures, districts after
+        rank = np.where(out["adm5_name"] == "", out["figure"].map(order).fillna(len(keys)), len(keys) + 1)
+        return out.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
+
+    def _ref(self, key: str) -> Figures:
+        """The figures of the baseline, or of the alternative for a figure the baseline has no result for."""
+        return next((f for f in self._sides if key in f), self.base)
+
+    def label(self, key: str) -> str:
+        """The figure's label in the brief's language."""
+        ref = self._ref(key)
+        return ref.label(key) if key in ref.defs else str(self.city.loc[key, "label"])
+
+    def definition(self, key: str) -> str:
+        """The figure's definition (a footnote of the brief)."""
+        return self._ref(key).definition(key)
 
     def __contains__(self, key: str) -> bool:
         return key in self.city.index
@@ -913,6 +975,18 @@ class PairFigures:
 
     def stats(self, key: str, row: pd.Series | None = None) -> dict:
         r = series_at(self.city, key) if row is None else row
+        if r.get("no_result") == "unpaired":  # both have it, over other runs: no run-by-run difference
+            return {"label": self.label(key), "unit": self.lang._(str(r["unit"])),
+                    "base": self._v(key, float(r["a_p50"])), "alt": self._v(key, float(r["b_p50"])),
+                    "diff": self.lang._("not paired"), "range": "", "rel": "", "prob": "", "prob_value": float("nan"),
+                    "diff_value": float("nan"), "mc": "", "no_result": True}
+        if r.get("no_result") in ("base", "alt"):  # one of the two has no values for it in the sweep
+            nr = self.lang._("no result")
+            return {"label": self.label(key), "unit": self.lang._(str(r["unit"])),
+                    "base": nr if r["no_result"] == "base" else self._v(key, float(r["a_p50"])),
+                    "alt": nr if r["no_result"] == "alt" else self._v(key, float(r["b_p50"])),
+                    "diff": nr, "range": "", "rel": "", "prob": "", "prob_value": float("nan"),
+                    "diff_value": float("nan"), "mc": "", "no_result": True}
         ceiling = float(self.base.city["ceiling"].loc[key]) if key in self.base.city.index else float("nan")
         mark = ""
         at_ceiling = max(float(r["a_p50"]), float(r["b_p50"])) >= ceiling * (1 - 1e-9)
@@ -921,14 +995,14 @@ class PairFigures:
         prob = float(r["prob_reduction"])
         if pd.isna(r["diff_p50"]):  # not available in a scenario (a population unknown in a district)
             na = self.lang._("not available")
-            return {"label": self.base.label(key) if key in self.base.defs else str(r["label"]),
+            return {"label": self.label(key),
                     "unit": self.lang._(str(r["unit"])),
                     "base": self._v(key, float(r["a_p50"])) if np.isfinite(float(r["a_p50"])) else na,
                     "alt": self._v(key, float(r["b_p50"])) if np.isfinite(float(r["b_p50"])) else na,
                     "diff": na, "range": "", "rel": "", "prob": "", "prob_value": prob,
                     "diff_value": float(r["diff_p50"]), "mc": ""}
         return {
-            "label": self.base.label(key) if key in self.base.defs else str(r["label"]),
+            "label": self.label(key),
             "unit": self.lang._(str(r["unit"])),
             "base": self._v(key, float(r["a_p50"])) + mark,
             "alt": self._v(key, float(r["b_p50"])),
@@ -968,17 +1042,18 @@ def comparison_content(scenarios: Sequence[Scenario], pairs: Sequence[Pair], lan
             kfs.append(KeyFigure(
                 value=st["diff"], label=_("{label}: change", label=st["label"]), range=st["range"],
                 sub=_("medians {a} → {b} {unit}", a=st["base"], b=st["alt"], unit=st["unit"]),
-                footnote=fn(pf.base.definition(key)), prob=st["prob"], mc=st["mc"], key=key,
+                footnote=fn(pf.definition(key)), prob=st["prob"], mc=st["mc"], key=key,
                 extra={"paired_note": paired_note},
             ))
         rows = [pf.stats(k) | {"key": k} for k in pf.city.index]
+        gaps = no_result_sentences(pair, pf, rows)
         blocks.append({
             "base": pair.base, "alt": pair.alt,
             "base_title": scenario_title(pair.base, pair.base_ds, lang),
             "alt_title": scenario_title(pair.alt, pair.alt_ds, lang),
             "base_text": describe_scenario(pair.base_ds, lang), "alt_text": describe_scenario(pair.alt_ds, lang),
             "key_figures": kfs, "rows": rows, "pf": pf,
-            "highlights": pair_highlights(pair, pf),
+            "highlights": [*gaps, *pair_highlights(pair, pf)][:5], "no_result": gaps,
             "districts": district_pair_rows(pf),
             "window": pause_statement(pair.alt_ds, lang),
             "donor": donor_sentence(pair, pf),
@@ -991,6 +1066,40 @@ def comparison_content(scenarios: Sequence[Scenario], pairs: Sequence[Pair], lan
     return {"blocks": blocks, "highlights": highlights[:5], "definitions": notes, "prob_note": prob_note,
             "paired_note": paired_note, "summary": summary,
             "cut_text": _("chance of a cut of at least {p}", p=lang.pct(s0.reduction_frac))}
+
+
+def same_runs(a: xr.Dataset, b: xr.Dataset) -> bool:
+    """Whether two scenarios hold the same realizations (a paired comparison is run by run)."""
+    if "realization" not in a.coords or "realization" not in b.coords:
+        return a.sizes.get("realization") == b.sizes.get("realization")
+    return bool(np.array_equal(a["realization"].values, b["realization"].values))
+
+
+def no_result_sentences(pair: Pair, pf: PairFigures, rows: Sequence[dict]) -> list[str]:
+    """What a pair cannot compare, in words: a scenario without any result in the sweep, or the figures one
+    of the two has no values for (a job that failed, or a result without those variables)."""
+    _ = pf.lang._
+    out = []
+    for name, ds in ((pair.base, pair.base_ds), (pair.alt, pair.alt_ds)):
+        if not has_result(ds):
+            out.append(_("{name}: no result (its values are missing from the sweep: the job failed or its result "
+                         "holds no values); nothing to compare with it.", name=scenario_title(name, ds, pf.lang)))
+    if out:
+        return out
+    if not pf.paired:
+        out.append(_("{alt} and {base} do not have the same runs ({a} and {b}), so they are not compared run by "
+                     "run; the tables show the median of each.", alt=scenario_title(pair.alt, pair.alt_ds, pf.lang),
+                     base=lower_first(scenario_title(pair.base, pair.base_ds, pf.lang)),
+                     a=n_runs(pair.base_ds), b=n_runs(pair.alt_ds)))
+    for side, name, ds in (("base", pair.base, pair.base_ds), ("alt", pair.alt, pair.alt_ds)):
+        gone = [r for r in rows if r.get("no_result") and r["base" if side == "base" else "alt"] == _("no result")]
+        if gone:
+            out.append(pf.lang.n_("{name}: no result for {count} figure (missing from its job's result); it "
+                                  "reads \u201cno result\u201d in the tables.",
+                                  "{name}: no result for {count} figures (missing from its job's result); they "
+                                  "read \u201cno result\u201d in the tables.", len(gone),
+                                  name=scenario_title(name, ds, pf.lang), count=len(gone)))
+    return out
 
 
 def pause_statement(ds: xr.Dataset, lang: Lang = EN) -> str:
@@ -1014,6 +1123,8 @@ def donor_sentence(pair: Pair, pf: PairFigures) -> str:
     if key not in pf:
         return ""
     st = pf.stats(key)
+    if st.get("no_result"):  # the sentences on what is missing say so
+        return ""
     d = st["diff_value"]
     alt = short_name(pair.alt_ds, pf.lang)
     base = short_name(pair.base_ds, pf.lang)
@@ -1072,6 +1183,8 @@ def pair_highlights(pair: Pair, pf: PairFigures) -> list[str]:
     ):
         if key in pf and len(out) < 5:
             st = pf.stats(key)
+            if st.get("no_result"):
+                continue
             g = pf.lang.exact
             out.append(text.format(a=st["base"], b=st["alt"], d=st["diff"], c=g(pf.s.severe_c),
                                    h=g(pf.s.severe_h), c16=g(pf.s.long_c), h24=g(pf.s.long_h)))
@@ -1091,7 +1204,7 @@ def district_pair_rows(pf: PairFigures) -> dict:
         rows.append({"name": pf.lang.place(str(name)), "code": str(grp["adm5_code"].iloc[0]), "cells": cells,
                      "sort": cells[0]["diff_value"]})
     rows.sort(key=lambda r: r["sort"])
-    return {"rows": rows, "columns": [pf.base.label(k) for k in keys]}
+    return {"rows": rows, "columns": [pf.label(k) for k in keys]}
 
 
 def pairs_summary(blocks: list[dict], lang: Lang = EN) -> dict:
@@ -1108,10 +1221,11 @@ def pairs_summary(blocks: list[dict], lang: Lang = EN) -> dict:
                      "range": st["range"], "prob": st["prob"], "frozen": fz["diff"] if fz else "",
                      "value": st["diff_value"]})
     sentence = ""
-    if len(rows) > 1:
-        best = min(rows, key=lambda r: r["value"])
+    ranked = [r for r in rows if np.isfinite(r["value"])]  # "no result" rows are not ranked
+    if len(ranked) > 1:
+        best = min(ranked, key=lambda r: r["value"])
         sentence = lang._("Of the {n} alternatives, {best} cuts person-days below the severe threshold most "
-                          "(median of paired differences {d}).", n=len(rows), best=best["title"], d=best["diff"])
+                          "(median of paired differences {d}).", n=len(ranked), best=best["title"], d=best["diff"])
     return {"rows": rows, "sentence": sentence}
 
 

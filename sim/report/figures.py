@@ -31,6 +31,7 @@ from sim.io import atomic_write
 from sim.keyfigures import Settings
 from sim.report.i18n import Lang
 from sim.report.numbers import sig
+from sim.report.scenarios import has_result, missing_variables
 from sim.stats import duration_survival, summarize
 from sim.weighted_stats import median, probability, realization_weights
 
@@ -38,6 +39,7 @@ EN = Lang("en")
 
 __all__ = [
     "COLORS",
+    "NEEDS",
     "RenderedFigure",
     "district_chart",
     "duration_curves",
@@ -106,6 +108,44 @@ class RenderedFigure:
                 self.figure.savefig(buf, format="png", dpi=self.dpi, facecolor="white", metadata={"Software": None})
             self._png = buf.getvalue()
         return self._png
+
+
+#: The variables each figure of the brief draws from: every group is needed, any one variable of a group will
+#: do (the duration curves take the severe spells, else the hours below the long threshold).
+NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "fan_chart": (("people_below_threshold",),),
+    "districts": (("person_hours_below_threshold",), ("population",)),
+    "duration": (("severe_spell_histogram", "cold_hours_histogram"),),
+    "heating_points": (("heating_point_demand",),),
+}
+
+
+def has_data(ds: xr.Dataset, figure: str) -> bool:
+    """Whether ``ds`` has what ``figure`` (a key of :data:`NEEDS`) draws from."""
+    return has_result(ds) and all(any(v in ds for v in group) for group in NEEDS[figure])
+
+
+def no_result(scenarios: Sequence[Scenario], figure: str) -> list[str]:
+    """The names of the sweep scenarios that have no result for ``figure``: no values at all, or none of
+    the variables it draws from (missing from the job's result; :func:`sim.report.scenarios.split_scenarios`).
+    A run that simply does not record a variable is not listed: its figure is left out, as it always was."""
+    out = []
+    for name, ds in scenarios:
+        missing = set(missing_variables(ds))
+        if not has_result(ds) or any(all(v not in ds for v in g) and missing & set(g) for g in NEEDS[figure]):
+            out.append(name)
+    return out
+
+
+def _no_result_handles(scenarios: Sequence[Scenario], figure: str, lang: Lang) -> list[Any]:
+    """Legend entries "<scenario>: no result" (a cross in its colour) for the scenarios ``figure`` cannot
+    draw, so that a missing curve never reads as a scenario with nothing to show."""
+    from matplotlib.lines import Line2D
+
+    missing = set(no_result(scenarios, figure))
+    return [Line2D([], [], color=COLORS[i % len(COLORS)], lw=0, marker="x", ms=4, gid=f"no_result:{i}",
+                   label=lang._("{name}: no result", name=_safe(name)))
+            for i, (name, _ds) in enumerate(scenarios) if name in missing]
 
 
 def _safe(text: str) -> str:
@@ -178,9 +218,10 @@ def fan_chart(scenarios: Sequence[Scenario], thresholds_c: Sequence[float] | Non
     is a strip underneath. Each median line carries ``gid="median:<threshold>:<scenario index>"`` and each
     band ``gid="band<lo>-<hi>:<threshold>:<scenario index>"``, so that tests can read what is plotted.
     """
-    if not scenarios or "people_below_threshold" not in scenarios[0][1]:
+    drawn = [ds for _n, ds in scenarios if has_data(ds, "fan_chart")]
+    if not drawn:
         return None
-    ds0 = scenarios[0][1]
+    ds0 = drawn[0]
     s = Settings.from_dataset(ds0)
     wanted = list(thresholds_c) if thresholds_c is not None else [s.long_c, s.severe_c]
     have = ds0["threshold"].values.astype(float)
@@ -193,6 +234,8 @@ def fan_chart(scenarios: Sequence[Scenario], thresholds_c: Sequence[float] | Non
         ax_t = axes[-1]
         for k, (ax, c) in enumerate(zip(axes[:-1], wanted, strict=True)):
             for i, (name, ds) in enumerate(scenarios):
+                if not has_data(ds, "fan_chart"):  # no result: a legend entry says so
+                    continue
                 color = COLORS[i % len(COLORS)]
                 t = ds["time"].values
                 w = realization_weights(ds)
@@ -217,12 +260,11 @@ def fan_chart(scenarios: Sequence[Scenario], thresholds_c: Sequence[float] | Non
             ax.yaxis.set_major_formatter(_compact_in(lang))
             ax.set_ylabel(lang._("people below {c} °C", c=lang.exact(c)))
             ax.set_title(lang._("People below {c} °C indoors (median, 50 % and 90 % of runs)", c=lang.exact(c)))
-        for i, (_name, ds) in enumerate(scenarios):
-            if "outdoor_temperature" in ds and i == 0:
-                o = _bands(ds["outdoor_temperature"], realization_weights(ds))
-                t = ds["time"].values
-                ax_t.fill_between(t, o[5], o[95], color="#60a5fa", alpha=0.25, lw=0)
-                ax_t.plot(t, o[50], color="#1d4ed8", lw=1.0, gid="outdoor_median")
+        for ds in [d for d in drawn if "outdoor_temperature" in d][:1]:  # the first scenario's with one
+            o = _bands(ds["outdoor_temperature"], realization_weights(ds))
+            t = ds["time"].values
+            ax_t.fill_between(t, o[5], o[95], color="#60a5fa", alpha=0.25, lw=0)
+            ax_t.plot(t, o[50], color="#1d4ed8", lw=1.0, gid="outdoor_median")
         handles, _labels = axes[0].get_legend_handles_labels()
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
@@ -232,7 +274,7 @@ def fan_chart(scenarios: Sequence[Scenario], thresholds_c: Sequence[float] | Non
             Patch(color=COLORS[0], alpha=0.15, lw=0, label=lang._("90 % of runs")),
             Line2D([], [], color=INK, lw=1.1, label=lang._("strike wave (darker: more runs)")),
         ]
-        entries = handles + extra
+        entries = handles + _no_result_handles(scenarios, "fan_chart", lang) + extra
         # one row when the labels fit the width, else two (a legend wider than the figure is clipped)
         chars = sum(len(str(h.get_label())) + 6 for h in entries)
         ncols = len(entries) if chars <= 115 else -(-len(entries) // 2)
@@ -258,9 +300,10 @@ def district_chart(scenarios: Sequence[Scenario], threshold_c: float | None = No
     person-days below the severe threshold per 1,000 people present (bar: median over runs, whiskers: the
     interval), and for the first scenario the share of runs in which the district is among the hardest hit.
     Bars carry ``gid="bar:<scenario index>:<district>"``."""
-    ds0 = scenarios[0][1] if scenarios else None
-    if ds0 is None or "person_hours_below_threshold" not in ds0 or "population" not in ds0:
+    drawn = [ds for _n, ds in scenarios if has_data(ds, "districts")]
+    if not drawn:
         return None
+    ds0 = drawn[0]
     s = Settings.from_dataset(ds0)
     if threshold_c is not None:
         s = replace(s, severe_c=float(threshold_c))
@@ -279,6 +322,8 @@ def district_chart(scenarios: Sequence[Scenario], threshold_c: float | None = No
         height = 0.8 / k
         y = np.arange(n)
         for i, (name, ds) in enumerate(scenarios):
+            if not has_data(ds, "districts"):  # no result: a legend entry says so
+                continue
             st = summarize(keyfigures.district_rate(ds, s).sel(district=names), percentiles=(lo_p, 50, hi_p),
                            weights=False if realization_weights(ds) is None else realization_weights(ds))
             med, lo, hi = (st.sel(percentile=p).values for p in (50.0, lo_p, hi_p))
@@ -287,7 +332,7 @@ def district_chart(scenarios: Sequence[Scenario], threshold_c: float | None = No
             for bar, dname in zip(bars, names, strict=True):
                 bar.set_gid(f"bar:{i}:{dname}")
             ax.errorbar(med, yy, xerr=[med - lo, hi - med], fmt="none", ecolor=INK, elinewidth=0.7, capsize=1.5)
-            if i == 0:
+            if ds is ds0:
                 for yv, (m, h, dname) in enumerate(zip(med, hi, names, strict=True)):
                     ax.annotate(lang.pct(p_top[dname]), xy=(max(m, h), yy[yv]), xytext=(3, 0),
                                 textcoords="offset points", va="center", fontsize=6, color=MUTED)
@@ -299,7 +344,9 @@ def district_chart(scenarios: Sequence[Scenario], threshold_c: float | None = No
         ax.set_xlabel(lang._("person-days below {c} °C per 1,000 people present", c=lang.exact(s.severe_c)))
         ax.set_title(lang._("Districts ranked"))
         if k > 1:  # below the chart: inside it, it covered the last districts' bars and shares
-            fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=1)
+            handles, _labels = ax.get_legend_handles_labels()
+            fig.legend(handles=handles + _no_result_handles(scenarios, "districts", lang), loc="outside lower center",
+                       ncols=1)
         return fig
 
 
@@ -311,9 +358,10 @@ def duration_curves(scenarios: Sequence[Scenario], histogram: str | None = None,
     Default histogram: ``severe_spell_histogram`` (below the severe threshold, 12 °C) when present, else
     ``cold_hours_histogram`` (total hours below 16 °C). Lines carry ``gid="median:<age>:<scenario index>"``.
     """
-    ds0 = scenarios[0][1] if scenarios else None
-    if ds0 is None:
+    drawn = [ds for _n, ds in scenarios if has_data(ds, "duration")]
+    if not drawn:
         return None
+    ds0 = drawn[0]
     s = Settings.from_dataset(ds0)
     if histogram is None:
         histogram = "severe_spell_histogram" if "severe_spell_histogram" in ds0 else "cold_hours_histogram"
@@ -331,6 +379,8 @@ def duration_curves(scenarios: Sequence[Scenario], histogram: str | None = None,
         axes = fig.subplots(1, len(groups), sharey=True, squeeze=False)[0]
         for ax, (g, lab) in zip(axes, groups, strict=True):
             for i, (name, ds) in enumerate(scenarios):
+                if histogram not in ds or not has_result(ds):  # no result: a legend entry says so
+                    continue
                 surv = duration_survival(ds[histogram].sel(age_group=g))
                 b = _bands(surv, realization_weights(ds))
                 x = surv["duration_bin"].values
@@ -344,7 +394,9 @@ def duration_curves(scenarios: Sequence[Scenario], histogram: str | None = None,
         if len(scenarios) > 1:  # below the panels: inside, it covered the curves
             # the x label on the axes (a figure supxlabel and a figure legend below would overlap)
             axes[0].set_xlabel(xlabel, fontsize=7.5, loc="left")
-            fig.legend(*axes[-1].get_legend_handles_labels(), loc="outside lower center", ncols=1)
+            handles, _labels = axes[-1].get_legend_handles_labels()
+            fig.legend(handles=handles + _no_result_handles(scenarios, "duration", lang), loc="outside lower center",
+                       ncols=1)
         else:
             fig.supxlabel(xlabel, fontsize=7.5)
         fig.suptitle(lang._("How long the cold lasts"), x=0.02, ha="left", fontsize=8.5, fontweight="bold")
@@ -354,14 +406,17 @@ def duration_curves(scenarios: Sequence[Scenario], histogram: str | None = None,
 def heating_point_chart(scenarios: Sequence[Scenario], lang: Lang = EN) -> Figure | None:
     """Concurrent heating-point demand (median and 90 % band) against capacity, the key figure "at the
     peak" (median over runs of each run's peak, dotted) and diesel L/day on a second axis."""
-    ds0 = scenarios[0][1] if scenarios else None
-    if ds0 is None or "heating_point_demand" not in ds0:
+    drawn = [ds for _n, ds in scenarios if has_data(ds, "heating_points")]
+    if not drawn:
         return None
+    ds0 = drawn[0]
     with mpl.rc_context(_RC):
         fig = _figure(HALF_W, 2.6)
         ax = fig.subplots()
         ax2 = ax.twinx() if "diesel_consumption" in ds0 else None
         for i, (name, ds) in enumerate(scenarios):
+            if not has_data(ds, "heating_points"):  # no result: a legend entry says so
+                continue
             color = COLORS[i % len(COLORS)]
             t = ds["time"].values
             w = realization_weights(ds)
@@ -371,13 +426,13 @@ def heating_point_chart(scenarios: Sequence[Scenario], lang: Lang = EN) -> Figur
                     label=lang._("demand, {name}", name=_safe(name)) if len(scenarios) > 1 else lang._("demand (places)"))
             peak = float(median(ds["heating_point_demand"].max("time").values, w))
             ax.axhline(peak, color=color, lw=0.8, ls=":", gid=f"peak:demand:{i}",
-                       label=lang._("at the peak (median of each run's peak)") if i == 0 else None)
+                       label=lang._("at the peak (median of each run's peak)") if ds is ds0 else None)
             if ax2 is not None and "diesel_consumption" in ds:
                 d = summarize(ds["diesel_consumption"], weights=False if w is None else w).sel(percentile=50).values
                 days = ds["day"].values.astype("datetime64[s]")
                 edges = np.append(days, days[-1] + np.timedelta64(1, "D"))
                 ax2.stairs(d, edges, color=color if len(scenarios) > 1 else MUTED, lw=1.0, ls=(0, (3, 1.5)),
-                           label=lang._("diesel L/day") if i == 0 else None, gid=f"diesel:{i}")
+                           label=lang._("diesel L/day") if ds is ds0 else None, gid=f"diesel:{i}")
         if "heating_point_capacity" in ds0:
             cap = float(ds0["heating_point_capacity"].max())
             ax.axhline(cap, color=CAPACITY, lw=1.1, ls="--", label=lang._("capacity (places)"), gid="capacity")
@@ -386,6 +441,8 @@ def heating_point_chart(scenarios: Sequence[Scenario], lang: Lang = EN) -> Figur
         ax.set_ylabel(lang._("heating-point places"))
         ax.set_title(lang._("Heating-point demand and diesel"))
         handles, labels = ax.get_legend_handles_labels()
+        gone = _no_result_handles(scenarios, "heating_points", lang)
+        handles, labels = handles + gone, labels + [str(h.get_label()) for h in gone]
         if ax2 is not None:
             ax2.set_ylim(bottom=0)
             ax2.grid(False)

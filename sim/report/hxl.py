@@ -186,7 +186,9 @@ Custom attributes
 
 Daily figures (without +cumulative or +daily_mean) are the peak of that day (people at the same
 time), except diesel (the day's total). Units are kept apart: people, households, buildings, places,
-generators, kW, litres. Empty cells: not available at that level.
+generators, kW, litres. Empty cells: not available at that level, or no result: in a sweep, the
+rows of a scenario whose job has no values for a column (a failed job, or a result without that
+variable) are empty, never 0.
 
 Columns
 -------

@@ -5,11 +5,76 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import xarray as xr
 import yaml
 
 #: ``(label, single-run Dataset)``.
 Scenario = tuple[str, xr.Dataset]
+
+#: Variables that may hold NaN in a complete run (a district whose population is unknown): all-NaN, they are
+#: kept as they are, not read as missing from the job's result.
+MAY_HOLD_NAN = ("population", "population_resident")
+
+
+def _all_nan(ds: xr.Dataset) -> list[str]:
+    """The floating-point variables of ``ds`` that hold nothing but NaN (in a sweep: absent from that job's
+    result, aligned by the outer join of :func:`sim.sweep.collect`, or a job without values)."""
+    return [str(k) for k, v in ds.data_vars.items()
+            if np.issubdtype(v.dtype, np.floating) and v.size and bool(np.isnan(v.values).all())]
+
+
+def has_result(ds: xr.Dataset) -> bool:
+    """False for a sweep scenario without any result (every value NaN in ``sweep.nc``), see
+    :func:`split_scenarios`."""
+    return not ds.attrs.get("no_result")
+
+
+def missing_variables(ds: xr.Dataset) -> list[str]:
+    """The variables of the sweep that this scenario has no values of (dropped by :func:`split_scenarios`)."""
+    return str(ds.attrs.get("missing_variables", "") or "").split()
+
+
+def _without_padding(sub: xr.Dataset) -> xr.Dataset:
+    """A sweep scenario without the realizations it holds no values of: the outer join pads a job of fewer
+    realizations (``-m realizations=100,200``) with NaN up to the longest."""
+    if "realization" not in sub.dims:
+        return sub
+    empty = np.ones(sub.sizes["realization"], dtype=bool)
+    seen = False
+    for v in sub.data_vars.values():
+        if "realization" not in v.dims or not np.issubdtype(v.dtype, np.floating) or not v.size:
+            continue
+        axes = tuple(i for i, d in enumerate(v.dims) if d != "realization")
+        nan = np.isnan(v.transpose("realization", ...).values)
+        by_real = nan.reshape(nan.shape[0], -1).all(axis=1) if axes else nan
+        if by_real.all():  # a variable without any value: see _without_missing
+            continue
+        seen = True
+        empty &= by_real
+    if not seen or not empty.any():
+        return sub
+    out = sub.isel(realization=~empty)
+    out.attrs["padded_realizations"] = int(empty.sum())
+    return out
+
+
+def _without_missing(sub: xr.Dataset) -> xr.Dataset:
+    """A sweep scenario without the variables it holds no values of, which read as absent from a run (the
+    brief's figures and tables then say "no result" for them, not 0 or a traceback). A scenario in which
+    no variable along ``realization`` has a value is marked ``no_result``."""
+    sub = _without_padding(sub)
+    missing = _all_nan(sub)
+    if not missing:
+        return sub
+    kept = [k for k, v in sub.data_vars.items() if k not in missing and "realization" in v.dims]
+    if kept:
+        missing = [k for k in missing if k not in MAY_HOLD_NAN]
+    sub = sub.drop_vars(missing)
+    sub.attrs["missing_variables"] = " ".join(missing)
+    if not kept:
+        sub.attrs["no_result"] = 1
+    return sub
 
 
 def _config(ds: xr.Dataset) -> dict:
@@ -67,7 +132,9 @@ def split_scenarios(ds: xr.Dataset) -> list[Scenario]:
     Per-scenario attributes of a sweep (``sim.sweep.collect`` keeps only a few global ones) come from the
     per-scenario coordinates ``config`` (the resolved YAML: policy, pause window, start, city, label ...)
     and ``scenario_name``, then from the scenario's label (``attacks=pause_week``,
-    ``attacks.pause_days=5``), then from the sweep's global attributes.
+    ``attacks.pause_days=5``), then from the sweep's global attributes. Variables a scenario holds no
+    values of are dropped from its Dataset (attribute ``missing_variables``); a scenario with no values at
+    all gets the attribute ``no_result`` (:func:`has_result`).
     """
     if "scenario" not in ds.dims:
         return [
@@ -104,5 +171,5 @@ def split_scenarios(ds: xr.Dataset) -> list[Scenario]:
         attrs["scenario"] = str(attrs.get("_scenario_name") or label)
         attrs["scenario_label"] = label
         sub.attrs = {k: v for k, v in attrs.items() if not k.startswith("_")}
-        out.append((label, sub))
+        out.append((label, _without_missing(sub)))
     return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from html import unescape
 from pathlib import Path
 
 import matplotlib as mpl
@@ -117,6 +118,38 @@ def test_a_hindcast_scenario_is_described_in_words():
     assert uk.startswith("2 задані хвилі ударів") and "policy" not in uk
     html, _ = brief.build_html(ds)
     assert "strike policy" not in _text(html)
+
+
+def _with_waves(days: list[float]):
+    ds = make_run(policy="waves")
+    waves = "".join(f"  - day: {d}\n    drones: 100\n" for d in days)
+    ds.attrs["config"] = ds.attrs["config"].replace("  pause_days: 1.0\n", "  pause_days: 1.0\n  waves:\n" + waves)
+    return ds
+
+
+@pytest.mark.parametrize(("days", "en", "uk"), [
+    ([1.2], "1 listed strike wave on the city's energy, on 30 Jan (",
+     "1 задана хвиля ударів по енергетиці міста, 30 січ. ("),
+    ([1.2, 12.25], "2 listed strike waves on the city's energy, from 30 Jan to 10 Feb (",
+     "2 задані хвилі ударів по енергетиці міста, з 30 січ. до 10 лют. ("),
+    ([1.2, 2.0, 3.0, 4.0, 12.25], "5 listed strike waves on the city's energy, from 30 Jan to 10 Feb (",
+     "5 заданих хвиль ударів по енергетиці міста, з 30 січ. до 10 лют. ("),
+    # Ukrainian 21 takes the plural form of 1 (form 0): still a span, "з ... до ..."
+    ([1.2 + 0.5 * i for i in range(21)], "21 listed strike waves on the city's energy, from 30 Jan to 9 Feb (",
+     "21 задана хвиля ударів по енергетиці міста, з 30 січ. до 9 лют. ("),
+])
+def test_listed_waves_one_date_or_a_span_in_both_languages(days, en, uk):
+    """One wave is on a date ("on 30 Jan"), not "from 30 Jan to 30 Jan": the Ukrainian plural form 0 (1, 21,
+    31 ...) said "з {first} до {last}" for exactly one wave."""
+    ds = _with_waves(days)
+    text, text_uk = content.describe_scenario(ds), content.describe_scenario(ds, UK)
+    assert text.startswith(en), text
+    assert text_uk.startswith(uk), text_uk
+    if len(days) == 1:
+        assert " from " not in text and " to " not in text
+        assert not re.search(r"\bз \d+ \w+\. до\b", text_uk), text_uk
+        assert "1 listed strike wave on the city's energy, on 30 Jan" in unescape(_text(brief.build_html(ds)[0]))
+        assert "1 задана хвиля ударів по енергетиці міста, 30 січ." in _text(brief.build_html(ds, lang="uk")[0])
 
 
 def test_the_trigger_counts_apartment_buildings_and_defines_its_hit_rate():
