@@ -1068,8 +1068,17 @@ def comparison_content(scenarios: Sequence[Scenario], pairs: Sequence[Pair], lan
             "cut_text": _("chance of a cut of at least {p}", p=lang.pct(s0.reduction_frac))}
 
 
+def same_seed(a: xr.Dataset, b: xr.Dataset) -> bool:
+    """Whether two scenarios were run with the same seed (True when either does not say)."""
+    sa, sb = a.attrs.get("seed"), b.attrs.get("seed")
+    return sa is None or sb is None or str(sa) == str(sb)
+
+
 def same_runs(a: xr.Dataset, b: xr.Dataset) -> bool:
-    """Whether two scenarios hold the same realizations (a paired comparison is run by run)."""
+    """Whether two scenarios hold the same realizations of the same seed (a paired comparison is run by run:
+    realization r of seed 1 and realization r of seed 2 share only their number)."""
+    if not same_seed(a, b):
+        return False
     if "realization" not in a.coords or "realization" not in b.coords:
         return a.sizes.get("realization") == b.sizes.get("realization")
     return bool(np.array_equal(a["realization"].values, b["realization"].values))
@@ -1086,7 +1095,13 @@ def no_result_sentences(pair: Pair, pf: PairFigures, rows: Sequence[dict]) -> li
                          "holds no values); nothing to compare with it.", name=scenario_title(name, ds, pf.lang)))
     if out:
         return out
-    if not pf.paired:
+    if not pf.paired and not same_seed(pair.base_ds, pair.alt_ds):
+        out.append(_("{alt} and {base} were run with different seeds ({a} and {b}), so their runs are not paired "
+                     "and they are not compared run by run; the tables show the median of each.",
+                     alt=scenario_title(pair.alt, pair.alt_ds, pf.lang),
+                     base=lower_first(scenario_title(pair.base, pair.base_ds, pf.lang)),
+                     a=pair.base_ds.attrs.get("seed"), b=pair.alt_ds.attrs.get("seed")))
+    elif not pf.paired:
         out.append(_("{alt} and {base} do not have the same runs ({a} and {b}), so they are not compared run by "
                      "run; the tables show the median of each.", alt=scenario_title(pair.alt, pair.alt_ds, pf.lang),
                      base=lower_first(scenario_title(pair.base, pair.base_ds, pf.lang)),

@@ -153,6 +153,8 @@ def split_scenarios(ds: xr.Dataset) -> list[Scenario]:
         sub = sub.drop_vars(["scenario", *per_scenario], errors="ignore")
         if attrs.get("_config"):
             attrs["config"] = str(attrs["_config"])
+        if attrs.get("_seed") is not None:
+            attrs["seed"] = attrs["_seed"]  # the job's own (a sweep over seeds drops the global one)
         tok = _tokens(label)
         if "attacks" in tok:  # the label wins over the sweep's global attributes
             attrs["attacks_policy"] = tok["attacks"]

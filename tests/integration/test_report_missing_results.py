@@ -145,6 +145,31 @@ def test_a_job_of_fewer_runs_is_not_padded_with_nan_nor_paired(sweep: Path, tmp_
     assert city.loc[ALT, CITY_COLUMNS].notna().all().all()  # its one run, not NaN
 
 
+def test_jobs_of_different_seeds_are_not_paired(sweep: Path, tmp_path: Path):
+    """Realization r of seed 1 and realization r of seed 2 share only their number: a ``-m seed=1,2``-like
+    pair was compared run by run (paired differences, "P(cut)") because the realization labels matched.
+    ``sim.sweep`` already wrote "not paired: different seeds" in comparison.csv; the brief now agrees."""
+    folder = _copy(sweep, tmp_path)
+    with xr.open_dataset(folder / "1" / "result.nc") as ds:
+        ds = ds.load()
+    assert ds.attrs["seed"] != 99
+    ds.attrs["seed"] = 99  # the job as a run of another seed would label it
+    ds.to_netcdf(folder / "1" / "r.nc")
+    (folder / "1" / "r.nc").replace(folder / "1" / "result.nc")
+    (folder / "sweep.nc").unlink()
+    (folder / "comparison.csv").unlink()
+    html = _report_ok(folder, "--no-pdf")
+    text = _text(html)
+    seed = int(open_result(folder / "0" / "result.nc").attrs["seed"])
+    assert (f"{ALT_TITLE} and strikes continue were run with different seeds ({seed} and 99), so their runs are "
+            "not paired") in text, text
+    assert _row(html, "person_days_below_12")[3] == "not paired"
+    assert "Not drawn: the two scenarios do not have the same runs" in text
+    # the same pair with the same seed is paired (the fixture's sweep as it is)
+    same = _text(_report_ok(_copy(sweep, tmp_path / "same"), "--no-pdf"))
+    assert "were run with different seeds" not in same and "Not drawn: the two scenarios" not in same
+
+
 @pytest.mark.parametrize("empty", [ALT, BASE])
 def test_a_scenario_without_any_value_reads_no_result(sweep: Path, tmp_path: Path, empty: str):
     """Either scenario of the pair NaN throughout in sweep.nc: on main a ValueError of the weighted quantile
