@@ -105,7 +105,10 @@ class CollectSweep(Callback):
                 if p.name.startswith("comparison.") and p.suffix in (".html", ".pdf"):
                     echo(f"Comparison brief: {p.resolve()}")
         except Exception as e:  # the collected numbers stand; the brief can be re-rendered
-            log.exception("comparison brief not rendered")
+            from sim.errors import ColdgridError
+
+            # a reason in words (bad input) is one line; anything else keeps its traceback in the log
+            log.error("comparison brief not rendered: %s", e, exc_info=not isinstance(e, ColdgridError))
             echo(f"coldgrid: warning: comparison brief not rendered ({type(e).__name__}: {e}); "
                   f"try coldgrid-report {sweep_dir}")
 

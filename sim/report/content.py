@@ -98,6 +98,10 @@ def pairs_for(scenarios: Sequence[Scenario], baseline: str | None = None) -> lis
             f"scenarios: {', '.join(labels)}"
         )
     ((key, value),) = btok.items()
+    if not any(key in _tokens(s) for s in labels):
+        # the sweep does not vary the baseline's key (horizon_days=7,21 and the default baseline
+        # attacks=continued): every scenario against the first, as sim.sweep's comparison.csv pairs them
+        return [Pair(labels[0], s, by[labels[0]], by[s]) for s in labels[1:]]
     pairs = []
     for s in labels:
         tok = _tokens(s)
@@ -350,6 +354,23 @@ def scenario_title(label: str, ds: xr.Dataset, lang: Lang = EN) -> str:
     return text[:1].upper() + text[1:]
 
 
+def told_apart(base_label: str, alt_label: str, base_text: str, alt_text: str, lang: Lang = EN) -> tuple[str, str]:
+    """The names of a pair's two scenarios, told apart: when the policy's words are the same (a sweep of
+    ``repair.crew_multiplier=1,2``: "strikes continue" twice), each gets, in brackets, the words of the
+    overrides (other than the policy's) in which the two labels differ ("strikes continue (repair crews x2)").
+    """
+    if base_text != alt_text:
+        return base_text, alt_text
+    bt, at = _tokens(base_label), _tokens(alt_label)
+    keys = [k for k in dict.fromkeys([*bt, *at]) if bt.get(k) != at.get(k) and not k.startswith("attacks")]
+
+    def words(tok: dict[str, str]) -> str:
+        return "; ".join(_word_override(k, tok[k], lang) or f"{k} = {tok[k]}" for k in keys if k in tok)
+
+    b, a = words(bt), words(at)
+    return (f"{base_text} ({b})" if b else base_text), (f"{alt_text} ({a})" if a else alt_text)
+
+
 #: The fixed parts of a recorded weather source (``weather_source``: :mod:`sim.weather`, :mod:`sim.weather_file`,
 #: :mod:`sim.bias_correction`, :func:`sim.report.scenarios.split_scenarios`), one per "; "-separated part, as
 #: (pattern of the part in °C, message id). The named groups are filled in as recorded (file names, the EPW
@@ -427,8 +448,11 @@ def contract(scenarios: Sequence[Scenario], lang: Lang = EN, trigger: str = "") 
     start, end, days = _period(ds, lang)
     pop = people_present(ds)
     weather = weather_text(ds, lang)
-    scen = ("; ".join(short_name(d, lang) for _, d in scenarios) if len(scenarios) > 1
-            else describe_scenario(ds, lang))
+    names = [short_name(d, lang) for _, d in scenarios]
+    if len(set(names)) < len(names):  # the same policy: the swept keys tell them apart
+        names = [scenario_title(n, d, lang) if "=" in n else names[i] for i, (n, d) in enumerate(scenarios)]
+        names = [lower_first(x) for x in names]
+    scen = "; ".join(names) if len(scenarios) > 1 else describe_scenario(ds, lang)
     return {
         "place": city_name(ds, lang),
         "period": lang.n_("{start} – {end} ({days} day)", "{start} – {end} ({days} days)", plural_n(days),
@@ -1051,7 +1075,9 @@ def comparison_content(scenarios: Sequence[Scenario], pairs: Sequence[Pair], lan
             "base": pair.base, "alt": pair.alt,
             "base_title": scenario_title(pair.base, pair.base_ds, lang),
             "alt_title": scenario_title(pair.alt, pair.alt_ds, lang),
-            "base_text": describe_scenario(pair.base_ds, lang), "alt_text": describe_scenario(pair.alt_ds, lang),
+            **dict(zip(("base_text", "alt_text"), told_apart(
+                pair.base, pair.alt, describe_scenario(pair.base_ds, lang), describe_scenario(pair.alt_ds, lang),
+                lang), strict=True)),
             "key_figures": kfs, "rows": rows, "pf": pf,
             "highlights": [*gaps, *pair_highlights(pair, pf)][:5], "no_result": gaps,
             "districts": district_pair_rows(pf),
@@ -1141,8 +1167,8 @@ def donor_sentence(pair: Pair, pf: PairFigures) -> str:
     if st.get("no_result"):  # the sentences on what is missing say so
         return ""
     d = st["diff_value"]
-    alt = short_name(pair.alt_ds, pf.lang)
-    base = short_name(pair.base_ds, pf.lang)
+    base, alt = told_apart(pair.base, pair.alt, short_name(pair.base_ds, pf.lang), short_name(pair.alt_ds, pf.lang),
+                           pf.lang)
     days = pf.lang.exact(_horizon_days(pair.base_ds))
     if d < 0 and st["rel"]:
         text = _("If {alt} rather than {base}, around {n} fewer person-days would be spent below {c} °C at home "

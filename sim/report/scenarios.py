@@ -35,28 +35,42 @@ def missing_variables(ds: xr.Dataset) -> list[str]:
     return str(ds.attrs.get("missing_variables", "") or "").split()
 
 
-def _without_padding(sub: xr.Dataset) -> xr.Dataset:
-    """A sweep scenario without the realizations it holds no values of: the outer join pads a job of fewer
-    realizations (``-m realizations=100,200``) with NaN up to the longest."""
-    if "realization" not in sub.dims:
-        return sub
-    empty = np.ones(sub.sizes["realization"], dtype=bool)
+#: Dimensions along which the outer join of :func:`sim.sweep.collect` pads a job with NaN labels: fewer
+#: realizations (``-m realizations=100,200``), a shorter or later period (``-m horizon_days=7,21``: hours
+#: and days), other districts (jobs of different cities); attribute ``padded_<dim>`` counts them.
+PADDED_DIMS = {"realization": "padded_realizations", "time": "padded_time", "day": "padded_day",
+               "district": "padded_district"}
+
+
+def _padding(sub: xr.Dataset, dim: str) -> np.ndarray | None:
+    """Labels of ``dim`` at which every floating-point variable along it that holds any value is NaN
+    throughout (None if no variable along ``dim`` holds a value)."""
+    empty = np.ones(sub.sizes[dim], dtype=bool)
     seen = False
-    for v in sub.data_vars.values():
-        if "realization" not in v.dims or not np.issubdtype(v.dtype, np.floating) or not v.size:
+    for name, v in sub.data_vars.items():
+        if dim not in v.dims or not np.issubdtype(v.dtype, np.floating) or not v.size or name in MAY_HOLD_NAN:
             continue
-        axes = tuple(i for i, d in enumerate(v.dims) if d != "realization")
-        nan = np.isnan(v.transpose("realization", ...).values)
-        by_real = nan.reshape(nan.shape[0], -1).all(axis=1) if axes else nan
-        if by_real.all():  # a variable without any value: see _without_missing
+        nan = np.isnan(v.transpose(dim, ...).values)
+        by_label = nan.reshape(nan.shape[0], -1).all(axis=1)
+        if by_label.all():  # a variable without any value: see _without_missing
             continue
         seen = True
-        empty &= by_real
-    if not seen or not empty.any():
-        return sub
-    out = sub.isel(realization=~empty)
-    out.attrs["padded_realizations"] = int(empty.sum())
-    return out
+        empty &= by_label
+    return empty if seen else None
+
+
+def _without_padding(sub: xr.Dataset) -> xr.Dataset:
+    """A sweep scenario without the labels it holds no values at, along :data:`PADDED_DIMS`: its own
+    realizations, period and districts, as its job's result had them (a run never writes NaN)."""
+    for dim, attr in PADDED_DIMS.items():
+        if dim not in sub.dims:
+            continue
+        empty = _padding(sub, dim)
+        if empty is None or not empty.any() or empty.all():
+            continue
+        sub = sub.isel({dim: ~empty})
+        sub.attrs[attr] = int(empty.sum())
+    return sub
 
 
 def _without_missing(sub: xr.Dataset) -> xr.Dataset:

@@ -145,6 +145,27 @@ def test_a_job_of_fewer_runs_is_not_padded_with_nan_nor_paired(sweep: Path, tmp_
     assert city.loc[ALT, CITY_COLUMNS].notna().all().all()  # its one run, not NaN
 
 
+def test_a_job_of_a_shorter_period_keeps_its_own_period(sweep: Path, tmp_path: Path):
+    """A job that ran fewer days (``-m horizon_days=2,3`` gives this): the outer join pads its hours and
+    days with NaN; on main the fan chart's quantiles met all-NaN hours (numpy RuntimeWarnings on stderr).
+    The scenario keeps its own 2 days."""
+    folder = _copy(sweep, tmp_path)
+    with xr.open_dataset(folder / "1" / "result.nc") as ds:
+        ds = ds.load()
+    assert ds.sizes["time"] == 72 and ds.sizes["day"] == 3
+    ds.isel(time=slice(0, 48), day=slice(0, 2)).to_netcdf(folder / "1" / "r.nc")
+    (folder / "1" / "r.nc").replace(folder / "1" / "result.nc")
+    (folder / "sweep.nc").unlink()
+    (folder / "comparison.csv").unlink()
+    html = _report_ok(folder, "--no-pdf")  # no warning on stderr
+    scenarios = dict(split_scenarios(open_result(folder / "sweep.nc")))
+    assert scenarios[ALT].sizes["time"] == 48 and scenarios[ALT].attrs["padded_time"] == 24
+    assert scenarios[ALT].sizes["day"] == 2 and scenarios[ALT].attrs["padded_day"] == 1
+    assert scenarios[BASE].sizes["time"] == 72 and "padded_time" not in scenarios[BASE].attrs
+    assert not np.isnan(scenarios[ALT]["people_below_threshold"].values).any()
+    assert "no result" not in _row(html, "person_days_below_12")[1:3]
+
+
 def test_jobs_of_different_seeds_are_not_paired(sweep: Path, tmp_path: Path):
     """Realization r of seed 1 and realization r of seed 2 share only their number: a ``-m seed=1,2``-like
     pair was compared run by run (paired differences, "P(cut)") because the realization labels matched.

@@ -671,9 +671,14 @@ def test_pairs_for_every_baseline():
         content.pairs_for(s, "x")
     with pytest.raises(ValueError, match="neither"):
         content.pairs_for(s, "attacks=none seed=1")
-    with pytest.raises(ValueError, match=r"baseline 'seed=9': no scenario pairs found among attacks=continued, "
-                                         r"attacks=pause_week, attacks=none"):
-        content.pairs_for(s, "seed=9")
+    with pytest.raises(ValueError, match=r"baseline 'seed=9': no scenario pairs found among attacks=continued seed=1, "
+                                         r"attacks=pause_week seed=1"):
+        content.pairs_for(grid[:2], "seed=9")  # the key varies, no scenario has the value: no pair
+    # a sweep that does not vary the baseline's key (horizon_days=3,4 with the default attacks=continued):
+    # each scenario against the first, as sim.sweep's comparison.csv pairs them (the brief raised here)
+    horizons = [("horizon_days=3", "h3"), ("horizon_days=4", "h4"), ("horizon_days=5", "h5")]
+    assert [(p.base, p.alt, p.base_ds, p.alt_ds) for p in content.pairs_for(horizons, "attacks=continued")] == [
+        ("horizon_days=3", "horizon_days=4", "h3", "h4"), ("horizon_days=3", "horizon_days=5", "h3", "h5")]
 
 
 def test_methods_box_defaults_and_sources():
@@ -730,3 +735,25 @@ def test_run_content_has_every_part_the_template_reads():
     assert "people_below_12_mean" in {r["key"] for r in out["headline"]}
     assert {"candidates", "sentence", "protocol", "usable"} <= set(out["triggers"])
     assert [r["date"] for r in out["timeline"]["rows"]] == ["Thu 29 Jan", "Fri 30 Jan", "Sat 31 Jan"]
+
+
+def test_a_pair_of_the_same_policy_is_told_apart_by_its_swept_keys():
+    """A sweep of ``repair.crew_multiplier=1,2`` (the same policy twice) read "If strikes continue rather than
+    strikes continue" in the highlights, the heading and the contract line: each name now carries the words of
+    the overrides in which the two scenarios differ."""
+    base, alt = make_run(), make_run(severity=0.6)
+    pair = content.Pair("repair.crew_multiplier=1", "repair.crew_multiplier=2", base, alt)
+    donor = content.donor_sentence(pair, content.PairFigures(pair))
+    assert donor.startswith("If strikes continue (repair crews x2) rather than strikes continue (repair crews x1), ")
+    assert content.told_apart("a=1 seed=3", "a=2 seed=3", "x", "y") == ("x", "y")  # told apart by the policy
+    assert content.told_apart("attacks=continued weather.min_temperature_c=-20",
+                              "attacks=continued weather.min_temperature_c=-30", "x", "x") == (
+        "x (coldest night -20 °C)", "x (coldest night -30 °C)")
+    assert content.told_apart("city.k=1", "city.k=2", "x", "x") == ("x (city.k = 1)", "x (city.k = 2)")
+    uk = Lang("uk")
+    b, a = content.told_apart(pair.base, pair.alt, "x", "x", uk)
+    assert a == "x (" + uk._("repair crews x{x}", x="2") + ")" and b != a
+    line = content.contract([(pair.base, base), (pair.alt, alt)])["scenario"]
+    assert line == "repair crews x1; repair crews x2", line
+    policies = content.contract([("attacks=continued", base), ("attacks=pause_week", make_run(policy="pause_week"))])
+    assert policies["scenario"].startswith("strikes continue; strikes pause for ")  # distinct: as before
