@@ -97,10 +97,15 @@ def run_realizations(n: int, one: Callable[[int], Any], processes: int,
     return results
 
 
+#: Signals blocked from just before a fork until the child has set its own handlers.
+_FORK_BLOCKED = frozenset({signal.SIGINT, signal.SIGTERM})
+
+
 def _child(conn: Connection, mine: list[int], one: Callable[[int], Any]) -> None:
     """A forked process's loop: its realizations, each result sent as it is done, then None."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends the children
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _FORK_BLOCKED)  # blocked since the fork: see _run_forked
     try:
         for r in mine:
             conn.send(("done", r, one(r)))
@@ -125,7 +130,15 @@ def _run_forked(rest: list[int], one: Callable[[int], Any], n_proc: int, results
             # interleaved shares: neighbouring realizations cost about the same
             p = ctx.Process(target=_child, args=(send, rest[w::n_proc], one), daemon=True,
                             name=f"coldgrid-des-{w}")
-            p.start()
+            # SIGTERM and SIGINT blocked across the fork: the child inherits the run's Python handlers
+            # (sim.interrupts raises in the main thread), and a signal between the fork and multiprocessing's
+            # try block would raise in the child's copy of the run's stack, which would then go on as a
+            # second copy of the run; the child unblocks them once its own handlers are set (_child)
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, _FORK_BLOCKED)
+            try:
+                p.start()
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             send.close()
             procs.append(p)
             conns[recv] = p

@@ -177,3 +177,36 @@ def test_ctrl_c_during_forked_realizations_ends_the_children(tmp_path):
             time.sleep(0.05)
         else:
             pytest.fail(f"DES process {pid} outlived the interrupted run")
+
+
+EARLY_SIGNAL_SCRIPT = r"""
+import os, signal
+from sim import interrupts
+from sim.des.processes import run_realizations
+interrupts.install()  # what coldgrid's main does: SIGTERM raises in the main thread
+parent = os.getpid()
+# SIGTERM at the earliest moment of each child's life: right after the fork, before any of its code
+os.register_at_fork(after_in_child=lambda: os.kill(os.getpid(), signal.SIGTERM))
+try:
+    run_realizations(4, lambda r: r, 2, min_parallel_s=0.0)
+    print(f"{os.getpid() == parent} finished", flush=True)
+except BaseException as e:
+    print(f"{os.getpid() == parent} {type(e).__name__}: {e}", flush=True)
+"""
+
+
+def test_a_signal_right_after_the_fork_ends_the_child_and_never_runs_the_parents_code(tmp_path):
+    """Found when a suite run hung: a child forked from a process with coldgrid's SIGTERM handler (the CLI,
+    or a test that ran it in-process) and ended by the parent before its own handlers were set raised the
+    handler's exception in its copy of the parent's stack, and went on as a second copy of the run (in the
+    suite: a second pytest worker waiting for tests, which the parent waited for). The signals are blocked
+    across the fork: a SIGTERM that early is held until the child has its own handlers, and then ends it.
+    In a fresh interpreter, so that a child which did escape cannot run anything of this suite."""
+    import subprocess
+
+    r = subprocess.run([sys.executable, "-c", EARLY_SIGNAL_SCRIPT], capture_output=True, text=True, timeout=120,
+                       cwd=str(processes.__file__).rsplit("/sim/", 1)[0])
+    # one line, from the parent: the child ended by the signal (exit code -15), not by the run's handler
+    assert r.stdout.splitlines() == ["True RuntimeError: a DES process ended without its results (exit code -15)"], (
+        r.stdout, r.stderr)
+    assert "Traceback" not in r.stderr and "Terminated" not in r.stderr, r.stderr
