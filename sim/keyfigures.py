@@ -22,6 +22,8 @@ Age and Ageing 15(4):212-220, high risk of hypothermia near 5-6 degC.
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
@@ -166,13 +168,28 @@ class Settings:
 
 
 def config_of(ds: xr.Dataset) -> dict:
-    """A run's resolved config (``config`` attribute, YAML) as a dict; ``{}`` when absent or unreadable."""
-    text = ds.attrs.get("config", "")
+    """A run's resolved config (``config`` attribute, YAML) as a dict; ``{}`` when absent or unreadable.
+
+    A brief reads the same run's config many times (every :meth:`Settings.from_dataset`), so the text is
+    parsed once (:func:`_parsed_config`, LibYAML's parser where PyYAML has it) and each call gets its own
+    deep copy: a caller that changes the dict changes nothing that another call returns.
+    """
+    return copy.deepcopy(_parsed_config(str(ds.attrs.get("config", ""))))
+
+
+#: PyYAML's safe loader in C (LibYAML) when PyYAML was built with it, else the pure-Python one (same result).
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed_config(text: str) -> dict:
+    """The config text parsed (YAML, then JSON); ``{}`` when unreadable or not a mapping. Cached by the
+    text: never change what this returns (:func:`config_of` hands out copies)."""
     try:
-        cfg = yaml.safe_load(str(text) or "{}")
+        cfg = yaml.load(text or "{}", Loader=_SAFE_LOADER)  # a safe loader (C or Python)
     except yaml.YAMLError:
         try:
-            cfg = json.loads(str(text))
+            cfg = json.loads(text)
         except ValueError:
             return {}
     return cfg if isinstance(cfg, dict) else {}
