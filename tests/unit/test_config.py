@@ -67,6 +67,8 @@ def _typed_compose_refuses_a_string_temperature() -> None:
 
 
 def test_register_builds_the_schemas_once_and_again_when_the_store_lost_or_replaced_them():
+    import copy
+
     from hydra.core.config_store import ConfigStore
     from hydra.core.singleton import Singleton
 
@@ -75,10 +77,9 @@ def test_register_builds_the_schemas_once_and_again_when_the_store_lost_or_repla
 
     schema.register()
     cs = ConfigStore.instance()
-    base = cs.repo["base_config.yaml"]
+    base, people = cs.repo["base_config.yaml"], cs.repo["schema"]["people"]["base.yaml"]
     schema.register()
     assert cs.repo["base_config.yaml"] is base  # found in place: not built again
-    saved = dict(Singleton._instances)
     try:
         del cs.repo["base_config.yaml"]  # lost
         cs.repo["schema"]["people"]["base.yaml"] = cs.repo["schema"]["city"]["base.yaml"]  # replaced
@@ -86,15 +87,16 @@ def test_register_builds_the_schemas_once_and_again_when_the_store_lost_or_repla
         assert cs.repo["base_config.yaml"] is not base
         assert OmegaConf.get_type(cs.repo["schema"]["people"]["base.yaml"].node) is PeopleConfig
         _typed_compose_refuses_a_string_temperature()
-        # a ConfigStore restored from a copy of Hydra's state (as launchers do in their workers): other objects
-        Singleton.set_state(Singleton.get_state())
-        assert ConfigStore.instance() is not cs
+        # another ConfigStore in its place (Hydra's launchers restore a copy in a worker), here without base_config
+        other = copy.deepcopy(cs)
+        del other.repo["base_config.yaml"]
+        Singleton._instances[ConfigStore] = other
         schema.register()
-        assert ConfigStore.instance().repo["base_config.yaml"] is not cs.repo["base_config.yaml"]
+        assert OmegaConf.get_type(other.repo["base_config.yaml"].node) is schema.ColdgridConfig
         _typed_compose_refuses_a_string_temperature()
     finally:
-        Singleton._instances.clear()
-        Singleton._instances.update(saved)
-        schema.register()
-    assert ConfigStore.instance() is cs
+        Singleton._instances[ConfigStore] = cs
+        cs.repo["base_config.yaml"], cs.repo["schema"]["people"]["base.yaml"] = base, people
+    schema.register()  # the entries it stored last are gone again: stored anew, and composing types the config
+    assert ConfigStore.instance() is cs and cs.repo["base_config.yaml"] is not base
     _typed_compose_refuses_a_string_temperature()
