@@ -25,6 +25,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -181,10 +182,8 @@ def config_of(ds: xr.Dataset) -> dict:
 _SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-@functools.lru_cache(maxsize=32)
-def _parsed_config(text: str) -> dict:
-    """The config text parsed (YAML, then JSON); ``{}`` when unreadable or not a mapping. Cached by the
-    text: never change what this returns (:func:`config_of` hands out copies)."""
+def _parse_config(text: str) -> dict:
+    """The config text parsed (YAML, then JSON); ``{}`` when unreadable or not a mapping."""
     try:
         cfg = yaml.load(text or "{}", Loader=_SAFE_LOADER)  # a safe loader (C or Python)
     except yaml.YAMLError:
@@ -193,6 +192,14 @@ def _parsed_config(text: str) -> dict:
         except ValueError:
             return {}
     return cfg if isinstance(cfg, dict) else {}
+
+
+#: :func:`_parse_config` cached by the text: never change what it returns (:func:`config_of` hands out copies).
+#: A decorator-free wrapper, so that mutation testing still mutates the parser; a forked child (mutmut runs
+#: each mutant in one, the DES forks its realizations) starts with an empty cache and parses anew.
+_parsed_config = functools.lru_cache(maxsize=32)(_parse_config)
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_parsed_config.cache_clear)
 
 
 # --------------------------------------------------------------------------------------------- the table

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -181,6 +182,23 @@ class TestConfigOf:
         assert (info.misses, info.hits) == (1, 2)
         ds.attrs["config"] = "people:\n  danger_c: 3\n"  # same Dataset, new text: read anew
         assert keyfigures.config_of(ds) == {"people": {"danger_c": 3}}
+
+    @pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX only")
+    def test_a_forked_child_parses_anew(self):
+        """mutmut runs each mutant in a fork of a process that ran the tests: a cache inherited from it
+        would hide the mutated parser."""
+        ds = xr.Dataset(attrs={"config": "people:\n  danger_c: 2\n"})
+        keyfigures.config_of(ds)
+        assert keyfigures._parsed_config.cache_info().currsize >= 1
+        pid = os.fork()
+        if pid == 0:  # the child: exit 0 only if its cache starts empty and the text is parsed again
+            ok = keyfigures._parsed_config.cache_info().currsize == 0
+            ok = ok and keyfigures.config_of(ds) == {"people": {"danger_c": 2}}
+            ok = ok and keyfigures._parsed_config.cache_info().misses == 1
+            os._exit(0 if ok else 1)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert keyfigures._parsed_config.cache_info().currsize >= 1  # the parent keeps its cache
 
     def test_the_parser_reads_a_composed_config_as_pyyaml_safe_load_does(self):
         import yaml
