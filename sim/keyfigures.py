@@ -22,7 +22,10 @@ Age and Ageing 15(4):212-220, high risk of hypothermia near 5-6 degC.
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -166,16 +169,37 @@ class Settings:
 
 
 def config_of(ds: xr.Dataset) -> dict:
-    """A run's resolved config (``config`` attribute, YAML) as a dict; ``{}`` when absent or unreadable."""
-    text = ds.attrs.get("config", "")
+    """A run's resolved config (``config`` attribute, YAML) as a dict; ``{}`` when absent or unreadable.
+
+    A brief reads the same run's config many times (every :meth:`Settings.from_dataset`), so the text is
+    parsed once (:func:`_parsed_config`, LibYAML's parser where PyYAML has it) and each call gets its own
+    deep copy: a caller that changes the dict changes nothing that another call returns.
+    """
+    return copy.deepcopy(_parsed_config(str(ds.attrs.get("config", ""))))
+
+
+#: PyYAML's safe loader in C (LibYAML) when PyYAML was built with it, else the pure-Python one (same result).
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _parse_config(text: str) -> dict:
+    """The config text parsed (YAML, then JSON); ``{}`` when unreadable or not a mapping."""
     try:
-        cfg = yaml.safe_load(str(text) or "{}")
+        cfg = yaml.load(text or "{}", Loader=_SAFE_LOADER)  # a safe loader (C or Python)
     except yaml.YAMLError:
         try:
-            cfg = json.loads(str(text))
+            cfg = json.loads(text)
         except ValueError:
             return {}
     return cfg if isinstance(cfg, dict) else {}
+
+
+#: :func:`_parse_config` cached by the text: never change what it returns (:func:`config_of` hands out copies).
+#: A decorator-free wrapper, so that mutation testing still mutates the parser; a forked child (mutmut runs
+#: each mutant in one, the DES forks its realizations) starts with an empty cache and parses anew.
+_parsed_config = functools.lru_cache(maxsize=32)(_parse_config)
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_parsed_config.cache_clear)
 
 
 # --------------------------------------------------------------------------------------------- the table

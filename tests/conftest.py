@@ -49,6 +49,15 @@ def compose_config(overrides: list[str] | None = None) -> DictConfig:
     return _compose(list(overrides or []))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_config_cache() -> None:
+    """Each test parses a run's config anew (sim.keyfigures caches it by text): no test depends on the ones
+    before it, and mutation testing maps every test that reads a config to the parser."""
+    from sim import keyfigures
+
+    keyfigures._parsed_config.cache_clear()
+
+
 @pytest.fixture
 def small_cfg() -> DictConfig:
     """A tiny scenario: small_town, 3 realizations, 2 days."""

@@ -57,15 +57,10 @@ __all__ = [
 ]
 
 
-def register() -> None:
-    """Register the schemas in Hydra's ConfigStore (idempotent).
-
-    ``base_config`` types the whole tree; the group schemas are stored under ``schema/<group>`` for
-    config files that want to extend them explicitly.
-    """
-    cs = ConfigStore.instance()
-    cs.store(name="base_config", node=ColdgridConfig)
-    for group, node in [
+#: The schemas :func:`register` stores: (group or None, name, dataclass).
+_SCHEMAS: tuple[tuple[str | None, str, type], ...] = (
+    (None, "base_config", ColdgridConfig),
+    *((f"schema/{group}", "base", node) for group, node in [
         ("city", CityConfig),
         ("weather", WeatherConfig),
         ("attacks", AttacksConfig),
@@ -74,8 +69,38 @@ def register() -> None:
         ("people", PeopleConfig),
         ("nowcast", NowcastConfig),
         ("sobol", SobolConfig),
-    ]:
-        cs.store(group=f"schema/{group}", name="base", node=node)
+    ]),
+)
+#: The ConfigStore entries the last :func:`register` stored, by (group, name): found unchanged in the store,
+#: they need not be built again.
+_STORED: dict[tuple[str | None, str], object] = {}
+
+
+def _entry(cs: ConfigStore, group: str | None, name: str) -> object:
+    """The ConfigStore entry ``group/name.yaml`` (None when absent), read without building anything."""
+    cur: object = cs.repo
+    for part in (group.split("/") if group else []):
+        cur = cur.get(part) if isinstance(cur, dict) else None
+    return cur.get(f"{name}.yaml") if isinstance(cur, dict) else None
+
+
+def register() -> None:
+    """Register the schemas in Hydra's ConfigStore (idempotent).
+
+    ``base_config`` types the whole tree; the group schemas are stored under ``schema/<group>`` for
+    config files that want to extend them explicitly. Building the structured configs costs tens of
+    milliseconds, so a call that finds the very entries it stored before in the store (the usual case: every
+    :func:`sim.config.load.compose_config` and the CLI call this) stores nothing again; one that finds any of
+    them missing or replaced (a cleared or restored ConfigStore, another node under the same name) stores
+    them all again. The Sobol sweeper is registered with Hydra's plugins on every call (cheap).
+    """
+    cs = ConfigStore.instance()
+    if not _STORED or any(_entry(cs, group, name) is not _STORED.get((group, name)) for group, name, _ in _SCHEMAS):
+        _STORED.clear()
+        for group, name, node in _SCHEMAS:
+            cs.store(group=group, name=name, node=node)
+        # recorded only once all are stored: an interrupted call leaves nothing that a later call would trust
+        _STORED.update({(group, name): _entry(cs, group, name) for group, name, _ in _SCHEMAS})
     register_sobol_sweeper()
 
 

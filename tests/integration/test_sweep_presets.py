@@ -83,9 +83,15 @@ def test_pause_length_uses_pause_week_with_zero_day_baseline():
     assert cfg.hydra.callbacks.collect.baseline == "attacks.pause_days=0"
 
 
+@pytest.fixture(scope="module")
+def sensitivity_baseline() -> DictConfig:
+    """The sensitivity baseline, composed once for every case (read only)."""
+    return _compose(["experiment=sensitivity", "+experiment/sensitivity=baseline"])
+
+
 @pytest.mark.parametrize("case", SENSITIVITY_CASES)
-def test_sensitivity_case_moves_one_input(case: str):
-    base = _compose(["experiment=sensitivity", "+experiment/sensitivity=baseline"])
+def test_sensitivity_case_moves_one_input(sensitivity_baseline: DictConfig, case: str):
+    base = sensitivity_baseline
     cfg = _compose(["experiment=sensitivity", f"+experiment/sensitivity={case}"])
     validate(cfg)
 

@@ -54,3 +54,49 @@ def test_summary_csv_false_with_a_brief_is_refused_not_ignored():
         validate(compose_config(["output.summary_csv=false"]))
     validate(compose_config(["output.summary_csv=false", "output.report=false"]))
     validate(compose_config(["experiment=sobol"]))
+
+
+def _typed_compose_refuses_a_string_temperature() -> None:
+    """The composed config is typed by base_config: a string for a float is refused (no schema: accepted)."""
+    from hydra.errors import ConfigCompositionException
+    from omegaconf.errors import ValidationError
+
+    assert compose_config(["realizations=2"]).realizations == 2
+    with pytest.raises((ConfigCompositionException, ValidationError)):
+        compose_config(["people.danger_c=warm"])
+
+
+def test_register_builds_the_schemas_once_and_again_when_the_store_lost_or_replaced_them():
+    import copy
+
+    from hydra.core.config_store import ConfigStore
+    from hydra.core.singleton import Singleton
+
+    from sim.config import schema
+    from sim.config.people import PeopleConfig
+
+    schema.register()
+    cs = ConfigStore.instance()
+    base, people = cs.repo["base_config.yaml"], cs.repo["schema"]["people"]["base.yaml"]
+    schema.register()
+    assert cs.repo["base_config.yaml"] is base  # found in place: not built again
+    try:
+        del cs.repo["base_config.yaml"]  # lost
+        cs.repo["schema"]["people"]["base.yaml"] = cs.repo["schema"]["city"]["base.yaml"]  # replaced
+        schema.register()
+        assert cs.repo["base_config.yaml"] is not base
+        assert OmegaConf.get_type(cs.repo["schema"]["people"]["base.yaml"].node) is PeopleConfig
+        _typed_compose_refuses_a_string_temperature()
+        # another ConfigStore in its place (Hydra's launchers restore a copy in a worker), here without base_config
+        other = copy.deepcopy(cs)
+        del other.repo["base_config.yaml"]
+        Singleton._instances[ConfigStore] = other
+        schema.register()
+        assert OmegaConf.get_type(other.repo["base_config.yaml"].node) is schema.ColdgridConfig
+        _typed_compose_refuses_a_string_temperature()
+    finally:
+        Singleton._instances[ConfigStore] = cs
+        cs.repo["base_config.yaml"], cs.repo["schema"]["people"]["base.yaml"] = base, people
+    schema.register()  # the entries it stored last are gone again: stored anew, and composing types the config
+    assert ConfigStore.instance() is cs and cs.repo["base_config.yaml"] is not base
+    _typed_compose_refuses_a_string_temperature()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -157,3 +158,53 @@ def test_exposure_imports_no_config():
     code = "import sys, sim.exposure, sim.people, sim.needs; print(sorted(m for m in sys.modules if m.startswith('sim.config')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+class TestConfigOf:
+    """config_of parses a run's config once per text; every call still gets a dict of its own."""
+
+    def test_a_changed_result_does_not_reach_the_next_call(self):
+        ds = xr.Dataset(attrs={"config": "people:\n  danger_c: 5\noutput:\n  trigger_blocks_frac: [0.1, 0.2]\n"})
+        first = keyfigures.config_of(ds)
+        first["people"]["danger_c"] = 99
+        first["output"]["trigger_blocks_frac"].append(0.3)
+        first["seed"] = 1
+        assert keyfigures.config_of(ds) == {"people": {"danger_c": 5}, "output": {"trigger_blocks_frac": [0.1, 0.2]}}
+        assert Settings.from_dataset(ds).danger_c == 5.0
+        assert Settings.from_dataset(ds).trigger_blocks_frac == (0.1, 0.2)
+
+    def test_each_text_is_parsed_once_and_a_new_text_is_read(self):
+        keyfigures._parsed_config.cache_clear()
+        ds = xr.Dataset(attrs={"config": "people:\n  danger_c: 4\n"})
+        for _ in range(3):
+            assert keyfigures.config_of(ds) == {"people": {"danger_c": 4}}
+        info = keyfigures._parsed_config.cache_info()
+        assert (info.misses, info.hits) == (1, 2)
+        ds.attrs["config"] = "people:\n  danger_c: 3\n"  # same Dataset, new text: read anew
+        assert keyfigures.config_of(ds) == {"people": {"danger_c": 3}}
+
+    @pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX only")
+    def test_a_forked_child_parses_anew(self):
+        """mutmut runs each mutant in a fork of a process that ran the tests: a cache inherited from it
+        would hide the mutated parser."""
+        ds = xr.Dataset(attrs={"config": "people:\n  danger_c: 2\n"})
+        keyfigures.config_of(ds)
+        assert keyfigures._parsed_config.cache_info().currsize >= 1
+        pid = os.fork()
+        if pid == 0:  # the child: exit 0 only if its cache starts empty and the text is parsed again
+            ok = keyfigures._parsed_config.cache_info().currsize == 0
+            ok = ok and keyfigures.config_of(ds) == {"people": {"danger_c": 2}}
+            ok = ok and keyfigures._parsed_config.cache_info().misses == 1
+            os._exit(0 if ok else 1)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert keyfigures._parsed_config.cache_info().currsize >= 1  # the parent keeps its cache
+
+    def test_the_parser_reads_a_composed_config_as_pyyaml_safe_load_does(self):
+        import yaml
+        from omegaconf import OmegaConf
+
+        from tests.conftest import compose_config
+
+        text = OmegaConf.to_yaml(compose_config(["experiment=pause_vs_continued"]), resolve=True)
+        assert keyfigures.config_of(xr.Dataset(attrs={"config": text})) == yaml.safe_load(text)

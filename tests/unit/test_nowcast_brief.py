@@ -57,11 +57,17 @@ def test_the_section_shows_reports_against_prior_and_conditioned(nowcast, plain)
     assert "З урахуванням звітів до 29 січ. 18:00" in uk and "Conditioned on" not in uk
 
 
-def test_a_collapsed_nowcast_withholds_the_key_figures(plain, tmp_path):
+@pytest.fixture(scope="module")
+def collapsed(plain, tmp_path_factory):
+    """A nowcast on reports far beyond every run (its ensemble collapses)."""
     n = int(plain["buildings_without_heat"].max()) * 20 + 500
-    path = _reports(tmp_path / "reports.csv", plain, 0, value=n)  # far beyond every run
-    ds = run_scenario(compose_config([*BASE, f"nowcast.observations={path}", "nowcast.max_rejuvenations=0",
-                                      "nowcast.collapse_ess_frac=0.5"]))
+    path = _reports(tmp_path_factory.mktemp("collapsed") / "reports.csv", plain, 0, value=n)
+    return run_scenario(compose_config([*BASE, f"nowcast.observations={path}", "nowcast.max_rejuvenations=0",
+                                        "nowcast.collapse_ess_frac=0.5"]))
+
+
+def test_a_collapsed_nowcast_withholds_the_key_figures(plain, collapsed):
+    ds = collapsed
     content = nowcast_content(ds)
     assert content["collapsed"]
     html = build_html(ds, "run", lang="en")[0]
@@ -69,16 +75,12 @@ def test_a_collapsed_nowcast_withholds_the_key_figures(plain, tmp_path):
     assert 'class="kf-grid"' in build_html(plain, "run", lang="en")[0]
 
 
-def test_the_tables_say_whether_a_nowcast_collapsed(plain, nowcast, tmp_path):
+def test_the_tables_say_whether_a_nowcast_collapsed(plain, nowcast, collapsed, tmp_path):
     """headline.csv and summary.csv carry the nowcast's state on every row (a spreadsheet reader has no
     brief to withhold the key figures); a plain run's tables have no such column."""
     from sim.report.exports import headline_frame
     from sim.report.hxl import read_hxl_csv, summary_frame, write_summary_csv
 
-    n = int(plain["buildings_without_heat"].max()) * 20 + 500
-    path = _reports(tmp_path / "reports.csv", plain, 0, value=n)
-    collapsed = run_scenario(compose_config([*BASE, f"nowcast.observations={path}", "nowcast.max_rejuvenations=0",
-                                             "nowcast.collapse_ess_frac=0.5"]))
     assert "nowcast" not in headline_frame(plain).columns and "nowcast" not in summary_frame(plain)[0].columns
     assert set(headline_frame(nowcast)["nowcast"]) == {"conditioned"}
     assert set(headline_frame(collapsed)["nowcast"]) == {"collapsed"}

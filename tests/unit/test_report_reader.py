@@ -361,6 +361,13 @@ def test_a_share_of_none_of_the_runs_says_so_and_others_stay_percentages(monkeyp
     assert "(probability 0 %)" in content.run_content(weighted)["triggers"]["sentence"]
 
 
+@pytest.fixture(scope="module")
+def donor_pair():
+    """A pair and its figures in English and Ukrainian, computed once (each is a comparison table)."""
+    pair = content.Pair("attacks=continued", "attacks=pause_week", make_run(), make_run(policy="pause_week"))
+    return pair, content.PairFigures(pair), content.PairFigures(pair, UK)
+
+
 @pytest.mark.parametrize(("p", "en", "uk"), [
     (1.0, "; in all 10 paired model runs the cut is at least 25 %.",
      "; у кожному з 10 парних прогонів моделі скорочення становить щонайменше 25 %."),
@@ -369,17 +376,17 @@ def test_a_share_of_none_of_the_runs_says_so_and_others_stay_percentages(monkeyp
     (0.3, "; in 30 % of the paired model runs the cut is at least 25 %.",
      "; у 30 % парних прогонів моделі скорочення становить щонайменше 25 %."),
 ])
-def test_the_donor_sentence_says_all_or_none_of_the_paired_runs(monkeypatch, p, en, uk):
+def test_the_donor_sentence_says_all_or_none_of_the_paired_runs(monkeypatch, donor_pair, p, en, uk):
     real = content.PairFigures.stats
 
     def stats(self, key):
         st = real(self, key)
         return st | {"prob": self.lang.pct(p), "prob_value": p} if key == "person_days_below_12" else st
 
-    monkeypatch.setattr(content.PairFigures, "stats", stats)
-    pair = content.Pair("attacks=continued", "attacks=pause_week", make_run(), make_run(policy="pause_week"))
-    assert content.donor_sentence(pair, content.PairFigures(pair)).endswith(en)
-    assert content.donor_sentence(pair, content.PairFigures(pair, UK)).endswith(uk)
+    monkeypatch.setattr(content.PairFigures, "stats", stats)  # on the class: the shared figures use it too
+    pair, figures_en, figures_uk = donor_pair
+    assert content.donor_sentence(pair, figures_en).endswith(en)
+    assert content.donor_sentence(pair, figures_uk).endswith(uk)
 
 
 def test_in_runs_keeps_percentages_for_a_single_run_and_fractions():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from functools import lru_cache
 
 import numpy as np
@@ -28,8 +29,14 @@ def _net():
     return build_network(build_city(cfg), cfg.grid)
 
 
+@lru_cache
+def _option(policy: str):
+    """``load_option("attacks", policy)``, composed once per policy: never changed (callers take a copy)."""
+    return load_option("attacks", policy)
+
+
 def _attacks(policy: str, **over):
-    cfg = load_option("attacks", policy)
+    cfg = copy.deepcopy(_option(policy))  # its own flags; the parent it keeps (the composed config) is unchanged
     OmegaConf.set_struct(cfg, False)  # keys added as a user adds them with `+key=value` on the command line
     return OmegaConf.merge(cfg, over)
 
