@@ -7,7 +7,8 @@ import re
 
 import numpy as np
 import xarray as xr
-import yaml
+
+from sim.keyfigures import config_of
 
 #: ``(label, single-run Dataset)``.
 Scenario = tuple[str, xr.Dataset]
@@ -92,11 +93,8 @@ def _without_missing(sub: xr.Dataset) -> xr.Dataset:
 
 
 def _config(ds: xr.Dataset) -> dict:
-    try:
-        cfg = yaml.safe_load(str(ds.attrs.get("config", "")) or "{}")
-    except yaml.YAMLError:
-        return {}
-    return cfg if isinstance(cfg, dict) else {}
+    """The scenario's resolved config as a dict (parsed once per text: :func:`sim.keyfigures.config_of`)."""
+    return config_of(ds)
 
 
 _TOKEN = re.compile(r"([A-Za-z_][\w./-]*)=([^\s,]+)")
