@@ -97,10 +97,16 @@ class CollectSweep(Callback):
 
     def _render(self, config: DictConfig, sweep_dir: Path) -> None:
         """The comparison brief (with the sensitivity section when ``sobol.nc`` is there)."""
+        import xarray as xr
+
         from sim.report import render_comparison
+        from sim.report.content import baseline_applies
 
         try:
-            for p in render_comparison(sweep_dir, baseline=self.baseline, pdf=bool(config.output.pdf),
+            with xr.open_dataset(sweep_dir / "sweep.nc") as ds:
+                labels = [str(s) for s in ds["scenario"].values]
+            baseline = self.baseline if baseline_applies(self.baseline, labels) else None
+            for p in render_comparison(sweep_dir, baseline=baseline, pdf=bool(config.output.pdf),
                                        languages=list(config.output.languages)):
                 if p.name.startswith("comparison.") and p.suffix in (".html", ".pdf"):
                     echo(f"Comparison brief: {p.resolve()}")

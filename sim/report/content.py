@@ -98,10 +98,6 @@ def pairs_for(scenarios: Sequence[Scenario], baseline: str | None = None) -> lis
             f"scenarios: {', '.join(labels)}"
         )
     ((key, value),) = btok.items()
-    if not any(key in _tokens(s) for s in labels):
-        # the sweep does not vary the baseline's key (horizon_days=7,21 and the default baseline
-        # attacks=continued): every scenario against the first, as sim.sweep's comparison.csv pairs them
-        return [Pair(labels[0], s, by[labels[0]], by[s]) for s in labels[1:]]
     pairs = []
     for s in labels:
         tok = _tokens(s)
@@ -114,6 +110,18 @@ def pairs_for(scenarios: Sequence[Scenario], baseline: str | None = None) -> lis
     if not pairs:
         raise ValueError(f"baseline {baseline!r}: no scenario pairs found among {', '.join(labels)}")
     return pairs
+
+
+def baseline_applies(baseline: str | None, labels: Sequence[str]) -> bool:
+    """Whether a sweep's configured baseline (``hydra.callbacks.collect.baseline``, by default
+    ``attacks=continued``) says anything about these scenarios: a label, or one override whose key some label
+    sets. When it does not (a sweep of ``horizon_days=3,4``), the sweep's brief takes the default baseline
+    (the first scenario), as :func:`sim.sweep.comparison_table` pairs every job with the first; an explicit
+    ``coldgrid-report --baseline`` that matches nothing stays an error."""
+    if baseline is None or baseline in labels:
+        return True
+    btok = _tokens(baseline)
+    return len(btok) != 1 or any(next(iter(btok)) in _tokens(s) for s in labels)
 
 
 def pretty(text: str) -> str:

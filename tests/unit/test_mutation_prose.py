@@ -674,10 +674,18 @@ def test_pairs_for_every_baseline():
     with pytest.raises(ValueError, match=r"baseline 'seed=9': no scenario pairs found among attacks=continued seed=1, "
                                          r"attacks=pause_week seed=1"):
         content.pairs_for(grid[:2], "seed=9")  # the key varies, no scenario has the value: no pair
-    # a sweep that does not vary the baseline's key (horizon_days=3,4 with the default attacks=continued):
-    # each scenario against the first, as sim.sweep's comparison.csv pairs them (the brief raised here)
+    with pytest.raises(ValueError, match=r"baseline 'seed=9': no scenario pairs found among attacks=continued, "):
+        content.pairs_for(s, "seed=9")  # an explicit baseline that matches nothing stays an error
+    # a sweep that does not vary the configured baseline's key (horizon_days=3,4 with the callback's default
+    # attacks=continued): the callback takes the default, each scenario against the first, as sim.sweep's
+    # comparison.csv pairs them (the brief was not rendered)
     horizons = [("horizon_days=3", "h3"), ("horizon_days=4", "h4"), ("horizon_days=5", "h5")]
-    assert [(p.base, p.alt, p.base_ds, p.alt_ds) for p in content.pairs_for(horizons, "attacks=continued")] == [
+    labels = [h for h, _ in horizons]
+    assert not content.baseline_applies("attacks=continued", labels)
+    assert content.baseline_applies("horizon_days=4", labels) and content.baseline_applies(None, labels)
+    assert content.baseline_applies("attacks=continued", [lb for lb, _ in s])
+    assert content.baseline_applies("horizon_days=3 seed=1", labels)  # not one override: pairs_for says why
+    assert [(p.base, p.alt, p.base_ds, p.alt_ds) for p in content.pairs_for(horizons, None)] == [
         ("horizon_days=3", "horizon_days=4", "h3", "h4"), ("horizon_days=3", "horizon_days=5", "h3", "h5")]
 
 
