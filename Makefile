@@ -23,7 +23,7 @@ $(VENV)/.stamp-dev: pyproject.toml | $(BIN)/python
 run: $(VENV)/.stamp-run
 	$(BIN)/coldgrid $(ARGS)
 
-# the suite a change must pass (about 9 minutes on 2 cores, on one worker per core up to 4: TEST_WORKERS=0
+# the suite a change must pass (about 7 minutes on 2 cores, on one worker per core up to 4: TEST_WORKERS=0
 # runs it in this process); the long checks marked `slow` (wheel install, Ray cluster, sweeps end to end,
 # compliance checker, eight weeks) are `make test-slow`, which CI runs too
 TEST_WORKERS ?= auto
