@@ -43,11 +43,12 @@ import pandas as pd
 from omegaconf import OmegaConf
 
 from sim import smc
+from sim.config.attacks import CONTINUED_POLICIES
 from sim.network import Network
 from sim.rng import stream
 from sim.threat import ALERT_COLUMNS, Campaign, make_campaign
 from sim.timegrid import TimeGrid
-from sim.warm_start import _RENEWAL_POLICIES, WarmStart, _as_reported, distinct_histories
+from sim.warm_start import WarmStart, _as_reported, distinct_histories
 
 __all__ = ["History", "ancestor_builder", "ancestor_campaign", "ancestor_forecast_rows", "ancestor_warm_start",
            "conditional_next_wave_h", "repairs_done", "resample_ancestors"]
@@ -214,7 +215,7 @@ def ancestor_campaign(attacks_cfg: Any, network: Network, grid: TimeGrid, seed: 
                                             ("done", histories[0].repairs_done))}
     # the renewal process of waves after the restart: anchored at each ancestor's latest wave before t_g
     fwd = cfg.get("first_wave_day")
-    renewal = str(cfg.policy) in _RENEWAL_POLICIES and (fwd is None or float(fwd) * 24.0 < t_g)
+    renewal = str(cfg.policy) in CONTINUED_POLICIES and (fwd is None or float(fwd) * 24.0 < t_g)
     anchor_h, last_wave = np.full(n, np.nan), np.full(n, -1, dtype=np.int64)
     past_waves = []
     for i, (g, r) in enumerate(anc):

@@ -482,10 +482,6 @@ def _clock(start: np.datetime64, hours: float) -> str:
     return (f"day {day} " if day else "") + str(t)[11:16]
 
 
-#: Policies whose waves come from the continued renewal process (``first_wave_day`` anchors them).
-_RENEWAL_POLICIES = CONTINUED_POLICIES
-
-
 def _restart_attacks(attacks_cfg: Any, warm: WarmStart) -> DictConfig:
     """The attacks config of the restarted realizations: the user's hits that outlast the restart, the
     warm-start hits, the waves anchored at the latest onset."""
@@ -503,7 +499,7 @@ def _restart_attacks(attacks_cfg: Any, warm: WarmStart) -> DictConfig:
             kept.append(h)
     with open_dict(cfg):
         cfg.hits = kept + list(warm.hits)
-        if str(cfg.policy) in _RENEWAL_POLICIES:
+        if str(cfg.policy) in CONTINUED_POLICIES:
             fwd = cfg.get("first_wave_day")
             if warm.onset_h is not None and (fwd is None or float(fwd) * 24.0 < warm.restart_h):
                 cfg.first_wave_day = warm.onset_h / 24.0  # wave 0 stands for the damage; removed below
@@ -530,7 +526,7 @@ def warm_start_campaign(attacks_cfg: Any, network: Network, grid: TimeGrid, n_re
     camp = make_campaign(cfg, network, grid, n_realizations, seed)
     restart_h = warm.restart_h
     waves = camp.waves
-    anchored = str(cfg.policy) in _RENEWAL_POLICIES and warm.onset_h is not None
+    anchored = str(cfg.policy) in CONTINUED_POLICIES and warm.onset_h is not None
     onset_wave = (anchored & (waves["wave"] == 0)).to_numpy()  # the wave of the warm start's damage
     drop = (waves["time_h"] < restart_h).to_numpy() & ~onset_wave
     dropped = set(zip(waves.loc[drop, "realization"], waves.loc[drop, "wave"], strict=True))

@@ -18,13 +18,6 @@ Scenario = tuple[str, xr.Dataset]
 MAY_HOLD_NAN = ("population", "population_resident")
 
 
-def _all_nan(ds: xr.Dataset) -> list[str]:
-    """The floating-point variables of ``ds`` that hold nothing but NaN (in a sweep: absent from that job's
-    result, aligned by the outer join of :func:`sim.sweep.collect`, or a job without values)."""
-    return [str(k) for k, v in ds.data_vars.items()
-            if np.issubdtype(v.dtype, np.floating) and v.size and bool(np.isnan(v.values).all())]
-
-
 def has_result(ds: xr.Dataset) -> bool:
     """False for a sweep scenario without any result (every value NaN in ``sweep.nc``), see
     :func:`split_scenarios`."""
@@ -43,43 +36,41 @@ PADDED_DIMS = {"realization": "padded_realizations", "time": "padded_time", "day
                "district": "padded_district"}
 
 
-def _padding(sub: xr.Dataset, dim: str) -> np.ndarray | None:
-    """Labels of ``dim`` at which every floating-point variable along it that holds any value is NaN
-    throughout (None if no variable along ``dim`` holds a value)."""
-    empty = np.ones(sub.sizes[dim], dtype=bool)
-    seen = False
+def _nan_scan(sub: xr.Dataset) -> tuple[list[str], dict[str, np.ndarray]]:
+    """One pass over the floating-point variables of a sweep scenario: those that hold nothing but NaN (absent
+    from that job's result, aligned by the outer join of :func:`sim.sweep.collect`, or a job without values),
+    and, per dimension of :data:`PADDED_DIMS`, its labels at which every variable along it that has values is NaN
+    throughout (dimensions no variable with a value runs along are left out)."""
+    all_nan: list[str] = []
+    empty: dict[str, np.ndarray] = {}
     for name, v in sub.data_vars.items():
-        if dim not in v.dims or not np.issubdtype(v.dtype, np.floating) or not v.size or name in MAY_HOLD_NAN:
+        if not np.issubdtype(v.dtype, np.floating) or not v.size:
             continue
-        nan = np.isnan(v.transpose(dim, ...).values)
-        by_label = nan.reshape(nan.shape[0], -1).all(axis=1)
-        if by_label.all():  # a variable without any value: see _without_missing
+        nan = np.isnan(v.values)
+        if nan.all():
+            all_nan.append(str(name))  # a variable without any value: see _without_missing
             continue
-        seen = True
-        empty &= by_label
-    return empty if seen else None
-
-
-def _without_padding(sub: xr.Dataset) -> xr.Dataset:
-    """A sweep scenario without the labels it holds no values at, along :data:`PADDED_DIMS`: its own
-    realizations, period and districts, as its job's result had them (a run never writes NaN)."""
-    for dim, attr in PADDED_DIMS.items():
-        if dim not in sub.dims:
+        if name in MAY_HOLD_NAN:
             continue
-        empty = _padding(sub, dim)
-        if empty is None or not empty.any() or empty.all():
-            continue
-        sub = sub.isel({dim: ~empty})
-        sub.attrs[attr] = int(empty.sum())
-    return sub
+        for axis, dim in enumerate(v.dims):
+            if dim in PADDED_DIMS:
+                by_label = nan.all(axis=tuple(i for i in range(nan.ndim) if i != axis))
+                empty[dim] = empty[dim] & by_label if dim in empty else by_label
+    return all_nan, empty
 
 
 def _without_missing(sub: xr.Dataset) -> xr.Dataset:
-    """A sweep scenario without the variables it holds no values of, which read as absent from a run (the
-    brief's figures and tables then say "no result" for them, not 0 or a traceback). A scenario in which
-    no variable along ``realization`` has a value is marked ``no_result``."""
-    sub = _without_padding(sub)
-    missing = _all_nan(sub)
+    """A sweep scenario as its job's result had it: without the labels it holds no values at along
+    :data:`PADDED_DIMS` (its own realizations, period and districts; a run never writes NaN), and without
+    the variables it holds no values of, which read as absent from a run (the brief's figures and tables
+    then say "no result" for them, not 0 or a traceback). A scenario in which no variable along
+    ``realization`` has a value is marked ``no_result``."""
+    missing, empty = _nan_scan(sub)
+    for dim, attr in PADDED_DIMS.items():
+        pad = empty.get(dim)
+        if pad is not None and pad.any() and not pad.all():
+            sub = sub.isel({dim: ~pad})
+            sub.attrs[attr] = int(pad.sum())
     if not missing:
         return sub
     kept = [k for k, v in sub.data_vars.items() if k not in missing and "realization" in v.dims]
