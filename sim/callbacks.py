@@ -111,7 +111,11 @@ class CollectSweep(Callback):
                 if p.name.startswith("comparison.") and p.suffix in (".html", ".pdf"):
                     echo(f"Comparison brief: {p.resolve()}")
         except Exception as e:  # the collected numbers stand; the brief can be re-rendered
-            from sim.errors import ColdgridError
+            from sim.errors import ColdgridError, NotComparableError
+
+            if isinstance(e, NotComparableError):  # a sweep over cities: nothing to compare run by run
+                echo(f"coldgrid: no comparison brief: {e}")
+                return
 
             # a reason in words (bad input) is one line; anything else keeps its traceback in the log
             log.error("comparison brief not rendered: %s", e, exc_info=not isinstance(e, ColdgridError))

@@ -19,6 +19,10 @@ class InputError(ColdgridError):
     """An input file (weather, saved result) is missing, malformed or out of range."""
 
 
+class NotComparableError(InputError):
+    """A sweep whose scenarios cannot be compared run by run (jobs of different cities only)."""
+
+
 class ResultError(ColdgridError):
     """A result would contain NaN or inf, or a saved result is incomplete."""
 

@@ -284,6 +284,19 @@ def _dt_h(ds: xr.Dataset) -> float:
     return float(h[1] - h[0]) if len(h) > 1 else 1.0
 
 
+def covered_days(ds: xr.Dataset) -> float:
+    """The days a result covers: its ``horizon_days`` unless its time axis differs from it by a step or more
+    (a result cut short, a sweep job's own period), then the axis. [d]"""
+    recorded = ds.attrs.get("horizon_days")
+    if "time" not in ds.coords or not ds.sizes.get("time"):
+        return float(recorded or 0.0)
+    dt_h = _dt_h(ds)
+    axis = (float(_hours(ds)[-1]) + dt_h) / 24.0
+    if recorded and abs(float(recorded) - axis) < dt_h / 24.0:
+        return float(recorded)
+    return axis
+
+
 def _day_index(ds: xr.Dataset) -> xr.DataArray:
     """Day of the run of each time step, counted from the start (day 0 = the first 24 hours)."""
     return xr.DataArray(np.floor(_hours(ds) / 24.0 + 1e-9).astype(int), dims="time", name="run_day")

@@ -42,7 +42,7 @@ import xarray as xr
 import yaml
 from omegaconf import OmegaConf
 
-from sim import __version__
+from sim import __version__, keyfigures
 from sim.errors import InputError, ResultError
 from sim.provenance import (
     FAILED,
@@ -281,6 +281,27 @@ def scenario_labels(overrides: Sequence[Sequence[str]]) -> list[str]:
     return labels
 
 
+def _city(ds: xr.Dataset) -> str:
+    """The city a result is of (its ``city`` attribute; "" when it does not say)."""
+    return str(ds.attrs.get("city") or "")
+
+
+def _same_city(a: str, b: str) -> bool:
+    return not a or not b or a == b
+
+
+def _period_note(a: xr.Dataset, b: xr.Dataset) -> str:
+    """The ``note`` of a pair whose results cover different periods (start or horizon): its totals add up over
+    each scenario's own period; "" for the same period."""
+    if any("time" not in d.coords or not d.sizes["time"] for d in (a, b)):
+        return ""
+    (sa, da), (sb, db) = ((str(d["time"].values[0])[:16], keyfigures.covered_days(d)) for d in (a, b))
+    if sa == sb and abs(da - db) < 1e-9:
+        return ""
+    return (f"periods differ (baseline {da:g} days from {sa}, scenario {db:g} days from {sb}): totals add up "
+            "over each scenario's own period")
+
+
 def _find_baseline(i: int, parsed: Sequence[dict[str, str]], keys: Sequence[str], baseline: str) -> int | None:
     """Index of job ``i``'s baseline: same varying overrides except ``baseline``'s key set to its value."""
     bkey, bval = _split(baseline)
@@ -338,8 +359,13 @@ def comparison_table(
     keys = _varying_keys(parsed)
     pairs: list[tuple[int, int]] = []
     matched = baseline is not None and any(_same_value(p.get(_split(baseline)[0]), _split(baseline)[1]) for p in parsed)
+    cities = [_city(r) for r in results]
     for i in range(len(results)):
-        j = _find_baseline(i, parsed, keys, baseline) if matched and baseline else (0 if i else None)
+        if matched and baseline:
+            j = _find_baseline(i, parsed, keys, baseline)
+        else:  # the first job of the same city (jobs of different cities are not compared run by run)
+            j = next(k for k in range(len(results)) if _same_city(cities[k], cities[i]))
+            j = None if j == i else j
         if j is not None:
             pairs.append((i, j))
     prob_col = f"prob_reduction_{round(100 * frac)}"
@@ -349,6 +375,11 @@ def comparison_table(
     tables = []  # city and district rows of every pair (sim.stats.comparison_table: one definition per figure)
     for i, j in pairs:
         a, b = results[j], results[i]
+        if not _same_city(cities[i], cities[j]):
+            rows.append([labels[i], labels[j]] + [""] * 3 + [np.nan] * 6 + [False,
+                        f"not compared: different cities ({cities[j]}, {cities[i]}); each job's brief has its figures"])
+            continue
+        period = _period_note(a, b)
         paired = str(a.attrs.get("seed")) == str(b.attrs.get("seed")) and (
             "realization" in a.coords and "realization" in b.coords
             and np.array_equal(a["realization"].values, b["realization"].values)
@@ -359,7 +390,7 @@ def comparison_table(
             continue
         t = stats.comparison_table(a, b, frac=frac).rename(
             columns={"a_p50": "baseline_p50", "b_p50": "scenario_p50", "prob_reduction": prob_col})
-        tables.append(t.assign(scenario=labels[i], baseline=labels[j], paired=True, note=""))
+        tables.append(t.assign(scenario=labels[i], baseline=labels[j], paired=True, note=period))
     out = pd.DataFrame(rows, columns=columns)
     if tables:
         full = pd.concat(tables, ignore_index=True)

@@ -21,6 +21,7 @@ import pandas as pd
 import xarray as xr
 
 from sim import keyfigures, stats
+from sim.errors import NotComparableError
 from sim.keyfigures import N_, Settings
 from sim.report import numbers
 from sim.report.exports import COUNT_UNITS, headline_frame
@@ -77,20 +78,29 @@ def pairs_for(scenarios: Sequence[Scenario], baseline: str | None = None) -> lis
 
     ``baseline`` is a scenario label, or one override (``attacks=continued``): every scenario whose value
     of that key differs is paired with the scenario that has the same other overrides and the baseline
-    value. Default: ``attacks=continued`` if present, else the first scenario.
+    value. Default: ``attacks=continued`` if present, else each scenario against the first scenario of its
+    city. Scenarios of different cities are never paired (a run-by-run difference between two cities means
+    nothing); when that leaves no pair, :class:`~sim.errors.NotComparableError`.
     """
     labels = [s for s, _ in scenarios]
     by = dict(scenarios)
     if len(labels) < 2:
         return []
+    if baseline is None and not any(_tokens(s).get("attacks") == "continued" for s in labels):
+        first: dict[str, str] = {}
+        pairs = []
+        for s in labels:
+            city = city_of(by[s])
+            base = next((b for c, b in first.items() if same_city(c, city)), None)
+            if base is None:
+                first[city] = s
+            else:
+                pairs.append(Pair(base, s, by[base], by[s]))
+        return _comparable(pairs, labels, by)
     if baseline is None:
-        baseline = (
-            "attacks=continued"
-            if any(_tokens(s).get("attacks") == "continued" for s in labels)
-            else labels[0]
-        )
+        baseline = "attacks=continued"
     if baseline in labels:
-        return [Pair(baseline, s, by[baseline], by[s]) for s in labels if s != baseline]
+        return _comparable([Pair(baseline, s, by[baseline], by[s]) for s in labels if s != baseline], labels, by)
     btok = _tokens(baseline)
     if len(btok) != 1:
         raise ValueError(
@@ -109,7 +119,27 @@ def pairs_for(scenarios: Sequence[Scenario], baseline: str | None = None) -> lis
             pairs.append(Pair(match[0], s, by[match[0]], by[s]))
     if not pairs:
         raise ValueError(f"baseline {baseline!r}: no scenario pairs found among {', '.join(labels)}")
-    return pairs
+    return _comparable(pairs, labels, by)
+
+
+def city_of(ds: xr.Dataset) -> str:
+    """The city a scenario is of (``city``, from its result or config; "" when it does not say)."""
+    return str(ds.attrs.get("city") or _config(ds).get("city", {}).get("name", "") or "")
+
+
+def same_city(a: str, b: str) -> bool:
+    """Whether two scenarios' cities (:func:`city_of`) are the same one (True when either does not say)."""
+    return not a or not b or a == b
+
+
+def _comparable(pairs: list[Pair], labels: Sequence[str], by: dict[str, xr.Dataset]) -> list[Pair]:
+    """The pairs of scenarios of the same city; none of them: :class:`~sim.errors.NotComparableError`."""
+    kept = [p for p in pairs if same_city(city_of(p.base_ds), city_of(p.alt_ds))]
+    if not kept:
+        cities = ", ".join(dict.fromkeys(city_of(by[s]) for s in labels))
+        raise NotComparableError(f"the scenarios are of different cities ({cities}): scenarios of different cities "
+                                 "are not compared run by run; each job's brief has its figures")
+    return kept
 
 
 def baseline_applies(baseline: str | None, labels: Sequence[str]) -> bool:
@@ -201,8 +231,9 @@ def _start(ds: xr.Dataset) -> pd.Timestamp:
 
 
 def _horizon_days(ds: xr.Dataset) -> float:
-    t = pd.DatetimeIndex(ds["time"].values)
-    return float(ds.attrs.get("horizon_days") or ((t[-1] - t[0]) / pd.Timedelta("1D") + 1 / 24))
+    """The days a scenario covers: its ``horizon_days`` unless its time axis says otherwise (by a step or more:
+    a result cut short), then the axis. [d]"""
+    return keyfigures.covered_days(ds)
 
 
 def pause_window(ds: xr.Dataset) -> tuple[pd.Timestamp, pd.Timestamp, float, float] | None:
@@ -450,28 +481,55 @@ def _period(ds: xr.Dataset, lang: Lang) -> tuple[str, str, float]:
     return lang.date(start), lang.date(end), days
 
 
-def contract(scenarios: Sequence[Scenario], lang: Lang = EN, trigger: str = "") -> dict:
-    """The one-line contract on top (IFRC EAP): period, population, scenario, trigger, lead time, basis."""
-    ds = next((d for _n, d in scenarios if has_result(d)), scenarios[0][1])  # a sweep scenario with a result
+def period_text(ds: xr.Dataset, lang: Lang = EN) -> str:
+    """A scenario's period in words: "29 Jan 2026 – 4 Feb 2026 (7 days)"."""
     start, end, days = _period(ds, lang)
-    pop = people_present(ds)
+    return lang.n_("{start} – {end} ({days} day)", "{start} – {end} ({days} days)", plural_n(days),
+                   start=start, end=end, days=lang.exact(days))
+
+
+def same_period(a: xr.Dataset, b: xr.Dataset) -> bool:
+    """Whether two scenarios cover the same period (start and horizon; True when either has no result)."""
+    if not (has_result(a) and has_result(b)):
+        return True
+    return bool(_start(a) == _start(b) and abs(_horizon_days(a) - _horizon_days(b)) < 1e-9)
+
+
+def contract(scenarios: Sequence[Scenario], lang: Lang = EN, trigger: str = "") -> dict:
+    """The one-line contract on top (IFRC EAP): period, population, scenario, trigger, lead time, basis. A
+    field in which the scenarios with a result differ (a sweep of ``horizon_days=7,14``: two periods) lists
+    each of their values, in scenario order."""
+    shown = [d for _n, d in scenarios if has_result(d)] or [scenarios[0][1]]  # sweep scenarios with a result
+    ds = shown[0]
+
+    def each(fn: Any) -> str:
+        return "; ".join(dict.fromkeys(fn(d) for d in shown))
+
+    def population(d: xr.Dataset) -> str:
+        pop = people_present(d)
+        return (lang._("{n} people present", n=lang.num(pop)) if np.isfinite(pop)
+                else lang._("not available") if "population" in d else lang._("not recorded"))
+
+    def lead(d: xr.Dataset) -> str:
+        start, _end, days = _period(d, lang)
+        return lang._("0–{days} days from {start}", days=lang.exact(days), start=start)
+
     weather = weather_text(ds, lang)
     names = [short_name(d, lang) for _, d in scenarios]
     if len(set(names)) < len(names):  # the same policy: the swept keys tell them apart
         names = [scenario_title(n, d, lang) if "=" in n else names[i] for i, (n, d) in enumerate(scenarios)]
         names = [lower_first(x) for x in names]
     scen = "; ".join(names) if len(scenarios) > 1 else describe_scenario(ds, lang)
+    runs = list(dict.fromkeys(n_runs(d) for d in shown))
     return {
-        "place": city_name(ds, lang),
-        "period": lang.n_("{start} – {end} ({days} day)", "{start} – {end} ({days} days)", plural_n(days),
-                          start=start, end=end, days=lang.exact(days)),
-        "population": (lang._("{n} people present", n=lang.num(pop)) if np.isfinite(pop)
-                       else lang._("not available") if "population" in ds else lang._("not recorded")),
+        "place": each(lambda d: city_name(d, lang)),
+        "period": each(lambda d: period_text(d, lang)),
+        "population": each(population),
         "scenario": scen,
         "trigger": trigger or lang._("cold spell in the weather ensemble ({weather}) while the energy system is "
                                      "under attack", weather=weather),
-        "lead": lang._("0–{days} days from {start}", days=lang.exact(days), start=start),
-        "runs": n_runs(ds),
+        "lead": each(lead),
+        "runs": runs[0] if len(runs) == 1 else "; ".join(map(str, runs)),
         "version": model_version(ds),
     }
 
@@ -1087,7 +1145,7 @@ def comparison_content(scenarios: Sequence[Scenario], pairs: Sequence[Pair], lan
                 pair.base, pair.alt, describe_scenario(pair.base_ds, lang), describe_scenario(pair.alt_ds, lang),
                 lang), strict=True)),
             "key_figures": kfs, "rows": rows, "pf": pf,
-            "highlights": [*gaps, *pair_highlights(pair, pf)][:5], "no_result": gaps,
+            "highlights": [*gaps, *period_sentences(pair, lang), *pair_highlights(pair, pf)][:5], "no_result": gaps,
             "districts": district_pair_rows(pf),
             "window": pause_statement(pair.alt_ds, lang),
             "donor": donor_sentence(pair, pf),
@@ -1151,6 +1209,17 @@ def no_result_sentences(pair: Pair, pf: PairFigures, rows: Sequence[dict]) -> li
     return out
 
 
+def period_sentences(pair: Pair, lang: Lang = EN) -> list[str]:
+    """A pair whose scenarios cover different periods (a sweep of ``horizon_days=7,14`` or of ``start``): which
+    periods, and that its totals add up over each scenario's own one (part of the difference is the period)."""
+    if same_period(pair.base_ds, pair.alt_ds):
+        return []
+    return [lang._("The two scenarios cover different periods, {bp} against {ap}: totals such as person-days and "
+                   "diesel add up over each scenario's own period, so part of each difference comes from the "
+                   "period, not from the scenario.", bp=period_text(pair.base_ds, lang),
+                   ap=period_text(pair.alt_ds, lang))]
+
+
 def pause_statement(ds: xr.Dataset, lang: Lang = EN) -> str:
     """The pause window and the horizon, in dates."""
     w = pause_window(ds)
@@ -1178,18 +1247,29 @@ def donor_sentence(pair: Pair, pf: PairFigures) -> str:
     base, alt = told_apart(pair.base, pair.alt, short_name(pair.base_ds, pf.lang), short_name(pair.alt_ds, pf.lang),
                            pf.lang)
     days = pf.lang.exact(_horizon_days(pair.base_ds))
-    if d < 0 and st["rel"]:
+    c = pf.lang.exact(pf.s.severe_c)
+    one_period = same_period(pair.base_ds, pair.alt_ds)  # else the two periods' sentence says which they are
+    if d < 0 and st["rel"] and one_period:
         text = _("If {alt} rather than {base}, around {n} fewer person-days would be spent below {c} °C at home "
                  "over {days} days (median of paired runs, {rel})", alt=alt, base=base,
-                 n=pf._v(key, abs(d)), c=pf.lang.exact(pf.s.severe_c), days=days, rel=st["rel"])
-    elif d < 0:  # no relative change (a baseline of 0 in the median run): nothing in its place
+                 n=pf._v(key, abs(d)), c=c, days=days, rel=st["rel"])
+    elif d < 0 and st["rel"]:
+        text = _("If {alt} rather than {base}, around {n} fewer person-days would be spent below {c} °C at home "
+                 "(median of paired runs, {rel})", alt=alt, base=base, n=pf._v(key, abs(d)), c=c, rel=st["rel"])
+    elif d < 0 and one_period:  # no relative change (a baseline of 0 in the median run): nothing in its place
         text = _("If {alt} rather than {base}, around {n} fewer person-days would be spent below {c} °C at home "
                  "over {days} days (median of paired runs)", alt=alt, base=base,
-                 n=pf._v(key, abs(d)), c=pf.lang.exact(pf.s.severe_c), days=days)
-    elif d > 0:
+                 n=pf._v(key, abs(d)), c=c, days=days)
+    elif d < 0:
+        text = _("If {alt} rather than {base}, around {n} fewer person-days would be spent below {c} °C at home "
+                 "(median of paired runs)", alt=alt, base=base, n=pf._v(key, abs(d)), c=c)
+    elif d > 0 and one_period:
         text = _("If {alt} rather than {base}, around {n} more person-days would be spent below {c} °C at home "
                  "over {days} days (median of paired runs)", alt=alt, base=base, n=pf._v(key, d),
-                 c=pf.lang.exact(pf.s.severe_c), days=days)
+                 c=c, days=days)
+    elif d > 0:
+        text = _("If {alt} rather than {base}, around {n} more person-days would be spent below {c} °C at home "
+                 "(median of paired runs)", alt=alt, base=base, n=pf._v(key, d), c=c)
     else:
         text = _("If {alt} rather than {base}, the person-days below {c} °C at home would not change (median of "
                  "paired runs)", alt=alt, base=base, c=pf.lang.exact(pf.s.severe_c))

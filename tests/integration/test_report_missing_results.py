@@ -164,6 +164,14 @@ def test_a_job_of_a_shorter_period_keeps_its_own_period(sweep: Path, tmp_path: P
     assert scenarios[BASE].sizes["time"] == 72 and "padded_time" not in scenarios[BASE].attrs
     assert not np.isnan(scenarios[ALT]["people_below_threshold"].values).any()
     assert "no result" not in _row(html, "person_days_below_12")[1:3]
+    # the two periods are named, in the contract line and in a highlight, and the csv notes them
+    text = _text(html)
+    assert ("29 Jan 2026 – 31 Jan 2026 (3 days); 29 Jan 2026 – 30 Jan 2026 (2 days)" in text
+            and "cover different periods, 29 Jan 2026 – 31 Jan 2026 (3 days) against 29 Jan 2026 – 30 Jan 2026 "
+                "(2 days): totals" in text), text[:3000]
+    notes = set(read_hxl_csv(folder / "comparison.csv")["note"])
+    assert notes == {"periods differ (baseline 3 days from 2026-01-29T00:00, scenario 2 days from 2026-01-29T00:00): "
+                     "totals add up over each scenario's own period"}
 
 
 def test_jobs_of_different_seeds_are_not_paired(sweep: Path, tmp_path: Path):

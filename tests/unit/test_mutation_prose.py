@@ -15,6 +15,7 @@ import copy
 import dataclasses
 import functools
 import re
+import typing
 import warnings
 
 import numpy as np
@@ -647,21 +648,29 @@ def test_district_pair_rows_columns_and_codes():
     assert [r["name"] for r in tied["rows"]] == ["Holosiivskyi", "Darnytskyi"]
 
 
+class _Scenario(str):
+    """A scenario stand-in for the pairing rules: its name, with the attributes pairs_for reads (no city:
+    any two may pair)."""
+
+    attrs: typing.ClassVar[dict] = {}
+
+
 def test_pairs_for_every_baseline():
-    s = [("attacks=continued", "c"), ("attacks=pause_week", "p"), ("attacks=none", "n")]
+    s = [("attacks=continued", _Scenario("c")), ("attacks=pause_week", _Scenario("p")),
+         ("attacks=none", _Scenario("n"))]
     pairs = content.pairs_for(s)
     assert [(p.base, p.alt, p.base_ds, p.alt_ds) for p in pairs] == [
         ("attacks=continued", "attacks=pause_week", "c", "p"), ("attacks=continued", "attacks=none", "c", "n")]
     assert content.pairs_for(s[:1]) == [] and content.pairs_for([]) == []
-    later = [("attacks=pause_week", "p"), ("attacks=continued", "c")]  # the continued campaign wherever it is
+    later = [("attacks=pause_week", _Scenario("p")), ("attacks=continued", _Scenario("c"))]  # the continued campaign wherever it is
     assert [(p.base, p.alt) for p in content.pairs_for(later)] == [("attacks=continued", "attacks=pause_week")]
-    first = [("attacks=none", "n"), ("attacks=single_wave", "w")]  # no continued campaign: the first
+    first = [("attacks=none", _Scenario("n")), ("attacks=single_wave", _Scenario("w"))]  # no continued campaign: the first
     assert [(p.base, p.alt) for p in content.pairs_for(first)] == [("attacks=none", "attacks=single_wave")]
     assert [(p.base, p.alt) for p in content.pairs_for(s, "attacks=none")] == [
         ("attacks=none", "attacks=continued"), ("attacks=none", "attacks=pause_week")]
-    grid = [("attacks=continued seed=1", "c1"), ("attacks=pause_week seed=1", "p1"),
-            ("attacks=continued seed=2", "c2"), ("attacks=pause_week seed=2", "p2"), ("seed=3", "x"),
-            ("attacks=none seed=4", "n4")]
+    grid = [("attacks=continued seed=1", _Scenario("c1")), ("attacks=pause_week seed=1", _Scenario("p1")),
+            ("attacks=continued seed=2", _Scenario("c2")), ("attacks=pause_week seed=2", _Scenario("p2")), ("seed=3", _Scenario("x")),
+            ("attacks=none seed=4", _Scenario("n4"))]
     pairs = content.pairs_for(grid, "attacks=continued")
     assert [(p.base, p.alt, p.base_ds, p.alt_ds) for p in pairs] == [
         ("attacks=continued seed=1", "attacks=pause_week seed=1", "c1", "p1"),
@@ -679,7 +688,7 @@ def test_pairs_for_every_baseline():
     # a sweep that does not vary the configured baseline's key (horizon_days=3,4 with the callback's default
     # attacks=continued): the callback takes the default, each scenario against the first, as sim.sweep's
     # comparison.csv pairs them (the brief was not rendered)
-    horizons = [("horizon_days=3", "h3"), ("horizon_days=4", "h4"), ("horizon_days=5", "h5")]
+    horizons = [("horizon_days=3", _Scenario("h3")), ("horizon_days=4", _Scenario("h4")), ("horizon_days=5", _Scenario("h5"))]
     labels = [h for h, _ in horizons]
     assert not content.baseline_applies("attacks=continued", labels)
     assert content.baseline_applies("horizon_days=4", labels) and content.baseline_applies(None, labels)

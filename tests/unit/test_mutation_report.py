@@ -344,8 +344,12 @@ def test_n_runs():
 
 
 def test_horizon_days():
-    """The attribute, else the time axis: 48 hourly steps cover 47 h + the last hour = 2 days."""
-    assert content._horizon_days(_timed(horizon_days=2.5)) == 2.5
+    """The attribute, else the time axis: 48 hourly steps cover 47 h + the last hour = 2 days; an attribute
+    that the axis contradicts by a step or more (2.5 days recorded, 2 days of steps) gives way to the axis."""
+    assert content._horizon_days(_timed(60, horizon_days=2.5)) == 2.5
+    assert content._horizon_days(_timed(62, horizon_days=2.5)) == pytest.approx(62 / 24, abs=1e-12)
+    assert content._horizon_days(_timed(horizon_days=2.5)) == pytest.approx(2.0, abs=1e-12)
+    assert content._horizon_days(_timed(horizon_days=2.02)) == 2.02  # within a step: as recorded
     assert content._horizon_days(_timed()) == pytest.approx(2.0, abs=1e-12)
     assert content._horizon_days(_timed(3, horizon_days=0)) == pytest.approx(3 / 24, abs=1e-12)
 
@@ -353,7 +357,7 @@ def test_horizon_days():
 def test_period_ends_one_second_before_the_horizon():
     # 2 days from 29 Jan 00:00 end on 30 Jan 23:59:59; 2.5 days on 31 Jan 11:59:59
     assert content._period(_timed(horizon_days=2.0), EN) == ("29 Jan 2026", "30 Jan 2026", 2.0)
-    assert content._period(_timed(horizon_days=2.5), EN) == ("29 Jan 2026", "31 Jan 2026", 2.5)
+    assert content._period(_timed(60, horizon_days=2.5), EN) == ("29 Jan 2026", "31 Jan 2026", 2.5)
     assert content._period(_timed(), EN)[1:] == ("30 Jan 2026", pytest.approx(2.0))
 
 

@@ -54,11 +54,14 @@ def test_lead_time_agrees_with_its_number(monkeypatch, lead, en, uk):
 
 
 def test_a_one_day_horizon_is_singular():
-    ds = make_run()
+    ds = make_run().isel(time=slice(0, 24), day=slice(0, 1))
     ds.attrs["horizon_days"] = 1.0
     assert content.pause_statement(ds).startswith("Horizon: 1 day, ")
     assert content.contract([("x", ds)])["period"].endswith("(1 day)")
+    ds = make_run()
     ds.attrs["horizon_days"] = 3.0
+    assert content.pause_statement(ds).startswith("Horizon: 3 days, ")
+    ds.attrs["horizon_days"] = 1.0  # a recorded horizon that the time axis (3 days) contradicts: the axis
     assert content.pause_statement(ds).startswith("Horizon: 3 days, ")
 
 

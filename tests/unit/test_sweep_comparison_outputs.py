@@ -22,6 +22,7 @@ from sim.callbacks import CollectSweep
 from sim.report.exports import fmt_value
 from sim.report.hxl import read_hxl_csv
 from sim.report.numbers import signed
+from tests.conftest import compose_config
 from tests.unit.test_sweep import DISTRICTS, synthetic_result, write_job
 
 
@@ -105,3 +106,23 @@ def test_pause_timing_pairs_each_pause_with_no_pause_at_the_same_start(tmp_path:
                                "prob_reduction_25"], 1.0)
     assert np.isclose(city.loc[("attacks.pause_start_day=3 attacks.pause_days=7", "people_cold_24h"),
                                "prob_reduction_25"], 0.0)
+
+
+def test_a_sweep_over_cities_is_collected_but_not_compared(tmp_path: Path, capsys: pytest.CaptureFixture):
+    """``-m city=small_town,kyiv``: both jobs are collected, but a run-by-run difference between two cities
+    means nothing: no paired rows in comparison.csv, and the callback says in one line why there is no
+    comparison brief (it stopped in a KeyError traceback from the district chart)."""
+    for num, city in enumerate(("small_town", "kyiv")):
+        ds = synthetic_result(1.0 + num, config=OmegaConf.to_yaml(compose_config([f"city={city}"])))
+        ds.attrs["city"] = city
+        write_job(tmp_path, num, [f"city={city}", "realizations=20"], ds)
+    cfg = OmegaConf.create({"hydra": {"sweep": {"dir": str(tmp_path)}},
+                            "output": {"report": True, "pdf": False, "languages": ["en"]}})
+    CollectSweep().on_multirun_end(cfg)
+    out, err = capsys.readouterr()
+    assert (tmp_path / "sweep.nc").is_file()
+    assert len(read_hxl_csv(tmp_path / "comparison.csv")) == 0
+    assert ("coldgrid: no comparison brief: the scenarios are of different cities (small_town, kyiv): scenarios "
+            "of different cities are not compared run by run; each job's brief has its figures") in out
+    assert "Traceback" not in out + err and "warning" not in out
+    assert not (tmp_path / "comparison.html").exists()

@@ -1,0 +1,101 @@
+"""What a comparison may pair and how it says what differs besides the scenario: scenarios of different cities
+are never paired (a run-by-run difference between two cities means nothing), and a pair over two periods
+(a sweep of ``horizon_days=7,14``) names both periods and does not call its totals "over N days"."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim import sweep
+from sim.errors import NotComparableError
+from sim.report import content
+from sim.report.i18n import Lang
+from tests.unit.report_fixtures import make_run
+
+
+def _of_city(ds, city: str):
+    ds = ds.copy()
+    ds.attrs["city"] = city
+    ds.attrs["config"] = ds.attrs["config"].replace("name: kyiv", f"name: {city}")
+    return ds
+
+
+def test_scenarios_of_different_cities_are_not_paired():
+    a, b = _of_city(make_run(days=3), "kyiv"), _of_city(make_run(days=3, policy="pause_week"), "small_town")
+    with pytest.raises(NotComparableError, match=r"different cities \(kyiv, small_town\)"):
+        content.pairs_for([("city=kyiv", a), ("city=small_town", b)])
+    # an explicit label baseline that would pair across cities: the same refusal, not a paired difference
+    with pytest.raises(NotComparableError):
+        content.pairs_for([("city=kyiv", a), ("city=small_town", b)], baseline="city=kyiv")
+
+
+def test_a_city_sweep_pairs_each_scenario_with_the_first_of_its_own_city():
+    """-m city=kyiv,small_town horizon_days=3,4 without attacks=continued: each scenario against the first
+    scenario of its city, not all against the first job (which would pair small town with Kyiv)."""
+    runs = {(c, d): _of_city(make_run(days=d, seed=d), c) for c in ("kyiv", "small_town") for d in (3, 4)}
+    scen = [(f"city={c} horizon_days={d}", ds) for (c, d), ds in runs.items()]
+    pairs = content.pairs_for(scen)
+    assert [(p.base, p.alt) for p in pairs] == [("city=kyiv horizon_days=3", "city=kyiv horizon_days=4"),
+                                                ("city=small_town horizon_days=3", "city=small_town horizon_days=4")]
+    # the sweep's comparison.csv pairs the same jobs (one rule for both)
+    results = [ds for _l, ds in scen]
+    labels = [lbl for lbl, _d in scen]
+    table = sweep.comparison_table(results, labels, [lbl.split() for lbl in labels], baseline=None)
+    assert sorted(set(zip(table["scenario"], table["baseline"], strict=True))) == [
+        ("city=kyiv horizon_days=4", "city=kyiv horizon_days=3"),
+        ("city=small_town horizon_days=4", "city=small_town horizon_days=3")]
+
+
+def test_the_csv_says_not_compared_for_a_baseline_of_another_city():
+    """A baseline key that pairs jobs across cities (``baseline=city=kyiv``) gives a row that says why, and no
+    paired numbers."""
+    a, b = _of_city(make_run(days=3), "kyiv"), _of_city(make_run(days=3, policy="pause_week"), "small_town")
+    table = sweep.comparison_table([a, b], ["city=kyiv", "city=small_town"], [["city=kyiv"], ["city=small_town"]],
+                                   baseline="city=kyiv")
+    assert len(table) == 1
+    row = table.iloc[0]
+    assert not row["paired"] and np.isnan(row["diff_p50"])
+    assert row["note"].startswith("not compared: different cities (kyiv, small_town)")
+
+
+@pytest.fixture(scope="module")
+def horizon_pair():
+    short, long_ = make_run(days=2, seed=3), make_run(days=4, seed=3)
+    for ds, d in ((short, 2), (long_, 4)):
+        ds.attrs["horizon_days"] = float(d)
+    return [("horizon_days=2", short), ("horizon_days=4", long_)]
+
+
+def test_a_pair_over_two_periods_names_both(horizon_pair):
+    (pair,) = content.pairs_for(horizon_pair)
+    assert not content.same_period(pair.base_ds, pair.alt_ds)
+    (sentence,) = content.period_sentences(pair)
+    assert "29 Jan 2026 – 30 Jan 2026 (2 days) against 29 Jan 2026 – 1 Feb 2026 (4 days)" in sentence
+    contract = content.contract(horizon_pair)
+    assert contract["period"] == "29 Jan 2026 – 30 Jan 2026 (2 days); 29 Jan 2026 – 1 Feb 2026 (4 days)"
+    assert contract["lead"] == "0–2 days from 29 Jan 2026; 0–4 days from 29 Jan 2026"
+    # the donor sentence does not say its total is "over 2 days" (the alternative's covers 4)
+    donor = content.donor_sentence(pair, content.PairFigures(pair, Lang("en")))
+    assert donor.startswith("If ") and "over 2 days" not in donor and "over 4 days" not in donor
+    uk = content.period_sentences(pair, Lang("uk"))[0]
+    assert "2 дн." in uk and "4 дн." in uk
+
+
+def test_a_pair_over_one_period_says_nothing_more(horizon_pair):
+    same = [horizon_pair[0], ("horizon_days=2 seed=4", horizon_pair[0][1].copy())]
+    (pair,) = content.pairs_for(same)
+    assert content.same_period(pair.base_ds, pair.alt_ds) and content.period_sentences(pair) == []
+    assert content.contract(same)["period"] == "29 Jan 2026 – 30 Jan 2026 (2 days)"
+    donor = content.donor_sentence(pair, content.PairFigures(pair, Lang("en")))
+    assert "over 2 days" in donor or "would not change" in donor
+
+
+def test_the_csv_notes_a_pair_over_two_periods(horizon_pair):
+    (_l1, a), (_l2, b) = horizon_pair
+    table = sweep.comparison_table([a, b], ["horizon_days=2", "horizon_days=4"], [["horizon_days=2"],
+                                                                                    ["horizon_days=4"]], baseline=None)
+    notes = set(table["note"])
+    assert notes == {"periods differ (baseline 2 days from 2026-01-29T00:00, scenario 4 days from "
+                     "2026-01-29T00:00): totals add up over each scenario's own period"}
+    assert table["paired"].all() and np.isfinite(table["diff_p50"]).any()
