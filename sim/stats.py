@@ -32,6 +32,7 @@ from sim.weighted_stats import (
     probability,
     quantile_summary,
     realization_weights,
+    summary_values,
     weighted_quantile,
     weighted_summarize,
 )
@@ -93,15 +94,35 @@ def summarize(
     >>> summarize(da).values
     array([ 5., 50., 95.])
     """
-    pct = np.asarray(percentiles, dtype=float)
-    if pct.ndim != 1 or ((pct < 0) | (pct > 100)).any():
-        raise ValueError(f"percentiles must be a sequence within [0, 100], got {percentiles!r}")
+    pct = _checked_percentiles(percentiles)
     w = realization_weights(da) if weights is None and dim == "realization" else (
         None if weights is None or weights is False else np.asarray(weights, dtype=float))
     da = da.drop_vars("realization_weight", errors="ignore")
-    if w is not None and not np.all(w == w.ravel()[0]):
+    w = _unequal(w)
+    if w is not None:
         return weighted_summarize(da, w, dim=dim, percentiles=percentiles)
     return quantile_summary(da, pct, dim)
+
+
+def _checked_percentiles(percentiles: Sequence[float]) -> np.ndarray:
+    pct = np.asarray(percentiles, dtype=float)
+    if pct.ndim != 1 or ((pct < 0) | (pct > 100)).any():
+        raise ValueError(f"percentiles must be a sequence within [0, 100], got {percentiles!r}")
+    return pct
+
+
+def _unequal(w: np.ndarray | None) -> np.ndarray | None:
+    """The weights :func:`summarize` uses: None when there are none or they are all equal (0 too)."""
+    return None if w is None or np.all(w == w.ravel()[0]) else w
+
+
+def _summarize_np(values: np.ndarray, percentiles: Sequence[float], weights: np.ndarray | None = None,
+                  axis: int = 0) -> np.ndarray:
+    """The numbers of :func:`summarize` on a plain array with explicit ``weights`` (None: unweighted):
+    percentiles [%] along ``axis``, shape ``(len(percentiles), *values.shape without axis)``."""
+    pct = _checked_percentiles(percentiles)
+    return summary_values(values, pct, _unequal(None if weights is None else np.asarray(weights, dtype=float)),
+                          axis=axis)
 
 
 def paired_difference(
@@ -140,6 +161,13 @@ def paired_difference(
     if percentiles is None:
         return diff
     return summarize(diff, dim=dim, percentiles=percentiles, weights=False if weights is None else weights)
+
+
+def _paired_difference_np(a: np.ndarray, b: np.ndarray, percentiles: Sequence[float],
+                          weights: np.ndarray | None = None, axis: int = 0) -> np.ndarray:
+    """The numbers of :func:`paired_difference` on plain arrays (realizations along ``axis``, paired by
+    position): the percentiles of ``b - a``."""
+    return _summarize_np(np.asarray(b) - np.asarray(a), percentiles, weights, axis)
 
 
 def paired_weights(a: xr.Dataset, b: xr.Dataset) -> np.ndarray | None:
@@ -206,27 +234,49 @@ def prob_reduction_at_least(
         raise ValueError(f"zero_baseline must be 'fail' or 'exclude', got {zero_baseline!r}")
     a, b = xr.align(a.drop_vars("realization_weight", errors="ignore"),
                     b.drop_vars("realization_weight", errors="ignore"), join="exact")
+    n_zero = []
+
+    def core(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        prob, zero = _prob_reduction_np(x, y, frac, weights, zero_baseline)
+        n_zero.append(zero)
+        return prob
+
+    prob = xr.apply_ufunc(core, a, b, input_core_dims=[[dim], [dim]], keep_attrs="override")
+    # what xarray's arithmetic on a and b gave: a's coordinates where b's differ (apply_ufunc drops them), the
+    # common name of a and b, no name with the (unnamed) weights
+    prob = prob.assign_coords({k: v for k, v in a.coords.items() if dim not in v.dims and k not in prob.coords})
+    prob.name = a.name if weights is None and a.name == b.name else None
+    prob.attrs = {
+        "units": "1",
+        "long_name": f"probability that b cuts {a.attrs.get('long_name', a.name or 'exposure')} "
+        f"by at least {frac:.0%} relative to a",
+        "n_baseline_zero": n_zero[0],
+        "zero_baseline": zero_baseline,
+    }
+    return prob
+
+
+def _prob_reduction_np(a: np.ndarray, b: np.ndarray, frac: float, weights: np.ndarray | None = None,
+                       zero_baseline: str = "fail") -> tuple[np.ndarray, int]:
+    """The numbers of :func:`prob_reduction_at_least` on plain arrays, realizations on the last axis (paired
+    by position; ``frac`` and ``zero_baseline`` already checked): (probability, shape of ``a`` without the
+    last axis [1]; the number of entries with ``a == 0``, realizations of weight 0 not counted)."""
+    a, b = np.asarray(a), np.asarray(b)
     positive = a > 0
     # a - b >= frac a; for frac > 0 also b < a, so that underflow in frac * a never credits a tie
     success = positive & (a - b >= frac * a) & ((b < a) | (frac == 0.0))
     zero = ~positive
     if weights is not None:
-        w = xr.DataArray(np.asarray(weights, dtype=float) / np.sum(weights), dims=(dim,))
+        w = np.asarray(weights, dtype=float) / np.sum(weights)
         zero = zero & (w > 0)  # a realization of weight 0 is not in the ensemble
         success, positive = success * w, positive * w
+    # sums skip NaN (weights of sum 0): xarray's sum, which this replaced, bit for bit
     if zero_baseline == "fail":
-        prob = (success.mean(dim) if weights is None else success.sum(dim)).astype(float)
+        prob = success.mean(axis=-1) if weights is None else np.nansum(success, axis=-1)
     else:
-        n_pos = positive.sum(dim)
-        prob = (success.sum(dim) / n_pos.where(n_pos > 0)).astype(float)
-    prob.attrs = {
-        "units": "1",
-        "long_name": f"probability that b cuts {a.attrs.get('long_name', a.name or 'exposure')} "
-        f"by at least {frac:.0%} relative to a",
-        "n_baseline_zero": int(zero.sum()),
-        "zero_baseline": zero_baseline,
-    }
-    return prob
+        n_pos = np.nansum(positive, axis=-1)
+        prob = np.nansum(success, axis=-1) / np.where(n_pos > 0, n_pos, np.nan)
+    return np.asarray(prob, dtype=float), int(zero.sum())
 
 
 def duration_survival(histogram: xr.DataArray, bin_dim: str = "duration_bin") -> xr.DataArray:
@@ -372,6 +422,17 @@ def figure_summary(values: np.ndarray, s: Settings, weights: np.ndarray | None =
     return float(p_lo), float(p50), float(p_hi), mc_error(x, s, weights)
 
 
+def _realization_values(ds: xr.Dataset, key: str, *other: str) -> np.ndarray:
+    """``ds[key]``'s values as a C-contiguous array ``(*other, realization)``: each row one figure's realizations."""
+    return np.ascontiguousarray(ds.variables[key].transpose(*other, "realization").values)
+
+
+def _same_realizations(x: xr.Dataset, y: xr.Dataset) -> None:
+    """Raise as :func:`paired_difference` does (``xr.align(join="exact")``) unless ``x`` and ``y`` have the
+    same realizations; other dimensions are not aligned."""
+    xr.align(x, y, join="exact", exclude={*x.dims, *y.dims} - {"realization"})
+
+
 def _settings(ds: xr.Dataset, **overrides: object) -> Settings:
     return Settings.from_dataset(ds, **overrides)
 
@@ -486,42 +547,51 @@ def comparison_table(
     lo_name, hi_name = f"diff_p{lo:g}", f"diff_p{hi:g}"
     rows = []
 
-    def row(key: str, x: xr.DataArray, y: xr.DataArray, code: str, name: str) -> dict:
-        diff = (y - x).values
+    def row(key: str, x: np.ndarray, y: np.ndarray, code: str, name: str) -> dict:
+        # x, y: the figure's values over realizations in a and b, paired by position (same realizations)
+        attrs = va.variables[key].attrs
+        diff = y - x
         if diff.size and np.isnan(diff).all():  # not available (over an unknown population): no chance of a cut
             nan = float("nan")
-            return {"figure": key, "label": va[key].attrs["long_name"], "unit": va[key].attrs["units"],
+            return {"figure": key, "label": attrs["long_name"], "unit": attrs["units"],
                     "adm5_code": code, "adm5_name": name, "diff_p50": nan,
-                    **{k: nan if np.isnan(v.values).all() else float(median(v.values, vw))
+                    **{k: nan if np.isnan(v).all() else float(median(v, vw))
                        for k, v, vw in (("a_p50", x, wa), ("b_p50", y, wb))},
                     lo_name: nan, hi_name: nan, "rel_diff_p50": nan, "prob_reduction": nan, "diff_ci_low": nan,
                     "diff_ci_high": nan, "mc_enough": True}
-        d_lo, d50, d_hi = paired_difference(x, y, percentiles=(lo, 50, hi), weights=w).values
-        base = x.values
-        rel = np.divide(diff, base, out=np.full(diff.shape, np.nan), where=base > 0)
+        d_lo, d50, d_hi = _paired_difference_np(x, y, (lo, 50, hi), w)
+        rel = np.divide(diff, x, out=np.full(diff.shape, np.nan), where=x > 0)
         err = mc_error(diff, s, w)
-        good = bool(va[key].attrs["cut_is_good"])
+        good = bool(attrs["cut_is_good"])
         ok = np.isfinite(rel)
         return {
-            "figure": key, "label": va[key].attrs["long_name"], "unit": va[key].attrs["units"],
-            "adm5_code": code, "adm5_name": name, "a_p50": float(median(x.values, wa)),
-            "b_p50": float(median(y.values, wb)),
+            "figure": key, "label": attrs["long_name"], "unit": attrs["units"],
+            "adm5_code": code, "adm5_name": name, "a_p50": float(median(x, wa)),
+            "b_p50": float(median(y, wb)),
             "diff_p50": float(d50), lo_name: float(d_lo), hi_name: float(d_hi),
             "rel_diff_p50": (float(np.nanmedian(rel)) if w is None else float(median(rel[ok], w[ok])))
             if ok.any() and (w is None or w[ok].sum() > 0) else float("nan"),
-            "prob_reduction": float(prob_reduction_at_least(x, y, frac=s.reduction_frac, weights=w)) if good
-            else float("nan"),
+            "prob_reduction": float(_prob_reduction_np(x, y, s.reduction_frac, w)[0]) if good else float("nan"),
             "diff_ci_low": err["ci_low"], "diff_ci_high": err["ci_high"], "mc_enough": err["enough"],
         }
 
-    for key in [k for k in va.data_vars if k in vb.data_vars]:
-        rows.append(row(str(key), va[key], vb[key], "", ""))
+    # numpy per row (xarray's alignment per row cost ~1.8 s a Kyiv pair): realizations are paired by position,
+    # so they must be the same ones (paired_difference's join="exact")
+    keys = [str(k) for k in va.data_vars if k in vb.data_vars]
+    _same_realizations(va[keys], vb[keys])
+    for key in keys:
+        rows.append(row(key, _realization_values(va, key), _realization_values(vb, key), "", ""))
     if districts:
         da_, db_ = keyfigures.district_values(a, s), keyfigures.district_values(b, s)
         codes = a["katotth"].values if "katotth" in a.coords else [""] * a.sizes.get("district", 0)
-        for key in [k for k in da_.data_vars if k in db_.data_vars and k in va.data_vars]:
-            for i, name in enumerate(da_["district"].values):
-                rows.append(row(str(key), da_[key].isel(district=i), db_[key].isel(district=i), str(codes[i]), str(name)))
+        dkeys = [str(k) for k in da_.data_vars if k in db_.data_vars and k in va.data_vars]
+        _same_realizations(da_[dkeys], db_[dkeys])
+        names = list(da_["district"].values) if dkeys else []
+        for key in dkeys:
+            # (district, realization): one contiguous row per district, districts paired by position
+            xa, xb = _realization_values(da_, key, "district"), _realization_values(db_, key, "district")
+            for i, name in enumerate(names):
+                rows.append(row(key, xa[i], xb[i], str(codes[i]), str(name)))
     cols = [c if c not in ("diff_p5", "diff_p95") else {"diff_p5": lo_name, "diff_p95": hi_name}[c]
             for c in COMPARISON_COLUMNS]
     return pd.DataFrame(rows, columns=cols)

@@ -21,8 +21,8 @@ from collections.abc import Sequence
 import numpy as np
 import xarray as xr
 
-__all__ = ["crps", "median", "percentiles", "probability", "quantile_summary", "realization_weights", "weighted_mean",
-           "weighted_quantile", "weighted_summarize"]
+__all__ = ["crps", "median", "percentiles", "probability", "quantile_summary", "realization_weights",
+           "summary_values", "weighted_mean", "weighted_quantile", "weighted_summarize"]
 
 
 def realization_weights(obj: xr.Dataset | xr.DataArray | None) -> np.ndarray | None:
@@ -88,13 +88,40 @@ def probability(event: np.ndarray, weights: np.ndarray | None = None, axis: int 
 
 
 def quantile_summary(da: xr.DataArray, pct: np.ndarray, dim: str = "realization") -> xr.DataArray:
-    """Unweighted percentiles ``pct`` [%] of ``da`` over ``dim`` (xarray's type 7) with a leading
-    ``percentile`` coordinate: the layout of :func:`sim.stats.summarize`."""
+    """Unweighted percentiles ``pct`` [%] of ``da`` over ``dim``: xarray's type 7 (``DataArray.quantile``,
+    NaN skipped in float data), computed by :func:`summary_values`, with a leading ``percentile`` coordinate:
+    the layout of :func:`sim.stats.summarize`."""
     pct = np.asarray(pct, dtype=float)
-    out = da.quantile(pct / 100.0, dim=dim, keep_attrs=True)
-    out = out.rename(quantile="percentile").assign_coords(percentile=pct)
-    out["percentile"].attrs.update(units="%", long_name=f"percentile over {dim}s")
-    return out
+    values = summary_values(da.values, pct, axis=da.get_axis_num(dim))
+    # DataArray.quantile's coordinates: those on the other dimensions; scalar ones and those along dim go
+    return _percentile_layout(da, values, pct, dim, {k: v for k, v in da.coords.items() if v.dims and dim not in v.dims},
+                              f"percentile over {dim}s")
+
+
+def summary_values(values: np.ndarray, pct: np.ndarray | Sequence[float], weights: np.ndarray | None = None,
+                   axis: int = 0) -> np.ndarray:
+    """The numbers of :func:`quantile_summary` and :func:`weighted_summarize` on a plain array.
+
+    Without weights, or with weights all equal and positive: type 7 as ``xarray.DataArray.quantile``
+    computes it (:func:`numpy.nanquantile` for float data, NaN skipped; :func:`numpy.quantile` otherwise);
+    else :func:`weighted_quantile`. Shape ``(len(pct), *values.shape without axis)``; ``pct`` in [%].
+    """
+    q = np.asarray(pct, dtype=float) / 100.0
+    if weights is not None:
+        w = np.asarray(weights)
+        if not (w.size and np.all(w == w.flat[0]) and w.flat[0] > 0):
+            return weighted_quantile(values, w, q, axis=axis)
+    x = np.asarray(values)
+    quantile = np.nanquantile if x.dtype.kind in "cfO" else np.quantile
+    return np.asarray(quantile(x, q, axis=axis, method="linear"))
+
+
+def _percentile_layout(da: xr.DataArray, values: np.ndarray, pct: np.ndarray, dim: str, coords: dict,
+                       long_name: str) -> xr.DataArray:
+    """``values`` (percentile first, then ``da``'s other dimensions) as a DataArray like ``da`` without ``dim``."""
+    dims = ["percentile", *[d for d in da.dims if d != dim]]
+    coords = {"percentile": xr.Variable("percentile", pct, {"units": "%", "long_name": long_name}), **coords}
+    return xr.DataArray(values, dims=dims, coords=coords, attrs=dict(da.attrs), name=da.name)
 
 
 def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float | Sequence[float] | np.ndarray,
@@ -185,14 +212,9 @@ def weighted_summarize(
     w = weights.transpose(dim).values if isinstance(weights, xr.DataArray) else np.asarray(weights)
     if w.size and np.all(w == w.flat[0]) and w.flat[0] > 0:  # equal weights: sim.stats.summarize exactly
         return quantile_summary(da, pct, dim)
-    axis = da.get_axis_num(dim)
-    values = weighted_quantile(da.values, w, pct / 100.0, axis=axis)
-    dims = ["percentile", *[d for d in da.dims if d != dim]]
-    coords = {k: v for k, v in da.coords.items() if dim not in v.dims}
-    out = xr.DataArray(values, dims=dims, coords=coords, attrs=dict(da.attrs), name=da.name)
-    out = out.assign_coords(percentile=pct)
-    out["percentile"].attrs.update(units="%", long_name=f"weighted percentile over {dim}s")
-    return out
+    values = summary_values(da.values, pct, w, axis=da.get_axis_num(dim))
+    return _percentile_layout(da, values, pct, dim, {k: v for k, v in da.coords.items() if dim not in v.dims},
+                              f"weighted percentile over {dim}s")
 
 
 def crps(values: np.ndarray, weights: np.ndarray, observed: np.ndarray, axis: int = 0) -> np.ndarray:

@@ -6,18 +6,27 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from sim import keyfigures
 from sim.config.people import PeopleConfig
+from sim.keyfigures import Settings
 from sim.people import ExposureAccumulator, exposure_to_dataset
 from sim.stats import (
     HEADLINE_COLUMNS,
+    _paired_difference_np,
+    _prob_reduction_np,
     comparison_table,
     duration_survival,
     headline_table,
     headline_values,
+    mc_error,
+    median,
     paired_difference,
+    paired_weights,
     prob_reduction_at_least,
+    realization_weights,
     summarize,
 )
+from tests.unit.report_fixtures import make_run
 
 START = np.datetime64("2026-01-29T00:00", "ns")
 
@@ -88,6 +97,65 @@ class TestProbReduction:
         a = realizations([3.0, 5.0])
         assert float(prob_reduction_at_least(a, a)) == 0.0
         assert float(prob_reduction_at_least(a, a, frac=0.0)) == 1.0
+
+
+class TestNumpyCores:
+    """The numpy cores of paired_difference and prob_reduction_at_least (what comparison_table calls per
+    row) against values worked out by hand, and the xarray functions giving the cores' numbers."""
+
+    # 4 realizations: a cut of 30 %, a tie, a zero baseline, a cut of 12.5 %
+    A = np.array([100.0, 100.0, 0.0, 40.0])
+    B = np.array([70.0, 100.0, 0.0, 35.0])
+
+    def test_prob_reduction_unweighted(self):
+        # frac 0.25: only run 0 is a cut; run 2 (a = 0) fails, or is left out (1 of the 3 with exposure)
+        assert _prob_reduction_np(self.A, self.B, 0.25) == (0.25, 1)
+        assert _prob_reduction_np(self.A, self.B, 0.25, zero_baseline="exclude") == (1 / 3, 1)
+        # frac 0: the tie (run 1) and run 3 count too; 3 of 4, 3 of 3
+        assert _prob_reduction_np(self.A, self.B, 0.0) == (0.75, 1)
+        assert _prob_reduction_np(self.A, self.B, 0.0, zero_baseline="exclude") == (1.0, 1)
+
+    def test_prob_reduction_weighted(self):
+        w = np.array([1.0, 2.0, 3.0, 2.0])  # shares 1/8, 2/8, 3/8, 2/8
+        prob, n_zero = _prob_reduction_np(self.A, self.B, 0.25, w)
+        assert prob == pytest.approx(1 / 8, rel=1e-15) and n_zero == 1
+        # exclude: run 0's 1/8 of the 5/8 with exposure
+        assert _prob_reduction_np(self.A, self.B, 0.25, w, "exclude")[0] == pytest.approx(1 / 5, rel=1e-15)
+        assert _prob_reduction_np(self.A, self.B, 0.0, w)[0] == pytest.approx(5 / 8, rel=1e-15)
+        # weight 0 on the zero baseline: not in the ensemble, not counted as a zero baseline
+        prob, n_zero = _prob_reduction_np(self.A, self.B, 0.25, np.array([1.0, 2.0, 0.0, 2.0]))
+        assert prob == pytest.approx(1 / 5, rel=1e-15) and n_zero == 0
+
+    def test_prob_reduction_rows_are_independent(self):
+        # realizations on the last axis; row 1 swaps a and b: b >= a in every run, no cut; a zero baseline each
+        prob, n_zero = _prob_reduction_np(np.stack([self.A, self.B]), np.stack([self.B, self.A]), 0.25)
+        np.testing.assert_array_equal(prob, [0.25, 0.0])
+        assert n_zero == 2
+
+    def test_paired_difference_type_7(self):
+        a, b = np.array([10.0, 20.0, 30.0, 40.0]), np.array([12.0, 15.0, 30.0, 10.0])
+        # b - a = 2, -5, 0, -30; sorted -30, -5, 0, 2; type 7 at h = 3p: p5 -30 + 0.15 x 25,
+        # p50 -5 + 0.5 x 5, p95 0 + 0.85 x 2 (rounding in h - floor(h): 1e-15 relative)
+        np.testing.assert_allclose(_paired_difference_np(a, b, (5, 50, 95)), [-26.25, -2.5, 1.7], rtol=1e-15)
+        assert _paired_difference_np(a, b, (50,))[0] == -2.5
+        # as DataArray.quantile: a NaN run is skipped (sorted -30, 0, 2: p50 0)
+        assert _paired_difference_np(a, np.array([12.0, np.nan, 30.0, 10.0]), (50,))[0] == 0.0
+        # weight 0 removes run 3 (-30); equal weights on the rest: type 7 of -5, 0, 2 at h = 2p
+        np.testing.assert_allclose(_paired_difference_np(a, b, (5, 50, 95), np.array([1.0, 1.0, 1.0, 0.0])),
+                                   [-4.5, 0.0, 1.8], rtol=1e-12, atol=1e-12)
+
+    @pytest.mark.parametrize("weighted", [False, True])
+    def test_the_xarray_functions_give_the_cores_numbers(self, weighted):
+        rng = np.random.default_rng(5)
+        a = realizations(rng.gamma(1.0, 100.0, 12))
+        b = realizations(a.values * rng.uniform(0.3, 1.2, 12))
+        w = rng.uniform(0.5, 2.0, 12) if weighted else None
+        np.testing.assert_array_equal(paired_difference(a, b, percentiles=(5, 50, 95), weights=w).values,
+                                      _paired_difference_np(a.values, b.values, (5, 50, 95), w))
+        for zero_baseline in ("fail", "exclude"):
+            prob = prob_reduction_at_least(a, b, frac=0.25, zero_baseline=zero_baseline, weights=w)
+            expected, _ = _prob_reduction_np(a.values, b.values, 0.25, w, zero_baseline)
+            assert float(prob) == float(expected)
 
 
 def test_duration_survival():
@@ -175,3 +243,32 @@ class TestHeadline:
         table = comparison_table(run_ds, run_ds.copy(deep=True))
         assert (table[["diff_p50", "diff_p5", "diff_p95"]].to_numpy() == 0.0).all()
         assert (table["prob_reduction"].dropna() == 0.0).all()
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_comparison_district_rows_are_the_city_computation_on_that_district(weighted):
+    """Each district row of comparison_table equals the city row's computation (xarray, as before the
+    numpy rows) on that district selected by hand with isel: a vectorised district path that mixed up
+    districts, codes or realizations would fail."""
+    a, b = make_run(), make_run(policy="pause_week", severity=0.5, seed=8)
+    if weighted:
+        a = a.assign(realization_weight=("realization", np.linspace(1.0, 3.0, a.sizes["realization"])))
+    s = Settings.from_dataset(a)
+    table = comparison_table(a, b).set_index(["figure", "adm5_name"])
+    da_, db_ = keyfigures.district_values(a, s), keyfigures.district_values(b, s)
+    w, wa = paired_weights(a, b), realization_weights(a)
+    assert (w is not None) == weighted
+    key = "person_days_below_12"
+    assert len(set(table.xs(key, level="figure")["diff_p50"])) == a.sizes["district"] + 1  # the premise: all differ
+    for key in ("person_days_below_12", "people_cold_24h", "share_without_power_peak"):
+        for i in (0, 4, a.sizes["district"] - 1):
+            x, y = da_[key].isel(district=i), db_[key].isel(district=i)
+            row = table.loc[(key, str(a["district"].values[i]))]
+            assert row["adm5_code"] == str(a["katotth"].values[i])
+            assert row["a_p50"] == float(median(x.values, wa))
+            np.testing.assert_array_equal(row[["diff_p5", "diff_p50", "diff_p95"]].to_numpy(dtype=float),
+                                          paired_difference(x, y, percentiles=(5, 50, 95), weights=w).values)
+            assert row["prob_reduction"] == float(prob_reduction_at_least(x, y, frac=0.25, weights=w))
+            err = mc_error((y - x).values, s, w)
+            assert (row["diff_ci_low"], row["diff_ci_high"], row["mc_enough"]) == (
+                err["ci_low"], err["ci_high"], err["enough"])
