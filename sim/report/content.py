@@ -366,11 +366,13 @@ def _word_override(key: str, value: str, lang: Lang) -> str | None:
         "seed": lambda v: lang._("seed {s}", s=v),
         "realizations": lambda v: lang._("{n} runs", n=v),
         "horizon_days": lambda v: lang._("{n} days", n=v),
+        "start": lambda v: lang._("from {date}", date=lang.date(pd.Timestamp(v))),
+        "dt_minutes": lambda v: lang._("{n}-minute steps", n=lang.exact(float(v))),
     }
     if key in words:
         try:
             return words[key](value)
-        except ValueError:
+        except ValueError:  # not a number or a date: key = value
             return None
     return None
 

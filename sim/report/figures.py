@@ -201,6 +201,9 @@ def _pause_window(ds: xr.Dataset) -> tuple[np.datetime64, np.datetime64] | None:
 def _date_axis(ax, lang: Lang = EN, maxticks: int = 9) -> None:
     """Dates on the x axis; ``maxticks`` fewer on a half-width chart, so that "29 січ." labels do not overlap."""
     loc = mdates.AutoDateLocator(minticks=3, maxticks=maxticks)
+    # a tick a day when 12 h are too many ticks and days too few (2 days with the axis margins on a half-width
+    # chart): matplotlib's hourly intervals stop at 12, and without this it warns and falls back to 12
+    loc.intervald[mdates.HOURLY] = [*loc.intervald[mdates.HOURLY], 24]
     ax.xaxis.set_major_locator(loc)
     if lang.code == "en":
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc, show_offset=False))

@@ -91,8 +91,13 @@ def _config(ds: xr.Dataset) -> dict:
 _TOKEN = re.compile(r"([A-Za-z_][\w./-]*)=([^\s,]+)")
 
 
+#: Hydra's escapes in an override's value (``start=2026-01-29T00\:00`` in a job's recorded overrides).
+_ESCAPED = re.compile(r"\\(.)")
+
+
 def _tokens(label: str) -> dict[str, str]:
-    return dict(_TOKEN.findall(str(label)))
+    """A label's overrides as ``{key: value}``, the values without Hydra's escapes."""
+    return {k: _ESCAPED.sub(r"\1", v) for k, v in _TOKEN.findall(str(label))}
 
 
 def _fill_from_config(attrs: dict, cfg: dict) -> dict:

@@ -99,3 +99,17 @@ def test_the_csv_notes_a_pair_over_two_periods(horizon_pair):
     assert notes == {"periods differ (baseline 2 days from 2026-01-29T00:00, scenario 4 days from "
                      "2026-01-29T00:00): totals add up over each scenario's own period"}
     assert table["paired"].all() and np.isfinite(table["diff_p50"]).any()
+
+
+def test_swept_start_dates_and_steps_read_as_words_without_hydra_escapes():
+    """Hydra records ``start=2026-01-29T00:00`` of a sweep as ``start=2026-01-29T00\\:00``; the brief showed
+    "start = 2026-01-29T00\\:00" in its title and contract line."""
+    ds = make_run(days=3)
+    assert content.scenario_title(r"start=2026-01-29T00\:00", ds) == "From 29 Jan 2026"
+    assert "\\" not in content.scenario_title(r"start=2026-01-29T00\:00", ds, Lang("uk"))
+    assert content.scenario_title("dt_minutes=30", ds) == "30-minute steps"
+    a, b = make_run(days=3), make_run(days=3, seed=8)
+    scen = [(r"start=2026-01-10T00\:00", a), (r"start=2026-01-29T00\:00", b)]
+    (pair,) = content.pairs_for(scen, baseline="start=2026-01-29T00:00")  # the baseline as a user types it
+    assert (pair.base, pair.alt) == (r"start=2026-01-29T00\:00", r"start=2026-01-10T00\:00")
+    assert content.contract(scen)["scenario"] == "from 10 Jan 2026; from 29 Jan 2026"

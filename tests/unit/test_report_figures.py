@@ -83,3 +83,18 @@ def test_pause_window_and_dollar_labels(pair):
     assert (end - start) == np.timedelta64(86400, "s")
     fig = figures.fan_chart([("cost $5 $x$", scen[1][1])])  # no mathtext error on user text
     _check(figures.render(fig, "f", "t", "c", "a"))
+
+
+@pytest.mark.parametrize("hours", [24, 48, 60, 72, 24 * 7, 24 * 21])
+@pytest.mark.parametrize("name", ["fan_chart", "heating_point_chart"])
+def test_date_axes_pick_their_ticks_without_a_warning(name, hours):
+    """A 2-day run's heating-point chart (a half-width chart: at most 5 date ticks) made matplotlib warn
+    "AutoDateLocator was unable to pick an appropriate interval" on the user's stderr at every brief: 48 h
+    and the axis margins need more than 12 h per tick, which its hourly intervals (up to 12) cannot give."""
+    import warnings
+
+    ds = make_run(n_districts=2, days=max(hours // 24, 3)).isel(time=slice(0, hours), day=slice(0, -(-hours // 24)))
+    fig = getattr(figures, name)([("x", ds)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _check(figures.render(fig, name, "t", "c", "a"))
