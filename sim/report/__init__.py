@@ -12,7 +12,23 @@ Modules: :mod:`~sim.report.content` (what the brief says), :mod:`~sim.report.fig
 :mod:`~sim.report.numbers` (rounding and hedging), :mod:`~sim.report.cli` (``coldgrid-report``).
 """
 
-from sim.report.brief import render_comparison, render_run
-from sim.report.hxl import summary_frame, write_summary_csv
+from typing import Any
 
 __all__ = ["render_comparison", "render_run", "summary_frame", "write_summary_csv"]
+
+#: Where each public name lives: imported on first use, so that a run with ``output.report=false`` (which
+#: writes summary.csv and the console summary) does not import matplotlib, Jinja2 and the brief (~1 s).
+_HOME = {"render_comparison": "sim.report.brief", "render_run": "sim.report.brief",
+         "summary_frame": "sim.report.hxl", "write_summary_csv": "sim.report.hxl"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        import importlib
+
+        return getattr(importlib.import_module(_HOME[name]), name)
+    raise AttributeError(f"module 'sim.report' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -272,3 +272,18 @@ def test_comparison_district_rows_are_the_city_computation_on_that_district(weig
             err = mc_error((y - x).values, s, w)
             assert (row["diff_ci_low"], row["diff_ci_high"], row["mc_enough"]) == (
                 err["ci_low"], err["ci_high"], err["enough"])
+
+
+def test_binomial_half_cdf_and_ppf_are_scipy_stats_binom():
+    """The median's order-statistic interval uses Binomial(n, 1/2) through scipy's own ufuncs instead of
+    importing scipy.stats: the reference is scipy.stats.binom itself, for every n up to 1,500 and the
+    quantiles the intervals use (exact equality: the same ufunc)."""
+    from scipy.stats import binom
+
+    from sim.stats import _binom_half_cdf, _binom_half_ppf
+
+    for n in range(1, 1501):
+        for q in (0.005, 0.025, 0.05, 0.1, 0.25):
+            assert _binom_half_ppf(q, n) == int(binom.ppf(q, n, 0.5)), (q, n)
+        for k in {0, n // 3, n // 2, n - 1}:
+            assert _binom_half_cdf(k, n) == float(binom.cdf(k, n, 0.5)), (k, n)
