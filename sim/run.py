@@ -168,10 +168,10 @@ def _write_outputs(cfg: DictConfig, out_dir: Path, ds, events: pd.DataFrame,
     frame = headline_frame(ds)  # every figure of the brief: headline.csv and the summary printed after the run
     brief: list[Path] = []
     if cfg.output.report:
-        brief = _render_brief(out_dir, ds, bool(cfg.output.pdf), echo)
+        brief = _render_brief(out_dir, ds, bool(cfg.output.pdf), echo, frame)
         paths += [p for p in brief if not p.name.startswith("report.") and p.parent == out_dir]
     if not (out_dir / "headline.csv").exists():
-        paths += write_run_tables(ds, out_dir)
+        paths += write_run_tables(ds, out_dir, frame)
     if cfg.output.summary_csv and not (out_dir / "summary.csv").exists():
         from sim.report import write_summary_csv
 
@@ -224,12 +224,13 @@ def _write_hydra_record(out_dir: Path, cfg: DictConfig, hydra_cfg: DictConfig, o
     atomic_write_text(folder / "overrides.yaml", OmegaConf.to_yaml(OmegaConf.create(list(overrides))))
 
 
-def _render_brief(out_dir: Path, ds, pdf: bool, echo: Callable[[str], None]) -> list[Path]:
+def _render_brief(out_dir: Path, ds, pdf: bool, echo: Callable[[str], None],
+                  frame: pd.DataFrame | None = None) -> list[Path]:
     """Render the scenario brief; a failure is reported and does not cost the run its results."""
     from sim.report import render_run
 
     try:
-        return [Path(p) for p in render_run(out_dir, ds=ds, pdf=pdf)]
+        return [Path(p) for p in render_run(out_dir, ds=ds, pdf=pdf, frame=frame)]
     except Exception as e:  # the numbers matter more than their rendering
         log.exception("the brief could not be rendered")
         echo(f"coldgrid: warning: the brief could not be rendered ({type(e).__name__}: {e}); "

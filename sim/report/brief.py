@@ -22,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -148,7 +149,7 @@ def _data_uri(fig: figures.RenderedFigure) -> str:
 
 def _figures(
     scenarios: Sequence[content.Scenario], lang: Lang, pair: content.Pair | None = None,
-    missing: list[dict] | None = None,
+    missing: list[dict] | None = None, pair_figures: content.PairFigures | None = None,
 ) -> list[figures.RenderedFigure]:
     """Render the brief's figures for these scenarios (the pair's differences when given). A figure that a
     sweep scenario has no result for says so in its legend and caption; one that none of them has a result
@@ -185,7 +186,7 @@ def _figures(
     gaps = {name: figures.no_result(named, name) for name in figures.NEEDS}
     unpaired = ""
     if pair is not None:
-        pf = content.PairFigures(pair, lang)
+        pf = pair_figures if pair_figures is not None else content.PairFigures(pair, lang)
         both = has_result(pair.base_ds) and has_result(pair.alt_ds)
         va = keyfigures.values(pair.base_ds, pf.s) if pf.paired else xr.Dataset()
         vb = keyfigures.values(pair.alt_ds, pf.s) if pf.paired else xr.Dataset()
@@ -295,9 +296,11 @@ def build_html(
         main = next((p for p in pairs if has_result(p.base_ds) and has_result(p.alt_ds)), pairs[0])
         pairs = [main, *[p for p in pairs if p is not main]]
         shown = [(main.base, main.base_ds), (main.alt, main.alt_ds)]
-        figs = _figures(shown, lang, main, placeholders)
+        body = content.comparison_content(scenarios, pairs, lang)
+        # the main pair's figures as comparison_content computed them (each side's headline_frame: seconds)
+        figs = _figures(shown, lang, main, placeholders, body["blocks"][0]["pf"])
         ref = main.base_ds if has_result(main.base_ds) else main.alt_ds  # population, period: one with a result
-        ctx = _common(ref, scenarios, kind, lang) | content.comparison_content(scenarios, pairs, lang)
+        ctx = _common(ref, scenarios, kind, lang) | body
         ctx["scenario_list"] = [(content.scenario_title(n, d, lang), content.describe_scenario(d, lang))
                                 for n, d in scenarios]
         ctx["main"] = main
@@ -353,7 +356,7 @@ def _stem(stem: str, lang: str) -> str:
 
 def _render(
     folder: Path, ds: xr.Dataset, stem: str, kind: str, pdf: bool, baseline: str | None,
-    languages: Sequence[str] | None = None,
+    languages: Sequence[str] | None = None, frame: pd.DataFrame | None = None,
 ) -> list[Path]:
     paths: list[Path] = []
     sobol = sensitivity.load(folder) if kind == "comparison" else None  # a Sobol sweep's indices
@@ -365,12 +368,13 @@ def _render(
         paths += figures.save(figs, folder / FIGURES if code == "en" else folder / FIGURES / code)
     paths += write_summary_csv(ds, folder / "summary.csv")
     if kind == "run":
-        paths += write_run_tables(ds, folder)
+        paths += write_run_tables(ds, folder, frame)
     return paths
 
 
 def render_run(
-    run_dir: Path, ds: xr.Dataset | None = None, pdf: bool = True, languages: Sequence[str] | None = None
+    run_dir: Path, ds: xr.Dataset | None = None, pdf: bool = True, languages: Sequence[str] | None = None,
+    frame: pd.DataFrame | None = None,
 ) -> list[Path]:
     """Write a run's brief: ``report.html``, ``report.pdf``, ``figures/*.png|svg``, ``summary.csv``,
     ``headline.csv``, ``triggers.csv``; in every language of ``languages`` (default the run's
@@ -384,6 +388,8 @@ def render_run(
         The run's result (as returned by :func:`sim.chain.run_scenario`).
     pdf : bool
         Also write the PDF (WeasyPrint; about a second).
+    frame : pandas.DataFrame, optional
+        ``sim.report.exports.headline_frame(ds)`` when the caller has it already (``headline.csv``).
 
     Returns
     -------
@@ -403,7 +409,7 @@ def render_run(
         raise InputError(
             f"{run_dir}: this result has a 'scenario' dimension (a sweep); use render_comparison"
         )
-    written = _render(run_dir, ds, "report", "run", pdf, None, languages)
+    written = _render(run_dir, ds, "report", "run", pdf, None, languages, frame)
     log.debug("report: %d files of the brief in %s", len(written), run_dir)
     return written
 

@@ -146,10 +146,11 @@ def events_in_calendar_time(events: pd.DataFrame, start: str) -> pd.DataFrame:
     return out
 
 
-def write_run_tables(ds: xr.Dataset, out_dir: str | Path) -> list[Path]:
-    """Write ``headline.csv`` and ``triggers.csv`` (both HXL-tagged) into ``out_dir``."""
+def write_run_tables(ds: xr.Dataset, out_dir: str | Path, frame: pd.DataFrame | None = None) -> list[Path]:
+    """Write ``headline.csv`` and ``triggers.csv`` (both HXL-tagged) into ``out_dir``; ``frame`` is
+    ``headline_frame(ds)`` when the caller has it already (a Kyiv run's takes seconds)."""
     out_dir = Path(out_dir)
-    paths = [write_headline_csv(headline_frame(ds), out_dir / "headline.csv")]
+    paths = [write_headline_csv(headline_frame(ds) if frame is None else frame, out_dir / "headline.csv")]
     trig = trigger_table(ds)
     paths.append(write_csv(trig, out_dir / "triggers.csv", header_rows=[hxl_tags(list(trig.columns))]))
     return paths
