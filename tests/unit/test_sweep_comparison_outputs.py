@@ -126,3 +126,11 @@ def test_a_sweep_over_cities_is_collected_but_not_compared(tmp_path: Path, capsy
             "of different cities are not compared run by run; each job's brief has its figures") in out
     assert "Traceback" not in out + err and "warning" not in out
     assert not (tmp_path / "comparison.html").exists()
+    # coldgrid-report on that sweep: the same reason, one line, exit status 2
+    from tests.cli_runner import report_in_process
+
+    r = report_in_process(str(tmp_path), "--no-pdf")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert [ln for ln in r.stderr.splitlines() if ln.strip()] == [
+        "coldgrid-report: error: the scenarios are of different cities (small_town, kyiv): scenarios of different "
+        "cities are not compared run by run; each job's brief has its figures"]
