@@ -84,13 +84,14 @@ def headline_frame(ds: xr.Dataset, settings: Settings | None = None, locale: str
             "mc_enough": err["enough"],
         }
 
+    texts = {str(k): (str(m["label"]), str(m["unit"]), str(m["definition"]), str(m["section"]), bool(m["lead"]))
+             for k, m in zip(meta.index, meta.to_dict("records"), strict=True)}
     for key in map(str, dv.data_vars):
-        if key not in meta.index:
+        if key not in texts:
             continue
-        m = meta.loc[key]
+        values = dv.variables[key].transpose("realization", "district").values  # each column one district's runs
         for i in range(len(names)):
-            rows.append(row(key, dv[key].isel(district=i).values, i, str(m["label"]), str(m["unit"]),
-                            str(m["definition"]), str(m["section"]), bool(m["lead"])))
+            rows.append(row(key, values[:, i], i, *texts[key]))
     if "person_hours_below_threshold" in ds and "population" in ds and names and np.isclose(
             ds["threshold"].values.astype(float), s.severe_c).any():
         exact = functools.partial(numbers.exact, locale=locale)
@@ -108,8 +109,9 @@ def headline_frame(ds: xr.Dataset, settings: Settings | None = None, locale: str
                     "at_ceiling": False, "p50_ci_low": err["ci_low"], "p50_ci_high": err["ci_high"],
                     "mc_rel_error": err["rel_error"], "mc_enough": err["enough"]}
         city = pd.concat([city, pd.DataFrame([city_row])], ignore_index=True)
+        rate_values = rate.values
         for i in range(len(names)):
-            rows.append(row("person_days_below_12_per_1000", rate.isel(district=i).values, i, label, "per 1,000",
+            rows.append(row("person_days_below_12_per_1000", rate_values[:, i], i, label, "per 1,000",
                             definition, "where", False))
         ranking = keyfigures.district_ranking(ds, s)
         share = dict(zip([str(d) for d in ranking["district"].values], ranking["p_top"].values, strict=True))

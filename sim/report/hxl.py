@@ -14,7 +14,6 @@ The thresholds in column names and tags (``cold16``, ``cold12``) come from the r
 from __future__ import annotations
 
 import re
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +21,7 @@ import pandas as pd
 import xarray as xr
 
 from sim.io import atomic_write_text, write_csv
-from sim.keyfigures import Settings, _day_index, _dt_h
+from sim.keyfigures import Settings, _day_index, _dt_h, _groups, _reduce_groups
 from sim.smc import nowcast_state
 from sim.stats import _summarize_np
 from sim.weighted_stats import realization_weights
@@ -228,35 +227,17 @@ def _sum_district(a: np.ndarray) -> np.ndarray:
 
 
 def _day_groups(ds: xr.Dataset) -> list[np.ndarray]:
-    """The time steps of each calendar date of the run (the groups of :func:`_by_day`, in its order)."""
+    """The time steps of each calendar date of the run, in date order (the groups of a groupby over the
+    date index)."""
     dates = pd.DatetimeIndex(ds["time"].values).normalize()
-    day = np.searchsorted(dates.unique(), dates)
-    return [np.flatnonzero(day == k) for k in np.unique(day)]
+    return _groups(np.searchsorted(dates.unique(), dates))
 
 
 def _daily(a: np.ndarray, groups: list[np.ndarray], how: str) -> np.ndarray:
-    """:func:`_by_day` on a plain array (realization, time, ...): the same reductions xarray applies to
-    each group (NaN skipped in float data), without its per-group overhead. -> (realization, day, ...)."""
-    skip = _nan_kind(a)
-    out = []
-    for idx in groups:
-        g = a[:, idx]
-        if how == "max":
-            out.append(np.fmax.reduce(g, axis=1) if skip else np.max(g, axis=1))
-        elif how == "mean":
-            if skip:
-                with warnings.catch_warnings():
-                    warnings.filterwarnings("ignore", r"Mean of empty slice", category=RuntimeWarning)
-                    out.append(np.nanmean(g, axis=1))
-            else:
-                out.append(np.mean(g, axis=1))
-        else:  # last: the last value that is not NaN (xarray's nanlast)
-            if skip:
-                pos = g.shape[1] - 1 - np.argmax(~np.isnan(g[:, ::-1]), axis=1)
-                out.append(np.take_along_axis(g, pos[:, None], axis=1)[:, 0])
-            else:
-                out.append(g[:, -1])
-    return np.stack(out, axis=1)
+    """Daily max / mean / last of a plain array (realization, time, ...) over the calendar dates ``groups``:
+    ``DataArray.groupby(date index).max / mean / last("time")`` (NaN skipped in float data), on the array.
+    -> (realization, day, ...)."""
+    return _reduce_groups(a, groups, how, axis=1)
 
 
 def _runmax(a: np.ndarray) -> np.ndarray:

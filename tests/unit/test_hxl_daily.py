@@ -33,22 +33,26 @@ def _old_by_day(da: xr.DataArray, ds: xr.Dataset, how: str) -> xr.DataArray:
 
 
 @pytest.mark.parametrize("how", ["max", "mean", "last"])
-@pytest.mark.parametrize("kind", ["float", "nan", "int"])
+@pytest.mark.parametrize("kind", ["float", "nan", "int", "city", "view"])
 def test_daily_is_the_groupby_reduction(how, kind):
     ds = _ds()
     rng = np.random.default_rng(3)
-    a = rng.normal(size=(5, ds.sizes["time"], 4)) * 1e3
+    a = rng.normal(size=(5, ds.sizes["time"], 4)) * 1e3 + 1e6 / 3
     if kind == "nan":
-        a[a > 800] = np.nan
+        a[a > 1e6 / 3 + 800] = np.nan
         a[1, 17:48, 2] = np.nan  # a whole date without a value in one run and district
     if kind == "int":
         a = np.round(a).astype(np.int64)
-    da = xr.DataArray(a, dims=("realization", "time", "district"))
+    if kind == "view":  # a strided view, as ds[...].sel(threshold=...) gives
+        a = a[:, :, 1]
+    if kind == "city":  # time the last axis: a sum along it would be pairwise, not the groupby's order
+        a = np.ascontiguousarray(a[:, :, 0])
+    da = xr.DataArray(a, dims=("realization", "time", "district")[: a.ndim])
     groups = _day_groups(ds)
     assert [len(g) for g in groups] == [17, 24, 12]  # partial first and last dates
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices, as in the run's own tables
-        old = _old_by_day(da, ds, how).transpose("realization", "date_index", "district").values
+        old = _old_by_day(da, ds, how).transpose("realization", "date_index", ...).values
     new = _daily(a, groups, how)
     assert new.dtype == old.dtype
     np.testing.assert_array_equal(new, old)  # NaN in the same cells, every other value bit for bit
@@ -81,3 +85,17 @@ def test_percentiles_with_nan_or_weights_keep_their_path():
     w = np.array([1.0, 2.0, 0.0, 1.0, 3.0, 1.0])
     y = np.nan_to_num(x)
     np.testing.assert_array_equal(_summarize_np(y, (5, 50, 95), w), summary_values(y, np.array([5.0, 50.0, 95.0]), w))
+
+
+def test_daily_mean_worst_is_the_groupby_mean_then_max():
+    from sim.keyfigures import _day_index, daily_mean_worst
+
+    ds = _ds(77, "2026-01-29 00:00")
+    rng = np.random.default_rng(5)
+    for a in (rng.normal(size=(6, 77)) * 1e3 + 1e6 / 3, rng.normal(size=(6, 77, 3, 2))[:, :, :, 1] * 1e3 + 1e6 / 3):
+        da = xr.DataArray(a, dims=("realization", "time", "district")[: a.ndim], name="x",
+                          coords={"realization": np.arange(6)})
+        old = da.groupby(_day_index(ds).rename("run_day")).mean("time").max("run_day")
+        new = daily_mean_worst(da, ds)
+        xr.testing.assert_identical(new, old)
+        assert new.values.tobytes() == old.values.tobytes()
