@@ -71,9 +71,15 @@ def headline_frame(ds: xr.Dataset, settings: Settings | None = None, locale: str
     names = [str(d) for d in ds["district"].values] if "district" in ds.dims else []
     pop = ds["population"].values.astype(float) if "population" in ds else np.full(len(names), np.nan)
 
-    def row(key: str, values: np.ndarray, i: int, label: str, unit: str, definition: str, section: str,
+    def rows_of(key: str, values: np.ndarray, label: str, unit: str, definition: str, section: str,
+                lead: bool) -> list[dict]:
+        """One row per district; ``values`` (realization, district)."""
+        return [row(key, summary, i, label, unit, definition, section, lead)
+                for i, summary in enumerate(stats.figure_summaries(values, s, w))]
+
+    def row(key: str, summary: tuple, i: int, label: str, unit: str, definition: str, section: str,
             lead: bool) -> dict:
-        p_lo, p50, p_hi, err = stats.figure_summary(values, s, w)
+        p_lo, p50, p_hi, err = summary
         ceiling = _district_ceiling(unit, pop[i])
         return {
             "figure": key, "adm5_code": codes[i] if codes else "", "adm5_name": names[i], "label": label,
@@ -89,9 +95,7 @@ def headline_frame(ds: xr.Dataset, settings: Settings | None = None, locale: str
     for key in map(str, dv.data_vars):
         if key not in texts:
             continue
-        values = dv.variables[key].transpose("realization", "district").values  # each column one district's runs
-        for i in range(len(names)):
-            rows.append(row(key, values[:, i], i, *texts[key]))
+        rows += rows_of(key, dv.variables[key].transpose("realization", "district").values, *texts[key])
     if "person_hours_below_threshold" in ds and "population" in ds and names and np.isclose(
             ds["threshold"].values.astype(float), s.severe_c).any():
         exact = functools.partial(numbers.exact, locale=locale)
@@ -109,10 +113,7 @@ def headline_frame(ds: xr.Dataset, settings: Settings | None = None, locale: str
                     "at_ceiling": False, "p50_ci_low": err["ci_low"], "p50_ci_high": err["ci_high"],
                     "mc_rel_error": err["rel_error"], "mc_enough": err["enough"]}
         city = pd.concat([city, pd.DataFrame([city_row])], ignore_index=True)
-        rate_values = rate.values
-        for i in range(len(names)):
-            rows.append(row("person_days_below_12_per_1000", rate_values[:, i], i, label, "per 1,000",
-                            definition, "where", False))
+        rows += rows_of("person_days_below_12_per_1000", rate.values, label, "per 1,000", definition, "where", False)
         ranking = keyfigures.district_ranking(ds, s)
         share = dict(zip([str(d) for d in ranking["district"].values], ranking["p_top"].values, strict=True))
         for i, name in enumerate(names):
