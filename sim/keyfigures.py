@@ -769,9 +769,8 @@ def definitions(ds: xr.Dataset | None = None, settings: Settings | None = None) 
 
 
 def _finish(da: xr.DataArray, keep: tuple[str, ...]) -> xr.DataArray:
-    """``da.astype(float)`` (a copy) with only the coordinates ``keep``, built directly (cheaper)."""
-    return xr.DataArray(np.array(da.values, dtype=float), dims=da.dims,
-                        coords={k: c for k, c in da.coords.items() if k in keep}, name=da.name, attrs=dict(da.attrs))
+    da = da.astype(float)
+    return da.drop_vars([c for c in da.coords if c not in keep])
 
 
 def _g(x: float) -> str:
