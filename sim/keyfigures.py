@@ -26,6 +26,7 @@ import copy
 import functools
 import json
 import os
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -307,13 +308,57 @@ def _thr(ds: xr.Dataset, c: float) -> float:
     return float(values[np.argmin(np.abs(values - c))])
 
 
+def _groups(codes: np.ndarray) -> list[np.ndarray]:
+    """The positions of each code, codes in sorted order (the groups of ``DataArray.groupby(codes)``)."""
+    return [np.flatnonzero(codes == k) for k in np.unique(codes)]
+
+
+def _max(a: np.ndarray, axis: int) -> np.ndarray:
+    """``DataArray.max`` along ``axis``: NaN skipped in float data (``numpy.nanmax`` is ``fmax.reduce``)."""
+    return np.fmax.reduce(a, axis=axis) if a.dtype.kind in "cf" else np.max(a, axis=axis)
+
+
+def _reduce_groups(a: np.ndarray, groups: list[np.ndarray], how: str, axis: int = 1) -> np.ndarray:
+    """``DataArray.groupby(...).max / mean / last`` along ``axis`` of a plain array, group by group, with the
+    reductions xarray applies to each group (NaN skipped in float data: ``nanmax``, ``nanmean``, the last value
+    that is not NaN), without its per-group overhead; the groups' results stacked along ``axis``."""
+    skip = a.dtype.kind in "cf"
+    out = []
+    for idx in groups:
+        # indexed as xarray indexes a group (an integer array): numpy lays the result out group-axis first, and
+        # nanmean's sum then runs along it step by step, not pairwise: the same bits as the groupby
+        g = a[(slice(None),) * axis + (idx,)]
+        if how == "max":
+            out.append(_max(g, axis))
+        elif how == "mean":
+            if skip:
+                with warnings.catch_warnings():
+                    warnings.filterwarnings("ignore", r"Mean of empty slice", category=RuntimeWarning)
+                    out.append(np.nanmean(g, axis=axis))
+            else:
+                out.append(np.mean(g, axis=axis))
+        elif how == "last":
+            if skip:
+                rev = np.flip(~np.isnan(g), axis=axis)
+                pos = g.shape[axis] - 1 - np.argmax(rev, axis=axis)
+                out.append(np.squeeze(np.take_along_axis(g, np.expand_dims(pos, axis), axis=axis), axis=axis))
+            else:
+                out.append(np.take(g, -1, axis=axis))
+        else:
+            raise ValueError(f"unknown reduction {how!r}")
+    return np.stack(out, axis=axis)
+
+
 def daily_mean_worst(da: xr.DataArray, ds: xr.Dataset) -> xr.DataArray:
     """Highest daily average of ``da`` (dims ``realization, time, ...``) over the days of the run.
 
     Days are counted from the run's start; a last, partial day is averaged over the hours it covers.
+    (``da.groupby(run day).mean("time").max()``, computed on the array.)
     """
-    daily = da.groupby(_day_index(ds).rename("run_day")).mean("time")
-    return daily.max("run_day")
+    axis = da.get_axis_num("time")
+    daily = _reduce_groups(da.values, _groups(_day_index(ds).values), "mean", axis=axis)
+    return xr.DataArray(_max(daily, axis), dims=[d for d in da.dims if d != "time"],
+                        coords={k: c for k, c in da.coords.items() if "time" not in c.dims}, name=da.name)
 
 
 def restore_days(series: np.ndarray, hours: np.ndarray, dt_h: float, restored_frac: float) -> np.ndarray:

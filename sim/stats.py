@@ -41,6 +41,7 @@ __all__ = [
     "HEADLINE_COLUMNS",
     "comparison_table",
     "duration_survival",
+    "figure_summaries",
     "figure_summary",
     "headline_table",
     "headline_values",
@@ -121,8 +122,14 @@ def _summarize_np(values: np.ndarray, percentiles: Sequence[float], weights: np.
     """The numbers of :func:`summarize` on a plain array with explicit ``weights`` (None: unweighted):
     percentiles [%] along ``axis``, shape ``(len(percentiles), *values.shape without axis)``."""
     pct = _checked_percentiles(percentiles)
-    return summary_values(values, pct, _unequal(None if weights is None else np.asarray(weights, dtype=float)),
-                          axis=axis)
+    w = _unequal(None if weights is None else np.asarray(weights, dtype=float))
+    x = np.asarray(values)
+    if w is None and x.dtype.kind == "f" and x.ndim > 1 and not np.isnan(x).any():
+        # numpy.nanquantile (summary_values' unweighted float path) only drops NaN, one 1-D slice at a time
+        # (numpy.apply_along_axis): without NaN it is numpy.quantile of each slice, which is this, number for
+        # number, in one vectorised call
+        return np.asarray(np.quantile(x, pct / 100.0, axis=axis, method="linear"))
+    return summary_values(x, pct, w, axis=axis)
 
 
 def paired_difference(
@@ -422,6 +429,11 @@ def mc_error(values: np.ndarray, s: Settings, weights: np.ndarray | None = None)
     else:
         lo, hi, coverage = weighted_median_ci(x, weights, s.mc_confidence)
         med = float(median(x, weights)) if x.size else float("nan")
+    return _mc_verdict(lo, hi, coverage, med, s)
+
+
+def _mc_verdict(lo: float, hi: float, coverage: float, med: float, s: Settings) -> dict[str, float | bool]:
+    """:func:`mc_error` from the median's interval (``lo``, ``hi``, its ``coverage``) and the median ``med``."""
     half = (hi - lo) / 2.0
     if half == 0:
         rel = 0.0
@@ -447,6 +459,28 @@ def figure_summary(values: np.ndarray, s: Settings, weights: np.ndarray | None =
         return nan, nan, nan, {"ci_low": nan, "ci_high": nan, "rel_error": nan, "enough": True}
     p_lo, p50, p_hi = percentiles(x, s.percentiles, weights)
     return float(p_lo), float(p50), float(p_hi), mc_error(x, s, weights)
+
+
+def figure_summaries(values: np.ndarray, s: Settings, weights: np.ndarray | None = None,
+                     ) -> list[tuple[float, float, float, dict[str, float | bool]]]:
+    """:func:`figure_summary` of each column of ``values`` (realization, figure), the same numbers.
+
+    Unweighted NaN-free columns are summarized together (percentiles, sort and median along the realization
+    axis: numpy's per-column results, element for element); weighted runs or columns with NaN one by one.
+    """
+    x = np.asarray(values, dtype=float)
+    if x.ndim != 2:
+        raise ValueError(f"values must be (realization, figure), got shape {x.shape}")
+    if weights is not None or x.shape[0] == 0 or np.isnan(x).any():
+        return [figure_summary(x[:, j], s, weights) for j in range(x.shape[1])]
+    p_lo, p50, p_hi = np.percentile(x, s.percentiles, axis=0)
+    n = x.shape[0]
+    xs = np.sort(x, axis=0)
+    k, coverage = _ci_index(n, float(s.mc_confidence))
+    lo, hi = (xs[0], xs[-1]) if k < 1 else (xs[k - 1], xs[n - k])  # median_ci's order statistics
+    med = np.median(x, axis=0)
+    return [(float(p_lo[j]), float(p50[j]), float(p_hi[j]),
+             _mc_verdict(float(lo[j]), float(hi[j]), coverage, float(med[j]), s)) for j in range(x.shape[1])]
 
 
 def _realization_values(ds: xr.Dataset, key: str, *other: str) -> np.ndarray:
@@ -512,8 +546,10 @@ def headline_table(
     w = realization_weights(ds)
     lo_name, hi_name = s.pct_names
     rows = []
-    for key, da in v.data_vars.items():
-        p_lo, p50, p_hi, err = figure_summary(da.values, s, w)  # as summarize(), without xarray's overhead
+    keys = list(v.data_vars)
+    summaries = figure_summaries(np.stack([v.variables[k].values for k in keys], axis=1), s, w) if keys else []
+    for key, (p_lo, p50, p_hi, err) in zip(keys, summaries, strict=True):  # as summarize(), without xarray's overhead
+        da = v.variables[key]  # the attributes (a Variable: no DataArray built per figure)
         ceiling = float(da.attrs["ceiling"])
         rows.append({
             "figure": key, "label": da.attrs["long_name"], "p50": float(p50), lo_name: float(p_lo),

@@ -71,9 +71,15 @@ def headline_frame(ds: xr.Dataset, settings: Settings | None = None, locale: str
     names = [str(d) for d in ds["district"].values] if "district" in ds.dims else []
     pop = ds["population"].values.astype(float) if "population" in ds else np.full(len(names), np.nan)
 
-    def row(key: str, values: np.ndarray, i: int, label: str, unit: str, definition: str, section: str,
+    def rows_of(key: str, values: np.ndarray, label: str, unit: str, definition: str, section: str,
+                lead: bool) -> list[dict]:
+        """One row per district; ``values`` (realization, district)."""
+        return [row(key, summary, i, label, unit, definition, section, lead)
+                for i, summary in enumerate(stats.figure_summaries(values, s, w))]
+
+    def row(key: str, summary: tuple, i: int, label: str, unit: str, definition: str, section: str,
             lead: bool) -> dict:
-        p_lo, p50, p_hi, err = stats.figure_summary(values, s, w)
+        p_lo, p50, p_hi, err = summary
         ceiling = _district_ceiling(unit, pop[i])
         return {
             "figure": key, "adm5_code": codes[i] if codes else "", "adm5_name": names[i], "label": label,
@@ -84,13 +90,12 @@ def headline_frame(ds: xr.Dataset, settings: Settings | None = None, locale: str
             "mc_enough": err["enough"],
         }
 
+    texts = {str(k): (str(m["label"]), str(m["unit"]), str(m["definition"]), str(m["section"]), bool(m["lead"]))
+             for k, m in zip(meta.index, meta.to_dict("records"), strict=True)}
     for key in map(str, dv.data_vars):
-        if key not in meta.index:
+        if key not in texts:
             continue
-        m = meta.loc[key]
-        for i in range(len(names)):
-            rows.append(row(key, dv[key].isel(district=i).values, i, str(m["label"]), str(m["unit"]),
-                            str(m["definition"]), str(m["section"]), bool(m["lead"])))
+        rows += rows_of(key, dv.variables[key].transpose("realization", "district").values, *texts[key])
     if "person_hours_below_threshold" in ds and "population" in ds and names and np.isclose(
             ds["threshold"].values.astype(float), s.severe_c).any():
         exact = functools.partial(numbers.exact, locale=locale)
@@ -108,9 +113,7 @@ def headline_frame(ds: xr.Dataset, settings: Settings | None = None, locale: str
                     "at_ceiling": False, "p50_ci_low": err["ci_low"], "p50_ci_high": err["ci_high"],
                     "mc_rel_error": err["rel_error"], "mc_enough": err["enough"]}
         city = pd.concat([city, pd.DataFrame([city_row])], ignore_index=True)
-        for i in range(len(names)):
-            rows.append(row("person_days_below_12_per_1000", rate.isel(district=i).values, i, label, "per 1,000",
-                            definition, "where", False))
+        rows += rows_of("person_days_below_12_per_1000", rate.values, label, "per 1,000", definition, "where", False)
         ranking = keyfigures.district_ranking(ds, s)
         share = dict(zip([str(d) for d in ranking["district"].values], ranking["p_top"].values, strict=True))
         for i, name in enumerate(names):

@@ -14,7 +14,6 @@ The thresholds in column names and tags (``cold16``, ``cold12``) come from the r
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -22,9 +21,9 @@ import pandas as pd
 import xarray as xr
 
 from sim.io import atomic_write_text, write_csv
-from sim.keyfigures import Settings, _day_index, _dt_h
+from sim.keyfigures import Settings, _day_index, _dt_h, _groups, _reduce_groups
 from sim.smc import nowcast_state
-from sim.stats import summarize
+from sim.stats import _summarize_np
 from sim.weighted_stats import realization_weights
 
 __all__ = [
@@ -210,19 +209,40 @@ def _adm1(ds: xr.Dataset) -> str:
     return "UA80" if str(ds.attrs.get("city", "")) == "kyiv" else ""
 
 
-def _by_day(da: xr.DataArray, ds: xr.Dataset, how: str) -> xr.DataArray:
-    """Daily max / mean / sum / last over the calendar dates of the run."""
+def _nan_kind(a: np.ndarray) -> bool:
+    """Whether xarray's reductions skip NaN in ``a`` by default (float and complex data)."""
+    return a.dtype.kind in "cf"
+
+
+def _vals(da: xr.DataArray, *dims: str) -> np.ndarray:
+    """``da``'s values with its dimensions in the order ``dims`` (those it has), C-contiguous."""
+    return np.ascontiguousarray(da.transpose(*[d for d in dims if d in da.dims], ...).values)
+
+
+def _sum_district(a: np.ndarray) -> np.ndarray:
+    """``DataArray.sum("district")`` of an array whose last axis is the district: NaN skipped in float data."""
+    if _nan_kind(a):
+        return np.sum(np.where(np.isnan(a), np.zeros_like(a), a), axis=-1)
+    return np.sum(a, axis=-1)
+
+
+def _day_groups(ds: xr.Dataset) -> list[np.ndarray]:
+    """The time steps of each calendar date of the run, in date order (the groups of a groupby over the
+    date index)."""
     dates = pd.DatetimeIndex(ds["time"].values).normalize()
-    day = xr.DataArray(np.searchsorted(dates.unique(), dates), dims="time", name="date_index")
-    g = da.groupby(day)
-    methods: dict[str, Callable[..., xr.DataArray]] = {"max": g.max, "mean": g.mean, "sum": g.sum, "last": g.last}
-    return methods[how]("time")
+    return _groups(np.searchsorted(dates.unique(), dates))
 
 
-def _runmax(da: xr.DataArray) -> xr.DataArray:
-    """Running maximum over the dates (highest so far, in each run)."""
-    return xr.apply_ufunc(np.maximum.accumulate, da, input_core_dims=[["date_index"]],
-                          output_core_dims=[["date_index"]], kwargs={"axis": -1})
+def _daily(a: np.ndarray, groups: list[np.ndarray], how: str) -> np.ndarray:
+    """Daily max / mean / last of a plain array (realization, time, ...) over the calendar dates ``groups``:
+    ``DataArray.groupby(date index).max / mean / last("time")`` (NaN skipped in float data), on the array.
+    -> (realization, day, ...)."""
+    return _reduce_groups(a, groups, how, axis=1)
+
+
+def _runmax(a: np.ndarray) -> np.ndarray:
+    """Running maximum over the dates (axis 1: highest so far, in each run)."""
+    return np.maximum.accumulate(a, axis=1)
 
 
 def _scenario_frame(label: str, ds: xr.Dataset) -> pd.DataFrame:
@@ -231,6 +251,7 @@ def _scenario_frame(label: str, ds: xr.Dataset) -> pd.DataFrame:
     lo, _, hi = pcts
     dates = pd.DatetimeIndex(ds["time"].values).normalize().unique()
     n_days = len(dates)
+    groups = _day_groups(ds)
     districts = [str(d) for d in ds["district"].values] if "district" in ds.dims else []
     codes = [str(c) for c in ds["katotth"].values] if "katotth" in ds.coords else [""] * len(districts)
     n_d = len(districts)
@@ -238,26 +259,30 @@ def _scenario_frame(label: str, ds: xr.Dataset) -> pd.DataFrame:
     lc, sc = _c(s.long_c), _c(s.severe_c)
     lh, sh = f"{s.long_h:g}", f"{s.severe_h:g}"
     weights = realization_weights(ds)  # a conditioned nowcast's (None: equal)
-    w_arg = False if weights is None else weights
+    dims = ("realization", "time", "day", "district")
+
+    def vals(da: xr.DataArray) -> np.ndarray:
+        return _vals(da, *dims)
+
+    def daily(a: np.ndarray, how: str = "max") -> np.ndarray:
+        return _daily(a, groups, how)
 
     def put(name: str, district: np.ndarray | None, city: np.ndarray | None) -> None:
-        arr = np.full((n_days, n_d + 1), np.nan)
+        out = np.full((n_days, n_d + 1), np.nan)
         if district is not None:
-            arr[:, :n_d] = district
+            out[:, :n_d] = district
         if city is not None:
-            arr[:, n_d] = city
-        cols[name] = arr
+            out[:, n_d] = city
+        cols[name] = out
 
     def last_only(values: np.ndarray | float) -> np.ndarray:
         out = np.full((n_days, *np.shape(values)), np.nan)
         out[-1] = values
         return out
 
-    def q(da: xr.DataArray, which=pcts) -> np.ndarray:
-        """Percentiles over realizations -> (P, day[, district]) array."""
-        out = summarize(da, percentiles=which, weights=w_arg)
-        dims = ["percentile"] + [d for d in ("date_index", "district") if d in out.dims]
-        return out.transpose(*dims).values
+    def q(a: np.ndarray, which=pcts) -> np.ndarray:
+        """Percentiles over realizations (axis 0) -> (P, day[, district]) array (:func:`sim.stats.summarize`)."""
+        return _summarize_np(a, which, weights)
 
     def trio(prefix: str, dist: np.ndarray | None, city: np.ndarray | None, last: bool = False) -> None:
         for i, p in enumerate((lo, 50.0, hi)):
@@ -275,13 +300,12 @@ def _scenario_frame(label: str, ds: xr.Dataset) -> pd.DataFrame:
         if "people_below_threshold" not in ds or not np.isclose(thresholds, c).any():
             continue
         thr = float(thresholds[np.argmin(np.abs(thresholds - c))])
-        city_da = ds["people_below_threshold"].sel(threshold=thr)
-        dist_da = ds[by_d].sel(threshold=thr) if by_d in ds else None
-        trio(f"people_below_{tag}c", None if dist_da is None else q(_by_day(dist_da, ds, "max")),
-             q(_by_day(city_da, ds, "max")))
+        city_a = vals(ds["people_below_threshold"].sel(threshold=thr))
+        dist_a = vals(ds[by_d].sel(threshold=thr)) if by_d in ds else None
+        trio(f"people_below_{tag}c", None if dist_a is None else q(daily(dist_a)), q(daily(city_a)))
         put(f"people_below_{tag}c_mean_p50",
-            None if dist_da is None else q(_by_day(dist_da, ds, "mean"), (50,))[0],
-            q(_by_day(city_da, ds, "mean"), (50,))[0])
+            None if dist_a is None else q(daily(dist_a, "mean"), (50,))[0],
+            q(daily(city_a, "mean"), (50,))[0])
         if tag == lc and "people_below_threshold_by_age" in ds:
             by_age = ds["people_below_threshold_by_age"].sel(threshold=thr)
             by_da = ds.get("people_below_long_by_district_age")
@@ -289,8 +313,8 @@ def _scenario_frame(label: str, ds: xr.Dataset) -> pd.DataFrame:
                 by_da = None  # recorded at another threshold
             for g, name in (("65plus", f"people_65plus_below_{lc}c_p50"), ("under5", f"people_under5_below_{lc}c_p50")):
                 if g in by_age["age_group"].values:
-                    put(name, None if by_da is None else q(_by_day(by_da.sel(age_group=g), ds, "max"), (50,))[0],
-                        q(_by_day(by_age.sel(age_group=g), ds, "max"), (50,))[0])
+                    put(name, None if by_da is None else q(daily(vals(by_da.sel(age_group=g))), (50,))[0],
+                        q(daily(vals(by_age.sel(age_group=g))), (50,))[0])
 
     for var, tag, hours, by_age_var in (
         ("people_severe_cold", sc, sh, "people_severe_cold"),
@@ -298,29 +322,34 @@ def _scenario_frame(label: str, ds: xr.Dataset) -> pd.DataFrame:
     ):
         if var not in ds:
             continue
-        v = ds[var].sel(age_group="all") if "age_group" in ds[var].dims else ds[var]
-        trio(f"people_cold_{tag}c_{hours}h_so_far", q(v), q(v.sum("district")), last=True)
+        v = vals(ds[var].sel(age_group="all") if "age_group" in ds[var].dims else ds[var])
+        v_city = _sum_district(v)
+        trio(f"people_cold_{tag}c_{hours}h_so_far", q(v), q(v_city), last=True)
         if by_age_var in ds:
             for g in ("65plus", "under5"):
-                a = ds[by_age_var].sel(age_group=g)
+                a = vals(ds[by_age_var].sel(age_group=g))
                 put(f"people_{g}_cold_{tag}c_{hours}h_so_far_p50", last_only(q(a, (50,))[0]),
-                    last_only(q(a.sum("district"), (50,))[0]))
+                    last_only(q(_sum_district(a), (50,))[0]))
         if var == "people_cold_24h":
             hh = s.household_size
             put(f"households_cold_{lc}c_{lh}h_so_far_p50", last_only(q(v, (50,))[0] / hh),
-                last_only(q(v.sum("district"), (50,))[0] / hh))
+                last_only(q(v_city, (50,))[0] / hh))
 
     if "person_hours_below_threshold" in ds and np.isclose(thresholds, s.severe_c).any():
         thr = float(thresholds[np.argmin(np.abs(thresholds - s.severe_c))])
-        ph = ds["person_hours_below_threshold"].sel(threshold=thr)
-        dist_final, city_final = q(ph / 24.0), q(ph.sum("district") / 24.0)
+        ph = vals(ds["person_hours_below_threshold"].sel(threshold=thr))
+        dist_final, city_final = q(ph / 24.0), q(_sum_district(ph) / 24.0)
         city_cum = dist_cum = None
+        dt_h = _dt_h(ds)
+
+        def cumulative(a: np.ndarray) -> np.ndarray:  # DataArray.cumsum("time"): NaN counts as 0 in float data
+            a = a * dt_h / 24.0
+            return np.nancumsum(a, axis=1) if _nan_kind(a) else np.cumsum(a, axis=1)
+
         if "people_below_threshold" in ds:
-            cum = (ds["people_below_threshold"].sel(threshold=thr) * _dt_h(ds) / 24.0).cumsum("time")
-            city_cum = q(_by_day(cum, ds, "last"))
+            city_cum = q(daily(cumulative(vals(ds["people_below_threshold"].sel(threshold=thr))), "last"))
         if by_d in ds:
-            cum_d = (ds[by_d].sel(threshold=thr) * _dt_h(ds) / 24.0).cumsum("time")
-            dist_cum = q(_by_day(cum_d, ds, "last"))
+            dist_cum = q(daily(cumulative(vals(ds[by_d].sel(threshold=thr))), "last"))
         for i, p in enumerate((lo, 50.0, hi)):
             city_col = city_cum[i].copy() if city_cum is not None else np.full(n_days, np.nan)
             city_col[-1] = city_final[i]  # exactly the headline figure
@@ -328,64 +357,70 @@ def _scenario_frame(label: str, ds: xr.Dataset) -> pd.DataFrame:
             dist_col[-1] = dist_final[i]  # exactly the district figure
             put(f"person_days_below_{sc}c_so_far_{_p(p)}", dist_col, city_col)
 
+    derived: dict[str, np.ndarray] = {}  # district series the result does not hold (generator kW by district)
+
     def daily_and_peak(var: str, var_d: str | None, name: str, peak_name: str | None, scale: float = 1.0) -> None:
         if var not in ds:
             return
-        city = ds[var] if "district" not in ds[var].dims else ds[var].sum("district")
-        dist = ds[var_d] if var_d and var_d in ds else (ds[var] if "district" in ds[var].dims else None)
-        put(name, None if dist is None else scale * q(_by_day(dist, ds, "max"), (50,))[0],
-            scale * q(_by_day(city, ds, "max"), (50,))[0])
+        full = vals(ds[var])
+        city = full if "district" not in ds[var].dims else _sum_district(full)
+        dist = (derived[var_d] if var_d in derived else vals(ds[var_d])) if var_d and (
+            var_d in derived or var_d in ds) else (full if "district" in ds[var].dims else None)
+        dist_day = None if dist is None else daily(dist)
+        city_day = daily(city)
+        put(name, None if dist_day is None else scale * q(dist_day, (50,))[0], scale * q(city_day, (50,))[0])
         if peak_name:
-            put(peak_name, None if dist is None else q(_runmax(_by_day(dist, ds, "max")), (50,))[0],
-                q(_runmax(_by_day(city, ds, "max")), (50,))[0])
+            put(peak_name, None if dist_day is None else q(_runmax(dist_day), (50,))[0],
+                q(_runmax(city_day), (50,))[0])
 
     daily_and_peak("buildings_without_heat", None, "buildings_without_heat_p50", "buildings_without_heat_peak_so_far_p50")
     daily_and_peak("buildings_frozen", None, "buildings_frozen_p50", None)
     if "share_without_power" in ds:
-        sh_ = ds["share_without_power"]
+        sh_ = vals(ds["share_without_power"])
         city = None  # empty: not available without every district's population (not the known ones' share)
         people = float(ds["population"].sum(skipna=False)) if "population" in ds else float("nan")
         if people > 0:
-            city = 100 * q(_by_day((sh_ * ds["population"]).sum("district") / people, ds, "max"), (50,))[0]
-        put("share_without_power_pct_p50", 100 * q(_by_day(sh_, ds, "max"), (50,))[0], city)
+            city = 100 * q(daily(_sum_district(sh_ * vals(ds["population"])) / people), (50,))[0]
+        put("share_without_power_pct_p50", 100 * q(daily(sh_), (50,))[0], city)
     if "heating_point_demand" in ds:
-        dd = ds.get("heating_point_demand_by_district")
-        trio("heating_point_demand", None if dd is None else q(_by_day(dd, ds, "max")),
-             q(_by_day(ds["heating_point_demand"], ds, "max")))
+        dd = vals(ds["heating_point_demand_by_district"]) if "heating_point_demand_by_district" in ds else None
+        dd_day = None if dd is None else daily(dd)
+        hp_day = daily(vals(ds["heating_point_demand"]))
+        trio("heating_point_demand", None if dd_day is None else q(dd_day), q(hp_day))
         put("heating_point_demand_peak_so_far_p50",
-            None if dd is None else q(_runmax(_by_day(dd, ds, "max")), (50,))[0],
-            q(_runmax(_by_day(ds["heating_point_demand"], ds, "max")), (50,))[0])
+            None if dd_day is None else q(_runmax(dd_day), (50,))[0], q(_runmax(hp_day), (50,))[0])
     if "heating_point_capacity" in ds:
         cap_d = (ds["heating_point_capacity_by_district"].values.astype(float)
                  if "heating_point_capacity_by_district" in ds else None)
         put("heating_point_capacity", None if cap_d is None else np.broadcast_to(cap_d, (n_days, n_d)),
             np.full(n_days, float(ds["heating_point_capacity"].max())))
     if "heating_point_demand_by_district" in ds and "heating_point_capacity_by_district" in ds:
-        unmet_d = (ds["heating_point_demand_by_district"] - ds["heating_point_capacity_by_district"]).clip(min=0)
-        put("heating_point_unmet_p50", q(_by_day(unmet_d, ds, "max"), (50,))[0],
-            q(_by_day(ds["heating_point_unmet_demand"], ds, "max"), (50,))[0]
+        unmet_d = np.clip(vals(ds["heating_point_demand_by_district"]) - vals(ds["heating_point_capacity_by_district"]),
+                          0, None)
+        put("heating_point_unmet_p50", q(daily(unmet_d), (50,))[0],
+            q(daily(vals(ds["heating_point_unmet_demand"])), (50,))[0]
             if "heating_point_unmet_demand" in ds else None)
     daily_and_peak("generators_running", "generators_running_by_district", "generators_p50", "generators_peak_so_far_p50")
     for var in ("generator_kw", "generator_load_kw"):
         if var in ds and "generators_running" in ds and "generators_running_by_district" in ds:
             # each district's share of the city's generators carries the same rating and load per generator
             # (sim.exposure: kW = generators x the mean rating of a point's generator, load = kW x load share)
-            per_gen = (ds[var] / ds["generators_running"].where(ds["generators_running"] > 0)).fillna(0.0)
-            ds = ds.assign({f"_{var}_by_district": ds["generators_running_by_district"] * per_gen})
+            running = vals(ds["generators_running"])
+            with np.errstate(divide="ignore", invalid="ignore"):
+                per_gen = vals(ds[var]) / np.where(running > 0, running, np.nan)
+            per_gen = np.where(np.isnan(per_gen), 0.0, per_gen)
+            derived[f"_{var}_by_district"] = vals(ds["generators_running_by_district"]) * per_gen[..., None]
         daily_and_peak(var, f"_{var}_by_district", f"{var}_p50", None)
     if "diesel_consumption" in ds and ds.sizes.get("day", 0) >= 1:
         # L/day rates per day of the run -> litres per calendar date (a partial day for the hours it covers)
         run_day = _day_index(ds)
         day_h = np.bincount(run_day.values, minlength=ds.sizes["day"])[: ds.sizes["day"]] * _dt_h(ds)
-        frac = xr.DataArray(day_h / 24.0, dims="day")
+        frac = day_h / 24.0
         if n_days == ds.sizes["day"]:
-            litres = ds["diesel_consumption"] * frac
-            dist = (ds["diesel_consumption_by_district"] * frac
+            litres = vals(ds["diesel_consumption"]) * frac
+            dist = (vals(ds["diesel_consumption_by_district"]) * frac[:, None]
                     if "diesel_consumption_by_district" in ds else None)
-            put("diesel_l_p50",
-                None if dist is None else summarize(dist, percentiles=(50,), weights=w_arg).transpose(
-                    "percentile", "day", "district").values[0],
-                summarize(litres, percentiles=(50,), weights=w_arg).values[0])
+            put("diesel_l_p50", None if dist is None else q(dist, (50,))[0], q(litres, (50,))[0])
 
     n = n_days * (n_d + 1)
     frame = {
