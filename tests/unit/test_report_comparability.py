@@ -172,3 +172,28 @@ def test_unpaired_scenarios_are_not_said_to_share_random_numbers():
         assert apart in html and shared not in html
     html, _figs = build_html(make_sweep(days=3), kind="comparison")
     assert "Scenarios share random numbers" in html and "do not share their runs" not in html
+
+
+def test_the_console_says_why_a_pair_has_no_numbers():
+    """-m seed=1,2 and a sweep with a failed job: the console printed only the footnote "Medians of each
+    scenario, and the median of the run-by-run differences ..." about tables it did not print."""
+    import pandas as pd
+
+    from sim.report.console import comparison_summary
+
+    a, b = make_run(days=3, seed=1), make_run(days=3, seed=2)
+    a.attrs["seed"], b.attrs["seed"] = 1, 2
+    table = sweep.comparison_table([a, b], ["seed=1", "seed=2"], [["seed=1"], ["seed=2"]], baseline=None)
+    failed = pd.DataFrame([{"scenario": "seed=3", "note": "failed: bad value", "paired": False}],
+                          columns=table.columns)
+    text = comparison_summary(pd.concat([table, failed], ignore_index=True))
+    assert text.splitlines() == [
+        "seed=2  against  seed=1: not paired: different seeds or realizations; no paired differences",
+        "seed=3: failed: bad value"]
+    # a paired sweep keeps its tables and the footnote, and adds no line
+    c = make_run(days=3, policy="pause_week", seed=7)
+    paired = sweep.comparison_table([make_run(days=3), c], ["attacks=continued", "attacks=pause_week"],
+                                    [["attacks=continued"], ["attacks=pause_week"]])
+    text = comparison_summary(paired)
+    assert text.splitlines()[0] == "attacks=pause_week  against  attacks=continued"
+    assert text.endswith("not the difference of the two medians.") and "not paired" not in text
