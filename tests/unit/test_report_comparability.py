@@ -197,3 +197,20 @@ def test_the_console_says_why_a_pair_has_no_numbers():
     text = comparison_summary(paired)
     assert text.splitlines()[0] == "attacks=pause_week  against  attacks=continued"
     assert text.endswith("not the difference of the two medians.") and "not paired" not in text
+
+
+def test_a_sweep_left_with_one_result_says_so_in_words(tmp_path):
+    """-m weather.min_temperature_c=-25,-500: the second job fails, and the sweep ended in "warning: comparison
+    brief not rendered (InputError: ... along a 'scenario' dimension); try coldgrid-report", which fails the same
+    way. It is now a NotComparableError ("coldgrid: no comparison brief: ..."; coldgrid-report exits 2)."""
+    from sim.report.brief import render_comparison
+    from tests.unit.report_fixtures import make_sweep
+
+    one = make_sweep(days=3).isel(scenario=[0])
+    one.attrs["failed_jobs"] = "1 (weather.min_temperature_c=-500): must be between -60 degC and 8 degC"
+    with pytest.raises(NotComparableError, match=r"only one job of this sweep has a result, the others failed"):
+        render_comparison(tmp_path, ds=one, pdf=False)
+    del one.attrs["failed_jobs"]  # no failed job: not a sweep's outcome, the message as before
+    with pytest.raises(Exception, match="at least two scenarios") as e:
+        render_comparison(tmp_path, ds=one, pdf=False)
+    assert not isinstance(e.value, NotComparableError)
