@@ -533,7 +533,9 @@ def contract(scenarios: Sequence[Scenario], lang: Lang = EN, trigger: str = "") 
     if len(set(names)) < len(names):  # the same policy: the swept keys tell them apart
         names = [scenario_title(n, d, lang) if "=" in n else names[i] for i, (n, d) in enumerate(scenarios)]
         names = [lower_first(x) for x in names]
-    scen = "; ".join(names) if len(scenarios) > 1 else describe_scenario(ds, lang)
+    # a grid's titles hold "; " themselves (strikes continue; repair crews x0.5): then " | " between scenarios
+    scen = (" | " if any("; " in x for x in names) else "; ").join(names) if len(scenarios) > 1 else \
+        describe_scenario(ds, lang)
     runs = list(dict.fromkeys(n_runs(d) for d in shown))
     return {
         "place": each(lambda d: city_name(d, lang)),

@@ -214,3 +214,16 @@ def test_a_sweep_left_with_one_result_says_so_in_words(tmp_path):
     with pytest.raises(Exception, match="at least two scenarios") as e:
         render_comparison(tmp_path, ds=one, pdf=False)
     assert not isinstance(e.value, NotComparableError)
+
+
+def test_a_grids_scenarios_are_told_apart_in_the_contract():
+    """-m attacks=continued,pause_week repair.crew_multiplier=0.5,1: the contract listed "strikes continue;
+    repair crews x0.5; strikes continue; repair crews x1; ..." (four scenarios read as eight items)."""
+    a, b = make_run(days=3), make_run(days=3, policy="pause_week")
+    scen = [("attacks=continued repair.crew_multiplier=0.5", a), ("attacks=continued repair.crew_multiplier=1", a),
+            ("attacks=pause_week repair.crew_multiplier=0.5", b)]
+    assert content.contract(scen)["scenario"].split(" | ") == [
+        "strikes continue; repair crews x0.5", "strikes continue; repair crews x1",
+        "strikes pause for 1 day from 29 Jan; repair crews x0.5"]
+    # one key per scenario: as before
+    assert content.contract([("attacks=continued", a), ("attacks=pause_week", b)])["scenario"].count(" | ") == 0
