@@ -29,7 +29,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from sim import __version__, keyfigures
-from sim.errors import InputError
+from sim.errors import InputError, NotComparableError
 from sim.io import atomic_write, atomic_write_text
 from sim.keyfigures import Settings
 from sim.report import content, figures, nowcast_section, sensitivity
@@ -441,6 +441,10 @@ def render_comparison(
     if ds is None:
         ds = load_result(sweep_dir / SWEEP)
         check_config(sweep_dir / SWEEP, ds)
+    if "scenario" in ds.dims and ds.sizes["scenario"] == 1 and ds.attrs.get("failed_jobs"):
+        # the other jobs failed: re-rendering cannot help (a sweep over cities says the same: NotComparableError)
+        raise NotComparableError(f"{sweep_dir}: only one job of this sweep has a result, the others failed "
+                                 "(see failed.txt); a comparison needs two")
     if "scenario" not in ds.dims or ds.sizes["scenario"] < 2:
         raise InputError(
             f"{sweep_dir}: a comparison needs at least two scenarios along a 'scenario' dimension"

@@ -83,6 +83,17 @@ def comparison_summary(table: pd.DataFrame) -> str:
         out.append(_table(rows, ("figure", "baseline", "scenario", "median of paired diff.", "range",
                                  f"P(cut >= {cut} %)")))
         out.append("")
-    out.append("Medians of each scenario, and the median of the run-by-run differences (same seed): "
-               "not the difference of the two medians.")
-    return "\n".join(out)
+    # a pair with no figures (not paired, not compared, a failed job): its note, once, in place of numbers
+    note = table["note"].fillna("").astype(str) if "note" in table.columns else pd.Series("", index=table.index)
+    notes = table[~table.index.isin(city.index) & note.ne("")]
+    for _i, r in notes.drop_duplicates(["scenario", "baseline", "note"]).iterrows():
+        base = "" if pd.isna(r["baseline"]) or not str(r["baseline"]) else f"  against  {r['baseline']}"
+        out.append(f"{r['scenario']}{base}: {r['note']}")
+    if len(notes):
+        out.append("")
+    if len(city):
+        out.append("Medians of each scenario, and the median of the run-by-run differences (same seed): "
+                   "not the difference of the two medians.")
+    elif not len(notes):
+        return "coldgrid: no paired comparison (fewer than two comparable jobs)"
+    return "\n".join(out).rstrip("\n")

@@ -497,15 +497,27 @@ def same_period(a: xr.Dataset, b: xr.Dataset) -> bool:
     return bool(_start(a) == _start(b) and abs(_horizon_days(a) - _horizon_days(b)) < 1e-9)
 
 
+def shown_scenarios(scenarios: Sequence[Scenario]) -> list[xr.Dataset]:
+    """The scenarios whose settings the brief states: those with a result (all of a sweep's jobs that ran),
+    else the first."""
+    return [d for _n, d in scenarios if has_result(d)] or [scenarios[0][1]]
+
+
+def each_value(shown: Sequence[xr.Dataset], fn: Any) -> str:
+    """``fn`` of each scenario, the distinct values in scenario order joined by "; " (one value when they
+    agree)."""
+    return "; ".join(dict.fromkeys(fn(d) for d in shown))
+
+
 def contract(scenarios: Sequence[Scenario], lang: Lang = EN, trigger: str = "") -> dict:
     """The one-line contract on top (IFRC EAP): period, population, scenario, trigger, lead time, basis. A
     field in which the scenarios with a result differ (a sweep of ``horizon_days=7,14``: two periods) lists
     each of their values, in scenario order."""
-    shown = [d for _n, d in scenarios if has_result(d)] or [scenarios[0][1]]  # sweep scenarios with a result
+    shown = shown_scenarios(scenarios)
     ds = shown[0]
 
     def each(fn: Any) -> str:
-        return "; ".join(dict.fromkeys(fn(d) for d in shown))
+        return each_value(shown, fn)
 
     def population(d: xr.Dataset) -> str:
         pop = people_present(d)
@@ -516,12 +528,14 @@ def contract(scenarios: Sequence[Scenario], lang: Lang = EN, trigger: str = "") 
         start, _end, days = _period(d, lang)
         return lang._("0–{days} days from {start}", days=lang.exact(days), start=start)
 
-    weather = weather_text(ds, lang)
+    weather = each(lambda d: weather_text(d, lang))
     names = [short_name(d, lang) for _, d in scenarios]
     if len(set(names)) < len(names):  # the same policy: the swept keys tell them apart
         names = [scenario_title(n, d, lang) if "=" in n else names[i] for i, (n, d) in enumerate(scenarios)]
         names = [lower_first(x) for x in names]
-    scen = "; ".join(names) if len(scenarios) > 1 else describe_scenario(ds, lang)
+    # a grid's titles hold "; " themselves (strikes continue; repair crews x0.5): then " | " between scenarios
+    scen = (" | " if any("; " in x for x in names) else "; ").join(names) if len(scenarios) > 1 else \
+        describe_scenario(ds, lang)
     runs = list(dict.fromkeys(n_runs(d) for d in shown))
     return {
         "place": each(lambda d: city_name(d, lang)),
@@ -1194,12 +1208,12 @@ def no_result_sentences(pair: Pair, pf: PairFigures, rows: Sequence[dict]) -> li
                      "and they are not compared run by run; the tables show the median of each.",
                      alt=scenario_title(pair.alt, pair.alt_ds, pf.lang),
                      base=lower_first(scenario_title(pair.base, pair.base_ds, pf.lang)),
-                     a=pair.base_ds.attrs.get("seed"), b=pair.alt_ds.attrs.get("seed")))
+                     a=pair.alt_ds.attrs.get("seed"), b=pair.base_ds.attrs.get("seed")))  # in the order named
     elif not pf.paired:
         out.append(_("{alt} and {base} do not have the same runs ({a} and {b}), so they are not compared run by "
                      "run; the tables show the median of each.", alt=scenario_title(pair.alt, pair.alt_ds, pf.lang),
                      base=lower_first(scenario_title(pair.base, pair.base_ds, pf.lang)),
-                     a=n_runs(pair.base_ds), b=n_runs(pair.alt_ds)))
+                     a=n_runs(pair.alt_ds), b=n_runs(pair.base_ds)))
     for side, name, ds in (("base", pair.base, pair.base_ds), ("alt", pair.alt, pair.alt_ds)):
         gone = [r for r in rows if r.get("no_result") and r["base" if side == "base" else "alt"] == _("no result")]
         if gone:
@@ -1391,19 +1405,59 @@ def cold_bands(s: Settings, lang: Lang = EN) -> list[tuple[str, str, str, str, s
 
 
 def methods(ds: xr.Dataset, scenarios: Sequence[Scenario], lang: Lang = EN) -> dict:
-    """The methods box: model and version, scenario definitions, repair assumptions, denominator, runs."""
+    """The methods box: model and version, scenario definitions, repair assumptions, denominator, runs. A
+    setting in which the scenarios with a result differ (a sweep of ``repair.crew_multiplier=0.5,1``, of
+    ``weather.min_temperature_c`` or of ``seed``) lists each of their values, in scenario order, as
+    :func:`contract` does; ``paired`` tells whether they share their runs (same seed and realizations)."""
     _ = lang._
-    cfg = _config(ds)
-    rep = cfg.get("repair", {}) if isinstance(cfg.get("repair"), dict) else {}
-    city = cfg.get("city", {}) if isinstance(cfg.get("city"), dict) else {}
-    people = cfg.get("people", {}) if isinstance(cfg.get("people"), dict) else {}
-    s = Settings.from_dataset(ds)
+    shown = [ds, *(d for d in shown_scenarios(scenarios) if d is not ds)] if scenarios else [ds]  # ds first
+
+    def each(fn: Any) -> str:
+        return each_value(shown, fn)
+
+    def crews(d: xr.Dataset) -> str:
+        rep = _config(d).get("repair", {})
+        rep = rep if isinstance(rep, dict) else {}
+        text = _("{p} power and {h} heat-network crews", p=rep.get("power_crews", "?"), h=rep.get("heat_crews", "?"))
+        if float(rep.get("crew_multiplier", 1) or 1) != 1:
+            text += f" (x{lang.exact(float(rep['crew_multiplier']))})"
+        return text
+
+    def denominator(d: xr.Dataset) -> str:
+        city = _config(d).get("city", {})
+        city = city if isinstance(city, dict) else {}
+        pop = people_present(d)
+        # not recorded at all reads as unknown does (not "– people present")
+        denom = (_("{n} people present", n=lang.num(pop, 3)) if np.isfinite(pop)
+                 else _("people present: not available"))
+        if city.get("population_total"):
+            denom += _(" ({n} residents, of whom {p} assumed to have left)",
+                       n=lang.num(float(city["population_total"]), 2),
+                       p=lang.pct(float(city.get("share_left_frac", 0) or 0)))
+        if str(d.attrs.get("city", city.get("name", ""))) == "kyiv":
+            denom += _("; population estimate 2024 (mobile data, incl. internally displaced people), calibration D1")
+        return denom
+
+    def heating_points(d: xr.Dataset) -> str:
+        people = _config(d).get("people", {})
+        people = people if isinstance(people, dict) else {}
+        if not people.get("heating_points"):
+            return ""
+        return _("{n} heating points x {p} places", n=_in_full(float(people["heating_points"]), lang),
+                 p=_in_full(float(people.get("places_per_point", 0)), lang))
+
+    def period(d: xr.Dataset) -> str:
+        start, end, days = _period(d, lang)
+        return _("{start} – {end} ({days} days, hourly steps)", start=start, end=end, days=lang.exact(days))
+
+    def weather(d: xr.Dataset) -> str:
+        return (weather_text(d, lang) if (_config(d).get("weather") or d.attrs.get("weather_source"))
+                else _("not recorded"))
+
+    rep = _config(ds).get("repair", {}) if isinstance(_config(ds).get("repair"), dict) else {}
     repair = []
     if rep:
-        crews = _("{p} power and {h} heat-network crews", p=rep.get("power_crews", "?"), h=rep.get("heat_crews", "?"))
-        if float(rep.get("crew_multiplier", 1) or 1) != 1:
-            crews += f" (x{lang.exact(float(rep['crew_multiplier']))})"
-        repair.append(crews + _("; repairs stop during air-raid alerts; repaired assets can be hit again"))
+        repair.append(each(crews) + _("; repairs stop during air-raid alerts; repaired assets can be hit again"))
         if "transformer_spares" in rep:
             repair.append(_("{n} spare large transformers; new ones take {d} days", n=rep["transformer_spares"],
                             d=lang.exact(float(rep.get("transformer_lead_days", 180)))))
@@ -1418,32 +1472,20 @@ def methods(ds: xr.Dataset, scenarios: Sequence[Scenario], lang: Lang = EN) -> d
     else:
         repair.append(_("see the run configuration (config attribute of result.nc)"))
     repair = [r[:1].upper() + r[1:] for r in repair]
-    pop = people_present(ds)
-    # not recorded at all reads as unknown does (not "– people present")
-    denom = (_("{n} people present", n=lang.num(pop, 3)) if np.isfinite(pop)
-             else _("people present: not available"))
-    if city.get("population_total"):
-        denom += _(" ({n} residents, of whom {p} assumed to have left)", n=lang.num(float(city["population_total"]), 2),
-                   p=lang.pct(float(city.get("share_left_frac", 0) or 0)))
-    if str(ds.attrs.get("city", city.get("name", ""))) == "kyiv":
-        denom += _("; population estimate 2024 (mobile data, incl. internally displaced people), calibration D1")
-    hp = ""
-    if people.get("heating_points"):
-        hp = _("{n} heating points x {p} places", n=_in_full(float(people["heating_points"]), lang),
-               p=_in_full(float(people.get("places_per_point", 0)), lang))
-    start, end, days = _period(ds, lang)
+    s = Settings.from_dataset(ds)
+    runs = list(dict.fromkeys(n_runs(d) for d in shown))
     return {
         "model": model_version(ds),
         "scenarios": [(scenario_title(n, d, lang) if "=" in n else short_name(d, lang), describe_scenario(d, lang))
                       for n, d in scenarios],
-        "weather": weather_text(ds, lang) if (_config(ds).get("weather") or ds.attrs.get("weather_source"))
-        else _("not recorded"),
-        "period": _("{start} – {end} ({days} days, hourly steps)", start=start, end=end, days=lang.exact(days)),
+        "weather": each(weather),
+        "period": each(period),
         "repair": repair,
-        "denominator": denom,
-        "heating_points": hp,
-        "runs": n_runs(ds),
-        "seed": str(ds.attrs.get("seed", "")),
+        "denominator": each(denominator),
+        "heating_points": each(heating_points),
+        "runs": runs[0] if len(runs) == 1 else "; ".join(map(str, runs)),
+        "seed": each(lambda d: str(d.attrs.get("seed", ""))),
+        "paired": all(same_runs(shown[0], d) for d in shown[1:]),
         "bands": cold_bands(s, lang),
         "household_size": lang.exact(float(ds.attrs.get("household_size", 2.42))),
         "interval": lang.exact(s.interval_pct),

@@ -223,7 +223,10 @@ def test_methods_box_with_other_settings():
     _with_config(ds, "heating_points: 1300\n  places_per_point: 100", "heating_points: 1250\n  places_per_point: 85")
     ds.attrs["config"] += "output:\n  interval_pct: 80\n  mc_confidence: 0.9\n  mc_rel_tolerance: 0.05\n"
     ds.attrs["household_size"], ds.attrs["seed"] = 3.0, 11
-    m = content.methods(ds, [("attacks=continued", ds), ("attacks=pause_week", _pause(length=2.0))])
+    pause = _pause(length=2.0)  # the same settings (a setting the scenarios differ in lists each value)
+    pause.attrs.update(config=ds.attrs["config"].replace("policy: continued", "policy: pause_week"), seed=11)
+    pause["population"] = ds["population"]
+    m = content.methods(ds, [("attacks=continued", ds), ("attacks=pause_week", pause)])
     assert m["repair"] == [
         CREWS + " (x2.5)" + REPAIRS,
         "3 spare large transformers; new ones take 90 days",

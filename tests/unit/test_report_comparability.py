@@ -113,3 +113,117 @@ def test_swept_start_dates_and_steps_read_as_words_without_hydra_escapes():
     (pair,) = content.pairs_for(scen, baseline="start=2026-01-29T00:00")  # the baseline as a user types it
     assert (pair.base, pair.alt) == (r"start=2026-01-29T00\:00", r"start=2026-01-10T00\:00")
     assert content.contract(scen)["scenario"] == "from 10 Jan 2026; from 29 Jan 2026"
+
+
+def _with_config(ds, old: str, new: str):
+    ds = ds.copy()
+    ds.attrs["config"] = ds.attrs["config"].replace(old, new)
+    return ds
+
+
+def test_the_methods_and_contract_name_each_scenarios_settings():
+    """A sweep of the weather, of crews or of heating points (experiment=cold_sensitivity, repair_capacity,
+    heating_points): the contract's trigger and the methods box named only the baseline's minimum temperature,
+    crews and heating points."""
+    a = _with_config(make_run(days=3), "people:", "weather:\n  kind: cold_snap\n  min_temperature_c: -25.0\npeople:")
+    b = _with_config(_with_config(a, "min_temperature_c: -25.0", "min_temperature_c: -10.0"),
+                     "crew_multiplier: 1.0", "crew_multiplier: 0.5")
+    b = _with_config(b, "heating_points: 1300", "heating_points: 2600")
+    scen = [("weather.min_temperature_c=-25", a), ("weather.min_temperature_c=-10", b)]
+    assert "minimum -25 °C; synthetic cold snap ensemble, minimum -10 °C" in content.contract(scen)["trigger"]
+    m = content.methods(a, scen)
+    assert m["weather"] == "synthetic cold snap ensemble, minimum -25 °C; synthetic cold snap ensemble, minimum -10 °C"
+    assert m["repair"][0].startswith("120 power and 60 heat-network crews; 120 power and 60 heat-network crews (x0.5)")
+    assert m["heating_points"] == "1,300 heating points x 100 places; 2,600 heating points x 100 places"
+    assert m["paired"] and m["seed"] == "7"
+    uk = content.methods(a, scen, Lang("uk"))
+    assert "-25" in uk["weather"] and "-10" in uk["weather"]
+    # one scenario (a run's brief) reads as before
+    assert content.methods(a, scen[:1])["weather"] == "synthetic cold snap ensemble, minimum -25 °C"
+
+
+def test_unpaired_scenarios_are_not_said_to_share_random_numbers():
+    """-m seed=1,2 and -m realizations=4,8: the methods box said "4 Monte Carlo runs (seed 1) ... Scenarios share
+    random numbers, so differences are paired run by run", against the brief's own "not paired"; and the
+    highlight named the seeds in the opposite order of the scenarios ("Seed 2 and seed 1 ... (1 and 2)")."""
+    from sim.report.brief import build_html
+
+    s1, s2 = make_run(days=3, seed=1), make_run(days=3, seed=2)
+    s1.attrs["seed"], s2.attrs["seed"] = 1, 2
+    m = content.methods(s1, [("seed=1", s1), ("seed=2", s2)])
+    assert not m["paired"] and m["seed"] == "1; 2"
+    few, many = make_run(n_real=4, days=3), make_run(n_real=8, days=3)
+    m = content.methods(few, [("realizations=4", few), ("realizations=8", many)])
+    assert not m["paired"] and m["runs"] == "4; 8"
+    (pair,) = content.pairs_for([("seed=1", s1), ("seed=2", s2)])
+    pf = content.PairFigures(pair, Lang("en"))
+    (sentence,) = content.no_result_sentences(pair, pf, [])
+    assert sentence.startswith("Seed 2 and seed 1 were run with different seeds (2 and 1)")
+    (pair,) = content.pairs_for([("realizations=4", few), ("realizations=8", many)])
+    (sentence,) = content.no_result_sentences(pair, content.PairFigures(pair, Lang("en")), [])
+    assert "do not have the same runs (8 and 4)" in sentence
+    from tests.unit.report_fixtures import make_sweep
+
+    ds = make_sweep(days=3)
+    ds["seed"] = ("scenario", np.array([1, 2]))
+    for code, shared, apart in (("en", "Scenarios share random numbers", "do not share their runs"),
+                                ("uk", "мають спільні випадкові числа", "не мають спільних прогонів")):
+        html, _figs = build_html(ds, kind="comparison", lang=code)
+        assert apart in html and shared not in html
+    html, _figs = build_html(make_sweep(days=3), kind="comparison")
+    assert "Scenarios share random numbers" in html and "do not share their runs" not in html
+
+
+def test_the_console_says_why_a_pair_has_no_numbers():
+    """-m seed=1,2 and a sweep with a failed job: the console printed only the footnote "Medians of each
+    scenario, and the median of the run-by-run differences ..." about tables it did not print."""
+    import pandas as pd
+
+    from sim.report.console import comparison_summary
+
+    a, b = make_run(days=3, seed=1), make_run(days=3, seed=2)
+    a.attrs["seed"], b.attrs["seed"] = 1, 2
+    table = sweep.comparison_table([a, b], ["seed=1", "seed=2"], [["seed=1"], ["seed=2"]], baseline=None)
+    failed = pd.DataFrame([{"scenario": "seed=3", "note": "failed: bad value", "paired": False}],
+                          columns=table.columns)
+    text = comparison_summary(pd.concat([table, failed], ignore_index=True))
+    assert text.splitlines() == [
+        "seed=2  against  seed=1: not paired: different seeds or realizations; no paired differences",
+        "seed=3: failed: bad value"]
+    # a paired sweep keeps its tables and the footnote, and adds no line
+    c = make_run(days=3, policy="pause_week", seed=7)
+    paired = sweep.comparison_table([make_run(days=3), c], ["attacks=continued", "attacks=pause_week"],
+                                    [["attacks=continued"], ["attacks=pause_week"]])
+    text = comparison_summary(paired)
+    assert text.splitlines()[0] == "attacks=pause_week  against  attacks=continued"
+    assert text.endswith("not the difference of the two medians.") and "not paired" not in text
+
+
+def test_a_sweep_left_with_one_result_says_so_in_words(tmp_path):
+    """-m weather.min_temperature_c=-25,-500: the second job fails, and the sweep ended in "warning: comparison
+    brief not rendered (InputError: ... along a 'scenario' dimension); try coldgrid-report", which fails the same
+    way. It is now a NotComparableError ("coldgrid: no comparison brief: ..."; coldgrid-report exits 2)."""
+    from sim.report.brief import render_comparison
+    from tests.unit.report_fixtures import make_sweep
+
+    one = make_sweep(days=3).isel(scenario=[0])
+    one.attrs["failed_jobs"] = "1 (weather.min_temperature_c=-500): must be between -60 degC and 8 degC"
+    with pytest.raises(NotComparableError, match=r"only one job of this sweep has a result, the others failed"):
+        render_comparison(tmp_path, ds=one, pdf=False)
+    del one.attrs["failed_jobs"]  # no failed job: not a sweep's outcome, the message as before
+    with pytest.raises(Exception, match="at least two scenarios") as e:
+        render_comparison(tmp_path, ds=one, pdf=False)
+    assert not isinstance(e.value, NotComparableError)
+
+
+def test_a_grids_scenarios_are_told_apart_in_the_contract():
+    """-m attacks=continued,pause_week repair.crew_multiplier=0.5,1: the contract listed "strikes continue;
+    repair crews x0.5; strikes continue; repair crews x1; ..." (four scenarios read as eight items)."""
+    a, b = make_run(days=3), make_run(days=3, policy="pause_week")
+    scen = [("attacks=continued repair.crew_multiplier=0.5", a), ("attacks=continued repair.crew_multiplier=1", a),
+            ("attacks=pause_week repair.crew_multiplier=0.5", b)]
+    assert content.contract(scen)["scenario"].split(" | ") == [
+        "strikes continue; repair crews x0.5", "strikes continue; repair crews x1",
+        "strikes pause for 1 day from 29 Jan; repair crews x0.5"]
+    # one key per scenario: as before
+    assert content.contract([("attacks=continued", a), ("attacks=pause_week", b)])["scenario"].count(" | ") == 0
