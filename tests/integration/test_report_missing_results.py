@@ -136,7 +136,7 @@ def test_a_job_of_fewer_runs_is_not_padded_with_nan_nor_paired(sweep: Path, tmp_
     assert scenarios[ALT].sizes["realization"] == 1 and scenarios[ALT].attrs["padded_realizations"] == 1
     assert scenarios[BASE].sizes["realization"] == 2 and "padded_realizations" not in scenarios[BASE].attrs
     text = _text(html)
-    assert f"{ALT_TITLE} and strikes continue do not have the same runs (2 and 1)" in text, text
+    assert f"{ALT_TITLE} and strikes continue do not have the same runs (1 and 2)" in text, text
     base, alt, diff = _row(html, "person_days_below_12")[1:4]
     assert diff == "not paired" and "no result" not in (base, alt) and "" not in (base, alt)
     assert "Not drawn: the two scenarios do not have the same runs" in text
@@ -190,7 +190,7 @@ def test_jobs_of_different_seeds_are_not_paired(sweep: Path, tmp_path: Path):
     html = _report_ok(folder, "--no-pdf")
     text = _text(html)
     seed = int(open_result(folder / "0" / "result.nc").attrs["seed"])
-    assert (f"{ALT_TITLE} and strikes continue were run with different seeds ({seed} and 99), so their runs are "
+    assert (f"{ALT_TITLE} and strikes continue were run with different seeds (99 and {seed}), so their runs are "
             "not paired") in text, text
     assert _row(html, "person_days_below_12")[3] == "not paired"
     assert "Not drawn: the two scenarios do not have the same runs" in text
