@@ -157,7 +157,6 @@ def simulate_supply(
     zeros = shared_zeros if n_proc > 1 else np.zeros
     feeder_power = zeros((n_r, n_t, n_f), dtype=bool)
     heat_frac = zeros((n_r, n_t, n_g), dtype=np.float32)
-    group_heat = zeros((n_r, n_t, n_g), dtype=bool)
     group_state = zeros((n_r, n_t, n_g), dtype=np.int8)
     group_cause = zeros((n_r, n_t, n_g), dtype=np.int8)
     queues_off = zeros((n_r, n_t), dtype=float)
@@ -188,8 +187,8 @@ def simulate_supply(
         n_ev = events_processed(env)
         # change points -> this realization's output rows (one compiled pass, no stepping)
         write_outputs(plan, r, st.queue_changes, st.feeder_changes, st.cap_changes, st.g_t, st.g_col, st.g_val,
-                      st.k_changes, outdoor_c[r], season[r], feeder_power, heat_frac, group_heat, group_state,
-                      group_cause, queues_off)
+                      st.k_changes, outdoor_c[r], season[r], feeder_power, heat_frac, group_state, group_cause,
+                      queues_off)
         columns = st.event_columns()
         # A finished environment is cyclic garbage (waiting processes, their events, the state). Collect
         # it here, young generations only: the automatic collector would also scan the whole heap of
@@ -219,7 +218,6 @@ def simulate_supply(
     return SupplyTimeline(
         feeder_power=feeder_power,
         heat_frac=heat_frac,
-        group_heat=group_heat,
         group_state=group_state,
         group_cause=group_cause,
         group_feeder=network.group_feeder.copy(),

@@ -2,9 +2,9 @@
 
 After a realization's SimPy run, :func:`write_outputs` turns its change points (outage queues, feeders
 live, source capacity, group codes, queues off) into the rows of the :class:`~sim.des.timeline.SupplyTimeline`
-arrays: feeder power, the delivered heat fraction (:func:`sim.des.sources.heat_fraction`'s formulas), heat,
-state and cause of every group, and the queues off. One pass over the steps, writing each output cell once,
-with no (T, n) temporaries.
+arrays: feeder power, the delivered heat fraction (:func:`sim.des.sources.heat_fraction`'s formulas), state
+and cause of every group, and the queues off (whether a group has heat, ``heat_frac > 0``, is not stored).
+One pass over the steps, writing each output cell once, with no (T, n) temporaries.
 
 :func:`write_outputs_reference` is the same computation written plainly, from :func:`~sim.des.timeline.rasterize`
 and :func:`~sim.des.sources.heat_fraction` (the path the DES took before; the tests compare the two). Both
@@ -90,8 +90,7 @@ def _columns(changes: Changes, float_values: bool) -> tuple[np.ndarray, np.ndarr
 def write_outputs(plan: OutputPlan, r: int, queue_changes: Changes, feeder_changes: Changes, cap_changes: Changes,
                   g_t: list[float], g_col: list[int], g_val: list[int], k_changes: list[tuple[float, float]],
                   outdoor_c: np.ndarray, season: np.ndarray, feeder_power: np.ndarray, heat_frac: np.ndarray,
-                  group_heat: np.ndarray, group_state: np.ndarray, group_cause: np.ndarray,
-                  queues_off: np.ndarray) -> None:
+                  group_state: np.ndarray, group_cause: np.ndarray, queues_off: np.ndarray) -> None:
     """Write realization ``r``'s rows of the output arrays (R, T, ...) from its change points.
 
     ``outdoor_c`` [degC] and ``season`` are the realization's (T,) rows; the outputs are those of
@@ -115,8 +114,7 @@ def write_outputs(plan: OutputPlan, r: int, queue_changes: Changes, feeder_chang
     _outputs_kernel(plan.dt_h, plan.n_queues, plan.fq, plan.own, plan.group_feeder, plan.src, plan.design,
                     plan.links, plan.link_mw, plan.cap0, plan.boost_max_frac, plan.boost_steps, d,
                     np.asarray(season, dtype=np.bool_), qt, qc, qv, qo, ft, fc, fv, fo, ct, cc, cv, co, gt, gc, gv, go,
-                    kt, kv, ko, feeder_power[r], heat_frac[r], group_heat[r], group_state[r], group_cause[r],
-                    queues_off[r])
+                    kt, kv, ko, feeder_power[r], heat_frac[r], group_state[r], group_cause[r], queues_off[r])
 
 
 @numba.njit(cache=True)
@@ -188,7 +186,7 @@ def _apply_codes(step, n_t, dt, ts, cols, vals, order, pos, codes, touched, old,
 @numba.njit(cache=True)
 def _outputs_kernel(dt, n_q, fq, own, gfeeder, src, design, links, link_mw, cap0, boost_max, boost_steps, d,
                     season, qt, qc, qv, qo, ft, fc, fv, fo, ct, cc, cv, co, gt, gc, gv, go, kt, kv, ko,
-                    fp, frac, heat, state, cause, k_out):  # pragma: no cover - compiled; see write_outputs_reference
+                    fp, frac, state, cause, k_out):  # pragma: no cover - compiled; see write_outputs_reference
     """One pass over the steps. What a group's code determines (the slot of its value: its source's
     fraction, a mobile boiler's, none; its state and cause; the step its heat last returned) is updated at
     its change points only; per step, the zones' load (a zone's sum over its heated groups, summed again
@@ -313,22 +311,19 @@ def _outputs_kernel(dt, n_q, fq, own, gfeeder, src, design, links, link_mw, cap0
             boost = boostable[g] if t - last_resume[g] < boost_steps else 0
             v = vals[slot[g] + n_src * boost]
             frac[t, g] = v
-            heat[t, g] = v > 0.0
             state[t, g] = state_row[g]
             cause[t, g] = cause_row[g]
         for j in range(n_own):
             g = own_groups[j]
             on_g = fp[t, gfeeder[g]]
             frac[t, g] = 1.0 if on_g else 0.0
-            heat[t, g] = on_g
 
 
 def write_outputs_reference(plan: OutputPlan, grid: TimeGrid, r: int, queue_changes: Changes,
                             feeder_changes: Changes, cap_changes: Changes, g_t: list[float], g_col: list[int],
                             g_val: list[int], k_changes: list[tuple[float, float]], outdoor_c: np.ndarray,
                             season: np.ndarray, feeder_power: np.ndarray, heat_frac: np.ndarray,
-                            group_heat: np.ndarray, group_state: np.ndarray, group_cause: np.ndarray,
-                            queues_off: np.ndarray) -> None:
+                            group_state: np.ndarray, group_cause: np.ndarray, queues_off: np.ndarray) -> None:
     """:func:`write_outputs` written plainly with :func:`~sim.des.timeline.rasterize` and
     :func:`~sim.des.sources.heat_fraction` (several numpy passes and (T, n) temporaries)."""
     n_t, n_q = grid.n_steps, plan.n_queues
@@ -361,7 +356,6 @@ def write_outputs_reference(plan: OutputPlan, grid: TimeGrid, r: int, queue_chan
     own_cols = np.flatnonzero(plan.own)
     if len(own_cols):
         hf[:, own_cols] = fp[:, plan.group_feeder[own_cols]]
-    np.greater(hf, 0.0, out=group_heat[r])
     np.bitwise_and(codes, 3, out=group_state[r])
     np.right_shift(codes, 2, out=group_cause[r])
     np.bitwise_and(group_cause[r], 7, out=group_cause[r])

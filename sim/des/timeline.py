@@ -75,8 +75,6 @@ class SupplyTimeline:
         short of capacity, cross-fed); above 1 (up to ``repair.boost_max_frac``) for ``repair.boost_h``
         after heat returns, where the source has headroom, to re-warm flats. Groups with their own gas
         boilers: 1 while their feeder has power, else 0.
-    group_heat : numpy.ndarray
-        bool (R, T, G): the group has heat, ``heat_frac > 0``.
     group_state : numpy.ndarray
         int8 (R, T, G): 0 normal, 1 circulation stopped (not drained), 2 drained (waiting for its source or
         for refill), 3 frozen (weeks to restore). Always 0 for groups not on district heating.
@@ -105,7 +103,6 @@ class SupplyTimeline:
     """
 
     feeder_power: np.ndarray
-    group_heat: np.ndarray
     group_state: np.ndarray
     group_feeder: np.ndarray
     waves: np.ndarray
@@ -117,6 +114,12 @@ class SupplyTimeline:
     heat_frac: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0), dtype=np.float32))
     group_cause: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0), dtype=np.int8))
     heating_season: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
+
+    @property
+    def group_heat(self) -> np.ndarray:
+        """bool (R, T, G): the group has heat, ``heat_frac > 0``; computed on each access, not stored (the
+        chain reads ``heat_frac`` and ``group_cause``; the DES writes 1 byte per cell less)."""
+        return self.heat_frac > 0
 
     @property
     def n_realizations(self) -> int:

@@ -16,7 +16,7 @@ from sim.des.testing import run_city
 
 pytestmark = pytest.mark.skipif(not fork_usable(), reason="forked DES processes need Linux")
 
-TIMELINE_ARRAYS = ("feeder_power", "heat_frac", "group_heat", "group_state", "group_cause", "waves", "hits",
+TIMELINE_ARRAYS = ("feeder_power", "heat_frac", "group_state", "group_cause", "waves", "hits",
                    "queues_off", "heating_season")
 
 
