@@ -31,6 +31,7 @@ from sim.config.attacks import left_out_warnings
 from sim.config.validate import validate
 from sim.config.weather import ignored_path_warning
 from sim.des import CAUSES, simulate_supply
+from sim.district_sums import add_building_counts
 from sim.errors import ColdgridWarning
 from sim.io import global_attrs
 from sim.network import build_network
@@ -336,12 +337,14 @@ def _thermal_and_people(cfg, city, grid, forecast, supply, seed, progress):
     heat_frac = supply.heat_frac  # delivered district heat (R, T, G) relative to the supply curve [1]
     indoor = stage.indoor_c
     trajectories = np.empty((n_real, n_steps, n_groups), np.float32) if cfg.buildings.trajectories else None
-    # district sums per step, as matrix products with one-hot weights (G, D): people without power,
-    # buildings on district heating without heat, drained (or frozen), frozen; gas-stove household-hours
+    # district sums per step: people without power and gas-stove household-hours as matrix products with
+    # one-hot weights (G, D); buildings on district heating without heat, drained (or frozen), frozen and
+    # by cause in one compiled pass (sim.district_sums: whole buildings, exact sums)
     onehot = np.zeros((n_groups, n_d))
     onehot[np.arange(n_groups), groups["district_index"].to_numpy()] = 1.0
     occ_w = onehot * groups["occupants"].to_numpy(float)[:, None]
-    bld_w = onehot * (groups["n_buildings"].to_numpy(float) * (groups["heating"] == "district").to_numpy())[:, None]
+    district_index = groups["district_index"].to_numpy(np.int64)
+    dh_buildings = groups["n_buildings"].to_numpy(float) * (groups["heating"] == "district").to_numpy()
     by_district = {k: np.empty((n_real, n_steps, n_d)) for k in ("no_power", "no_heat", "drained", "frozen")}
     stove_hours = np.zeros((n_real, n_d))
     causes = CAUSES[1:]  # the causes of no heat (index 0 is "heated")
@@ -361,11 +364,9 @@ def _thermal_and_people(cfg, city, grid, forecast, supply, seed, progress):
         indoor_da[:, t] = (start @ weights).reshape(n_real, n_d, len(archetypes))
         operative_da[:, t] = (operative @ weights).reshape(n_real, n_d, len(archetypes))
         by_district["no_power"][:, t] = (~powered) @ occ_w
-        by_district["no_heat"][:, t] = (cause > 0) @ bld_w  # an outage, not the season (group_cause)
-        by_district["drained"][:, t] = (state >= 2) @ bld_w
-        by_district["frozen"][:, t] = (state == 3) @ bld_w
-        for c in range(len(causes)):
-            by_district["by_cause"][:, t, :, c] = (cause == c + 1) @ bld_w
+        # buildings with a cause of no heat (an outage, not the season), drained (or frozen), frozen, by cause
+        add_building_counts(t, state, cause, district_index, dh_buildings, by_district["no_heat"],
+                            by_district["drained"], by_district["frozen"], by_district["by_cause"])
         if trajectories is not None:
             trajectories[:, t] = start
         stove_hours += (stage.stove_households @ onehot) * grid.dt_h
