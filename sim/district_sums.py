@@ -44,17 +44,16 @@ def add_building_counts(t: int, state: np.ndarray, cause: np.ndarray, district: 
                    no_heat, drained, frozen, by_cause)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, parallel=True)
 def _counts_kernel(t, state, cause, district, buildings, no_heat, drained, frozen, by_cause):  # pragma: no cover
-    """Per realization: each group's buildings added to its district's bins without branches (a code's
-    bin; a 0/1 flag times the buildings), then the outputs from the bins."""
+    """Per realization (in parallel: each writes its own cells): each group's buildings added to its
+    district's bins without branches (a code's bin; a 0/1 flag times the buildings), then the outputs from
+    the bins."""
     n_r, n_g = state.shape
     n_d, n_c = by_cause.shape[2], by_cause.shape[3]
-    per_cause = np.zeros((n_d, 256))  # a bin for every int8 code (as uint8); 1..n_c are read
-    sums = np.zeros((n_d, 3))  # cause > 0, state >= 2, state == 3
-    for r in range(n_r):
-        per_cause[:] = 0.0
-        sums[:] = 0.0
+    for r in numba.prange(n_r):
+        per_cause = np.zeros((n_d, 256))  # a bin for every int8 code (as uint8); 1..n_c are read
+        sums = np.zeros((n_d, 3))  # cause > 0, state >= 2, state == 3
         for g in range(n_g):
             d = district[g]
             w = buildings[g]

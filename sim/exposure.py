@@ -40,6 +40,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numba
 import numpy as np
 
 from sim import needs
@@ -331,6 +332,13 @@ class ExposureAccumulator:
         self._load_frac = float(cfg.generator_load_frac)
         self._l_per_kwh = float(cfg.diesel_l_per_kwh)
 
+        # the groups in district order (stable), the order of the step's sums (:func:`_exposure_step`);
+        # every output is a sum over groups, so only the inputs of a step need reordering (``None``: in order)
+        order = np.argsort(district, kind="stable")
+        self._order: np.ndarray | None = None if np.array_equal(order, np.arange(n_groups)) else order
+        if self._order is not None:
+            occ, s65, s5, upper, district = occ[order], s65[order], s5[order], upper[order], district[order]
+        self._seg = np.searchsorted(district, np.arange(n_districts + 1)).astype(np.int64)  # district d: seg[d]:seg[d+1]
         self._occ = occ
         self._occ_total = occ.sum()  # as in needs.points_unpowered_frac
         self._vulnerable = occ * np.clip(s65 + s5, 0.0, 1.0)
@@ -371,10 +379,11 @@ class ExposureAccumulator:
         self._i_vulnerable, self._i_everyone = cuts.index(vulnerable_below_c), cuts.index(everyone_below_c)
         self._i_long, self._i_danger = cuts.index(self.long_exposure_c), cuts.index(self.danger_c)
         self._i_severe = cuts.index(self.severe_exposure_c)
-        # Step buffers: below each cut, as bool (U, R, G) and as 0/1 floats for the first n_float cuts.
-        self._below = np.zeros((len(cuts), R, n_groups), dtype=bool)
-        self._below_f = np.zeros((n_float, R, n_groups))
-        self._off_f = np.zeros((R, n_groups))
+        self._cuts_flat = np.asarray(cuts, dtype=float)  # (U,)
+        self._n_float_cuts = n_float  # the cuts whose 0/1 flags enter sums (thresholds, heating-point cuts)
+        self._weights_t = np.ascontiguousarray(self._weights.T)  # (A, G)
+        self._off_occ = np.zeros(R)  # people without power in the last step (R,) and by district (R, D)
+        self._off_occ_d = np.zeros((R, n_districts))
         # Durations in steps never exceed T: the smallest unsigned integer type that holds T.
         steps_t = np.min_scalar_type(max(T, 1))
         # Running state. Everything per district is derived in finish(): person-hours from the steps below
@@ -429,9 +438,9 @@ class ExposureAccumulator:
 
         Notes
         -----
-        The step is a fixed number of whole-array operations into preallocated buffers: one comparison
-        against every cut, matrix-vector products for the sums over groups, in-place updates of the
-        per-group counters. District breakdowns wait for :meth:`finish`.
+        The step is one compiled pass over (R, G) into preallocated buffers (:meth:`_step_kernel`):
+        every cut compared once, the sums over groups, the per-group counters updated in place. District
+        breakdowns by age and duration wait for :meth:`finish`.
         """
         if t != self._next_t:
             raise ValueError(f"update expects step {self._next_t}, got {t}")
@@ -446,9 +455,42 @@ class ExposureAccumulator:
         if not np.isfinite(indoor_c.sum()) and not np.isfinite(indoor_c).all():  # a finite sum is the fast path
             raise ValueError(f"indoor_c has NaN or inf at step {t}")
 
-        below, below_f = self._below, self._below_f
-        np.less(indoor_c[None], self._cuts, out=below)  # (U, R, G)
-        np.copyto(below_f, below[: len(below_f)].view(np.uint8))
+        if self._order is not None:
+            indoor_c, powered = indoor_c[:, self._order], powered[:, self._order]
+        self._step_kernel(t, indoor_c, powered)
+        if points_unpowered_frac is not None:
+            share = np.clip(np.asarray(points_unpowered_frac, dtype=float), 0.0, 1.0)
+            self._unpowered[:, t] = share
+            self._unpowered_d[:, t] = np.broadcast_to(np.reshape(share, (-1, 1)), self._unpowered_d[:, t].shape)
+        elif self._rule == "share_unpowered" and self._occ_total > 0:  # needs.points_unpowered_frac
+            off_occ, off_d = self._off_occ, self._off_occ_d  # (R,), (R, D) people without power
+            self._unpowered[:, t] = np.clip(off_occ / self._occ_total, 0.0, 1.0)
+            self._unpowered_d[:, t] = np.clip(off_d / np.where(self._occ_d > 0, self._occ_d, 1.0), 0.0, 1.0)
+            if self._empty_d.size:
+                off = np.logical_not(powered).astype(float)
+                self._unpowered_d[:, t, self._empty_d] = np.clip(off @ self._group_share_empty, 0.0, 1.0)
+        else:
+            self._unpowered[:, t] = needs.points_unpowered_frac(powered, self._occ, self._rule)
+            self._unpowered_d[:, t] = self._unpowered[:, t : t + 1]
+        self._next_t += 1
+
+    def _step_kernel(self, t: int, indoor_c: np.ndarray, powered: np.ndarray) -> None:
+        """Step ``t``'s comparisons, counters and sums over groups in one compiled pass over (R, G)
+        (:func:`_exposure_step`); :meth:`_step_reference` is the same step as whole-array numpy operations."""
+        _exposure_step(t, indoor_c, powered, self._cuts_flat, len(self.thresholds_c), self._i_long, self._i_danger,
+                       self._i_severe, self._i_vulnerable, self._i_everyone, self._weights_t, self._seg,
+                       self._occ, self._upper, self._vulnerable, self._others, self._uptake,
+                       self._i_long >= len(self.thresholds_c), self._steps_below, self._cold_steps, self._min_c,
+                       self._run_long, self._max_spell, self._run_danger, self._max_danger, self._run_severe,
+                       self._max_severe, self._people_below, self._people_below_d, self._people_below_long_da,
+                       self._no_water, self._demand, self._demand_d, self._off_occ, self._off_occ_d)
+
+    def _step_reference(self, t: int, indoor_c: np.ndarray, powered: np.ndarray) -> None:
+        """:meth:`_step_kernel` as whole-array operations into preallocated buffers (the path before it;
+        the tests compare the two): one comparison against every cut, matrix products for the sums over
+        groups, in-place updates of the per-group counters."""
+        below = np.less(indoor_c[None], self._cuts)  # (U, R, G)
+        below_f = below[: self._n_float_cuts].astype(float)
         K = len(self.thresholds_c)
         flat = below_f[:K].reshape(-1, below_f.shape[-1])  # (K R, G), a view
         for a, w in enumerate(self._weight_cols):
@@ -470,26 +512,14 @@ class ExposureAccumulator:
             np.multiply(run, mask, out=run)
             np.maximum(longest, run, out=longest)
 
-        off = np.logical_not(powered, out=self._off_f)
+        off = np.logical_not(powered).astype(float)
         self._no_water[:, t] = off @ self._upper
         eligible = below_f[self._i_vulnerable] @ self._vulnerable + below_f[self._i_everyone] @ self._others
         self._demand[:, t] = self._uptake * eligible
         eligible_d = below_f[self._i_vulnerable] @ self._vulnerable_d + below_f[self._i_everyone] @ self._others_d
         np.multiply(eligible_d, self._uptake, out=self._demand_d[:, t])
-        if points_unpowered_frac is not None:
-            share = np.clip(np.asarray(points_unpowered_frac, dtype=float), 0.0, 1.0)
-            self._unpowered[:, t] = share
-            self._unpowered_d[:, t] = np.broadcast_to(np.reshape(share, (-1, 1)), self._unpowered_d[:, t].shape)
-        elif self._rule == "share_unpowered" and self._occ_total > 0:  # needs.points_unpowered_frac
-            self._unpowered[:, t] = np.clip((off @ self._occ) / self._occ_total, 0.0, 1.0)
-            off_d = off @ self._to_district_all  # (R, D) people without power
-            self._unpowered_d[:, t] = np.clip(off_d / np.where(self._occ_d > 0, self._occ_d, 1.0), 0.0, 1.0)
-            if self._empty_d.size:
-                self._unpowered_d[:, t, self._empty_d] = np.clip(off @ self._group_share_empty, 0.0, 1.0)
-        else:
-            self._unpowered[:, t] = needs.points_unpowered_frac(powered, self._occ, self._rule)
-            self._unpowered_d[:, t] = self._unpowered[:, t : t + 1]
-        self._next_t += 1
+        self._off_occ[:] = off @ self._occ
+        self._off_occ_d[:] = off @ self._to_district_all
 
     def _histogram(self, steps: np.ndarray, edges_h: np.ndarray) -> np.ndarray:
         """(R, G) durations in steps -> (R, B, A) affected people per bin."""
@@ -593,3 +623,98 @@ class ExposureAccumulator:
             generator_class_share=self._class_share.copy(),
             places_per_point=self._places,
         )
+
+
+
+@numba.njit(cache=True, parallel=True, fastmath={"reassoc", "contract"})
+def _exposure_step(t, x, powered, cuts, n_k, i_long, i_danger, i_severe, i_vuln, i_every, weights_t, seg, occ,
+                   upper, vulnerable, others, uptake, add_cold, steps_below, cold_steps, min_c, run_long, max_spell,
+                   run_danger, max_danger, run_severe, max_severe, people_below, people_below_d, people_below_long_da,
+                   no_water, demand, demand_d, off_occ, off_occ_d):  # pragma: no cover - compiled
+    """One step of :class:`ExposureAccumulator` (its :meth:`~ExposureAccumulator._step_reference`'s outputs),
+    realizations in parallel (each writes its own cells). The groups are in district order, district d
+    being ``seg[d]:seg[d + 1]``, so every sum is a plain loop over a district's groups: a 0/1 flag times a
+    weight adds the weight or exactly 0, without branches, and the sums may be vectorized (reassociated,
+    as the reference's matrix products are: equal up to round-off). ``weights_t`` is (3, G): all, 65+,
+    under 5."""
+    n_r, n_g = x.shape
+    n_d = seg.shape[0] - 1
+    cut_long, cut_danger, cut_severe = cuts[i_long], cuts[i_danger], cuts[i_severe]
+    cut_vuln, cut_every = cuts[i_vuln], cuts[i_every]
+    w0, w1, w2 = weights_t[0], weights_t[1], weights_t[2]
+    for r in numba.prange(n_r):
+        xr = x[r]
+        pr = powered[r]
+        elig_all = 0.0
+        water = 0.0
+        off_all = 0.0
+        for k in range(n_k):  # below each threshold: steps per group, people by age (all groups in one loop)
+            c = cuts[k]
+            sbk = steps_below[k, r]
+            a0 = 0.0
+            a1 = 0.0
+            a2 = 0.0
+            for g in range(n_g):
+                b = xr[g] < c
+                sbk[g] += b
+                a0 += w0[g] * b
+                a1 += w1[g] * b
+                a2 += w2[g] * b
+            row = k * n_r + r
+            people_below[t, 0, row] = a0
+            people_below[t, 1, row] = a1
+            people_below[t, 2, row] = a2
+        for d in range(n_d):  # by district: people below each threshold, below the long cut by age,
+            g0, g1 = seg[d], seg[d + 1]  # eligible for heating points, without power
+            for k in range(n_k):
+                c = cuts[k]
+                a0 = 0.0
+                for g in range(g0, g1):
+                    a0 += w0[g] * (xr[g] < c)
+                people_below_d[t, k * n_r + r, d] = a0
+            a0 = 0.0
+            a1 = 0.0
+            a2 = 0.0
+            ev = 0.0
+            eo = 0.0
+            off = 0.0
+            wat = 0.0
+            for g in range(g0, g1):
+                v = xr[g]
+                b = v < cut_long
+                a0 += w0[g] * b
+                a1 += w1[g] * b
+                a2 += w2[g] * b
+                ev += vulnerable[g] * (v < cut_vuln)
+                eo += others[g] * (v < cut_every)
+                dark = not pr[g]
+                off += occ[g] * dark
+                wat += upper[g] * dark
+            people_below_long_da[t, r, 3 * d] = a0
+            people_below_long_da[t, r, 3 * d + 1] = a1
+            people_below_long_da[t, r, 3 * d + 2] = a2
+            demand_d[r, t, d] = uptake * (ev + eo)
+            elig_all += ev + eo
+            off_occ_d[r, d] = off
+            off_all += off
+            water += wat
+        no_water[r, t] = water
+        demand[r, t] = uptake * elig_all
+        off_occ[r] = off_all
+        # the per-group counters: lowest temperature, cold steps, spells (a spell goes on below its cut and
+        # restarts at 0 above it) and the longest of each
+        for g in range(n_g):
+            v = xr[g]
+            min_c[r, g] = min(min_c[r, g], v)
+            b = v < cut_long
+            if add_cold:
+                cold_steps[r, g] += b
+            run = (run_long[r, g] + 1) * b
+            run_long[r, g] = run
+            max_spell[r, g] = max(max_spell[r, g], run)
+            run = (run_danger[r, g] + 1) * (v < cut_danger)
+            run_danger[r, g] = run
+            max_danger[r, g] = max(max_danger[r, g], run)
+            run = (run_severe[r, g] + 1) * (v < cut_severe)
+            run_severe[r, g] = run
+            max_severe[r, g] = max(max_severe[r, g], run)
